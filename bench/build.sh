@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Build the benchmark's native parts:
+#   target/bench/libbenchlib.so        (bench/native/benchlib.c)
+#   target/bench/napi.node             (bench/baselines/napi.c, one build for all lines, NAPI_VERSION=8)
+#   target/bench/fastapi-node<M>.node  (bench/baselines/fastapi.cc, one build per Node line)
+# Usage: bench/build.sh [node-binary...]   (default: every available Node line: system node + .cache/node/x64-*)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/target/bench"
+mkdir -p "$OUT"
+
+default_nodes() {
+  command -v node >/dev/null && readlink -f "$(command -v node)"
+  for m in 22 24 26; do
+    [ -x "$ROOT/.cache/node/x64-$m/bin/node" ] && echo "$ROOT/.cache/node/x64-$m/bin/node"
+  done
+  return 0
+}
+if [ $# -gt 0 ]; then NODES=("$@"); else mapfile -t NODES < <(default_nodes); fi
+
+newer() { # newer OUT SRC... : true if OUT is missing or older than any SRC
+  local out=$1; shift
+  [ -e "$out" ] || return 0
+  for s in "$@"; do [ "$s" -nt "$out" ] && return 0; done
+  return 1
+}
+
+if newer "$OUT/libbenchlib.so" "$ROOT/bench/native/benchlib.c"; then
+  echo "build: libbenchlib.so"
+  gcc -O2 -fPIC -shared -o "$OUT/libbenchlib.so" "$ROOT/bench/native/benchlib.c"
+fi
+
+# N-API headers are ABI-stable: use the first available include dir.
+NAPI_INC=""
+for n in "${NODES[@]}" /usr/bin/node; do
+  inc="$(dirname "$(dirname "$(readlink -f "$n")")")/include/node"
+  [ -f "$inc/node_api.h" ] && { NAPI_INC="$inc"; break; }
+done
+if newer "$OUT/napi.node" "$ROOT/bench/baselines/napi.c" "$OUT/libbenchlib.so"; then
+  echo "build: napi.node (headers $NAPI_INC)"
+  gcc -O2 -fPIC -shared -DNAPI_VERSION=8 -I"$NAPI_INC" "$ROOT/bench/baselines/napi.c" \
+    -L"$OUT" -lbenchlib -Wl,-rpath,'$ORIGIN' -o "$OUT/napi.node"
+fi
+
+for n in "${NODES[@]}"; do
+  n="$(readlink -f "$n")"
+  major="$("$n" -p 'process.versions.node.split(".")[0]')"
+  inc="$(dirname "$(dirname "$n")")/include/node"
+  [ -f "$inc/v8-version.h" ] || { echo "build: no headers at $inc for $n" >&2; exit 1; }
+  o="$OUT/fastapi-node$major.node"
+  if newer "$o" "$ROOT/bench/baselines/fastapi.cc" "$OUT/libbenchlib.so" "$inc/v8-version.h"; then
+    echo "build: fastapi-node$major.node (headers $inc)"
+    g++ -std=gnu++20 -O2 -fPIC -shared -I"$inc" "$ROOT/bench/baselines/fastapi.cc" \
+      -L"$OUT" -lbenchlib -Wl,-rpath,'$ORIGIN' -o "$o"
+  fi
+done

@@ -1,0 +1,284 @@
+//! JIT memory: code is written into read-write pages, then the pages are sealed read-execute.
+//! A page is never writable and executable at once (W^X), and a sealed page is never written
+//! again, so no thread can ever execute a half-written trampoline.
+//!
+//! An [`Arena`] packs many small trampolines into each page and returns its pages to the OS
+//! when dropped (ffast drops a library's arena when the library is closed).
+
+use crate::Error;
+use std::ptr::NonNull;
+
+/// Code placed in an arena: its address is fixed from the moment it is written; it may be
+/// executed only after [`Arena::seal`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeAddr(pub usize);
+
+struct Page {
+    base: NonNull<u8>,
+    len: usize,
+    used: usize,
+    sealed: bool,
+}
+
+/// A set of pages owned by one library (or one bound function).
+pub struct Arena {
+    pages: Vec<Page>,
+}
+
+// SAFETY: an Arena only holds addresses of pages it mapped itself; moving it between threads
+// moves that ownership (ffast creates and drops arenas on the JS thread of their isolate).
+unsafe impl Send for Arena {}
+
+/// Trampolines start on a 16-byte boundary (the instruction fetch unit; also keeps code
+/// addresses tidy in listings).
+const CODE_ALIGN: usize = 16;
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
+    }
+}
+
+impl Default for Arena {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Arena {
+    pub fn new() -> Arena {
+        Arena { pages: Vec::new() }
+    }
+
+    /// Copy `code` into writable memory and return where it will live. The code must not be
+    /// run before [`seal`](Self::seal).
+    pub fn write(&mut self, code: &[u8]) -> Result<CodeAddr, Error> {
+        if code.is_empty() {
+            return Err(Error::Jit("empty code".into()));
+        }
+        let need = code.len();
+        let fits = |p: &Page| !p.sealed && align_up(p.used, CODE_ALIGN) + need <= p.len;
+        if !self.pages.last().is_some_and(fits) {
+            let ps = page_size();
+            self.pages.push(map_rw(align_up(need, ps))?);
+        }
+        let page = self.pages.last_mut().expect("a page was just ensured");
+        let at = align_up(page.used, CODE_ALIGN);
+        // SAFETY: the page is mapped read-write (not sealed), `at + need <= len` was checked
+        // above, and the source slice cannot overlap freshly mapped memory.
+        unsafe {
+            std::ptr::copy_nonoverlapping(code.as_ptr(), page.base.as_ptr().add(at), need);
+        }
+        page.used = at + need;
+        Ok(CodeAddr(page.base.as_ptr() as usize + at))
+    }
+
+    /// Make every written page read-execute (and flush the instruction cache where the ISA
+    /// needs it). Later writes go to fresh pages.
+    pub fn seal(&mut self) -> Result<(), Error> {
+        for p in self.pages.iter_mut().filter(|p| !p.sealed) {
+            // SAFETY: base/len describe a mapping this arena created with mmap.
+            let rc = unsafe {
+                libc::mprotect(
+                    p.base.as_ptr().cast(),
+                    p.len,
+                    libc::PROT_READ | libc::PROT_EXEC,
+                )
+            };
+            if rc != 0 {
+                return Err(Error::Jit(format!(
+                    "mprotect(PROT_READ|PROT_EXEC) failed: {} (executable memory denied by the system?)",
+                    std::io::Error::last_os_error()
+                )));
+            }
+            flush_icache(p.base.as_ptr(), p.used);
+            p.sealed = true;
+        }
+        Ok(())
+    }
+
+    /// Bytes of code written (for diagnostics and tests).
+    pub fn pages(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether `addr` lies in a sealed (executable) page of this arena.
+    pub fn is_sealed(&self, addr: CodeAddr) -> bool {
+        self.pages.iter().any(|p| {
+            let b = p.base.as_ptr() as usize;
+            p.sealed && addr.0 >= b && addr.0 < b + p.len
+        })
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        for p in &self.pages {
+            // SAFETY: each page was mapped by map_rw with exactly this length; nothing in ffast
+            // keeps a callable reference to arena code after the owner (library) is closed.
+            unsafe {
+                libc::munmap(p.base.as_ptr().cast(), p.len);
+            }
+        }
+    }
+}
+
+fn align_up(n: usize, a: usize) -> usize {
+    (n + a - 1) & !(a - 1)
+}
+
+fn map_rw(len: usize) -> Result<Page, Error> {
+    // SAFETY: an anonymous private mapping with no address hint has no preconditions.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(Error::Jit(format!(
+            "mmap failed: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    let base =
+        NonNull::new(p.cast::<u8>()).ok_or_else(|| Error::Jit("mmap returned null".into()))?;
+    Ok(Page {
+        base,
+        len,
+        used: 0,
+        sealed: false,
+    })
+}
+
+/// x86-64 keeps instruction and data caches coherent; arm64 does not, so freshly written code
+/// must be cleaned to the point of unification before it runs (hardware needs it even where
+/// qemu does not, `cross-arch.md` A4).
+fn flush_icache(start: *mut u8, len: usize) {
+    cfg_if::cfg_if! {
+        if #[cfg(target_arch = "aarch64")] {
+            extern "C" {
+                fn __clear_cache(start: *mut libc::c_char, end: *mut libc::c_char);
+            }
+            // SAFETY: the range lies inside a mapping this arena owns.
+            unsafe { __clear_cache(start.cast(), start.add(len).cast()) }
+        } else {
+            let _ = (start, len);
+        }
+    }
+}
+
+/// Check once that this process may run JIT code: write a function returning 42, seal it,
+/// call it. Returns a typed error instead of crashing where W^X policies deny execution.
+pub fn self_test() -> Result<(), Error> {
+    cfg_if::cfg_if! {
+        if #[cfg(target_arch = "x86_64")] {
+            let code: &[u8] = &[0xb8, 42, 0, 0, 0, 0xc3]; // mov eax, 42; ret
+        } else if #[cfg(target_arch = "aarch64")] {
+            let code: &[u8] = &[0x40, 0x05, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6]; // mov w0, #42; ret
+        } else {
+            return Err(Error::Unsupported("no JIT backend for this architecture".into()));
+        }
+    }
+    let mut a = Arena::new();
+    let at = a.write(code)?;
+    a.seal()?;
+    // SAFETY: `at` points at the sealed, executable function written just above, whose
+    // machine code follows the C convention `int f(void)` for this architecture.
+    let f: extern "C" fn() -> i32 = unsafe { std::mem::transmute(at.0) };
+    match f() {
+        42 => Ok(()),
+        v => Err(Error::Jit(format!(
+            "JIT self-test returned {v}, expected 42"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn self_test_passes() {
+        self_test().unwrap();
+    }
+
+    #[test]
+    fn packs_many_small_functions_per_page() {
+        let mut a = Arena::new();
+        let mut addrs = Vec::new();
+        for _ in 0..100 {
+            addrs.push(a.write(&[0xc3; 20]).unwrap());
+        }
+        assert!(
+            a.pages() <= 1 + 100 * 32 / page_size(),
+            "{} pages",
+            a.pages()
+        );
+        assert!(addrs
+            .windows(2)
+            .all(|w| w[1].0 >= w[0].0 + 20 && w[1].0 % CODE_ALIGN == 0));
+        a.seal().unwrap();
+        assert!(addrs.iter().all(|&x| a.is_sealed(x)));
+    }
+
+    #[test]
+    fn sealed_pages_are_never_written_again() {
+        let mut a = Arena::new();
+        let first = a.write(&[0xc3]).unwrap();
+        a.seal().unwrap();
+        let second = a.write(&[0xc3]).unwrap();
+        assert_eq!(a.pages(), 2);
+        assert!(a.is_sealed(first) && !a.is_sealed(second));
+    }
+
+    #[test]
+    fn sealed_memory_is_not_writable() {
+        let mut a = Arena::new();
+        let at = a.write(&[0xc3; 8]).unwrap();
+        a.seal().unwrap();
+        // Read the kernel's view of the mapping: r-x, never w.
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        let line = maps
+            .lines()
+            .find(|l| {
+                let r = l.split(' ').next().unwrap();
+                let (s, e) = r.split_once('-').unwrap();
+                let (s, e) = (
+                    usize::from_str_radix(s, 16).unwrap(),
+                    usize::from_str_radix(e, 16).unwrap(),
+                );
+                at.0 >= s && at.0 < e
+            })
+            .expect("mapping present");
+        assert!(line.split(' ').nth(1).unwrap().starts_with("r-x"), "{line}");
+    }
+
+    #[test]
+    fn dropping_returns_pages() {
+        // A 200 000-byte function gets a mapping of a size no other test uses, so finding
+        // exactly that range after the drop would mean it was not returned.
+        let (start, len) = {
+            let mut a = Arena::new();
+            let at = a.write(&vec![0xc3; 200_000]).unwrap();
+            a.seal().unwrap();
+            (at.0, align_up(200_000, page_size()))
+        };
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        let still = maps.lines().any(|l| {
+            let r = l.split(' ').next().unwrap();
+            let (s, e) = r.split_once('-').unwrap();
+            usize::from_str_radix(s, 16).unwrap() == start
+                && usize::from_str_radix(e, 16).unwrap() == start + len
+        });
+        assert!(!still, "the arena's mapping should be gone after drop");
+    }
+}

@@ -1,0 +1,17 @@
+//! ffast-core: the parts of ffast that know neither an ABI's rules nor Node.
+//!
+//! definition → [`Signature`] → [`CallPlan`] (an ABI crate) → instructions → bytes
+//! ([`encode`], [`trampoline`]) → sealed executable memory ([`jit`]).
+
+pub mod encode;
+pub mod error;
+pub mod jit;
+pub mod plan;
+pub mod signature;
+pub mod trampoline;
+pub mod types;
+
+pub use error::Error;
+pub use plan::{ArgPlan, CallPlan, Isa, Loc, RetPlan};
+pub use signature::Signature;
+pub use types::{Type, ValueClass};

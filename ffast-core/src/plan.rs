@@ -1,0 +1,83 @@
+//! The CallPlan: where every value lives, on both sides of a trampoline. Pure data.
+//!
+//! An ABI crate fills it in (`classify(&Signature) -> CallPlan`); a backend of the encoder reads
+//! it and emits moves. The plan never says *how* to move a value, and the encoder never
+//! decides *where* a value lives.
+//!
+//! Two conventions meet in a fast-call trampoline:
+//! - the **entry** side: V8's optimizing compiler calls the trampoline as a C function whose
+//!   argument 0 is the JS receiver, followed by the JS arguments in their fast-call
+//!   representation (`v8-fast-api.md` §7);
+//! - the **C** side: the target function, called with the platform's C convention.
+//!
+//! The slow-path invoker only uses the C side: it loads each argument from an array of 8-byte
+//! slots.
+
+use crate::types::Type;
+
+/// Which instruction set a plan's register numbers belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    X64,
+    Arm64,
+}
+
+/// A register or stack location. Register numbers are the ISA's hardware encodings
+/// (x64: rax=0 … r15=15, xmm0=0 …; arm64: x0=0 …, v0=0 …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Loc {
+    /// General-purpose (integer) register.
+    Gpr(u8),
+    /// Floating-point / vector register.
+    Fpr(u8),
+    /// Byte offset from the first stack-argument slot (the caller's outgoing area).
+    Stack(u32),
+}
+
+/// One parameter, on both sides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArgPlan {
+    pub ty: Type,
+    /// Where V8's fast call delivers it. `None` when the plan is not fast-eligible.
+    pub entry: Option<Loc>,
+    /// Where the C function expects it.
+    pub c: Loc,
+}
+
+/// The result: where C leaves it. The fast-call side of the result is always the first
+/// integer or float return register, so it needs no field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetPlan {
+    pub ty: Type,
+    /// `None` for void.
+    pub c: Option<Loc>,
+}
+
+/// The complete plan for one signature on one ABI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallPlan {
+    pub isa: Isa,
+    /// ABI name, for diagnostics (`"sysv64"`, `"aapcs64"`, `"darwin-arm64"`).
+    pub abi: &'static str,
+    pub args: Vec<ArgPlan>,
+    pub ret: RetPlan,
+    /// Where the JS receiver arrives on the entry side (its value is never used).
+    pub receiver: Loc,
+    /// Bytes of stack arguments V8 passes to the trampoline (a multiple of 8).
+    pub entry_stack_bytes: u32,
+    /// Bytes of stack arguments the C function expects (a multiple of 8; callers round the
+    /// area up to the ABI's stack alignment).
+    pub c_stack_bytes: u32,
+    /// Stack alignment the C side requires at the call (16 on every supported ABI).
+    pub stack_align: u32,
+    /// Whether V8 may call a trampoline for this signature, and if not, why.
+    pub fast: Result<(), &'static str>,
+}
+
+impl CallPlan {
+    /// True when no argument crosses to or from the stack on either side and all of them keep
+    /// their register class: the trampoline is then a register shuffle and a tail call.
+    pub fn registers_only(&self) -> bool {
+        self.c_stack_bytes == 0 && self.entry_stack_bytes == 0
+    }
+}

@@ -1,0 +1,108 @@
+//! CallPlan → machine code. Three kinds of code are generated per bound function:
+//!
+//! - the **fast trampoline**, registered as V8's fast-call target: it receives the JS arguments
+//!   in V8's fast-call representation, converts each to its C form, calls the target and
+//!   converts the result to its fast-call return representation ([`FastRet`]);
+//! - the **invoker**, used by the slow path: `extern "C" fn(slots: *mut u64)` loads argument `i`
+//!   from `slots[i]` (already in C form), calls the target and stores the raw C result in
+//!   `slots[n]`;
+//! - the **slow stub**, registered as V8's regular callback: it adds a pointer to the binding's
+//!   data as a second argument and jumps to the generic slow path.
+//!
+//! Value representations at the V8 boundary (shared with ffast-node, which declares the V8
+//! types from them):
+//! - parameters: `bool` → bool; `i8 i16 i32` → int32; `u8 u16 u32` → uint32; `i64 isize` →
+//!   int64; `u64 usize pointer` → uint64; `f32` → float32; `f64` → float64; `string` →
+//!   pointer to V8's `FastOneByteString {data, length}`; `buffer` → `Local<Value>`.
+//! - results: see [`FastRet`]. 64-bit integer results travel as a float64: the value itself
+//!   when it is a safe integer (|v| ≤ 2^53−1, exact), otherwise NaN with the raw 64 bits stored
+//!   in the thread's *wide slot*, from which the JS side builds a BigInt. This keeps results
+//!   exact on every Node line (Node 20 aborts on int64 fast returns, `v8-fast-api.md` §5.2).
+
+pub mod x64;
+
+use crate::{CallPlan, Error, Isa, Type};
+
+/// Bytes of trampoline stack reserved per string argument: strings whose UTF-8 form (plus NUL)
+/// fits are converted without touching the heap.
+pub const STR_SCRATCH: u32 = 256;
+
+/// The float64 bit pattern returned for "value is in the wide slot".
+pub const WIDE_NAN_BITS: u64 = 0x7ff8_0000_0000_dead;
+
+/// The largest integer a JS Number holds exactly and unambiguously (Number.MAX_SAFE_INTEGER).
+pub const MAX_SAFE: u64 = (1 << 53) - 1;
+
+/// What the fast trampoline returns to V8 for a given C result type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FastRet {
+    Void,
+    Bool,
+    /// int32 (narrow signed types are sign-extended first)
+    I32,
+    /// uint32 (narrow unsigned types are zero-extended first)
+    U32,
+    /// float64 (f32 results are widened exactly)
+    F64,
+    /// float64 or NaN + wide slot, signed 64-bit source
+    WideSigned,
+    /// float64 or NaN + wide slot, unsigned 64-bit source (also pointers and `const char*`)
+    WideUnsigned,
+}
+
+impl FastRet {
+    pub fn of(t: Type) -> FastRet {
+        match t {
+            Type::Void => FastRet::Void,
+            Type::Bool => FastRet::Bool,
+            Type::I8 | Type::I16 | Type::I32 => FastRet::I32,
+            Type::U8 | Type::U16 | Type::U32 => FastRet::U32,
+            Type::F32 | Type::F64 => FastRet::F64,
+            Type::I64 | Type::ISize => FastRet::WideSigned,
+            Type::U64 | Type::USize | Type::Pointer | Type::String | Type::Buffer => {
+                FastRet::WideUnsigned
+            }
+        }
+    }
+}
+
+/// Addresses the fast trampoline calls or writes.
+#[derive(Clone, Copy, Debug)]
+pub struct FastTargets {
+    /// The C function.
+    pub target: usize,
+    /// Where an unsafe 64-bit result is stored (8 bytes, owned by the calling thread).
+    pub wide_slot: usize,
+    /// `extern "C" fn(s: *const FastOneByteString, scratch: *mut u8, cap: u32) -> *const u8`:
+    /// NUL-terminated UTF-8 copy of a Latin-1 string, in `scratch` when it fits.
+    pub str_in: usize,
+    /// `extern "C" fn(p: *const u8)`: frees what `str_in` allocated outside its scratch.
+    pub str_free: usize,
+    /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte.
+    pub buf_addr: usize,
+}
+
+/// Fast-call trampoline for `plan`.
+pub fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    plan.fast.map_err(|why| Error::Unsupported(why.into()))?;
+    match plan.isa {
+        Isa::X64 => x64::fast(plan, t),
+        Isa::Arm64 => Err(Error::Unsupported("arm64 backend not available yet".into())),
+    }
+}
+
+/// Slow-path invoker for `plan`: `extern "C" fn(slots: *mut u64)`.
+pub fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
+    match plan.isa {
+        Isa::X64 => x64::invoker(plan, target),
+        Isa::Arm64 => Err(Error::Unsupported("arm64 backend not available yet".into())),
+    }
+}
+
+/// A stub `f(a0) → callback(a0, data)`: gives V8's one-argument callback its binding.
+pub fn slow_stub(isa: Isa, callback: usize, data: usize) -> Result<Vec<u8>, Error> {
+    match isa {
+        Isa::X64 => x64::slow_stub(callback, data),
+        Isa::Arm64 => Err(Error::Unsupported("arm64 backend not available yet".into())),
+    }
+}

@@ -1,0 +1,371 @@
+//! x86-64 emission of the three trampoline kinds (see the module above) from a CallPlan.
+//!
+//! Register numbers come from the plan; this file only chooses instructions. Scratch
+//! registers are rax, rcx, rdx, r11 — caller-saved in SysV and never used here for arguments
+//! after they are loaded.
+
+use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
+use crate::{CallPlan, Error, Loc, Type, ValueClass};
+
+/// Load an integer-class argument of C type `ty` from memory into `dst`, extended to 32 bits
+/// as the C ABI's callers do (§3.2.3 leaves the upper bits of narrow values unspecified, but
+/// clang-compiled callees rely on sign/zero extension to 32 bits, so ffast always extends).
+fn load_int(a: &mut Asm, ty: Type, dst: Gpr, src: Mem) -> Result<(), Error> {
+    match ty.class() {
+        ValueClass::Int {
+            size: 1,
+            signed: true,
+        } => a.movsx_r32_m8(dst, src),
+        ValueClass::Int {
+            size: 1,
+            signed: false,
+        } => a.movzx_r32_m8(dst, src),
+        ValueClass::Int {
+            size: 2,
+            signed: true,
+        } => a.movsx_r32_m16(dst, src),
+        ValueClass::Int {
+            size: 2,
+            signed: false,
+        } => a.movzx_r32_m16(dst, src),
+        ValueClass::Int { size: 4, .. } => a.mov_r32_m32(dst, src),
+        ValueClass::Int { size: 8, .. } => a.mov_r64_m64(dst, src),
+        c => return Err(Error::Encode(format!("load_int: {ty} is {c:?}"))),
+    }
+    Ok(())
+}
+
+/// Register-to-register form of [`load_int`].
+fn move_int(a: &mut Asm, ty: Type, dst: Gpr, src: Gpr) -> Result<(), Error> {
+    match ty.class() {
+        ValueClass::Int {
+            size: 1,
+            signed: true,
+        } => a.movsx_r32_r8(dst, src),
+        ValueClass::Int {
+            size: 1,
+            signed: false,
+        } => a.movzx_r32_r8(dst, src),
+        ValueClass::Int {
+            size: 2,
+            signed: true,
+        } => a.movsx_r32_r16(dst, src),
+        ValueClass::Int {
+            size: 2,
+            signed: false,
+        } => a.movzx_r32_r16(dst, src),
+        ValueClass::Int { size: 4, .. } => a.mov_r32_r32(dst, src),
+        ValueClass::Int { size: 8, .. } => a.mov_r64_r64(dst, src),
+        c => return Err(Error::Encode(format!("move_int: {ty} is {c:?}"))),
+    }
+    Ok(())
+}
+
+fn load_float(a: &mut Asm, ty: Type, dst: Xmm, src: Mem) {
+    if ty == Type::F32 {
+        a.movss_x_m(dst, src)
+    } else {
+        a.movsd_x_m(dst, src)
+    }
+}
+
+fn gpr(n: u8) -> Gpr {
+    Gpr::from_num(n)
+}
+
+fn align16(n: u32) -> u32 {
+    (n + 15) & !15
+}
+
+fn needs_helper(ty: Type) -> bool {
+    matches!(ty, Type::String | Type::Buffer)
+}
+
+/// Convert the C result (rax / xmm0) to its fast-call representation, then run `epilogue`
+/// (which must end in `ret`) on every exit path.
+fn convert_result(
+    a: &mut Asm,
+    ty: Type,
+    wide_slot: usize,
+    epilogue: &dyn Fn(&mut Asm),
+) -> Result<(), Error> {
+    match (FastRet::of(ty), ty) {
+        (FastRet::Void | FastRet::F64, Type::F32) => a.cvtss2sd_x_x(Xmm(0), Xmm(0)),
+        (FastRet::Void | FastRet::F64, _) => {}
+        (FastRet::Bool | FastRet::I32 | FastRet::U32, _) => match ty.class() {
+            // A narrow C result leaves the upper bits of eax unspecified (§3.2.3).
+            ValueClass::Int {
+                size: 1,
+                signed: true,
+            } => a.movsx_r32_r8(Gpr::Rax, Gpr::Rax),
+            ValueClass::Int {
+                size: 1,
+                signed: false,
+            } => a.movzx_r32_r8(Gpr::Rax, Gpr::Rax),
+            ValueClass::Int {
+                size: 2,
+                signed: true,
+            } => a.movsx_r32_r16(Gpr::Rax, Gpr::Rax),
+            ValueClass::Int {
+                size: 2,
+                signed: false,
+            } => a.movzx_r32_r16(Gpr::Rax, Gpr::Rax),
+            _ => {}
+        },
+        (FastRet::WideSigned | FastRet::WideUnsigned, _) => {
+            let unsafe_int = a.new_label();
+            a.mov_r64_imm64(Gpr::Rcx, MAX_SAFE);
+            if FastRet::of(ty) == FastRet::WideSigned {
+                // -MAX_SAFE <= v <= MAX_SAFE  ⇔  (v + MAX_SAFE) as u64 <= 2·MAX_SAFE
+                a.add_r64_r64(Gpr::Rcx, Gpr::Rax);
+                a.mov_r64_imm64(Gpr::Rdx, 2 * MAX_SAFE);
+                a.cmp_r64_r64(Gpr::Rcx, Gpr::Rdx);
+            } else {
+                a.cmp_r64_r64(Gpr::Rax, Gpr::Rcx);
+            }
+            a.jcc_label(Cond::A, unsafe_int);
+            a.cvtsi2sd_x_r64(Xmm(0), Gpr::Rax);
+            epilogue(a);
+            a.bind(unsafe_int);
+            a.mov_r64_imm64(Gpr::Rcx, wide_slot as u64);
+            a.mov_m64_r64(Mem::new(Gpr::Rcx, 0), Gpr::Rax);
+            a.mov_r64_imm64(Gpr::Rax, WIDE_NAN_BITS);
+            a.movq_x_r64(Xmm(0), Gpr::Rax);
+        }
+    }
+    epilogue(a);
+    Ok(())
+}
+
+fn result_needs_conversion(ty: Type) -> bool {
+    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
+}
+
+pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    let simple = plan.c_stack_bytes == 0 && !plan.args.iter().any(|a| needs_helper(a.ty));
+    let mut a = Asm::new();
+    if simple {
+        fast_simple(&mut a, plan, t)?;
+    } else {
+        fast_framed(&mut a, plan, t)?;
+    }
+    a.finish()
+}
+
+fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
+    a.entry
+        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
+}
+
+/// Every C argument lives in a register: shift the integer registers down by one (the
+/// receiver's register is free), load the first integer that V8 had to pass on the stack,
+/// and tail-call the target — or call it when the result needs converting.
+fn fast_simple(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
+    let convert = result_needs_conversion(plan.ret.ty);
+    // Entry: [rsp] is the return address, stack arguments start at rsp+8. With a call we
+    // first realign the stack (rsp ≡ 8 mod 16 on entry), moving them to rsp+16.
+    let base = if convert {
+        a.sub_r64_imm32(Gpr::Rsp, 8);
+        16
+    } else {
+        8
+    };
+    // In argument order each integer destination is the previous integer's source, so no
+    // value is overwritten before it is read. Floating-point arguments keep their registers.
+    for arg in &plan.args {
+        match (entry_loc(arg)?, arg.c) {
+            (Loc::Gpr(s), Loc::Gpr(d)) => move_int(a, arg.ty, gpr(d), gpr(s))?,
+            (Loc::Stack(off), Loc::Gpr(d)) => {
+                load_int(a, arg.ty, gpr(d), Mem::new(Gpr::Rsp, base + off as i32))?
+            }
+            (Loc::Fpr(s), Loc::Fpr(d)) if s == d => {}
+            (e, c) => return Err(Error::Encode(format!("simple trampoline: {e:?} -> {c:?}"))),
+        }
+    }
+    a.mov_r64_imm64(Gpr::Rax, t.target as u64);
+    if !convert {
+        a.jmp_r64(Gpr::Rax);
+        return Ok(());
+    }
+    a.call_r64(Gpr::Rax);
+    convert_result(a, plan.ret.ty, t.wide_slot, &|a| {
+        a.add_r64_imm32(Gpr::Rsp, 8);
+        a.ret();
+    })
+}
+
+/// The general case: a frame holding every argument that arrived in a register, helper
+/// conversions (strings, buffers), the outgoing stack arguments and string scratch space.
+///
+/// ```text
+///   [rbp+16+off]            entry stack arguments
+///   [rbp+8]                 return address
+///   [rbp]                   saved rbp
+///   [rbp-8(i+1)]            spill slot of argument i
+///   [rbp-spill-8/-16]       saved rax / xmm0 around the string frees
+///   [rbp-…]                 STR_SCRATCH bytes per string argument
+///   [rsp+off]               outgoing C stack arguments
+/// ```
+fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
+    let n = plan.args.len() as u32;
+    let spill = 8 * n;
+    let strings: Vec<usize> = (0..plan.args.len())
+        .filter(|&i| plan.args[i].ty == Type::String)
+        .collect();
+    let save_rax = -(spill as i32) - 8;
+    let save_xmm = -(spill as i32) - 16;
+    let scratch_at = |k: usize| -(spill as i32) - 16 - (STR_SCRATCH as i32) * (k as i32 + 1);
+    let frame =
+        align16(align16(plan.c_stack_bytes) + spill + 16 + STR_SCRATCH * strings.len() as u32);
+    if frame > i32::MAX as u32 {
+        return Err(Error::Unsupported("trampoline frame too large".into()));
+    }
+    let slot = |i: usize| Mem::new(Gpr::Rbp, -8 * (i as i32 + 1));
+
+    a.push_r64(Gpr::Rbp);
+    a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
+    a.sub_r64_imm32(Gpr::Rsp, frame as i32);
+
+    // 1. Save every register argument before any call clobbers it.
+    for (i, arg) in plan.args.iter().enumerate() {
+        match entry_loc(arg)? {
+            Loc::Gpr(r) => a.mov_m64_r64(slot(i), gpr(r)),
+            Loc::Fpr(x) => a.movsd_m_x(slot(i), Xmm(x)),
+            Loc::Stack(_) => {}
+        }
+    }
+    // Where argument i's entry value is now.
+    let source = |i: usize| -> Result<Mem, Error> {
+        Ok(match entry_loc(&plan.args[i])? {
+            Loc::Stack(off) => Mem::new(Gpr::Rbp, 16 + off as i32),
+            _ => slot(i),
+        })
+    };
+
+    // 2. Helper conversions; each result replaces the argument in its spill slot.
+    let mut k = 0;
+    for (i, arg) in plan.args.iter().enumerate() {
+        match arg.ty {
+            Type::String => {
+                a.mov_r64_m64(Gpr::Rdi, source(i)?);
+                a.lea_r64_m(Gpr::Rsi, Mem::new(Gpr::Rbp, scratch_at(k)));
+                a.mov_r32_imm32(Gpr::Rdx, STR_SCRATCH);
+                a.mov_r64_imm64(Gpr::Rax, t.str_in as u64);
+                a.call_r64(Gpr::Rax);
+                a.mov_m64_r64(slot(i), Gpr::Rax);
+                k += 1;
+            }
+            Type::Buffer => {
+                a.mov_r64_m64(Gpr::Rdi, source(i)?);
+                a.mov_r64_imm64(Gpr::Rax, t.buf_addr as u64);
+                a.call_r64(Gpr::Rax);
+                a.mov_m64_r64(slot(i), Gpr::Rax);
+            }
+            _ => {}
+        }
+    }
+    let value_at = |i: usize| -> Result<Mem, Error> {
+        if needs_helper(plan.args[i].ty) {
+            Ok(slot(i))
+        } else {
+            source(i)
+        }
+    };
+
+    // 3. Outgoing stack arguments (one 8-byte slot each, §3.2.3), through rax.
+    for (i, arg) in plan.args.iter().enumerate() {
+        if let Loc::Stack(off) = arg.c {
+            let dst = Mem::new(Gpr::Rsp, off as i32);
+            match arg.ty.class() {
+                ValueClass::Int { .. } => load_int(a, arg.ty, Gpr::Rax, value_at(i)?)?,
+                ValueClass::Float { size: 4 } => a.mov_r32_m32(Gpr::Rax, value_at(i)?),
+                _ => a.mov_r64_m64(Gpr::Rax, value_at(i)?),
+            }
+            a.mov_m64_r64(dst, Gpr::Rax);
+        }
+    }
+    // 4. Register arguments, all loaded from memory: no ordering hazards.
+    for (i, arg) in plan.args.iter().enumerate() {
+        match arg.c {
+            Loc::Gpr(r) => load_int(a, arg.ty, gpr(r), value_at(i)?)?,
+            Loc::Fpr(x) => load_float(a, arg.ty, Xmm(x), value_at(i)?),
+            Loc::Stack(_) => {}
+        }
+    }
+    // 5. The call.
+    a.mov_r64_imm64(Gpr::Rax, t.target as u64);
+    a.call_r64(Gpr::Rax);
+
+    // 6. Release string copies that did not fit their scratch (rare: long or non-ASCII text).
+    if !strings.is_empty() {
+        a.mov_m64_r64(Mem::new(Gpr::Rbp, save_rax), Gpr::Rax);
+        a.movsd_m_x(Mem::new(Gpr::Rbp, save_xmm), Xmm(0));
+        for (k, &i) in strings.iter().enumerate() {
+            let skip = a.new_label();
+            a.mov_r64_m64(Gpr::Rdi, slot(i));
+            a.lea_r64_m(Gpr::Rsi, Mem::new(Gpr::Rbp, scratch_at(k)));
+            a.cmp_r64_r64(Gpr::Rdi, Gpr::Rsi);
+            a.jcc_label(Cond::E, skip);
+            a.mov_r64_imm64(Gpr::Rax, t.str_free as u64);
+            a.call_r64(Gpr::Rax);
+            a.bind(skip);
+        }
+        a.mov_r64_m64(Gpr::Rax, Mem::new(Gpr::Rbp, save_rax));
+        a.movsd_x_m(Xmm(0), Mem::new(Gpr::Rbp, save_xmm));
+    }
+    // 7. Result, epilogue.
+    convert_result(a, plan.ret.ty, t.wide_slot, &|a| {
+        a.leave();
+        a.ret();
+    })
+}
+
+/// `extern "C" fn(slots: *mut u64)`: argument i from slots[i] (integers already extended to
+/// 64 bits, floats as their bit patterns), raw result to slots[n].
+pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
+    let mut a = Asm::new();
+    let out = align16(plan.c_stack_bytes);
+    let slot = |i: usize| Mem::new(Gpr::Rbx, 8 * i as i32);
+    a.push_r64(Gpr::Rbp);
+    a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
+    a.push_r64(Gpr::Rbx); // callee-saved: holds `slots` across the call
+    a.sub_r64_imm32(Gpr::Rsp, out as i32 + 8); // keeps rsp ≡ 0 mod 16 at the call
+    a.mov_r64_r64(Gpr::Rbx, Gpr::Rdi);
+    for (i, arg) in plan.args.iter().enumerate() {
+        if let Loc::Stack(off) = arg.c {
+            a.mov_r64_m64(Gpr::Rax, slot(i));
+            a.mov_m64_r64(Mem::new(Gpr::Rsp, off as i32), Gpr::Rax);
+        }
+    }
+    for (i, arg) in plan.args.iter().enumerate() {
+        match arg.c {
+            Loc::Gpr(r) => a.mov_r64_m64(gpr(r), slot(i)),
+            Loc::Fpr(x) => load_float(&mut a, arg.ty, Xmm(x), slot(i)),
+            Loc::Stack(_) => {}
+        }
+    }
+    a.mov_r64_imm64(Gpr::R11, target as u64);
+    a.call_r64(Gpr::R11);
+    let res = slot(plan.args.len());
+    match plan.ret.ty.class() {
+        ValueClass::None => {}
+        ValueClass::Int { .. } => a.mov_m64_r64(res, Gpr::Rax),
+        ValueClass::Float { size: 4 } => a.movss_m_x(res, Xmm(0)),
+        ValueClass::Float { .. } => a.movsd_m_x(res, Xmm(0)),
+    }
+    a.lea_r64_m(Gpr::Rsp, Mem::new(Gpr::Rbp, -8));
+    a.pop_r64(Gpr::Rbx);
+    a.pop_r64(Gpr::Rbp);
+    a.ret();
+    a.finish()
+}
+
+/// `f(a0) → callback(a0, data)`: rdi is untouched, rsi gets `data`, then a tail jump.
+pub(super) fn slow_stub(callback: usize, data: usize) -> Result<Vec<u8>, Error> {
+    let mut a = Asm::new();
+    a.mov_r64_imm64(Gpr::Rsi, data as u64);
+    a.mov_r64_imm64(Gpr::Rax, callback as u64);
+    a.jmp_r64(Gpr::Rax);
+    a.finish()
+}

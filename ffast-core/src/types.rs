@@ -1,0 +1,282 @@
+//! Scalar types a foreign function can take or return, and the spellings that name them.
+//!
+//! Spellings follow Deno/lo (`i32`, `pointer`, …) with the common C names as aliases
+//! (`int`, `size_t`, `const char*`, …). Sizes are those of LP64 targets (linux and macOS on
+//! x64 and arm64), the only data model ffast supports: `long` is 64 bits there.
+
+use std::fmt;
+
+/// A scalar FFI type. Aggregates arrive with the structs issue; everything here fits a register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Void,
+    Bool,
+    I8,
+    U8,
+    I16,
+    U16,
+    I32,
+    U32,
+    I64,
+    U64,
+    ISize,
+    USize,
+    F32,
+    F64,
+    /// An address, passed to and from JS as a Number (BigInt above 2^53).
+    Pointer,
+    /// A JS ArrayBuffer / SharedArrayBuffer / view: the C side sees the address of its first byte.
+    Buffer,
+    /// A JS string in (NUL-terminated UTF-8, valid for the call); `const char*` decoded out.
+    String,
+}
+
+/// How a value travels in machine registers: what the ABI classifiers need to know of a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueClass {
+    /// Nothing (void results only).
+    None,
+    /// An integer or address of `size` bytes; `signed` says how narrow values extend.
+    Int { size: u8, signed: bool },
+    /// An IEEE float of `size` bytes (4 or 8).
+    Float { size: u8 },
+}
+
+impl Type {
+    /// Every type, in declaration order (tables and tests iterate over it).
+    pub const ALL: [Type; 17] = [
+        Type::Void,
+        Type::Bool,
+        Type::I8,
+        Type::U8,
+        Type::I16,
+        Type::U16,
+        Type::I32,
+        Type::U32,
+        Type::I64,
+        Type::U64,
+        Type::ISize,
+        Type::USize,
+        Type::F32,
+        Type::F64,
+        Type::Pointer,
+        Type::Buffer,
+        Type::String,
+    ];
+
+    /// The canonical (Deno/lo) name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Void => "void",
+            Type::Bool => "bool",
+            Type::I8 => "i8",
+            Type::U8 => "u8",
+            Type::I16 => "i16",
+            Type::U16 => "u16",
+            Type::I32 => "i32",
+            Type::U32 => "u32",
+            Type::I64 => "i64",
+            Type::U64 => "u64",
+            Type::ISize => "isize",
+            Type::USize => "usize",
+            Type::F32 => "f32",
+            Type::F64 => "f64",
+            Type::Pointer => "pointer",
+            Type::Buffer => "buffer",
+            Type::String => "string",
+        }
+    }
+
+    /// Parse a type name: canonical names and C aliases. Whitespace inside C names is
+    /// normalised (`unsigned  int`, `char *`), so the user may write them as in a header.
+    pub fn parse(spelling: &str) -> Option<Type> {
+        let norm = normalise(spelling);
+        let t = match norm.as_str() {
+            "void" => Type::Void,
+            "bool" | "_Bool" | "boolean" => Type::Bool,
+            "i8" | "int8" | "int8_t" | "char" | "signed char" => Type::I8,
+            "u8" | "uint8" | "uint8_t" | "unsigned char" | "uchar" => Type::U8,
+            "i16" | "int16" | "int16_t" | "short" | "short int" | "signed short" => Type::I16,
+            "u16" | "uint16" | "uint16_t" | "unsigned short" | "unsigned short int" | "ushort" => {
+                Type::U16
+            }
+            "i32" | "int32" | "int32_t" | "int" | "signed" | "signed int" => Type::I32,
+            "u32" | "uint32" | "uint32_t" | "unsigned" | "unsigned int" | "uint" => Type::U32,
+            "i64" | "int64" | "int64_t" | "long" | "long int" | "signed long" | "long long"
+            | "long long int" | "signed long long" | "ssize_t" | "off_t" | "ptrdiff_t" => Type::I64,
+            "u64"
+            | "uint64"
+            | "uint64_t"
+            | "unsigned long"
+            | "unsigned long int"
+            | "ulong"
+            | "unsigned long long"
+            | "unsigned long long int" => Type::U64,
+            "isize" | "intptr_t" | "isz" => Type::ISize,
+            "usize" | "size_t" | "uintptr_t" | "usz" => Type::USize,
+            "f32" | "float" | "float32" => Type::F32,
+            "f64" | "double" | "float64" => Type::F64,
+            "pointer" | "ptr" | "void*" | "const void*" | "uint8_t*" => Type::Pointer,
+            "buffer" => Type::Buffer,
+            "string" | "str" | "char*" | "const char*" | "cstring" => Type::String,
+            _ => return None,
+        };
+        Some(t)
+    }
+
+    /// Register class and width of the C value.
+    pub fn class(self) -> ValueClass {
+        use ValueClass::*;
+        match self {
+            Type::Void => None,
+            Type::Bool | Type::U8 => Int {
+                size: 1,
+                signed: false,
+            },
+            Type::I8 => Int {
+                size: 1,
+                signed: true,
+            },
+            Type::I16 => Int {
+                size: 2,
+                signed: true,
+            },
+            Type::U16 => Int {
+                size: 2,
+                signed: false,
+            },
+            Type::I32 => Int {
+                size: 4,
+                signed: true,
+            },
+            Type::U32 => Int {
+                size: 4,
+                signed: false,
+            },
+            Type::I64 | Type::ISize => Int {
+                size: 8,
+                signed: true,
+            },
+            Type::U64 | Type::USize | Type::Pointer | Type::Buffer | Type::String => Int {
+                size: 8,
+                signed: false,
+            },
+            Type::F32 => Float { size: 4 },
+            Type::F64 => Float { size: 8 },
+        }
+    }
+
+    /// Size in bytes of the C value (0 for void).
+    pub fn size(self) -> usize {
+        match self.class() {
+            ValueClass::None => 0,
+            ValueClass::Int { size, .. } | ValueClass::Float { size } => size as usize,
+        }
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self.class(), ValueClass::Float { .. })
+    }
+
+    /// 64-bit integer-like values whose JS form is "Number when safe, BigInt otherwise".
+    pub fn is_wide_int(self) -> bool {
+        matches!(
+            self,
+            Type::I64 | Type::U64 | Type::ISize | Type::USize | Type::Pointer | Type::String
+        )
+    }
+
+    /// Allowed as a parameter (everything but void).
+    pub fn valid_param(self) -> bool {
+        self != Type::Void
+    }
+
+    /// Allowed as a result (a JS buffer cannot be returned: C hands back a pointer).
+    pub fn valid_result(self) -> bool {
+        self != Type::Buffer
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Collapse runs of white space and glue `*` to the word before it: `const  char *` → `const char*`.
+fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() && !word.starts_with('*') {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_names_round_trip() {
+        for t in Type::ALL {
+            assert_eq!(Type::parse(t.name()), Some(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn c_aliases_map_to_lp64_types() {
+        let cases = [
+            ("int", Type::I32),
+            ("unsigned int", Type::U32),
+            ("unsigned   int", Type::U32),
+            ("long", Type::I64),
+            ("unsigned long", Type::U64),
+            ("size_t", Type::USize),
+            ("ssize_t", Type::I64),
+            ("double", Type::F64),
+            ("float", Type::F32),
+            ("char*", Type::String),
+            ("const char *", Type::String),
+            ("void *", Type::Pointer),
+            ("int8_t", Type::I8),
+            ("uint64_t", Type::U64),
+            ("_Bool", Type::Bool),
+        ];
+        for (s, t) in cases {
+            assert_eq!(Type::parse(s), Some(t), "{s}");
+        }
+    }
+
+    #[test]
+    fn unknown_spellings_are_rejected() {
+        for s in ["", "int33", "i128", "struct foo", "pointer pointer", "Int"] {
+            assert_eq!(Type::parse(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn classes_and_sizes() {
+        assert_eq!(
+            Type::I8.class(),
+            ValueClass::Int {
+                size: 1,
+                signed: true
+            }
+        );
+        assert_eq!(
+            Type::Bool.class(),
+            ValueClass::Int {
+                size: 1,
+                signed: false
+            }
+        );
+        assert_eq!(Type::F32.class(), ValueClass::Float { size: 4 });
+        assert_eq!(Type::Pointer.size(), 8);
+        assert_eq!(Type::Void.size(), 0);
+        assert!(!Type::Buffer.valid_result());
+        assert!(!Type::Void.valid_param());
+    }
+}

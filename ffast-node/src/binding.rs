@@ -1,0 +1,280 @@
+//! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
+//! target is the trampoline and whose regular callback is the shared slow path.
+
+use crate::convert::{arg_to_slot, result_value, ArgError};
+use crate::state::{self, CodeSet};
+use crate::v8::{self, V8};
+use ffast_core::jit::Arena;
+use ffast_core::trampoline::{self, FastTargets};
+use ffast_core::{CallPlan, Error, Signature, Type};
+use napi::sys;
+use std::ffi::c_void;
+
+cfg_if::cfg_if! {
+    if #[cfg(all(target_arch = "x86_64", not(windows)))] {
+        use ffast_abi_sysv64::classify;
+    } else {
+        fn classify(_: &Signature) -> CallPlan {
+            unreachable!("guarded by supported()")
+        }
+    }
+}
+
+/// Whether this target has an ABI crate.
+pub fn supported() -> bool {
+    cfg!(all(target_arch = "x86_64", not(windows)))
+}
+
+pub struct Binding {
+    pub name: String,
+    pub sig: Signature,
+    invoke: unsafe extern "C" fn(*mut u64),
+    env: sys::napi_env,
+    wide_slot: *mut u64,
+}
+
+/// What the JS side asks for.
+pub struct Request {
+    pub name: String,
+    pub address: usize,
+    pub sig: Signature,
+}
+
+/// A created function and whether V8 may call its trampoline.
+pub struct Made {
+    pub value: sys::napi_value,
+    pub fast: bool,
+}
+
+/// Create the functions for `reqs` with all their code in one arena, sealed once.
+///
+/// # Safety
+/// Must run on the JS thread of `env`, inside an N-API call.
+pub unsafe fn make_functions(
+    env: sys::napi_env,
+    reqs: Vec<Request>,
+    lib: Option<libloading::Library>,
+) -> Result<(CodeSet, Vec<Made>), Error> {
+    if !supported() {
+        return Err(Error::Unsupported(format!(
+            "no ABI for {}-{}",
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        )));
+    }
+    let v8 = V8::get().ok();
+    let wide_slot = state::with(|s| s.wide_slot);
+    let mut arena = Arena::new();
+    let mut bindings = Vec::with_capacity(reqs.len());
+    let mut entries = Vec::with_capacity(reqs.len());
+    for r in reqs {
+        let plan: CallPlan = classify(&r.sig);
+        let inv = arena.write(&trampoline::invoker(&plan, r.address)?)?;
+        let b = Box::new(Binding {
+            name: r.name,
+            sig: r.sig,
+            // SAFETY: `inv` is the invoker just emitted for this plan; it is executable once
+            // the arena is sealed below, before any call can reach it.
+            invoke: std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv.0),
+            env,
+            wide_slot,
+        });
+        let data = &*b as *const Binding as usize;
+        let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
+            && plan.fast.is_ok();
+        let (slow, fast) = match v8 {
+            Some(_) => {
+                let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
+                let fast = if fast_ok {
+                    let t = FastTargets {
+                        target: r.address,
+                        wide_slot: wide_slot as usize,
+                        str_in: crate::convert::ffast_str_in as *const () as usize,
+                        str_free: crate::convert::ffast_str_free as *const () as usize,
+                        buf_addr: crate::convert::ffast_buf_addr as *const () as usize,
+                    };
+                    let code = trampoline::fast(&plan, &t)?;
+                    debug_listing(&b.name, &code);
+                    Some(arena.write(&code)?.0)
+                } else {
+                    None
+                };
+                (Some(arena.write(&stub)?.0), fast)
+            }
+            None => (None, None),
+        };
+        entries.push((slow, fast));
+        bindings.push(b);
+    }
+    arena.seal()?;
+    let mut made = Vec::with_capacity(bindings.len());
+    for (b, (slow, fast)) in bindings.iter().zip(entries) {
+        let value = match (v8, slow) {
+            (Some(v8), Some(slow)) => v8
+                .new_function(slow, fast, &b.sig.params, b.sig.result)
+                .ok_or_else(|| Error::Jit(format!("V8 could not create function '{}'", b.name)))?
+                as sys::napi_value,
+            _ => napi_function(env, b)?,
+        };
+        made.push(Made {
+            value,
+            fast: fast.is_some(),
+        });
+    }
+    Ok((
+        CodeSet {
+            arena,
+            bindings,
+            lib,
+        },
+        made,
+    ))
+}
+
+/// `FFAST_DEBUG=asm` prints every fast trampoline's bytes (decode with
+/// `objdump -D -b binary -mi386:x86-64`).
+fn debug_listing(name: &str, code: &[u8]) {
+    if std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "asm")) {
+        let hex: Vec<String> = code.iter().map(|b| format!("{b:02x}")).collect();
+        eprintln!(
+            "ffast: trampoline {name} ({} bytes): {}",
+            code.len(),
+            hex.join(" ")
+        );
+    }
+}
+
+/// N-API fallback (fast calls unavailable): a plain napi function with the same slow path.
+unsafe fn napi_function(env: sys::napi_env, b: &Binding) -> Result<sys::napi_value, Error> {
+    let mut f = std::ptr::null_mut();
+    let st = sys::napi_create_function(
+        env,
+        b.name.as_ptr().cast(),
+        b.name.len() as isize,
+        Some(napi_entry),
+        b as *const Binding as *mut c_void,
+        &mut f,
+    );
+    if st != sys::Status::napi_ok {
+        return Err(Error::Jit(format!(
+            "napi_create_function failed for '{}'",
+            b.name
+        )));
+    }
+    Ok(f)
+}
+
+const INLINE_SLOTS: usize = 16;
+
+/// The slow path shared by the V8 callback and the N-API fallback: check the count, convert
+/// every argument, call through the invoker, convert the result.
+unsafe fn slow_call(
+    b: &Binding,
+    args: &[sys::napi_value],
+) -> Result<Option<sys::napi_value>, ArgError> {
+    state::count_slow_call();
+    let n = b.sig.params.len();
+    if args.len() != n {
+        return Err(ArgError {
+            code: "ERR_FFAST_ARG_COUNT",
+            msg: format!(
+                "expected {n} argument{}, got {}",
+                if n == 1 { "" } else { "s" },
+                args.len()
+            ),
+        });
+    }
+    let mut inline = [0u64; INLINE_SLOTS];
+    let mut heap = Vec::new();
+    let slots: &mut [u64] = if n < INLINE_SLOTS {
+        &mut inline[..n + 1]
+    } else {
+        heap.resize(n + 1, 0);
+        &mut heap
+    };
+    let mut keep = Vec::new();
+    for (i, (&ty, &v)) in b.sig.params.iter().zip(args).enumerate() {
+        slots[i] = arg_to_slot(b.env, ty, v, i, &mut keep)?;
+    }
+    // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
+    // strings in `keep` stay alive until after the call.
+    (b.invoke)(slots.as_mut_ptr());
+    drop(keep);
+    Ok(result_value(b.env, b.sig.result, slots[n], b.wide_slot))
+}
+
+fn report(env: sys::napi_env, b: &Binding, e: ArgError) {
+    state::throw(env, e.code, &format!("{} for '{}'", e.msg, b.name));
+}
+
+/// V8 regular callback, reached through the binding's slow stub.
+unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
+    let b = &*b;
+    let v8 = match V8::get() {
+        Ok(v) => v,
+        Err(_) => return, // unreachable: stubs are only made when V8 resolved
+    };
+    let ci = v8::call_info(v8.fci, info);
+    // Argument slots are consecutive `Local`s; each slot pointer is an napi_value.
+    let mut ptrs = [std::ptr::null_mut(); INLINE_SLOTS];
+    let mut heap = Vec::new();
+    let list: &[sys::napi_value] = if ci.argc <= INLINE_SLOTS {
+        for (i, p) in ptrs.iter_mut().take(ci.argc).enumerate() {
+            *p = ci.args.add(i) as sys::napi_value;
+        }
+        &ptrs[..ci.argc]
+    } else {
+        heap.extend((0..ci.argc).map(|i| ci.args.add(i) as sys::napi_value));
+        &heap
+    };
+    match slow_call(b, list) {
+        // ReturnValue::Set: store the tagged word of the result into the return slot
+        // (no pointer compression in official Node builds, fact sheet §9.9).
+        Ok(Some(v)) => *ci.ret = *(v as *const usize),
+        Ok(None) => {}
+        Err(e) => report(b.env, b, e),
+    }
+}
+
+/// N-API callback of the fallback path.
+unsafe extern "C" fn napi_entry(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argc = INLINE_SLOTS;
+    let mut argv = [std::ptr::null_mut(); INLINE_SLOTS];
+    let mut data = std::ptr::null_mut();
+    sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        argv.as_mut_ptr(),
+        std::ptr::null_mut(),
+        &mut data,
+    );
+    let b = &*(data as *const Binding);
+    let mut heap = Vec::new();
+    let list: &[sys::napi_value] = if argc <= INLINE_SLOTS {
+        &argv[..argc]
+    } else {
+        heap.resize(argc, std::ptr::null_mut());
+        let mut n = argc;
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut n,
+            heap.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        &heap
+    };
+    match slow_call(b, list) {
+        Ok(Some(v)) => v,
+        Ok(None) => std::ptr::null_mut(),
+        Err(e) => {
+            report(env, b, e);
+            std::ptr::null_mut()
+        }
+    }
+}

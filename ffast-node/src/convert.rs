@@ -1,0 +1,401 @@
+//! JS ⇄ C value conversion for the slow path, and the helpers the fast trampolines call.
+//!
+//! The rules mirror what the fast path does (V8's own conversions plus the trampoline's
+//! extensions), so hot and cold calls accept the same values and give the same results:
+//! - ≤32-bit integers: ToInt32 (V8's fast path truncates Numbers this way), then a C cast;
+//! - 64-bit integers: integral Numbers exactly, fractions truncated, BigInt in [-2^63, 2^64);
+//! - buffers: one function, [`buffer_address`], used by both paths.
+
+use crate::v8::V8;
+use ffast_core::trampoline::{FastRet, MAX_SAFE};
+use ffast_core::Type;
+use napi::sys;
+use std::ffi::c_void;
+use std::ptr;
+
+/// A conversion failure: error code and message (the binding adds the function name).
+pub struct ArgError {
+    pub code: &'static str,
+    pub msg: String,
+}
+
+fn type_err(i: usize, want: &str, env: sys::napi_env, v: sys::napi_value) -> ArgError {
+    ArgError {
+        code: "ERR_FFAST_ARG_TYPE",
+        msg: format!(
+            "invalid argument {i}: expected {want}, got {}",
+            describe(env, v)
+        ),
+    }
+}
+
+fn range_err(i: usize, want: &str, what: String) -> ArgError {
+    ArgError {
+        code: "ERR_FFAST_ARG_RANGE",
+        msg: format!("invalid argument {i}: {what} is out of range for {want}"),
+    }
+}
+
+pub fn typeof_(env: sys::napi_env, v: sys::napi_value) -> sys::napi_valuetype {
+    let mut t = 0;
+    // SAFETY: env is the current thread's env and v a live value of the current call.
+    unsafe { sys::napi_typeof(env, v, &mut t) };
+    t
+}
+
+fn describe(env: sys::napi_env, v: sys::napi_value) -> &'static str {
+    match typeof_(env, v) {
+        sys::ValueType::napi_undefined => "undefined",
+        sys::ValueType::napi_null => "null",
+        sys::ValueType::napi_boolean => "boolean",
+        sys::ValueType::napi_number => "number",
+        sys::ValueType::napi_string => "string",
+        sys::ValueType::napi_symbol => "symbol",
+        sys::ValueType::napi_object => "object",
+        sys::ValueType::napi_function => "function",
+        sys::ValueType::napi_bigint => "bigint",
+        _ => "external",
+    }
+}
+
+/// A 64-bit integer argument from a Number or BigInt: bits of the value modulo 2^64, for values
+/// in [-2^63, 2^64).
+fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Result<u64, ArgError> {
+    let mut d = 0f64;
+    // SAFETY: as in typeof_.
+    if unsafe { sys::napi_get_value_double(env, v, &mut d) } == sys::Status::napi_ok {
+        if !d.is_finite() {
+            return Err(range_err(i, ty.name(), format!("{d}")));
+        }
+        let t = d.trunc();
+        // 2^63 and 2^64 are exact doubles.
+        if !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&t) {
+            return Err(range_err(i, ty.name(), format!("{d}")));
+        }
+        return Ok(if t < 0.0 { t as i64 as u64 } else { t as u64 });
+    }
+    if typeof_(env, v) == sys::ValueType::napi_bigint {
+        let mut sign = 0i32;
+        let mut count = 2usize;
+        let mut words = [0u64; 2];
+        // SAFETY: words has room for `count` words; napi writes at most that many and
+        // updates count to the number of words the BigInt needs.
+        unsafe {
+            sys::napi_get_value_bigint_words(env, v, &mut sign, &mut count, words.as_mut_ptr())
+        };
+        let too_big = count > 1 || (sign != 0 && words[0] > 1 << 63);
+        if too_big {
+            return Err(range_err(i, ty.name(), "BigInt".into()));
+        }
+        let m = if count == 0 { 0 } else { words[0] };
+        return Ok(if sign != 0 { m.wrapping_neg() } else { m });
+    }
+    Err(type_err(
+        i,
+        &format!("{} (number or bigint)", ty.name()),
+        env,
+        v,
+    ))
+}
+
+/// Convert argument `i` of type `ty` to its C form in a 64-bit slot. Strings are copied into
+/// `keep`, which must outlive the call.
+pub fn arg_to_slot(
+    env: sys::napi_env,
+    ty: Type,
+    v: sys::napi_value,
+    i: usize,
+    keep: &mut Vec<Vec<u8>>,
+) -> Result<u64, ArgError> {
+    match ty {
+        Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32 => {
+            let mut x = 0i32;
+            // SAFETY: as in typeof_. napi_get_value_int32 applies ToInt32 (fractions
+            // truncated, modulo 2^32, NaN/±Inf → 0), exactly what V8's fast path does.
+            if unsafe { sys::napi_get_value_int32(env, v, &mut x) } != sys::Status::napi_ok {
+                return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
+            }
+            Ok(match ty {
+                Type::I8 => x as i8 as i64 as u64,
+                Type::U8 => x as u8 as u64,
+                Type::I16 => x as i16 as i64 as u64,
+                Type::U16 => x as u16 as u64,
+                Type::I32 => x as i64 as u64,
+                _ => x as u32 as u64,
+            })
+        }
+        Type::Bool => {
+            let mut b = false;
+            // SAFETY: as in typeof_.
+            if unsafe { sys::napi_get_value_bool(env, v, &mut b) } != sys::Status::napi_ok {
+                return Err(type_err(i, "bool (boolean)", env, v));
+            }
+            Ok(b as u64)
+        }
+        Type::F32 | Type::F64 => {
+            let mut d = 0f64;
+            // SAFETY: as in typeof_.
+            if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
+                return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
+            }
+            Ok(if ty == Type::F32 {
+                (d as f32).to_bits() as u64
+            } else {
+                d.to_bits()
+            })
+        }
+        Type::I64 | Type::U64 | Type::ISize | Type::USize => wide_arg(env, v, i, ty),
+        Type::Pointer => match typeof_(env, v) {
+            sys::ValueType::napi_null | sys::ValueType::napi_undefined => Ok(0),
+            sys::ValueType::napi_number | sys::ValueType::napi_bigint => wide_arg(env, v, i, ty),
+            _ => Err(type_err(i, "pointer (number, bigint or null)", env, v)),
+        },
+        Type::Buffer => {
+            // SAFETY: v is a live value slot of the current call.
+            unsafe { buffer_address(env, v as *const c_void) }.ok_or_else(|| {
+                type_err(
+                    i,
+                    "buffer (ArrayBuffer, TypedArray, DataView or null)",
+                    env,
+                    v,
+                )
+            })
+        }
+        Type::String => match typeof_(env, v) {
+            sys::ValueType::napi_null | sys::ValueType::napi_undefined => Ok(0),
+            sys::ValueType::napi_string => {
+                let mut len = 0usize;
+                // SAFETY: a null buffer asks for the UTF-8 length only.
+                unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
+                let mut buf = vec![0u8; len + 1];
+                let mut got = 0usize;
+                // SAFETY: buf has len + 1 bytes; napi writes at most that many, NUL included.
+                unsafe {
+                    sys::napi_get_value_string_utf8(
+                        env,
+                        v,
+                        buf.as_mut_ptr().cast(),
+                        len + 1,
+                        &mut got,
+                    )
+                };
+                let p = buf.as_ptr() as u64;
+                keep.push(buf);
+                Ok(p)
+            }
+            _ => Err(type_err(i, "string (or null)", env, v)),
+        },
+        Type::Void => Err(type_err(i, "nothing (void parameter)", env, v)),
+    }
+}
+
+/// The JS value of a raw C result in the fast-call representation (see FastRet), so the JS
+/// wrapper post-processes hot and cold results identically. `None` means undefined.
+pub fn result_value(
+    env: sys::napi_env,
+    ty: Type,
+    raw: u64,
+    wide_slot: *mut u64,
+) -> Option<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    // SAFETY: every call below creates a value in the current HandleScope of this env.
+    unsafe {
+        match FastRet::of(ty) {
+            FastRet::Void => return None,
+            FastRet::Bool => sys::napi_get_boolean(env, raw as u8 != 0, &mut out),
+            FastRet::I32 => {
+                let v = match ty {
+                    Type::I8 => raw as u8 as i8 as i32,
+                    Type::I16 => raw as u16 as i16 as i32,
+                    _ => raw as u32 as i32,
+                };
+                sys::napi_create_int32(env, v, &mut out)
+            }
+            FastRet::U32 => {
+                let v = match ty {
+                    Type::U8 => raw as u8 as u32,
+                    Type::U16 => raw as u16 as u32,
+                    _ => raw as u32,
+                };
+                sys::napi_create_uint32(env, v, &mut out)
+            }
+            FastRet::F64 => {
+                let d = if ty == Type::F32 {
+                    f32::from_bits(raw as u32) as f64
+                } else {
+                    f64::from_bits(raw)
+                };
+                sys::napi_create_double(env, d, &mut out)
+            }
+            FastRet::WideSigned | FastRet::WideUnsigned => {
+                let safe = if FastRet::of(ty) == FastRet::WideSigned {
+                    (raw as i64).unsigned_abs() <= MAX_SAFE
+                } else {
+                    raw <= MAX_SAFE
+                };
+                let d = if safe {
+                    if FastRet::of(ty) == FastRet::WideSigned {
+                        raw as i64 as f64
+                    } else {
+                        raw as f64
+                    }
+                } else {
+                    *wide_slot = raw;
+                    f64::NAN
+                };
+                sys::napi_create_double(env, d, &mut out)
+            }
+        };
+    }
+    Some(out)
+}
+
+/// Address of the first byte of a buffer argument (byteOffset applied), `Some(0)` for
+/// null/undefined, `None` when `v` is not a buffer. Used by the slow path and, through
+/// [`ffast_buf_addr`], by the fast trampolines: one function, so both paths agree, empty
+/// views included.
+///
+/// # Safety
+/// `v` must be a live value slot (a `Local<Value>`) of the current call on env's thread.
+pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64> {
+    let nv = v as sys::napi_value;
+    match typeof_(env, nv) {
+        sys::ValueType::napi_null | sys::ValueType::napi_undefined => return Some(0),
+        sys::ValueType::napi_object => {}
+        _ => return None,
+    }
+    let api = V8::get().ok();
+    if let Some(api) = api {
+        // Handle-free paths: V8 API methods take `this` = the value slot.
+        if (api.is_array_buffer)(v) {
+            return Some((api.array_buffer_data)(v) as u64);
+        }
+        if (api.is_shared_array_buffer)(v) {
+            return Some((api.shared_array_buffer_data)(v) as u64);
+        }
+        if (api.is_array_buffer_view)(v) {
+            if let Some(get_contents) = api.view_get_contents {
+                if (api.view_has_buffer)(v) {
+                    // An off-heap view: GetContents returns its data pointer (byteOffset
+                    // applied) without copying or allocating.
+                    return Some(get_contents(v, ptr::null_mut(), 0).data as u64);
+                }
+            }
+            return view_address_napi(env, nv);
+        }
+        return None;
+    }
+    // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
+    let mut is = false;
+    sys::napi_is_arraybuffer(env, nv, &mut is);
+    if is {
+        let mut data = ptr::null_mut();
+        let mut len = 0;
+        sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
+        return Some(data as u64);
+    }
+    view_address_napi(env, nv)
+}
+
+/// TypedArray/DataView data through N-API. This materializes an on-heap view's buffer (an
+/// allocation, after which its address is stable), so it runs inside its own handle scope.
+unsafe fn view_address_napi(env: sys::napi_env, v: sys::napi_value) -> Option<u64> {
+    let mut scope = ptr::null_mut();
+    sys::napi_open_handle_scope(env, &mut scope);
+    let mut data: *mut c_void = ptr::null_mut();
+    let mut is = false;
+    let mut ok = false;
+    sys::napi_is_typedarray(env, v, &mut is);
+    if is {
+        let (mut t, mut len, mut off) = (0, 0usize, 0usize);
+        ok = sys::napi_get_typedarray_info(
+            env,
+            v,
+            &mut t,
+            &mut len,
+            &mut data,
+            ptr::null_mut(),
+            &mut off,
+        ) == sys::Status::napi_ok;
+    } else {
+        sys::napi_is_dataview(env, v, &mut is);
+        if is {
+            let (mut len, mut off) = (0usize, 0usize);
+            ok =
+                sys::napi_get_dataview_info(env, v, &mut len, &mut data, ptr::null_mut(), &mut off)
+                    == sys::Status::napi_ok;
+        }
+    }
+    sys::napi_close_handle_scope(env, scope);
+    ok.then_some(data as u64)
+}
+
+/// `FastOneByteString` (fact sheet §5.1): Latin-1 bytes, not NUL-terminated.
+#[repr(C)]
+pub struct FastOneByteString {
+    data: *const u8,
+    length: u32,
+}
+
+/// Fast-path string argument: a NUL-terminated UTF-8 copy of a Latin-1 string, in `scratch`
+/// when it fits (the common case: no allocation), else on the C heap.
+///
+/// # Safety
+/// Called only by trampolines: `s` points at V8's string descriptor for this call and
+/// `scratch` at `cap` writable bytes of the trampoline's frame.
+pub unsafe extern "C" fn ffast_str_in(
+    s: *const FastOneByteString,
+    scratch: *mut u8,
+    cap: u32,
+) -> *mut u8 {
+    let bytes = std::slice::from_raw_parts((*s).data, (*s).length as usize);
+    let high = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let need = bytes.len() + high + 1;
+    let out = if need <= cap as usize {
+        scratch
+    } else {
+        let p = libc::malloc(need) as *mut u8;
+        if p.is_null() {
+            // Out of memory inside a fast call: there is no way to report it to JS.
+            std::process::abort();
+        }
+        p
+    };
+    let mut o = out;
+    if high == 0 {
+        ptr::copy_nonoverlapping(bytes.as_ptr(), o, bytes.len());
+        o = o.add(bytes.len());
+    } else {
+        // Latin-1 code point b ≥ 0x80 → two UTF-8 bytes (RFC 3629 §3).
+        for &b in bytes {
+            if b < 0x80 {
+                *o = b;
+                o = o.add(1);
+            } else {
+                *o = 0xc0 | (b >> 6);
+                *o.add(1) = 0x80 | (b & 0x3f);
+                o = o.add(2);
+            }
+        }
+    }
+    *o = 0;
+    out
+}
+
+/// Frees a string copy that `ffast_str_in` put on the heap.
+///
+/// # Safety
+/// `p` was returned by `ffast_str_in` and did not point into its scratch.
+pub unsafe extern "C" fn ffast_str_free(p: *mut u8) {
+    libc::free(p.cast());
+}
+
+/// Fast-path buffer argument. The JS wrapper has already checked the value is a buffer or
+/// null, so a `None` cannot happen; NULL is passed if it somehow did.
+///
+/// # Safety
+/// Called only by trampolines with a `Local<Value>` of the current fast call.
+pub unsafe extern "C" fn ffast_buf_addr(v: *const c_void) -> u64 {
+    let env = crate::state::current_env();
+    buffer_address(env, v).unwrap_or(0)
+}

@@ -1,0 +1,98 @@
+//! Per-thread state. An isolate lives on one thread, and a worker's libraries, functions and
+//! env are its own: a process-wide env would be overwritten by a worker and crash the main
+//! thread (rust-fast-calls.md §6.3), so everything here is thread-local.
+
+use crate::binding::Binding;
+use ffast_core::jit::Arena;
+use napi::sys;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// Code and bindings owned together: a library's, or one `bind()`'s.
+pub struct CodeSet {
+    /// Dropped before `lib`: trampolines go before the code they call.
+    pub arena: Arena,
+    pub bindings: Vec<Box<Binding>>,
+    pub lib: Option<libloading::Library>,
+}
+
+pub struct ThreadState {
+    pub error_class: sys::napi_ref,
+    /// Raw 64 bits of the last unsafe 64-bit result (see ffast_core::trampoline). Leaked: the
+    /// JS side keeps a view over it for the isolate's life.
+    pub wide_slot: *mut u64,
+    pub libs: HashMap<u32, CodeSet>,
+    pub next_lib: u32,
+    /// Code of `bind()` functions; lives as long as the thread's isolate.
+    pub bound: Vec<CodeSet>,
+}
+
+thread_local! {
+    static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
+    static STATE: RefCell<Option<ThreadState>> = const { RefCell::new(None) };
+    static SLOW_CALLS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The env of this thread's isolate (null before `init`).
+pub fn current_env() -> sys::napi_env {
+    ENV.with(|e| e.get())
+}
+
+pub fn set_env(env: sys::napi_env) {
+    ENV.with(|e| e.set(env));
+}
+
+pub fn count_slow_call() {
+    SLOW_CALLS.with(|c| c.set(c.get() + 1));
+}
+
+pub fn slow_calls() -> u64 {
+    SLOW_CALLS.with(|c| c.get())
+}
+
+/// Run `f` with this thread's state, creating it on first use.
+pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let st = s.get_or_insert_with(|| ThreadState {
+            error_class: std::ptr::null_mut(),
+            wide_slot: Box::leak(Box::new(0u64)),
+            libs: HashMap::new(),
+            next_lib: 1,
+            bound: Vec::new(),
+        });
+        f(st)
+    })
+}
+
+/// Throw an `FfastError(code, message)` (or a plain Error before `init`).
+pub fn throw(env: sys::napi_env, code: &str, msg: &str) {
+    let class = with(|s| s.error_class);
+    // SAFETY: env is the current thread's env; every value created lives in the current
+    // HandleScope; strings are passed with explicit lengths.
+    unsafe {
+        let mut pending = false;
+        sys::napi_is_exception_pending(env, &mut pending);
+        if pending {
+            return;
+        }
+        let mut args = [std::ptr::null_mut(); 2];
+        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
+        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
+        if !class.is_null() {
+            let mut ctor = std::ptr::null_mut();
+            let mut err = std::ptr::null_mut();
+            if sys::napi_get_reference_value(env, class, &mut ctor) == sys::Status::napi_ok
+                && !ctor.is_null()
+                && sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err)
+                    == sys::Status::napi_ok
+            {
+                sys::napi_throw(env, err);
+                return;
+            }
+        }
+        let c = std::ffi::CString::new(code).unwrap_or_default();
+        let m = std::ffi::CString::new(msg.replace('\0', " ")).unwrap_or_default();
+        sys::napi_throw_error(env, c.as_ptr(), m.as_ptr());
+    }
+}

@@ -94,38 +94,40 @@ function wrap(fn, name, params, result, state) {
   const n = params.length;
   const args = params.map((_, i) => `a${i}`).join(', ');
   const checks = params
-    .map((t, i) => (t === 'buffer' ? `if (!isBuf(a${i})) bufErr(name, ${i}, a${i});` : ''))
+    .map((t, i) => (t === 'buffer' ? `if (!$isBuf(a${i})) $bufErr($name, ${i}, a${i});` : ''))
     .filter(Boolean)
     .join('\n    ');
-  const call = `f(${args})`;
+  const call = `$f(${args})`;
   let body;
   switch (result) {
     case 'i64':
     case 'isize':
-      body = `const r = ${call};\n    return r === r ? r : wi[0];`;
+      body = `const r = ${call};\n      return r === r ? r : $wi[0];`;
       break;
     case 'u64':
     case 'usize':
-      body = `const r = ${call};\n    return r === r ? r : wu[0];`;
+      body = `const r = ${call};\n      return r === r ? r : $wu[0];`;
       break;
     case 'pointer':
-      body = `const r = ${call};\n    return r === r ? (r === 0 ? null : r) : wu[0];`;
+      body = `const r = ${call};\n      return r === r ? (r === 0 ? null : r) : $wu[0];`;
       break;
     case 'string':
-      body = `const r = ${call};\n    return r === 0 ? null : cstr(r === r ? r : Number(wu[0]));`;
+      body = `const r = ${call};\n      return r === 0 ? null : $cstr(r === r ? r : Number($wu[0]));`;
       break;
     default:
       body = `return ${call};`;
   }
   const id = ++wrapperId;
-  const src = `return function ${ident(name)}(${args}) { // ffast wrapper #${id}
-    if (st.closed) closedErr(name);
-    if (arguments.length !== ${n}) countErr(name, ${n}, arguments.length);
-    ${checks}
-    ${body}
-  };`;
+  // The function is named through a computed key: a named function expression would bind
+  // the symbol's name inside the wrapper and could shadow what it closes over.
+  const src = `return { [$name]: function (${args}) { // ffast wrapper #${id} ${ident(name)}
+      if ($st.closed) $closedErr($name);
+      if (arguments.length !== ${n}) $countErr($name, ${n}, arguments.length);
+      ${checks}
+      ${body}
+    } }[$name];`;
   // eslint-disable-next-line no-new-func
-  return new Function('f', 'st', 'name', 'closedErr', 'countErr', 'bufErr', 'isBuf', 'wi', 'wu', 'cstr', src)(
+  return new Function('$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', src)(
     fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring,
   );
 }

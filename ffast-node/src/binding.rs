@@ -81,6 +81,7 @@ pub unsafe fn make_functions(
         });
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
+            && b.sig.params.len() <= v8::MAX_FAST_PARAMS
             && plan.fast.is_ok();
         let (slow, fast) = match v8 {
             Some(_) => {
@@ -203,8 +204,8 @@ unsafe fn slow_call(
     Ok(result_value(b.env, b.sig.result, slots[n], b.wide_slot))
 }
 
-fn report(env: sys::napi_env, b: &Binding, e: ArgError) {
-    state::throw(env, e.code, &format!("{} for '{}'", e.msg, b.name));
+fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
+    state::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
 }
 
 /// V8 regular callback, reached through the binding's slow stub.
@@ -232,7 +233,7 @@ unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
         // (no pointer compression in official Node builds, fact sheet §9.9).
         Ok(Some(v)) => *ci.ret = *(v as *const usize),
         Ok(None) => {}
-        Err(e) => report(b.env, b, e),
+        Err(e) => report(b.env, state::ThrowFrom::V8Callback, b, e),
     }
 }
 
@@ -273,7 +274,7 @@ unsafe extern "C" fn napi_entry(
         Ok(Some(v)) => v,
         Ok(None) => std::ptr::null_mut(),
         Err(e) => {
-            report(env, b, e);
+            report(env, state::ThrowFrom::Napi, b, e);
             std::ptr::null_mut()
         }
     }

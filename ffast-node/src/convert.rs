@@ -125,12 +125,16 @@ pub fn arg_to_slot(
             })
         }
         Type::Bool => {
-            let mut b = false;
-            // SAFETY: as in typeof_.
-            if unsafe { sys::napi_get_value_bool(env, v, &mut b) } != sys::Status::napi_ok {
-                return Err(type_err(i, "bool (boolean)", env, v));
+            // JS truthiness (ToBoolean), which is what V8's fast path applies to any value
+            // passed for a bool parameter: the slow path must agree.
+            let mut b = ptr::null_mut();
+            let mut out = false;
+            // SAFETY: as in typeof_; ToBoolean cannot throw or run JS.
+            unsafe {
+                sys::napi_coerce_to_bool(env, v, &mut b);
+                sys::napi_get_value_bool(env, b, &mut out);
             }
-            Ok(b as u64)
+            Ok(out as u64)
         }
         Type::F32 | Type::F64 => {
             let mut d = 0f64;

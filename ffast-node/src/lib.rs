@@ -18,7 +18,7 @@ use napi_derive::napi;
 
 /// Throw `FfastError(code, msg)` and tell napi-rs the exception is already pending.
 fn fail(env: &Env, code: &str, msg: &str) -> napi::Error {
-    state::throw(env.raw(), code, msg);
+    state::throw(env.raw(), state::ThrowFrom::Napi, code, msg);
     napi::Error::new(Status::PendingException, msg.to_string())
 }
 

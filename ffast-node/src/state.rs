@@ -65,8 +65,16 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
     })
 }
 
+/// Where a throw happens: inside an N-API callback (napi-rs functions, the N-API fallback), or
+/// inside a raw V8 callback (the slow path of fast functions).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ThrowFrom {
+    Napi,
+    V8Callback,
+}
+
 /// Throw an `FfastError(code, message)` (or a plain Error before `init`).
-pub fn throw(env: sys::napi_env, code: &str, msg: &str) {
+pub fn throw(env: sys::napi_env, from: ThrowFrom, code: &str, msg: &str) {
     let class = with(|s| s.error_class);
     // SAFETY: env is the current thread's env; every value created lives in the current
     // HandleScope; strings are passed with explicit lengths.
@@ -87,7 +95,12 @@ pub fn throw(env: sys::napi_env, code: &str, msg: &str) {
                 && sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err)
                     == sys::Status::napi_ok
             {
-                sys::napi_throw(env, err);
+                match (from, crate::v8::V8::get()) {
+                    (ThrowFrom::V8Callback, Ok(v8)) => v8.throw(err as *const std::ffi::c_void),
+                    _ => {
+                        sys::napi_throw(env, err);
+                    }
+                }
                 return;
             }
         }

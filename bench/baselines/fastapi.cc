@@ -1,0 +1,342 @@
+// Hand-written V8 fast-API addon: the speed floor for calling benchlib's C functions from Node.
+//
+// Node ships no v8-fast-api-calls.h, so CTypeInfo / CFunctionInfo / CFunction are declared here with
+// the per-line layouts of /work/shared/docs/v8-fast-api.md:
+//   * CTypeInfo: {type, sequence_type, flags} (3 bytes) on V8 11-13, {type, flags} (2 bytes) on 14.
+//   * CFunctionInfo ctor: 3 params on V8 11 (Node 20), 4 params (+Int64Representation) on 12+.
+// Every function gets a FunctionTemplate with a fast C++ target that calls the C function directly and a
+// correct slow callback (which also bumps a counter, exposed as slowCalls(), to prove the fast path).
+//
+// Build (once per Node line):
+//   g++ -std=gnu++20 -O2 -fPIC -shared -I<node>/include/node bench/baselines/fastapi.cc \
+//       -Ltarget/bench -lbenchlib -Wl,-rpath,'$ORIGIN' -o target/bench/fastapi-node<major>.node
+#include <node.h>
+#include <v8.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+extern "C" {
+void noop(void);
+int32_t i32_0(void);
+int32_t i32_1(int32_t);
+int32_t i32_2(int32_t, int32_t);
+int32_t i32_3(int32_t, int32_t, int32_t);
+int32_t i32_6(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
+int32_t i32_8(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
+double f64_2(double, double);
+float f32_2(float, float);
+double mixed(int32_t, double, int32_t, double);
+uint32_t ptr_arg(const void*);
+void* ptr_ret(void);
+uint64_t u64_ret(void);
+size_t c_strlen(const char*);
+uint32_t sum64(const uint8_t*);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Hand declarations of the fast-API classes (layouts per Node line).
+namespace v8 {
+
+class CTypeInfo {
+ public:
+  enum class Type : uint8_t {
+    kVoid, kBool, kUint8, kInt32, kUint32, kInt64, kUint64, kFloat32, kFloat64, kPointer,
+    kV8Value, kSeqOneByteString, kApiObject, kAny,
+  };
+  // Numbering of V8 <= 13.0 (Node 20/22). kIsTypedArray is only used on V8 < 13.
+  enum class SequenceType : uint8_t { kScalar = 0, kIsSequence = 1, kIsTypedArray = 2 };
+  enum class Flags : uint8_t { kNone = 0 };
+  static constexpr uint8_t kCallbackOptionsType = 255;
+
+  constexpr explicit CTypeInfo(Type type, SequenceType seq = SequenceType::kScalar,
+                               Flags flags = Flags::kNone)
+      : type_(type),
+#if V8_MAJOR_VERSION < 14
+        sequence_type_(seq),
+#endif
+        flags_(flags) {
+    (void)seq;
+  }
+
+ private:
+  Type type_;
+#if V8_MAJOR_VERSION < 14
+  SequenceType sequence_type_;
+#endif
+  Flags flags_;
+};
+
+class V8_EXPORT CFunctionInfo {
+ public:
+#if V8_MAJOR_VERSION >= 12
+  enum class Int64Representation : uint8_t { kNumber = 0, kBigInt = 1 };
+  CFunctionInfo(const CTypeInfo& return_info, unsigned int arg_count, const CTypeInfo* arg_info,
+                Int64Representation repr);
+#else
+  CFunctionInfo(const CTypeInfo& return_info, unsigned int arg_count, const CTypeInfo* arg_info);
+#endif
+
+ private:
+  const CTypeInfo return_info_;
+#if V8_MAJOR_VERSION >= 12
+  const Int64Representation repr_;
+#endif
+  const unsigned int arg_count_;
+  const CTypeInfo* arg_info_;
+};
+
+class V8_EXPORT CFunction {
+ public:
+  CFunction(const void* address, const CFunctionInfo* type_info);
+
+ private:
+  const void* address_;
+  const CFunctionInfo* type_info_;
+};
+
+}  // namespace v8
+
+#if V8_MAJOR_VERSION < 14
+static_assert(sizeof(v8::CTypeInfo) == 3, "CTypeInfo must be 3 bytes on V8 < 14");
+#else
+static_assert(sizeof(v8::CTypeInfo) == 2, "CTypeInfo must be 2 bytes on V8 14");
+#endif
+static_assert(sizeof(v8::CFunctionInfo) == 16, "CFunctionInfo size");
+static_assert(sizeof(v8::CFunction) == 16, "CFunction size");
+
+// Argument structs passed by reference (pointer) to the fast target.
+struct FastOneByteString {  // kSeqOneByteString; data is NOT NUL-terminated
+  const char* data;
+  uint32_t length;
+};
+#if V8_MAJOR_VERSION < 13
+struct FastTypedArrayU8 {  // FastApiTypedArray<uint8_t>: {size_t length_; T* data_;}
+  size_t length;
+  uint8_t* data;
+};
+#endif
+
+using namespace v8;
+using T = CTypeInfo::Type;
+
+// ---------------------------------------------------------------------------------------------------
+static uint64_t g_slow_calls = 0;  // bumped by every slow callback (never by fast targets)
+
+static inline int32_t ArgI32(const FunctionCallbackInfo<Value>& info, int i) {
+  Local<Value> v = info[i];
+  if (v->IsInt32()) return v.As<Int32>()->Value();
+  return v->Int32Value(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
+}
+static inline double ArgF64(const FunctionCallbackInfo<Value>& info, int i) {
+  Local<Value> v = info[i];
+  if (v->IsNumber()) return v.As<Number>()->Value();
+  return v->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(NAN);
+}
+static inline uint64_t ArgU64(const FunctionCallbackInfo<Value>& info, int i) {
+  Local<Value> v = info[i];
+  if (v->IsBigInt()) return v.As<BigInt>()->Uint64Value();
+  double d = ArgF64(info, i);
+  if (!(d == d)) return 0;
+  return d < 0 ? (uint64_t)(int64_t)d : (uint64_t)d;
+}
+
+// ---- noop ----
+static void S_noop(const FunctionCallbackInfo<Value>& info) { g_slow_calls++; noop(); }
+static void F_noop(Local<Value>) { noop(); }
+// ---- i32_N ----
+static void S_i32_0(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(i32_0());
+}
+static int32_t F_i32_0(Local<Value>) { return i32_0(); }
+static void S_i32_1(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(i32_1(ArgI32(info, 0)));
+}
+static int32_t F_i32_1(Local<Value>, int32_t a) { return i32_1(a); }
+static void S_i32_2(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(i32_2(ArgI32(info, 0), ArgI32(info, 1)));
+}
+static int32_t F_i32_2(Local<Value>, int32_t a, int32_t b) { return i32_2(a, b); }
+static void S_i32_3(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(i32_3(ArgI32(info, 0), ArgI32(info, 1), ArgI32(info, 2)));
+}
+static int32_t F_i32_3(Local<Value>, int32_t a, int32_t b, int32_t c) { return i32_3(a, b, c); }
+static void S_i32_6(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(i32_6(ArgI32(info, 0), ArgI32(info, 1), ArgI32(info, 2), ArgI32(info, 3),
+                                  ArgI32(info, 4), ArgI32(info, 5)));
+}
+static int32_t F_i32_6(Local<Value>, int32_t a, int32_t b, int32_t c, int32_t d, int32_t e,
+                       int32_t f) {
+  return i32_6(a, b, c, d, e, f);
+}
+static void S_i32_8(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(i32_8(ArgI32(info, 0), ArgI32(info, 1), ArgI32(info, 2), ArgI32(info, 3),
+                                  ArgI32(info, 4), ArgI32(info, 5), ArgI32(info, 6),
+                                  ArgI32(info, 7)));
+}
+static int32_t F_i32_8(Local<Value>, int32_t a, int32_t b, int32_t c, int32_t d, int32_t e,
+                       int32_t f, int32_t g, int32_t h) {
+  return i32_8(a, b, c, d, e, f, g, h);
+}
+// ---- floating point ----
+static void S_f64_2(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(f64_2(ArgF64(info, 0), ArgF64(info, 1)));
+}
+static double F_f64_2(Local<Value>, double a, double b) { return f64_2(a, b); }
+static void S_f32_2(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set((double)f32_2((float)ArgF64(info, 0), (float)ArgF64(info, 1)));
+}
+static float F_f32_2(Local<Value>, float a, float b) { return f32_2(a, b); }
+static void S_mixed(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(mixed(ArgI32(info, 0), ArgF64(info, 1), ArgI32(info, 2), ArgF64(info, 3)));
+}
+static double F_mixed(Local<Value>, int32_t a, double b, int32_t c, double d) {
+  return mixed(a, b, c, d);
+}
+// ---- pointers / 64-bit: pointer args are uint64 Numbers, 64-bit results returned as double ----
+static void S_ptr_arg(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(ptr_arg((const void*)(uintptr_t)ArgU64(info, 0)));
+}
+static uint32_t F_ptr_arg(Local<Value>, uint64_t p) { return ptr_arg((const void*)(uintptr_t)p); }
+static void S_ptr_ret(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set((double)(uintptr_t)ptr_ret());
+}
+static double F_ptr_ret(Local<Value>) { return (double)(uintptr_t)ptr_ret(); }
+static void S_u64_ret(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set((double)u64_ret());
+}
+static double F_u64_ret(Local<Value>) { return (double)u64_ret(); }
+// ---- strings: copy into a NUL-terminated stack buffer ----
+static uint32_t StrlenCopy(const char* data, size_t len) {
+  char stack[256];
+  char* buf = len < sizeof(stack) ? stack : (char*)malloc(len + 1);
+  memcpy(buf, data, len);
+  buf[len] = 0;
+  uint32_t r = (uint32_t)c_strlen(buf);
+  if (buf != stack) free(buf);
+  return r;
+}
+static void S_strlen(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  Isolate* isolate = info.GetIsolate();
+  String::Utf8Value s(isolate, info[0]);
+  info.GetReturnValue().Set(*s ? StrlenCopy(*s, s.length()) : 0u);
+}
+static uint32_t F_strlen(Local<Value>, const FastOneByteString& s) {
+  return StrlenCopy(s.data, s.length);
+}
+// ---- typed arrays ----
+static const uint8_t* ViewData(Local<Value> v) {
+  Local<ArrayBufferView> view = v.As<ArrayBufferView>();
+  return (const uint8_t*)view->Buffer()->Data() + view->ByteOffset();
+}
+static void S_sum64(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  if (!info[0]->IsArrayBufferView()) {
+    info.GetIsolate()->ThrowException(Exception::TypeError(
+        String::NewFromUtf8Literal(info.GetIsolate(), "sum64: expected a Uint8Array")));
+    return;
+  }
+  info.GetReturnValue().Set(sum64(ViewData(info[0])));
+}
+#if V8_MAJOR_VERSION < 13
+static uint32_t F_sum64(Local<Value>, const FastTypedArrayU8& a) { return sum64(a.data); }
+#else
+static uint32_t F_sum64(Local<Value>, Local<Value> v) {
+  HandleScope scope(Isolate::GetCurrent());
+  return sum64(ViewData(v));
+}
+// Alternative (not used by the benchmark rows; exported as sum64_getcontents for comparison):
+// ArrayBufferView::GetContents needs no handle, hence no HandleScope/isolate lookup.
+static uint32_t F_sum64_gc(Local<Value>, Local<Value> v) {
+  uint8_t storage[64];
+  MemorySpan<uint8_t> span = v.As<ArrayBufferView>()->GetContents(MemorySpan<uint8_t>(storage, 64));
+  return sum64(span.data());
+}
+#endif
+
+// ---- helpers (slow only) ----
+static void SlowCalls(const FunctionCallbackInfo<Value>& info) {
+  info.GetReturnValue().Set((double)g_slow_calls);
+}
+static void PtrOf(const FunctionCallbackInfo<Value>& info) {
+  if (!info[0]->IsArrayBufferView()) return;
+  info.GetReturnValue().Set((double)(uintptr_t)ViewData(info[0]));
+}
+
+// ---------------------------------------------------------------------------------------------------
+static void Register(Local<Context> ctx, Local<Object> exports, const char* name, FunctionCallback slow,
+                     const void* fast, CTypeInfo ret, std::initializer_list<CTypeInfo> args) {
+  Isolate* isolate = Isolate::GetCurrent();
+  const CFunction* cf = nullptr;
+  if (fast) {
+    // V8 keeps raw pointers to these: allocate once, never free.
+    size_t n = args.size() + 1;
+    CTypeInfo* arg_info = (CTypeInfo*)malloc(sizeof(CTypeInfo) * n);
+    arg_info[0] = CTypeInfo(T::kV8Value);  // receiver
+    size_t i = 1;
+    for (const CTypeInfo& a : args) arg_info[i++] = a;
+    CTypeInfo* ret_info = new CTypeInfo(ret);
+#if V8_MAJOR_VERSION >= 12
+    CFunctionInfo* fi = new CFunctionInfo(*ret_info, (unsigned)n, arg_info,
+                                          CFunctionInfo::Int64Representation::kNumber);
+#else
+    CFunctionInfo* fi = new CFunctionInfo(*ret_info, (unsigned)n, arg_info);
+#endif
+    cf = new CFunction(fast, fi);
+  }
+  Local<FunctionTemplate> t =
+      FunctionTemplate::New(isolate, slow, Local<Value>(), Local<Signature>(), (int)args.size(),
+                            ConstructorBehavior::kThrow, SideEffectType::kHasSideEffect, cf);
+  Local<Function> fn = t->GetFunction(ctx).ToLocalChecked();
+  Local<String> key = String::NewFromUtf8(isolate, name).ToLocalChecked();
+  fn->SetName(key);
+  exports->Set(ctx, key, fn).Check();
+}
+
+#define FAST(f) reinterpret_cast<const void*>(&f)
+
+NODE_MODULE_INIT(/* exports, module, context */) {
+  const CTypeInfo I32(T::kInt32), U32(T::kUint32), F64(T::kFloat64), F32(T::kFloat32),
+      U64(T::kUint64), V(T::kVoid), STR(T::kSeqOneByteString), VAL(T::kV8Value);
+  Local<Context> ctx = context;
+  Register(ctx, exports, "noop", S_noop, FAST(F_noop), V, {});
+  Register(ctx, exports, "i32_0", S_i32_0, FAST(F_i32_0), I32, {});
+  Register(ctx, exports, "i32_1", S_i32_1, FAST(F_i32_1), I32, {I32});
+  Register(ctx, exports, "i32_2", S_i32_2, FAST(F_i32_2), I32, {I32, I32});
+  Register(ctx, exports, "i32_3", S_i32_3, FAST(F_i32_3), I32, {I32, I32, I32});
+  Register(ctx, exports, "i32_6", S_i32_6, FAST(F_i32_6), I32, {I32, I32, I32, I32, I32, I32});
+  Register(ctx, exports, "i32_8", S_i32_8, FAST(F_i32_8), I32,
+           {I32, I32, I32, I32, I32, I32, I32, I32});
+  Register(ctx, exports, "f64_2", S_f64_2, FAST(F_f64_2), F64, {F64, F64});
+  Register(ctx, exports, "f32_2", S_f32_2, FAST(F_f32_2), F32, {F32, F32});
+  Register(ctx, exports, "mixed", S_mixed, FAST(F_mixed), F64, {I32, F64, I32, F64});
+  Register(ctx, exports, "ptr_arg", S_ptr_arg, FAST(F_ptr_arg), U32, {U64});
+  Register(ctx, exports, "ptr_ret", S_ptr_ret, FAST(F_ptr_ret), F64, {});
+  Register(ctx, exports, "u64_ret", S_u64_ret, FAST(F_u64_ret), F64, {});
+  Register(ctx, exports, "c_strlen", S_strlen, FAST(F_strlen), U32, {STR});
+#if V8_MAJOR_VERSION < 13
+  Register(ctx, exports, "sum64", S_sum64, FAST(F_sum64), U32,
+           {CTypeInfo(T::kUint8, CTypeInfo::SequenceType::kIsTypedArray)});
+#else
+  Register(ctx, exports, "sum64", S_sum64, FAST(F_sum64), U32, {VAL});
+  Register(ctx, exports, "sum64_getcontents", S_sum64, FAST(F_sum64_gc), U32, {VAL});
+#endif
+  Register(ctx, exports, "slowCalls", SlowCalls, nullptr, V, {});
+  Register(ctx, exports, "ptrOf", PtrOf, nullptr, V, {VAL});
+  (void)VAL;
+}

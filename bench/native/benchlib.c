@@ -1,0 +1,37 @@
+/* benchlib: the C functions every benchmark implementation calls.
+ * Build: gcc -O2 -fPIC -shared -o target/bench/libbenchlib.so bench/native/benchlib.c
+ * All functions are cheap and deterministic so that the call overhead dominates. */
+#include <stdint.h>
+#include <stddef.h>
+
+#define EXPORT __attribute__((visibility("default"), noinline))
+
+EXPORT void noop(void) {}
+EXPORT int32_t i32_0(void) { return 7; }
+EXPORT int32_t i32_1(int32_t a) { return a + 1; }
+EXPORT int32_t i32_2(int32_t a, int32_t b) { return a + b; }
+EXPORT int32_t i32_3(int32_t a, int32_t b, int32_t c) { return a + b + c; }
+EXPORT int32_t i32_6(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f) {
+  return a + b + c + d + e + f;
+}
+EXPORT int32_t i32_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f,
+                     int32_t g, int32_t h) {
+  return a + b + c + d + e + f + g + h;
+}
+EXPORT double f64_2(double a, double b) { return a * b + 1.0; }
+EXPORT float f32_2(float a, float b) { return a * b + 1.0f; }
+EXPORT double mixed(int32_t a, double b, int32_t c, double d) { return a * b + c * d; }
+EXPORT uint32_t ptr_arg(const void *p) { return ((const uint8_t *)p)[0]; }
+static uint8_t ptr_ret_target[16] = {1, 2, 3, 4};
+EXPORT void *ptr_ret(void) { return ptr_ret_target; }
+EXPORT uint64_t u64_ret(void) { return 0x001F000000000001ull; } /* < 2^53, exact as Number */
+EXPORT size_t c_strlen(const char *s) {
+  const char *p = s;
+  while (*p) p++;
+  return (size_t)(p - s);
+}
+EXPORT uint32_t sum64(const uint8_t *p) {
+  uint32_t s = 0;
+  for (int i = 0; i < 64; i++) s += p[i];
+  return s;
+}

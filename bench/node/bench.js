@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// ffast Node benchmark: ns/call of benchlib's C functions through several implementations.
+//
+//   node bench/node/bench.js [--rows=noop,i32_2,...] [--impls=fastapi,napi,ffast,ffast-cold,js]
+//                            [--json=out.json] [--samples=7] [--n=2000000] [--warmup=300000]
+//                            [--runs=3] [--fastapi-sum64=getcontents]   (faster fastapi sum64 variant on Node 24/26)
+//
+// Every (implementation, row) pair runs in a FRESH child process of the same Node binary:
+//   fastapi     hand-written V8 fast-API addon (target/bench/fastapi-node<major>.node): the floor
+//   napi        plain N-API addon (target/bench/napi.node)
+//   ffast       ffast, normal run (TurboFan takes the fast path after natural warm-up)
+//   ffast-cold  ffast under --no-turbo-fast-api-calls (TurboFan calls the slow callback)
+//   js          the same work as a plain JS function (inlined by TurboFan): the loop floor
+//   fastapi-cold (optional) the fastapi addon under --no-turbo-fast-api-calls
+// Method: one loop function per row per implementation, built with `new Function` from unique source
+// (shared feedback kills the fast path), int32 accumulator, the result checked against a JS reference
+// after the loop, no try/catch around the call. Warm-up: >= --warmup calls in chunks of 10^4 and then
+// until %ActiveTierIsTurbofan(loop) (natural tiering; nothing is forced; capped at 3*10^7 calls).
+// Then --samples samples of --n calls each, timed with process.hrtime.bigint(); median and min reported.
+// Each cell is measured in --runs separate fresh processes (interleaved); the table shows the median of their medians.
+'use strict';
+
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TARGET = path.join(ROOT, 'target', 'bench');
+const LIBBENCH = path.join(TARGET, 'libbenchlib.so');
+const FFAST_DIR = process.env.FFAST_DIR || path.join(ROOT, 'ffast-node');
+const NODE_MAJOR = process.versions.node.split('.')[0];
+const FASTAPI = path.join(TARGET, `fastapi-node${NODE_MAJOR}.node`);
+const NAPI = path.join(TARGET, 'napi.node');
+
+// ------------------------------------------------------------------------------------------------
+// Rows. `args`: JS source of the call arguments (may use the loop index `i` and the closure values
+// d1 d2 d3 p u8). `kind`: 'scalar' | 'heavy' for the bar. `js`: the plain-JS equivalent.
+const STR = 'abcdefghijklmnop'; // 16 chars, flat one-byte (a literal in the loop source)
+const ROWS = [
+  { name: 'noop', sym: 'noop', parameters: [], result: 'void', args: '', kind: 'scalar', js: 'function () {}' },
+  { name: 'i32_0', sym: 'i32_0', parameters: [], result: 'i32', args: '', kind: 'scalar', js: 'function () { return 7; }' },
+  { name: 'i32_1', sym: 'i32_1', parameters: ['i32'], result: 'i32', args: 'i', kind: 'scalar', js: 'function (a) { return (a + 1) | 0; }' },
+  { name: 'i32_2', sym: 'i32_2', parameters: ['i32', 'i32'], result: 'i32', args: 'i, 3', kind: 'scalar', js: 'function (a, b) { return (a + b) | 0; }' },
+  { name: 'i32_3', sym: 'i32_3', parameters: ['i32', 'i32', 'i32'], result: 'i32', args: 'i, 2, 3', kind: 'scalar', js: 'function (a, b, c) { return (a + b + c) | 0; }' },
+  { name: 'i32_6', sym: 'i32_6', parameters: Array(6).fill('i32'), result: 'i32', args: 'i, 1, 2, 3, 4, 5', kind: 'scalar', js: 'function (a, b, c, d, e, f) { return (a + b + c + d + e + f) | 0; }' },
+  { name: 'i32_8', sym: 'i32_8', parameters: Array(8).fill('i32'), result: 'i32', args: 'i, 1, 2, 3, 4, 5, 6, 7', kind: 'scalar', js: 'function (a, b, c, d, e, f, g, h) { return (a + b + c + d + e + f + g + h) | 0; }' },
+  { name: 'f64_2', sym: 'f64_2', parameters: ['f64', 'f64'], result: 'f64', args: 'd1, d2', kind: 'scalar', js: 'function (a, b) { return a * b + 1; }' },
+  { name: 'f32_2', sym: 'f32_2', parameters: ['f32', 'f32'], result: 'f32', args: 'd1, d2', kind: 'scalar', js: 'function (a, b) { return Math.fround(Math.fround(Math.fround(a) * Math.fround(b)) + 1); }' },
+  { name: 'mixed', sym: 'mixed', parameters: ['i32', 'f64', 'i32', 'f64'], result: 'f64', args: 'i, d1, 3, d3', kind: 'scalar', js: 'function (a, b, c, d) { return a * b + c * d; }' },
+  { name: 'ptr_arg', sym: 'ptr_arg', parameters: ['pointer'], result: 'u32', args: 'p', kind: 'scalar', js: 'function (q) { return u8[q - p]; }' },
+  { name: 'ptr_ret', sym: 'ptr_ret', parameters: [], result: 'pointer', args: '', kind: 'scalar', js: 'function () { return P; }' },
+  { name: 'u64_ret', sym: 'u64_ret', parameters: [], result: 'u64', args: '', kind: 'scalar', js: 'function () { return 8725724278030337; }' },
+  { name: 'strlen', sym: 'c_strlen', parameters: ['string'], result: 'usize', args: `'${STR}'`, kind: 'heavy', js: 'function (s) { return s.length; }' },
+  { name: 'sum64', sym: 'sum64', parameters: ['buffer'], result: 'u32', args: 'u8', kind: 'heavy', js: 'function (a) { let s = 0; for (let k = 0; k < 64; k++) s += a[k]; return s; }' },
+];
+const ROW_BY_NAME = Object.fromEntries(ROWS.map((r) => [r.name, r]));
+const DEFAULT_IMPLS = ['fastapi', 'napi', 'ffast', 'ffast-cold', 'js'];
+const IMPL_FLAGS = {
+  'ffast-cold': ['--no-turbo-fast-api-calls'],
+  'fastapi-cold': ['--no-turbo-fast-api-calls'],
+};
+
+function parseArgs(argv) {
+  const o = {};
+  for (const a of argv) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    if (m) o[m[1]] = m[2] === undefined ? true : m[2];
+  }
+  return o;
+}
+const ARGS = parseArgs(process.argv.slice(2));
+const N = Number(ARGS.n || 2e6);
+const SAMPLES = Number(ARGS.samples || 7);
+const WARMUP = Number(ARGS.warmup || 3e5);
+const RUNS = Number(ARGS.runs || 3);
+const CHUNK = 1e4;
+const MAX_WARMUP = 3e7;
+
+function ffastBuilt() {
+  return fs.existsSync(path.join(FFAST_DIR, 'ffast.node'));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Child: one implementation, one row.
+function child() {
+  const impl = ARGS.impl;
+  const row = ROW_BY_NAME[ARGS.row];
+  const out = { impl, row: row.name, ok: false };
+  try {
+    const u8 = new Uint8Array(new ArrayBuffer(64)); // off-heap backing store: stable address
+    for (let k = 0; k < 64; k++) u8[k] = (k * 7 + 3) & 255;
+    const d1 = 1.5, d2 = 2.25, d3 = 0.25;
+    let f, p, slowCalls = null;
+    const base = impl.replace(/-cold$/, '');
+    if (base === 'fastapi' || base === 'napi') {
+      const addon = require(base === 'fastapi' ? FASTAPI : NAPI);
+      // --fastapi-sum64=getcontents: use ArrayBufferView::GetContents instead of Buffer()->Data() (V8 >= 13)
+      const useGC = row.sym === 'sum64' && base === 'fastapi' && ARGS['fastapi-sum64'] === 'getcontents' && addon.sum64_getcontents;
+      f = addon[useGC ? 'sum64_getcontents' : row.sym];
+      p = addon.ptrOf(u8);
+      if (addon.slowCalls) slowCalls = () => addon.slowCalls();
+    } else if (base === 'ffast') {
+      const ffast = require(FFAST_DIR);
+      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters, result: row.result } });
+      f = lib.symbols[row.sym];
+      p = ffast.ptr(u8);
+      if (ffast.__internal && ffast.__internal.slowCalls) slowCalls = () => ffast.__internal.slowCalls();
+      out.fastEnabled = ffast.__internal ? ffast.__internal.fastEnabled : undefined;
+    } else if (base === 'js') {
+      p = 0x10000; // fake address; js ptr_arg reads u8[q - p]
+      f = null;
+    } else throw new Error(`unknown impl ${impl}`);
+    // Pointer result of this implementation (the reference returns the same constant).
+    const P = base === 'js' ? 0x7f0000001010 : f && row.sym === 'ptr_ret' ? f() : 0;
+    if (base === 'js') f = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
+
+    const tag = `${impl.replace(/\W/g, '_')}_${row.name}_${process.pid}`;
+    const consume = row.result === 'void' ? `f(${row.args}); acc = (acc + 1) | 0;` : `const r = f(${row.args}); acc = (acc + r) | 0;`;
+    const loopSrc = `// loop ${tag}\nreturn function loop_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
+    const loop = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', loopSrc)(f, d1, d2, d3, p, u8);
+    // Reference: the same loop over the plain-JS function (different source, own feedback).
+    const refF = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
+    const ref = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', loopSrc.replace(/loop_/g, 'ref_').replace('// loop', '// ref'))(refF, d1, d2, d3, p, u8);
+    const expChunk = ref(CHUNK), expN = ref(N);
+
+    // Warm-up: natural tiering, polled (never forced).
+    let warm = 0;
+    const tierFn = new Function('fn', 'return %ActiveTierIsTurbofan(fn);'); // needs --allow-natives-syntax
+    const isTF = () => tierFn(loop);
+    while (warm < WARMUP || (!isTF() && warm < MAX_WARMUP)) {
+      const a = loop(CHUNK);
+      if (a !== expChunk) throw new Error(`wrong result in warm-up: ${a} !== ${expChunk}`);
+      warm += CHUNK;
+    }
+    out.warmupCalls = warm;
+    out.turbofanBefore = isTF();
+    const slow0 = slowCalls ? slowCalls() : null;
+    const samples = [];
+    for (let s = 0; s < SAMPLES; s++) {
+      const t0 = process.hrtime.bigint();
+      const a = loop(N);
+      const t1 = process.hrtime.bigint();
+      if (a !== expN) throw new Error(`wrong result: ${a} !== ${expN}`);
+      samples.push(Number(t1 - t0) / N);
+    }
+    out.turbofanAfter = isTF();
+    if (slowCalls) {
+      out.slowCallsInSamples = slowCalls() - slow0;
+      out.fastFraction = 1 - out.slowCallsInSamples / (SAMPLES * N);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    out.samples = samples.map((x) => +x.toFixed(3));
+    out.median = +sorted[sorted.length >> 1].toFixed(3);
+    out.min = +sorted[0].toFixed(3);
+    out.ok = true;
+  } catch (e) {
+    out.error = String((e && e.stack) || e);
+  }
+  process.stdout.write('\n@@RESULT ' + JSON.stringify(out) + '\n');
+}
+
+// ------------------------------------------------------------------------------------------------
+// Parent: spawn the children, print a markdown table, write JSON.
+function parent() {
+  const rows = ARGS.rows ? String(ARGS.rows).split(',').map((r) => {
+    if (!ROW_BY_NAME[r]) throw new Error(`unknown row ${r}; rows: ${ROWS.map((x) => x.name).join(',')}`);
+    return ROW_BY_NAME[r];
+  }) : ROWS;
+  let impls = ARGS.impls ? String(ARGS.impls).split(',') : DEFAULT_IMPLS;
+  const notes = [];
+  for (const [impl, file] of [['fastapi', FASTAPI], ['napi', NAPI]]) {
+    if (impls.some((x) => x.startsWith(impl)) && !fs.existsSync(file)) {
+      console.error(`missing ${file}: run bash bench/build.sh ${process.execPath}`);
+      process.exit(2);
+    }
+  }
+  const haveFfast = ffastBuilt();
+  if (!haveFfast && impls.some((x) => x.startsWith('ffast'))) {
+    notes.push(`NOTE: ffast is not built yet (${path.join(FFAST_DIR, 'ffast.node')} missing; build with ` +
+      '`bash ffast-node/build.sh`): ffast and ffast-cold columns skipped.');
+    impls = impls.filter((x) => !x.startsWith('ffast'));
+  }
+  for (const n of notes) console.log(n);
+
+  const cpu = (os.cpus()[0] || {}).model || 'unknown';
+  const meta = {
+    cpu, cores: os.cpus().length, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(), runs: RUNS, samples: SAMPLES, callsPerSample: N, warmupMin: WARMUP, impls, notes,
+  };
+  console.log(`node ${meta.node}, V8 ${meta.v8}, ${cpu} (${meta.cores} cpus); ${RUNS} fresh processes x ${SAMPLES} samples x ${N} calls per cell; ns/call = median of the per-process medians`);
+
+  // RUNS fresh processes per (row, impl), interleaved (run-major) so slow drifts of the VM hit all impls alike.
+  const runs = {};
+  for (const row of rows) { runs[row.name] = {}; for (const impl of impls) runs[row.name][impl] = []; }
+  for (let run = 0; run < RUNS; run++) {
+    for (const row of rows) {
+      for (const impl of impls) {
+        const flags = ['--allow-natives-syntax', ...(IMPL_FLAGS[impl] || [])];
+        const cargs = [...flags, __filename, '--child', `--impl=${impl}`, `--row=${row.name}`, `--n=${N}`, `--samples=${SAMPLES}`, `--warmup=${WARMUP}`,
+          ...(ARGS['fastapi-sum64'] ? [`--fastapi-sum64=${ARGS['fastapi-sum64']}`] : [])];
+        const r = spawnSync(process.execPath, cargs, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300e3 });
+        const m = /@@RESULT (.*)/.exec(r.stdout || '');
+        let res;
+        if (m) res = JSON.parse(m[1]);
+        else res = { impl, row: row.name, ok: false, error: `child exited status=${r.status} signal=${r.signal}\n${(r.stderr || '').slice(-2000)}` };
+        runs[row.name][impl].push(res);
+        process.stderr.write(`  [run ${run + 1}/${RUNS}] ${row.name.padEnd(8)} ${impl.padEnd(12)} ${res.ok ? `${res.median.toFixed(2)} ns (min ${res.min.toFixed(2)})` +
+          (res.fastFraction !== undefined ? ` fast=${(100 * res.fastFraction).toFixed(2)}%` : '') + (res.turbofanAfter ? '' : ' [not TurboFan after]') +
+          ` warmup=${res.warmupCalls}` : 'ERROR'}\n`);
+      }
+    }
+  }
+  // Aggregate: median of the per-process medians, min of the mins; any failed run makes the cell an error.
+  const results = {};
+  const errors = [];
+  for (const row of rows) {
+    results[row.name] = {};
+    for (const impl of impls) {
+      const rs = runs[row.name][impl];
+      const bad = rs.find((x) => !x.ok);
+      if (bad) { errors.push(bad); results[row.name][impl] = { ok: false, error: bad.error, runs: rs }; continue; }
+      const meds = rs.map((x) => x.median).sort((a, b) => a - b);
+      const agg = {
+        ok: true,
+        median: meds.length % 2 ? meds[meds.length >> 1] : +((meds[meds.length / 2 - 1] + meds[meds.length / 2]) / 2).toFixed(3),
+        min: Math.min(...rs.map((x) => x.min)),
+        runMedians: rs.map((x) => x.median),
+        turbofanAfter: rs.every((x) => x.turbofanAfter),
+        runs: rs,
+      };
+      if (rs[0].fastFraction !== undefined) {
+        agg.slowCallsInSamples = rs.reduce((a, x) => a + x.slowCallsInSamples, 0);
+        agg.fastFraction = 1 - agg.slowCallsInSamples / (rs.length * SAMPLES * N);
+      }
+      if (rs[0].fastEnabled !== undefined) agg.fastEnabled = rs[0].fastEnabled;
+      results[row.name][impl] = agg;
+    }
+  }
+
+  // Markdown table.
+  const has = (i) => impls.includes(i);
+  const cols = [...impls];
+  const ratioCols = [];
+  if (has('ffast') && has('fastapi')) ratioCols.push('ffast/fastapi');
+  if (has('ffast-cold') && has('napi')) ratioCols.push('ffast-cold/napi');
+  const showBar = ratioCols.length > 0;
+  const header = ['row', ...cols, ...ratioCols, ...(showBar ? ['bar'] : [])];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((h, k) => (k === 0 ? '---' : '---:')).join('|')}|`];
+  const fmt = (res, impl) => {
+    if (!res) return '–';
+    if (!res.ok) return 'ERR';
+    let s = res.median.toFixed(2);
+    if (res.fastFraction !== undefined && !impl.endsWith('-cold') && res.fastFraction < 0.99) s += ` (slow ${(100 * (1 - res.fastFraction)).toFixed(0)}%)`;
+    return s;
+  };
+  let barFails = 0;
+  const bars = {};
+  for (const row of rows) {
+    const R = results[row.name];
+    const cells = [row.name, ...cols.map((c) => fmt(R[c], c))];
+    const ok = (i) => R[i] && R[i].ok;
+    const marks = [];
+    const rowBar = {};
+    if (ratioCols.includes('ffast/fastapi')) {
+      if (ok('ffast') && ok('fastapi')) {
+        const q = R.ffast.median / R.fastapi.median;
+        const lim = row.kind === 'heavy' ? 1.5 : 1.15;
+        cells.push(q.toFixed(2));
+        rowBar.hot = { ratio: +q.toFixed(3), limit: lim, pass: q <= lim };
+        marks.push(`hot ${q <= lim ? '✓' : '✗'}`);
+        if (q > lim) barFails++;
+      } else { cells.push('–'); marks.push('hot ✗'); barFails++; }
+    }
+    if (ratioCols.includes('ffast-cold/napi')) {
+      if (ok('ffast-cold') && ok('napi')) {
+        const q = R['ffast-cold'].median / R.napi.median;
+        cells.push(q.toFixed(2));
+        rowBar.cold = { ratio: +q.toFixed(3), limit: 1.5, pass: q <= 1.5 };
+        marks.push(`cold ${q <= 1.5 ? '✓' : '✗'}`);
+        if (q > 1.5) barFails++;
+      } else { cells.push('–'); marks.push('cold ✗'); barFails++; }
+    }
+    if (showBar) cells.push(marks.join(' '));
+    bars[row.name] = rowBar;
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  console.log('');
+  console.log(lines.join('\n'));
+  console.log('');
+  if (showBar) console.log(`bar: ffast <= 1.15x fastapi (scalar rows), <= 1.5x (strlen, sum64); ffast-cold <= 1.5x napi. ${barFails === 0 ? 'ALL PASS' : `${barFails} failing check(s)`}`);
+  console.log('(slow N%) = share of calls that went through the slow callback in the timed samples (counter-based, fastapi/ffast only).');
+  for (const e of errors) console.log(`\nERROR ${e.impl} ${e.row}:\n${e.error}`);
+
+  if (ARGS.json) {
+    const json = { meta, rows: results, bar: bars };
+    fs.writeFileSync(String(ARGS.json), JSON.stringify(json, null, 2));
+    console.log(`wrote ${ARGS.json}`);
+  }
+  if (errors.some((e) => e.impl.startsWith('ffast'))) process.exitCode = 1;
+}
+
+if (ARGS.child) child();
+else parent();

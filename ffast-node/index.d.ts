@@ -1,0 +1,158 @@
+// TypeScript declarations for ffast. Definitions written `as const` get precise function types:
+//   const lib = dlopen('libm.so.6', { cos: { parameters: ['f64'], result: 'f64' } } as const)
+//   lib.symbols.cos(0) // (a0: number) => number
+
+/** Integer types up to 32 bits, C spellings included. */
+export type Int32TypeName =
+  | 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32'
+  | 'int8_t' | 'uint8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'uint32_t'
+  | 'char' | 'signed char' | 'unsigned char' | 'short' | 'unsigned short' | 'int' | 'unsigned int' | 'unsigned'
+  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32';
+/** 64-bit integer types (Number when safe, BigInt otherwise). */
+export type Int64TypeName =
+  | 'i64' | 'u64' | 'isize' | 'usize' | 'int64_t' | 'uint64_t' | 'int64' | 'uint64'
+  | 'long' | 'unsigned long' | 'long long' | 'unsigned long long' | 'size_t' | 'ssize_t' | 'intptr_t' | 'uintptr_t' | 'ptrdiff_t' | 'off_t';
+export type FloatTypeName = 'f32' | 'f64' | 'float' | 'double' | 'float32' | 'float64';
+export type BoolTypeName = 'bool' | '_Bool';
+export type PointerTypeName = 'pointer' | 'ptr' | 'void*' | 'void *' | 'const void*' | 'const void *';
+export type StringTypeName = 'string' | 'char*' | 'char *' | 'const char*' | 'const char *' | 'cstring';
+export type BufferTypeName = 'buffer';
+export type VoidTypeName = 'void';
+
+export type ParameterType =
+  | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName;
+export type ResultType =
+  | VoidTypeName | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
+
+/** An address: a Number (a BigInt only above 2^53). */
+export type Pointer = number | bigint;
+export type BufferSource = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
+/** JS type accepted for a parameter type. */
+export type ArgValue<T> =
+  T extends Int32TypeName | FloatTypeName ? number :
+  T extends Int64TypeName ? number | bigint :
+  T extends BoolTypeName ? boolean :
+  T extends PointerTypeName ? Pointer | null | undefined :
+  T extends StringTypeName ? string | null | undefined :
+  T extends BufferTypeName ? BufferSource | null | undefined :
+  never;
+
+/** JS type returned for a result type. */
+export type ResultValue<T> =
+  T extends VoidTypeName ? undefined :
+  T extends Int32TypeName | FloatTypeName ? number :
+  T extends Int64TypeName ? number | bigint :
+  T extends BoolTypeName ? boolean :
+  T extends PointerTypeName ? Pointer | null :
+  T extends StringTypeName ? string | null :
+  never;
+
+export interface Definition {
+  readonly parameters: readonly ParameterType[];
+  readonly result: ResultType;
+  /** The C symbol, when it differs from the key. */
+  readonly name?: string;
+  /** Give `null` instead of throwing ERR_FFAST_SYMBOL_NOT_FOUND when the symbol is missing. */
+  readonly optional?: boolean;
+}
+
+type Args<P extends readonly unknown[]> = { [K in keyof P]: ArgValue<P[K]> };
+
+export type ForeignFunction<D extends Definition> =
+  (...args: Args<D['parameters']> extends infer A extends unknown[] ? A : never) => ResultValue<D['result']>;
+
+export type Symbols<S extends Record<string, Definition>> = {
+  readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
+};
+
+export interface DlopenOptions {
+  /** RTLD_LAZY instead of RTLD_NOW. */
+  lazy?: boolean;
+  /** RTLD_GLOBAL instead of RTLD_LOCAL. */
+  global?: boolean;
+}
+
+export interface Library<S extends Record<string, Definition>> {
+  readonly path: string | null;
+  readonly symbols: Symbols<S>;
+  /** Unload the library and free its trampolines; later calls throw ERR_FFAST_CLOSED. */
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/** Open a shared library (`null`: the process itself) and bind `symbols`. */
+export function dlopen<const S extends Record<string, Definition>>(
+  path: string | URL | null,
+  symbols: S,
+  options?: DlopenOptions,
+): Library<S>;
+
+/** Call a raw C function pointer. */
+export function bind<const D extends Definition>(address: Pointer, definition: D): ForeignFunction<D>;
+
+/** Address of the first byte of a buffer or view (byteOffset applied). */
+export function ptr(view: BufferSource): number;
+/** UTF-8 string at `pointer` (up to NUL, or `byteLength` bytes); null for NULL. */
+export function cstring(pointer: Pointer | null, byteLength?: number): string | null;
+/** Zero-copy ArrayBuffer over native memory (the memory stays owned by C). */
+export function toArrayBuffer(pointer: Pointer | null, byteLength: number): ArrayBuffer;
+
+export interface Readers {
+  bool(p: Pointer, offset?: number): boolean;
+  i8(p: Pointer, offset?: number): number;
+  u8(p: Pointer, offset?: number): number;
+  i16(p: Pointer, offset?: number): number;
+  u16(p: Pointer, offset?: number): number;
+  i32(p: Pointer, offset?: number): number;
+  u32(p: Pointer, offset?: number): number;
+  i64(p: Pointer, offset?: number): number | bigint;
+  u64(p: Pointer, offset?: number): number | bigint;
+  isize(p: Pointer, offset?: number): number | bigint;
+  usize(p: Pointer, offset?: number): number | bigint;
+  f32(p: Pointer, offset?: number): number;
+  f64(p: Pointer, offset?: number): number;
+  pointer(p: Pointer, offset?: number): Pointer | null;
+}
+export interface Writers {
+  bool(p: Pointer, offset: number, v: boolean): void;
+  i8(p: Pointer, offset: number, v: number): void;
+  u8(p: Pointer, offset: number, v: number): void;
+  i16(p: Pointer, offset: number, v: number): void;
+  u16(p: Pointer, offset: number, v: number): void;
+  i32(p: Pointer, offset: number, v: number): void;
+  u32(p: Pointer, offset: number, v: number): void;
+  i64(p: Pointer, offset: number, v: number | bigint): void;
+  u64(p: Pointer, offset: number, v: number | bigint): void;
+  isize(p: Pointer, offset: number, v: number | bigint): void;
+  usize(p: Pointer, offset: number, v: number | bigint): void;
+  f32(p: Pointer, offset: number, v: number): void;
+  f64(p: Pointer, offset: number, v: number): void;
+  pointer(p: Pointer, offset: number, v: Pointer | null): void;
+}
+export const read: Readers;
+export const write: Writers;
+
+/** Shared-library file suffix of this platform: 'so' | 'dylib' | 'dll'. */
+export const suffix: 'so' | 'dylib' | 'dll';
+
+export type FfastErrorCode =
+  | 'ERR_FFAST_LIBRARY_NOT_FOUND' | 'ERR_FFAST_SYMBOL_NOT_FOUND' | 'ERR_FFAST_TYPE' | 'ERR_FFAST_DEFINITION'
+  | 'ERR_FFAST_ARG_COUNT' | 'ERR_FFAST_ARG_TYPE' | 'ERR_FFAST_ARG_RANGE' | 'ERR_FFAST_CLOSED'
+  | 'ERR_FFAST_NULL_POINTER' | 'ERR_FFAST_JIT' | 'ERR_FFAST_UNSUPPORTED' | 'ERR_FFAST_INTERNAL';
+
+/** Every error ffast throws. */
+export class FfastError extends Error {
+  readonly code: FfastErrorCode;
+  constructor(code: FfastErrorCode, message: string);
+}
+
+/** Diagnostics used by the tests. */
+export const __internal: {
+  /** How many calls on this thread took the slow path. */
+  slowCalls(): number;
+  /** Whether V8 fast calls are registered on this Node. */
+  fastEnabled: boolean;
+  fastReason: string | null;
+  v8: string;
+};

@@ -1,0 +1,7 @@
+// ESM entry: the same module as index.js.
+import { createRequire } from 'node:module';
+
+const ffast = createRequire(import.meta.url)('./index.js');
+
+export const { dlopen, bind, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal } = ffast;
+export default ffast;

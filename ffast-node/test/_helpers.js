@@ -1,0 +1,344 @@
+'use strict';
+// Shared harness for the ffast Node test suite.
+//
+// - builds the C fixture (test/fixture/ffast_test.c -> target/fixture/libffast_test.so) when missing
+//   or older than its source;
+// - loads ffast via require('..');
+// - cold(fn, args): call from a never-optimized caller (interpreter => slow path); asserts that
+//   __internal.slowCalls() grows by exactly 1;
+// - hot(fn, args, opts): call from a FRESH TurboFan-optimized caller (unique source text, so no
+//   shared feedback); asserts the tier and, when the fast path is expected, that slowCalls() did
+//   not move during the measured call;
+// - coldHot / coldHotThrows: both, with identical results / identical errors.
+//
+// The natives syntax (%Foo) is parsed when a function is compiled, so the flag is set first and
+// every function that uses natives is created with new Function afterwards.
+require('v8').setFlagsFromString('--allow-natives-syntax');
+// Diagnostic knob, off by default: extra V8 flags applied before ffast loads, e.g.
+// FFAST_TEST_V8_FLAGS=--no-lazy-feedback-allocation (separates feedback warm-up issues from others).
+if (process.env.FFAST_TEST_V8_FLAGS) {
+  for (const f of process.env.FFAST_TEST_V8_FLAGS.split(/\s+/).filter(Boolean)) require('v8').setFlagsFromString(f);
+}
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const major = +process.versions.node.split('.')[0];
+
+const N = {
+  prepare: new Function('f', '%PrepareFunctionForOptimization(f);'),
+  optimizeNext: new Function('f', '%OptimizeFunctionOnNextCall(f);'),
+  neverOptimize: new Function('f', '%NeverOptimizeFunction(f);'),
+  isTurbofan: new Function('f', 'return %ActiveTierIsTurbofan(f);'),
+};
+
+// ------------------------------------------------------------------ fixture
+const PKG = path.resolve(__dirname, '..');
+const REPO = path.resolve(PKG, '..');
+const FIXTURE_SRC = path.join(__dirname, 'fixture', 'ffast_test.c');
+const FIXTURE_DIR = path.join(REPO, 'target', 'fixture');
+const FIXTURE = path.join(FIXTURE_DIR, 'libffast_test.so');
+
+function buildFixture() {
+  let stale = true;
+  try {
+    stale = fs.statSync(FIXTURE).mtimeMs < fs.statSync(FIXTURE_SRC).mtimeMs;
+  } catch {
+    stale = true;
+  }
+  if (!stale) return FIXTURE;
+  fs.mkdirSync(FIXTURE_DIR, { recursive: true });
+  // test files run in parallel processes: build to a private name, then rename atomically
+  const tmp = path.join(FIXTURE_DIR, `.libffast_test.${process.pid}.${Date.now()}.so`);
+  execFileSync('gcc', ['-O2', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  fs.renameSync(tmp, FIXTURE);
+  return FIXTURE;
+}
+buildFixture();
+
+// ------------------------------------------------------------------ ffast
+const ffast = require(PKG);
+const { FfastError } = ffast;
+const slowCalls = () => ffast.__internal.slowCalls();
+
+// jsName -> definition, per bound function, so hot() can decide whether the fast path is expected
+const defs = new WeakMap();
+
+function register(fnOrLib, symbols) {
+  const syms = fnOrLib && fnOrLib.symbols ? fnOrLib.symbols : null;
+  if (syms) {
+    for (const [k, d] of Object.entries(symbols)) if (syms[k]) defs.set(syms[k], d);
+  } else if (typeof fnOrLib === 'function') {
+    defs.set(fnOrLib, symbols);
+  }
+  return fnOrLib;
+}
+
+/** dlopen the fixture and remember every definition. */
+function openFixture(symbols) {
+  const lib = ffast.dlopen(FIXTURE, symbols);
+  register(lib, symbols);
+  return lib;
+}
+
+// ------------------------------------------------------------------ formatting / comparison
+function fmt(v) {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? v.slice(0, 80) + '…' : v);
+  if (v instanceof Error) return `${v.constructor.name}(${v.code}: ${v.message})`;
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(byteOffset=${v.byteOffset}, byteLength=${v.byteLength})`;
+  if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) return `${v.constructor.name}(${v.byteLength})`;
+  if (typeof v === 'symbol') return v.toString();
+  if (typeof v === 'function') return `function ${v.name}`;
+  if (v && typeof v === 'object') return Array.isArray(v) ? `[array(${v.length})]` : '{object}';
+  return String(v);
+}
+const fmtArgs = (args) => '(' + args.map(fmt).join(', ') + ')';
+
+function same(a, b) {
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'number') return Object.is(a, b);
+  return a === b;
+}
+
+function assertSame(actual, expected, msg) {
+  if (!same(actual, expected)) {
+    assert.fail(`${msg}: expected ${fmt(expected)} (${typeof expected}), got ${fmt(actual)} (${typeof actual})`);
+  }
+}
+
+function check(value, expect, msg) {
+  if (typeof expect === 'function') expect(value, msg);
+  else assertSame(value, expect, msg);
+}
+
+// ------------------------------------------------------------------ result helpers (spec §Results)
+const SAFE = 2n ** 53n - 1n;
+/** Number when |v| <= 2^53-1, BigInt otherwise (spec result rule for 64-bit ints). */
+function int64Result(b) {
+  b = BigInt.asIntN(64, BigInt(b));
+  return b >= -SAFE && b <= SAFE ? Number(b) : b;
+}
+function uint64Result(b) {
+  b = BigInt.asUintN(64, BigInt(b));
+  return b <= SAFE ? Number(b) : b;
+}
+/** pointer result: null for 0, Number when safe, BigInt otherwise. */
+function ptrResult(b) {
+  b = BigInt.asUintN(64, BigInt(b));
+  if (b === 0n) return null;
+  return b <= SAFE ? Number(b) : b;
+}
+/** spec argument conversion of a Number/BigInt to 64 bits (as an unsigned BigInt). */
+function to64(v) {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  return BigInt.asUintN(64, BigInt(Math.trunc(v)));
+}
+const toI8 = (x) => ((x | 0) << 24) >> 24;
+const toU8 = (x) => (x | 0) & 0xff;
+const toI16 = (x) => ((x | 0) << 16) >> 16;
+const toU16 = (x) => (x | 0) & 0xffff;
+const toI32 = (x) => x | 0;
+const toU32 = (x) => x >>> 0;
+
+// ------------------------------------------------------------------ fast-kind classification (spec §Fast path rules)
+const INT64_MIN = -(2 ** 63);
+const INT64_LIM = 2 ** 63;
+const BUFFER_FAST = major >= 22; // Node 20: signatures with buffer params are slow-path only
+const isView = (v) =>
+  v instanceof ArrayBuffer ||
+  (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) ||
+  ArrayBuffer.isView(v);
+
+function canonicalType(t) {
+  const alias = {
+    int: 'i32', 'unsigned int': 'u32', long: 'i64', 'unsigned long': 'u64', size_t: 'usize',
+    ssize_t: 'isize', double: 'f64', float: 'f32', 'char*': 'string', 'const char*': 'string',
+    'void*': 'pointer', int8_t: 'i8', uint8_t: 'u8', int16_t: 'i16', uint16_t: 'u16',
+    int32_t: 'i32', uint32_t: 'u32', int64_t: 'i64', uint64_t: 'u64', short: 'i16',
+    'unsigned short': 'u16', char: 'i8', 'unsigned char': 'u8', _Bool: 'bool',
+    intptr_t: 'isize', uintptr_t: 'usize',
+  };
+  return alias[t] || t;
+}
+
+function argIsFastKind(type, v) {
+  switch (canonicalType(type)) {
+    case 'i8': case 'u8': case 'i16': case 'u16': case 'i32': case 'u32': case 'f32': case 'f64':
+      return typeof v === 'number';
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'i64': case 'u64': case 'isize': case 'usize': case 'pointer':
+      return typeof v === 'number' && Number.isInteger(v) && v >= INT64_MIN && v < INT64_LIM;
+    case 'buffer':
+      return BUFFER_FAST && (v === null || v === undefined || isView(v));
+    case 'string':
+      // flat one-byte strings; callers pass literals or join() results, and pass fast:false
+      // explicitly for cons strings built by concatenation/repeat.
+      return typeof v === 'string' && /^[\x00-\xff]*$/.test(v);
+    default:
+      return false;
+  }
+}
+
+/** Results that a fast call can produce without allocating (Number, boolean, undefined). */
+const isSimpleResult = (r) => typeof r === 'number' || typeof r === 'boolean' || r === undefined;
+
+function expectFastFor(fn, args, result) {
+  const d = defs.get(fn);
+  if (!d) return isSimpleResult(result);
+  if (!Array.isArray(d.parameters) || d.parameters.length !== args.length) return false;
+  // V8 crashes compiling fast calls with 31+ parameters; ffast registers them slow-only.
+  if (d.parameters.length > MAX_FAST_PARAMS) return 'slow';
+  return d.parameters.every((t, i) => argIsFastKind(t, args[i])) && isSimpleResult(result);
+}
+
+// ------------------------------------------------------------------ cold
+const coldCall = function coldCall(f, args) {
+  return f(...args);
+};
+N.neverOptimize(coldCall);
+
+function cold(fn, args, label = fn.name) {
+  const before = slowCalls();
+  const r = coldCall(fn, args);
+  const delta = slowCalls() - before;
+  assert.equal(delta, 1, `cold ${label}${fmtArgs(args)}: slowCalls() grew by ${delta}, expected exactly 1`);
+  return r;
+}
+
+// ------------------------------------------------------------------ hot
+let caseCounter = 0;
+/** A fresh caller with unique source text (identical text would share feedback, see rust-fast-calls.md §6.4). */
+function makeCaller(nargs, label) {
+  const n = ++caseCounter;
+  const tag = String(label || 'fn').replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60);
+  const params = Array.from({ length: nargs }, (_, i) => 'a' + i).join(', ');
+  const src =
+    `/* ffast hot case #${n} (${tag}), ${nargs} args */\n` +
+    `return function hot_${n}_${tag}(f${nargs ? ', ' + params : ''}) { return f(${params}); };`;
+  return new Function(src)();
+}
+
+/**
+ * opts.fast: undefined = decide from the spec (all args of fast kind and a Number/boolean/undefined
+ *            result => must be fast); true = must be fast; false = not asserted; 'slow' = must be slow.
+ * opts.stable: (default true) the warm-up results must equal the measured one.
+ * opts.identical (coldHot only): (default true) hot and cold results must be identical.
+ */
+const WARMUP_CALLS = 24;
+/** ffast's cap on fast-call parameters (ffast-node/src/v8.rs MAX_FAST_PARAMS). */
+const MAX_FAST_PARAMS = 30;
+
+function hot(fn, args, opts = {}) {
+  const label = opts.label || fn.name;
+  const caller = makeCaller(args.length, label);
+  const where = `hot ${label}${fmtArgs(args)} [node ${process.versions.node}]`;
+  N.prepare(caller);
+  // Warm up as a hot loop would: V8 allocates a function's feedback vector only after several
+  // calls (lazy feedback allocation); until the ffast wrapper has one, an optimized caller that
+  // inlines it has no call-target feedback for the native function and calls it generically
+  // (the slow path). Real hot code always crosses this threshold long before TurboFan runs.
+  const warm = [];
+  for (let k = 0; k < WARMUP_CALLS; k++) warm.push(caller(fn, ...args));
+  N.optimizeNext(caller);
+  warm.push(caller(fn, ...args));
+  const tierBefore = N.isTurbofan(caller);
+  const before = slowCalls();
+  const r = caller(fn, ...args);
+  const delta = slowCalls() - before;
+  const tierAfter = N.isTurbofan(caller);
+  let fast = opts.fast;
+  if (fast === undefined) fast = expectFastFor(fn, args, r);
+  if (fast === true) {
+    assert.ok(tierBefore, `${where}: caller is not TurboFan before the measured call`);
+    assert.ok(tierAfter, `${where}: caller is not TurboFan after the measured call (deopt?)`);
+    assert.equal(delta, 0, `${where}: expected the fast path, slowCalls() grew by ${delta}`);
+  } else if (fast === 'slow') {
+    assert.equal(delta, 1, `${where}: expected the slow path, slowCalls() grew by ${delta}`);
+  }
+  if (opts.stable !== false) {
+    for (const w of warm) assertSame(w, r, `${where}: warm-up result differs from measured`);
+  }
+  return r;
+}
+
+/** cold + hot; both must satisfy `expect` (a value compared with Object.is / ===, or a checker fn) and be identical. */
+function coldHot(fn, args, expect, opts = {}) {
+  const label = opts.label || fn.name;
+  const c = cold(fn, args, label);
+  check(c, expect, `cold ${label}${fmtArgs(args)}`);
+  const h = hot(fn, args, opts);
+  check(h, expect, `hot ${label}${fmtArgs(args)}`);
+  if (opts.identical !== false) assertSame(h, c, `${label}${fmtArgs(args)}: hot vs cold`);
+  return c;
+}
+
+// ------------------------------------------------------------------ errors
+function capture(thunk) {
+  try {
+    return { ok: true, value: thunk() };
+  } catch (e) {
+    return { ok: false, error: e };
+  }
+}
+
+function assertFfastError(e, code, where, messageIncludes) {
+  assert.ok(e instanceof Error, `${where}: expected an Error, got ${fmt(e)}`);
+  assert.ok(e instanceof FfastError, `${where}: expected FfastError, got ${e && e.constructor && e.constructor.name}: ${e.message}`);
+  assert.equal(e.code, code, `${where}: wrong code (message: ${e.message})`);
+  if (messageIncludes) {
+    for (const s of [].concat(messageIncludes)) {
+      assert.ok(e.message.includes(s), `${where}: message ${JSON.stringify(e.message)} lacks ${JSON.stringify(s)}`);
+    }
+  }
+}
+
+/**
+ * Cold call with badArgs throws FfastError(code); hot: a fresh caller optimized on goodArgs
+ * (or on badArgs when the arity differs) then called with badArgs throws the same class/code/message.
+ */
+function coldHotThrows(fn, goodArgs, badArgs, code, opts = {}) {
+  const label = opts.label || fn.name;
+  const where = `${label}${fmtArgs(badArgs)} [node ${process.versions.node}]`;
+  const c = capture(() => coldCall(fn, badArgs));
+  assert.ok(!c.ok, `cold ${where}: expected ${code}, returned ${c.ok && fmt(c.value)}`);
+  assertFfastError(c.error, code, `cold ${where}`, opts.messageIncludes);
+
+  const sameArity = goodArgs && goodArgs.length === badArgs.length;
+  const warmArgs = sameArity ? goodArgs : badArgs;
+  const caller = makeCaller(warmArgs.length, label + '_throws');
+  N.prepare(caller);
+  const warm = [];
+  for (let k = 0; k < WARMUP_CALLS; k++) warm.push(capture(() => caller(fn, ...warmArgs)));
+  N.optimizeNext(caller);
+  warm.push(capture(() => caller(fn, ...warmArgs)));
+  if (sameArity && warm.every((w) => w.ok)) {
+    assert.ok(N.isTurbofan(caller), `hot ${where}: caller not TurboFan after warm-up on good args`);
+  }
+  const h = capture(() => caller(fn, ...badArgs));
+  assert.ok(!h.ok, `hot ${where}: expected ${code}, returned ${h.ok && fmt(h.value)}`);
+  assertFfastError(h.error, code, `hot ${where}`, opts.messageIncludes);
+  assert.equal(h.error.constructor, c.error.constructor, `${where}: hot/cold error class differs`);
+  assert.equal(h.error.message, c.error.message, `${where}: hot/cold message differs`);
+  return c.error;
+}
+
+/** a flat, sequential one-byte string (join() result) of n bytes from a 0..255 pattern */
+function flatString(parts) {
+  return parts.join('');
+}
+
+module.exports = {
+  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, BUFFER_FAST, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
+  slowCalls, openFixture, register, buildFixture,
+  cold, hot, coldHot, coldHotThrows, makeCaller, capture, assertFfastError,
+  same, assertSame, fmt, check, isSimpleResult,
+  int64Result, uint64Result, ptrResult, to64, toI8, toU8, toI16, toU16, toI32, toU32,
+  flatString,
+};

@@ -1,0 +1,48 @@
+'use strict';
+// The explicit proof that the V8 fast path is taken on this Node line (v8-fast-api.md §8.2):
+// for representative signatures, optimize a loop with TurboFan, run 10^5 calls, assert that
+// __internal.slowCalls() did not move and the results are correct. Control: the same loops in a
+// fresh child process started with --no-turbo-fast-api-calls must show exactly N slow calls.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const h = require('./_helpers.js');
+
+const CASES = require('./fixture/fastpath_cases.js');
+const N = 100000;
+
+test('fast calls are registered on this Node line', () => {
+  assert.equal(h.ffast.__internal.fastEnabled, true, `__internal.fastEnabled is false on node ${process.versions.node}`);
+});
+
+const lib = h.openFixture(CASES.symbols);
+for (const c of CASES.cases(h)) {
+  // Slow by design: buffers on Node 20 (no allocation allowed in its fast calls) and more than
+  // MAX_FAST_PARAMS parameters (V8's compiler crashes on them).
+  const tooMany = c.args.length > h.MAX_FAST_PARAMS;
+  const expectFast = !(c.buffer && !h.BUFFER_FAST) && !tooMany;
+  const why = tooMany ? `slow path by design: more than ${h.MAX_FAST_PARAMS} parameters` : 'buffer: slow path by design on Node 20';
+  test(`${c.name}: ${N} optimized calls ${expectFast ? 'all take the fast path' : `are correct (${why})`}`, () => {
+    const r = CASES.runLoop(h, lib.symbols[c.sym], c, N);
+    assert.ok(r.tierBefore, `${c.name}: loop is not TurboFan before the measured run`);
+    assert.ok(r.tierAfter, `${c.name}: loop is not TurboFan after the measured run (deopt)`);
+    h.check(r.last, c.expect, `${c.name}: result`);
+    assert.equal(r.acc, N, `${c.name}: only ${r.acc} of ${N} results were correct`);
+    if (expectFast) assert.equal(r.slow, 0, `${c.name}: ${r.slow} of ${N} calls took the slow path on node ${process.versions.node}`);
+    if (tooMany) assert.equal(r.slow, N, `${c.name}: expected every call on the slow path`);
+  });
+}
+
+test('control: with --no-turbo-fast-api-calls every optimized call takes the slow path', () => {
+  const child = path.join(__dirname, 'fixture', 'fastpath_child.js');
+  const out = execFileSync(process.execPath, ['--no-turbo-fast-api-calls', child, String(N)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const results = JSON.parse(out.trim().split('\n').pop());
+  const names = CASES.cases(h).map((c) => c.name);
+  assert.deepEqual(results.map((r) => r.name), names);
+  for (const r of results) {
+    assert.ok(r.ok, `control ${r.name}: wrong result ${r.detail}`);
+    assert.ok(r.tierBefore && r.tierAfter, `control ${r.name}: not TurboFan`);
+    assert.equal(r.slow, N, `control ${r.name}: slowCalls grew by ${r.slow}, expected ${N}`);
+  }
+});

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run the ffast Node test suite under every Node line: the system node (v20) and
+# /work/main/.cache/node/x64-{22,24,26}/bin/node. A missing Node binary is an error unless
+# FFAST_ALLOW_MISSING_NODE=1 (then it is skipped with a loud message).
+# Prints one summary line per Node; exits non-zero if any run failed or a Node was missing.
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+cd "$REPO" || exit 2
+
+# explicit file list: works the same on Node 20 (directory discovery) and 22+ (globs)
+shopt -s nullglob
+FILES=(ffast-node/test/*.test.js ffast-node/test/*.test.mjs)
+if [ ${#FILES[@]} -eq 0 ]; then echo "run-matrix: no test files found" >&2; exit 2; fi
+
+NODES=("system:$(command -v node || true)")
+for v in 22 24 26; do NODES+=("$v:$REPO/.cache/node/x64-$v/bin/node"); done
+
+LOGDIR="${FFAST_TEST_LOGDIR:-$REPO/target/test-logs}"
+mkdir -p "$LOGDIR"
+status=0
+summary=()
+for entry in "${NODES[@]}"; do
+  tag="${entry%%:*}"; bin="${entry#*:}"
+  if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    if [ "${FFAST_ALLOW_MISSING_NODE:-0}" = "1" ]; then
+      echo "!!!!!!!! run-matrix: Node '$tag' NOT FOUND at '${bin:-<none>}' -- SKIPPED (FFAST_ALLOW_MISSING_NODE=1) !!!!!!!!" >&2
+      summary+=("node $tag: SKIPPED (missing binary ${bin:-<none>})")
+    else
+      echo "run-matrix: Node '$tag' not found at '${bin:-<none>}' (set FFAST_ALLOW_MISSING_NODE=1 to skip)" >&2
+      summary+=("node $tag: MISSING (${bin:-<none>})")
+      status=1
+    fi
+    continue
+  fi
+  ver="$("$bin" --version)"
+  log="$LOGDIR/node-$ver.log"
+  echo "=== $ver ($bin) -> $log"
+  "$bin" --test --test-reporter=spec "${FILES[@]}" >"$log" 2>&1
+  rc=$?
+  pass="$(grep -aE '^(ℹ|#) pass [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
+  fail="$(grep -aE '^(ℹ|#) fail [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
+  tests="$(grep -aE '^(ℹ|#) tests [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
+  if [ $rc -ne 0 ]; then
+    status=1
+    summary+=("node $ver: FAIL (exit $rc; tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-?}) log: $log")
+  else
+    summary+=("node $ver: ok (tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-0})")
+  fi
+done
+echo
+echo "==== ffast test matrix ===="
+for s in "${summary[@]}"; do echo "$s"; done
+exit $status

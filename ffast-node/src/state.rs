@@ -28,12 +28,13 @@ pub struct ThreadState {
     pub next_lib: u32,
     /// Code of `bind()` functions; lives as long as the thread's isolate.
     pub bound: Vec<CodeSet>,
+    /// Slow-path calls of functions whose library was closed (keeps the total monotonic).
+    pub retired_slow_calls: u64,
 }
 
 thread_local! {
     static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
     static STATE: RefCell<Option<ThreadState>> = const { RefCell::new(None) };
-    static SLOW_CALLS: Cell<u64> = const { Cell::new(0) };
 }
 
 /// The env of this thread's isolate (null before `init`).
@@ -45,12 +46,32 @@ pub fn set_env(env: sys::napi_env) {
     ENV.with(|e| e.set(env));
 }
 
-pub fn count_slow_call() {
-    SLOW_CALLS.with(|c| c.set(c.get() + 1));
+impl CodeSet {
+    fn slow_calls(&self) -> u64 {
+        self.bindings.iter().map(|b| b.slow_calls.get()).sum()
+    }
 }
 
+/// Slow-path calls of every function this thread has bound (closed libraries included).
 pub fn slow_calls() -> u64 {
-    SLOW_CALLS.with(|c| c.get())
+    with(|s| {
+        s.retired_slow_calls
+            + s.libs
+                .values()
+                .chain(s.bound.iter())
+                .map(CodeSet::slow_calls)
+                .sum::<u64>()
+    })
+}
+
+/// Remove a library's code set, keeping its slow-call count. Dropping the returned set frees
+/// its trampolines and unloads the library.
+pub fn take_library(id: u32) -> Option<CodeSet> {
+    with(|s| {
+        let set = s.libs.remove(&id)?;
+        s.retired_slow_calls += set.slow_calls();
+        Some(set)
+    })
 }
 
 /// Run `f` with this thread's state, creating it on first use.
@@ -63,6 +84,7 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             libs: HashMap::new(),
             next_lib: 1,
             bound: Vec::new(),
+            retired_slow_calls: 0,
         });
         f(st)
     })

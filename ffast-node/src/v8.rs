@@ -190,8 +190,8 @@ impl V8 {
             if std::env::var_os("FFAST_NO_FAST").is_some() {
                 return Err("fast calls disabled by FFAST_NO_FAST".into());
             }
-            if !cfg!(target_arch = "x86_64") {
-                return Err("no fast-call backend for this architecture yet".into());
+            if !cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+                return Err("no fast-call backend for this architecture".into());
             }
             V8::resolve()
         }) {

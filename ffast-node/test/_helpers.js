@@ -38,7 +38,10 @@ const N = {
 const PKG = path.resolve(__dirname, '..');
 const REPO = path.resolve(PKG, '..');
 const FIXTURE_SRC = path.join(__dirname, 'fixture', 'ffast_test.c');
-const FIXTURE_DIR = path.join(REPO, 'target', 'fixture');
+// One build per architecture (arm64 runs under qemu from the same tree); FFAST_TEST_CC names a
+// cross compiler (aarch64-linux-gnu-gcc) when the host cannot build for process.arch.
+const FIXTURE_DIR = path.join(REPO, 'target', 'fixture', process.arch);
+const CC = process.env.FFAST_TEST_CC || 'gcc';
 const FIXTURE = path.join(FIXTURE_DIR, 'libffast_test.so');
 
 function buildFixture() {
@@ -52,7 +55,7 @@ function buildFixture() {
   fs.mkdirSync(FIXTURE_DIR, { recursive: true });
   // test files run in parallel processes: build to a private name, then rename atomically
   const tmp = path.join(FIXTURE_DIR, `.libffast_test.${process.pid}.${Date.now()}.so`);
-  execFileSync('gcc', ['-O2', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm'], {
+  execFileSync(CC, ['-O2', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   fs.renameSync(tmp, FIXTURE);

@@ -36,7 +36,10 @@ for (const c of CASES.cases(h)) {
 
 test('control: with --no-turbo-fast-api-calls every optimized call takes the slow path', () => {
   const child = path.join(__dirname, 'fixture', 'fastpath_child.js');
-  const out = execFileSync(process.execPath, ['--no-turbo-fast-api-calls', child, String(N)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  // Under qemu without binfmt_misc the child must be started through the emulator.
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const argv = ['--no-turbo-fast-api-calls', child, String(N)];
+  const out = execFileSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const results = JSON.parse(out.trim().split('\n').pop());
   const names = CASES.cases(h).map((c) => c.name);
   assert.deepEqual(results.map((r) => r.name), names);

@@ -13,8 +13,15 @@ shopt -s nullglob
 FILES=(ffast-node/test/*.test.js ffast-node/test/*.test.mjs)
 if [ ${#FILES[@]} -eq 0 ]; then echo "run-matrix: no test files found" >&2; exit 2; fi
 
-NODES=("system:$(command -v node || true)")
-for v in 22 24 26; do NODES+=("$v:$REPO/.cache/node/x64-$v/bin/node"); done
+# FFAST_TEST_NODES="tag:path …" overrides the list (scripts/arm64.sh passes the arm64 Nodes);
+# FFAST_TEST_ARGS adds node flags (e.g. --experimental-test-isolation=none under qemu).
+if [ -n "${FFAST_TEST_NODES:-}" ]; then
+  read -r -a NODES <<< "$FFAST_TEST_NODES"
+else
+  NODES=("system:$(command -v node || true)")
+  for v in 22 24 26; do NODES+=("$v:$REPO/.cache/node/x64-$v/bin/node"); done
+fi
+read -r -a EXTRA <<< "${FFAST_TEST_ARGS:-}"
 
 LOGDIR="${FFAST_TEST_LOGDIR:-$REPO/target/test-logs}"
 mkdir -p "$LOGDIR"
@@ -38,7 +45,7 @@ for entry in "${NODES[@]}"; do
   ver="$("$bin" --version)"
   log="$LOGDIR/node-$ver.log"
   echo "=== $ver ($bin) -> $log"
-  "$bin" --test --test-reporter=spec "${FILES[@]}" >"$log" 2>&1
+  "$bin" --test --test-reporter=spec "${EXTRA[@]}" "${FILES[@]}" >"$log" 2>&1
   rc=$?
   pass="$(grep -aE '^(ℹ|#) pass [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
   fail="$(grep -aE '^(ℹ|#) fail [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"

@@ -110,3 +110,20 @@ test('const char* results decode as UTF-8; NULL -> null', () => {
   const want = Array.from({ length: 4096 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
   coldHot(S.static_long, [], want);
 });
+
+test('slow-path strings around the 1 KiB stack scratch: every length from 1012 to 1032 UTF-8 bytes', () => {
+  // Two-byte strings take the slow path, which copies short strings into a 1 KiB stack buffer
+  // and longer ones to the heap; a truncated copy must never be mistaken for a complete one.
+  for (let n = 1012; n <= 1032; n++) {
+    for (const tail of ['', 'é', '€', '😀']) {
+      const body = '€' + 'x'.repeat(n - 3 - Buffer.byteLength(tail)); // '€' makes it two-byte
+      const s = body + tail;
+      const bytes = cBytes(s);
+      coldHot(S.c_strlen, [s], bytes.length, { fast: false });
+      coldHot(S.str_fnv1a, [s], fnv1a(bytes), { fast: false });
+    }
+  }
+  // Several strings in one call share the scratch: the second overflows it.
+  const a = '€' + 'a'.repeat(700), b = '€' + 'b'.repeat(700);
+  coldHot(S.str_cmp, [a, b], Buffer.compare(cBytes(a), cBytes(b)), { fast: false });
+});

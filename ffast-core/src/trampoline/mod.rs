@@ -19,6 +19,7 @@
 //!   in the thread's *wide slot*, from which the JS side builds a BigInt. This keeps results
 //!   exact on every Node line (Node 20 aborts on int64 fast returns, `v8-fast-api.md` §5.2).
 
+pub mod arm64;
 pub mod x64;
 
 use crate::{CallPlan, Error, Isa, Type};
@@ -87,7 +88,7 @@ pub fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     plan.fast.map_err(|why| Error::Unsupported(why.into()))?;
     match plan.isa {
         Isa::X64 => x64::fast(plan, t),
-        Isa::Arm64 => Err(Error::Unsupported("arm64 backend not available yet".into())),
+        Isa::Arm64 => arm64::fast(plan, t),
     }
 }
 
@@ -95,7 +96,7 @@ pub fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
 pub fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
     match plan.isa {
         Isa::X64 => x64::invoker(plan, target),
-        Isa::Arm64 => Err(Error::Unsupported("arm64 backend not available yet".into())),
+        Isa::Arm64 => arm64::invoker(plan, target),
     }
 }
 
@@ -103,6 +104,6 @@ pub fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
 pub fn slow_stub(isa: Isa, callback: usize, data: usize) -> Result<Vec<u8>, Error> {
     match isa {
         Isa::X64 => x64::slow_stub(callback, data),
-        Isa::Arm64 => Err(Error::Unsupported("arm64 backend not available yet".into())),
+        Isa::Arm64 => arm64::slow_stub(callback, data),
     }
 }

@@ -143,12 +143,11 @@ fn result_needs_conversion(ty: Type) -> bool {
 }
 
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
-    let simple = plan.c_stack_bytes == 0 && !plan.args.iter().any(|a| needs_helper(a.ty));
     let mut a = Asm::new();
-    if simple {
-        fast_simple(&mut a, plan, t)?;
-    } else {
+    if plan.args.iter().any(|a| needs_helper(a.ty)) {
         fast_framed(&mut a, plan, t)?;
+    } else {
+        fast_direct(&mut a, plan, t)?;
     }
     a.finish()
 }
@@ -158,19 +157,41 @@ fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
         .ok_or_else(|| Error::Encode("argument without an entry location".into()))
 }
 
-/// Every C argument lives in a register: shift the integer registers down by one (the
-/// receiver's register is free), load the first integer that V8 had to pass on the stack,
-/// and tail-call the target — or call it when the result needs converting.
-fn fast_simple(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
+/// No argument needs a helper: no spills. Outgoing stack arguments are copied first, while
+/// every entry register still holds its value (a C stack argument never comes from an entry
+/// register: C has one more integer register than the entry side, and both sides allocate
+/// float registers alike). Then the integer registers shift down by one (the receiver's
+/// register is free) and the target is tail-called — or called, when the result needs
+/// converting or stack arguments need an outgoing area.
+fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
     let convert = result_needs_conversion(plan.ret.ty);
-    // Entry: [rsp] is the return address, stack arguments start at rsp+8. With a call we
-    // first realign the stack (rsp ≡ 8 mod 16 on entry), moving them to rsp+16.
-    let base = if convert {
-        a.sub_r64_imm32(Gpr::Rsp, 8);
-        16
-    } else {
+    // Entry: rsp ≡ 8 (mod 16) with the return address at [rsp]. A frame of 16k + 8 bytes
+    // realigns it for the call; stack arguments then start at rsp + frame + 8.
+    let frame = if plan.c_stack_bytes > 0 {
+        align16(plan.c_stack_bytes) + 8
+    } else if convert {
         8
-    };
+    } else {
+        0
+    } as i32;
+    if frame > 0 {
+        a.sub_r64_imm32(Gpr::Rsp, frame);
+    }
+    let base = frame + 8;
+    for arg in &plan.args {
+        if let Loc::Stack(off) = arg.c {
+            let src = match entry_loc(arg)? {
+                Loc::Stack(e) => Mem::new(Gpr::Rsp, base + e as i32),
+                e => return Err(Error::Encode(format!("C stack argument from {e:?}"))),
+            };
+            match arg.ty.class() {
+                ValueClass::Int { .. } => load_int(a, arg.ty, Gpr::Rax, src)?,
+                ValueClass::Float { size: 4 } => a.mov_r32_m32(Gpr::Rax, src),
+                _ => a.mov_r64_m64(Gpr::Rax, src),
+            }
+            a.mov_m64_r64(Mem::new(Gpr::Rsp, off as i32), Gpr::Rax);
+        }
+    }
     // In argument order each integer destination is the previous integer's source, so no
     // value is overwritten before it is read. Floating-point arguments keep their registers.
     for arg in &plan.args {
@@ -180,17 +201,18 @@ fn fast_simple(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
                 load_int(a, arg.ty, gpr(d), Mem::new(Gpr::Rsp, base + off as i32))?
             }
             (Loc::Fpr(s), Loc::Fpr(d)) if s == d => {}
-            (e, c) => return Err(Error::Encode(format!("simple trampoline: {e:?} -> {c:?}"))),
+            (_, Loc::Stack(_)) => {}
+            (e, c) => return Err(Error::Encode(format!("direct trampoline: {e:?} -> {c:?}"))),
         }
     }
     a.mov_r64_imm64(Gpr::Rax, t.target as u64);
-    if !convert {
+    if frame == 0 {
         a.jmp_r64(Gpr::Rax);
         return Ok(());
     }
     a.call_r64(Gpr::Rax);
     convert_result(a, plan.ret.ty, t.wide_slot, &|a| {
-        a.add_r64_imm32(Gpr::Rsp, 8);
+        a.add_r64_imm32(Gpr::Rsp, frame);
         a.ret();
     })
 }

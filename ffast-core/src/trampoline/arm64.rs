@@ -1,0 +1,456 @@
+//! AArch64 emission of the three trampoline kinds from a CallPlan (AAPCS64 and Apple's
+//! variant: the plan says where values live, including Apple's packed stack slots).
+//!
+//! Scratch registers: x16/x17 (IP0/IP1, free for veneers and trampolines by AAPCS64 §6.4.1),
+//! x9–x11 (temporaries). x18 is never touched (reserved on Apple platforms). x19 is saved and
+//! restored by the invoker, which keeps its slot pointer there across the call.
+//!
+//! Every frame is a multiple of 16 bytes, so SP stays 16-byte aligned at each call, as
+//! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
+
+use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
+use crate::{CallPlan, Error, Loc, Type, ValueClass};
+
+const IP0: X = X(16);
+const FP: X = X(29);
+const LR: X = X(30);
+
+/// 64-bit literals placed after the code, loaded with `LDR Xt, label` (±1 MiB reach).
+#[derive(Default)]
+struct Pool {
+    entries: Vec<(Label, u64)>,
+}
+
+impl Pool {
+    fn load(&mut self, a: &mut Asm, dst: X, value: u64) {
+        let l = match self.entries.iter().find(|(_, v)| *v == value) {
+            Some(&(l, _)) => l,
+            None => {
+                let l = a.new_label();
+                self.entries.push((l, value));
+                l
+            }
+        };
+        a.ldr_x_label(dst, l);
+    }
+
+    fn emit(self, a: &mut Asm) {
+        if self.entries.is_empty() {
+            return;
+        }
+        // Literals are 8-byte aligned (LDR literal of an X register needs no alignment, but
+        // aligned data is cheaper to load).
+        while a.len() & 7 != 0 {
+            a.nop();
+        }
+        for (l, v) in self.entries {
+            a.bind(l);
+            a.u64_data(v);
+        }
+    }
+}
+
+fn align16(n: u32) -> u32 {
+    (n + 15) & !15
+}
+
+fn needs_helper(ty: Type) -> bool {
+    matches!(ty, Type::String | Type::Buffer)
+}
+
+/// Largest frame whose offsets every load/store form used here can reach (byte loads with a
+/// scaled unsigned immediate reach 4095).
+const MAX_FRAME: u32 = 4080;
+
+/// Load an integer-class value of C type `ty` from `[base + off]` into `dst`, extended to 32
+/// bits for narrow types (Apple requires caller extension; AAPCS64 leaves it unspecified, so
+/// extending is always correct).
+fn load_int(a: &mut Asm, ty: Type, dst: X, base: X, off: i32) -> Result<(), Error> {
+    let w = W(dst.0);
+    match ty.class() {
+        ValueClass::Int {
+            size: 1,
+            signed: true,
+        } => a.ldrsb_w(w, base, off),
+        ValueClass::Int {
+            size: 1,
+            signed: false,
+        } => a.ldrb_w(w, base, off),
+        ValueClass::Int {
+            size: 2,
+            signed: true,
+        } => a.ldrsh_w(w, base, off),
+        ValueClass::Int {
+            size: 2,
+            signed: false,
+        } => a.ldrh_w(w, base, off),
+        ValueClass::Int { size: 4, .. } => a.ldr_w(w, base, off),
+        ValueClass::Int { size: 8, .. } => a.ldr_x(dst, base, off),
+        c => return Err(Error::Encode(format!("load_int: {ty} is {c:?}"))),
+    }
+    Ok(())
+}
+
+/// Register-to-register form of [`load_int`].
+fn move_int(a: &mut Asm, ty: Type, dst: X, src: X) -> Result<(), Error> {
+    let (wd, ws) = (W(dst.0), W(src.0));
+    match ty.class() {
+        ValueClass::Int {
+            size: 1,
+            signed: true,
+        } => a.sxtb_w_w(wd, ws),
+        ValueClass::Int {
+            size: 1,
+            signed: false,
+        } => a.uxtb_w_w(wd, ws),
+        ValueClass::Int {
+            size: 2,
+            signed: true,
+        } => a.sxth_w_w(wd, ws),
+        ValueClass::Int {
+            size: 2,
+            signed: false,
+        } => a.uxth_w_w(wd, ws),
+        ValueClass::Int { size: 4, .. } => a.mov_w_w(wd, ws),
+        ValueClass::Int { size: 8, .. } => a.mov_x_x(dst, src),
+        c => return Err(Error::Encode(format!("move_int: {ty} is {c:?}"))),
+    }
+    Ok(())
+}
+
+fn load_float(a: &mut Asm, ty: Type, dst: u8, base: X, off: i32) {
+    if ty == Type::F32 {
+        a.ldr_s(S(dst), base, off)
+    } else {
+        a.ldr_d(D(dst), base, off)
+    }
+}
+
+/// Store the C value held in IP0 (integers, extended) into an outgoing stack slot of `size`
+/// bytes: 8-byte slots on AAPCS64, natural sizes on Apple's ABI (the plan's offsets say which).
+fn store_stack(a: &mut Asm, ty: Type, off: i32, packed: bool) {
+    let w = W(IP0.0);
+    match (packed, ty.size()) {
+        (true, 1) => a.strb_w(w, SP, off),
+        (true, 2) => a.strh_w(w, SP, off),
+        (true, 4) => a.str_w(w, SP, off),
+        _ => a.str_x(IP0, SP, off),
+    }
+}
+
+fn result_needs_conversion(ty: Type) -> bool {
+    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
+}
+
+/// Convert the C result (x0 / v0) to its fast-call representation and run `epilogue` on every
+/// exit path.
+fn convert_result(
+    a: &mut Asm,
+    pool: &mut Pool,
+    ty: Type,
+    wide_slot: usize,
+    epilogue: &dyn Fn(&mut Asm),
+) -> Result<(), Error> {
+    let w0 = W(0);
+    match FastRet::of(ty) {
+        FastRet::F64 if ty == Type::F32 => a.fcvt_d_s(D(0), S(0)),
+        FastRet::Void | FastRet::F64 => {}
+        FastRet::Bool | FastRet::I32 | FastRet::U32 => match ty.class() {
+            // Narrow results leave the upper bits of w0 unspecified (AAPCS64 §6.8.2 C.14).
+            ValueClass::Int {
+                size: 1,
+                signed: true,
+            } => a.sxtb_w_w(w0, w0),
+            ValueClass::Int {
+                size: 1,
+                signed: false,
+            } => a.uxtb_w_w(w0, w0),
+            ValueClass::Int {
+                size: 2,
+                signed: true,
+            } => a.sxth_w_w(w0, w0),
+            ValueClass::Int {
+                size: 2,
+                signed: false,
+            } => a.uxth_w_w(w0, w0),
+            _ => {}
+        },
+        FastRet::WideSigned | FastRet::WideUnsigned => {
+            let unsafe_int = a.new_label();
+            pool.load(a, X(9), MAX_SAFE);
+            if FastRet::of(ty) == FastRet::WideSigned {
+                // -MAX_SAFE <= v <= MAX_SAFE  ⇔  (v + MAX_SAFE) as u64 <= 2·MAX_SAFE
+                a.add_x_x_x(X(10), X(0), X(9));
+                pool.load(a, X(11), 2 * MAX_SAFE);
+                a.cmp_x_x(X(10), X(11));
+                a.bcond_label(Cond::Hi, unsafe_int);
+                a.scvtf_d_x(D(0), X(0));
+            } else {
+                a.cmp_x_x(X(0), X(9));
+                a.bcond_label(Cond::Hi, unsafe_int);
+                a.ucvtf_d_x(D(0), X(0));
+            }
+            epilogue(a);
+            a.bind(unsafe_int);
+            pool.load(a, X(9), wide_slot as u64);
+            a.str_x(X(0), X(9), 0);
+            pool.load(a, X(9), WIDE_NAN_BITS);
+            a.fmov_d_x(D(0), X(9));
+        }
+    }
+    epilogue(a);
+    Ok(())
+}
+
+fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
+    a.entry
+        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
+}
+
+fn packed(plan: &CallPlan) -> bool {
+    plan.abi.starts_with("darwin")
+}
+
+pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    let simple = plan.c_stack_bytes == 0 && !plan.args.iter().any(|a| needs_helper(a.ty));
+    let mut a = Asm::new();
+    let mut pool = Pool::default();
+    if simple {
+        fast_simple(&mut a, &mut pool, plan, t)?;
+    } else {
+        fast_framed(&mut a, &mut pool, plan, t)?;
+    }
+    pool.emit(&mut a);
+    a.finish()
+}
+
+/// Every C argument lives in a register: shift x1..x7 down to x0..x6, load the eighth integer
+/// from V8's stack into x7, then tail-call (LR still holds V8's return address) — or call and
+/// convert the result inside a minimal frame.
+fn fast_simple(
+    a: &mut Asm,
+    pool: &mut Pool,
+    plan: &CallPlan,
+    t: &FastTargets,
+) -> Result<(), Error> {
+    let convert = result_needs_conversion(plan.ret.ty);
+    // No return address is pushed on arm64: entry stack arguments start at SP, or at SP + 16
+    // once the frame record is saved.
+    let base = if convert {
+        a.stp_x_pre(FP, LR, SP, -16);
+        a.mov_x_sp(FP);
+        16
+    } else {
+        0
+    };
+    // Ascending order: each destination is the previous integer's source, so nothing is
+    // overwritten before it is read. FP arguments keep their registers on both sides.
+    for arg in &plan.args {
+        match (entry_loc(arg)?, arg.c) {
+            (Loc::Gpr(s), Loc::Gpr(d)) => move_int(a, arg.ty, X(d), X(s))?,
+            (Loc::Stack(off), Loc::Gpr(d)) => load_int(a, arg.ty, X(d), SP, base + off as i32)?,
+            (Loc::Fpr(s), Loc::Fpr(d)) if s == d => {}
+            (e, c) => return Err(Error::Encode(format!("simple trampoline: {e:?} -> {c:?}"))),
+        }
+    }
+    pool.load(a, IP0, t.target as u64);
+    if !convert {
+        a.br(IP0);
+        return Ok(());
+    }
+    a.blr(IP0);
+    convert_result(a, pool, plan.ret.ty, t.wide_slot, &|a| {
+        a.ldp_x_post(FP, LR, SP, 16);
+        a.ret();
+    })
+}
+
+/// The general case. Frame (all offsets from SP after the prologue, so every access uses a
+/// positive scaled immediate):
+///
+/// ```text
+///   [x29+16+off]              entry stack arguments
+///   [x29] / [x29+8]           saved x29 / x30
+///   [sp + str_at + 256k]      string scratch k
+///   [sp + save]               saved x0, d0 around the string frees
+///   [sp + spill + 8i]         spill slot of argument i
+///   [sp + off]                outgoing C stack arguments
+/// ```
+fn fast_framed(
+    a: &mut Asm,
+    pool: &mut Pool,
+    plan: &CallPlan,
+    t: &FastTargets,
+) -> Result<(), Error> {
+    let n = plan.args.len() as u32;
+    let strings: Vec<usize> = (0..plan.args.len())
+        .filter(|&i| plan.args[i].ty == Type::String)
+        .collect();
+    let spill = align16(plan.c_stack_bytes);
+    let save = spill + 8 * n;
+    let str_at = align16(save + 16);
+    let frame = align16(str_at + STR_SCRATCH * strings.len() as u32);
+    if frame > MAX_FRAME {
+        return Err(Error::Unsupported(
+            "trampoline frame beyond arm64 immediate reach (too many string arguments)".into(),
+        ));
+    }
+    let slot = |i: usize| (spill + 8 * i as u32) as i32;
+    let scratch = |k: usize| str_at + STR_SCRATCH * k as u32;
+
+    a.stp_x_pre(FP, LR, SP, -16);
+    a.mov_x_sp(FP);
+    a.sub_x_x_imm(SP, SP, frame);
+
+    // 1. Save every register argument before a helper call clobbers it.
+    for (i, arg) in plan.args.iter().enumerate() {
+        match entry_loc(arg)? {
+            Loc::Gpr(r) => a.str_x(X(r), SP, slot(i)),
+            Loc::Fpr(r) => a.str_d(D(r), SP, slot(i)),
+            Loc::Stack(_) => {}
+        }
+    }
+    // Where argument i's entry value is now: (base register, offset).
+    let source = |i: usize| -> Result<(X, i32), Error> {
+        Ok(match entry_loc(&plan.args[i])? {
+            Loc::Stack(off) => (FP, 16 + off as i32),
+            _ => (SP, slot(i)),
+        })
+    };
+
+    // 2. Helper conversions; each result replaces the argument in its spill slot.
+    let mut k = 0;
+    for (i, arg) in plan.args.iter().enumerate() {
+        if !needs_helper(arg.ty) {
+            continue;
+        }
+        let (b, o) = source(i)?;
+        a.ldr_x(X(0), b, o);
+        if arg.ty == Type::String {
+            a.add_x_x_imm(X(1), SP, scratch(k));
+            a.movz_x(X(2), STR_SCRATCH as u16, 0);
+            pool.load(a, IP0, t.str_in as u64);
+            k += 1;
+        } else {
+            pool.load(a, IP0, t.buf_addr as u64);
+        }
+        a.blr(IP0);
+        a.str_x(X(0), SP, slot(i));
+    }
+    let value_at = |i: usize| -> Result<(X, i32), Error> {
+        if needs_helper(plan.args[i].ty) {
+            Ok((SP, slot(i)))
+        } else {
+            source(i)
+        }
+    };
+
+    // 3. Outgoing stack arguments, through IP0.
+    for (i, arg) in plan.args.iter().enumerate() {
+        if let Loc::Stack(off) = arg.c {
+            let (b, o) = value_at(i)?;
+            match arg.ty.class() {
+                ValueClass::Int { .. } => load_int(a, arg.ty, IP0, b, o)?,
+                ValueClass::Float { size: 4 } => a.ldr_w(W(IP0.0), b, o),
+                _ => a.ldr_x(IP0, b, o),
+            }
+            store_stack(a, arg.ty, off as i32, packed(plan));
+        }
+    }
+    // 4. Register arguments, all from memory: no ordering hazards.
+    for (i, arg) in plan.args.iter().enumerate() {
+        let (b, o) = value_at(i)?;
+        match arg.c {
+            Loc::Gpr(r) => load_int(a, arg.ty, X(r), b, o)?,
+            Loc::Fpr(r) => load_float(a, arg.ty, r, b, o),
+            Loc::Stack(_) => {}
+        }
+    }
+    // 5. The call.
+    pool.load(a, IP0, t.target as u64);
+    a.blr(IP0);
+
+    // 6. Release string copies that did not fit their scratch.
+    if !strings.is_empty() {
+        a.str_x(X(0), SP, save as i32);
+        a.str_d(D(0), SP, save as i32 + 8);
+        for (k, &i) in strings.iter().enumerate() {
+            let skip = a.new_label();
+            a.ldr_x(X(0), SP, slot(i));
+            a.add_x_x_imm(X(1), SP, scratch(k));
+            a.cmp_x_x(X(0), X(1));
+            a.bcond_label(Cond::Eq, skip);
+            pool.load(a, IP0, t.str_free as u64);
+            a.blr(IP0);
+            a.bind(skip);
+        }
+        a.ldr_x(X(0), SP, save as i32);
+        a.ldr_d(D(0), SP, save as i32 + 8);
+    }
+    // 7. Result, epilogue.
+    convert_result(a, pool, plan.ret.ty, t.wide_slot, &|a| {
+        a.mov_sp_x(FP);
+        a.ldp_x_post(FP, LR, SP, 16);
+        a.ret();
+    })
+}
+
+/// `extern "C" fn(slots: *mut u64)`: argument i from slots[i], raw result to slots[n].
+pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
+    let mut a = Asm::new();
+    let mut pool = Pool::default();
+    let out = align16(plan.c_stack_bytes);
+    if out > MAX_FRAME || plan.args.len() * 8 + 8 > 32760 {
+        return Err(Error::Unsupported(
+            "invoker frame beyond arm64 immediate reach".into(),
+        ));
+    }
+    let slots = X(19); // callee-saved: survives the call
+    a.stp_x_pre(FP, LR, SP, -32);
+    a.mov_x_sp(FP);
+    a.str_x(slots, SP, 16);
+    if out > 0 {
+        a.sub_x_x_imm(SP, SP, out);
+    }
+    a.mov_x_x(slots, X(0));
+    for (i, arg) in plan.args.iter().enumerate() {
+        if let Loc::Stack(off) = arg.c {
+            a.ldr_x(IP0, slots, 8 * i as i32);
+            store_stack(&mut a, arg.ty, off as i32, packed(plan));
+        }
+    }
+    for (i, arg) in plan.args.iter().enumerate() {
+        match arg.c {
+            Loc::Gpr(r) => a.ldr_x(X(r), slots, 8 * i as i32),
+            Loc::Fpr(r) => load_float(&mut a, arg.ty, r, slots, 8 * i as i32),
+            Loc::Stack(_) => {}
+        }
+    }
+    pool.load(&mut a, IP0, target as u64);
+    a.blr(IP0);
+    let res = 8 * plan.args.len() as i32;
+    match plan.ret.ty.class() {
+        ValueClass::None => {}
+        ValueClass::Int { .. } => a.str_x(X(0), slots, res),
+        ValueClass::Float { size: 4 } => a.str_s(S(0), slots, res),
+        ValueClass::Float { .. } => a.str_d(D(0), slots, res),
+    }
+    a.mov_sp_x(FP);
+    a.ldr_x(slots, SP, 16);
+    a.ldp_x_post(FP, LR, SP, 32);
+    a.ret();
+    pool.emit(&mut a);
+    a.finish()
+}
+
+/// `f(a0) → callback(a0, data)`: x0 is untouched, x1 gets `data`, then a tail branch.
+pub(super) fn slow_stub(callback: usize, data: usize) -> Result<Vec<u8>, Error> {
+    let mut a = Asm::new();
+    let mut pool = Pool::default();
+    pool.load(&mut a, X(1), data as u64);
+    pool.load(&mut a, IP0, callback as u64);
+    a.br(IP0);
+    pool.emit(&mut a);
+    a.finish()
+}

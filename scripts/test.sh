@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# All the tests: Rust (unit, encoder oracle, trampolines against a C fixture), lints, then the
-# Node suite on every Node line of the matrix (20 = the machine's node; 22/24/26 from npm),
-# all loading the same addon build.
+# All the tests: Rust (unit, encoder oracles, trampolines against a C fixture), lints, the Node
+# suite on every Node line of the matrix (20 = the machine's node; 22/24/26 from npm) all
+# loading the same addon build; then linux-arm64 under qemu (scripts/arm64.sh) and a type-checked
+# macOS arm64 build. FFAST_SKIP_ARM64=1 skips the two arm64 steps (quick local runs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,3 +17,9 @@ echo "== addon"
 bash ffast-node/build.sh
 echo "== node tests (Node 20, 22, 24, 26)"
 bash ffast-node/test/run-matrix.sh
+if [ "${FFAST_SKIP_ARM64:-0}" != 1 ]; then
+  echo "== macOS arm64: cargo check (the build cannot rot; no macOS runner here)"
+  rustup target list --installed | grep -q aarch64-apple-darwin || rustup target add aarch64-apple-darwin
+  cargo check --target aarch64-apple-darwin --workspace
+  bash scripts/arm64.sh
+fi

@@ -1,7 +1,7 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
 //! target is the trampoline and whose regular callback is the shared slow path.
 
-use crate::convert::{arg_to_slot, result_value, ArgError, StringScratch};
+use crate::convert::{arg_to_slot, result_value, ArgError, StringScratch, SCRATCH};
 use crate::state::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::jit::Arena;
@@ -185,12 +185,35 @@ unsafe fn napi_function(env: sys::napi_env, b: &Binding) -> Result<sys::napi_val
 
 const INLINE_SLOTS: usize = 16;
 
+/// The JS arguments of a slow call, as the caller has them: V8's consecutive argument slots
+/// (each slot's address is its `napi_value`), or N-API's array of values.
+#[derive(Clone, Copy)]
+enum JsArgs<'a> {
+    Slots(*mut usize, usize),
+    Values(&'a [sys::napi_value]),
+}
+
+impl JsArgs<'_> {
+    fn len(self) -> usize {
+        match self {
+            JsArgs::Slots(_, n) => n,
+            JsArgs::Values(v) => v.len(),
+        }
+    }
+
+    /// # Safety
+    /// `i < self.len()`.
+    unsafe fn get(self, i: usize) -> sys::napi_value {
+        match self {
+            JsArgs::Slots(base, _) => base.add(i) as sys::napi_value,
+            JsArgs::Values(v) => *v.get_unchecked(i),
+        }
+    }
+}
+
 /// The slow path shared by the V8 callback and the N-API fallback: check the count, convert
 /// every argument, call through the invoker, convert the result.
-unsafe fn slow_call(
-    b: &Binding,
-    args: &[sys::napi_value],
-) -> Result<Option<sys::napi_value>, ArgError> {
+unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>, ArgError> {
     b.slow_calls.set(b.slow_calls.get() + 1);
     let n = b.sig.params.len();
     if args.len() != n {
@@ -203,23 +226,36 @@ unsafe fn slow_call(
             ),
         });
     }
-    let mut inline = [0u64; INLINE_SLOTS];
+    // Uninitialised on purpose: every slot the invoker reads is written below, and zeroing
+    // showed up as a tenth of a cold call's cost.
+    let mut inline = [std::mem::MaybeUninit::<u64>::uninit(); INLINE_SLOTS];
     let mut heap = Vec::new();
-    let slots: &mut [u64] = if n < INLINE_SLOTS {
-        &mut inline[..n + 1]
+    let slots: *mut u64 = if n < INLINE_SLOTS {
+        inline.as_mut_ptr().cast()
     } else {
-        heap.resize(n + 1, 0);
-        &mut heap
+        heap.resize(n + 1, 0u64);
+        heap.as_mut_ptr()
     };
-    let mut keep = StringScratch::new();
-    for (i, (&ty, &v)) in b.sig.params.iter().zip(args).enumerate() {
-        slots[i] = arg_to_slot(b.env, ty, v, i, &mut keep)?;
+    let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
+    // SAFETY: `text` has SCRATCH bytes and lives until after the call below.
+    let mut keep = StringScratch::new(text.as_mut_ptr().cast());
+    for (i, &ty) in b.sig.params.iter().enumerate() {
+        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), i, &mut keep)?;
     }
+    *slots.add(n) = 0;
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
     // strings in `keep` stay alive until after the call.
-    (b.invoke)(slots.as_mut_ptr());
+    (b.invoke)(slots);
     drop(keep);
-    Ok(result_value(b.env, b.sig.result, slots[n], b.wide_slot))
+    if b.sig.result == Type::Void {
+        return Ok(None);
+    }
+    Ok(result_value(
+        b.env,
+        b.sig.result,
+        *slots.add(n),
+        b.wide_slot,
+    ))
 }
 
 fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
@@ -234,19 +270,7 @@ unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
         Err(_) => return, // unreachable: stubs are only made when V8 resolved
     };
     let ci = v8::call_info(v8.fci, info);
-    // Argument slots are consecutive `Local`s; each slot pointer is an napi_value.
-    let mut ptrs = [std::ptr::null_mut(); INLINE_SLOTS];
-    let mut heap = Vec::new();
-    let list: &[sys::napi_value] = if ci.argc <= INLINE_SLOTS {
-        for (i, p) in ptrs.iter_mut().take(ci.argc).enumerate() {
-            *p = ci.args.add(i) as sys::napi_value;
-        }
-        &ptrs[..ci.argc]
-    } else {
-        heap.extend((0..ci.argc).map(|i| ci.args.add(i) as sys::napi_value));
-        &heap
-    };
-    match slow_call(b, list) {
+    match slow_call(b, JsArgs::Slots(ci.args, ci.argc)) {
         // ReturnValue::Set: store the tagged word of the result into the return slot
         // (no pointer compression in official Node builds, fact sheet §9.9).
         Ok(Some(v)) => *ci.ret = *(v as *const usize),
@@ -288,7 +312,7 @@ unsafe extern "C" fn napi_entry(
         );
         &heap
     };
-    match slow_call(b, list) {
+    match slow_call(b, JsArgs::Values(list)) {
         Ok(Some(v)) => v,
         Ok(None) => std::ptr::null_mut(),
         Err(e) => {

@@ -100,28 +100,37 @@ fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Resul
 
 /// Storage for the C copies of string arguments during one slow call: a stack buffer for the
 /// common short strings, the heap beyond it.
+/// Bytes of stack the slow path offers string arguments before using the heap.
+pub const SCRATCH: usize = 1024;
+
+/// Storage for the C copies of string arguments during one slow call: a caller-provided stack
+/// buffer for the common short strings, the heap beyond it. The buffer is a separate,
+/// uninitialised local of the caller: kept inside this struct, the compiler zeroed it on every
+/// slow call (strings or not) by merging it with the neighbouring `used = 0` store.
 pub struct StringScratch {
-    // Uninitialised: zeroing 1 KiB would cost every slow call, strings or not.
-    buf: [std::mem::MaybeUninit<u8>; 1024],
+    buf: *mut u8,
     used: usize,
     heap: Vec<Vec<u8>>,
 }
 
 impl StringScratch {
-    pub fn new() -> Self {
+    /// # Safety
+    /// `buf` points at SCRATCH writable bytes that outlive every string this returns.
+    pub unsafe fn new(buf: *mut u8) -> Self {
         StringScratch {
-            buf: [std::mem::MaybeUninit::uninit(); 1024],
+            buf,
             used: 0,
             heap: Vec::new(),
         }
     }
 
-    /// A NUL-terminated UTF-8 copy of the JS string `v`, valid while `self` lives.
+    /// A NUL-terminated UTF-8 copy of the JS string `v`, valid while `self` and its buffer live.
     fn string(&mut self, env: sys::napi_env, v: sys::napi_value) -> *const u8 {
-        let room = self.buf.len() - self.used;
+        let room = SCRATCH - self.used;
         let mut got = 0usize;
-        if room > 1 {
-            let at = self.buf[self.used..].as_mut_ptr().cast::<u8>();
+        if room > 4 {
+            // SAFETY: used < SCRATCH, so the pointer stays inside the buffer.
+            let at = unsafe { self.buf.add(self.used) };
             // SAFETY: `at` has `room` writable bytes; napi writes at most that many, NUL included.
             unsafe { sys::napi_get_value_string_utf8(env, v, at.cast(), room, &mut got) };
             // A truncated copy ends within 3 bytes of the buffer's end (it stops at a UTF-8
@@ -143,12 +152,6 @@ impl StringScratch {
         let p = heap.as_ptr();
         self.heap.push(heap);
         p
-    }
-}
-
-impl Default for StringScratch {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

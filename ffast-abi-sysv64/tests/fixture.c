@@ -37,3 +37,7 @@ __asm__(".globl dirty_bool\n.type dirty_bool,@function\ndirty_bool:\n mov $0xfff
 // Report rsp mod 16 at entry (must be 8: the call pushed the return address onto an aligned stack).
 __asm__(".globl rsp_mod16\n.type rsp_mod16,@function\nrsp_mod16:\n mov %rsp, %rax\n and $15, %rax\n ret\n");
 #endif
+// Eight int32 -> int32: two C stack arguments, no result conversion: the sibling-call path.
+int32_t wsum_i32_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g, int32_t h) {
+  return a * 1 + b * 2 + c * 3 + d * 4 + e * 5 + f * 6 + g * 7 + h * 8;
+}

@@ -324,3 +324,17 @@ fn stack_is_aligned_at_every_call() {
         }
     }
 }
+
+#[test]
+fn eight_int32_reuse_the_callers_argument_area() {
+    // No result conversion: the trampoline rewrites V8's stack slots and tail-calls.
+    let b = build(&["i32"; 8], "i32", "wsum_i32_8");
+    let f = fast_fn!(b, fn(i32, i32, i32, i32, i32, i32, i32, i32) -> i32);
+    let want: i32 = (1..=8).map(|i| i * (10 - i)).sum();
+    assert_eq!(f(RECV, 9, 8, 7, 6, 5, 4, 3, 2), want);
+    // And again with other values: the rewritten slots must not leak into the next call.
+    assert_eq!(
+        f(RECV, -1, -2, -3, -4, -5, -6, -7, -8),
+        -(1..=8).map(|i| i * i).sum::<i32>()
+    );
+}

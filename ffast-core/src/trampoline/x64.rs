@@ -157,41 +157,30 @@ fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
         .ok_or_else(|| Error::Encode("argument without an entry location".into()))
 }
 
-/// No argument needs a helper: no spills. Outgoing stack arguments are copied first, while
-/// every entry register still holds its value (a C stack argument never comes from an entry
-/// register: C has one more integer register than the entry side, and both sides allocate
-/// float registers alike). Then the integer registers shift down by one (the receiver's
-/// register is free) and the target is tail-called — or called, when the result needs
-/// converting or stack arguments need an outgoing area.
+/// No argument needs a helper: no spills. The integer registers shift down by one (the
+/// receiver's register is free), stack arguments are moved, and the target is tail-called —
+/// or called, when the result needs converting.
 fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
     let convert = result_needs_conversion(plan.ret.ty);
-    // Entry: rsp ≡ 8 (mod 16) with the return address at [rsp]. A frame of 16k + 8 bytes
-    // realigns it for the call; stack arguments then start at rsp + frame + 8.
-    let frame = if plan.c_stack_bytes > 0 {
-        align16(plan.c_stack_bytes) + 8
-    } else if convert {
-        8
-    } else {
+    // A sibling call: with no result to convert, the C stack arguments are written over V8's
+    // (the callee owns its incoming argument area, psABI §3.2.2) and the target is tail-called.
+    // C never needs more stack than V8 passed: it has one more integer register, and both sides
+    // allocate float registers alike.
+    let in_place = !convert && plan.c_stack_bytes <= plan.entry_stack_bytes;
+    // Otherwise: entry rsp ≡ 8 (mod 16) with the return address at [rsp]; a frame of 16k + 8
+    // bytes realigns it for a call, and the stack arguments then start at rsp + frame + 8.
+    let frame = if in_place {
         0
+    } else if plan.c_stack_bytes > 0 {
+        align16(plan.c_stack_bytes) + 8
+    } else {
+        8
     } as i32;
     if frame > 0 {
         a.sub_r64_imm32(Gpr::Rsp, frame);
     }
     let base = frame + 8;
-    for arg in &plan.args {
-        if let Loc::Stack(off) = arg.c {
-            let src = match entry_loc(arg)? {
-                Loc::Stack(e) => Mem::new(Gpr::Rsp, base + e as i32),
-                e => return Err(Error::Encode(format!("C stack argument from {e:?}"))),
-            };
-            match arg.ty.class() {
-                ValueClass::Int { .. } => load_int(a, arg.ty, Gpr::Rax, src)?,
-                ValueClass::Float { size: 4 } => a.mov_r32_m32(Gpr::Rax, src),
-                _ => a.mov_r64_m64(Gpr::Rax, src),
-            }
-            a.mov_m64_r64(Mem::new(Gpr::Rsp, off as i32), Gpr::Rax);
-        }
-    }
+    let out_base = if in_place { 8 } else { 0 };
     // In argument order each integer destination is the previous integer's source, so no
     // value is overwritten before it is read. Floating-point arguments keep their registers.
     for arg in &plan.args {
@@ -203,6 +192,23 @@ fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
             (Loc::Fpr(s), Loc::Fpr(d)) if s == d => {}
             (_, Loc::Stack(_)) => {}
             (e, c) => return Err(Error::Encode(format!("direct trampoline: {e:?} -> {c:?}"))),
+        }
+    }
+    // Stack arguments after the registers (which may read V8's slots), in ascending order: a C
+    // argument's slot is never above its V8 slot, so each store lands on a slot already read.
+    // A C stack argument never comes from an entry register (see above).
+    for arg in &plan.args {
+        if let Loc::Stack(off) = arg.c {
+            let src = match entry_loc(arg)? {
+                Loc::Stack(e) => Mem::new(Gpr::Rsp, base + e as i32),
+                e => return Err(Error::Encode(format!("C stack argument from {e:?}"))),
+            };
+            match arg.ty.class() {
+                ValueClass::Int { .. } => load_int(a, arg.ty, Gpr::Rax, src)?,
+                ValueClass::Float { size: 4 } => a.mov_r32_m32(Gpr::Rax, src),
+                _ => a.mov_r64_m64(Gpr::Rax, src),
+            }
+            a.mov_m64_r64(Mem::new(Gpr::Rsp, out_base + off as i32), Gpr::Rax);
         }
     }
     a.mov_r64_imm64(Gpr::Rax, t.target as u64);

@@ -98,7 +98,7 @@ fn build(params: &[&str], result: &str, target: &str) -> Built {
 const RECV: *const c_void = 0x5eed as *const c_void;
 
 macro_rules! fast_fn {
-    ($b:expr, fn($($t:ty),*) -> $r:ty) => {{
+    ($b:expr, fn($($t:ty),* $(,)?) -> $r:ty) => {{
         // SAFETY: the trampoline was generated for exactly this V8-side signature.
         unsafe { std::mem::transmute::<usize, extern "C" fn(*const c_void, $($t),*) -> $r>($b.fast) }
     }};

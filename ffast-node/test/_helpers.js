@@ -55,7 +55,9 @@ function buildFixture() {
   fs.mkdirSync(FIXTURE_DIR, { recursive: true });
   // test files run in parallel processes: build to a private name, then rename atomically
   const tmp = path.join(FIXTURE_DIR, `.libffast_test.${process.pid}.${Date.now()}.so`);
-  execFileSync(CC, ['-O2', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm'], {
+  // -ffp-contract=off: no fused multiply-adds (gcc's default on arm64), so C rounds each step as the
+  // tests' JS models do.
+  execFileSync(CC, ['-O2', '-ffp-contract=off', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   fs.renameSync(tmp, FIXTURE);

@@ -9,8 +9,8 @@
 // Method (same as bench/node/bench.js): one loop function per run built with `new Function` from
 // source unique to this process (no shared feedback), int32 accumulator checked against a plain-JS
 // reference loop after every chunk and sample, no try/catch around the call. Warm-up: at least
-// `warmup` calls (or 1 s) in chunks, then until the loop is optimized by the top tier
-// (V8: %ActiveTierIsTurbofan; JSC: bun:jsc numberOfDFGCompiles > 0), capped at 5 s / 3e7 calls.
+// `warmup` calls (or 0.3 s) in chunks, then until the loop is optimized by the top tier
+// (V8: %ActiveTierIsTurbofan; JSC: bun:jsc numberOfDFGCompiles > 0), capped at 2 s / 3e7 calls.
 // Calls per sample: `n`, reduced so that one sample takes about `sampleMs` for slow peers.
 import { ROW_BY_NAME, STR } from './rows.mjs';
 import { PEERS } from './adapters.mjs';
@@ -88,8 +88,8 @@ async function main() {
       if (a !== expChunk) throw new Error(`wrong result in warm-up: ${a} !== ${expChunk}`);
       warm += chunk;
       const el = (now() - t0) / 1e6;
-      if (warm >= minWarm || el > 1000) {
-        if (isAsync || tier.check(loop) || el > 5000 || warm >= 3e7) break;
+      if (warm >= minWarm || el > 300) {
+        if (isAsync || tier.check(loop) || el > 2000 || warm >= 3e7) break;
       }
     }
     out.warmupCalls = warm;

@@ -213,6 +213,9 @@ fn map_rw(len: usize) -> Result<Page, Error> {
 /// must be cleaned to the point of unification before it runs (hardware needs it even where
 /// qemu does not, `cross-arch.md` A4).
 fn flush_icache(start: *mut u8, len: usize) {
+    // qemu cannot notice a missing flush (cross-arch.md A4), so tests check it is requested.
+    #[cfg(test)]
+    tests::FLUSHED.with(|f| f.borrow_mut().push((start as usize, len)));
     cfg_if::cfg_if! {
         if #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))] {
             extern "C" {
@@ -261,6 +264,27 @@ pub fn self_test() -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        pub static FLUSHED: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    #[test]
+    fn sealing_flushes_the_written_code_of_every_page() {
+        FLUSHED.with(|f| f.borrow_mut().clear());
+        let mut a = Arena::new();
+        let big = vec![0xc3; page_size() - 8]; // fills most of a page: the next write opens another
+        let x = a.write(&big).unwrap();
+        let y = a.write(&[0xc3; 32]).unwrap();
+        a.seal().unwrap();
+        let flushed = FLUSHED.with(|f| f.borrow().clone());
+        assert_eq!(flushed.len(), 2, "{flushed:?}");
+        assert!(flushed.iter().any(|&(s, l)| s == x.0 && l >= big.len()));
+        assert!(flushed.iter().any(|&(s, l)| s <= y.0 && y.0 + 32 <= s + l));
+        // Sealing again flushes nothing: sealed pages are never written again.
+        a.seal().unwrap();
+        assert_eq!(FLUSHED.with(|f| f.borrow().len()), 2);
+    }
 
     #[test]
     fn self_test_passes() {

@@ -144,7 +144,11 @@ impl V8 {
             .into_owned();
         let mut it = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
         let (major, minor) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
-        if !VERIFIED.contains(&(major, minor)) && std::env::var_os("FFAST_TRUST_V8").is_none() {
+        // FFAST_TEST_UNVERIFIED_V8 makes the running V8 count as unverified (tests of the
+        // fallback path: warning + N-API functions).
+        let verified = VERIFIED.contains(&(major, minor))
+            && std::env::var_os("FFAST_TEST_UNVERIFIED_V8").is_none();
+        if !verified && std::env::var_os("FFAST_TRUST_V8").is_none() {
             return Err(format!(
                 "V8 {version} is not on ffast's verified list (Node 20, 22, 24, 26); set FFAST_TRUST_V8=1 to try fast calls anyway"
             ));

@@ -57,10 +57,10 @@ export interface Definition {
   readonly optional?: boolean;
 }
 
-type Args<P extends readonly unknown[]> = { [K in keyof P]: ArgValue<P[K]> };
+/** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
+type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P[K]> };
 
-export type ForeignFunction<D extends Definition> =
-  (...args: Args<D['parameters']> extends infer A extends unknown[] ? A : never) => ResultValue<D['result']>;
+export type ForeignFunction<D extends Definition> = (...args: Args<D['parameters']>) => ResultValue<D['result']>;
 
 export type Symbols<S extends Record<string, Definition>> = {
   readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
@@ -82,8 +82,14 @@ export interface Library<S extends Record<string, Definition>> {
 }
 
 /** Open a shared library (`null`: the process itself) and bind `symbols`. */
+/** A file: URL (structurally, so no DOM or Node type package is needed). */
+export interface FileURLLike {
+  readonly href: string;
+  readonly protocol: string;
+}
+
 export function dlopen<const S extends Record<string, Definition>>(
-  path: string | URL | null,
+  path: string | FileURLLike | null,
   symbols: S,
   options?: DlopenOptions,
 ): Library<S>;

@@ -15,6 +15,8 @@ echo "== cargo test"
 cargo test --workspace
 echo "== addon"
 bash ffast-node/build.sh
+echo "== TypeScript declarations (tsc --noEmit on test/types, into npm's cache)"
+npx --yes -p typescript@5 tsc -p ffast-node/test/types
 echo "== node tests (Node 20, 22, 24, 26)"
 bash ffast-node/test/run-matrix.sh
 if [ "${FFAST_SKIP_ARM64:-0}" != 1 ]; then

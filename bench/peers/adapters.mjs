@@ -104,6 +104,7 @@ const ffiRsPeer = {
   runtime: 'node',
   flags: [],
   unsupported: {
+    f32_2: 'unsupported: no float (f32) return type (1.3.7: retType Float throws "JsNumber can only be double type"; Double reads garbage)',
     callback: 'unsupported: ffi-rs turns JS callbacks into threadsafe functions that run later on the event loop, so C gets no return value synchronously (README "Function")',
   },
   load(ctx) {

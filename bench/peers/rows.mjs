@@ -28,7 +28,7 @@ export const ROWS = [
     note: 'C calls a JS function (int32 → int32) once per call; the callback is registered once, outside the loop' },
   { name: 'struct_in', sym: 'pt_sum', params: ['Pt'], ret: 'f64', args: 'pt', kind: 'feature', js: 'function (q) { return q.x + q.y; }',
     note: 'double pt_sum(struct {double x, y;} p): the struct value is built once, outside the loop' },
-  { name: 'struct_out', sym: 'pt_make', params: ['f64', 'f64'], ret: 'Pt', args: 'd1, i', kind: 'feature', js: 'function (a, b) { return { x: a, y: b }; }', refConv: 'r.y',
+  { name: 'struct_out', sym: 'pt_make', params: ['f64', 'f64'], ret: 'Pt', args: 'd1, i', kind: 'feature', js: 'function (a, b) { return { x: a, y: b }; }', refConv: 'r.y', conv: 'r.y',
     note: 'struct {double x, y;} pt_make(double, double); the loop reads field y of the result' },
   { name: 'async', sym: 'i32_1', params: ['i32'], ret: 'i32', args: 'i', kind: 'feature', loop: 'async', js: 'async function (a) { return (a + 1) | 0; }',
     note: 'await of one call run off the JS thread (worker pool / new thread), i.e. a full round trip' },

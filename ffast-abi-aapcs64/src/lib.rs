@@ -22,6 +22,8 @@
 //! (`ffast-abi-darwin`) keeps them as they are and only changes where stack arguments go: it
 //! plugs its own [`StackRule`] into the same allocator.
 
+pub mod aggregate;
+
 use ffast_core::{ArgPlan, CallPlan, Isa, Loc, RetPlan, Signature, Type, ValueClass};
 
 /// Argument registers of each class: x0–x7 and v0–v7 (C.1, C.9).

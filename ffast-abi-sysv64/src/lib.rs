@@ -13,6 +13,8 @@
 //! convention applied to `(receiver, js args…)`: the receiver takes rdi, so INTEGER-class JS
 //! arguments start at rsi while SSE-class ones still start at xmm0.
 
+pub mod aggregate;
+
 use ffast_core::{ArgPlan, CallPlan, Isa, Loc, RetPlan, Signature, ValueClass};
 
 /// rdi, rsi, rdx, rcx, r8, r9 (hardware numbers).

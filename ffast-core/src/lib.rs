@@ -6,6 +6,7 @@
 pub mod encode;
 pub mod error;
 pub mod jit;
+pub mod layout;
 pub mod plan;
 pub mod signature;
 pub mod trampoline;

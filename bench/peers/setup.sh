@@ -43,7 +43,7 @@ if ! cmp -s bench/peers/package.json "$CACHE/package.json" || [ ! -d "$CACHE/nod
   # uv_close assertion) and then run a source build that fails without the flags below.
   (cd "$CACHE" && npm install --prefix "$CACHE" --no-audit --no-fund --no-package-lock --ignore-scripts --loglevel=error 2>&1 | grep -v 'Unknown user config' || true)
   # bun's postinstall links the platform binary (shipped in @oven/bun-linux-x64)
-  (cd "$CACHE/node_modules/bun" && "$N26" install.js)
+  "$CACHE/node_modules/.bin/bun" --version >/dev/null 2>&1 || (cd "$CACHE/node_modules/bun" && "$N26" install.js)
 fi
 
 # ffi-napi / ref-napi: source build against Node 26's headers (no network: --nodedir).

@@ -5,107 +5,29 @@
 #![cfg(all(target_arch = "aarch64", target_os = "linux"))]
 
 use ffast_abi_aapcs64::classify;
-use ffast_core::jit::Arena;
-use ffast_core::trampoline::{self, FastTargets, WIDE_NAN_BITS};
-use ffast_core::Signature;
-use std::ffi::c_void;
-use std::path::PathBuf;
+use ffast_core::testkit::{invoke, Built, Fixture, OneByte, RECV};
+use ffast_core::trampoline::WIDE_NAN_BITS;
+use ffast_core::{fast_fn, Signature};
+use std::path::Path;
 use std::sync::OnceLock;
 
-fn fixture() -> &'static libloading::Library {
-    static LIB: OnceLock<libloading::Library> = OnceLock::new();
+fn fixture() -> &'static Fixture {
+    static LIB: OnceLock<Fixture> = OnceLock::new();
     LIB.get_or_init(|| {
-        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("libtramp_fixture_arm64.so");
-        let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixture.c");
-        let cc = std::env::var("FFAST_TEST_CC").unwrap_or_else(|_| "gcc".into());
-        let st = std::process::Command::new(&cc)
-            .args(["-O2", "-fPIC", "-shared", "-o"])
-            .arg(&out)
-            .arg(&src)
-            .status()
-            .unwrap_or_else(|e| panic!("{cc} runs: {e}"));
-        assert!(st.success(), "fixture build failed");
-        // SAFETY: the fixture has no initialisers.
-        unsafe { libloading::Library::new(&out) }.expect("fixture loads")
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture.c");
+        Fixture::load(
+            &src,
+            Path::new(env!("CARGO_TARGET_TMPDIR")),
+            "libtramp_fixture_arm64.so",
+        )
     })
 }
 
-fn sym(name: &str) -> usize {
-    // SAFETY: only the address is taken.
-    unsafe { *fixture().get::<*const c_void>(name.as_bytes()).unwrap() as usize }
-}
-
-#[repr(C)]
-struct OneByte {
-    data: *const u8,
-    len: u32,
-}
-unsafe extern "C" fn str_in(s: *const OneByte, scratch: *mut u8, cap: u32) -> *mut u8 {
-    let n = (*s).len as usize;
-    let out = if n < cap as usize {
-        scratch
-    } else {
-        libc::malloc(n + 1) as *mut u8
-    };
-    std::ptr::copy_nonoverlapping((*s).data, out, n);
-    *out.add(n) = 0;
-    out
-}
-unsafe extern "C" fn str_free(p: *mut u8) {
-    libc::free(p.cast());
-}
-unsafe extern "C" fn buf_addr(local: *const u64) -> u64 {
-    *local
-}
-
-struct Built {
-    _arena: Arena,
-    fast: usize,
-    invoke: usize,
-    wide: Box<u64>,
-}
-
 fn build(params: &[&str], result: &str, target: &str) -> Built {
-    let plan = classify(&Signature::parse(params, result).unwrap());
-    let wide = Box::new(0u64);
-    let t = FastTargets {
-        target: sym(target),
-        wide_slot: &*wide as *const u64 as usize,
-        str_in: str_in as *const () as usize,
-        str_free: str_free as *const () as usize,
-        buf_addr: buf_addr as *const () as usize,
-    };
-    let mut arena = Arena::new();
-    let fast = arena
-        .write(&trampoline::fast(&plan, &t).unwrap())
-        .unwrap()
-        .0;
-    let invoke = arena
-        .write(&trampoline::invoker(&plan, t.target).unwrap())
-        .unwrap()
-        .0;
-    arena.seal().unwrap();
-    Built {
-        _arena: arena,
-        fast,
-        invoke,
-        wide,
-    }
-}
-
-const RECV: *const c_void = 0x5eed as *const c_void;
-
-macro_rules! fast_fn {
-    ($b:expr, fn($($t:ty),* $(,)?) -> $r:ty) => {{
-        // SAFETY: the trampoline was generated for exactly this V8-side signature.
-        unsafe { std::mem::transmute::<usize, extern "C" fn(*const c_void, $($t),*) -> $r>($b.fast) }
-    }};
-}
-
-fn invoke(b: &Built, slots: &mut [u64]) {
-    // SAFETY: the invoker reads params.len() slots and writes the result after them.
-    let f: extern "C" fn(*mut u64) = unsafe { std::mem::transmute(b.invoke) };
-    f(slots.as_mut_ptr());
+    ffast_core::testkit::build(
+        &classify(&Signature::parse(params, result).unwrap()),
+        fixture().sym(target),
+    )
 }
 
 #[test]

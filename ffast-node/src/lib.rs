@@ -245,19 +245,32 @@ pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Un
 #[napi]
 pub fn wide_slot(env: Env) -> Result<Unknown<'static>> {
     let p = state::with(|s| s.wide_slot);
-    let mut ab = std::ptr::null_mut();
     // SAFETY: the slot is leaked (never freed), so the view can outlive any call.
-    check(&env, unsafe {
+    unsafe { external_array_buffer(&env, p.cast(), 8) }
+}
+
+/// An ArrayBuffer over memory ffast does not own (no finalizer frees it).
+///
+/// # Safety
+/// `[data, data + len)` must stay valid for as long as JS may use the buffer.
+unsafe fn external_array_buffer(
+    env: &Env,
+    data: *mut std::ffi::c_void,
+    len: usize,
+) -> Result<Unknown<'static>> {
+    let mut ab = std::ptr::null_mut();
+    check(
+        env,
         sys::napi_create_external_arraybuffer(
             env.raw(),
-            p.cast(),
-            8,
+            data,
+            len,
             None,
             std::ptr::null_mut(),
             &mut ab,
-        )
-    })?;
-    Ok(raw(&env, ab))
+        ),
+    )?;
+    Ok(raw(env, ab))
 }
 
 /// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes.
@@ -289,20 +302,9 @@ pub fn to_array_buffer(env: Env, ptr: f64, len: f64) -> Result<Unknown<'static>>
             "toArrayBuffer: pointer is NULL",
         ));
     }
-    let mut ab = std::ptr::null_mut();
     // SAFETY: the caller vouches that [ptr, ptr+len) stays valid while the view is used,
-    // exactly as with C; no finalizer frees it.
-    check(&env, unsafe {
-        sys::napi_create_external_arraybuffer(
-            env.raw(),
-            ptr as usize as *mut std::ffi::c_void,
-            len as usize,
-            None,
-            std::ptr::null_mut(),
-            &mut ab,
-        )
-    })?;
-    Ok(raw(&env, ab))
+    // exactly as with C.
+    unsafe { external_array_buffer(&env, ptr as usize as *mut std::ffi::c_void, len as usize) }
 }
 
 /// Addresses of the built-in C-ABI helpers (`read.*`, `write.*`, `ptr`), bound by index.js

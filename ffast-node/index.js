@@ -220,8 +220,20 @@ function dlopen(libPath, symbols, options = {}) {
       handle,
       wanted.map(([key, d, address]) => ({ name: key, address, parameters: d.parameters, result: d.result })),
     );
+    // Wrappers are compiled on first use (each is a `new Function`, most of the cost of
+    // declaring a symbol); the getter then returns the same function every time.
+    // The first read replaces the accessor with a plain read-only data property, so hot code
+    // sees an ordinary constant-like function (an accessor in the call path costs the fast call).
     wanted.forEach(([key, d], i) => {
-      out[key] = wrap(made[i].fn, key, d.parameters, d.result, state);
+      Object.defineProperty(out, key, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          const w = wrap(made[i].fn, key, d.parameters, d.result, state);
+          Object.defineProperty(out, key, { value: w, enumerable: true, writable: false, configurable: false });
+          return w;
+        },
+      });
     });
   } catch (e) {
     native.close(handle);
@@ -229,7 +241,7 @@ function dlopen(libPath, symbols, options = {}) {
   }
   const lib = {
     path: libPath,
-    symbols: Object.freeze(out),
+    symbols: out,
     close() {
       if (state.closed) return;
       state.closed = true;

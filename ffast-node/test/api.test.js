@@ -266,3 +266,26 @@ test('closing one Library leaves another handle to the same file usable', () => 
   a.close();
   coldHot(b.symbols.add_i32, [20, 22], 42);
 });
+
+test('symbols are built on first use: stable identity, enumerable, read-only, closed errors still apply', () => {
+  const lib = ffast.dlopen(null, {
+    abs: { parameters: ['i32'], result: 'i32' },
+    labs: { parameters: ['i64'], result: 'i64' },
+    nope: { name: 'no_such_symbol_ffast_lazy', parameters: [], result: 'void', optional: true },
+  });
+  assert.deepEqual(Object.keys(lib.symbols).sort(), ['abs', 'labs', 'nope']);
+  const a = lib.symbols.abs;
+  assert.equal(typeof a, 'function');
+  assert.equal(lib.symbols.abs, a, 'same function on every read');
+  assert.equal(a.name, 'abs');
+  assert.equal(a.length, 1);
+  assert.equal(a(-7), 7);
+  assert.throws(() => { 'use strict'; lib.symbols.abs = () => 0; }, TypeError);
+  assert.equal(lib.symbols.abs, a);
+  assert.equal(lib.symbols.nope, null);
+  const labs = lib.symbols.labs; // first read of a second symbol, before close
+  lib.close();
+  for (const f of [a, labs, lib.symbols.labs]) {
+    assert.throws(() => f(-1), (e) => e instanceof ffast.FfastError && e.code === 'ERR_FFAST_CLOSED');
+  }
+});

@@ -157,6 +157,8 @@ export class FfastError extends Error {
 export const __internal: {
   /** How many calls on this thread took the slow path. */
   slowCalls(): number;
+  /** Executable JIT pages held by this thread's libraries and bound functions. */
+  jitPages(): number;
   /** Whether V8 fast calls are registered on this Node. */
   fastEnabled: boolean;
   fastReason: string | null;

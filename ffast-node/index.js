@@ -345,6 +345,7 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    jitPages: native.jitPages,
     fastEnabled: info.fast,
     fastReason: info.reason,
     v8: info.v8,

@@ -318,6 +318,13 @@ pub fn helpers(env: Env) -> Result<Unknown<'static>> {
     Ok(raw(&env, obj.raw()))
 }
 
+/// Executable pages held by this thread's libraries and bound functions (tests check that
+/// `close()` returns them).
+#[napi]
+pub fn jit_pages() -> u32 {
+    state::jit_pages() as u32
+}
+
 /// How many times this thread ran the slow path (tests prove the fast path with it).
 #[napi]
 pub fn slow_calls() -> f64 {

@@ -64,6 +64,17 @@ pub fn slow_calls() -> u64 {
     })
 }
 
+/// Executable pages this thread's libraries and bound functions hold.
+pub fn jit_pages() -> usize {
+    with(|s| {
+        s.libs
+            .values()
+            .chain(s.bound.iter())
+            .map(|c| c.arena.pages())
+            .sum()
+    })
+}
+
 /// Remove a library's code set, keeping its slow-call count. Dropping the returned set frees
 /// its trampolines and unloads the library.
 pub fn take_library(id: u32) -> Option<CodeSet> {

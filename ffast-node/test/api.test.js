@@ -289,3 +289,17 @@ test('symbols are built on first use: stable identity, enumerable, read-only, cl
     assert.throws(() => f(-1), (e) => e instanceof ffast.FfastError && e.code === 'ERR_FFAST_CLOSED');
   }
 });
+
+test("close() returns the library's executable pages; trampolines are packed many per page", () => {
+  const before = ffast.__internal.jitPages();
+  const defs = {};
+  for (let i = 0; i < 300; i++) defs['abs' + i] = { name: 'abs', parameters: ['i32'], result: 'i32' };
+  const lib = ffast.dlopen(null, defs);
+  const held = ffast.__internal.jitPages() - before;
+  // 300 functions, each with a fast trampoline, a slow-path stub and an invoker: a few pages,
+  // not one per function.
+  assert.ok(held >= 1 && held <= 16, `pages held: ${held}`);
+  assert.equal(lib.symbols.abs299(-3), 3);
+  lib.close();
+  assert.equal(ffast.__internal.jitPages(), before);
+});

@@ -302,17 +302,23 @@ pub fn result_value(
 pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64> {
     match typeof_(env, v as sys::napi_value) {
         sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
-        sys::ValueType::napi_object => buffer_address_unchecked(env, v),
+        sys::ValueType::napi_object => buffer_address_unchecked(env, v, false),
         _ => None,
     }
 }
 
 /// The address of a value already known to be a buffer, null or undefined (the JS wrapper
 /// checks this before the fast call). Views come first: they are the common case.
+/// `fast_call`: no HandleScope is open (V8 opens one around regular callbacks only), so
+/// materializing a view's buffer needs a scope of its own.
 ///
 /// # Safety
 /// As [`buffer_address`].
-pub unsafe fn buffer_address_unchecked(env: sys::napi_env, v: *const c_void) -> Option<u64> {
+pub unsafe fn buffer_address_unchecked(
+    env: sys::napi_env,
+    v: *const c_void,
+    fast_call: bool,
+) -> Option<u64> {
     let nv = v as sys::napi_value;
     let Ok(api) = V8::get() else {
         // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
@@ -324,7 +330,7 @@ pub unsafe fn buffer_address_unchecked(env: sys::napi_env, v: *const c_void) -> 
             sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
             return Some(data as u64);
         }
-        return view_address_napi(env, nv);
+        return view_address_napi(env, nv, fast_call);
     };
     // Handle-free paths: V8 API methods take `this` = the value slot.
     if (api.is_array_buffer_view)(v) {
@@ -335,7 +341,14 @@ pub unsafe fn buffer_address_unchecked(env: sys::napi_env, v: *const c_void) -> 
                 return Some(get_contents(v, ptr::null_mut(), 0).data as u64);
             }
         }
-        return view_address_napi(env, nv);
+        // Buffer()->Data() + ByteOffset(): the same formula N-API uses, so both paths agree.
+        if let (true, Some(scope)) = (fast_call, api.scope.as_ref()) {
+            return Some(api.with_scope(scope, || {
+                let ab = (scope.view_buffer)(v);
+                (api.array_buffer_data)(ab) as u64 + (scope.view_byte_offset)(v) as u64
+            }));
+        }
+        return view_address_napi(env, nv, fast_call);
     }
     if (api.is_array_buffer)(v) {
         return Some((api.array_buffer_data)(v) as u64);
@@ -348,10 +361,17 @@ pub unsafe fn buffer_address_unchecked(env: sys::napi_env, v: *const c_void) -> 
 }
 
 /// TypedArray/DataView data through N-API. This materializes an on-heap view's buffer (an
-/// allocation, after which its address is stable), so it runs inside its own handle scope.
-unsafe fn view_address_napi(env: sys::napi_env, v: sys::napi_value) -> Option<u64> {
+/// allocation, after which its address is stable); inside a fast call it needs its own handle
+/// scope (N-API's allocates, so the V8 scope above is preferred where it exists).
+unsafe fn view_address_napi(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    fast_call: bool,
+) -> Option<u64> {
     let mut scope = ptr::null_mut();
-    sys::napi_open_handle_scope(env, &mut scope);
+    if fast_call {
+        sys::napi_open_handle_scope(env, &mut scope);
+    }
     let mut data: *mut c_void = ptr::null_mut();
     let mut is = false;
     let mut ok = false;
@@ -376,7 +396,9 @@ unsafe fn view_address_napi(env: sys::napi_env, v: sys::napi_value) -> Option<u6
                     == sys::Status::napi_ok;
         }
     }
-    sys::napi_close_handle_scope(env, scope);
+    if fast_call {
+        sys::napi_close_handle_scope(env, scope);
+    }
     ok.then_some(data as u64)
 }
 
@@ -447,5 +469,5 @@ pub unsafe extern "C" fn ffast_str_free(p: *mut u8) {
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn ffast_buf_addr(v: *const c_void) -> u64 {
     let env = crate::state::current_env();
-    buffer_address_unchecked(env, v).unwrap_or(0)
+    buffer_address_unchecked(env, v, true).unwrap_or(0)
 }

@@ -66,6 +66,24 @@ type FnCfi3 = unsafe extern "C" fn(*mut CFunctionInfo, *const u8, u32, *const u8
 type FnCfi4 = unsafe extern "C" fn(*mut CFunctionInfo, *const u8, u32, *const u8, u8);
 type FnCFunction = unsafe extern "C" fn(*mut CFunction, *const c_void, *const CFunctionInfo);
 type FnThrow = unsafe extern "C" fn(*mut c_void, *const c_void) -> *mut c_void;
+type FnScopeNew = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
+type FnScopeDrop = unsafe extern "C" fn(*mut HandleScope);
+type FnViewBuffer = unsafe extern "C" fn(*const c_void) -> *const c_void;
+type FnViewOffset = unsafe extern "C" fn(*const c_void) -> usize;
+
+/// Room for a `v8::HandleScope` (24 bytes in release builds of V8 11–13: isolate, prev_next,
+/// prev_limit), with margin; constructed and destroyed by V8's own exported functions.
+#[repr(C, align(8))]
+pub struct HandleScope([u8; 64]);
+
+/// A `v8::HandleScope` on the Rust stack (V8 ≤ 13, where its constructor is exported; 14+
+/// inlines it, but 14+ also has `GetContents`, so it is not needed there).
+pub struct ScopeFns {
+    new: FnScopeNew,
+    drop: FnScopeDrop,
+    pub view_buffer: FnViewBuffer,
+    pub view_byte_offset: FnViewOffset,
+}
 
 /// `v8::CFunctionInfo`: 16 bytes, 8-aligned on every line (§3.2). Filled by V8's constructor.
 #[repr(C, align(8))]
@@ -106,6 +124,8 @@ pub struct V8 {
     pub view_has_buffer: FnIsX,
     /// V8 12.6+: the data of a view with an off-heap buffer, without creating handles.
     pub view_get_contents: Option<FnGetContents>,
+    /// V8 ≤ 13: a real HandleScope for the views GetContents cannot serve.
+    pub scope: Option<ScopeFns>,
 }
 
 // SAFETY: V8 holds plain function pointers into the (immutable) node text segment.
@@ -184,6 +204,15 @@ impl V8 {
             shared_array_buffer_data: sym("_ZNK2v817SharedArrayBuffer4DataEv")?,
             view_has_buffer: sym("_ZNK2v815ArrayBufferView9HasBufferEv")?,
             view_get_contents: sym("_ZN2v815ArrayBufferView11GetContentsENS_10MemorySpanIhEE").ok(),
+            scope: (|| -> Result<ScopeFns, String> {
+                Ok(ScopeFns {
+                    new: sym("_ZN2v811HandleScopeC1EPNS_7IsolateE")?,
+                    drop: sym("_ZN2v811HandleScopeD1Ev")?,
+                    view_buffer: sym("_ZN2v815ArrayBufferView6BufferEv")?,
+                    view_byte_offset: sym("_ZN2v815ArrayBufferView10ByteOffsetEv")?,
+                })
+            })()
+            .ok(),
         })
     }
 
@@ -281,6 +310,18 @@ impl V8 {
         let p = info as *const CFunctionInfo;
         map.insert(key, p as usize);
         p
+    }
+
+    /// Run `f` inside a fresh `v8::HandleScope` (handles it creates are released on return).
+    ///
+    /// # Safety
+    /// On the isolate's thread.
+    pub unsafe fn with_scope<R>(&self, scope: &ScopeFns, f: impl FnOnce() -> R) -> R {
+        let mut hs = HandleScope([0; 64]);
+        (scope.new)(&mut hs, (self.get_current)());
+        let r = f();
+        (scope.drop)(&mut hs);
+        r
     }
 
     /// Throw `value` as a JS exception from a raw V8 callback. (`napi_throw` cannot be used

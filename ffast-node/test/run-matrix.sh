@@ -22,6 +22,8 @@ else
   for v in 22 24 26; do NODES+=("$v:$REPO/.cache/node/x64-$v/bin/node"); done
 fi
 read -r -a EXTRA <<< "${FFAST_TEST_ARGS:-}"
+# NODE_EXEC_WRAPPER (e.g. qemu-aarch64-static, without binfmt_misc) starts each node binary.
+read -r -a WRAP <<< "${NODE_EXEC_WRAPPER:-}"
 
 LOGDIR="${FFAST_TEST_LOGDIR:-$REPO/target/test-logs}"
 mkdir -p "$LOGDIR"
@@ -42,10 +44,10 @@ for entry in "${NODES[@]}"; do
     fi
     continue
   fi
-  ver="$("$bin" --version)"
+  ver="$("${WRAP[@]}" "$bin" --version)"
   log="$LOGDIR/node-$ver.log"
   echo "=== $ver ($bin) -> $log"
-  "$bin" --test --test-reporter=spec "${EXTRA[@]}" "${FILES[@]}" >"$log" 2>&1
+  "${WRAP[@]}" "$bin" --test --test-reporter=spec "${EXTRA[@]}" "${FILES[@]}" >"$log" 2>&1
   rc=$?
   pass="$(grep -aE '^(ℹ|#) pass [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
   fail="$(grep -aE '^(ℹ|#) fail [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"

@@ -420,9 +420,31 @@ pub unsafe extern "C" fn ffast_str_in(
     scratch: *mut u8,
     cap: u32,
 ) -> *mut u8 {
-    let bytes = std::slice::from_raw_parts((*s).data, (*s).length as usize);
+    let (data, n) = ((*s).data, (*s).length as usize);
+    // Common case: ASCII that fits the scratch. One pass, eight bytes at a time: copy while
+    // checking the high bits; any non-ASCII byte sends us to the transcoding path below.
+    if n < cap as usize {
+        let mut i = 0;
+        while i + 8 <= n {
+            let w = ptr::read_unaligned(data.add(i) as *const u64);
+            if w & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            ptr::write_unaligned(scratch.add(i) as *mut u64, w);
+            i += 8;
+        }
+        while i < n && *data.add(i) < 0x80 {
+            *scratch.add(i) = *data.add(i);
+            i += 1;
+        }
+        if i == n {
+            *scratch.add(n) = 0;
+            return scratch;
+        }
+    }
+    let bytes = std::slice::from_raw_parts(data, n);
     let high = bytes.iter().filter(|&&b| b >= 0x80).count();
-    let need = bytes.len() + high + 1;
+    let need = n + high + 1;
     let out = if need <= cap as usize {
         scratch
     } else {
@@ -433,21 +455,16 @@ pub unsafe extern "C" fn ffast_str_in(
         }
         p
     };
+    // Latin-1 code point b ≥ 0x80 → two UTF-8 bytes (RFC 3629 §3).
     let mut o = out;
-    if high == 0 {
-        ptr::copy_nonoverlapping(bytes.as_ptr(), o, bytes.len());
-        o = o.add(bytes.len());
-    } else {
-        // Latin-1 code point b ≥ 0x80 → two UTF-8 bytes (RFC 3629 §3).
-        for &b in bytes {
-            if b < 0x80 {
-                *o = b;
-                o = o.add(1);
-            } else {
-                *o = 0xc0 | (b >> 6);
-                *o.add(1) = 0x80 | (b & 0x3f);
-                o = o.add(2);
-            }
+    for &b in bytes {
+        if b < 0x80 {
+            *o = b;
+            o = o.add(1);
+        } else {
+            *o = 0xc0 | (b >> 6);
+            *o.add(1) = 0x80 | (b & 0x3f);
+            o = o.add(2);
         }
     }
     *o = 0;

@@ -34,7 +34,7 @@ const fnv1a = (bytes) => {
 };
 
 const latin1Long = Array.from({ length: 3000 }, (_, i) => String.fromCharCode(32 + (i % 224))).join('');
-const ONE_BYTE = ['', 'a', 'hello', 'é', 'ÿ', '\x80', 'café crème brûlée', 'ab\0cd', '\0', latin1Long,
+const ONE_BYTE = ['', 'a', 'hello', 'é', 'ÿ', '\x80', 'abcdefghij\xe9k', 'abcdefgh\xff', 'abcdefghijklmnopqrstuvw\x80', 'café crème brûlée', 'ab\0cd', '\0', latin1Long,
   Array(2048).fill('xy').join('')];
 const TWO_BYTE = ['€', '😀', 'ĀāĂ', 'é\u0100', 'héllo wörld ✓ 😀', '日本語テキスト', Array(700).fill('ü€😀').join('')];
 const cons = (s) => 'cons-string-prefix-'.repeat(2) + s + '-suffix'; // length >= 13: a V8 ConsString

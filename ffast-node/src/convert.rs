@@ -300,6 +300,12 @@ pub fn result_value(
 /// # Safety
 /// `v` must be a live value slot (a `Local<Value>`) of the current call on env's thread.
 pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64> {
+    // Views first (the common case, and a V8 type check is cheaper than napi_typeof).
+    if let Ok(api) = V8::get() {
+        if (api.is_array_buffer_view)(v) {
+            return buffer_address_unchecked(env, v, false);
+        }
+    }
     match typeof_(env, v as sys::napi_value) {
         sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
         sys::ValueType::napi_object => buffer_address_unchecked(env, v, false),
@@ -342,11 +348,17 @@ pub unsafe fn buffer_address_unchecked(
             }
         }
         // Buffer()->Data() + ByteOffset(): the same formula N-API uses, so both paths agree.
-        if let (true, Some(scope)) = (fast_call, api.scope.as_ref()) {
-            return Some(api.with_scope(scope, || {
-                let ab = (scope.view_buffer)(v);
-                (api.array_buffer_data)(ab) as u64 + (scope.view_byte_offset)(v) as u64
-            }));
+        // A regular callback already runs inside V8's HandleScope; a fast call needs its own.
+        if let Some(scope) = api.scope.as_ref() {
+            let address = || {
+                (api.array_buffer_data)((scope.view_buffer)(v)) as u64
+                    + (scope.view_byte_offset)(v) as u64
+            };
+            return Some(if fast_call {
+                api.with_scope(scope, address)
+            } else {
+                address()
+            });
         }
         return view_address_napi(env, nv, fast_call);
     }

@@ -6,7 +6,6 @@
 
 use ffast_abi_aapcs64::classify;
 use ffast_core::testkit::{invoke, Built, Fixture, OneByte, RECV};
-use ffast_core::trampoline::WIDE_NAN_BITS;
 use ffast_core::{fast_fn, Signature};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -23,98 +22,13 @@ fn fixture() -> &'static Fixture {
     })
 }
 
+ffast_core::shared_trampoline_tests!(build, "raw_x0");
+
 fn build(params: &[&str], result: &str, target: &str) -> Built {
     ffast_core::testkit::build(
         &classify(&Signature::parse(params, result).unwrap()),
         fixture().sym(target),
     )
-}
-
-#[test]
-fn two_ints_tail_call() {
-    let b = build(&["i32", "i32"], "i32", "add_i32");
-    let f = fast_fn!(b, fn(i32, i32) -> i32);
-    assert_eq!(f(RECV, 2, 3), 5);
-    assert_eq!(f(RECV, i32::MAX, 1), i32::MIN);
-    let mut s = [(-7i64) as u64, 4, 0];
-    invoke(&b, &mut s);
-    assert_eq!(s[2] as u32 as i32, -3);
-}
-
-#[test]
-fn mixed_float_and_int_keep_their_classes() {
-    let b = build(&["f64", "i32", "f64"], "f64", "fma_f64");
-    assert_eq!(
-        fast_fn!(b, fn(f64, i32, f64) -> f64)(RECV, 1.5, 3, 0.25),
-        2.25
-    );
-    let mut s = [1.5f64.to_bits(), 3, 0.25f64.to_bits(), 0];
-    invoke(&b, &mut s);
-    assert_eq!(f64::from_bits(s[3]), 2.25);
-}
-
-#[test]
-fn f32_result_widens_exactly() {
-    let b = build(&["f32", "f32"], "f32", "add_f32");
-    assert_eq!(
-        fast_fn!(b, fn(f32, f32) -> f64)(RECV, 0.1, 0.2),
-        (0.1f32 + 0.2f32) as f64
-    );
-}
-
-#[test]
-fn narrow_args_are_extended_to_32_bits() {
-    for (ty, input, want) in [
-        ("i8", 0xdead_beef_0000_0080u64, 0xffff_ff80u64),
-        ("u8", 0xdead_beef_ffff_ff80, 0x80),
-        ("i16", 0xdead_beef_0000_8001, 0xffff_8001),
-        ("u16", 0xdead_beef_ffff_8001, 0x8001),
-        ("bool", 0xdead_beef_ffff_ff01, 1),
-    ] {
-        let b = build(&[ty], "u64", "raw_x0");
-        let r = fast_fn!(b, fn(u64) -> f64)(RECV, input);
-        assert_eq!((r as u64) & 0xffff_ffff, want, "{ty}");
-    }
-}
-
-#[test]
-fn narrow_results_are_extended() {
-    assert_eq!(
-        fast_fn!(build(&[], "i8", "dirty_i8"), fn() -> i32)(RECV),
-        -128
-    );
-    assert_eq!(
-        fast_fn!(build(&[], "u16", "dirty_u16"), fn() -> u32)(RECV),
-        0x8001
-    );
-    assert_eq!(
-        fast_fn!(build(&[], "bool", "dirty_bool"), fn() -> u32)(RECV),
-        1
-    );
-}
-
-#[test]
-fn wide_results_are_exact_numbers_or_nan_plus_slot() {
-    let b = build(&[], "u64", "u64_max");
-    assert_eq!(fast_fn!(b, fn() -> f64)(RECV).to_bits(), WIDE_NAN_BITS);
-    assert_eq!(*b.wide, u64::MAX);
-    let b = build(&[], "i64", "i64_min");
-    assert!(fast_fn!(b, fn() -> f64)(RECV).is_nan());
-    assert_eq!(*b.wide as i64, i64::MIN);
-    let b = build(&[], "i64", "neg_two53");
-    assert_eq!(fast_fn!(b, fn() -> f64)(RECV), -9007199254740991.0);
-    let b = build(&[], "u64", "two53");
-    assert!(fast_fn!(b, fn() -> f64)(RECV).is_nan());
-    assert_eq!(*b.wide, 1 << 53);
-}
-
-#[test]
-fn pointers_above_4g_round_trip() {
-    let b = build(&["pointer"], "pointer", "ptr_id");
-    assert_eq!(
-        fast_fn!(b, fn(u64) -> f64)(RECV, 0x7fff_1234_5678),
-        0x7fff_1234_5678u64 as f64
-    );
 }
 
 #[test]
@@ -132,21 +46,6 @@ fn ten_ints_use_the_stack_on_both_sides() {
     let mut s: Vec<u64> = (101..=110).map(|v| v as u64).chain([0]).collect();
     invoke(&b, &mut s);
     assert_eq!(s[10] as i64, want);
-}
-
-#[test]
-fn ten_doubles_spill_two() {
-    let b = build(&["f64"; 10], "f64", "wsum_f64_10");
-    let f = fast_fn!(
-        b,
-        fn(f64, f64, f64, f64, f64, f64, f64, f64, f64, f64) -> f64
-    );
-    let a: Vec<f64> = (1..=10).map(|i| i as f64 + 0.5).collect();
-    let want: f64 = a.iter().enumerate().map(|(i, v)| v * (i + 1) as f64).sum();
-    assert_eq!(
-        f(RECV, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]),
-        want
-    );
 }
 
 #[test]
@@ -211,31 +110,6 @@ fn nine_doubles_then_nine_mixed_ints() {
             i7, i8
         ),
         want
-    );
-}
-
-#[test]
-fn strings_go_through_the_helper_and_scratch_or_heap() {
-    let b = build(&["string"], "usize", "c_strlen");
-    let f = fast_fn!(b, fn(*const OneByte) -> f64);
-    for n in [0usize, 5, 255, 256, 4000] {
-        let text = vec![b'x'; n];
-        let s = OneByte {
-            data: text.as_ptr(),
-            len: n as u32,
-        };
-        assert_eq!(f(RECV, &s), n as f64, "length {n}");
-    }
-}
-
-#[test]
-fn buffers_go_through_the_helper() {
-    let b = build(&["buffer", "usize"], "u32", "sum_bytes");
-    let data: Vec<u8> = (1..=64).collect();
-    let local = data.as_ptr() as u64;
-    assert_eq!(
-        fast_fn!(b, fn(*const u64, u64) -> u32)(RECV, &local, 64),
-        (1..=64).sum::<u32>()
     );
 }
 

@@ -94,12 +94,14 @@ pub fn invoke(b: &Built, slots: &mut [u64]) {
 /// (receiver first, then the JS arguments in their fast-call representation).
 #[macro_export]
 macro_rules! fast_fn {
-    ($b:expr, fn($($t:ty),* $(,)?) -> $r:ty) => {{
-        // SAFETY: the trampoline was generated for exactly this V8-side signature.
-        unsafe {
-            std::mem::transmute::<usize, extern "C" fn(*const std::ffi::c_void, $($t),*) -> $r>($b.fast)
-        }
-    }};
+    ($b:expr, fn($($t:ty),* $(,)?) -> $r:ty) => {
+        // `$b.fast` is an argument of this call, so a temporary `Built` (e.g.
+        // `fast_fn!(build(..), ..)(args)`) lives, with its code, to the end of the statement.
+        (|addr: usize| {
+            // SAFETY: `addr` is the trampoline generated for exactly this V8-side signature.
+            unsafe { std::mem::transmute::<usize, extern "C" fn(*const std::ffi::c_void, $($t),*) -> $r>(addr) }
+        })($b.fast)
+    };
 }
 
 /// A compiled and loaded C fixture.
@@ -138,4 +140,188 @@ pub fn compile_fixture(src: &Path, out_dir: &Path, name: &str) -> PathBuf {
         .unwrap_or_else(|e| panic!("{cc} runs: {e}"));
     assert!(st.success(), "fixture build failed: {}", src.display());
     out
+}
+
+/// Trampoline cases that read the same on every ISA (the fixtures of both ABI crates define
+/// the same C functions for them). `build(params, result, fixture_fn)` makes a trampoline;
+/// `raw_arg0` names the fixture function returning its first argument register untouched.
+pub mod cases {
+    use super::{invoke, Built, OneByte, RECV};
+    use crate::trampoline::WIDE_NAN_BITS;
+
+    pub type Build<'a> = &'a dyn Fn(&[&str], &str, &str) -> Built;
+
+    pub fn two_ints_tail_call(build: Build) {
+        let b = build(&["i32", "i32"], "i32", "add_i32");
+        let f = fast_fn!(b, fn(i32, i32) -> i32);
+        assert_eq!(f(RECV, 2, 3), 5);
+        assert_eq!(f(RECV, i32::MAX, 1), i32::MIN);
+        let mut s = [(-7i64) as u64, 4, 0];
+        invoke(&b, &mut s);
+        assert_eq!(s[2] as u32 as i32, -3);
+    }
+
+    pub fn mixed_float_and_int_keep_their_classes(build: Build) {
+        let b = build(&["f64", "i32", "f64"], "f64", "fma_f64");
+        let f = fast_fn!(b, fn(f64, i32, f64) -> f64);
+        assert_eq!(f(RECV, 1.5, 3, 0.25), 2.25);
+        let mut s = [1.5f64.to_bits(), 3, 0.25f64.to_bits(), 0];
+        invoke(&b, &mut s);
+        assert_eq!(f64::from_bits(s[3]), 2.25);
+    }
+
+    pub fn f32_result_widens_exactly(build: Build) {
+        let b = build(&["f32", "f32"], "f32", "add_f32");
+        let f = fast_fn!(b, fn(f32, f32) -> f64);
+        assert_eq!(f(RECV, 0.1, 0.2), (0.1f32 + 0.2f32) as f64);
+    }
+
+    pub fn narrow_args_are_extended_to_32_bits(build: Build, raw_arg0: &str) {
+        // V8 hands over int32/uint32 with unspecified upper bits: pass garbage there.
+        for (ty, input, want) in [
+            ("i8", 0xdead_beef_0000_0080u64, 0xffff_ff80u64),
+            ("u8", 0xdead_beef_ffff_ff80, 0x80),
+            ("i16", 0xdead_beef_0000_8001, 0xffff_8001),
+            ("u16", 0xdead_beef_ffff_8001, 0x8001),
+            ("bool", 0xdead_beef_ffff_ff01, 1),
+        ] {
+            let b = build(&[ty], "u64", raw_arg0);
+            let f = fast_fn!(b, fn(u64) -> f64);
+            // The whole rdi comes back: its low 32 bits must be the C-extended value.
+            let r = f(RECV, input);
+            assert_eq!((r as u64) & 0xffff_ffff, want, "{ty}");
+        }
+    }
+
+    pub fn narrow_results_are_extended(build: Build) {
+        let b = build(&[], "i8", "dirty_i8");
+        assert_eq!(fast_fn!(b, fn() -> i32)(RECV), -128);
+        let b = build(&[], "u16", "dirty_u16");
+        assert_eq!(fast_fn!(b, fn() -> u32)(RECV), 0x8001);
+        let b = build(&[], "bool", "dirty_bool");
+        assert_eq!(fast_fn!(b, fn() -> u32)(RECV), 1);
+    }
+
+    pub fn wide_results_are_exact_numbers_or_nan_plus_slot(build: Build) {
+        let b = build(&[], "u64", "u64_max");
+        let r = fast_fn!(b, fn() -> f64)(RECV);
+        assert_eq!(r.to_bits(), WIDE_NAN_BITS);
+        assert_eq!(*b.wide, u64::MAX);
+        let b = build(&[], "i64", "i64_min");
+        assert!(fast_fn!(b, fn() -> f64)(RECV).is_nan());
+        assert_eq!(*b.wide as i64, i64::MIN);
+        let b = build(&[], "i64", "neg_two53");
+        assert_eq!(fast_fn!(b, fn() -> f64)(RECV), -9007199254740991.0);
+        let b = build(&[], "u64", "two53");
+        assert!(
+            fast_fn!(b, fn() -> f64)(RECV).is_nan(),
+            "2^53 is not a safe integer"
+        );
+        assert_eq!(*b.wide, 1 << 53);
+    }
+
+    pub fn pointers_above_4g_round_trip(build: Build) {
+        let b = build(&["pointer"], "pointer", "ptr_id");
+        let f = fast_fn!(b, fn(u64) -> f64);
+        assert_eq!(f(RECV, 0x7fff_1234_5678), 0x7fff_1234_5678u64 as f64);
+    }
+
+    pub fn ten_doubles_spill_two(build: Build) {
+        let b = build(&["f64"; 10], "f64", "wsum_f64_10");
+        let f = fast_fn!(
+            b,
+            fn(f64, f64, f64, f64, f64, f64, f64, f64, f64, f64) -> f64
+        );
+        let args: Vec<f64> = (1..=10).map(|i| i as f64 + 0.5).collect();
+        let want: f64 = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a * (i + 1) as f64)
+            .sum();
+        assert_eq!(
+            f(
+                RECV, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7],
+                args[8], args[9]
+            ),
+            want
+        );
+    }
+
+    pub fn strings_go_through_the_helper_and_scratch_or_heap(build: Build) {
+        let b = build(&["string"], "usize", "c_strlen");
+        let f = fast_fn!(b, fn(*const OneByte) -> f64);
+        for n in [0usize, 5, 255, 256, 4000] {
+            let text = vec![b'x'; n];
+            let s = OneByte {
+                data: text.as_ptr(),
+                len: n as u32,
+            };
+            assert_eq!(f(RECV, &s), n as f64, "length {n}");
+        }
+    }
+
+    pub fn buffers_go_through_the_helper(build: Build) {
+        let b = build(&["buffer", "usize"], "u32", "sum_bytes");
+        let f = fast_fn!(b, fn(*const u64, u64) -> u32);
+        let data: Vec<u8> = (1..=64).collect();
+        let local = data.as_ptr() as u64;
+        assert_eq!(f(RECV, &local, 64), (1..=64).sum::<u32>());
+    }
+}
+
+/// One `#[test]` per shared case, for a test file that defines `build` and names its
+/// "return the first argument register" fixture function.
+#[macro_export]
+macro_rules! shared_trampoline_tests {
+    ($build:expr, $raw_arg0:expr) => {
+        #[test]
+        fn two_ints_tail_call() {
+            $crate::testkit::cases::two_ints_tail_call(&$build);
+        }
+
+        #[test]
+        fn mixed_float_and_int_keep_their_classes() {
+            $crate::testkit::cases::mixed_float_and_int_keep_their_classes(&$build);
+        }
+
+        #[test]
+        fn f32_result_widens_exactly() {
+            $crate::testkit::cases::f32_result_widens_exactly(&$build);
+        }
+
+        #[test]
+        fn narrow_args_are_extended_to_32_bits() {
+            $crate::testkit::cases::narrow_args_are_extended_to_32_bits(&$build, $raw_arg0);
+        }
+
+        #[test]
+        fn narrow_results_are_extended() {
+            $crate::testkit::cases::narrow_results_are_extended(&$build);
+        }
+
+        #[test]
+        fn wide_results_are_exact_numbers_or_nan_plus_slot() {
+            $crate::testkit::cases::wide_results_are_exact_numbers_or_nan_plus_slot(&$build);
+        }
+
+        #[test]
+        fn pointers_above_4g_round_trip() {
+            $crate::testkit::cases::pointers_above_4g_round_trip(&$build);
+        }
+
+        #[test]
+        fn ten_doubles_spill_two() {
+            $crate::testkit::cases::ten_doubles_spill_two(&$build);
+        }
+
+        #[test]
+        fn strings_go_through_the_helper_and_scratch_or_heap() {
+            $crate::testkit::cases::strings_go_through_the_helper_and_scratch_or_heap(&$build);
+        }
+
+        #[test]
+        fn buffers_go_through_the_helper() {
+            $crate::testkit::cases::buffers_go_through_the_helper(&$build);
+        }
+    };
 }

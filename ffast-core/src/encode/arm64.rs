@@ -82,9 +82,8 @@ impl Cond {
     ];
 }
 
-/// A branch or literal target, bound once with [`Asm::bind`], usable before or after binding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Label(pub(crate) u32);
+pub use super::Label;
+use super::Labels;
 
 /// How a label reference is patched into its instruction word by [`Asm::finish`].
 #[derive(Clone, Copy, Debug)]
@@ -254,7 +253,7 @@ const LDP_D: Pair = Pair {
 #[derive(Default)]
 pub struct Asm {
     pub(crate) buf: Vec<u8>,
-    pub(crate) labels: Vec<Option<u32>>,
+    labels: Labels,
     /// (position of the instruction word, label it refers to, how to patch it)
     fixups: Vec<(u32, Label, Fix)>,
 }
@@ -280,15 +279,7 @@ impl Asm {
     pub fn finish(self) -> Result<Vec<u8>, crate::Error> {
         let mut buf = self.buf;
         for (pos, l, fix) in self.fixups {
-            let target = match self.labels.get(l.0 as usize) {
-                Some(Some(t)) => *t,
-                _ => {
-                    return Err(crate::Error::Encode(format!(
-                        "label {} referenced but never bound",
-                        l.0
-                    )))
-                }
-            };
+            let target = self.labels.target(l)?;
             let delta = i64::from(target) - i64::from(pos);
             let field = match fix {
                 Fix::Adr => {
@@ -327,16 +318,13 @@ impl Asm {
     }
 
     pub fn new_label(&mut self) -> Label {
-        self.labels.push(None);
-        Label(self.labels.len() as u32 - 1)
+        self.labels.new_label()
     }
 
     /// Bind `l` to the current position. Panics if `l` is already bound (a bug in the caller).
     pub fn bind(&mut self, l: Label) {
         let pos = self.pos();
-        let slot = &mut self.labels[l.0 as usize];
-        assert!(slot.is_none(), "label {} bound twice", l.0);
-        *slot = Some(pos);
+        self.labels.bind(l, pos);
     }
 
     /// Append raw bytes (data embedded in code, e.g. a literal pool entry).

@@ -96,9 +96,8 @@ pub enum Cond {
     G = 15,
 }
 
-/// A jump target, bound once with [`Asm::bind`], usable before or after binding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Label(pub(crate) u32);
+pub use super::Label;
+use super::Labels;
 
 /// One opcode form: what goes around the ModRM byte.
 #[derive(Clone, Copy)]
@@ -155,7 +154,7 @@ fn xmm(x: Xmm) -> u8 {
 #[derive(Default)]
 pub struct Asm {
     pub(crate) buf: Vec<u8>,
-    pub(crate) labels: Vec<Option<u32>>,
+    labels: Labels,
     /// (position of a rel32 field, label it refers to)
     pub(crate) fixups: Vec<(u32, Label)>,
 }
@@ -178,15 +177,7 @@ impl Asm {
     pub fn finish(self) -> Result<Vec<u8>, crate::Error> {
         let mut buf = self.buf;
         for (pos, l) in self.fixups {
-            let target = match self.labels.get(l.0 as usize) {
-                Some(Some(t)) => *t,
-                _ => {
-                    return Err(crate::Error::Encode(format!(
-                        "label {} referenced but never bound",
-                        l.0
-                    )))
-                }
-            };
+            let target = self.labels.target(l)?;
             let rel = i64::from(target) - (i64::from(pos) + 4);
             let rel = i32::try_from(rel).map_err(|_| {
                 crate::Error::Encode(format!("jump to label {} out of rel32 range", l.0))
@@ -198,16 +189,13 @@ impl Asm {
     }
 
     pub fn new_label(&mut self) -> Label {
-        self.labels.push(None);
-        Label(self.labels.len() as u32 - 1)
+        self.labels.new_label()
     }
 
     /// Bind `l` to the current position. Panics if `l` is already bound (a bug in the caller).
     pub fn bind(&mut self, l: Label) {
         let pos = self.pos();
-        let slot = &mut self.labels[l.0 as usize];
-        assert!(slot.is_none(), "label {} bound twice", l.0);
-        *slot = Some(pos);
+        self.labels.bind(l, pos);
     }
 
     /// Append raw bytes (data embedded in code, e.g. a 64-bit literal).

@@ -98,28 +98,10 @@ fn homogeneous(ty: &CType) -> Option<(Type, usize)> {
 mod tests {
     use super::*;
     use ffast_core::layout::{Composite, Field};
+    use ffast_core::testkit::shapes::{fields, st, st_of, un_of};
     use std::sync::Arc;
     use AggPass::*;
     use Type::*;
-
-    fn st(tys: &[Type]) -> CType {
-        st_of(tys.iter().map(|&t| CType::Scalar(t)).collect())
-    }
-
-    fn st_of(tys: Vec<CType>) -> CType {
-        CType::structure(fields(tys))
-    }
-
-    fn un_of(tys: Vec<CType>) -> CType {
-        CType::union(fields(tys))
-    }
-
-    fn fields(tys: Vec<CType>) -> Vec<Field> {
-        tys.into_iter()
-            .enumerate()
-            .map(|(i, t)| Field::new(format!("f{i}"), t))
-            .collect()
-    }
 
     fn arr(t: impl Into<CType>, n: usize) -> CType {
         CType::array(t, n)

@@ -122,29 +122,11 @@ pub fn fits(classes: &[Eightbyte], free_int_regs: usize, free_sse_regs: usize) -
 mod tests {
     use super::*;
     use ffast_core::layout::{Composite, Field};
+    use ffast_core::testkit::shapes::{fields, st, st_of, un_of};
     use ffast_core::Type::{self, *};
     use std::sync::Arc;
     use AggClass::*;
     use Eightbyte::*;
-
-    fn st(tys: &[Type]) -> CType {
-        st_of(tys.iter().map(|&t| CType::Scalar(t)).collect())
-    }
-
-    fn st_of(tys: Vec<CType>) -> CType {
-        CType::structure(fields(tys))
-    }
-
-    fn un_of(tys: Vec<CType>) -> CType {
-        CType::union(fields(tys))
-    }
-
-    fn fields(tys: Vec<CType>) -> Vec<Field> {
-        tys.into_iter()
-            .enumerate()
-            .map(|(i, t)| Field::new(format!("f{i}"), t))
-            .collect()
-    }
 
     fn packed(n: usize, tys: &[Type]) -> CType {
         let fs = fields(tys.iter().map(|&t| CType::Scalar(t)).collect());

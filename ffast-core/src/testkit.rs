@@ -325,3 +325,31 @@ macro_rules! shared_trampoline_tests {
         }
     };
 }
+
+/// Anonymous aggregate shapes for the ABI crates' classification tables (fields f0, f1, …).
+pub mod shapes {
+    use crate::layout::{CType, Field};
+    use crate::Type;
+
+    /// `struct { tys[0] f0; tys[1] f1; … }` of scalars.
+    pub fn st(tys: &[Type]) -> CType {
+        st_of(tys.iter().map(|&t| CType::Scalar(t)).collect())
+    }
+
+    /// A struct of arbitrary member types.
+    pub fn st_of(tys: Vec<CType>) -> CType {
+        CType::structure(fields(tys))
+    }
+
+    /// A union of arbitrary member types.
+    pub fn un_of(tys: Vec<CType>) -> CType {
+        CType::union(fields(tys))
+    }
+
+    pub fn fields(tys: Vec<CType>) -> Vec<Field> {
+        tys.into_iter()
+            .enumerate()
+            .map(|(i, t)| Field::new(format!("f{i}"), t))
+            .collect()
+    }
+}

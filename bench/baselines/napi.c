@@ -9,21 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void noop(void);
-int32_t i32_0(void);
-int32_t i32_1(int32_t);
-int32_t i32_2(int32_t, int32_t);
-int32_t i32_3(int32_t, int32_t, int32_t);
-int32_t i32_6(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
-int32_t i32_8(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
-double f64_2(double, double);
-float f32_2(float, float);
-double mixed(int32_t, double, int32_t, double);
-uint32_t ptr_arg(const void *);
-void *ptr_ret(void);
-uint64_t u64_ret(void);
-size_t c_strlen(const char *);
-uint32_t sum64(const uint8_t *);
+#include "../native/benchlib.h"
 
 #define ARGS(n)                                                      \
   size_t argc = (n);                                                 \

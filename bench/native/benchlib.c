@@ -2,6 +2,7 @@
  * Build: gcc -O2 -fPIC -shared -o target/bench/libbenchlib.so bench/native/benchlib.c
  * All functions are cheap and deterministic so that the call overhead dominates. */
 #include <stdint.h>
+#include "benchlib.h"
 #include <stddef.h>
 
 #define EXPORT __attribute__((visibility("default"), noinline))

@@ -170,6 +170,25 @@ pub fn signature(
     Ok(raw(&env, obj.raw()))
 }
 
+/// Layout of a C type given in the text form of `ffast_core::desc`: `{ type, size, align,
+/// offsets }`, where `type` is the canonical text and `offsets` the byte offset of each field
+/// of a struct or union (empty for arrays and scalars). index.js builds the JS type objects
+/// (`struct`, `union`, `array`) on it, so there is one layout engine: ffast-core's.
+#[napi]
+pub fn layout(env: Env, desc: String) -> Result<Unknown<'static>> {
+    let ty = ffast_core::layout::CType::parse(&desc).map_err(|e| core_fail(&env, &e, ""))?;
+    let l = ty.layout().map_err(|e| core_fail(&env, &e, ""))?;
+    let mut obj = Object::new(&env)?;
+    obj.set("type", ty.to_string())?;
+    obj.set("size", l.size as f64)?;
+    obj.set("align", l.align as f64)?;
+    obj.set(
+        "offsets",
+        l.offsets.iter().map(|&o| o as f64).collect::<Vec<_>>(),
+    )?;
+    Ok(raw(&env, obj.raw()))
+}
+
 /// Create the JS functions for `defs`. With `lib`, their code joins that library (freed by
 /// `close`); without, it lives as long as the thread (`bind`). Returns `[{fn, fast}]`.
 #[napi]

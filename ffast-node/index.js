@@ -77,74 +77,89 @@ const hasSAB = typeof SharedArrayBuffer === 'function';
 const isBuf = (v) =>
   v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
 
-let wrapperId = 0;
-
-/** JS identifier-safe version of a symbol name for the generated function's name. */
-const ident = (s) => {
-  const t = String(s).replace(/[^A-Za-z0-9_$]/g, '_');
-  return /^[A-Za-z_$]/.test(t) ? t : `_${t}`;
-};
-
 /**
- * Generate the wrapper for one native function. Each wrapper gets its own source text (its
- * name and a serial number), hence its own feedback: wrappers made from one closure share
- * call-site feedback and lose the fast path (rust-fast-calls.md §6.4).
+ * The wrapper of one native function. Wrappers are generated per *shape* (parameter and result
+ * types): one `new Function` compiles a factory, cached for the process, and every symbol of that
+ * shape is a closure made by it — tens of ns, where compiling a source text per symbol
+ * cost ~11 µs (declare time, issue #3).
+ *
+ * Closures of one function literal share its feedback, and a call site that several API
+ * functions pass through loses the fast call (rust-fast-calls.md §6.4). Here that does not
+ * happen: a hot caller's own feedback names the wrapper closure, TurboFan inlines that closure,
+ * and `f` is a binding of its context, fixed at creation — the inlined call has one known target.
+ * fastpath.test.js proves it on every Node line with eight same-shape symbols whose shared
+ * literal has seen all of them (past V8's polymorphic limit of four).
  */
 function wrap(fn, name, params, result, state) {
+  const key = `${params.join(',')})${result}`;
+  let make = factories.get(key);
+  if (make === undefined) {
+    make = compileFactory(params, result);
+    factories.set(key, make);
+  }
+  // No per-symbol `name`: defining it cost 0.3–0.9 µs per symbol, more than everything else in
+  // a declaration. Every wrapper is called `ffast_call`; errors name the symbol.
+  return make(fn, state, name);
+}
+
+const factories = new Map();
+
+function compileFactory(params, result) {
   const n = params.length;
   const args = params.map((_, i) => `a${i}`).join(', ');
   const checks = params
-    .map((t, i) => (t === 'buffer' ? `if (!$isBuf(a${i})) $bufErr($name, ${i}, a${i});` : ''))
+    .map((t, i) => (t === 'buffer' ? `if (!isBuf(a${i})) bufErr(name, ${i}, a${i});` : ''))
     .filter(Boolean)
-    .join('\n    ');
-  const call = `$f(${args})`;
+    .join('\n      ');
+  const call = `f(${args})`;
   let body;
   switch (result) {
     case 'i64':
     case 'isize':
-      body = `const r = ${call};\n      return r === r ? r : $wi[0];`;
+      body = `const r = ${call};\n      return r === r ? r : wi[0];`;
       break;
     case 'u64':
     case 'usize':
-      body = `const r = ${call};\n      return r === r ? r : $wu[0];`;
+      body = `const r = ${call};\n      return r === r ? r : wu[0];`;
       break;
-    // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
+    // NULL comes back through a call (nul) rather than a `null` literal: TurboFan prunes a
     // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
     // float64 instead of boxing a HeapNumber to merge it with null.
     case 'pointer':
-      body = `const r = ${call};\n      return r === r ? (r !== 0 ? r : $nul()) : $wu[0];`;
+      body = `const r = ${call};\n      return r === r ? (r !== 0 ? r : nul()) : wu[0];`;
       break;
     case 'string':
-      body = `const r = ${call};\n      return r !== 0 ? $cstr(r === r ? r : Number($wu[0])) : $nul();`;
+      body = `const r = ${call};\n      return r !== 0 ? cstr(r === r ? r : Number(wu[0])) : nul();`;
       break;
     default:
       body = `return ${call};`;
   }
-  const id = ++wrapperId;
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
   // catches surplus arguments; `arguments.length` is read only when the last formal is
   // undefined, which a well-formed call passes only for NULL pointers/strings/buffers.
-  // (A surplus argument that is explicitly `undefined` is therefore not reported.)
+  // (A surplus argument that is explicitly `undefined` is therefore not reported.) The extra
+  // formal has a default so that the wrapper's `length` is the C parameter count.
   const last = n > 0 ? `a${n - 1}` : null;
   const countCheck = last
-    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) $countErr($name, ${n}, arguments.length);`
-    : `if ($x !== undefined) $countErr($name, 0, arguments.length);`;
-  const formals = n > 0 ? `${args}, $x` : '$x';
-  // The function is named through a computed key: a named function expression would bind
-  // the symbol's name inside the wrapper and could shadow what it closes over.
-  const src = `"use strict"; return { [$name]: function (${formals}) { // ffast wrapper #${id} ${ident(name)}
-      if ($st.closed) $closedErr($name);
+    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) countErr(name, ${n}, arguments.length);`
+    : `if ($x !== undefined) countErr(name, 0, arguments.length);`;
+  const formals = n > 0 ? `${args}, $x = undefined` : '$x = undefined';
+  const src = `"use strict";
+  const closedErr = $closedErr, countErr = $countErr, bufErr = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul;
+  return function make($f, $st, $name) {
+    const f = $f, st = $st, name = $name;
+    return function ffast_call(${formals}) { // ffast wrapper (${params.join(', ')}) -> ${result}
+      if (st.closed) closedErr(name);
       ${countCheck}
       ${checks}
       ${body}
-    } }[$name];`;
+    };
+  };`;
   // eslint-disable-next-line no-new-func
-  const w = new Function('$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
-    fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+  return new Function('$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
+    closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
   );
-  Object.defineProperty(w, 'length', { value: n });
-  return w;
 }
 
 const nul = () => null;
@@ -172,8 +187,45 @@ function checkDefinition(key, def) {
     }
   }
   if (def.nonblocking) fail('ERR_FFAST_UNSUPPORTED', `'${key}': nonblocking calls are not supported yet`);
-  const sig = native.signature(key, parameters, result);
+  const sig = signatureOf(key, parameters, result);
   return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional) };
+}
+
+// Canonical signatures by spelling: a library's symbols share a few signatures, and asking the
+// addon once per symbol cost ~1 µs each.
+const signatures = new Map();
+function signatureOf(key, parameters, result) {
+  // NUL separates the spellings; a spelling containing NUL (never a valid type) bypasses the
+  // cache, so two different lists can never share a key.
+  if (parameters.some((p) => p.includes('\0')) || result.includes('\0')) return native.signature(key, parameters, result);
+  const k = `${parameters.length}\0${parameters.join('\0')}\0${result}`;
+  let sig = signatures.get(k);
+  if (sig === undefined) {
+    sig = native.signature(key, parameters, result);
+    signatures.set(k, sig);
+  }
+  return sig;
+}
+
+/** The V8 functions for `[key, definition, address]` triples, in one native call. */
+function makeFunctions(handle, list) {
+  const names = new Array(list.length);
+  const addresses = new Array(list.length);
+  const sigOf = new Array(list.length);
+  const sigs = [];
+  const index = new Map();
+  list.forEach(([key, d, address], i) => {
+    const k = `${d.parameters.join(',')})${d.result}`;
+    let j = index.get(k);
+    if (j === undefined) {
+      j = sigs.push({ parameters: d.parameters, result: d.result }) - 1;
+      index.set(k, j);
+    }
+    names[i] = key;
+    addresses[i] = address;
+    sigOf[i] = j;
+  });
+  return native.makeFunctions(handle, names, addresses, sigs, sigOf);
 }
 
 function toAddress(p, what) {
@@ -204,37 +256,20 @@ function dlopen(libPath, symbols, options = {}) {
   const state = { closed: false };
   const out = Object.create(null);
   try {
+    const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
     const wanted = [];
-    for (const [key, d] of defs) {
-      const address = native.symbol(handle, d.name);
-      if (address === null) {
-        if (d.optional) {
-          out[key] = null;
-          continue;
-        }
-        fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${d.name}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
-      }
-      wanted.push([key, d, address]);
-    }
-    const made = native.makeFunctions(
-      handle,
-      wanted.map(([key, d, address]) => ({ name: key, address, parameters: d.parameters, result: d.result })),
-    );
-    // Wrappers are compiled on first use (each is a `new Function`, most of the cost of
-    // declaring a symbol); the getter then returns the same function every time.
-    // The first read replaces the accessor with a plain read-only data property, so hot code
-    // sees an ordinary constant-like function (an accessor in the call path costs the fast call).
-    wanted.forEach(([key, d], i) => {
-      Object.defineProperty(out, key, {
-        enumerable: true,
-        configurable: true,
-        get() {
-          const w = wrap(made[i].fn, key, d.parameters, d.result, state);
-          Object.defineProperty(out, key, { value: w, enumerable: true, writable: false, configurable: false });
-          return w;
-        },
-      });
+    defs.forEach(([key, d], i) => {
+      if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
+      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${d.name}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
     });
+    const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
+    // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
+    // constant-like function (an accessor in the call path costs as much as the fast call).
+    let i = 0;
+    for (const [key, d, address] of wanted) {
+      out[key] = address === null ? null : wrap(made[i++], key, d.parameters, d.result, state);
+    }
+    Object.freeze(out);
   } catch (e) {
     native.close(handle);
     throw e;
@@ -256,8 +291,8 @@ function dlopen(libPath, symbols, options = {}) {
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
-  const [m] = native.makeFunctions(null, [{ name: 'bound', address: addr, parameters: d.parameters, result: d.result }]);
-  return wrap(m.fn, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false });
+  const [m] = makeFunctions(null, [['bound', d, addr]]);
+  return wrap(m, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false });
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).

@@ -109,9 +109,29 @@ impl Arena {
         Ok(())
     }
 
-    /// Bytes of code written (for diagnostics and tests).
+    /// OS pages mapped (for diagnostics and tests).
     pub fn pages(&self) -> usize {
-        self.pages.len()
+        let ps = page_size();
+        self.pages.iter().map(|p| p.len / ps).sum()
+    }
+
+    /// Make room for `codes` in one mapping, so that writing them costs one `mmap` rather than
+    /// one per page (binding a library's 1,000 symbols mapped ~30 pages one by one, which was a
+    /// fifth of the declare time). The following [`write`](Self::write)s of the same codes fill it.
+    pub fn reserve<'a>(&mut self, codes: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error> {
+        let need: usize = codes
+            .into_iter()
+            .map(|c| align_up(c.len(), CODE_ALIGN))
+            .sum();
+        let free = self
+            .pages
+            .last()
+            .filter(|p| !p.sealed)
+            .map_or(0, |p| p.len.saturating_sub(align_up(p.used, CODE_ALIGN)));
+        if need > free {
+            self.pages.push(map_rw(align_up(need, page_size()))?);
+        }
+        Ok(())
     }
 
     /// Whether `addr` lies in a sealed (executable) page of this arena.
@@ -308,6 +328,20 @@ mod tests {
             .all(|w| w[1].0 >= w[0].0 + 20 && w[1].0 % CODE_ALIGN == 0));
         a.seal().unwrap();
         assert!(addrs.iter().all(|&x| a.is_sealed(x)));
+    }
+
+    #[test]
+    fn reserve_maps_once_for_a_batch() {
+        let mut a = Arena::new();
+        let codes: Vec<Vec<u8>> = (0..1000).map(|i| vec![0xc3; 20 + i % 40]).collect();
+        a.reserve(codes.iter().map(|c| c.as_slice())).unwrap();
+        let mapped = a.pages.len();
+        for c in &codes {
+            a.write(c).unwrap();
+        }
+        assert_eq!((mapped, a.pages.len()), (1, 1));
+        let bytes: usize = codes.iter().map(|c| align_up(c.len(), CODE_ALIGN)).sum();
+        assert_eq!(a.pages(), align_up(bytes, page_size()) / page_size());
     }
 
     #[test]

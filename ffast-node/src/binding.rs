@@ -36,7 +36,8 @@ pub fn supported() -> bool {
 pub struct Binding {
     pub name: String,
     pub sig: Signature,
-    invoke: unsafe extern "C" fn(*mut u64),
+    /// Set once the code is placed, before the function exists.
+    invoke: Option<unsafe extern "C" fn(*mut u64)>,
     env: sys::napi_env,
     wide_slot: *mut u64,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
@@ -50,10 +51,9 @@ pub struct Request {
     pub sig: Signature,
 }
 
-/// A created function and whether V8 may call its trampoline.
+/// A created function.
 pub struct Made {
     pub value: sys::napi_value,
-    pub fast: bool,
 }
 
 /// Create the functions for `reqs` with all their code in one arena, sealed once.
@@ -74,18 +74,27 @@ pub unsafe fn make_functions(
     }
     let v8 = V8::get().ok();
     let wide_slot = state::with(|s| s.wide_slot);
-    let mut arena = Arena::new();
+    let targets = |address| FastTargets {
+        target: address,
+        wide_slot: wide_slot as usize,
+        str_in: crate::convert::ffast_str_in as *const () as usize,
+        str_free: crate::convert::ffast_str_free as *const () as usize,
+        buf_addr: crate::convert::ffast_buf_addr as *const () as usize,
+    };
+    // 1. Emit every function's code (invoker, slow stub, fast trampoline); a library's symbols
+    //    mostly share a few signatures, so each is classified once.
+    let mut plans: std::collections::HashMap<Signature, CallPlan> = Default::default();
     let mut bindings = Vec::with_capacity(reqs.len());
-    let mut entries = Vec::with_capacity(reqs.len());
+    let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
     for r in reqs {
-        let plan: CallPlan = classify(&r.sig);
-        let inv = arena.write(&trampoline::invoker(&plan, r.address)?)?;
+        let plan = plans
+            .entry(r.sig.clone())
+            .or_insert_with_key(|sig| classify(sig));
+        let invoker = trampoline::invoker(plan, r.address)?;
         let b = Box::new(Binding {
             name: r.name,
             sig: r.sig,
-            // SAFETY: `inv` is the invoker just emitted for this plan; it is executable once
-            // the arena is sealed below, before any call can reach it.
-            invoke: std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv.0),
+            invoke: None,
             env,
             wide_slot,
             slow_calls: std::cell::Cell::new(0),
@@ -94,36 +103,37 @@ pub unsafe fn make_functions(
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
             && b.sig.params.len() <= v8::MAX_FAST_PARAMS
             && plan.fast.is_ok();
-        let (slow, fast) = match v8 {
+        let (stub, fast) = match v8 {
             Some(_) => {
                 let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
-                let fast = if fast_ok {
-                    let t = FastTargets {
-                        target: r.address,
-                        wide_slot: wide_slot as usize,
-                        str_in: crate::convert::ffast_str_in as *const () as usize,
-                        str_free: crate::convert::ffast_str_free as *const () as usize,
-                        buf_addr: crate::convert::ffast_buf_addr as *const () as usize,
-                    };
-                    // A backend may decline a signature it cannot encode (e.g. a frame beyond
-                    // arm64's immediate reach): the function then runs on the slow path only.
-                    match trampoline::fast(&plan, &t) {
-                        Ok(code) => {
-                            debug_listing(&b.name, &code);
-                            Some(arena.write(&code)?.0)
-                        }
-                        Err(Error::Unsupported(_)) => None,
-                        Err(e) => return Err(e),
+                // A backend may decline a signature it cannot encode (e.g. a frame beyond
+                // arm64's immediate reach): the function then runs on the slow path only.
+                let fast = match fast_ok.then(|| trampoline::fast(plan, &targets(r.address))) {
+                    None | Some(Err(Error::Unsupported(_))) => None,
+                    Some(Ok(code)) => {
+                        debug_listing(&b.name, &code);
+                        Some(code)
                     }
-                } else {
-                    None
+                    Some(Err(e)) => return Err(e),
                 };
-                (Some(arena.write(&stub)?.0), fast)
+                (Some(stub), fast)
             }
             None => (None, None),
         };
-        entries.push((slow, fast));
+        codes.push([Some(invoker), stub, fast]);
         bindings.push(b);
+    }
+    // 2. Place it all with one mapping.
+    let mut arena = Arena::new();
+    arena.reserve(codes.iter().flatten().flatten().map(|c| c.as_slice()))?;
+    let mut entries = Vec::with_capacity(codes.len());
+    for (b, [invoker, stub, fast]) in bindings.iter_mut().zip(codes) {
+        let mut place = |c: Option<Vec<u8>>| c.map(|c| arena.write(&c).map(|a| a.0)).transpose();
+        let inv = place(invoker)?.expect("every binding has an invoker");
+        // SAFETY: `inv` is the invoker just emitted for this binding's plan; it is executable
+        // once the arena is sealed below, before any call can reach it.
+        b.invoke = Some(std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv));
+        entries.push((place(stub)?, place(fast)?));
     }
     arena.seal()?;
     let mut made = Vec::with_capacity(bindings.len());
@@ -135,10 +145,7 @@ pub unsafe fn make_functions(
                 as sys::napi_value,
             _ => napi_function(env, b)?,
         };
-        made.push(Made {
-            value,
-            fast: fast.is_some(),
-        });
+        made.push(Made { value });
     }
     Ok((
         CodeSet {
@@ -245,7 +252,9 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
     *slots.add(n) = 0;
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
     // strings in `keep` stay alive until after the call.
-    (b.invoke)(slots);
+    if let Some(invoke) = b.invoke {
+        invoke(slots);
+    }
     drop(keep);
     if b.sig.result == Type::Void {
         return Ok(None);

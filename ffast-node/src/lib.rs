@@ -135,6 +135,27 @@ pub fn symbol(env: Env, lib: u32, name: String) -> Result<Option<f64>> {
     })
 }
 
+/// Addresses of many symbols in one call (`null` where missing): binding a library's symbols
+/// one N-API call each cost more than the binding itself.
+#[napi]
+pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>>> {
+    state::with(|s| {
+        let l = s
+            .libs
+            .get(&lib)
+            .and_then(|c| c.lib.as_ref())
+            .ok_or_else(|| fail(&env, "ERR_FFAST_CLOSED", "library is closed"))?;
+        Ok(names
+            .iter()
+            .map(|name| {
+                // SAFETY: only the address is taken; nothing is called here.
+                let sym = unsafe { l.get::<*const std::ffi::c_void>(name.as_bytes()) };
+                sym.ok().map(|p| *p as usize as f64).filter(|&a| a != 0.0)
+            })
+            .collect())
+    })
+}
+
 /// Close a library: its trampolines and bindings are freed, then the library is unloaded.
 #[napi]
 pub fn close(lib: u32) -> bool {
@@ -143,10 +164,9 @@ pub fn close(lib: u32) -> bool {
     set.is_some()
 }
 
+/// A signature in its spelled form; `makeFunctions` takes each distinct one once.
 #[napi(object)]
-pub struct FnDef {
-    pub name: String,
-    pub address: f64,
+pub struct SigDef {
     pub parameters: Vec<String>,
     pub result: String,
 }
@@ -189,24 +209,56 @@ pub fn layout(env: Env, desc: String) -> Result<Unknown<'static>> {
     Ok(raw(&env, obj.raw()))
 }
 
-/// Create the JS functions for `defs`. With `lib`, their code joins that library (freed by
-/// `close`); without, it lives as long as the thread (`bind`). Returns `[{fn, fast}]`.
+/// Create the JS functions: function i is called `names[i]`, calls `addresses[i]` and has
+/// signature `sigs[sig_of[i]]`. Columns rather than one object per function: converting 1,000
+/// definition objects cost as much as creating the functions (declare time, issue #3). With
+/// `lib`, their code joins that library (freed by `close`); without, it lives as long as the
+/// thread (`bind`). Returns the functions, in order.
 #[napi]
-pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Unknown<'static>> {
-    let mut reqs = Vec::with_capacity(defs.len());
-    for d in defs {
-        let sig = Signature::parse(&d.parameters, &d.result)
-            .map_err(|e| core_fail(&env, &e, &format!("in definition of '{}': ", d.name)))?;
-        if !(d.address >= 1.0 && d.address.fract() == 0.0 && d.address < 9.007_199_254_740_992e15) {
+pub fn make_functions(
+    env: Env,
+    lib: Option<u32>,
+    names: Vec<String>,
+    addresses: Vec<f64>,
+    sigs: Vec<SigDef>,
+    sig_of: Vec<u32>,
+) -> Result<Unknown<'static>> {
+    if addresses.len() != names.len() || sig_of.len() != names.len() {
+        return Err(fail(
+            &env,
+            "ERR_FFAST_INTERNAL",
+            "makeFunctions: column lengths differ",
+        ));
+    }
+    let parsed = sigs
+        .iter()
+        .map(|d| Signature::parse(&d.parameters, &d.result))
+        .collect::<Vec<_>>();
+    let mut reqs = Vec::with_capacity(names.len());
+    for ((name, address), k) in names.into_iter().zip(addresses).zip(sig_of) {
+        let sig = match parsed.get(k as usize) {
+            Some(Ok(sig)) => sig.clone(),
+            Some(Err(e)) => {
+                return Err(core_fail(&env, e, &format!("in definition of '{name}': ")))
+            }
+            None => {
+                return Err(fail(
+                    &env,
+                    "ERR_FFAST_INTERNAL",
+                    "makeFunctions: signature index out of range",
+                ))
+            }
+        };
+        if !(address >= 1.0 && address.fract() == 0.0 && address < 9.007_199_254_740_992e15) {
             return Err(fail(
                 &env,
                 "ERR_FFAST_ARG_RANGE",
-                &format!("invalid function address for '{}'", d.name),
+                &format!("invalid function address for '{name}'"),
             ));
         }
         reqs.push(Request {
-            name: d.name,
-            address: d.address as usize,
+            name,
+            address: address as usize,
             sig,
         });
     }
@@ -231,6 +283,8 @@ pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Un
         }
         None => s.bound.push(set),
     });
+    // One array of functions: an object per function (`{fn, fast}`) cost as much as creating
+    // the function itself (declare-time budget, issue #3).
     let mut arr = std::ptr::null_mut();
     // SAFETY: values are created in the current HandleScope; indices are in range.
     unsafe {
@@ -239,20 +293,9 @@ pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Un
             sys::napi_create_array_with_length(env.raw(), made.len(), &mut arr),
         )?;
         for (i, m) in made.iter().enumerate() {
-            let mut o = Object::new(&env)?;
-            o.set("fast", m.fast)?;
-            let mut key = std::ptr::null_mut();
             check(
                 &env,
-                sys::napi_create_string_utf8(env.raw(), c"fn".as_ptr(), 2, &mut key),
-            )?;
-            check(
-                &env,
-                sys::napi_set_property(env.raw(), o.raw(), key, m.value),
-            )?;
-            check(
-                &env,
-                sys::napi_set_element(env.raw(), arr, i as u32, o.raw()),
+                sys::napi_set_element(env.raw(), arr, i as u32, m.value),
             )?;
         }
     }

@@ -267,7 +267,7 @@ test('closing one Library leaves another handle to the same file usable', () => 
   coldHot(b.symbols.add_i32, [20, 22], 42);
 });
 
-test('symbols are built on first use: stable identity, enumerable, read-only, closed errors still apply', () => {
+test('symbols: stable identity, enumerable, read-only, frozen, closed errors still apply', () => {
   const lib = ffast.dlopen(null, {
     abs: { parameters: ['i32'], result: 'i32' },
     labs: { parameters: ['i64'], result: 'i64' },
@@ -277,8 +277,11 @@ test('symbols are built on first use: stable identity, enumerable, read-only, cl
   const a = lib.symbols.abs;
   assert.equal(typeof a, 'function');
   assert.equal(lib.symbols.abs, a, 'same function on every read');
-  assert.equal(a.name, 'abs');
+  // One wrapper literal per shape, no per-symbol name (see wrap() in index.js); length = arity.
+  assert.equal(a.name, 'ffast_call');
   assert.equal(a.length, 1);
+  assert.equal(lib.symbols.labs.length, 1);
+  assert.ok(Object.isFrozen(lib.symbols));
   assert.equal(a(-7), 7);
   assert.throws(() => { 'use strict'; lib.symbols.abs = () => 0; }, TypeError);
   assert.equal(lib.symbols.abs, a);

@@ -49,3 +49,32 @@ test('control: with --no-turbo-fast-api-calls every optimized call takes the slo
     assert.equal(r.slow, N, `control ${r.name}: slowCalls grew by ${r.slow}, expected ${N}`);
   }
 });
+
+test('symbols of one shape share one wrapper literal, yet each optimized call reaches its own fast target', () => {
+  // Every int(int) symbol is a closure of the same wrapper literal (index.js wrap()), so the
+  // literal's feedback sees all of them. Interleave them so that feedback is polymorphic, then
+  // prove that each one, optimized, calls its own C function on the fast path.
+  // Eight targets: past V8's polymorphic limit (4), so a call site that relied on feedback
+  // would be megamorphic and lose the fast call.
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const libc = h.ffast.dlopen(null, Object.fromEntries(names.map((n) => [n, { parameters: ['i32'], result: 'i32' }])));
+  const fns = names.map((n) => libc.symbols[n]);
+  for (let k = 0; k < 50; k++) for (const f of fns) f(k);
+  const { abs, toupper, tolower, isdigit, isalpha, isspace, isupper, islower } = libc.symbols;
+  const cases = [
+    [abs, -41, 41],
+    [toupper, 0x61, 0x41],
+    [tolower, 0x5a, 0x7a],
+    [isdigit, 0x37, null], // C: non-zero, value unspecified
+    [isdigit, 0x41, 0],
+    [isalpha, 0x31, 0],
+    [isspace, 0x20, null],
+    [isupper, 0x61, 0],
+    [islower, 0x61, null],
+  ];
+  for (const [f, x, want] of cases) {
+    const got = h.hot(f, [x], { fast: true, label: `shared_shape_${x}` });
+    if (want === null) assert.notEqual(got, 0);
+    else assert.equal(got, want);
+  }
+});

@@ -89,7 +89,7 @@ pub unsafe fn make_functions(
     for r in reqs {
         let plan = plans
             .entry(r.sig.clone())
-            .or_insert_with_key(|sig| classify(sig));
+            .or_insert_with_key(classify);
         let invoker = trampoline::invoker(plan, r.address)?;
         let b = Box::new(Binding {
             name: r.name,

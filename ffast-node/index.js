@@ -78,88 +78,88 @@ const isBuf = (v) =>
   v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
 
 /**
- * The wrapper of one native function. Wrappers are generated per *shape* (parameter and result
- * types): one `new Function` compiles a factory, cached for the process, and every symbol of that
- * shape is a closure made by it — tens of ns, where compiling a source text per symbol
- * cost ~11 µs (declare time, issue #3).
+ * The wrappers of a batch of native functions (one dlopen, or one bind), compiled by ONE
+ * `new Function`: compiling a source text per symbol cost ~11 µs each, most of a declaration.
  *
- * Closures of one function literal share its feedback, and a call site that several API
- * functions pass through loses the fast call (rust-fast-calls.md §6.4). Here that does not
- * happen: a hot caller's own feedback names the wrapper closure, TurboFan inlines that closure,
- * and `f` is a binding of its context, fixed at creation — the inlined call has one known target.
- * fastpath.test.js proves it on every Node line with eight same-shape symbols whose shared
- * literal has seen all of them (past V8's polymorphic limit of four).
+ * Each wrapper is still its own function literal in that text, with its own feedback: a call
+ * site that several API functions pass through loses the fast call (rust-fast-calls.md §6.4).
+ * One literal shared by all symbols of a shape is faster to create but loses it whenever the
+ * wrapper is not inlined into its caller (e.g. a dispatcher calling many symbols from one call
+ * site): measured, 100% slow calls on every Node line, against 0% on Node 22/26 with a literal
+ * per symbol (fastpath.test.js proves both the inlined and the dispatcher case). Each literal
+ * calls `F[i]`: its own call-site feedback holds that one target, from which TurboFan makes the
+ * fast call. (1,000 `const` bindings, one per target, cost ~1 µs per symbol more to compile.)
  */
-function wrap(fn, name, params, result, state) {
-  const key = `${params.join(',')})${result}`;
-  let make = factories.get(key);
-  if (make === undefined) {
-    make = compileFactory(params, result);
-    factories.set(key, make);
+function wrapAll(list, state) {
+  const n = list.length;
+  const parts = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const { params, result, name } = list[i];
+    parts[i] = wrapperSource(params, result, i, fnName(name));
   }
-  // No per-symbol `name`: defining it cost 0.3–0.9 µs per symbol, more than everything else in
-  // a declaration. Every wrapper is called `ffast_call`; errors name the symbol.
-  return make(fn, state, name);
+  // The batch number makes every text unique: V8's compilation cache would hand two identical
+  // texts the same literals, hence shared feedback. Texts are terse on purpose: compiling them
+  // is most of the cost of declaring a symbol.
+  const src = `"use strict"; // ffast wrappers, batch ${++batchId}
+  const E = (i, argc) => (S.closed ? $closedErr(N[i]) : $countErr(N[i], P[i], argc)), B = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul, S = $st, F = $F, N = $N, P = $P;
+  return [
+  ${parts.join(',\n  ')}
+  ];`;
+  // eslint-disable-next-line no-new-func
+  return new Function('$F', '$N', '$P', '$st', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
+    list.map((x) => x.fn), list.map((x) => x.name), list.map((x) => x.params.length), state,
+    closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+  );
 }
 
-const factories = new Map();
+let batchId = 0;
 
-function compileFactory(params, result) {
+// Words a function expression cannot be named (strict mode), and the wrapper's own bindings.
+const UNNAMEABLE = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await eval arguments undefined ' +
+  'E B isBuf wi wu cstr nul S F N P r').split(' '));
+
+/** The wrapper's name in its text: the symbol's key when it can be one (free), else none. */
+function fnName(key) {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !UNNAMEABLE.has(key) && !/^a[0-9]+$/.test(key) && key !== '$x' ? key : '';
+}
+
+/** Source of wrapper `i` of a batch (see wrapAll): calls `F[i]`, named `fname` (or anonymous). */
+function wrapperSource(params, result, i, fname) {
   const n = params.length;
-  const args = params.map((_, i) => `a${i}`).join(', ');
-  const checks = params
-    .map((t, i) => (t === 'buffer' ? `if (!isBuf(a${i})) bufErr(name, ${i}, a${i});` : ''))
-    .filter(Boolean)
-    .join('\n      ');
-  const call = `f(${args})`;
+  const args = params.map((_, k) => `a${k}`).join(',');
+  const checks = params.map((t, k) => (t === 'buffer' ? `if(!isBuf(a${k}))B(N[${i}],${k},a${k});` : '')).join('');
+  const call = `F[${i}](${args})`;
   let body;
   switch (result) {
     case 'i64':
     case 'isize':
-      body = `const r = ${call};\n      return r === r ? r : wi[0];`;
+      body = `const r=${call};return r===r?r:wi[0]`;
       break;
     case 'u64':
     case 'usize':
-      body = `const r = ${call};\n      return r === r ? r : wu[0];`;
+      body = `const r=${call};return r===r?r:wu[0]`;
       break;
     // NULL comes back through a call (nul) rather than a `null` literal: TurboFan prunes a
     // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
     // float64 instead of boxing a HeapNumber to merge it with null.
     case 'pointer':
-      body = `const r = ${call};\n      return r === r ? (r !== 0 ? r : nul()) : wu[0];`;
+      body = `const r=${call};return r===r?(r!==0?r:nul()):wu[0]`;
       break;
     case 'string':
-      body = `const r = ${call};\n      return r !== 0 ? cstr(r === r ? r : Number(wu[0])) : nul();`;
+      body = `const r=${call};return r!==0?cstr(r===r?r:Number(wu[0])):nul()`;
       break;
     default:
-      body = `return ${call};`;
+      body = `return ${call}`;
   }
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
   // catches surplus arguments; `arguments.length` is read only when the last formal is
   // undefined, which a well-formed call passes only for NULL pointers/strings/buffers.
   // (A surplus argument that is explicitly `undefined` is therefore not reported.) The extra
-  // formal has a default so that the wrapper's `length` is the C parameter count.
-  const last = n > 0 ? `a${n - 1}` : null;
-  const countCheck = last
-    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) countErr(name, ${n}, arguments.length);`
-    : `if ($x !== undefined) countErr(name, 0, arguments.length);`;
-  const formals = n > 0 ? `${args}, $x = undefined` : '$x = undefined';
-  const src = `"use strict";
-  const closedErr = $closedErr, countErr = $countErr, bufErr = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul;
-  return function make($f, $st, $name) {
-    const f = $f, st = $st, name = $name;
-    return function ffast_call(${formals}) { // ffast wrapper (${params.join(', ')}) -> ${result}
-      if (st.closed) closedErr(name);
-      ${countCheck}
-      ${checks}
-      ${body}
-    };
-  };`;
-  // eslint-disable-next-line no-new-func
-  return new Function('$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
-    closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-  );
+  // formal has a default so that the wrapper's `length` is the C parameter count. One branch
+  // covers a closed library and a wrong count; E tells them apart.
+  const bad = n > 0 ? `S.closed||$x!==void 0||a${n - 1}===void 0&&arguments.length<${n}` : 'S.closed||$x!==void 0';
+  return `function ${fname}(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(${i},arguments.length);${checks}${body}}`;
 }
 
 const nul = () => null;
@@ -263,12 +263,13 @@ function dlopen(libPath, symbols, options = {}) {
       else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${d.name}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
     });
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
+
     // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
     // constant-like function (an accessor in the call path costs as much as the fast call).
+    const bound = wanted.filter((w) => w[2] !== null);
+    const wrappers = wrapAll(bound.map(([key, d], i) => ({ fn: made[i], name: key, params: d.parameters, result: d.result })), state);
     let i = 0;
-    for (const [key, d, address] of wanted) {
-      out[key] = address === null ? null : wrap(made[i++], key, d.parameters, d.result, state);
-    }
+    for (const [key, , address] of wanted) out[key] = address === null ? null : wrappers[i++];
     Object.freeze(out);
   } catch (e) {
     native.close(handle);
@@ -292,7 +293,7 @@ function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
   const [m] = makeFunctions(null, [['bound', d, addr]]);
-  return wrap(m, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false });
+  return wrapAll([{ fn: m, name: `bound_0x${addr.toString(16)}`, params: d.parameters, result: d.result }], { closed: false })[0];
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).

@@ -87,9 +87,7 @@ pub unsafe fn make_functions(
     let mut bindings = Vec::with_capacity(reqs.len());
     let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
     for r in reqs {
-        let plan = plans
-            .entry(r.sig.clone())
-            .or_insert_with_key(classify);
+        let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
         let invoker = trampoline::invoker(plan, r.address)?;
         let b = Box::new(Binding {
             name: r.name,

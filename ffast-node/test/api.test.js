@@ -277,8 +277,8 @@ test('symbols: stable identity, enumerable, read-only, frozen, closed errors sti
   const a = lib.symbols.abs;
   assert.equal(typeof a, 'function');
   assert.equal(lib.symbols.abs, a, 'same function on every read');
-  // One wrapper literal per shape, no per-symbol name (see wrap() in index.js); length = arity.
-  assert.equal(a.name, 'ffast_call');
+  // Named after the key when it can be a function name (see fnName in index.js); length = arity.
+  assert.equal(a.name, 'abs');
   assert.equal(a.length, 1);
   assert.equal(lib.symbols.labs.length, 1);
   assert.ok(Object.isFrozen(lib.symbols));
@@ -305,4 +305,18 @@ test("close() returns the library's executable pages; trampolines are packed man
   assert.equal(lib.symbols.abs299(-3), 3);
   lib.close();
   assert.equal(ffast.__internal.jitPages(), before);
+});
+
+test('wrapper names: the key when it is a usable identifier, otherwise anonymous; keys never shadow the wrapper internals', () => {
+  // Keys that are reserved words or the wrappers' own identifiers must neither break compiling
+  // the batch nor change what the other wrappers call.
+  const keys = ['delete', 'E', 'F', 'N', 'S', 'r', 'a0', '$x', 'eval', 'my-abs', 'abs2'];
+  const lib = ffast.dlopen(null, Object.fromEntries(keys.map((k) => [k, { name: 'abs', parameters: ['i32'], result: 'i32' }])));
+  for (const k of keys) {
+    assert.equal(lib.symbols[k](-9), 9, k);
+    assert.equal(lib.symbols[k].name, k === 'abs2' ? 'abs2' : '', k);
+  }
+  assert.throws(() => lib.symbols.E(1, 2), (e) => e.code === 'ERR_FFAST_ARG_COUNT' && e.message.includes("'E'"));
+  lib.close();
+  assert.throws(() => lib.symbols.F(1), (e) => e.code === 'ERR_FFAST_CLOSED' && e.message.includes("'F'"));
 });

@@ -50,10 +50,9 @@ test('control: with --no-turbo-fast-api-calls every optimized call takes the slo
   }
 });
 
-test('symbols of one shape share one wrapper literal, yet each optimized call reaches its own fast target', () => {
-  // Every int(int) symbol is a closure of the same wrapper literal (index.js wrap()), so the
-  // literal's feedback sees all of them. Interleave them so that feedback is polymorphic, then
-  // prove that each one, optimized, calls its own C function on the fast path.
+test('many symbols of one shape: each optimized caller reaches its own fast target', () => {
+  // Interleave eight int(int) symbols, then prove that each one, called from an optimized
+  // caller, calls its own C function on the fast path.
   // Eight targets: past V8's polymorphic limit (4), so a call site that relied on feedback
   // would be megamorphic and lose the fast call.
   const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
@@ -77,4 +76,39 @@ test('symbols of one shape share one wrapper literal, yet each optimized call re
     if (want === null) assert.notEqual(got, 0);
     else assert.equal(got, want);
   }
+});
+
+test('a dispatcher calling many symbols from one call site still makes fast calls', () => {
+  // The call site `fns[i & 7](…)` is megamorphic, so TurboFan does not inline the wrappers: each
+  // is optimized on its own, and only a wrapper with its own feedback (its own function literal,
+  // see wrapAll in index.js) knows its single target. A literal shared by all symbols of a shape
+  // made every one of these calls slow.
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const libc = h.ffast.dlopen(null, Object.fromEntries(names.map((n) => [n, { parameters: ['i32'], result: 'i32' }])));
+  const fns = names.map((n) => libc.symbols[n]);
+  const refs = [Math.abs, (c) => (c >= 97 && c <= 122 ? c - 32 : c), (c) => (c >= 65 && c <= 90 ? c + 32 : c)];
+  const dispatch = new Function('fns', `return function dispatch_${process.pid}(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + fns[i & 7](i & 127)) | 0;
+    return s;
+  };`)(fns);
+  const expectSum = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const k = i & 7;
+      const x = i & 127;
+      s = (s + (k < 3 ? refs[k](x) : fns[k](x))) | 0; // the ctype predicates' non-zero values are libc's own
+    }
+    return s;
+  };
+  // Natural tiering, as in a long-running program: warm up until every wrapper runs TurboFan
+  // code (the only tier that makes fast calls); under load that can take a while.
+  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(2000);
+  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
+  const before = h.slowCalls();
+  const n = 100000;
+  const got = dispatch(n);
+  const slow = h.slowCalls() - before;
+  assert.equal(got, expectSum(n));
+  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
 });

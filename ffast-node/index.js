@@ -95,7 +95,17 @@ function wrapAll(list, state) {
   const parts = new Array(n);
   for (let i = 0; i < n; i++) {
     const { params, result, name } = list[i];
-    parts[i] = wrapperSource(params, result, i, fnName(name));
+    const key = `${params.join(',')})${result}`;
+    let tpl = templates.get(key);
+    if (tpl === undefined) {
+      // The text with holes for the index and the name, built once per shape.
+      tpl = wrapperSource(params, result, '\u0001', '\u0002').split(/([\u0001\u0002])/);
+      templates.set(key, tpl);
+    }
+    const fname = fnName(name);
+    let t = '';
+    for (const piece of tpl) t += piece === '\u0001' ? i : piece === '\u0002' ? fname : piece;
+    parts[i] = t;
   }
   // The batch number makes every text unique: V8's compilation cache would hand two identical
   // texts the same literals, hence shared feedback. Texts are terse on purpose: compiling them
@@ -113,6 +123,7 @@ function wrapAll(list, state) {
 }
 
 let batchId = 0;
+const templates = new Map();
 
 // Words a function expression cannot be named (strict mode), and the wrapper's own bindings.
 const UNNAMEABLE = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await eval arguments undefined ' +

@@ -16,6 +16,6 @@ pub mod trampoline;
 pub mod types;
 
 pub use error::Error;
-pub use plan::{ArgPlan, CallPlan, Isa, Loc, RetPlan};
-pub use signature::Signature;
+pub use plan::{AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, RetPlan};
+pub use signature::{Aggregate, Param, Signature};
 pub use types::{Type, ValueClass};

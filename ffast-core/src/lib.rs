@@ -3,6 +3,7 @@
 //! definition → [`Signature`] → [`CallPlan`] (an ABI crate) → instructions → bytes
 //! ([`encode`], [`trampoline`]) → sealed executable memory ([`jit`]).
 
+pub mod area;
 pub mod desc;
 pub mod encode;
 pub mod error;

@@ -2,6 +2,7 @@
 //! their dev-dependencies): stand-ins for the helpers ffast-node provides, a C-fixture
 //! compiler, and a builder that emits, seals and returns callable trampolines for a plan.
 
+use crate::area::Area;
 use crate::jit::Arena;
 use crate::trampoline::{self, FastTargets};
 use crate::CallPlan;
@@ -49,11 +50,6 @@ pub unsafe extern "C" fn buf_addr(local: *const u64) -> u64 {
 /// An arbitrary receiver: trampolines must ignore it.
 pub const RECV: *const std::ffi::c_void = 0x5eed as *const std::ffi::c_void;
 
-/// 16 bytes at 16-byte alignment: the unit of a test area.
-#[derive(Clone, Copy, Default)]
-#[repr(C, align(16))]
-pub struct AreaChunk(pub [u8; 16]);
-
 /// A plan's fast trampoline and invoker, sealed, with the wide slot they write and the area
 /// they use for aggregates.
 pub struct Built {
@@ -61,17 +57,13 @@ pub struct Built {
     pub fast: usize,
     pub invoke: usize,
     pub wide: Box<u64>,
-    area: Box<[AreaChunk]>,
+    area: Area,
 }
 
 impl Built {
     /// The area's bytes (as the JS wrapper sees them).
     pub fn area(&mut self) -> &mut [u8] {
-        let n = self.area.len() * 16;
-        // SAFETY: the chunks are contiguous plain bytes, and `&mut self` makes this the only
-        // view while it lives (the trampolines only run through calls that borrow `self`
-        // again, after this borrow ends).
-        unsafe { std::slice::from_raw_parts_mut(self.area.as_mut_ptr().cast::<u8>(), n) }
+        self.area.bytes_mut()
     }
 
     /// Write `bytes` at area + `offset`.
@@ -107,9 +99,8 @@ impl Built {
 
 pub fn build(plan: &CallPlan, target: usize) -> Built {
     let wide = Box::new(0u64);
-    let mut area =
-        vec![AreaChunk::default(); plan.area_size.div_ceil(16) as usize].into_boxed_slice();
-    let area_addr = area.as_mut_ptr() as usize;
+    let area = Area::new(plan.area_size);
+    let area_addr = area.addr();
     let t = FastTargets {
         target,
         wide_slot: &*wide as *const u64 as usize,

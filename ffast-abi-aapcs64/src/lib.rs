@@ -316,6 +316,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     fn plan(params: &[&str], result: &str) -> CallPlan {
@@ -486,5 +487,185 @@ mod tests {
         // The last argument (i = 31, an int) is the last slot on both sides.
         assert_eq!(locs(&p)[31], (Some(Stack(16 * 8)), Stack(15 * 8)));
         assert_eq!(p.ret.c, Some(Gpr(X0)));
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn hfas_take_one_v_register_per_member() {
+        let table: [(&str, Vec<(String, Loc)>); 6] = [
+            (
+                "struct{a:f32,b:f32}",
+                vec![(s("f32@0"), Fpr(0)), (s("f32@4"), Fpr(1))],
+            ),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![
+                    (s("f32@0"), Fpr(0)),
+                    (s("f32@4"), Fpr(1)),
+                    (s("f32@8"), Fpr(2)),
+                ],
+            ),
+            (
+                "struct{a:f64,b:f64}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            // 24 and 32 bytes, still in registers (B.2 / C.2 ignore the size of an HFA).
+            (
+                "struct{a:f64,b:f64,c:f64,d:f64}",
+                vec![
+                    (s("f64@0"), Fpr(0)),
+                    (s("f64@8"), Fpr(1)),
+                    (s("f64@16"), Fpr(2)),
+                    (s("f64@24"), Fpr(3)),
+                ],
+            ),
+            (
+                "struct{p:struct{x:f32,y:f32},z:[f32;2]}",
+                vec![
+                    (s("f32@0"), Fpr(0)),
+                    (s("f32@4"), Fpr(1)),
+                    (s("f32@8"), Fpr(2)),
+                    (s("f32@12"), Fpr(3)),
+                ],
+            ),
+            (
+                "union{a:f32,b:[f32;2]}",
+                vec![(s("f32@0"), Fpr(0)), (s("f32@4"), Fpr(1))],
+            ),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32", text], "void");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(locs(&p), vec![(Some(Gpr(1)), Gpr(0))], "{text}");
+        }
+    }
+
+    #[test]
+    fn composites_up_to_16_bytes_take_x_registers_larger_ones_go_by_reference() {
+        let table: [(&str, Vec<(String, Loc)>); 8] = [
+            ("struct{a:i32,b:i32}", vec![(s("u64@0"), Gpr(1))]),
+            ("struct{a:i32,b:f32}", vec![(s("u64@0"), Gpr(1))]),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(s("u64@0"), Gpr(1)), (s("u64@8"), Gpr(2))],
+            ),
+            ("struct{a:u8,b:u8,c:u8}", vec![(s("u64@0"), Gpr(1))]),
+            (
+                "struct{b:[u8;16]}",
+                vec![(s("u64@0"), Gpr(1)), (s("u64@8"), Gpr(2))],
+            ),
+            ("struct{b:[u8;17]}", vec![(s("&0"), Gpr(1))]),
+            ("struct{b:[u8;64]}", vec![(s("&0"), Gpr(1))]),
+            ("struct<1>{a:u8,b:i32,c:u16}", vec![(s("u64@0"), Gpr(1))]),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32", text, "i32"], "void");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(p.args[1].c, Gpr(want.len() as u8 + 1), "{text}");
+        }
+    }
+
+    #[test]
+    fn sixteen_aligned_composites_start_at_an_even_register() {
+        let p = plan(&["i32", "struct{a:i64@16,b:i64}", "i32"], "void");
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(2)), (s("u64@8"), Gpr(3))]);
+        // x1 was skipped, and stays skipped: NGRN only grows.
+        assert_eq!(p.args[1].c, Gpr(4));
+        // At x7 it cannot fit: stack, 16-aligned, and no later integer takes x7.
+        let mut params = vec!["i64"; 9];
+        params[7] = "struct{a:i64@16,b:i64}";
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Stack(16));
+    }
+
+    #[test]
+    fn aggregates_that_do_not_fit_go_whole_to_the_stack_and_close_their_class() {
+        // Seven doubles: an HFA of two needs two registers; NSRN becomes 8 (C.3).
+        let mut params = vec!["f64"; 7];
+        params.extend(["struct{a:f64,b:f64}", "f64"]);
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("f64@0"), Stack(0)), (s("f64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Stack(16));
+        // A 12-byte HFA on the stack takes 16 bytes (C.3 rounds its size up to 8).
+        let mut params = vec!["f64"; 8];
+        params.extend(["struct{a:f32,b:f32,c:f32}", "f32"]);
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![
+                (s("f32@0"), Stack(0)),
+                (s("f32@4"), Stack(4)),
+                (s("f32@8"), Stack(8))
+            ]
+        );
+        assert_eq!(p.args[8].c, Stack(16));
+        // Seven integers: a two-register composite goes to the stack, NGRN becomes 8 (C.13).
+        let mut params = vec!["i64"; 7];
+        params.extend(["struct{a:i64,b:i64}", "i64"]);
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Stack(16));
+        // A by-reference copy after eight integers: its address is a stack argument.
+        let mut params = vec!["i64"; 8];
+        params.push("struct{b:[u8;32]}");
+        let p = plan(&params, "void");
+        assert_eq!(area(&p), vec![(s("&0"), Stack(0))]);
+    }
+
+    #[test]
+    fn aggregate_results() {
+        let table: [(&str, Vec<(Loc, String)>); 6] = [
+            ("struct{a:i32,b:i32}", vec![(Gpr(0), s("u64@0"))]),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(Gpr(0), s("u64@0")), (Gpr(1), s("u64@8"))],
+            ),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![
+                    (Fpr(0), s("f32@0")),
+                    (Fpr(1), s("f32@4")),
+                    (Fpr(2), s("f32@8")),
+                ],
+            ),
+            // MEMORY on x86-64, an HFA here.
+            (
+                "struct{a:f64,b:f64,c:f64}",
+                vec![
+                    (Fpr(0), s("f64@0")),
+                    (Fpr(1), s("f64@8")),
+                    (Fpr(2), s("f64@16")),
+                ],
+            ),
+            (
+                "struct{b:[u8;16]}",
+                vec![(Gpr(0), s("u64@0")), (Gpr(1), s("u64@8"))],
+            ),
+            ("union{i:i32,f:f32}", vec![(Gpr(0), s("u64@0"))]),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32"], text);
+            assert_eq!(rets(&p), want, "{text}");
+            assert!(p.area_args.is_empty(), "{text}");
+            assert_eq!(p.ret.ty, Type::Void);
+        }
+        // Larger: x8 points at the result's region; the arguments do not move.
+        let p = plan(&["i32", "struct{a:i32,b:i32}"], "struct{b:[u8;17]}");
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(1)), (s("&16"), Gpr(X8))]);
+        assert_eq!(locs(&p), vec![(Some(Gpr(1)), Gpr(0))]);
+        assert!(p.area_ret.is_empty());
     }
 }

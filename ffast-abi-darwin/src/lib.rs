@@ -181,6 +181,7 @@ fn entry_side(params: &[Type]) -> (Vec<Option<Loc>>, Result<(), &'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use ffast_core::RetPlan;
     use Loc::*;
 
@@ -423,5 +424,96 @@ mod tests {
     fn x18_is_never_an_argument_register() {
         let p = plan(&["i64"; 20], "void");
         assert!(p.args.iter().all(|a| a.c != Gpr(RESERVED_X18)));
+    }
+
+    fn plan_of(params: &[&str], result: &str) -> CallPlan {
+        classify(&sig(params, result))
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn aggregates_keep_the_aapcs64_register_rules() {
+        for (params, result) in [
+            (vec!["i32", "struct{a:f32,b:f32,c:f32}", "f64"], "void"),
+            (
+                vec!["struct{a:i64@16,b:i64}", "i32", "struct{b:[u8;40]}"],
+                "struct{a:f64,b:f64}",
+            ),
+            (vec!["i8", "struct{a:i64,b:f64}"], "struct{b:[u8;17]}"),
+        ] {
+            let (d, l) = (
+                plan_of(&params, result),
+                ffast_abi_aapcs64::classify(&sig(&params, result)),
+            );
+            assert_eq!((area(&d), rets(&d)), (area(&l), rets(&l)), "{params:?}");
+            assert_eq!(d.args, l.args, "{params:?}");
+        }
+    }
+
+    #[test]
+    fn an_hfa_on_the_stack_is_packed_like_its_members() {
+        // Linux: the 12-byte HFA takes 16 bytes, the f32 after it is at 16. Apple: 12 bytes at
+        // 4-byte alignment, the f32 right after it at 12.
+        let mut params = vec!["f64"; 8];
+        params.extend(["struct{a:f32,b:f32,c:f32}", "f32"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![
+                (s("f32@0"), Stack(0)),
+                (s("f32@4"), Stack(4)),
+                (s("f32@8"), Stack(8))
+            ]
+        );
+        assert_eq!(p.args[8].c, Stack(12));
+        assert_eq!(p.c_stack_bytes, 16);
+        // After a packed f32 the next f64 HFA is aligned to 8 only.
+        let mut params = vec!["f64"; 8];
+        params.extend(["f32", "struct{a:f64,b:f64}"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(p.args[8].c, Stack(0));
+        assert_eq!(
+            area(&p),
+            vec![(s("f64@0"), Stack(8)), (s("f64@8"), Stack(16))]
+        );
+    }
+
+    #[test]
+    fn other_composites_on_the_stack_take_8_byte_aligned_double_words() {
+        let mut params = vec!["i64"; 8];
+        params.extend(["i8", "struct{a:i32,b:i32}", "i16", "struct{a:u8,b:u8,c:u8}"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(p.args[8].c, Stack(0));
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(8)), (s("u64@16"), Stack(24))]
+        );
+        assert_eq!(p.args[9].c, Stack(16));
+        assert_eq!(p.c_stack_bytes, 32);
+        // By reference: an 8-byte pointer slot.
+        let mut params = vec!["i64"; 8];
+        params.extend(["i8", "struct{b:[u8;17]}"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(area(&p), vec![(s("&0"), Stack(8))]);
+    }
+
+    #[test]
+    fn variadic_aggregates_go_to_the_stack() {
+        let p = classify_variadic(
+            &sig(&["i32", "struct{a:f64,b:f64}", "struct{b:[u8;24]}"], "void"),
+            1,
+        );
+        assert_eq!(
+            area(&p),
+            vec![
+                (s("u64@0"), Stack(0)),
+                (s("u64@8"), Stack(8)),
+                (s("&16"), Stack(16))
+            ]
+        );
+        assert_eq!(p.args[0].c, Gpr(0));
     }
 }

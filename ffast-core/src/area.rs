@@ -1,6 +1,12 @@
 //! The *area* of a binding: native memory where JS writes aggregate arguments and reads an
 //! aggregate result, at a stable address the trampolines hold as a constant (see
 //! [`crate::signature`]). 16-byte aligned, zero-filled, freed on drop.
+//!
+//! One area per binding, and bindings belong to one JS thread, so workers never share one. A
+//! re-entrant call of the same function (from a callback inside C) reuses the area: by then the
+//! trampoline has loaded the outer call's arguments (copies of MEMORY-class arguments are on
+//! its stack), so only an aggregate *result* that C writes through the hidden pointer before
+//! the inner call returns can be overwritten by the inner call.
 
 /// 16 bytes at 16-byte alignment: the allocation unit.
 #[derive(Clone, Copy)]

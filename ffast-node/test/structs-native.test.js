@@ -125,7 +125,7 @@ test('{f64,f64} in and out, cold and hot', () => {
   }
 });
 
-test('MEMORY-class argument and result (24 and 32 bytes), with scalars around them', () => {
+test('24/32-byte argument and results (MEMORY on x64, HFA on arm64), with scalars around them', () => {
   const { h, made } = bindAll(LIB, [
     ['mix_D3', ['i32', 'struct{a:f64,b:f64,c:f64}', 'f64'], 'f64'],
     ['make_D3', ['f64'], 'struct{a:f64,b:f64,c:f64}'],
@@ -154,6 +154,37 @@ test('MEMORY-class argument and result (24 and 32 bytes), with scalars around th
       o4.fill(NaN);
       run();
       assert.deepEqual([...o4], [seed, seed + 0.25, seed + 0.5, seed + 0.75]);
+    }
+  } finally {
+    native.close(h);
+  }
+});
+
+test('byte arrays of 32 bytes: MEMORY on x64, by reference / x8 result on arm64', () => {
+  const A32 = 'struct{b:[u8;32]}';
+  const { h, made } = bindAll(LIB, [
+    ['mix_A32', ['i32', A32, 'f64'], 'f64'],
+    ['make8_A32', ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'f64', 'i64', 'i64'], A32],
+  ]);
+  try {
+    const x = made.mix_A32;
+    const bytes = new Uint8Array(x.area, x.argOffsets[1], 32);
+    bytes.forEach((_, i) => (bytes[i] = 200 - 3 * i));
+    let sum = 0; // sum_A32 = sum of b[i] * (i + 1)
+    bytes.forEach((v, i) => (sum += v * (i + 1)));
+    const want = 3 * 1000 + sum * 10 + 8 * 0.5;
+    assert.deepEqual(both(x.fn, [3, 8], 'mix_A32'), [want, want]);
+    // The callee may modify its copy (arm64 passes the area region by reference): the wrapper
+    // rewrites it before every call, as the contract says; C here only reads it.
+
+    const k = made.make8_A32; // make_A32(x): b[i] = (uint8_t)((int64_t)x + i)
+    const out = new Uint8Array(k.area, k.retOffset, 32);
+    const args = [1, 2, 3, 4, 5, 6, 10, 7, 8];
+    const seed = 10 + 1 + 4 + 9 + 16 + 25 + 36 + 49 + 64;
+    for (const run of [() => cold(k.fn, args, 'make8_A32'), () => hot(k.fn, args, { fast: FAST ? true : false, label: 'make8_A32' })]) {
+      out.fill(0);
+      run();
+      assert.deepEqual([...out], Array.from({ length: 32 }, (_, i) => (seed + i) & 0xff));
     }
   } finally {
     native.close(h);

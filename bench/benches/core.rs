@@ -14,6 +14,17 @@ extern "C" fn mixed(a: f64, b: i32, c: f64, d: i64) -> f64 {
     a + b as f64 * c + d as f64
 }
 
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Point {
+    x: f64,
+    y: f64,
+}
+
+extern "C" fn dot(p: Point, k: f64) -> f64 {
+    p.x * k + p.y
+}
+
 fn targets(target: usize, slot: &u64) -> FastTargets {
     FastTargets {
         target,
@@ -21,6 +32,7 @@ fn targets(target: usize, slot: &u64) -> FastTargets {
         str_in: 0,
         str_free: 0,
         buf_addr: 0,
+        area: 0,
     }
 }
 
@@ -71,7 +83,30 @@ fn bench(c: &mut Criterion) {
     let mfast = arena
         .write(&trampoline::fast(&mplan, &targets(mixed as *const () as usize, &slot)).unwrap())
         .unwrap();
+    // A by-value struct: written to the binding's area, then the fast call with the scalars.
+    let psig = Signature::parse(&["struct{x:f64,y:f64}", "f64"], "f64").unwrap();
+    let pplan = ffast_abi_sysv64::classify(&psig);
+    let area = ffast_core::area::Area::new(psig.area_size);
+    let mut pt = targets(dot as *const () as usize, &slot);
+    pt.area = area.addr();
+    let pfast = arena
+        .write(&trampoline::fast(&pplan, &pt).unwrap())
+        .unwrap();
     arena.seal().unwrap();
+    // SAFETY: generated for exactly this signature: receiver, then the one scalar (k).
+    let pvia: extern "C" fn(usize, f64) -> f64 = unsafe { std::mem::transmute(pfast.0) };
+    let pdirect: extern "C" fn(Point, f64) -> f64 = black_box(dot);
+    let parea = area.addr() as *mut Point;
+    c.bench_function("call struct{f64,f64} direct", |b| {
+        b.iter(|| pdirect(black_box(Point { x: 1.5, y: 2.0 }), black_box(3.0)))
+    });
+    c.bench_function("call struct{f64,f64} via area + trampoline", |b| {
+        b.iter(|| {
+            // SAFETY: the area holds 16 aligned bytes for the struct and outlives the loop.
+            unsafe { parea.write(black_box(Point { x: 1.5, y: 2.0 })) };
+            pvia(0, black_box(3.0))
+        })
+    });
     // SAFETY: the trampolines were generated for exactly these signatures (receiver first).
     let via: extern "C" fn(usize, i32, i32, i32) -> i32 = unsafe { std::mem::transmute(fast.0) };
     let mvia: extern "C" fn(usize, f64, i32, f64, i64) -> f64 =

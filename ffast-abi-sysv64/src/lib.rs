@@ -1,4 +1,4 @@
-//! System V AMD64 psABI classification for scalar signatures: `classify(&Signature) -> CallPlan`.
+//! System V AMD64 psABI classification: `classify(&Signature) -> CallPlan`.
 //!
 //! Pure logic, no code emission and no knowledge of Node. Rules implemented (psABI 1.0, §3.2.3
 //! "Parameter Passing"):
@@ -8,6 +8,15 @@
 //! - Arguments that find no register go to the stack in argument order, one 8-byte slot each
 //!   (scalars are at most 8 bytes), the first at the lowest address (`Stack(0)`).
 //! - INTEGER results come back in rax, SSE results in xmm0.
+//! - Aggregates by value ([`aggregate`] classifies them): a struct whose eightbytes are all
+//!   INTEGER/SSE takes one register per eightbyte from the same two sequences, but only if all
+//!   of them fit; otherwise, and for MEMORY-class aggregates, the whole object is copied to the
+//!   stack, eightbyte by eightbyte, at its alignment (8, or 16 for 16-aligned types: GCC's
+//!   `ix86_function_arg_boundary`), and the registers it skipped stay free for later arguments.
+//! - Aggregate results: INTEGER eightbytes come back in rax then rdx, SSE ones in xmm0 then
+//!   xmm1, each sequence on its own (`{f64, i64}` → xmm0, rax). A MEMORY result is written by
+//!   the callee to a buffer whose address the caller passes as a hidden first argument in rdi
+//!   (so the visible integer arguments start at rsi); rax returns that address.
 //!
 //! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.1) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes rdi, so INTEGER-class JS
@@ -15,13 +24,18 @@
 
 pub mod aggregate;
 
-use ffast_core::{ArgPlan, CallPlan, Isa, Loc, RetPlan, Signature, ValueClass};
+use aggregate::{AggClass, Eightbyte};
+use ffast_core::{
+    AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature, Type,
+    ValueClass,
+};
 
 /// rdi, rsi, rdx, rcx, r8, r9 (hardware numbers).
 pub const INT_ARG_REGS: [u8; 6] = [7, 6, 2, 1, 8, 9];
 /// xmm0–xmm7.
 pub const SSE_ARG_REGS: u8 = 8;
 pub const RAX: u8 = 0;
+pub const RDX: u8 = 2;
 pub const XMM0: u8 = 0;
 
 /// Assigns locations in argument order, as a caller following the psABI does.
@@ -59,26 +73,123 @@ impl Allocator {
             }
         }
     }
+
+    /// Place an aggregate argument whose area region starts at `offset`.
+    fn place_aggregate(
+        &mut self,
+        agg: &ffast_core::Aggregate,
+        param: usize,
+        out: &mut Vec<AreaArg>,
+    ) {
+        let mut push = |src, c| {
+            out.push(AreaArg {
+                param: Some(param),
+                src,
+                c,
+            })
+        };
+        if let AggClass::Regs(classes) = aggregate::classify(&agg.ty) {
+            let free_int = INT_ARG_REGS.len() - self.next_int;
+            let free_sse = (SSE_ARG_REGS - self.next_sse) as usize;
+            if aggregate::fits(&classes, free_int, free_sse) {
+                for (i, class) in classes.iter().enumerate() {
+                    let offset = agg.offset + 8 * i as u32;
+                    let (ty, class) = match class {
+                        Eightbyte::Integer => (
+                            Type::U64,
+                            ValueClass::Int {
+                                size: 8,
+                                signed: false,
+                            },
+                        ),
+                        Eightbyte::Sse => (Type::F64, ValueClass::Float { size: 8 }),
+                    };
+                    push(AreaSrc::Load { offset, ty }, self.place(class));
+                }
+                return;
+            }
+        }
+        // §3.2.3: MEMORY class, or not enough registers for every eightbyte: the whole object
+        // goes to the stack, its slot aligned to 8 or, for a 16-aligned type, 16 (the stack
+        // is 16-aligned at the call, so Stack offsets are alignments too).
+        let at = self
+            .stack
+            .next_multiple_of(if agg.align >= 16 { 16 } else { 8 });
+        let eightbytes = agg.size.div_ceil(8) as u32;
+        for i in 0..eightbytes {
+            push(
+                AreaSrc::Load {
+                    offset: agg.offset + 8 * i,
+                    ty: Type::U64,
+                },
+                Loc::Stack(at + 8 * i),
+            );
+        }
+        self.stack = at + 8 * eightbytes;
+    }
+}
+
+/// Where an aggregate result's registers go: the INTEGER eightbytes in rax then rdx, the SSE
+/// ones in xmm0 then xmm1 (§3.2.3 "Returning of Values"). `None` for a MEMORY result.
+fn result_registers(agg: &ffast_core::Aggregate) -> Option<Vec<AreaRet>> {
+    let AggClass::Regs(classes) = aggregate::classify(&agg.ty) else {
+        return None;
+    };
+    let (mut int, mut sse) = ([RAX, RDX].into_iter(), 0u8..2);
+    Some(
+        classes
+            .iter()
+            .enumerate()
+            .map(|(i, class)| {
+                let (c, ty) = match class {
+                    Eightbyte::Integer => {
+                        (Loc::Gpr(int.next().expect("two eightbytes")), Type::U64)
+                    }
+                    Eightbyte::Sse => (Loc::Fpr(sse.next().expect("two eightbytes")), Type::F64),
+                };
+                AreaRet {
+                    c,
+                    offset: agg.offset + 8 * i as u32,
+                    ty,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Classify a signature for a C function called with the SysV convention, and for the V8
 /// fast-call entry that forwards to it.
 pub fn classify(sig: &Signature) -> CallPlan {
-    let mut c = Allocator::new(0);
+    let mut area_args = Vec::new();
+    // An aggregate result returned in memory: its address is a hidden first argument.
+    let area_ret = match &sig.agg_result {
+        Some(agg) => result_registers(agg).unwrap_or_else(|| {
+            area_args.push(AreaArg {
+                param: None,
+                src: AreaSrc::Addr { offset: agg.offset },
+                c: Loc::Gpr(INT_ARG_REGS[0]),
+            });
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let mut c = Allocator::new(area_args.len());
     // The receiver occupies the first INTEGER register on the entry side.
     let mut entry = Allocator::new(1);
-    let args = sig
-        .params
-        .iter()
-        .map(|&ty| {
-            let class = ty.class();
-            ArgPlan {
-                ty,
-                entry: Some(entry.place(class)),
-                c: c.place(class),
+    let mut args = Vec::with_capacity(sig.params.len());
+    for (i, p) in sig.declared().enumerate() {
+        match p {
+            Param::Scalar(_, ty) => {
+                let class = ty.class();
+                args.push(ArgPlan {
+                    ty,
+                    entry: Some(entry.place(class)),
+                    c: c.place(class),
+                });
             }
-        })
-        .collect();
+            Param::Aggregate(agg) => c.place_aggregate(agg, i, &mut area_args),
+        }
+    }
     let ret_loc = match sig.result.class() {
         ValueClass::None => None,
         ValueClass::Int { .. } => Some(Loc::Gpr(RAX)),
@@ -92,6 +203,9 @@ pub fn classify(sig: &Signature) -> CallPlan {
             ty: sig.result,
             c: ret_loc,
         },
+        area_args,
+        area_ret,
+        area_size: sig.area_size,
         receiver: Loc::Gpr(INT_ARG_REGS[0]),
         entry_stack_bytes: entry.stack,
         c_stack_bytes: c.stack,
@@ -103,7 +217,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::Type;
+    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     const RDI: u8 = 7;
@@ -230,5 +344,241 @@ mod tests {
             .filter_map(|a| if let Stack(o) = a.c { Some(o) } else { None })
             .collect();
         assert_eq!(stack_c, (0..18).map(|i| i * 8).collect::<Vec<_>>());
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn aggregate_arguments_of_issue_4_in_registers() {
+        let table: [(&str, Vec<(String, Loc)>); 14] = [
+            ("struct{a:i32,b:i32}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{a:f32,b:f32}", vec![(s("f64@0"), Fpr(0))]),
+            (
+                "struct{a:f64,b:f64}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(s("u64@0"), Gpr(RDI)), (s("f64@8"), Fpr(0))],
+            ),
+            ("struct{a:i32,b:f32}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{a:u8,b:u8,c:u8}", vec![(s("u64@0"), Gpr(RDI))]),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            ("struct{b:[u8;1]}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{b:[u8;2]}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{b:[u8;4]}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{b:[u8;8]}", vec![(s("u64@0"), Gpr(RDI))]),
+            (
+                "struct{b:[u8;16]}",
+                vec![(s("u64@0"), Gpr(RDI)), (s("u64@8"), Gpr(RSI))],
+            ),
+            (
+                "struct{p:struct{x:f32,y:f32},z:f64}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            ("union{i:i32,f:f32}", vec![(s("u64@0"), Gpr(RDI))]),
+        ];
+        for (text, want) in table {
+            let p = plan(&[text], "void");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(p.c_stack_bytes, 0, "{text}");
+            assert!(p.args.is_empty() && p.area_ret.is_empty());
+        }
+    }
+
+    #[test]
+    fn memory_class_arguments_are_copied_to_the_stack_by_eightbytes() {
+        for (text, eightbytes) in [
+            ("struct{a:f64,b:f64,c:f64}", 3u32),
+            ("struct{b:[u8;17]}", 3),
+            ("struct{b:[u8;32]}", 4),
+            ("struct{b:[u8;64]}", 8),
+            // Packed below natural alignment: MEMORY even at 7 bytes.
+            ("struct<1>{a:u8,b:i32,c:u16}", 1),
+        ] {
+            let p = plan(&["i32", text, "f64"], "void");
+            let want: Vec<(String, Loc)> = (0..eightbytes)
+                .map(|i| (format!("u64@{}", 8 * i), Stack(8 * i)))
+                .collect();
+            assert_eq!(area(&p), want, "{text}");
+            // The scalars around it keep their registers.
+            assert_eq!(
+                locs(&p),
+                vec![(Some(Gpr(RSI)), Gpr(RDI)), (Some(Fpr(0)), Fpr(0))]
+            );
+            assert_eq!(p.c_stack_bytes, 8 * eightbytes);
+        }
+    }
+
+    #[test]
+    fn an_aggregate_takes_registers_only_if_all_its_eightbytes_fit() {
+        // After six integers: INTEGER structs go to the stack, SSE ones still find xmm.
+        let p = plan(
+            &[
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "struct{a:i32,b:i32}",
+                "i32",
+            ],
+            "void",
+        );
+        assert_eq!(area(&p), vec![(s("u64@0"), Stack(0))]);
+        assert_eq!(p.args[6].c, Stack(8));
+        let p = plan(
+            &[
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "struct{a:f64,b:f64}",
+            ],
+            "void",
+        );
+        assert_eq!(area(&p), vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))]);
+        // Five integers leave r9 alone: a two-register struct goes whole to the stack and the
+        // next integer still takes r9 (§3.2.3).
+        let p = plan(
+            &[
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "struct{a:i64,b:i64}",
+                "i64",
+            ],
+            "void",
+        );
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[5].c, Gpr(R9));
+        // {i64,f64} needs one of each: with r9 free it fits.
+        let p = plan(
+            &["i64", "i64", "i64", "i64", "i64", "struct{a:i64,b:f64}"],
+            "void",
+        );
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(R9)), (s("f64@8"), Fpr(0))]);
+        // Nine doubles, then a struct: the ninth double is the first stack slot.
+        let mut nine = vec!["f64"; 9];
+        nine.push("struct{a:f64,b:f64}");
+        let p = plan(&nine, "void");
+        assert_eq!(p.args[8].c, Stack(0));
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(8)), (s("u64@8"), Stack(16))]
+        );
+        // Seven doubles: one xmm left, not enough; the double after the struct takes xmm7.
+        let mut seven = vec!["f64"; 7];
+        seven.extend(["struct{a:f64,b:f64}", "f64"]);
+        let p = plan(&seven, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Fpr(7));
+    }
+
+    #[test]
+    fn a_16_aligned_aggregate_gets_a_16_aligned_stack_slot() {
+        let mut params = vec!["i64"; 7];
+        params.push("struct{a:f64@16,b:f64,c:f64}");
+        params.push("i64");
+        let p = plan(&params, "void");
+        assert_eq!(p.args[6].c, Stack(0));
+        let slots: Vec<Loc> = p.area_args.iter().map(|a| a.c).collect();
+        // 32 bytes (24 of data, padded to its alignment): four eightbytes from offset 16.
+        assert_eq!(slots, vec![Stack(16), Stack(24), Stack(32), Stack(40)]);
+        assert_eq!(p.args[7].c, Stack(48));
+        assert_eq!(p.c_stack_bytes, 56);
+    }
+
+    #[test]
+    fn aggregate_results_in_registers() {
+        let table: [(&str, Vec<(Loc, String)>); 9] = [
+            ("struct{a:i32,b:i32}", vec![(Gpr(RAX), s("u64@0"))]),
+            ("struct{a:f32,b:f32}", vec![(Fpr(0), s("f64@0"))]),
+            (
+                "struct{a:f64,b:f64}",
+                vec![(Fpr(0), s("f64@0")), (Fpr(1), s("f64@8"))],
+            ),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(Gpr(RAX), s("u64@0")), (Fpr(0), s("f64@8"))],
+            ),
+            // Each class has its own sequence: {f64, i64} → xmm0, rax.
+            (
+                "struct{a:f64,b:i64}",
+                vec![(Fpr(0), s("f64@0")), (Gpr(RAX), s("u64@8"))],
+            ),
+            (
+                "struct{a:i64,b:i64}",
+                vec![(Gpr(RAX), s("u64@0")), (Gpr(RDX), s("u64@8"))],
+            ),
+            ("struct{a:u8,b:u8,c:u8}", vec![(Gpr(RAX), s("u64@0"))]),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![(Fpr(0), s("f64@0")), (Fpr(1), s("f64@8"))],
+            ),
+            (
+                "union{f:[f32;4],d:[f64;2]}",
+                vec![(Fpr(0), s("f64@0")), (Fpr(1), s("f64@8"))],
+            ),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32"], text);
+            assert_eq!(rets(&p), want, "{text}");
+            assert!(p.area_args.is_empty(), "{text}");
+            assert_eq!(
+                p.ret,
+                RetPlan {
+                    ty: Type::Void,
+                    c: None
+                }
+            );
+            assert_eq!(locs(&p), vec![(Some(Gpr(RSI)), Gpr(RDI))]);
+            // The result region follows no argument region: it starts the area.
+            assert_eq!(p.area_size, 16);
+        }
+    }
+
+    #[test]
+    fn memory_results_take_a_hidden_pointer_in_rdi() {
+        for text in [
+            "struct{a:f64,b:f64,c:f64}",
+            "struct{b:[u8;17]}",
+            "struct{b:[u8;64]}",
+            "struct<1>{a:u8,b:i32,c:u16}",
+        ] {
+            let p = plan(&["i32", "struct{a:i32,b:i32}", "i64"], text);
+            // The argument struct's region is first (offset 0), the result's next (16).
+            assert_eq!(
+                area(&p),
+                vec![(s("&16"), Gpr(RDI)), (s("u64@0"), Gpr(RDX))],
+                "{text}"
+            );
+            // The integer registers shift by one on the C side only.
+            assert_eq!(
+                locs(&p),
+                vec![(Some(Gpr(RSI)), Gpr(RSI)), (Some(Gpr(RDX)), Gpr(RCX))]
+            );
+            assert!(p.area_ret.is_empty());
+        }
+        // With six integers, the sixth goes to the stack.
+        let p = plan(&["i64"; 6], "struct{a:f64,b:f64,c:f64}");
+        assert_eq!(p.args[4].c, Gpr(R9));
+        assert_eq!(p.args[5].c, Stack(0));
     }
 }

@@ -4,6 +4,7 @@
 use crate::convert::{arg_to_slot, result_value, ArgError, StringScratch, SCRATCH};
 use crate::state::{self, CodeSet};
 use crate::v8::{self, V8};
+use ffast_core::area::Area;
 use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, FastTargets};
 use ffast_core::{CallPlan, Error, Signature, Type};
@@ -42,6 +43,9 @@ pub struct Binding {
     wide_slot: *mut u64,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
     pub slow_calls: std::cell::Cell<u64>,
+    /// Where JS writes aggregate arguments and reads an aggregate result; its address is
+    /// compiled into this binding's trampolines, so it lives exactly as long as they do.
+    pub area: Area,
 }
 
 /// What the JS side asks for.
@@ -51,9 +55,10 @@ pub struct Request {
     pub sig: Signature,
 }
 
-/// A created function.
+/// A created function and its area (address and size; size 0 without aggregates).
 pub struct Made {
     pub value: sys::napi_value,
+    pub area: (usize, usize),
 }
 
 /// Create the functions for `reqs` with all their code in one arena, sealed once.
@@ -74,8 +79,9 @@ pub unsafe fn make_functions(
     }
     let v8 = V8::get().ok();
     let wide_slot = state::with(|s| s.wide_slot);
-    let targets = |address| FastTargets {
+    let targets = |address, area| FastTargets {
         target: address,
+        area,
         wide_slot: wide_slot as usize,
         str_in: crate::convert::ffast_str_in as *const () as usize,
         str_free: crate::convert::ffast_str_free as *const () as usize,
@@ -88,7 +94,8 @@ pub unsafe fn make_functions(
     let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
     for r in reqs {
         let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
-        let invoker = trampoline::invoker(plan, r.address)?;
+        let area = Area::new(r.sig.area_size);
+        let invoker = trampoline::invoker(plan, r.address, area.addr())?;
         let b = Box::new(Binding {
             name: r.name,
             sig: r.sig,
@@ -96,6 +103,7 @@ pub unsafe fn make_functions(
             env,
             wide_slot,
             slow_calls: std::cell::Cell::new(0),
+            area,
         });
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
@@ -106,7 +114,9 @@ pub unsafe fn make_functions(
                 let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
                 // A backend may decline a signature it cannot encode (e.g. a frame beyond
                 // arm64's immediate reach): the function then runs on the slow path only.
-                let fast = match fast_ok.then(|| trampoline::fast(plan, &targets(r.address))) {
+                let fast = match fast_ok
+                    .then(|| trampoline::fast(plan, &targets(r.address, b.area.addr())))
+                {
                     None | Some(Err(Error::Unsupported(_))) => None,
                     Some(Ok(code)) => {
                         debug_listing(&b.name, &code);
@@ -143,7 +153,10 @@ pub unsafe fn make_functions(
                 as sys::napi_value,
             _ => napi_function(env, b)?,
         };
-        made.push(Made { value });
+        made.push(Made {
+            value,
+            area: (b.area.addr(), b.area.len()),
+        });
     }
     Ok((
         CodeSet {

@@ -171,7 +171,8 @@ pub struct SigDef {
     pub result: String,
 }
 
-/// Parse a definition's types (so the JS side knows the canonical names before binding).
+/// Parse a definition's types (so the JS side knows the canonical names before binding):
+/// scalar names, and aggregates (struct/union type texts) as their canonical text.
 #[napi]
 pub fn signature(
     env: Env,
@@ -182,11 +183,8 @@ pub fn signature(
     let sig = Signature::parse(&parameters, &result)
         .map_err(|e| core_fail(&env, &e, &format!("in definition of '{name}': ")))?;
     let mut obj = Object::new(&env)?;
-    obj.set(
-        "parameters",
-        sig.params.iter().map(|t| t.name()).collect::<Vec<_>>(),
-    )?;
-    obj.set("result", sig.result.name())?;
+    obj.set("parameters", sig.param_texts())?;
+    obj.set("result", sig.result_text())?;
     Ok(raw(&env, obj.raw()))
 }
 
@@ -213,7 +211,13 @@ pub fn layout(env: Env, desc: String) -> Result<Unknown<'static>> {
 /// signature `sigs[sig_of[i]]`. Columns rather than one object per function: converting 1,000
 /// definition objects cost as much as creating the functions (declare time, issue #3). With
 /// `lib`, their code joins that library (freed by `close`); without, it lives as long as the
-/// thread (`bind`). Returns the functions, in order.
+/// thread (`bind`).
+///
+/// Returns one entry per function, in order: the function itself, or, when its signature has
+/// aggregates, `{fn, area, argOffsets, retOffset}`: `fn` takes the scalar parameters only (and
+/// returns undefined for an aggregate result); `area` is an ArrayBuffer over the binding's area,
+/// where the caller writes aggregate parameter i at `argOffsets[i]` (-1 for scalars) before the
+/// call and reads an aggregate result at `retOffset` (-1 without) after it.
 #[napi]
 pub fn make_functions(
     env: Env,
@@ -267,6 +271,28 @@ pub fn make_functions(
             return Err(fail(&env, "ERR_FFAST_CLOSED", "library is closed"));
         }
     }
+    // Where JS writes aggregate arguments and finds an aggregate result (nothing to say for the
+    // common all-scalar signature).
+    let offsets: Vec<(Vec<f64>, f64)> = reqs
+        .iter()
+        .map(|r| {
+            if r.sig.area_size == 0 {
+                return (Vec::new(), -1.0);
+            }
+            let args = r
+                .sig
+                .arg_offsets()
+                .iter()
+                .map(|o| o.map_or(-1.0, f64::from))
+                .collect();
+            let ret = r
+                .sig
+                .agg_result
+                .as_ref()
+                .map_or(-1.0, |a| f64::from(a.offset));
+            (args, ret)
+        })
+        .collect();
     // SAFETY: we are in an N-API call on env's thread.
     let (set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
@@ -283,8 +309,8 @@ pub fn make_functions(
         }
         None => s.bound.push(set),
     });
-    // One array of functions: an object per function (`{fn, fast}`) cost as much as creating
-    // the function itself (declare-time budget, issue #3).
+    // Plain functions where possible: an object per function cost as much as creating the
+    // function itself (declare-time budget, issue #3).
     let mut arr = std::ptr::null_mut();
     // SAFETY: values are created in the current HandleScope; indices are in range.
     unsafe {
@@ -292,11 +318,34 @@ pub fn make_functions(
             &env,
             sys::napi_create_array_with_length(env.raw(), made.len(), &mut arr),
         )?;
-        for (i, m) in made.iter().enumerate() {
-            check(
-                &env,
-                sys::napi_set_element(env.raw(), arr, i as u32, m.value),
-            )?;
+        for (i, (m, (args, ret))) in made.iter().zip(offsets).enumerate() {
+            let entry = if m.area.1 == 0 {
+                m.value
+            } else {
+                let mut o = Object::new(&env)?;
+                o.set("argOffsets", args)?;
+                o.set("retOffset", ret)?;
+                // The area lives as long as the binding: until the library is closed, or for
+                // the thread's life (`bind`). Like `toArrayBuffer`, the view must not be used
+                // after `close()`; index.js checks a closed library before touching it.
+                let area =
+                    external_array_buffer(&env, m.area.0 as *mut std::ffi::c_void, m.area.1)?.raw();
+                for (k, v) in [(c"area", area), (c"fn", m.value)] {
+                    let mut key = std::ptr::null_mut();
+                    check(
+                        &env,
+                        sys::napi_create_string_utf8(
+                            env.raw(),
+                            k.as_ptr(),
+                            k.to_bytes().len() as isize,
+                            &mut key,
+                        ),
+                    )?;
+                    check(&env, sys::napi_set_property(env.raw(), o.raw(), key, v))?;
+                }
+                o.raw()
+            };
+            check(&env, sys::napi_set_element(env.raw(), arr, i as u32, entry))?;
         }
     }
     Ok(raw(&env, arr))

@@ -90,7 +90,7 @@ const ident = (s) => {
  * name and a serial number), hence its own feedback: wrappers made from one closure share
  * call-site feedback and lose the fast path (rust-fast-calls.md §6.4).
  */
-function wrap(fn, name, params, result, state) {
+function wrap(fn, name, params, result, state, nonblocking = false) {
   const n = params.length;
   const args = params.map((_, i) => `a${i}`).join(', ');
   const checks = params
@@ -99,7 +99,12 @@ function wrap(fn, name, params, result, state) {
     .join('\n    ');
   const call = `$f(${args})`;
   let body;
-  switch (result) {
+  // A nonblocking function returns its Promise as is: the native side settles it with the
+  // final JS value (the wide slot cannot carry a result across the event loop).
+  switch (nonblocking ? 'promise' : result) {
+    case 'promise':
+      body = `return ${call};`;
+      break;
     case 'i64':
     case 'isize':
       body = `const r = ${call};\n      return r === r ? r : $wi[0];`;
@@ -171,9 +176,12 @@ function checkDefinition(key, def) {
       fail('ERR_FFAST_DEFINITION', `unknown key '${k}' in definition of '${key}'`);
     }
   }
-  if (def.nonblocking) fail('ERR_FFAST_UNSUPPORTED', `'${key}': nonblocking calls are not supported yet`);
+  const { nonblocking = false } = def;
+  if (typeof nonblocking !== 'boolean') {
+    fail('ERR_FFAST_DEFINITION', `'${key}'.nonblocking must be a boolean, got ${describe(nonblocking)}`);
+  }
   const sig = native.signature(key, parameters, result);
-  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional) };
+  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional), nonblocking };
 }
 
 function toAddress(p, what) {
@@ -218,7 +226,13 @@ function dlopen(libPath, symbols, options = {}) {
     }
     const made = native.makeFunctions(
       handle,
-      wanted.map(([key, d, address]) => ({ name: key, address, parameters: d.parameters, result: d.result })),
+      wanted.map(([key, d, address]) => ({
+        name: key,
+        address,
+        parameters: d.parameters,
+        result: d.result,
+        nonblocking: d.nonblocking,
+      })),
     );
     // Wrappers are compiled on first use (each is a `new Function`, most of the cost of
     // declaring a symbol); the getter then returns the same function every time.
@@ -229,7 +243,7 @@ function dlopen(libPath, symbols, options = {}) {
         enumerable: true,
         configurable: true,
         get() {
-          const w = wrap(made[i].fn, key, d.parameters, d.result, state);
+          const w = wrap(made[i].fn, key, d.parameters, d.result, state, d.nonblocking);
           Object.defineProperty(out, key, { value: w, enumerable: true, writable: false, configurable: false });
           return w;
         },
@@ -256,8 +270,10 @@ function dlopen(libPath, symbols, options = {}) {
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
-  const [m] = native.makeFunctions(null, [{ name: 'bound', address: addr, parameters: d.parameters, result: d.result }]);
-  return wrap(m.fn, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false });
+  const [m] = native.makeFunctions(null, [
+    { name: 'bound', address: addr, parameters: d.parameters, result: d.result, nonblocking: d.nonblocking },
+  ]);
+  return wrap(m.fn, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false }, d.nonblocking);
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).
@@ -345,6 +361,7 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    pendingCalls: native.pendingCalls,
     jitPages: native.jitPages,
     fastEnabled: info.fast,
     fastReason: info.reason,

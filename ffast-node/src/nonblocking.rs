@@ -86,9 +86,11 @@ unsafe fn start(
         work: ptr::null_mut(),
     });
     let Job {
-        slots, _strings, ..
+        slots,
+        _strings: strings,
+        ..
     } = &mut *job;
-    args_to_slots(b, args, slots.as_mut_ptr(), _strings)?;
+    args_to_slots(b, args, slots.as_mut_ptr(), strings)?;
     // Pin buffers only now: a conversion error above leaves nothing to release.
     for (i, &ty) in b.sig.params.iter().enumerate() {
         let v = args.get(i);
@@ -130,9 +132,12 @@ unsafe fn start(
         release(env, &mut job);
         return Err(internal("napi_queue_async_work"));
     }
+    // Counted from here until `complete`: a library closed meanwhile keeps its code (and this
+    // binding) until the count drops to zero.
     b.pending.set(b.pending.get() + 1);
     state::with(|s| s.works.insert(job.work as usize));
-    // Owned by the async work from here; reclaimed in `complete`.
+    // Owned by the async work from here; reclaimed in `complete`, which libuv calls exactly once
+    // per queued work (after `execute`, or with napi_cancelled instead of it).
     let _ = Box::into_raw(job);
     Ok(promise)
 }

@@ -232,6 +232,7 @@ impl JsArgs<'_> {
 }
 
 /// The argument-count check of every non-fast call.
+#[inline(always)]
 pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), ArgError> {
     let n = b.sig.params.len();
     if args.len() != n {
@@ -252,6 +253,7 @@ pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), ArgError> {
 ///
 /// # Safety
 /// `slots` has n + 1 writable words; `args` holds n live values of the current call.
+#[inline(always)]
 pub(crate) unsafe fn args_to_slots(
     b: &Binding,
     args: JsArgs,

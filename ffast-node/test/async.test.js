@@ -245,3 +245,22 @@ test('definition checks: nonblocking must be a boolean', () => {
   assert.equal(lib.symbols.add(0, 1, 2), 3, 'nonblocking: false is a sync function');
   lib.close();
 });
+
+test('process.exit() while calls sleep in C exits with its code (no crash at teardown)', () => {
+  // The exiting thread frees its state while a pool thread is still inside C: the code the
+  // pool thread returns into must stay mapped (a library with calls in flight is leaked, not
+  // unloaded). Several timings, so the exit lands before, during and after C returns.
+  const { spawnSync } = require('node:child_process');
+  for (const delay of [0, 20, 45, 50, 55, 80]) {
+    const script = `
+      const ffast = require(${JSON.stringify(h.PKG)});
+      const lib = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, ${JSON.stringify({ add: asyncDefs.add })});
+      for (let i = 0; i < 6; i++) lib.symbols.add(50, i, 1);
+      setTimeout(() => process.exit(3), ${delay});`;
+    const wrapper = process.env.NODE_EXEC_WRAPPER;
+    const argv = ['-e', script];
+    const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { encoding: 'utf8' });
+    assert.equal(r.signal, null, `exit after ${delay} ms: killed by ${r.signal}\n${r.stderr}`);
+    assert.equal(r.status, 3, `exit after ${delay} ms: status ${r.status}\n${r.stderr}`);
+  }
+});

@@ -55,12 +55,21 @@ export interface Definition {
   readonly name?: string;
   /** Give `null` instead of throwing ERR_FFAST_SYMBOL_NOT_FOUND when the symbol is missing. */
   readonly optional?: boolean;
+  /**
+   * Run the C function on the libuv thread pool: the function returns a Promise of its result.
+   * Argument errors still throw synchronously; buffers passed must not be detached or
+   * transferred until the Promise settles.
+   */
+  readonly nonblocking?: boolean;
 }
 
 /** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
 type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P[K]> };
 
-export type ForeignFunction<D extends Definition> = (...args: Args<D['parameters']>) => ResultValue<D['result']>;
+/** The function of a definition: sync, or returning a Promise when `nonblocking: true`. */
+export type ForeignFunction<D extends Definition> = D['nonblocking'] extends true
+  ? (...args: Args<D['parameters']>) => Promise<ResultValue<D['result']>>
+  : (...args: Args<D['parameters']>) => ResultValue<D['result']>;
 
 export type Symbols<S extends Record<string, Definition>> = {
   readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
@@ -76,7 +85,10 @@ export interface DlopenOptions {
 export interface Library<S extends Record<string, Definition>> {
   readonly path: string | null;
   readonly symbols: Symbols<S>;
-  /** Unload the library and free its trampolines; later calls throw ERR_FFAST_CLOSED. */
+  /**
+   * Unload the library and free its trampolines; later calls throw ERR_FFAST_CLOSED. Nonblocking
+   * calls already started complete normally; the library is unloaded after the last one.
+   */
   close(): void;
   [Symbol.dispose](): void;
 }
@@ -145,7 +157,8 @@ export const suffix: 'so' | 'dylib' | 'dll';
 export type FfastErrorCode =
   | 'ERR_FFAST_LIBRARY_NOT_FOUND' | 'ERR_FFAST_SYMBOL_NOT_FOUND' | 'ERR_FFAST_TYPE' | 'ERR_FFAST_DEFINITION'
   | 'ERR_FFAST_ARG_COUNT' | 'ERR_FFAST_ARG_TYPE' | 'ERR_FFAST_ARG_RANGE' | 'ERR_FFAST_CLOSED'
-  | 'ERR_FFAST_NULL_POINTER' | 'ERR_FFAST_JIT' | 'ERR_FFAST_UNSUPPORTED' | 'ERR_FFAST_INTERNAL';
+  | 'ERR_FFAST_NULL_POINTER' | 'ERR_FFAST_JIT' | 'ERR_FFAST_UNSUPPORTED' | 'ERR_FFAST_INTERNAL'
+  | 'ERR_FFAST_CANCELLED';
 
 /** Every error ffast throws. */
 export class FfastError extends Error {
@@ -157,6 +170,8 @@ export class FfastError extends Error {
 export const __internal: {
   /** How many calls on this thread took the slow path. */
   slowCalls(): number;
+  /** Nonblocking calls of this thread that have not settled yet. */
+  pendingCalls(): number;
   /** Executable JIT pages held by this thread's libraries and bound functions. */
   jitPages(): number;
   /** Whether V8 fast calls are registered on this Node. */

@@ -94,12 +94,12 @@ function wrapAll(list, state) {
   const n = list.length;
   const parts = new Array(n);
   for (let i = 0; i < n; i++) {
-    const { params, result, name } = list[i];
-    const key = `${params.join(',')})${result}`;
+    const { params, result, name, nonblocking = false } = list[i];
+    const key = `${params.join(',')})${result}${nonblocking ? ' nonblocking' : ''}`;
     let tpl = templates.get(key);
     if (tpl === undefined) {
       // The text with holes for the index and the name, built once per shape.
-      tpl = wrapperSource(params, result, '\u0001', '\u0002').split(/([\u0001\u0002])/);
+      tpl = wrapperSource(params, result, '\u0001', '\u0002', nonblocking).split(/([\u0001\u0002])/);
       templates.set(key, tpl);
     }
     const fname = fnName(name);
@@ -135,13 +135,18 @@ function fnName(key) {
 }
 
 /** Source of wrapper `i` of a batch (see wrapAll): calls `F[i]`, named `fname` (or anonymous). */
-function wrapperSource(params, result, i, fname) {
+function wrapperSource(params, result, i, fname, nonblocking = false) {
   const n = params.length;
   const args = params.map((_, k) => `a${k}`).join(',');
   const checks = params.map((t, k) => (t === 'buffer' ? `if(!isBuf(a${k}))B(N[${i}],${k},a${k});` : '')).join('');
   const call = `F[${i}](${args})`;
   let body;
-  switch (result) {
+  // A nonblocking function returns its Promise as is: the native side settles it with the
+  // final JS value (the wide slot cannot carry a result across the event loop).
+  switch (nonblocking ? 'promise' : result) {
+    case 'promise':
+      body = `return ${call}`;
+      break;
     case 'i64':
     case 'isize':
       body = `const r=${call};return r===r?r:wi[0]`;
@@ -197,9 +202,12 @@ function checkDefinition(key, def) {
       fail('ERR_FFAST_DEFINITION', `unknown key '${k}' in definition of '${key}'`);
     }
   }
-  if (def.nonblocking) fail('ERR_FFAST_UNSUPPORTED', `'${key}': nonblocking calls are not supported yet`);
+  const { nonblocking = false } = def;
+  if (typeof nonblocking !== 'boolean') {
+    fail('ERR_FFAST_DEFINITION', `'${key}'.nonblocking must be a boolean, got ${describe(nonblocking)}`);
+  }
   const sig = signatureOf(key, parameters, result);
-  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional) };
+  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional), nonblocking };
 }
 
 // Canonical signatures by spelling: a library's symbols share a few signatures, and asking the
@@ -226,10 +234,10 @@ function makeFunctions(handle, list) {
   const sigs = [];
   const index = new Map();
   list.forEach(([key, d, address], i) => {
-    const k = `${d.parameters.join(',')})${d.result}`;
+    const k = `${d.parameters.join(',')})${d.result}${d.nonblocking ? ' nonblocking' : ''}`;
     let j = index.get(k);
     if (j === undefined) {
-      j = sigs.push({ parameters: d.parameters, result: d.result }) - 1;
+      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking) }) - 1;
       index.set(k, j);
     }
     names[i] = key;
@@ -278,7 +286,10 @@ function dlopen(libPath, symbols, options = {}) {
     // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
     // constant-like function (an accessor in the call path costs as much as the fast call).
     const bound = wanted.filter((w) => w[2] !== null);
-    const wrappers = wrapAll(bound.map(([key, d], i) => ({ fn: made[i], name: key, params: d.parameters, result: d.result })), state);
+    const wrappers = wrapAll(
+      bound.map(([key, d], i) => ({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking })),
+      state,
+    );
     let i = 0;
     for (const [key, , address] of wanted) out[key] = address === null ? null : wrappers[i++];
     Object.freeze(out);
@@ -304,7 +315,7 @@ function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
   const [m] = makeFunctions(null, [['bound', d, addr]]);
-  return wrapAll([{ fn: m, name: `bound_0x${addr.toString(16)}`, params: d.parameters, result: d.result }], { closed: false })[0];
+  return wrapAll([{ fn: m, name: `bound_0x${addr.toString(16)}`, params: d.parameters, result: d.result, nonblocking: d.nonblocking }], { closed: false })[0];
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).
@@ -392,6 +403,7 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    pendingCalls: native.pendingCalls,
     jitPages: native.jitPages,
     fastEnabled: info.fast,
     fastReason: info.reason,

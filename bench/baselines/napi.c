@@ -154,6 +154,45 @@ static napi_value N_ptrOf(napi_env env, napi_callback_info info) {
   return p ? RF64(env, (double)(uintptr_t)p) : NULL;
 }
 
+/* i32_1 on the libuv pool: the "async round trip" baseline (what an addon author writes with
+ * napi_async_work): convert on the JS thread, call on a pool thread, settle a Promise. */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  int32_t a, r;
+} I32Job;
+static void I32JobRun(napi_env env, void *data) {
+  I32Job *j = data;
+  j->r = i32_1(j->a);
+}
+static void I32JobDone(napi_env env, napi_status status, void *data) {
+  I32Job *j = data;
+  napi_value v;
+  if (status == napi_ok) {
+    napi_create_int32(env, j->r, &v);
+    napi_resolve_deferred(env, j->deferred, v);
+  } else {
+    napi_value msg;
+    napi_create_string_utf8(env, "cancelled", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &v);
+    napi_reject_deferred(env, j->deferred, v);
+  }
+  napi_delete_async_work(env, j->work);
+  free(j);
+}
+static napi_value N_i32_1_async(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  I32Job *j = malloc(sizeof *j);
+  if (!j) return NULL;
+  j->a = I32(env, argv[0]);
+  napi_value promise, name;
+  napi_create_promise(env, &j->deferred, &promise);
+  napi_create_string_utf8(env, "i32_1_async", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, I32JobRun, I32JobDone, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return promise;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor d[] = {
 #define F(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
@@ -161,6 +200,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       F("i32_3", N_i32_3), F("i32_6", N_i32_6),     F("i32_8", N_i32_8),     F("f64_2", N_f64_2),
       F("f32_2", N_f32_2), F("mixed", N_mixed),     F("ptr_arg", N_ptr_arg), F("ptr_ret", N_ptr_ret),
       F("u64_ret", N_u64_ret), F("c_strlen", N_strlen), F("sum64", N_sum64), F("ptrOf", N_ptrOf),
+      F("i32_1_async", N_i32_1_async),
 #undef F
   };
   napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);

@@ -18,6 +18,10 @@
 // until %ActiveTierIsTurbofan(loop) (natural tiering; nothing is forced; capped at 3*10^7 calls).
 // Then --samples samples of --n calls each, timed with process.hrtime.bigint(); median and min reported.
 // Each cell is measured in --runs separate fresh processes (interleaved); the table shows the median of their medians.
+// Async rows (loop: 'async'): each call returns a Promise that the loop awaits before the next call
+// (one call in flight: the round trip JS -> pool thread -> JS). ffast uses `nonblocking: true`, napi
+// a hand-written napi_async_work function, js a plain async function; --async-n calls per sample
+// (default min(--n, 20000)), warm-up min(--warmup, 20000) calls without waiting for TurboFan.
 'use strict';
 
 const path = require('path');
@@ -53,7 +57,11 @@ const ROWS = [
   { name: 'u64_ret', sym: 'u64_ret', parameters: [], result: 'u64', args: '', kind: 'scalar', js: 'function () { return 8725724278030337; }' },
   { name: 'strlen', sym: 'c_strlen', parameters: ['string'], result: 'usize', args: `'${STR}'`, kind: 'heavy', js: 'function (s) { return s.length; }' },
   { name: 'sum64', sym: 'sum64', parameters: ['buffer'], result: 'u32', args: 'u8', kind: 'heavy', js: 'function (a) { let s = 0; for (let k = 0; k < 64; k++) s += a[k]; return s; }' },
+  { name: 'async', sym: 'i32_1', napiSym: 'i32_1_async', parameters: ['i32'], result: 'i32', args: 'i', kind: 'async', loop: 'async', js: 'async function (a) { return (a + 1) | 0; }' },
 ];
+// Implementations an async row runs with: the fast-API addon has no async form, and a nonblocking
+// ffast function is never a fast call (ffast-cold would measure the same code).
+const ASYNC_IMPLS = new Set(['napi', 'ffast', 'js']);
 const ROW_BY_NAME = Object.fromEntries(ROWS.map((r) => [r.name, r]));
 const DEFAULT_IMPLS = ['fastapi', 'napi', 'ffast', 'ffast-cold', 'js'];
 const IMPL_FLAGS = {
@@ -83,10 +91,14 @@ function ffastBuilt() {
 
 // ------------------------------------------------------------------------------------------------
 // Child: one implementation, one row.
-function child() {
+async function child() {
   const impl = ARGS.impl;
   const row = ROW_BY_NAME[ARGS.row];
   const out = { impl, row: row.name, ok: false };
+  const isAsync = row.loop === 'async';
+  const n = isAsync ? Number(ARGS['async-n'] || Math.min(N, 2e4)) : N;
+  const warmupMin = isAsync ? Math.min(WARMUP, 2e4) : WARMUP;
+  const chunk = isAsync ? Math.min(CHUNK, 1e3) : CHUNK;
   try {
     const u8 = new Uint8Array(new ArrayBuffer(64)); // off-heap backing store: stable address
     for (let k = 0; k < 64; k++) u8[k] = (k * 7 + 3) & 255;
@@ -97,12 +109,12 @@ function child() {
       const addon = require(base === 'fastapi' ? FASTAPI : NAPI);
       // --fastapi-sum64=getcontents: use ArrayBufferView::GetContents instead of Buffer()->Data() (V8 >= 13)
       const useGC = row.sym === 'sum64' && base === 'fastapi' && ARGS['fastapi-sum64'] === 'getcontents' && addon.sum64_getcontents;
-      f = addon[useGC ? 'sum64_getcontents' : row.sym];
+      f = addon[useGC ? 'sum64_getcontents' : isAsync ? row.napiSym : row.sym];
       p = addon.ptrOf(u8);
       if (addon.slowCalls) slowCalls = () => addon.slowCalls();
     } else if (base === 'ffast') {
       const ffast = require(FFAST_DIR);
-      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters, result: row.result } });
+      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters, result: row.result, nonblocking: isAsync } });
       f = lib.symbols[row.sym];
       p = ffast.ptr(u8);
       if (ffast.__internal && ffast.__internal.slowCalls) slowCalls = () => ffast.__internal.slowCalls();
@@ -116,22 +128,23 @@ function child() {
     if (base === 'js') f = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
 
     const tag = `${impl.replace(/\W/g, '_')}_${row.name}_${process.pid}`;
-    const consume = row.result === 'void' ? `f(${row.args}); acc = (acc + 1) | 0;` : `const r = f(${row.args}); acc = (acc + r) | 0;`;
-    const loopSrc = `// loop ${tag}\nreturn function loop_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
+    const call = `${isAsync ? 'await ' : ''}f(${row.args})`;
+    const consume = row.result === 'void' ? `${call}; acc = (acc + 1) | 0;` : `const r = ${call}; acc = (acc + r) | 0;`;
+    const loopSrc = `// loop ${tag}\nreturn ${isAsync ? 'async ' : ''}function loop_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
     const loop = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', loopSrc)(f, d1, d2, d3, p, u8);
     // Reference: the same loop over the plain-JS function (different source, own feedback).
     const refF = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
     const ref = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', loopSrc.replace(/loop_/g, 'ref_').replace('// loop', '// ref'))(refF, d1, d2, d3, p, u8);
-    const expChunk = ref(CHUNK), expN = ref(N);
+    const expChunk = await ref(chunk), expN = await ref(n);
 
     // Warm-up: natural tiering, polled (never forced).
     let warm = 0;
     const tierFn = new Function('fn', 'return %ActiveTierIsTurbofan(fn);'); // needs --allow-natives-syntax
     const isTF = () => tierFn(loop);
-    while (warm < WARMUP || (!isTF() && warm < MAX_WARMUP)) {
-      const a = loop(CHUNK);
+    while (warm < warmupMin || (!isAsync && !isTF() && warm < MAX_WARMUP)) {
+      const a = isAsync ? await loop(chunk) : loop(chunk);
       if (a !== expChunk) throw new Error(`wrong result in warm-up: ${a} !== ${expChunk}`);
-      warm += CHUNK;
+      warm += chunk;
     }
     out.warmupCalls = warm;
     out.turbofanBefore = isTF();
@@ -139,13 +152,14 @@ function child() {
     const samples = [];
     for (let s = 0; s < SAMPLES; s++) {
       const t0 = process.hrtime.bigint();
-      const a = loop(N);
+      const a = isAsync ? await loop(n) : loop(n);
       const t1 = process.hrtime.bigint();
       if (a !== expN) throw new Error(`wrong result: ${a} !== ${expN}`);
-      samples.push(Number(t1 - t0) / N);
+      samples.push(Number(t1 - t0) / n);
     }
     out.turbofanAfter = isTF();
-    if (slowCalls) {
+    out.callsPerSample = n;
+    if (slowCalls && !isAsync) {
       out.slowCallsInSamples = slowCalls() - slow0;
       out.fastFraction = 1 - out.slowCallsInSamples / (SAMPLES * N);
     }
@@ -196,9 +210,11 @@ function parent() {
   for (let run = 0; run < RUNS; run++) {
     for (const row of rows) {
       for (const impl of impls) {
+        if (row.loop === 'async' && !ASYNC_IMPLS.has(impl)) continue;
         const flags = ['--allow-natives-syntax', ...(IMPL_FLAGS[impl] || [])];
         const cargs = [...flags, __filename, '--child', `--impl=${impl}`, `--row=${row.name}`, `--n=${N}`, `--samples=${SAMPLES}`, `--warmup=${WARMUP}`,
-          ...(ARGS['fastapi-sum64'] ? [`--fastapi-sum64=${ARGS['fastapi-sum64']}`] : [])];
+          ...(ARGS['fastapi-sum64'] ? [`--fastapi-sum64=${ARGS['fastapi-sum64']}`] : []),
+          ...(ARGS['async-n'] ? [`--async-n=${ARGS['async-n']}`] : [])];
         const r = spawnSync(process.execPath, cargs, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300e3 });
         const m = /@@RESULT (.*)/.exec(r.stdout || '');
         let res;
@@ -218,6 +234,7 @@ function parent() {
     results[row.name] = {};
     for (const impl of impls) {
       const rs = runs[row.name][impl];
+      if (rs.length === 0) continue; // not run for this row (async rows)
       const bad = rs.find((x) => !x.ok);
       if (bad) { errors.push(bad); results[row.name][impl] = { ok: false, error: bad.error, runs: rs }; continue; }
       const meds = rs.map((x) => x.median).sort((a, b) => a - b);
@@ -262,6 +279,13 @@ function parent() {
     const ok = (i) => R[i] && R[i].ok;
     const marks = [];
     const rowBar = {};
+    if (row.kind === 'async') {
+      // No bar: informational ratio against the hand-written napi_async_work addon.
+      for (let k = 0; k < ratioCols.length; k++) cells.push('–');
+      if (showBar) cells.push(ok('ffast') && ok('napi') ? `ffast/napi ${(R.ffast.median / R.napi.median).toFixed(2)} (no bar)` : '–');
+      lines.push(`| ${cells.join(' | ')} |`);
+      continue;
+    }
     if (ratioCols.includes('ffast/fastapi')) {
       if (ok('ffast') && ok('fastapi')) {
         const q = R.ffast.median / R.fastapi.median;
@@ -290,6 +314,7 @@ function parent() {
   console.log('');
   if (showBar) console.log(`bar: ffast <= 1.15x fastapi (scalar rows), <= 1.5x (strlen, sum64); ffast-cold <= 1.5x napi. ${barFails === 0 ? 'ALL PASS' : `${barFails} failing check(s)`}`);
   console.log('(slow N%) = share of calls that went through the slow callback in the timed samples (counter-based, fastapi/ffast only).');
+  if (rows.some((r) => r.kind === 'async')) console.log('async: ns per awaited call (one in flight: JS -> libuv pool thread -> JS); ffast nonblocking vs a hand-written napi_async_work addon; no fast-API column.');
   for (const e of errors) console.log(`\nERROR ${e.impl} ${e.row}:\n${e.error}`);
 
   if (ARGS.json) {

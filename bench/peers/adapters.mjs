@@ -30,10 +30,14 @@ const addon = (file) => ({
 const ffastPeer = (cold) => ({
   runtime: 'node',
   flags: cold ? ['--no-turbo-fast-api-calls'] : [],
-  unsupported: { callback: NIY, struct_in: NIY, struct_out: NIY, async: NIY },
+  unsupported: {
+    callback: NIY, struct_in: NIY, struct_out: NIY,
+    ...(cold ? { async: 'n/a: a nonblocking function is never a fast call (same code as the ffast column)' } : {}),
+  },
   load(ctx) { return createRequire(import.meta.url)(process.env.FFAST_DIR || `${ctx.root}/ffast-node`); },
   bind(ffast, row, ctx) {
-    const lib = ffast.dlopen(ctx.lib, { [row.sym]: { parameters: row.params, result: row.ret } });
+    const def = { parameters: row.params, result: row.ret, nonblocking: row.loop === 'async' };
+    const lib = ffast.dlopen(ctx.lib, { [row.sym]: def });
     return { f: lib.symbols[row.sym], p: ffast.ptr(ctx.u8) };
   },
   declare(ffast, path, names) {

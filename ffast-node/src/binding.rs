@@ -37,22 +37,33 @@ pub fn supported() -> bool {
 pub struct Binding {
     pub name: String,
     pub sig: Signature,
-    /// Set once the code is placed, before the function exists.
-    invoke: Option<unsafe extern "C" fn(*mut u64)>,
-    env: sys::napi_env,
+    /// Loads the arguments from slots[0..n], calls the C function, writes the raw result to
+    /// slots[n]. Touches nothing but the slots, so pool threads may run it. (`not_placed` until
+    /// the code is placed, before the function exists.)
+    pub invoke: unsafe extern "C" fn(*mut u64),
+    pub env: sys::napi_env,
     wide_slot: *mut u64,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
+    /// Nonblocking calls count here too: they never take the fast path.
     pub slow_calls: std::cell::Cell<u64>,
     /// Where JS writes aggregate arguments and reads an aggregate result; its address is
     /// compiled into this binding's trampolines, so it lives exactly as long as they do.
     pub area: Area,
+    /// Nonblocking calls started and not yet completed (changed on the JS thread only).
+    pub pending: std::cell::Cell<u64>,
 }
+
+/// The invoker of a binding whose code is not placed yet (never called: functions are created
+/// after placement).
+unsafe extern "C" fn not_placed(_: *mut u64) {}
 
 /// What the JS side asks for.
 pub struct Request {
     pub name: String,
     pub address: usize,
     pub sig: Signature,
+    /// A nonblocking function: calls run on the thread pool and return a Promise.
+    pub nonblocking: bool,
 }
 
 /// A created function and its area (address and size; size 0 without aggregates).
@@ -92,6 +103,8 @@ pub unsafe fn make_functions(
     let mut plans: std::collections::HashMap<Signature, CallPlan> = Default::default();
     let mut bindings = Vec::with_capacity(reqs.len());
     let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
+    // Whether each function is nonblocking.
+    let mut kinds: Vec<bool> = Vec::with_capacity(reqs.len());
     for r in reqs {
         let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
         let area = Area::new(r.sig.area_size);
@@ -99,12 +112,20 @@ pub unsafe fn make_functions(
         let b = Box::new(Binding {
             name: r.name,
             sig: r.sig,
-            invoke: None,
+            invoke: not_placed,
             env,
             wide_slot,
             slow_calls: std::cell::Cell::new(0),
             area,
+            pending: std::cell::Cell::new(0),
         });
+        if r.nonblocking {
+            // A plain N-API function: it returns a Promise, which no fast call can.
+            codes.push([Some(invoker), None, None]);
+            kinds.push(true);
+            bindings.push(b);
+            continue;
+        }
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
             && b.sig.params.len() <= v8::MAX_FAST_PARAMS
@@ -129,29 +150,31 @@ pub unsafe fn make_functions(
             None => (None, None),
         };
         codes.push([Some(invoker), stub, fast]);
+        kinds.push(false);
         bindings.push(b);
     }
     // 2. Place it all with one mapping.
     let mut arena = Arena::new();
     arena.reserve(codes.iter().flatten().flatten().map(|c| c.as_slice()))?;
     let mut entries = Vec::with_capacity(codes.len());
-    for (b, [invoker, stub, fast]) in bindings.iter_mut().zip(codes) {
+    for ((b, [invoker, stub, fast]), nonblocking) in bindings.iter_mut().zip(codes).zip(kinds) {
         let mut place = |c: Option<Vec<u8>>| c.map(|c| arena.write(&c).map(|a| a.0)).transpose();
         let inv = place(invoker)?.expect("every binding has an invoker");
         // SAFETY: `inv` is the invoker just emitted for this binding's plan; it is executable
         // once the arena is sealed below, before any call can reach it.
-        b.invoke = Some(std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv));
-        entries.push((place(stub)?, place(fast)?));
+        b.invoke = std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv);
+        entries.push((place(stub)?, place(fast)?, nonblocking));
     }
     arena.seal()?;
     let mut made = Vec::with_capacity(bindings.len());
-    for (b, (slow, fast)) in bindings.iter().zip(entries) {
+    for (b, (slow, fast, nonblocking)) in bindings.iter().zip(entries) {
         let value = match (v8, slow) {
+            _ if nonblocking => napi_function(env, b, crate::nonblocking::entry)?,
             (Some(v8), Some(slow)) => v8
                 .new_function(slow, fast, &b.sig.params, b.sig.result)
                 .ok_or_else(|| Error::Jit(format!("V8 could not create function '{}'", b.name)))?
                 as sys::napi_value,
-            _ => napi_function(env, b)?,
+            _ => napi_function(env, b, napi_entry)?,
         };
         made.push(Made {
             value,
@@ -181,14 +204,19 @@ fn debug_listing(name: &str, code: &[u8]) {
     }
 }
 
-/// N-API fallback (fast calls unavailable): a plain napi function with the same slow path.
-unsafe fn napi_function(env: sys::napi_env, b: &Binding) -> Result<sys::napi_value, Error> {
+/// A plain napi function calling `entry` with the binding as its data: the N-API fallback
+/// (fast calls unavailable) with the same slow path, or a nonblocking function.
+unsafe fn napi_function(
+    env: sys::napi_env,
+    b: &Binding,
+    entry: unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
+) -> Result<sys::napi_value, Error> {
     let mut f = std::ptr::null_mut();
     let st = sys::napi_create_function(
         env,
         b.name.as_ptr().cast(),
         b.name.len() as isize,
-        Some(napi_entry),
+        Some(entry),
         b as *const Binding as *mut c_void,
         &mut f,
     );
@@ -206,13 +234,13 @@ const INLINE_SLOTS: usize = 16;
 /// The JS arguments of a slow call, as the caller has them: V8's consecutive argument slots
 /// (each slot's address is its `napi_value`), or N-API's array of values.
 #[derive(Clone, Copy)]
-enum JsArgs<'a> {
+pub(crate) enum JsArgs<'a> {
     Slots(*mut usize, usize),
     Values(&'a [sys::napi_value]),
 }
 
 impl JsArgs<'_> {
-    fn len(self) -> usize {
+    pub fn len(self) -> usize {
         match self {
             JsArgs::Slots(_, n) => n,
             JsArgs::Values(v) => v.len(),
@@ -221,7 +249,7 @@ impl JsArgs<'_> {
 
     /// # Safety
     /// `i < self.len()`.
-    unsafe fn get(self, i: usize) -> sys::napi_value {
+    pub unsafe fn get(self, i: usize) -> sys::napi_value {
         match self {
             JsArgs::Slots(base, _) => base.add(i) as sys::napi_value,
             JsArgs::Values(v) => *v.get_unchecked(i),
@@ -229,10 +257,9 @@ impl JsArgs<'_> {
     }
 }
 
-/// The slow path shared by the V8 callback and the N-API fallback: check the count, convert
-/// every argument, call through the invoker, convert the result.
-unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>, ArgError> {
-    b.slow_calls.set(b.slow_calls.get() + 1);
+/// The argument-count check of every non-fast call.
+#[inline(always)]
+pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), ArgError> {
     let n = b.sig.params.len();
     if args.len() != n {
         return Err(ArgError {
@@ -244,6 +271,34 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
             ),
         });
     }
+    Ok(())
+}
+
+/// Convert every argument into slots[0..n] and zero slots[n] (a 4-byte float result leaves
+/// the upper half as it was).
+///
+/// # Safety
+/// `slots` has n + 1 writable words; `args` holds n live values of the current call.
+#[inline(always)]
+pub(crate) unsafe fn args_to_slots(
+    b: &Binding,
+    args: JsArgs,
+    slots: *mut u64,
+    keep: &mut StringScratch,
+) -> Result<(), ArgError> {
+    for (i, &ty) in b.sig.params.iter().enumerate() {
+        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), i, keep)?;
+    }
+    *slots.add(b.sig.params.len()) = 0;
+    Ok(())
+}
+
+/// The slow path shared by the V8 callback and the N-API fallback: check the count, convert
+/// every argument, call through the invoker, convert the result.
+unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>, ArgError> {
+    b.slow_calls.set(b.slow_calls.get() + 1);
+    check_count(b, args)?;
+    let n = b.sig.params.len();
     // Uninitialised on purpose: every slot the invoker reads is written below, and zeroing
     // showed up as a tenth of a cold call's cost.
     let mut inline = [std::mem::MaybeUninit::<u64>::uninit(); INLINE_SLOTS];
@@ -257,15 +312,10 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
     let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
     // SAFETY: `text` has SCRATCH bytes and lives until after the call below.
     let mut keep = StringScratch::new(text.as_mut_ptr().cast());
-    for (i, &ty) in b.sig.params.iter().enumerate() {
-        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), i, &mut keep)?;
-    }
-    *slots.add(n) = 0;
+    args_to_slots(b, args, slots, &mut keep)?;
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
     // strings in `keep` stay alive until after the call.
-    if let Some(invoke) = b.invoke {
-        invoke(slots);
-    }
+    (b.invoke)(slots);
     drop(keep);
     if b.sig.result == Type::Void {
         return Ok(None);
@@ -278,7 +328,7 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
     ))
 }
 
-fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
+pub(crate) fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
     state::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
 }
 
@@ -304,6 +354,25 @@ unsafe extern "C" fn napi_entry(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
+    with_napi_args(env, info, |b, args| match slow_call(b, args) {
+        Ok(Some(v)) => v,
+        Ok(None) => std::ptr::null_mut(),
+        Err(e) => {
+            report(env, state::ThrowFrom::Napi, b, e);
+            std::ptr::null_mut()
+        }
+    })
+}
+
+/// Run `f` with the binding (the function's data) and the JS arguments of an N-API call.
+///
+/// # Safety
+/// `info` is the callback info of a function made by `napi_function`, in env's current call.
+pub(crate) unsafe fn with_napi_args<R>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    f: impl FnOnce(&Binding, JsArgs) -> R,
+) -> R {
     let mut argc = INLINE_SLOTS;
     let mut argv = [std::ptr::null_mut(); INLINE_SLOTS];
     let mut data = std::ptr::null_mut();
@@ -332,12 +401,5 @@ unsafe extern "C" fn napi_entry(
         );
         &heap
     };
-    match slow_call(b, JsArgs::Values(list)) {
-        Ok(Some(v)) => v,
-        Ok(None) => std::ptr::null_mut(),
-        Err(e) => {
-            report(env, state::ThrowFrom::Napi, b, e);
-            std::ptr::null_mut()
-        }
-    }
+    f(b, JsArgs::Values(list))
 }

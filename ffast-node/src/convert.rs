@@ -124,6 +124,18 @@ impl StringScratch {
         }
     }
 
+    /// Scratch without a stack buffer: every string is copied to the heap and owned by the
+    /// scratch itself, so the copies stay valid wherever it moves (a nonblocking call keeps
+    /// them in its job until the C function returns on a pool thread).
+    pub fn owned() -> Self {
+        StringScratch {
+            buf: ptr::null_mut(),
+            // No room left: `string` never touches `buf`.
+            used: SCRATCH,
+            heap: Vec::new(),
+        }
+    }
+
     /// A NUL-terminated UTF-8 copy of the JS string `v`, valid while `self` and its buffer live.
     fn string(&mut self, env: sys::napi_env, v: sys::napi_value) -> *const u8 {
         let room = SCRATCH - self.used;
@@ -270,12 +282,7 @@ pub fn result_value(
                 sys::napi_create_double(env, d, &mut out)
             }
             FastRet::WideSigned | FastRet::WideUnsigned => {
-                let safe = if FastRet::of(ty) == FastRet::WideSigned {
-                    (raw as i64).unsigned_abs() <= MAX_SAFE
-                } else {
-                    raw <= MAX_SAFE
-                };
-                let d = if safe {
+                let d = if wide_is_safe(ty, raw) {
                     if FastRet::of(ty) == FastRet::WideSigned {
                         raw as i64 as f64
                     } else {
@@ -290,6 +297,69 @@ pub fn result_value(
         };
     }
     Some(out)
+}
+
+/// Whether a raw 64-bit result of type `ty` is exact as a JS Number (|v| ≤ 2^53 - 1).
+fn wide_is_safe(ty: Type, raw: u64) -> bool {
+    if FastRet::of(ty) == FastRet::WideSigned {
+        (raw as i64).unsigned_abs() <= MAX_SAFE
+    } else {
+        raw <= MAX_SAFE
+    }
+}
+
+/// The final JS value of a raw C result, as the public sync wrapper returns it (index.js
+/// `wrap`): undefined for void, null for NULL pointers/strings, BigInt for 64-bit values beyond
+/// 2^53, the decoded string for `const char*`. Nonblocking calls settle their promise with it:
+/// they cannot use the wide slot, which a later call on this thread may overwrite before the
+/// promise's reactions run.
+pub fn settled_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_value {
+    let mut out = ptr::null_mut();
+    // SAFETY: every call creates a value in the current HandleScope of this env (the caller
+    // runs on env's thread, inside a scope).
+    unsafe {
+        match ty {
+            Type::Void => {
+                sys::napi_get_undefined(env, &mut out);
+            }
+            Type::Pointer | Type::String if raw == 0 => {
+                sys::napi_get_null(env, &mut out);
+            }
+            // The contract of a `const char*` result: a readable NUL-terminated string.
+            Type::String => out = c_string(env, raw as usize as *const u8, None),
+            _ if wide_is_safe(ty, raw)
+                || !matches!(FastRet::of(ty), FastRet::WideSigned | FastRet::WideUnsigned) =>
+            {
+                if let Some(v) = result_value(env, ty, raw, ptr::null_mut()) {
+                    out = v;
+                }
+            }
+            _ if FastRet::of(ty) == FastRet::WideSigned => {
+                sys::napi_create_bigint_int64(env, raw as i64, &mut out);
+            }
+            _ => {
+                sys::napi_create_bigint_uint64(env, raw, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The JS string of C text at `p`: UTF-8 up to the NUL, or exactly `len` bytes; invalid
+/// sequences become U+FFFD. One decoder for `cstring()` and string results.
+///
+/// # Safety
+/// `p` is non-null and points at a NUL-terminated string (or `len` readable bytes); runs on
+/// env's thread inside a HandleScope.
+pub unsafe fn c_string(env: sys::napi_env, p: *const u8, len: Option<usize>) -> sys::napi_value {
+    let bytes = match len {
+        Some(n) => std::slice::from_raw_parts(p, n),
+        None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = ptr::null_mut();
+    sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+    out
 }
 
 /// Address of the first byte of a buffer argument (byteOffset applied), `Some(0)` for

@@ -7,6 +7,7 @@
 mod binding;
 mod convert;
 mod memory;
+mod nonblocking;
 mod state;
 mod v8;
 
@@ -56,6 +57,7 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
         sys::napi_create_reference(env.raw(), error_class.raw(), 1, &mut r)
     })?;
     state::with(|s| s.error_class = r);
+
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -156,12 +158,19 @@ pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>
     })
 }
 
-/// Close a library: its trampolines and bindings are freed, then the library is unloaded.
+/// Close a library: its trampolines and bindings are freed, then the library is unloaded. With
+/// nonblocking calls in flight, that happens when the last of them completes.
 #[napi]
 pub fn close(lib: u32) -> bool {
-    // Dropped outside the state borrow: dlclose may run library destructors.
-    let set = state::take_library(lib);
-    set.is_some()
+    match state::take_library(lib) {
+        state::Taken::Missing => false,
+        state::Taken::Deferred => true,
+        // Dropped here, outside the state borrow: dlclose may run library destructors.
+        state::Taken::Now(set) => {
+            drop(set);
+            true
+        }
+    }
 }
 
 /// A signature in its spelled form; `makeFunctions` takes each distinct one once.
@@ -169,6 +178,8 @@ pub fn close(lib: u32) -> bool {
 pub struct SigDef {
     pub parameters: Vec<String>,
     pub result: String,
+    /// Calls run on the libuv thread pool and return a Promise.
+    pub nonblocking: Option<bool>,
 }
 
 /// Parse a definition's types (so the JS side knows the canonical names before binding):
@@ -264,6 +275,7 @@ pub fn make_functions(
             name,
             address: address as usize,
             sig,
+            nonblocking: sigs[k as usize].nonblocking.unwrap_or(false),
         });
     }
     if let Some(id) = lib {
@@ -294,18 +306,19 @@ pub fn make_functions(
         })
         .collect();
     // SAFETY: we are in an N-API call on env's thread.
-    let (set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
+    let (mut set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
     state::with(|s| match lib.and_then(|id| s.libs.get_mut(&id)) {
         Some(l) => {
             // A library's arena is replaced, not merged: one dlopen makes one batch.
-            let old = std::mem::replace(&mut l.arena, set.arena);
+            let new = std::mem::replace(&mut set.arena, ffast_core::jit::Arena::new());
+            let old = std::mem::replace(&mut l.arena, new);
             s.bound.push(state::CodeSet {
                 arena: old,
                 bindings: Vec::new(),
                 lib: None,
             });
-            l.bindings.extend(set.bindings);
+            l.bindings.append(&mut set.bindings);
         }
         None => s.bound.push(set),
     });
@@ -384,23 +397,24 @@ unsafe fn external_array_buffer(
     Ok(raw(env, ab))
 }
 
-/// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes.
+/// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes (null for NULL).
 #[napi]
-pub fn cstring(env: Env, ptr: f64, len: Option<f64>) -> Result<Option<String>> {
+pub fn cstring(env: Env, ptr: f64, len: Option<f64>) -> Result<Unknown<'static>> {
     if ptr == 0.0 {
-        return Ok(None);
+        let mut null = std::ptr::null_mut();
+        // SAFETY: creates a value in this call's scope.
+        check(&env, unsafe { sys::napi_get_null(env.raw(), &mut null) })?;
+        return Ok(raw(&env, null));
     }
-    let p = ptr as usize as *const u8;
-    // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
-    // same contract as C's own use of the pointer.
-    let bytes = unsafe {
-        match len {
-            Some(n) if n >= 0.0 => std::slice::from_raw_parts(p, n as usize),
-            Some(_) => return Err(fail(&env, "ERR_FFAST_ARG_RANGE", "byteLength must be >= 0")),
-            None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
-        }
+    let len = match len {
+        Some(n) if n >= 0.0 => Some(n as usize),
+        Some(_) => return Err(fail(&env, "ERR_FFAST_ARG_RANGE", "byteLength must be >= 0")),
+        None => None,
     };
-    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+    // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
+    // same contract as C's own use of the pointer. We are on env's thread in its scope.
+    let v = unsafe { convert::c_string(env.raw(), ptr as usize as *const u8, len) };
+    Ok(raw(&env, v))
 }
 
 /// A zero-copy ArrayBuffer over native memory (the memory stays owned by C).
@@ -434,6 +448,12 @@ pub fn helpers(env: Env) -> Result<Unknown<'static>> {
 #[napi]
 pub fn jit_pages() -> u32 {
     state::jit_pages() as u32
+}
+
+/// Nonblocking calls of this thread still in flight.
+#[napi]
+pub fn pending_calls() -> f64 {
+    state::pending_calls() as f64
 }
 
 /// How many times this thread ran the slow path (tests prove the fast path with it).

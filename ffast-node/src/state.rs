@@ -30,6 +30,14 @@ pub struct ThreadState {
     pub bound: Vec<CodeSet>,
     /// Slow-path calls of functions whose library was closed (keeps the total monotonic).
     pub retired_slow_calls: u64,
+    /// Closed libraries that still have nonblocking calls in flight: their code and the
+    /// library stay loaded until the last call completes (see `reap_closed`).
+    pub closing: Vec<CodeSet>,
+    /// Async works of this thread's nonblocking calls in flight (cancelled at env teardown
+    /// if they have not started).
+    pub works: std::collections::HashSet<usize>,
+    /// The env is being torn down and the queued works were cancelled (done once).
+    pub stopping: bool,
 }
 
 thread_local! {
@@ -49,6 +57,25 @@ pub fn set_env(env: sys::napi_env) {
 impl CodeSet {
     fn slow_calls(&self) -> u64 {
         self.bindings.iter().map(|b| b.slow_calls.get()).sum()
+    }
+
+    /// Nonblocking calls of this set's functions that have not completed yet.
+    pub fn pending(&self) -> u64 {
+        self.bindings.iter().map(|b| b.pending.get()).sum()
+    }
+}
+
+impl Drop for CodeSet {
+    /// A set is only dropped with calls in flight when its thread goes away before they
+    /// complete (`process.exit()` while a pool thread is still inside C): the pool thread will
+    /// return into the invoker and the C code, so both must stay mapped. They are leaked on
+    /// purpose; the process is ending anyway. (Closing a library defers instead: `take_library`.)
+    fn drop(&mut self) {
+        if self.pending() > 0 {
+            std::mem::forget(std::mem::replace(&mut self.arena, Arena::new()));
+            std::mem::forget(self.lib.take());
+            std::mem::forget(std::mem::take(&mut self.bindings));
+        }
     }
 }
 
@@ -70,18 +97,62 @@ pub fn jit_pages() -> usize {
         s.libs
             .values()
             .chain(s.bound.iter())
+            .chain(s.closing.iter())
             .map(|c| c.arena.pages())
             .sum()
     })
 }
 
-/// Remove a library's code set, keeping its slow-call count. Dropping the returned set frees
-/// its trampolines and unloads the library.
-pub fn take_library(id: u32) -> Option<CodeSet> {
+/// What closing a library found.
+pub enum Taken {
+    /// No such (open) library.
+    Missing,
+    /// Nonblocking calls are in flight: the set waits in `closing` until they complete.
+    Deferred,
+    /// Dropping this set frees its trampolines and unloads the library.
+    Now(CodeSet),
+}
+
+/// Remove a library's code set, keeping its slow-call count.
+pub fn take_library(id: u32) -> Taken {
     with(|s| {
-        let set = s.libs.remove(&id)?;
+        let Some(set) = s.libs.remove(&id) else {
+            return Taken::Missing;
+        };
         s.retired_slow_calls += set.slow_calls();
-        Some(set)
+        if set.pending() > 0 {
+            s.closing.push(set);
+            Taken::Deferred
+        } else {
+            Taken::Now(set)
+        }
+    })
+}
+
+/// Take the closed libraries whose last nonblocking call has completed; the caller drops them
+/// outside the state borrow (dlclose may run library destructors).
+pub fn reap_closed() -> Vec<CodeSet> {
+    with(|s| {
+        if s.closing.is_empty() {
+            return Vec::new();
+        }
+        let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut s.closing)
+            .into_iter()
+            .partition(|c| c.pending() == 0);
+        s.closing = wait;
+        done
+    })
+}
+
+/// Nonblocking calls of this thread that have not completed yet.
+pub fn pending_calls() -> u64 {
+    with(|s| {
+        s.libs
+            .values()
+            .chain(s.bound.iter())
+            .chain(s.closing.iter())
+            .map(CodeSet::pending)
+            .sum()
     })
 }
 
@@ -96,6 +167,9 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             next_lib: 1,
             bound: Vec::new(),
             retired_slow_calls: 0,
+            closing: Vec::new(),
+            works: Default::default(),
+            stopping: false,
         });
         f(st)
     })
@@ -109,39 +183,51 @@ pub enum ThrowFrom {
     V8Callback,
 }
 
-/// Throw an `FfastError(code, message)` (or a plain Error before `init`).
-pub fn throw(env: sys::napi_env, from: ThrowFrom, code: &str, msg: &str) {
+/// A new `FfastError(code, message)` (a plain Error before `init`), not thrown. None if it could
+/// not be created (e.g. the env is shutting down).
+pub fn error_value(env: sys::napi_env, code: &str, msg: &str) -> Option<sys::napi_value> {
     let class = with(|s| s.error_class);
     // SAFETY: env is the current thread's env; every value created lives in the current
     // HandleScope; strings are passed with explicit lengths.
+    unsafe {
+        let mut args = [std::ptr::null_mut(); 2];
+        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
+        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
+        let mut err = std::ptr::null_mut();
+        if !class.is_null() {
+            let mut ctor = std::ptr::null_mut();
+            if sys::napi_get_reference_value(env, class, &mut ctor) == sys::Status::napi_ok
+                && !ctor.is_null()
+                && sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err)
+                    == sys::Status::napi_ok
+            {
+                return Some(err);
+            }
+        }
+        (sys::napi_create_error(env, args[0], args[1], &mut err) == sys::Status::napi_ok)
+            .then_some(err)
+    }
+}
+
+/// Throw an `FfastError(code, message)` (or a plain Error before `init`).
+pub fn throw(env: sys::napi_env, from: ThrowFrom, code: &str, msg: &str) {
+    // SAFETY: env is the current thread's env; the error value lives in the current scope.
     unsafe {
         let mut pending = false;
         sys::napi_is_exception_pending(env, &mut pending);
         if pending {
             return;
         }
-        let mut args = [std::ptr::null_mut(); 2];
-        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
-        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
-        if !class.is_null() {
-            let mut ctor = std::ptr::null_mut();
-            let mut err = std::ptr::null_mut();
-            if sys::napi_get_reference_value(env, class, &mut ctor) == sys::Status::napi_ok
-                && !ctor.is_null()
-                && sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err)
-                    == sys::Status::napi_ok
-            {
-                match (from, crate::v8::V8::get()) {
-                    (ThrowFrom::V8Callback, Ok(v8)) => v8.throw(err as *const std::ffi::c_void),
-                    _ => {
-                        sys::napi_throw(env, err);
-                    }
-                }
-                return;
+        match (error_value(env, code, msg), from, crate::v8::V8::get()) {
+            (Some(err), ThrowFrom::V8Callback, Ok(v8)) => v8.throw(err as *const std::ffi::c_void),
+            (Some(err), _, _) => {
+                sys::napi_throw(env, err);
+            }
+            (None, _, _) => {
+                let c = std::ffi::CString::new(code).unwrap_or_default();
+                let m = std::ffi::CString::new(msg.replace('\0', " ")).unwrap_or_default();
+                sys::napi_throw_error(env, c.as_ptr(), m.as_ptr());
             }
         }
-        let c = std::ffi::CString::new(code).unwrap_or_default();
-        let m = std::ffi::CString::new(msg.replace('\0', " ")).unwrap_or_default();
-        sys::napi_throw_error(env, c.as_ptr(), m.as_ptr());
     }
 }

@@ -9,7 +9,9 @@
 // - hot(fn, args, opts): call from a FRESH TurboFan-optimized caller (unique source text, so no
 //   shared feedback); asserts the tier and, when the fast path is expected, that slowCalls() did
 //   not move during the measured call;
-// - coldHot / coldHotThrows: both, with identical results / identical errors.
+// - coldHot / coldHotThrows: both, with identical results / identical errors;
+// - coldHotAsync: coldHot for nonblocking functions (their calls return Promises and always take
+//   the slow path; the settled values are compared).
 //
 // The natives syntax (%Foo) is parsed when a function is compiled, so the flag is set first and
 // every function that uses natives is created with new Function afterwards.
@@ -196,6 +198,8 @@ const isSimpleResult = (r) => typeof r === 'number' || typeof r === 'boolean' ||
 
 function expectFastFor(fn, args, result) {
   const d = defs.get(fn);
+  // A nonblocking function is a plain N-API function returning a Promise: never a fast call.
+  if (d && d.nonblocking) return 'slow';
   if (!d) return isSimpleResult(result);
   if (!Array.isArray(d.parameters) || d.parameters.length !== args.length) return false;
   // V8 crashes compiling fast calls with 31+ parameters; ffast registers them slow-only.
@@ -268,6 +272,14 @@ function hot(fn, args, opts = {}) {
     assert.equal(delta, 1, `${where}: expected the slow path, slowCalls() grew by ${delta}`);
   }
   if (opts.stable !== false) {
+    // A nonblocking call returns a Promise: compare what the warm-up and measured calls settle
+    // to, and hand back a Promise of the measured value.
+    if (r instanceof Promise) {
+      return Promise.all([r, ...warm]).then(([v, ...ws]) => {
+        for (const w of ws) assertSame(w, v, `${where}: warm-up result differs from measured`);
+        return v;
+      });
+    }
     for (const w of warm) assertSame(w, r, `${where}: warm-up result differs from measured`);
   }
   return r;
@@ -279,6 +291,24 @@ function coldHot(fn, args, expect, opts = {}) {
   const c = cold(fn, args, label);
   check(c, expect, `cold ${label}${fmtArgs(args)}`);
   const h = hot(fn, args, opts);
+  check(h, expect, `hot ${label}${fmtArgs(args)}`);
+  if (opts.identical !== false) assertSame(h, c, `${label}${fmtArgs(args)}: hot vs cold`);
+  return c;
+}
+
+/**
+ * coldHot for a nonblocking function: the cold and the hot call must each return a Promise
+ * (and take the slow path), and settle to values satisfying `expect`, identical to each other.
+ */
+async function coldHotAsync(fn, args, expect, opts = {}) {
+  const label = opts.label || fn.name;
+  const cp = cold(fn, args, label);
+  assert.ok(cp instanceof Promise, `cold ${label}${fmtArgs(args)}: expected a Promise, got ${fmt(cp)}`);
+  const c = await cp;
+  check(c, expect, `cold ${label}${fmtArgs(args)}`);
+  const hp = hot(fn, args, opts);
+  assert.ok(hp instanceof Promise, `hot ${label}${fmtArgs(args)}: expected a Promise, got ${fmt(hp)}`);
+  const h = await hp;
   check(h, expect, `hot ${label}${fmtArgs(args)}`);
   if (opts.identical !== false) assertSame(h, c, `${label}${fmtArgs(args)}: hot vs cold`);
   return c;
@@ -342,7 +372,7 @@ function flatString(parts) {
 module.exports = {
   ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, BUFFER_FAST, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
   slowCalls, openFixture, register, buildFixture,
-  cold, hot, coldHot, coldHotThrows, makeCaller, capture, assertFfastError,
+  cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError,
   same, assertSame, fmt, check, isSimpleResult,
   int64Result, uint64Result, ptrResult, to64, toI8, toU8, toI16, toU16, toI32, toU32,
   flatString,

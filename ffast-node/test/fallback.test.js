@@ -19,6 +19,8 @@ const lib = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, {
   c_strlen: { parameters: ['string'], result: 'usize' },
   sum_u8: { parameters: ['buffer', 'usize'], result: 'u32' },
   null_ptr: { parameters: [], result: 'pointer' },
+  slow_mul_u64: { parameters: ['u64', 'u64', 'i32'], result: 'u64', nonblocking: true },
+  slow_fnv1a: { parameters: ['string', 'i32'], result: 'u32', nonblocking: true },
 });
 const S = lib.symbols;
 const errCode = (f) => { try { f(); return null; } catch (e) { return [e.name, e.code]; } };
@@ -39,9 +41,15 @@ const out = {
   countErr: errCode(() => S.add_i32(1)),
   slow: ffast.__internal.slowCalls(),
 };
-lib.close();
+out.asyncTypeErr = errCode(() => S.slow_fnv1a(1, 0));
+const pending = [S.slow_mul_u64(2n ** 31n, 2n ** 31n + 5n, 20), S.slow_fnv1a('héllo', 20)];
+lib.close(); // with nonblocking calls in flight: they still settle
 out.closedErr = errCode(() => S.add_i32(1, 2));
-setImmediate(() => { out.warnings = warnings; console.log(JSON.stringify(out)); });
+Promise.all(pending).then(([mul, fnv]) => {
+  out.asyncMul = [typeof mul, String(mul)];
+  out.asyncFnv = fnv;
+  setImmediate(() => { out.warnings = warnings; console.log(JSON.stringify(out)); });
+});
 `;
 
 function run(env) {
@@ -70,6 +78,12 @@ function checkResults(r) {
   assert.deepEqual(r.typeErr, ['FfastError', 'ERR_FFAST_ARG_TYPE']);
   assert.deepEqual(r.countErr, ['FfastError', 'ERR_FFAST_ARG_COUNT']);
   assert.deepEqual(r.closedErr, ['FfastError', 'ERR_FFAST_CLOSED']);
+  // nonblocking functions on the N-API path: thrown argument errors, BigInt results, strings
+  assert.deepEqual(r.asyncTypeErr, ['FfastError', 'ERR_FFAST_ARG_TYPE']);
+  assert.deepEqual(r.asyncMul, ['bigint', String(2n ** 62n + 5n * 2n ** 31n)]);
+  let fnv = 2166136261;
+  for (const b of Buffer.from('h\u00e9llo', 'utf8')) fnv = Math.imul(fnv ^ b, 16777619) >>> 0;
+  assert.equal(r.asyncFnv, fnv);
   // every call went through the slow path: N-API functions have no fast target
   assert.ok(r.slow >= 200000 + 7, `slow calls ${r.slow}`);
 }

@@ -1,6 +1,6 @@
 // Type-level tests of index.d.ts: compiled with `tsc --noEmit` by scripts/test.sh. Each
 // `@ts-expect-error` line must be an error, so the declarations cannot silently go loose.
-import { dlopen, bind, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, type FfastErrorCode } from 'ffast';
+import { dlopen, bind, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode } from 'ffast';
 
 const lib = dlopen('libm.so.6', {
   cos: { parameters: ['f64'], result: 'f64' },
@@ -40,6 +40,37 @@ lib[Symbol.dispose]();
 // @ts-expect-error: unknown type name
 dlopen(null, { f: { parameters: ['i33'], result: 'void' } });
 
+// nonblocking: true → the function returns a Promise of the same result type
+const alib = dlopen('libm.so.6', {
+  cosA: { name: 'cos', parameters: ['f64'], result: 'f64', nonblocking: true },
+  labsA: { name: 'labs', parameters: ['i64'], result: 'i64', nonblocking: true },
+  getenvA: { name: 'getenv', parameters: ['string'], result: 'string', nonblocking: true },
+  voidA: { name: 'abort', parameters: [], result: 'void', nonblocking: true },
+  syncCos: { name: 'cos', parameters: ['f64'], result: 'f64', nonblocking: false },
+});
+const pc: Promise<number> = alib.symbols.cosA(0);
+const pl: Promise<number | bigint> = alib.symbols.labsA(1n);
+const ps: Promise<string | null> = alib.symbols.getenvA('HOME');
+const pvoid: Promise<undefined> = alib.symbols.voidA();
+const sc: number = alib.symbols.syncCos(0);
+async function useAsync(): Promise<number> {
+  const v: number = await alib.symbols.cosA(1);
+  return v;
+}
+// @ts-expect-error: a nonblocking function returns a Promise, not the value
+const notSync: number = alib.symbols.cosA(0);
+// @ts-expect-error: a nonblocking function still checks its argument types
+alib.symbols.cosA('0');
+// @ts-expect-error: the Promise carries the result type (f64 is not a string)
+const wrongAsync: Promise<string> = alib.symbols.cosA(0);
+// @ts-expect-error: a sync function does not return a Promise
+const notAsync: Promise<number> = alib.symbols.syncCos(0);
+// @ts-expect-error: nonblocking is a boolean
+dlopen(null, { f: { parameters: [], result: 'void', nonblocking: 1 } });
+const boundA = bind(0x1234, { parameters: ['i32'], result: 'u32', nonblocking: true });
+const pb: Promise<number> = boundA(1);
+const pending: number = __internal.pendingCalls();
+
 const f = bind(0x1234, { parameters: ['i32', 'f32'], result: 'u64' });
 const r: number | bigint = f(1, 2.5);
 const addr: number = ptr(new Float64Array(2));
@@ -59,4 +90,4 @@ try {
     const code: FfastErrorCode = e.code;
   }
 }
-export { c, l, n, s, pv, b, r, text, ab, i, big, sfx };
+export { c, l, n, s, pv, b, r, text, ab, i, big, sfx, pc, pl, ps, pvoid, sc, useAsync, pb, pending };

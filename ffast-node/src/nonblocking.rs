@@ -1,0 +1,214 @@
+//! Nonblocking calls: `{ nonblocking: true }` functions return a Promise and run the C function
+//! on the libuv thread pool (`napi_create_async_work`).
+//!
+//! The split follows what may run where:
+//! - JS thread, at the call: count check and argument conversion with the slow path's own
+//!   helpers (`check_count`, `args_to_slots`), so errors are the same `FfastError`s, thrown
+//!   synchronously. Strings are copied to heap memory owned by the job; buffers are pinned with
+//!   references so the backing store (and so the address C got) lives until completion.
+//! - pool thread: only the binding's invoker on the job's own slots. No N-API, no thread-local
+//!   state, no wide slot: the invoker writes the raw result to slots[n] and returns.
+//! - JS thread, on completion: the raw result becomes the final JS value (`settled_value`), the
+//!   promise settles, the pins are released, and a library closed meanwhile is unloaded once its
+//!   last call is done.
+//!
+//! Teardown: Node runs every queued async work's completion before an env (the main thread's or
+//! a worker's) is destroyed (Environment::CleanupHandles waits for the thread-pool requests it
+//! counted), so a job never outlives its env; settling may fail then (no JS can run) and is
+//! ignored. A thread that exits without that wait (`process.exit()` while C still runs) leaks
+//! the code instead of unmapping it under the pool thread (`CodeSet`'s Drop).
+
+use crate::binding::{args_to_slots, check_count, report, with_napi_args, Binding, JsArgs};
+use crate::convert::{settled_value, typeof_, ArgError, StringScratch};
+use crate::state::{self, ThrowFrom};
+use ffast_core::Type;
+use napi::sys;
+use std::ffi::c_void;
+use std::ptr;
+
+/// One call in flight. Boxed; owned by the async work until its completion callback.
+struct Job {
+    /// The function's binding. Read on the JS thread only (it holds non-Sync cells); it stays
+    /// alive while `pending` counts this job, because `take_library` defers freeing its set.
+    binding: *const Binding,
+    /// Copied from the binding so the pool thread touches nothing but the job.
+    invoke: unsafe extern "C" fn(*mut u64),
+    /// n argument words, then the raw result.
+    slots: Vec<u64>,
+    /// Owned copies of string arguments.
+    _strings: StringScratch,
+    /// References keeping buffer arguments (and their backing stores) alive.
+    pins: Vec<sys::napi_ref>,
+    deferred: sys::napi_deferred,
+    work: sys::napi_async_work,
+}
+
+/// The N-API callback of a nonblocking function.
+pub unsafe extern "C" fn entry(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    with_napi_args(env, info, |b, args| match start(env, b, args) {
+        Ok(promise) => promise,
+        Err(e) => {
+            report(env, ThrowFrom::Napi, b, e);
+            ptr::null_mut()
+        }
+    })
+}
+
+fn internal(what: &str) -> ArgError {
+    ArgError {
+        code: "ERR_FFAST_INTERNAL",
+        msg: format!("{what} failed"),
+    }
+}
+
+/// Convert the arguments, queue the job, return its promise.
+///
+/// # Safety
+/// Runs inside an N-API call on env's thread; `args` are values of that call.
+unsafe fn start(
+    env: sys::napi_env,
+    b: &Binding,
+    args: JsArgs,
+) -> Result<sys::napi_value, ArgError> {
+    b.slow_calls.set(b.slow_calls.get() + 1);
+    check_count(b, args)?;
+    let n = b.sig.params.len();
+    let mut job = Box::new(Job {
+        binding: b,
+        invoke: b.invoke,
+        slots: vec![0; n + 1],
+        _strings: StringScratch::owned(),
+        pins: Vec::new(),
+        deferred: ptr::null_mut(),
+        work: ptr::null_mut(),
+    });
+    let Job {
+        slots,
+        _strings: strings,
+        ..
+    } = &mut *job;
+    args_to_slots(b, args, slots.as_mut_ptr(), strings)?;
+    // Pin buffers only now: a conversion error above leaves nothing to release.
+    for (i, &ty) in b.sig.params.iter().enumerate() {
+        let v = args.get(i);
+        if ty == Type::Buffer && typeof_(env, v) == sys::ValueType::napi_object {
+            let mut r = ptr::null_mut();
+            if sys::napi_create_reference(env, v, 1, &mut r) != sys::Status::napi_ok {
+                release(env, &mut job);
+                return Err(internal("napi_create_reference"));
+            }
+            job.pins.push(r);
+        }
+    }
+    let mut promise = ptr::null_mut();
+    let mut name = ptr::null_mut();
+    let data = &mut *job as *mut Job as *mut c_void;
+    if sys::napi_create_promise(env, &mut job.deferred, &mut promise) != sys::Status::napi_ok
+        || sys::napi_create_string_utf8(
+            env,
+            b.name.as_ptr().cast(),
+            b.name.len() as isize,
+            &mut name,
+        ) != sys::Status::napi_ok
+        || sys::napi_create_async_work(
+            env,
+            ptr::null_mut(),
+            name,
+            Some(execute),
+            Some(complete),
+            data,
+            &mut job.work,
+        ) != sys::Status::napi_ok
+    {
+        // An unsettled deferred is simply dropped with its promise (nobody got it).
+        release(env, &mut job);
+        return Err(internal("creating the async work"));
+    }
+    if sys::napi_queue_async_work(env, job.work) != sys::Status::napi_ok {
+        sys::napi_delete_async_work(env, job.work);
+        release(env, &mut job);
+        return Err(internal("napi_queue_async_work"));
+    }
+    // Counted from here until `complete`: a library closed meanwhile keeps its code (and this
+    // binding) until the count drops to zero.
+    b.pending.set(b.pending.get() + 1);
+    state::with(|s| s.works.insert(job.work as usize));
+    // Owned by the async work from here; reclaimed in `complete`, which libuv calls exactly once
+    // per queued work (after `execute`, or with napi_cancelled instead of it).
+    let _ = Box::into_raw(job);
+    Ok(promise)
+}
+
+/// Drop the buffer pins.
+unsafe fn release(env: sys::napi_env, job: &mut Job) {
+    for r in job.pins.drain(..) {
+        sys::napi_delete_reference(env, r);
+    }
+}
+
+/// Pool thread: the C call itself.
+unsafe extern "C" fn execute(_env: sys::napi_env, data: *mut c_void) {
+    // SAFETY: `data` is the job queued by `start`; nothing else touches it until `complete`
+    // (libuv orders execute before complete). The invoker reads n words from the slots and
+    // writes the result to slots[n]; the strings and pinned buffers it passes to C stay alive
+    // until `complete`.
+    let job = &mut *(data as *mut Job);
+    (job.invoke)(job.slots.as_mut_ptr());
+}
+
+/// JS thread: settle the promise with the converted result, free the job.
+unsafe extern "C" fn complete(env: sys::napi_env, status: sys::napi_status, data: *mut c_void) {
+    // SAFETY: `data` is the job `start` leaked into the async work; this is its only owner now.
+    let mut job = Box::from_raw(data as *mut Job);
+    // SAFETY: the binding outlives the job (pending > 0 defers freeing its code set).
+    let b = &*job.binding;
+    let mut settled = sys::Status::napi_generic_failure;
+    if status == sys::Status::napi_ok {
+        let raw = job.slots[b.sig.params.len()];
+        let value = settled_value(env, b.sig.result, raw);
+        // Fails only while the env is being torn down (no JS can observe the promise then).
+        settled = sys::napi_resolve_deferred(env, job.deferred, value);
+    } else {
+        let msg = if status == sys::Status::napi_cancelled {
+            format!("call of '{}' was cancelled before it ran", b.name)
+        } else {
+            format!("call of '{}' failed to run (status {status})", b.name)
+        };
+        if let Some(err) = state::error_value(env, "ERR_FFAST_CANCELLED", &msg) {
+            settled = sys::napi_reject_deferred(env, job.deferred, err);
+        }
+    }
+    release(env, &mut job);
+    state::with(|s| s.works.remove(&(job.work as usize)));
+    sys::napi_delete_async_work(env, job.work);
+    b.pending.set(b.pending.get() - 1);
+    drop(job);
+    // A library closed while this call ran is unloaded once its last call is done.
+    drop(state::reap_closed());
+    if settled != sys::Status::napi_ok {
+        // No JS can run: the env is being torn down (a worker's `terminate()`), and Node is
+        // waiting for every queued work of this env before it goes. Calls no pool thread has
+        // started yet are cancelled instead of run.
+        cancel_queued(env);
+    }
+}
+
+/// Cancel this thread's queued calls that no pool thread has started. Each cancelled one still
+/// gets its `complete` (status napi_cancelled), which frees it; calls already inside C run to
+/// completion.
+unsafe fn cancel_queued(env: sys::napi_env) {
+    let works: Vec<usize> = state::with(|s| {
+        if std::mem::replace(&mut s.stopping, true) {
+            Vec::new()
+        } else {
+            s.works.iter().copied().collect()
+        }
+    });
+    for w in works {
+        // Fails (harmlessly) for a work already running.
+        sys::napi_cancel_async_work(env, w as sys::napi_async_work);
+    }
+}

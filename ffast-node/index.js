@@ -64,6 +64,9 @@ function describe(v) {
   return (v.constructor && v.constructor.name) || 'object';
 }
 
+const S = require('./structs.js')({ native, fail, describe, toArrayBuffer: (p, n) => toArrayBuffer(p, n) });
+const { struct, union, array, pointer, out, inout } = S;
+
 // Called from generated wrappers (kept out of them so they stay small).
 const closedErr = (name) => fail('ERR_FFAST_CLOSED', `'${name}' called after its library was closed`);
 const countErr = (name, want, got) =>
@@ -89,68 +92,219 @@ const ident = (s) => {
  * Generate the wrapper for one native function. Each wrapper gets its own source text (its
  * name and a serial number), hence its own feedback: wrappers made from one closure share
  * call-site feedback and lose the fast path (rust-fast-calls.md §6.4).
+ *
+ * `m` is what native.makeFunctions made: `{ fn, area, argOffsets, retOffset }`; `d` the checked
+ * definition, whose `specs[i]` says how parameter i travels: a scalar (null), a struct/union
+ * by value ({ by: 'value', T }) or a pointer(T) ({ by: 'pointer', T, direction }).
+ *
+ * By value (the area contract, structs-design.md): the wrapper writes each aggregate argument
+ * into the binding's native area at argOffsets[i] and calls the V8 function with only the
+ * scalar arguments; an aggregate result is read from the area at retOffset after the call.
  */
-function wrap(fn, name, params, result, state) {
+function wrap(m, name, d, state) {
+  const fn = m.fn;
+  const params = d.parameters;
+  const result = d.result;
+  const specs = d.specs;
   const n = params.length;
-  const args = params.map((_, i) => `a${i}`).join(', ');
-  const checks = params
-    .map((t, i) => (t === 'buffer' ? `if (!$isBuf(a${i})) $bufErr($name, ${i}, a${i});` : ''))
-    .filter(Boolean)
-    .join('\n    ');
-  const call = `$f(${args})`;
+  const formalsList = params.map((_, i) => `a${i}`);
+  const callArgs = [];
+  const pre = [];
+  const post = [];
+  // Extra values the generated function closes over (named $k0, $k1, …).
+  const extra = [];
+  const k = (v) => {
+    extra.push(v);
+    return `$k${extra.length - 1}`;
+  };
+  let adv = null;
+  let au8 = null;
+  if (m.area) {
+    adv = k(new DataView(m.area));
+    au8 = k(new Uint8Array(m.area));
+  }
+  params.forEach((t, i) => {
+    const a = `a${i}`;
+    const spec = specs[i];
+    const where = k(`argument ${i} of '${name}'`);
+    if (spec === null) {
+      if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
+      callArgs.push(a);
+      return;
+    }
+    const code = S.codeOf(spec.T);
+    const size = spec.T.size;
+    if (spec.by === 'value') {
+      if (!m.area || !(m.argOffsets[i] >= 0)) {
+        fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for by-value argument ${i}`);
+      }
+      const off = m.argOffsets[i];
+      pre.push(
+        `if (typeof ${a} === 'object' && ${a} !== null && !$isBufObj(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
+      else $copyIn(${au8}, ${off}, ${size}, ${a}, ${where});`,
+      );
+      return;
+    }
+    // pointer(T): a plain object is encoded into this wrapper's temporary block (one per
+    // wrapper, reused: like the area, a re-entrant call of the same function from a callback
+    // would share it) and, for out/inout, decoded back into the same object after the call.
+    const tmp = new ArrayBuffer(size);
+    const tdv = k(new DataView(tmp));
+    const taddr = k(ptr(tmp));
+    const p = `p${i}`;
+    const enc = spec.direction === 'out' ? `${k(new Uint8Array(tmp))}.fill(0)` : `${k(code.enc)}(${tdv}, 0, ${a}, ${where})`;
+    pre.push(
+      `let ${p};
+      if (typeof ${a} === 'object' && ${a} !== null && ${a}[$kDv] === undefined && !$isBufObj(${a})) { ${enc}; ${p} = ${taddr}; }
+      else ${p} = $ptrArg(${a}, ${size}, ${where});`,
+    );
+    if (spec.direction !== 'in') post.push(`if (${p} === ${taddr}) ${k(code.decInto)}(${tdv}, 0, ${a});`);
+    callArgs.push(p);
+  });
+  const call = `$f(${callArgs.join(', ')})`;
+  const aggResult = d.resultSpec !== null;
+  const tail = post.length ? `
+      ${post.join('\n      ')}` : '';
   let body;
-  switch (result) {
-    case 'i64':
-    case 'isize':
-      body = `const r = ${call};\n      return r === r ? r : $wi[0];`;
-      break;
-    case 'u64':
-    case 'usize':
-      body = `const r = ${call};\n      return r === r ? r : $wu[0];`;
-      break;
-    // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
-    // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
-    // float64 instead of boxing a HeapNumber to merge it with null.
-    case 'pointer':
-      body = `const r = ${call};\n      return r === r ? (r !== 0 ? r : $nul()) : $wu[0];`;
-      break;
-    case 'string':
-      body = `const r = ${call};\n      return r !== 0 ? $cstr(r === r ? r : Number($wu[0])) : $nul();`;
-      break;
-    default:
-      body = `return ${call};`;
+  if (aggResult) {
+    if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
+    const code = S.codeOf(d.resultSpec.T);
+    body = `${call};${tail}
+      if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
+      return $copyOut(${au8}, ${m.retOffset}, ${d.resultSpec.T.size}, $out, ${k(code.decInto)}, ${adv}, $name);`;
+  } else if (post.length) {
+    // Results are post-processed after the copy-back (below) through `r`.
+    body = `let r = ${call};${tail}\n      ${resultTail(result, 'r')}`;
+  } else {
+    body = resultTail(result, call, true);
   }
   const id = ++wrapperId;
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
   // catches surplus arguments; `arguments.length` is read only when the last formal is
   // undefined, which a well-formed call passes only for NULL pointers/strings/buffers.
-  // (A surplus argument that is explicitly `undefined` is therefore not reported.)
+  // (A surplus argument that is explicitly `undefined` is therefore not reported.) An aggregate
+  // result adds one optional formal, `$out` (a buffer or object that receives the result).
   const last = n > 0 ? `a${n - 1}` : null;
+  const want = aggResult ? `${n}${n === 0 ? '' : ''}` : `${n}`;
   const countCheck = last
-    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) $countErr($name, ${n}, arguments.length);`
-    : `if ($x !== undefined) $countErr($name, 0, arguments.length);`;
-  const formals = n > 0 ? `${args}, $x` : '$x';
+    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) $countErr($name, ${aggResult ? `'${want} (+1 optional result buffer)'` : n}, arguments.length);`
+    : `if ($x !== undefined) $countErr($name, ${aggResult ? `'0 (+1 optional result buffer)'` : 0}, arguments.length);`;
+  const formals = [...formalsList, ...(aggResult ? ['$out'] : []), '$x'].join(', ');
   // The function is named through a computed key: a named function expression would bind
   // the symbol's name inside the wrapper and could shadow what it closes over.
   const src = `"use strict"; return { [$name]: function (${formals}) { // ffast wrapper #${id} ${ident(name)}
       if ($st.closed) $closedErr($name);
       ${countCheck}
-      ${checks}
+      ${pre.join('\n      ')}
       ${body}
     } }[$name];`;
+  const extraNames = extra.map((_, i) => `$k${i}`);
   // eslint-disable-next-line no-new-func
-  const w = new Function('$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
+  const w = new Function(
+    '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
+    '$isBufObj', '$copyIn', '$copyOut', '$ptrArg', '$kDv', ...extraNames, src,
+  )(
     fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+    isBufObj, copyIn, copyOut, ptrArg, S.kDv, ...extra,
   );
   Object.defineProperty(w, 'length', { value: n });
   return w;
+}
+
+/** Statements returning the JS value of a scalar result `r` (an expression when `direct`). */
+function resultTail(result, r, direct) {
+  const head = direct ? `const r = ${r};\n      ` : '';
+  const v = direct ? 'r' : r;
+  switch (result) {
+    case 'i64':
+    case 'isize':
+      return `${head}return ${v} === ${v} ? ${v} : $wi[0];`;
+    case 'u64':
+    case 'usize':
+      return `${head}return ${v} === ${v} ? ${v} : $wu[0];`;
+    // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
+    // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
+    // float64 instead of boxing a HeapNumber to merge it with null.
+    case 'pointer':
+      return `${head}return ${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0];`;
+    case 'string':
+      return `${head}return ${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul();`;
+    default:
+      return direct ? `return ${r};` : `return ${v};`;
+  }
+}
+
+const isBufObj = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
+const bytesOf = (v, size) =>
+  v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)
+    ? new Uint8Array(v, 0, size)
+    : new Uint8Array(v.buffer, v.byteOffset, size);
+
+/** A by-value aggregate given as bytes: at least `size` of them, the first `size` are used. */
+function copyIn(au8, off, size, v, where) {
+  if (!isBufObj(v)) fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(v)}`);
+  if (v.byteLength < size) fail('ERR_FFAST_ARG_RANGE', `${where}: the buffer has ${v.byteLength} bytes, the type needs ${size}`);
+  au8.set(bytesOf(v, size), off);
+}
+
+/** An aggregate result into the caller's buffer (its first `size` bytes) or object. */
+function copyOut(au8, off, size, out, decInto, adv, name) {
+  if (isBufObj(out)) {
+    if (out.byteLength < size) fail('ERR_FFAST_ARG_RANGE', `result buffer of '${name}': ${out.byteLength} bytes, the result needs ${size}`);
+    bytesOf(out, size).set(au8.subarray(off, off + size));
+    return out;
+  }
+  if (out !== null && typeof out === 'object') {
+    decInto(adv, off, out);
+    return out;
+  }
+  return fail('ERR_FFAST_ARG_TYPE', `result buffer of '${name}': expected a buffer or an object, got ${describe(out)}`);
+}
+
+/** A pointer(T) argument that is not a plain object: its address. */
+function ptrArg(v, size, where) {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (isBufObj(v)) {
+    if (v.byteLength < size) fail('ERR_FFAST_ARG_RANGE', `${where}: the buffer has ${v.byteLength} bytes, the type needs ${size}`);
+    return ptr(v);
+  }
+  const dv = v !== null && typeof v === 'object' ? v[S.kDv] : undefined;
+  if (dv !== undefined) {
+    const off = v[S.kOff];
+    if (dv.byteLength - off < size) fail('ERR_FFAST_ARG_RANGE', `${where}: the view has ${dv.byteLength - off} bytes, the type needs ${size}`);
+    return ptr(dv) + off;
+  }
+  return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object, a buffer, a pointer or null, got ${describe(v)}`);
 }
 
 const nul = () => null;
 
 function nativeCstring(p, len) {
   return native.cstring(p, len);
+}
+
+/**
+ * A parameter or result type as the native side spells it: scalar names pass through, a
+ * struct/union type object becomes its canonical text (by value), pointer(T) becomes 'pointer'.
+ * `spec` records what the wrapper does with the value (see wrap).
+ */
+function typeSpec(t, what, isResult) {
+  if (typeof t === 'string') {
+    if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${what}: give aggregate types as type objects (ffast.struct/union), not as text`);
+    return { text: t, spec: null };
+  }
+  if (S.isType(t)) {
+    // C passes arrays as pointers (C11 §6.7.6.3p7); a by-value array does not exist.
+    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; use pointer(${t.type}) or 'pointer'`);
+    return { text: t.type, spec: { by: 'value', T: t } };
+  }
+  if (S.isPointerType(t)) {
+    if (isResult && t.direction !== 'in') fail('ERR_FFAST_TYPE', `${what}: a result cannot be ${t.direction}(pointer(T))`);
+    return { text: 'pointer', spec: isResult ? null : { by: 'pointer', T: t.to, direction: t.direction } };
+  }
+  return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
 }
 
 function checkDefinition(key, def) {
@@ -161,10 +315,8 @@ function checkDefinition(key, def) {
   if (!Array.isArray(parameters)) {
     fail('ERR_FFAST_DEFINITION', `'${key}'.parameters must be an array, got ${describe(parameters)}`);
   }
-  parameters.forEach((p, i) => {
-    if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in definition of '${key}': parameter ${i} must be a type name, got ${describe(p)}`);
-  });
-  if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in definition of '${key}': result must be a type name, got ${describe(result)}`);
+  const ps = parameters.map((p, i) => typeSpec(p, `in definition of '${key}': parameter ${i}`, false));
+  const rs = typeSpec(result, `in definition of '${key}': result`, true);
   if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `'${key}'.name must be a non-empty string`);
   for (const k of Object.keys(def)) {
     if (!['parameters', 'result', 'name', 'optional', 'nonblocking'].includes(k)) {
@@ -172,8 +324,19 @@ function checkDefinition(key, def) {
     }
   }
   if (def.nonblocking) fail('ERR_FFAST_UNSUPPORTED', `'${key}': nonblocking calls are not supported yet`);
-  const sig = native.signature(key, parameters, result);
-  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional) };
+  const sig = native.signature(
+    key,
+    ps.map((p) => p.text),
+    rs.text,
+  );
+  return {
+    parameters: sig.parameters,
+    result: sig.result,
+    specs: ps.map((p) => p.spec),
+    resultSpec: rs.spec,
+    name,
+    optional: Boolean(optional),
+  };
 }
 
 function toAddress(p, what) {
@@ -229,7 +392,7 @@ function dlopen(libPath, symbols, options = {}) {
         enumerable: true,
         configurable: true,
         get() {
-          const w = wrap(made[i].fn, key, d.parameters, d.result, state);
+          const w = wrap(made[i], key, d, state);
           Object.defineProperty(out, key, { value: w, enumerable: true, writable: false, configurable: false });
           return w;
         },
@@ -257,7 +420,7 @@ function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
   const [m] = native.makeFunctions(null, [{ name: 'bound', address: addr, parameters: d.parameters, result: d.result }]);
-  return wrap(m.fn, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false });
+  return wrap(m, `bound_0x${addr.toString(16)}`, d, { closed: false });
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).
@@ -339,6 +502,12 @@ module.exports = {
   ptr,
   cstring,
   toArrayBuffer,
+  struct,
+  union,
+  array,
+  pointer,
+  out,
+  inout,
   read,
   write,
   suffix,

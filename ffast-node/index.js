@@ -69,8 +69,11 @@ const { struct, union, array, pointer, out, inout } = S;
 
 // Called from generated wrappers (kept out of them so they stay small).
 const closedErr = (name) => fail('ERR_FFAST_CLOSED', `'${name}' called after its library was closed`);
-const countErr = (name, want, got) =>
-  fail('ERR_FFAST_ARG_COUNT', `expected ${want} argument${want === 1 ? '' : 's'}, got ${got} for '${name}'`);
+const countErr = (name, want, got, optional) =>
+  fail(
+    'ERR_FFAST_ARG_COUNT',
+    `expected ${want} argument${want === 1 ? '' : 's'}${optional ? ` (+1 optional result buffer)` : ''}, got ${got} for '${name}'`,
+  );
 const bufErr = (name, i, v) =>
   fail(
     'ERR_FFAST_ARG_TYPE',
@@ -140,25 +143,41 @@ function wrap(m, name, d, state) {
       }
       const off = m.argOffsets[i];
       pre.push(
-        `if (typeof ${a} === 'object' && ${a} !== null && !$isBufObj(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
+        `if (typeof ${a} === 'object' && ${a} !== null && ${a}[$kDv] === undefined && !$isBufObj(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
       else $copyIn(${au8}, ${off}, ${size}, ${a}, ${where});`,
       );
       return;
     }
-    // pointer(T): a plain object is encoded into this wrapper's temporary block (one per
+    // pointer(T): the callee gets the address of this wrapper's temporary block (one per
     // wrapper, reused: like the area, a re-entrant call of the same function from a callback
-    // would share it) and, for out/inout, decoded back into the same object after the call.
+    // would share it). A plain object is encoded into it (out: zeroed instead) and, for
+    // out/inout, decoded back into the same object after the call; a buffer or view is copied
+    // in and back. Numbers and BigInts are addresses, passed as they are; null is NULL.
     const tmp = new ArrayBuffer(size);
-    const tdv = k(new DataView(tmp));
-    const taddr = k(ptr(tmp));
+    const tmpDv = new DataView(tmp);
+    const tmpU8 = new Uint8Array(tmp);
+    const tmpAddr = ptr(tmp);
     const p = `p${i}`;
-    const enc = spec.direction === 'out' ? `${k(new Uint8Array(tmp))}.fill(0)` : `${k(code.enc)}(${tdv}, 0, ${a}, ${where})`;
-    pre.push(
-      `let ${p};
-      if (typeof ${a} === 'object' && ${a} !== null && ${a}[$kDv] === undefined && !$isBufObj(${a})) { ${enc}; ${p} = ${taddr}; }
-      else ${p} = $ptrArg(${a}, ${size}, ${where});`,
-    );
-    if (spec.direction !== 'in') post.push(`if (${p} === ${taddr}) ${k(code.decInto)}(${tdv}, 0, ${a});`);
+    // The address comes out of one per-wrapper function (not a branch-local assignment in the
+    // wrapper): TurboFan then sees one Number input for the fast call's uint64 parameter.
+    // eslint-disable-next-line no-new-func
+    const toAddr = new Function(
+      '$tdv', '$tu8', '$taddr', '$enc', '$kDv', '$isBufObj', '$copyIn', '$ptrArg', '$where',
+      `"use strict"; return function ptrArg_${wrapperId + 1}_${i}(a) { // ffast pointer(T) argument
+        if (typeof a === 'object' && a !== null) {
+          if (a[$kDv] === undefined && !$isBufObj(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
+          else $copyIn($tu8, 0, ${size}, a, $where);
+          return $taddr;
+        }
+        return $ptrArg(a, $where);
+      };`,
+    )(tmpDv, tmpU8, tmpAddr, code.enc, S.kDv, isBufObj, copyIn, ptrArg, `argument ${i} of '${name}'`);
+    pre.push(`const ${p} = ${k(toAddr)}(${a});`);
+    if (spec.direction !== 'in') {
+      post.push(
+        `if (${p} === ${k(tmpAddr)}) { if (${a}[$kDv] === undefined && !$isBufObj(${a})) ${k(code.decInto)}(${k(tmpDv)}, 0, ${a}); else $copyBack(${k(tmpU8)}, ${size}, ${a}); }`,
+      );
+    }
     callArgs.push(p);
   });
   const call = `$f(${callArgs.join(', ')})`;
@@ -186,10 +205,9 @@ function wrap(m, name, d, state) {
   // (A surplus argument that is explicitly `undefined` is therefore not reported.) An aggregate
   // result adds one optional formal, `$out` (a buffer or object that receives the result).
   const last = n > 0 ? `a${n - 1}` : null;
-  const want = aggResult ? `${n}${n === 0 ? '' : ''}` : `${n}`;
   const countCheck = last
-    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) $countErr($name, ${aggResult ? `'${want} (+1 optional result buffer)'` : n}, arguments.length);`
-    : `if ($x !== undefined) $countErr($name, ${aggResult ? `'0 (+1 optional result buffer)'` : 0}, arguments.length);`;
+    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) $countErr($name, ${n}, arguments.length, ${aggResult});`
+    : `if ($x !== undefined) $countErr($name, 0, arguments.length, ${aggResult});`;
   const formals = [...formalsList, ...(aggResult ? ['$out'] : []), '$x'].join(', ');
   // The function is named through a computed key: a named function expression would bind
   // the symbol's name inside the wrapper and could shadow what it closes over.
@@ -203,10 +221,10 @@ function wrap(m, name, d, state) {
   // eslint-disable-next-line no-new-func
   const w = new Function(
     '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-    '$isBufObj', '$copyIn', '$copyOut', '$ptrArg', '$kDv', ...extraNames, src,
+    '$isBufObj', '$copyIn', '$copyBack', '$copyOut', '$ptrArg', '$kDv', ...extraNames, src,
   )(
     fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-    isBufObj, copyIn, copyOut, ptrArg, S.kDv, ...extra,
+    isBufObj, copyIn, copyBack, copyOut, ptrArg, S.kDv, ...extra,
   );
   Object.defineProperty(w, 'length', { value: n });
   return w;
@@ -236,46 +254,55 @@ function resultTail(result, r, direct) {
 }
 
 const isBufObj = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
-const bytesOf = (v, size) =>
-  v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)
-    ? new Uint8Array(v, 0, size)
-    : new Uint8Array(v.buffer, v.byteOffset, size);
 
-/** A by-value aggregate given as bytes: at least `size` of them, the first `size` are used. */
-function copyIn(au8, off, size, v, where) {
-  if (!isBufObj(v)) fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(v)}`);
-  if (v.byteLength < size) fail('ERR_FFAST_ARG_RANGE', `${where}: the buffer has ${v.byteLength} bytes, the type needs ${size}`);
-  au8.set(bytesOf(v, size), off);
+/** The first `size` bytes of a buffer, typed array, DataView or type view, as a Uint8Array. */
+function bytesOf(v, size, where) {
+  let buf;
+  let start = 0;
+  let len;
+  // Views first: ArrayBuffer.isView needs no type feedback (an instanceof does, and a hot
+  // caller optimized before that feedback settles deoptimizes once).
+  if (ArrayBuffer.isView(v)) {
+    buf = v.buffer;
+    start = v.byteOffset;
+    len = v.byteLength;
+  } else if (v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)) {
+    buf = v;
+    len = v.byteLength;
+  } else if (v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
+    const dv = v[S.kDv];
+    buf = dv.buffer;
+    start = dv.byteOffset + v[S.kOff];
+    len = dv.byteLength - v[S.kOff];
+  } else {
+    return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(v)}`);
+  }
+  if (len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${len} bytes given, the type needs ${size}`);
+  return new Uint8Array(buf, start, size);
+}
+
+/** An aggregate given as bytes (a buffer or a view of at least `size` bytes: the first `size`). */
+function copyIn(u8, off, size, v, where) {
+  u8.set(bytesOf(v, size, where), off);
+}
+function copyBack(u8, size, v) {
+  bytesOf(v, size, '').set(u8.subarray(0, size));
 }
 
 /** An aggregate result into the caller's buffer (its first `size` bytes) or object. */
 function copyOut(au8, off, size, out, decInto, adv, name) {
-  if (isBufObj(out)) {
-    if (out.byteLength < size) fail('ERR_FFAST_ARG_RANGE', `result buffer of '${name}': ${out.byteLength} bytes, the result needs ${size}`);
-    bytesOf(out, size).set(au8.subarray(off, off + size));
-    return out;
-  }
-  if (out !== null && typeof out === 'object') {
+  if (out !== null && typeof out === 'object' && out[S.kDv] === undefined && !isBufObj(out)) {
     decInto(adv, off, out);
     return out;
   }
-  return fail('ERR_FFAST_ARG_TYPE', `result buffer of '${name}': expected a buffer or an object, got ${describe(out)}`);
+  bytesOf(out, size, `result buffer of '${name}'`).set(au8.subarray(off, off + size));
+  return out;
 }
 
-/** A pointer(T) argument that is not a plain object: its address. */
-function ptrArg(v, size, where) {
+/** A pointer(T) argument that is not an object: an address, or NULL. */
+function ptrArg(v, where) {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'number' || typeof v === 'bigint') return v;
-  if (isBufObj(v)) {
-    if (v.byteLength < size) fail('ERR_FFAST_ARG_RANGE', `${where}: the buffer has ${v.byteLength} bytes, the type needs ${size}`);
-    return ptr(v);
-  }
-  const dv = v !== null && typeof v === 'object' ? v[S.kDv] : undefined;
-  if (dv !== undefined) {
-    const off = v[S.kOff];
-    if (dv.byteLength - off < size) fail('ERR_FFAST_ARG_RANGE', `${where}: the view has ${dv.byteLength - off} bytes, the type needs ${size}`);
-    return ptr(dv) + off;
-  }
   return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object, a buffer, a pointer or null, got ${describe(v)}`);
 }
 

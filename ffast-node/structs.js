@@ -115,6 +115,9 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
         for (const k of Object.keys(spec)) {
           if (k !== 'type' && k !== 'align') fail('ERR_FFAST_DEFINITION', `${where}: unknown key '${k}' (expected type, align)`);
         }
+        if (!Object.prototype.hasOwnProperty.call(spec, 'type')) {
+          fail('ERR_FFAST_TYPE', `${where}: expected a type name, a type object or { type, align }, got ${describe(spec)} without an own 'type'`);
+        }
         t = spec.type;
         align = spec.align;
         if (align !== undefined && !POW2(align)) {
@@ -277,11 +280,16 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
 
   /** Path expressions: a string literal while constant, a concatenation inside array loops. */
   const lit = (s) => JSON.stringify(s);
-  const joinField = (p, name) => {
-    if (p.startsWith('"')) {
-      const s = JSON.parse(p);
-      return lit(s === '' ? name : `${s}.${name}`);
+  const asLit = (p) => {
+    try {
+      return JSON.parse(p);
+    } catch {
+      return null;
     }
+  };
+  const joinField = (p, name) => {
+    const s = asLit(p);
+    if (s !== null) return lit(s === '' ? name : `${s}.${name}`);
     return `${p} + ${lit('.' + name)}`;
   };
   const joinIndex = (p, i) => `${p} + "[" + ${i} + "]"`;

@@ -173,6 +173,12 @@ function canonicalType(t) {
 }
 
 function argIsFastKind(type, v) {
+  if (typeof type !== 'string') {
+    // ffast type objects: a struct/union by value never reaches V8 (the wrapper writes it to the
+    // binding's area); pointer(T) passes V8 an address (the wrapper's temporary for objects).
+    if (type.kind === 'pointer') return v === null || v === undefined || typeof v === 'object' || argIsFastKind('pointer', v);
+    return true;
+  }
   switch (canonicalType(type)) {
     case 'i8': case 'u8': case 'i16': case 'u16': case 'i32': case 'u32': case 'f32': case 'f64':
       return typeof v === 'number';

@@ -545,5 +545,7 @@ module.exports = {
     fastEnabled: info.fast,
     fastReason: info.reason,
     v8: info.v8,
+    // The native API itself (makeFunctions' area contract is tested at this level).
+    native,
   },
 };

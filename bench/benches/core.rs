@@ -21,6 +21,7 @@ fn targets(target: usize, slot: &u64) -> FastTargets {
         str_in: 0,
         str_free: 0,
         buf_addr: 0,
+        area: 0,
     }
 }
 

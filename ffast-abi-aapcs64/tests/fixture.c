@@ -40,3 +40,6 @@ __asm__(".globl dirty_bool\n.type dirty_bool,%function\ndirty_bool:\n movz x0, #
 // SP mod 16 at entry: must be 0 (AAPCS64 §6.4.5.1; hardware faults otherwise, qemu does not).
 __asm__(".globl sp_mod16\n.type sp_mod16,%function\nsp_mod16:\n mov x0, sp\n and x0, x0, #15\n ret\n");
 #endif
+
+// Aggregates by value (shared with the other ABI crates).
+#include "../../ffast-core/testdata/structs.c"

@@ -104,6 +104,9 @@ pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
         abi: "darwin-arm64",
         args,
         ret: ret_plan(sig.result),
+        area_args: Vec::new(),
+        area_ret: Vec::new(),
+        area_size: sig.area_size,
         receiver: RECEIVER,
         // V8 never passes stack arguments here: a plan that would need them is not fast.
         entry_stack_bytes: 0,

@@ -1,4 +1,4 @@
-//! System V AMD64 psABI classification for scalar signatures: `classify(&Signature) -> CallPlan`.
+//! System V AMD64 psABI classification: `classify(&Signature) -> CallPlan`.
 //!
 //! Pure logic, no code emission and no knowledge of Node. Rules implemented (psABI 1.0, §3.2.3
 //! "Parameter Passing"):
@@ -8,6 +8,15 @@
 //! - Arguments that find no register go to the stack in argument order, one 8-byte slot each
 //!   (scalars are at most 8 bytes), the first at the lowest address (`Stack(0)`).
 //! - INTEGER results come back in rax, SSE results in xmm0.
+//! - Aggregates by value ([`aggregate`] classifies them): a struct whose eightbytes are all
+//!   INTEGER/SSE takes one register per eightbyte from the same two sequences, but only if all
+//!   of them fit; otherwise, and for MEMORY-class aggregates, the whole object is copied to the
+//!   stack, eightbyte by eightbyte, at its alignment (8, or 16 for 16-aligned types: GCC's
+//!   `ix86_function_arg_boundary`), and the registers it skipped stay free for later arguments.
+//! - Aggregate results: INTEGER eightbytes come back in rax then rdx, SSE ones in xmm0 then
+//!   xmm1, each sequence on its own (`{f64, i64}` → xmm0, rax). A MEMORY result is written by
+//!   the callee to a buffer whose address the caller passes as a hidden first argument in rdi
+//!   (so the visible integer arguments start at rsi); rax returns that address.
 //!
 //! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.1) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes rdi, so INTEGER-class JS
@@ -15,13 +24,18 @@
 
 pub mod aggregate;
 
-use ffast_core::{ArgPlan, CallPlan, Isa, Loc, RetPlan, Signature, ValueClass};
+use aggregate::{AggClass, Eightbyte};
+use ffast_core::{
+    AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature, Type,
+    ValueClass,
+};
 
 /// rdi, rsi, rdx, rcx, r8, r9 (hardware numbers).
 pub const INT_ARG_REGS: [u8; 6] = [7, 6, 2, 1, 8, 9];
 /// xmm0–xmm7.
 pub const SSE_ARG_REGS: u8 = 8;
 pub const RAX: u8 = 0;
+pub const RDX: u8 = 2;
 pub const XMM0: u8 = 0;
 
 /// Assigns locations in argument order, as a caller following the psABI does.
@@ -59,26 +73,123 @@ impl Allocator {
             }
         }
     }
+
+    /// Place an aggregate argument whose area region starts at `offset`.
+    fn place_aggregate(
+        &mut self,
+        agg: &ffast_core::Aggregate,
+        param: usize,
+        out: &mut Vec<AreaArg>,
+    ) {
+        let mut push = |src, c| {
+            out.push(AreaArg {
+                param: Some(param),
+                src,
+                c,
+            })
+        };
+        if let AggClass::Regs(classes) = aggregate::classify(&agg.ty) {
+            let free_int = INT_ARG_REGS.len() - self.next_int;
+            let free_sse = (SSE_ARG_REGS - self.next_sse) as usize;
+            if aggregate::fits(&classes, free_int, free_sse) {
+                for (i, class) in classes.iter().enumerate() {
+                    let offset = agg.offset + 8 * i as u32;
+                    let (ty, class) = match class {
+                        Eightbyte::Integer => (
+                            Type::U64,
+                            ValueClass::Int {
+                                size: 8,
+                                signed: false,
+                            },
+                        ),
+                        Eightbyte::Sse => (Type::F64, ValueClass::Float { size: 8 }),
+                    };
+                    push(AreaSrc::Load { offset, ty }, self.place(class));
+                }
+                return;
+            }
+        }
+        // §3.2.3: MEMORY class, or not enough registers for every eightbyte: the whole object
+        // goes to the stack, its slot aligned to 8 or, for a 16-aligned type, 16 (the stack
+        // is 16-aligned at the call, so Stack offsets are alignments too).
+        let at = self
+            .stack
+            .next_multiple_of(if agg.align >= 16 { 16 } else { 8 });
+        let eightbytes = agg.size.div_ceil(8) as u32;
+        for i in 0..eightbytes {
+            push(
+                AreaSrc::Load {
+                    offset: agg.offset + 8 * i,
+                    ty: Type::U64,
+                },
+                Loc::Stack(at + 8 * i),
+            );
+        }
+        self.stack = at + 8 * eightbytes;
+    }
+}
+
+/// Where an aggregate result's registers go: the INTEGER eightbytes in rax then rdx, the SSE
+/// ones in xmm0 then xmm1 (§3.2.3 "Returning of Values"). `None` for a MEMORY result.
+fn result_registers(agg: &ffast_core::Aggregate) -> Option<Vec<AreaRet>> {
+    let AggClass::Regs(classes) = aggregate::classify(&agg.ty) else {
+        return None;
+    };
+    let (mut int, mut sse) = ([RAX, RDX].into_iter(), 0u8..2);
+    Some(
+        classes
+            .iter()
+            .enumerate()
+            .map(|(i, class)| {
+                let (c, ty) = match class {
+                    Eightbyte::Integer => {
+                        (Loc::Gpr(int.next().expect("two eightbytes")), Type::U64)
+                    }
+                    Eightbyte::Sse => (Loc::Fpr(sse.next().expect("two eightbytes")), Type::F64),
+                };
+                AreaRet {
+                    c,
+                    offset: agg.offset + 8 * i as u32,
+                    ty,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Classify a signature for a C function called with the SysV convention, and for the V8
 /// fast-call entry that forwards to it.
 pub fn classify(sig: &Signature) -> CallPlan {
-    let mut c = Allocator::new(0);
+    let mut area_args = Vec::new();
+    // An aggregate result returned in memory: its address is a hidden first argument.
+    let area_ret = match &sig.agg_result {
+        Some(agg) => result_registers(agg).unwrap_or_else(|| {
+            area_args.push(AreaArg {
+                param: None,
+                src: AreaSrc::Addr { offset: agg.offset },
+                c: Loc::Gpr(INT_ARG_REGS[0]),
+            });
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let mut c = Allocator::new(area_args.len());
     // The receiver occupies the first INTEGER register on the entry side.
     let mut entry = Allocator::new(1);
-    let args = sig
-        .params
-        .iter()
-        .map(|&ty| {
-            let class = ty.class();
-            ArgPlan {
-                ty,
-                entry: Some(entry.place(class)),
-                c: c.place(class),
+    let mut args = Vec::with_capacity(sig.params.len());
+    for (i, p) in sig.declared().enumerate() {
+        match p {
+            Param::Scalar(_, ty) => {
+                let class = ty.class();
+                args.push(ArgPlan {
+                    ty,
+                    entry: Some(entry.place(class)),
+                    c: c.place(class),
+                });
             }
-        })
-        .collect();
+            Param::Aggregate(agg) => c.place_aggregate(agg, i, &mut area_args),
+        }
+    }
     let ret_loc = match sig.result.class() {
         ValueClass::None => None,
         ValueClass::Int { .. } => Some(Loc::Gpr(RAX)),
@@ -92,6 +203,9 @@ pub fn classify(sig: &Signature) -> CallPlan {
             ty: sig.result,
             c: ret_loc,
         },
+        area_args,
+        area_ret,
+        area_size: sig.area_size,
         receiver: Loc::Gpr(INT_ARG_REGS[0]),
         entry_stack_bytes: entry.stack,
         c_stack_bytes: c.stack,

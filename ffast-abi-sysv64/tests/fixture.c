@@ -41,3 +41,6 @@ __asm__(".globl rsp_mod16\n.type rsp_mod16,@function\nrsp_mod16:\n mov %rsp, %ra
 int32_t wsum_i32_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g, int32_t h) {
   return a * 1 + b * 2 + c * 3 + d * 4 + e * 5 + f * 6 + g * 7 + h * 8;
 }
+
+// Aggregates by value (shared with the other ABI crates).
+#include "../../ffast-core/testdata/structs.c"

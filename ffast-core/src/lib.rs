@@ -3,6 +3,7 @@
 //! definition → [`Signature`] → [`CallPlan`] (an ABI crate) → instructions → bytes
 //! ([`encode`], [`trampoline`]) → sealed executable memory ([`jit`]).
 
+pub mod area;
 pub mod desc;
 pub mod encode;
 pub mod error;
@@ -16,6 +17,6 @@ pub mod trampoline;
 pub mod types;
 
 pub use error::Error;
-pub use plan::{ArgPlan, CallPlan, Isa, Loc, RetPlan};
-pub use signature::Signature;
+pub use plan::{AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, RetPlan};
+pub use signature::{Aggregate, Param, Signature};
 pub use types::{Type, ValueClass};

@@ -12,6 +12,16 @@
 //!
 //! The slow-path invoker only uses the C side: it loads each argument from an array of 8-byte
 //! slots.
+//!
+//! By-value aggregates (structs, unions) never cross the V8 boundary: they live in the
+//! binding's *area* (see [`crate::signature`]). `args` holds the scalar arguments only, index
+//! for index the JS arguments, so a scalar-only plan is exactly what it was before aggregates;
+//! each aggregate argument adds [`AreaArg`]s — one per register or stack eightbyte (per member
+//! for an arm64 HFA), loaded from the area — or one whose value is an area address (a copy
+//! passed by reference, or the hidden pointer of a result returned in memory). A result in
+//! registers lists where each register goes in the area ([`AreaRet`]). The trampolines load
+//! area values only after every JS argument is in memory (their framed path), so there are no
+//! ordering hazards between the two kinds of source.
 
 use crate::types::Type;
 
@@ -53,6 +63,35 @@ pub struct RetPlan {
     pub c: Option<Loc>,
 }
 
+/// What an [`AreaArg`] puts in its C location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AreaSrc {
+    /// The value of type `ty` at area + `offset`: `U64` for a general-register or stack
+    /// eightbyte (whole eightbytes: every region is padded to 8), `F64` / `F32` for a
+    /// floating-point register.
+    Load { offset: u32, ty: Type },
+    /// The address area + `offset`.
+    Addr { offset: u32 },
+}
+
+/// One C-side value that comes from the binding's area instead of a JS argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AreaArg {
+    /// The declared parameter it belongs to; `None` for the hidden result pointer.
+    pub param: Option<usize>,
+    pub src: AreaSrc,
+    pub c: Loc,
+}
+
+/// One register of an aggregate result, stored to area + `offset` after the call (`ty` as in
+/// [`AreaSrc::Load`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AreaRet {
+    pub c: Loc,
+    pub offset: u32,
+    pub ty: Type,
+}
+
 /// The complete plan for one signature on one ABI.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallPlan {
@@ -60,7 +99,14 @@ pub struct CallPlan {
     /// ABI name, for diagnostics (`"sysv64"`, `"aapcs64"`, `"darwin-arm64"`).
     pub abi: &'static str,
     pub args: Vec<ArgPlan>,
+    /// The scalar result (`Void` for an aggregate result, which JS reads from the area).
     pub ret: RetPlan,
+    /// C-side values loaded from (or pointing into) the area, in declared order.
+    pub area_args: Vec<AreaArg>,
+    /// Registers of an aggregate result returned in registers, and where they go in the area.
+    pub area_ret: Vec<AreaRet>,
+    /// Bytes of area the trampolines address (the signature's `area_size`).
+    pub area_size: u32,
     /// Where the JS receiver arrives on the entry side (its value is never used).
     pub receiver: Loc,
     /// Bytes of stack arguments V8 passes to the trampoline (a multiple of 8).
@@ -79,5 +125,10 @@ impl CallPlan {
     /// their register class: the trampoline is then a register shuffle and a tail call.
     pub fn registers_only(&self) -> bool {
         self.c_stack_bytes == 0 && self.entry_stack_bytes == 0
+    }
+
+    /// Whether the trampolines touch the binding's area.
+    pub fn uses_area(&self) -> bool {
+        !self.area_args.is_empty() || !self.area_ret.is_empty()
     }
 }

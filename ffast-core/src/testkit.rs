@@ -2,10 +2,13 @@
 //! their dev-dependencies): stand-ins for the helpers ffast-node provides, a C-fixture
 //! compiler, and a builder that emits, seals and returns callable trampolines for a plan.
 
+use crate::area::Area;
 use crate::jit::Arena;
 use crate::trampoline::{self, FastTargets};
 use crate::CallPlan;
 use std::path::{Path, PathBuf};
+
+pub mod structs;
 
 /// V8's `FastOneByteString`: Latin-1 bytes, not NUL-terminated.
 #[repr(C)]
@@ -47,22 +50,64 @@ pub unsafe extern "C" fn buf_addr(local: *const u64) -> u64 {
 /// An arbitrary receiver: trampolines must ignore it.
 pub const RECV: *const std::ffi::c_void = 0x5eed as *const std::ffi::c_void;
 
-/// A plan's fast trampoline and invoker, sealed, with the wide slot they write.
+/// A plan's fast trampoline and invoker, sealed, with the wide slot they write and the area
+/// they use for aggregates.
 pub struct Built {
     _arena: Arena,
     pub fast: usize,
     pub invoke: usize,
     pub wide: Box<u64>,
+    area: Area,
+}
+
+impl Built {
+    /// The area's bytes (as the JS wrapper sees them).
+    pub fn area(&mut self) -> &mut [u8] {
+        self.area.bytes_mut()
+    }
+
+    /// Write `bytes` at area + `offset`.
+    pub fn put(&mut self, offset: u32, bytes: &[u8]) {
+        self.area()[offset as usize..offset as usize + bytes.len()].copy_from_slice(bytes);
+    }
+
+    /// Write `v`'s bytes (padding included) at area + `offset`, as the JS wrapper writes an
+    /// aggregate argument.
+    pub fn put_value<T: Copy>(&mut self, offset: u32, v: &T) {
+        let n = std::mem::size_of::<T>();
+        let area = self.area();
+        assert!(offset as usize + n <= area.len(), "area too small");
+        // SAFETY: in bounds (checked); a byte copy may carry padding, which the area (plain
+        // memory only machine code and these helpers read) tolerates.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (v as *const T).cast::<u8>(),
+                area.as_mut_ptr().add(offset as usize),
+                n,
+            )
+        }
+    }
+
+    /// The aggregate at area + `offset` (an aggregate result).
+    pub fn get_value<T: structs::Shape>(&mut self, offset: u32) -> T {
+        let area = self.area();
+        assert!(offset as usize + std::mem::size_of::<T>() <= area.len());
+        // SAFETY: in bounds (checked); shapes are plain numbers, valid for any bytes.
+        unsafe { std::ptr::read_unaligned(area.as_ptr().add(offset as usize).cast::<T>()) }
+    }
 }
 
 pub fn build(plan: &CallPlan, target: usize) -> Built {
     let wide = Box::new(0u64);
+    let area = Area::new(plan.area_size);
+    let area_addr = area.addr();
     let t = FastTargets {
         target,
         wide_slot: &*wide as *const u64 as usize,
         str_in: str_in as *const () as usize,
         str_free: str_free as *const () as usize,
         buf_addr: buf_addr as *const () as usize,
+        area: area_addr,
     };
     let mut arena = Arena::new();
     let fast = arena
@@ -70,7 +115,7 @@ pub fn build(plan: &CallPlan, target: usize) -> Built {
         .expect("write")
         .0;
     let invoke = arena
-        .write(&trampoline::invoker(plan, target).expect("invoker"))
+        .write(&trampoline::invoker(plan, target, area_addr).expect("invoker"))
         .expect("write")
         .0;
     arena.seal().expect("seal");
@@ -79,6 +124,7 @@ pub fn build(plan: &CallPlan, target: usize) -> Built {
         fast,
         invoke,
         wide,
+        area,
     }
 }
 

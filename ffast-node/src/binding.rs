@@ -4,6 +4,7 @@
 use crate::convert::{arg_to_slot, result_value, ArgError, StringScratch, SCRATCH};
 use crate::state::{self, CodeSet};
 use crate::v8::{self, V8};
+use ffast_core::area::Area;
 use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, FastTargets};
 use ffast_core::{CallPlan, Error, Signature, Type};
@@ -41,6 +42,9 @@ pub struct Binding {
     wide_slot: *mut u64,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
     pub slow_calls: std::cell::Cell<u64>,
+    /// Where JS writes aggregate arguments and reads an aggregate result; its address is
+    /// compiled into this binding's trampolines, so it lives exactly as long as they do.
+    pub area: Area,
 }
 
 /// What the JS side asks for.
@@ -50,10 +54,12 @@ pub struct Request {
     pub sig: Signature,
 }
 
-/// A created function and whether V8 may call its trampoline.
+/// A created function, whether V8 may call its trampoline, and its area (address and size;
+/// size 0 without aggregates).
 pub struct Made {
     pub value: sys::napi_value,
     pub fast: bool,
+    pub area: (usize, usize),
 }
 
 /// Create the functions for `reqs` with all their code in one arena, sealed once.
@@ -79,7 +85,8 @@ pub unsafe fn make_functions(
     let mut entries = Vec::with_capacity(reqs.len());
     for r in reqs {
         let plan: CallPlan = classify(&r.sig);
-        let inv = arena.write(&trampoline::invoker(&plan, r.address)?)?;
+        let area = Area::new(r.sig.area_size);
+        let inv = arena.write(&trampoline::invoker(&plan, r.address, area.addr())?)?;
         let b = Box::new(Binding {
             name: r.name,
             sig: r.sig,
@@ -89,6 +96,7 @@ pub unsafe fn make_functions(
             env,
             wide_slot,
             slow_calls: std::cell::Cell::new(0),
+            area,
         });
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
@@ -104,6 +112,7 @@ pub unsafe fn make_functions(
                         str_in: crate::convert::ffast_str_in as *const () as usize,
                         str_free: crate::convert::ffast_str_free as *const () as usize,
                         buf_addr: crate::convert::ffast_buf_addr as *const () as usize,
+                        area: b.area.addr(),
                     };
                     // A backend may decline a signature it cannot encode (e.g. a frame beyond
                     // arm64's immediate reach): the function then runs on the slow path only.
@@ -138,6 +147,7 @@ pub unsafe fn make_functions(
         made.push(Made {
             value,
             fast: fast.is_some(),
+            area: (b.area.addr(), b.area.len()),
         });
     }
     Ok((

@@ -151,7 +151,8 @@ pub struct FnDef {
     pub result: String,
 }
 
-/// Parse a definition's types (so the JS side knows the canonical names before binding).
+/// Parse a definition's types (so the JS side knows the canonical names before binding):
+/// scalar names, and aggregates (struct/union type texts) as their canonical text.
 #[napi]
 pub fn signature(
     env: Env,
@@ -162,11 +163,8 @@ pub fn signature(
     let sig = Signature::parse(&parameters, &result)
         .map_err(|e| core_fail(&env, &e, &format!("in definition of '{name}': ")))?;
     let mut obj = Object::new(&env)?;
-    obj.set(
-        "parameters",
-        sig.params.iter().map(|t| t.name()).collect::<Vec<_>>(),
-    )?;
-    obj.set("result", sig.result.name())?;
+    obj.set("parameters", sig.param_texts())?;
+    obj.set("result", sig.result_text())?;
     Ok(raw(&env, obj.raw()))
 }
 
@@ -190,7 +188,12 @@ pub fn layout(env: Env, desc: String) -> Result<Unknown<'static>> {
 }
 
 /// Create the JS functions for `defs`. With `lib`, their code joins that library (freed by
-/// `close`); without, it lives as long as the thread (`bind`). Returns `[{fn, fast}]`.
+/// `close`); without, it lives as long as the thread (`bind`). Returns
+/// `[{fn, fast, area, argOffsets, retOffset}]`: `fn` takes the scalar parameters only (and
+/// returns undefined for an aggregate result); `area` is an ArrayBuffer over the binding's
+/// area (or null without aggregates), where the caller writes aggregate parameter i at
+/// `argOffsets[i]` (-1 for scalars) before the call and reads an aggregate result at
+/// `retOffset` (-1 without) after it.
 #[napi]
 pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Unknown<'static>> {
     let mut reqs = Vec::with_capacity(defs.len());
@@ -216,6 +219,23 @@ pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Un
         }
     }
     // SAFETY: we are in an N-API call on env's thread.
+    let offsets: Vec<(Vec<f64>, f64)> = reqs
+        .iter()
+        .map(|r| {
+            let args = r
+                .sig
+                .arg_offsets()
+                .iter()
+                .map(|o| o.map_or(-1.0, f64::from))
+                .collect();
+            let ret = r
+                .sig
+                .agg_result
+                .as_ref()
+                .map_or(-1.0, |a| f64::from(a.offset));
+            (args, ret)
+        })
+        .collect();
     let (set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
     state::with(|s| match lib.and_then(|id| s.libs.get_mut(&id)) {
@@ -238,9 +258,25 @@ pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Un
             &env,
             sys::napi_create_array_with_length(env.raw(), made.len(), &mut arr),
         )?;
-        for (i, m) in made.iter().enumerate() {
+        for (i, (m, (args, ret))) in made.iter().zip(offsets).enumerate() {
             let mut o = Object::new(&env)?;
             o.set("fast", m.fast)?;
+            o.set("argOffsets", args)?;
+            o.set("retOffset", ret)?;
+            let area = if m.area.1 == 0 {
+                Null.into_unknown(&env)?.raw()
+            } else {
+                // The area lives as long as the binding: until the library is closed, or for
+                // the thread's life (`bind`). Like `toArrayBuffer`, the view must not be used
+                // after `close()`; index.js drops its references when it closes.
+                external_array_buffer(&env, m.area.0 as *mut std::ffi::c_void, m.area.1)?.raw()
+            };
+            let mut key = std::ptr::null_mut();
+            check(
+                &env,
+                sys::napi_create_string_utf8(env.raw(), c"area".as_ptr(), 4, &mut key),
+            )?;
+            check(&env, sys::napi_set_property(env.raw(), o.raw(), key, area))?;
             let mut key = std::ptr::null_mut();
             check(
                 &env,

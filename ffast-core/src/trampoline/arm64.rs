@@ -2,17 +2,21 @@
 //! variant: the plan says where values live, including Apple's packed stack slots).
 //!
 //! Scratch registers: x16/x17 (IP0/IP1, free for veneers and trampolines by AAPCS64 §6.4.1),
-//! x9–x11 (temporaries). x18 is never touched (reserved on Apple platforms). x19 is saved and
-//! restored by the invoker, which keeps its slot pointer there across the call.
+//! x9–x11 (temporaries). x17 holds the area's address while aggregate values move. x8 is never
+//! a scratch: it carries an indirect result's address (AAPCS64 §6.9). x18 is never touched
+//! (reserved on Apple platforms). x19 is saved and restored by the invoker, which keeps its
+//! slot pointer there across the call.
 //!
 //! Every frame is a multiple of 16 bytes, so SP stays 16-byte aligned at each call, as
 //! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
 
 use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
-use crate::{CallPlan, Error, Loc, Type, ValueClass};
+use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
 
 const IP0: X = X(16);
+/// Holds (a point in) the area while aggregate values move.
+const AREA: X = X(17);
 const FP: X = X(29);
 const LR: X = X(30);
 
@@ -139,6 +143,97 @@ fn store_stack(a: &mut Asm, ty: Type, off: i32, packed: bool) {
     }
 }
 
+/// Addresses the area through x17: `at(offset)` returns the immediate to use with x17, loading
+/// x17 with a new base (the 16-aligned start of the offset's block, so every scaled immediate
+/// stays a multiple of its access size) when the last one is out of reach.
+struct AreaBase {
+    area: u64,
+    base: Option<u32>,
+}
+
+impl AreaBase {
+    fn new(area: usize) -> Self {
+        AreaBase {
+            area: area as u64,
+            base: None,
+        }
+    }
+
+    fn at(&mut self, a: &mut Asm, pool: &mut Pool, offset: u32) -> i32 {
+        match self.base {
+            Some(b) if offset >= b && offset - b <= 4080 => (offset - b) as i32,
+            _ => {
+                let b = offset & !15;
+                pool.load(a, AREA, self.area + b as u64);
+                self.base = Some(b);
+                (offset - b) as i32
+            }
+        }
+    }
+}
+
+/// Aggregate arguments bound for the C stack, copied eightbyte by eightbyte through IP0 (or an
+/// area address: a copy passed by reference that found no register). Runs before the target's
+/// address is loaded into IP0.
+fn area_stack_args(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) {
+    let mut base = AreaBase::new(area);
+    for x in &plan.area_args {
+        if let Loc::Stack(off) = x.c {
+            match x.src {
+                AreaSrc::Load { offset, .. } => {
+                    let o = base.at(a, pool, offset);
+                    a.ldr_x(IP0, AREA, o);
+                }
+                AreaSrc::Addr { offset } => {
+                    let o = base.at(a, pool, offset);
+                    a.add_x_x_imm(IP0, AREA, o as u32);
+                }
+            }
+            a.str_x(IP0, SP, off as i32);
+        }
+    }
+}
+
+/// Aggregate arguments bound for registers: eightbytes into x registers, HFA members into v
+/// registers, area addresses (copies passed by reference, the x8 result pointer).
+fn area_reg_args(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) -> Result<(), Error> {
+    let mut base = AreaBase::new(area);
+    for x in &plan.area_args {
+        match (x.c, x.src) {
+            (Loc::Gpr(r), AreaSrc::Load { offset, .. }) => {
+                let o = base.at(a, pool, offset);
+                a.ldr_x(X(r), AREA, o);
+            }
+            (Loc::Gpr(r), AreaSrc::Addr { offset }) => {
+                let o = base.at(a, pool, offset);
+                a.add_x_x_imm(X(r), AREA, o as u32);
+            }
+            (Loc::Fpr(r), AreaSrc::Load { offset, ty }) => {
+                let o = base.at(a, pool, offset);
+                load_float(a, ty, r, AREA, o);
+            }
+            (Loc::Stack(_), _) => {}
+            (c, src) => return Err(Error::Encode(format!("area argument {src:?} -> {c:?}"))),
+        }
+    }
+    Ok(())
+}
+
+/// Right after the call: store an aggregate result's registers into the area.
+fn area_result(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) -> Result<(), Error> {
+    let mut base = AreaBase::new(area);
+    for r in &plan.area_ret {
+        let o = base.at(a, pool, r.offset);
+        match (r.c, r.ty) {
+            (Loc::Gpr(g), _) => a.str_x(X(g), AREA, o),
+            (Loc::Fpr(v), Type::F32) => a.str_s(S(v), AREA, o),
+            (Loc::Fpr(v), _) => a.str_d(D(v), AREA, o),
+            (c, _) => return Err(Error::Encode(format!("aggregate result in {c:?}"))),
+        }
+    }
+    Ok(())
+}
+
 fn result_needs_conversion(ty: Type) -> bool {
     !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
 }
@@ -213,7 +308,11 @@ fn packed(plan: &CallPlan) -> bool {
 }
 
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
-    let simple = plan.c_stack_bytes == 0 && !plan.args.iter().any(|a| needs_helper(a.ty));
+    // Aggregates take the framed path: every JS argument is in memory before any register is
+    // loaded there, so area loads need no ordering. Scalar-only plans are unaffected.
+    let simple = plan.c_stack_bytes == 0
+        && !plan.uses_area()
+        && !plan.args.iter().any(|a| needs_helper(a.ty));
     let mut a = Asm::new();
     let mut pool = Pool::default();
     if simple {
@@ -358,6 +457,7 @@ fn fast_framed(
             store_stack(a, arg.ty, off as i32, packed(plan));
         }
     }
+    area_stack_args(a, pool, plan, t.area);
     // 4. Register arguments, all from memory: no ordering hazards.
     for (i, arg) in plan.args.iter().enumerate() {
         let (b, o) = value_at(i)?;
@@ -367,9 +467,11 @@ fn fast_framed(
             Loc::Stack(_) => {}
         }
     }
+    area_reg_args(a, pool, plan, t.area)?;
     // 5. The call.
     pool.load(a, IP0, t.target as u64);
     a.blr(IP0);
+    area_result(a, pool, plan, t.area)?;
 
     // 6. Release string copies that did not fit their scratch.
     if !strings.is_empty() {
@@ -397,7 +499,7 @@ fn fast_framed(
 }
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i], raw result to slots[n].
-pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
+pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
     let mut a = Asm::new();
     let mut pool = Pool::default();
     let out = align16(plan.c_stack_bytes);
@@ -420,6 +522,7 @@ pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> 
             store_stack(&mut a, arg.ty, off as i32, packed(plan));
         }
     }
+    area_stack_args(&mut a, &mut pool, plan, area);
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => a.ldr_x(X(r), slots, 8 * i as i32),
@@ -427,8 +530,10 @@ pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> 
             Loc::Stack(_) => {}
         }
     }
+    area_reg_args(&mut a, &mut pool, plan, area)?;
     pool.load(&mut a, IP0, target as u64);
     a.blr(IP0);
+    area_result(&mut a, &mut pool, plan, area)?;
     let res = 8 * plan.args.len() as i32;
     match plan.ret.ty.class() {
         ValueClass::None => {}

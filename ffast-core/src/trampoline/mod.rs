@@ -5,9 +5,13 @@
 //!   converts the result to its fast-call return representation ([`FastRet`]);
 //! - the **invoker**, used by the slow path: `extern "C" fn(slots: *mut u64)` loads argument `i`
 //!   from `slots[i]` (already in C form), calls the target and stores the raw C result in
-//!   `slots[n]`;
+//!   `slots[n]` (`i` and `n` count the scalar, JS-visible arguments);
 //! - the **slow stub**, registered as V8's regular callback: it adds a pointer to the binding's
 //!   data as a second argument and jumps to the generic slow path.
+//!
+//! Both move aggregate arguments from the binding's area to their C locations and store an
+//! aggregate result's registers into the area, following the plan's `area_args` / `area_ret`
+//! (ffast_core::plan); for V8 such a function returns void.
 //!
 //! Value representations at the V8 boundary (shared with ffast-node, which declares the V8
 //! types from them):
@@ -81,6 +85,9 @@ pub struct FastTargets {
     pub str_free: usize,
     /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte.
     pub buf_addr: usize,
+    /// The binding's area (16-aligned, `plan.area_size` bytes); unused when the plan has no
+    /// aggregates.
+    pub area: usize,
 }
 
 /// Fast-call trampoline for `plan`.
@@ -92,11 +99,12 @@ pub fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     }
 }
 
-/// Slow-path invoker for `plan`: `extern "C" fn(slots: *mut u64)`.
-pub fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
+/// Slow-path invoker for `plan`: `extern "C" fn(slots: *mut u64)`. `area` is the binding's
+/// area (see [`FastTargets::area`]).
+pub fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
     match plan.isa {
-        Isa::X64 => x64::invoker(plan, target),
-        Isa::Arm64 => arm64::invoker(plan, target),
+        Isa::X64 => x64::invoker(plan, target, area),
+        Isa::Arm64 => arm64::invoker(plan, target, area),
     }
 }
 

@@ -2,11 +2,77 @@
 //!
 //! Register numbers come from the plan; this file only chooses instructions. Scratch
 //! registers are rax, rcx, rdx, r11 — caller-saved in SysV and never used here for arguments
-//! after they are loaded.
+//! after they are loaded — and r10, which holds the area's address while aggregate values are
+//! moved (caller-saved, never an argument: it is only the static chain of nested functions).
 
 use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
-use crate::{CallPlan, Error, Loc, Type, ValueClass};
+use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
+
+/// Holds the area's address while aggregate values move.
+const AREA: Gpr = Gpr::R10;
+
+fn area_mem(offset: u32) -> Mem {
+    Mem::new(AREA, offset as i32)
+}
+
+/// Aggregate arguments bound for the C stack, copied eightbyte by eightbyte through rax
+/// (`out` addresses the outgoing argument area). Runs before the register arguments are
+/// loaded, as rax is not an argument register.
+fn area_stack_args(a: &mut Asm, plan: &CallPlan, area: usize, out: Gpr) {
+    if !plan.area_args.iter().any(|x| matches!(x.c, Loc::Stack(_))) {
+        return;
+    }
+    a.mov_r64_imm64(AREA, area as u64);
+    for x in &plan.area_args {
+        if let Loc::Stack(off) = x.c {
+            match x.src {
+                AreaSrc::Load { offset, .. } => a.mov_r64_m64(Gpr::Rax, area_mem(offset)),
+                AreaSrc::Addr { offset } => a.lea_r64_m(Gpr::Rax, area_mem(offset)),
+            }
+            a.mov_m64_r64(Mem::new(out, off as i32), Gpr::Rax);
+        }
+    }
+}
+
+/// Aggregate arguments bound for registers: whole eightbytes into general registers and xmm
+/// registers, or an area address (a hidden result pointer).
+fn area_reg_args(a: &mut Asm, plan: &CallPlan, area: usize) -> Result<(), Error> {
+    if !plan.area_args.iter().any(|x| !matches!(x.c, Loc::Stack(_))) {
+        return Ok(());
+    }
+    a.mov_r64_imm64(AREA, area as u64);
+    for x in &plan.area_args {
+        match (x.c, x.src) {
+            (Loc::Gpr(r), AreaSrc::Load { offset, .. }) => a.mov_r64_m64(gpr(r), area_mem(offset)),
+            (Loc::Gpr(r), AreaSrc::Addr { offset }) => a.lea_r64_m(gpr(r), area_mem(offset)),
+            (Loc::Fpr(x), AreaSrc::Load { offset, ty }) => {
+                load_float(a, ty, Xmm(x), area_mem(offset))
+            }
+            (Loc::Stack(_), _) => {}
+            (c, src) => return Err(Error::Encode(format!("area argument {src:?} -> {c:?}"))),
+        }
+    }
+    Ok(())
+}
+
+/// Right after the call: store an aggregate result's registers into the area (before anything
+/// can clobber rdx or xmm1).
+fn area_result(a: &mut Asm, plan: &CallPlan, area: usize) -> Result<(), Error> {
+    if plan.area_ret.is_empty() {
+        return Ok(());
+    }
+    a.mov_r64_imm64(AREA, area as u64);
+    for r in &plan.area_ret {
+        match (r.c, r.ty) {
+            (Loc::Gpr(g), _) => a.mov_m64_r64(area_mem(r.offset), gpr(g)),
+            (Loc::Fpr(x), Type::F32) => a.movss_m_x(area_mem(r.offset), Xmm(x)),
+            (Loc::Fpr(x), _) => a.movsd_m_x(area_mem(r.offset), Xmm(x)),
+            (c, _) => return Err(Error::Encode(format!("aggregate result in {c:?}"))),
+        }
+    }
+    Ok(())
+}
 
 /// Load an integer-class argument of C type `ty` from memory into `dst`, extended to 32 bits
 /// as the C ABI's callers do (§3.2.3 leaves the upper bits of narrow values unspecified, but
@@ -144,7 +210,9 @@ fn result_needs_conversion(ty: Type) -> bool {
 
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     let mut a = Asm::new();
-    if plan.args.iter().any(|a| needs_helper(a.ty)) {
+    // Aggregates take the framed path too: there every JS argument is in memory before any
+    // register is loaded, so area loads need no ordering. Scalar-only plans are unaffected.
+    if plan.uses_area() || plan.args.iter().any(|a| needs_helper(a.ty)) {
         fast_framed(&mut a, plan, t)?;
     } else {
         fast_direct(&mut a, plan, t)?;
@@ -313,6 +381,7 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
             a.mov_m64_r64(dst, Gpr::Rax);
         }
     }
+    area_stack_args(a, plan, t.area, Gpr::Rsp);
     // 4. Register arguments, all loaded from memory: no ordering hazards.
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
@@ -321,9 +390,11 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
             Loc::Stack(_) => {}
         }
     }
+    area_reg_args(a, plan, t.area)?;
     // 5. The call.
     a.mov_r64_imm64(Gpr::Rax, t.target as u64);
     a.call_r64(Gpr::Rax);
+    area_result(a, plan, t.area)?;
 
     // 6. Release string copies that did not fit their scratch (rare: long or non-ASCII text).
     if !strings.is_empty() {
@@ -351,7 +422,7 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i] (integers already extended to
 /// 64 bits, floats as their bit patterns), raw result to slots[n].
-pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> {
+pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
     let mut a = Asm::new();
     let out = align16(plan.c_stack_bytes);
     let slot = |i: usize| Mem::new(Gpr::Rbx, 8 * i as i32);
@@ -366,6 +437,7 @@ pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> 
             a.mov_m64_r64(Mem::new(Gpr::Rsp, off as i32), Gpr::Rax);
         }
     }
+    area_stack_args(&mut a, plan, area, Gpr::Rsp);
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => a.mov_r64_m64(gpr(r), slot(i)),
@@ -373,8 +445,10 @@ pub(super) fn invoker(plan: &CallPlan, target: usize) -> Result<Vec<u8>, Error> 
             Loc::Stack(_) => {}
         }
     }
+    area_reg_args(&mut a, plan, area)?;
     a.mov_r64_imm64(Gpr::R11, target as u64);
     a.call_r64(Gpr::R11);
+    area_result(&mut a, plan, area)?;
     let res = slot(plan.args.len());
     match plan.ret.ty.class() {
         ValueClass::None => {}

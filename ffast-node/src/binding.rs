@@ -221,6 +221,20 @@ impl JsArgs<'_> {
     }
 }
 
+/// Position in the declared parameter list of scalar (JS-visible) parameter `i`: errors name
+/// the argument as the user wrote the call, aggregates (which the wrapper moves through the
+/// area) included.
+fn declared_index(sig: &Signature, i: usize) -> usize {
+    let mut d = i;
+    // agg_params is in declaration order, so each aggregate at or before `d` shifts it once.
+    for a in &sig.agg_params {
+        if a.index <= d {
+            d += 1;
+        }
+    }
+    d
+}
+
 /// The slow path shared by the V8 callback and the N-API fallback: check the count, convert
 /// every argument, call through the invoker, convert the result.
 unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>, ArgError> {
@@ -250,7 +264,7 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
     // SAFETY: `text` has SCRATCH bytes and lives until after the call below.
     let mut keep = StringScratch::new(text.as_mut_ptr().cast());
     for (i, &ty) in b.sig.params.iter().enumerate() {
-        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), i, &mut keep)?;
+        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), declared_index(&b.sig, i), &mut keep)?;
     }
     *slots.add(n) = 0;
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];

@@ -218,6 +218,10 @@ test('by-value errors: identical hot and cold, with the field path and argument 
   coldHotThrows(S.after6_ii, [1, 2, 3, 4, 5, 6, { a: 1, b: 2 }], [1, 2, 3, 4, 5, 6, { a: 1, b: 2.5e10 }], 'ERR_FFAST_ARG_RANGE', {
     messageIncludes: "argument 6 of 'after6_ii': field 'b'",
   });
+  // a bad scalar after an aggregate is named by its declared position
+  const ld = { a: 1, b: 2 };
+  const fff = { a: 1, b: 2, c: 3 };
+  coldHotThrows(S.mix_ld_i_fff, [ld, 7, fff], [ld, 'x', fff], 'ERR_FFAST_ARG_TYPE', { messageIncludes: 'invalid argument 1: expected i32' });
   // count: the result buffer is one optional extra argument
   coldHotThrows(S.sum_nest, good, [], 'ERR_FFAST_ARG_COUNT');
   coldHotThrows(S.sum_nest, good, [good[0], new Uint8Array(64)], 'ERR_FFAST_ARG_COUNT');

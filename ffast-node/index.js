@@ -188,9 +188,39 @@ function wrap(m, name, d, state) {
   if (aggResult) {
     if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
     const code = S.codeOf(d.resultSpec.T);
+    const size = d.resultSpec.T.size;
+    // The caller's result buffer or object: handled by a separate per-wrapper function, so the
+    // wrapper stays small enough for TurboFan to inline (and so to keep the fast call). Its
+    // byte view is cached (one entry), so a hot loop passing the same buffer allocates nothing.
+    // Small results are copied with unrolled 32-bit loads/stores (integer moves keep every bit,
+    // NaN payloads included); larger ones with one TypedArray.set.
+    let copy;
+    if (size % 4 === 0 && size <= 64) {
+      const parts = [];
+      const w = [];
+      for (let o = 0; o < size; o += 4) {
+        parts.push(`oc.d.setUint32(${o}, $adv.getUint32(${m.retOffset + o}, true), true);`);
+        w.push(`oc.w[${o / 4}] = $ai32[${(m.retOffset + o) / 4}];`);
+      }
+      copy = `if (oc.w !== null) { ${w.join(' ')} } else { ${parts.join(' ')} }`;
+    } else {
+      copy = `oc.u.set($ret);`;
+    }
+    // eslint-disable-next-line no-new-func
+    const toOut = new Function(
+      '$adv', '$ai32', '$ret', '$decInto', '$outPrep', '$name',
+      `"use strict"; const oc = { o: undefined, u: null, d: null, w: null };
+      return function resultInto_${wrapperId + 1}(out) { // ffast result buffer
+        if (out !== oc.o || (oc.u !== null && oc.u.length === 0)) $outPrep(oc, out, ${size}, $name);
+        if (oc.u !== null) {
+          ${copy}
+        } else $decInto($adv, ${m.retOffset}, out);
+        return out;
+      };`,
+    )(new DataView(m.area), new Int32Array(m.area), new Uint8Array(m.area).subarray(m.retOffset, m.retOffset + size), code.decInto, outPrep, name);
     body = `${call};${tail}
       if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
-      return $copyOut(${au8}, ${m.retOffset}, ${d.resultSpec.T.size}, $out, ${k(code.decInto)}, ${adv}, $name);`;
+      return ${k(toOut)}($out);`;
   } else if (post.length) {
     // Results are post-processed after the copy-back (below) through `r`.
     body = `let r = ${call};${tail}\n      ${resultTail(result, 'r')}`;
@@ -221,10 +251,10 @@ function wrap(m, name, d, state) {
   // eslint-disable-next-line no-new-func
   const w = new Function(
     '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-    '$isBufObj', '$copyIn', '$copyBack', '$copyOut', '$ptrArg', '$kDv', ...extraNames, src,
+    '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', ...extraNames, src,
   )(
     fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-    isBufObj, copyIn, copyBack, copyOut, ptrArg, S.kDv, ...extra,
+    isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, ...extra,
   );
   Object.defineProperty(w, 'length', { value: n });
   return w;
@@ -289,14 +319,20 @@ function copyBack(u8, size, v) {
   bytesOf(v, size, '').set(u8.subarray(0, size));
 }
 
-/** An aggregate result into the caller's buffer (its first `size` bytes) or object. */
-function copyOut(au8, off, size, out, decInto, adv, name) {
+/**
+ * Prepare the result cache `oc` for `out`: the Uint8Array over its first `size` bytes (a
+ * buffer, typed array, DataView or type view), or null for a plain object (decoded into).
+ */
+function outPrep(oc, out, size, name) {
   if (out !== null && typeof out === 'object' && out[S.kDv] === undefined && !isBufObj(out)) {
-    decInto(adv, off, out);
-    return out;
+    oc.u = null;
+  } else {
+    oc.u = bytesOf(out, size, `result buffer of '${name}'`);
+    oc.d = new DataView(oc.u.buffer, oc.u.byteOffset, size);
+    // Aligned buffers (the common case) copy through an Int32Array: plain element moves.
+    oc.w = oc.u.byteOffset % 4 === 0 && size % 4 === 0 ? new Int32Array(oc.u.buffer, oc.u.byteOffset, size / 4) : null;
   }
-  bytesOf(out, size, `result buffer of '${name}'`).set(au8.subarray(off, off + size));
-  return out;
+  oc.o = out;
 }
 
 /** A pointer(T) argument that is not an object: an address, or NULL. */

@@ -1,5 +1,4 @@
-//! AAPCS64 classification for scalar signatures on Linux AArch64:
-//! `classify(&Signature) -> CallPlan`.
+//! AAPCS64 classification on Linux AArch64: `classify(&Signature) -> CallPlan`.
 //!
 //! Pure logic, no code emission and no knowledge of Node. Rules implemented ("Procedure Call
 //! Standard for the Arm 64-bit Architecture", §6.8.2 "Parameter passing rules", stage C; rule
@@ -13,6 +12,20 @@
 //!   8-byte slot: scalars narrower than 8 bytes are widened to 8 (C.5 for f32, C.16 for
 //!   integers), and every scalar is then 8-byte aligned (C.4 / C.14).
 //! - Integral results come back in x0, floating-point results in v0 (§6.9 "Result return").
+//! - Aggregates by value ([`aggregate`] classifies them; they travel through the binding's area):
+//!   - an HFA of n members takes v[NSRN]..v[NSRN+n-1] if all n are free (C.2); otherwise NSRN
+//!     becomes 8 (C.3) and the HFA goes to the stack, NSAA aligned to 8 (16 for a 16-aligned
+//!     HFA, C.4), its size rounded up to 8 (C.3);
+//!   - a composite of at most 16 bytes takes its size in double-words of consecutive x
+//!     registers from x[NGRN], after NGRN is rounded up to even for a 16-aligned one (C.10), if
+//!     they are all free (C.12); otherwise NGRN becomes 8 (C.13) and it goes to the stack,
+//!     NSAA aligned to max(8, its alignment) (C.14), size rounded up to 8 (B.5);
+//!   - a larger composite is copied by the caller and replaced by a pointer to the copy (B.4),
+//!     which then travels as any pointer: ffast passes the address of the argument's area
+//!     region (the callee may modify it; the wrapper rewrites it before every call);
+//!   - results: an HFA in v0..v3, a composite of at most 16 bytes in x0 (and x1), a larger one
+//!     in memory the caller provides, its address in x8 (§6.9), which is not an argument
+//!     register and so shifts nothing.
 //!
 //! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.2) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes x0, so integral JS arguments
@@ -24,12 +37,19 @@
 
 pub mod aggregate;
 
-use ffast_core::{ArgPlan, CallPlan, Isa, Loc, RetPlan, Signature, Type, ValueClass};
+use aggregate::AggPass;
+use ffast_core::{
+    Aggregate, AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature,
+    Type, ValueClass,
+};
 
 /// Argument registers of each class: x0–x7 and v0–v7 (C.1, C.9).
 pub const ARG_REGS: u8 = 8;
 /// x0: first integral argument, integral result, and the receiver on the entry side.
 pub const X0: u8 = 0;
+/// x8: the indirect result location register (§6.9: the address of memory for a result
+/// larger than 16 bytes that is not an HFA).
+pub const X8: u8 = 8;
 /// v0: first floating-point argument and floating-point result.
 pub const V0: u8 = 0;
 /// Where V8 passes the JS receiver: C argument 0 of the fast call (`v8-fast-api.md` §7.2).
@@ -77,6 +97,12 @@ impl Registers {
 pub trait StackRule {
     /// Byte offset (from `Stack(0)`) of the next stack argument of type `ty`.
     fn place(&mut self, ty: Type) -> u32;
+    /// Byte offset of a composite that is not an HFA, `size` bytes (a multiple of 8) aligned
+    /// to `align` (8 or 16).
+    fn place_block(&mut self, size: u32, align: u32) -> u32;
+    /// Byte offset of an HFA of `count` members of `base` (`F32` / `F64`) whose type is
+    /// aligned to `align`; its members then follow each other at `base`'s size.
+    fn place_hfa(&mut self, base: Type, count: u32, align: u32) -> u32;
     /// Bytes of stack arguments so far, rounded up to a multiple of 8.
     fn bytes(&self) -> u32;
 }
@@ -94,6 +120,19 @@ impl StackRule for Slots {
         let at = self.nsaa;
         self.nsaa += 8;
         at
+    }
+
+    fn place_block(&mut self, size: u32, align: u32) -> u32 {
+        // C.14 / C.15 (C.4 / C.6 for an HFA): NSAA aligned, then advanced by the size.
+        let at = self.nsaa.next_multiple_of(align);
+        self.nsaa = at + size;
+        at
+    }
+
+    fn place_hfa(&mut self, base: Type, count: u32, align: u32) -> u32 {
+        // C.3: the size rounded up to 8; C.4: NSAA aligned to 8, or 16 for a 16-aligned type.
+        let size = (base.size() as u32 * count).next_multiple_of(8);
+        self.place_block(size, if align >= 16 { 16 } else { 8 })
     }
 
     fn bytes(&self) -> u32 {
@@ -119,6 +158,111 @@ impl<S: StackRule> Allocator<S> {
             .take(ty.class())
             .unwrap_or_else(|| Loc::Stack(self.stack.place(ty)))
     }
+
+    /// Place aggregate parameter `param` (see the module documentation for the rules): one
+    /// [`AreaArg`] per HFA member or per double-word, or one area address.
+    pub fn place_aggregate(&mut self, agg: &Aggregate, param: usize, out: &mut Vec<AreaArg>) {
+        let mut push = |src, c| {
+            out.push(AreaArg {
+                param: Some(param),
+                src,
+                c,
+            })
+        };
+        let align = agg.align as u32;
+        match aggregate::classify(&agg.ty) {
+            AggPass::Hfa { base, count } => {
+                let step = base.size() as u32;
+                let load = |i: u32| AreaSrc::Load {
+                    offset: agg.offset + step * i,
+                    ty: base,
+                };
+                // C.2: only if every member finds a register.
+                if self.regs.nsrn + count <= ARG_REGS {
+                    for i in 0..count as u32 {
+                        let c = self.regs.take(base.class()).expect("checked above");
+                        push(load(i), c);
+                    }
+                } else {
+                    // C.3: no later float argument may use a register.
+                    self.regs.nsrn = ARG_REGS;
+                    let at = self.stack.place_hfa(base, count as u32, align);
+                    for i in 0..count as u32 {
+                        push(load(i), Loc::Stack(at + step * i));
+                    }
+                }
+            }
+            AggPass::Gprs { count } => {
+                let load = |i: u32| AreaSrc::Load {
+                    offset: agg.offset + 8 * i,
+                    ty: Type::U64,
+                };
+                // C.10: a 16-aligned composite starts at an even register.
+                if align >= 16 {
+                    self.regs.ngrn = self.regs.ngrn.next_multiple_of(2).min(ARG_REGS);
+                }
+                // C.12: only if all its double-words fit.
+                if self.regs.ngrn + count <= ARG_REGS {
+                    for i in 0..count as u32 {
+                        let c = self.regs.take(ValueClass::Int {
+                            size: 8,
+                            signed: false,
+                        });
+                        push(load(i), c.expect("checked above"));
+                    }
+                } else {
+                    // C.13, C.14: NGRN = 8, NSAA aligned to max(8, alignment) (the stack
+                    // itself is only 16-aligned, so 16 is the most any type gets).
+                    self.regs.ngrn = ARG_REGS;
+                    let at = self.stack.place_block(8 * count as u32, align.clamp(8, 16));
+                    for i in 0..count as u32 {
+                        push(load(i), Loc::Stack(at + 8 * i));
+                    }
+                }
+            }
+            AggPass::Indirect => {
+                // B.4: a pointer to the copy, placed as a pointer argument (C.9 or the stack).
+                let c = self.place(Type::Pointer);
+                push(AreaSrc::Addr { offset: agg.offset }, c);
+            }
+        }
+    }
+}
+
+/// Where an aggregate result goes (§6.9): the registers to store into the area after the call,
+/// or, for a result in memory, the x8 argument that points at its area region.
+pub fn aggregate_result(agg: &Aggregate) -> (Vec<AreaRet>, Option<AreaArg>) {
+    match aggregate::classify(&agg.ty) {
+        AggPass::Hfa { base, count } => {
+            let step = base.size() as u32;
+            let regs = (0..count)
+                .map(|i| AreaRet {
+                    c: Loc::Fpr(V0 + i),
+                    offset: agg.offset + step * i as u32,
+                    ty: base,
+                })
+                .collect();
+            (regs, None)
+        }
+        AggPass::Gprs { count } => {
+            let regs = (0..count)
+                .map(|i| AreaRet {
+                    c: Loc::Gpr(X0 + i),
+                    offset: agg.offset + 8 * i as u32,
+                    ty: Type::U64,
+                })
+                .collect();
+            (regs, None)
+        }
+        AggPass::Indirect => (
+            Vec::new(),
+            Some(AreaArg {
+                param: None,
+                src: AreaSrc::Addr { offset: agg.offset },
+                c: Loc::Gpr(X8),
+            }),
+        ),
+    }
 }
 
 /// Where C leaves a result of type `ty` (§6.9): x0 for integral, v0 for floating-point.
@@ -136,22 +280,30 @@ pub fn ret_plan(ty: Type) -> RetPlan {
 pub fn classify(sig: &Signature) -> CallPlan {
     let mut c = Allocator::new(Registers::c(), Slots::default());
     let mut entry = Allocator::new(Registers::entry(), Slots::default());
-    let args = sig
-        .params
-        .iter()
-        .map(|&ty| ArgPlan {
-            ty,
-            entry: Some(entry.place(ty)),
-            c: c.place(ty),
-        })
-        .collect();
+    let mut args = Vec::with_capacity(sig.params.len());
+    let mut area_args = Vec::new();
+    for (i, p) in sig.declared().enumerate() {
+        match p {
+            Param::Scalar(_, ty) => args.push(ArgPlan {
+                ty,
+                entry: Some(entry.place(ty)),
+                c: c.place(ty),
+            }),
+            Param::Aggregate(agg) => c.place_aggregate(agg, i, &mut area_args),
+        }
+    }
+    let (area_ret, x8) = match &sig.agg_result {
+        Some(agg) => aggregate_result(agg),
+        None => (Vec::new(), None),
+    };
+    area_args.extend(x8);
     CallPlan {
         isa: Isa::Arm64,
         abi: "aapcs64",
         args,
         ret: ret_plan(sig.result),
-        area_args: Vec::new(),
-        area_ret: Vec::new(),
+        area_args,
+        area_ret,
         area_size: sig.area_size,
         receiver: RECEIVER,
         entry_stack_bytes: entry.stack.bytes(),
@@ -164,6 +316,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     fn plan(params: &[&str], result: &str) -> CallPlan {
@@ -334,5 +487,185 @@ mod tests {
         // The last argument (i = 31, an int) is the last slot on both sides.
         assert_eq!(locs(&p)[31], (Some(Stack(16 * 8)), Stack(15 * 8)));
         assert_eq!(p.ret.c, Some(Gpr(X0)));
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn hfas_take_one_v_register_per_member() {
+        let table: [(&str, Vec<(String, Loc)>); 6] = [
+            (
+                "struct{a:f32,b:f32}",
+                vec![(s("f32@0"), Fpr(0)), (s("f32@4"), Fpr(1))],
+            ),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![
+                    (s("f32@0"), Fpr(0)),
+                    (s("f32@4"), Fpr(1)),
+                    (s("f32@8"), Fpr(2)),
+                ],
+            ),
+            (
+                "struct{a:f64,b:f64}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            // 24 and 32 bytes, still in registers (B.2 / C.2 ignore the size of an HFA).
+            (
+                "struct{a:f64,b:f64,c:f64,d:f64}",
+                vec![
+                    (s("f64@0"), Fpr(0)),
+                    (s("f64@8"), Fpr(1)),
+                    (s("f64@16"), Fpr(2)),
+                    (s("f64@24"), Fpr(3)),
+                ],
+            ),
+            (
+                "struct{p:struct{x:f32,y:f32},z:[f32;2]}",
+                vec![
+                    (s("f32@0"), Fpr(0)),
+                    (s("f32@4"), Fpr(1)),
+                    (s("f32@8"), Fpr(2)),
+                    (s("f32@12"), Fpr(3)),
+                ],
+            ),
+            (
+                "union{a:f32,b:[f32;2]}",
+                vec![(s("f32@0"), Fpr(0)), (s("f32@4"), Fpr(1))],
+            ),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32", text], "void");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(locs(&p), vec![(Some(Gpr(1)), Gpr(0))], "{text}");
+        }
+    }
+
+    #[test]
+    fn composites_up_to_16_bytes_take_x_registers_larger_ones_go_by_reference() {
+        let table: [(&str, Vec<(String, Loc)>); 8] = [
+            ("struct{a:i32,b:i32}", vec![(s("u64@0"), Gpr(1))]),
+            ("struct{a:i32,b:f32}", vec![(s("u64@0"), Gpr(1))]),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(s("u64@0"), Gpr(1)), (s("u64@8"), Gpr(2))],
+            ),
+            ("struct{a:u8,b:u8,c:u8}", vec![(s("u64@0"), Gpr(1))]),
+            (
+                "struct{b:[u8;16]}",
+                vec![(s("u64@0"), Gpr(1)), (s("u64@8"), Gpr(2))],
+            ),
+            ("struct{b:[u8;17]}", vec![(s("&0"), Gpr(1))]),
+            ("struct{b:[u8;64]}", vec![(s("&0"), Gpr(1))]),
+            ("struct<1>{a:u8,b:i32,c:u16}", vec![(s("u64@0"), Gpr(1))]),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32", text, "i32"], "void");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(p.args[1].c, Gpr(want.len() as u8 + 1), "{text}");
+        }
+    }
+
+    #[test]
+    fn sixteen_aligned_composites_start_at_an_even_register() {
+        let p = plan(&["i32", "struct{a:i64@16,b:i64}", "i32"], "void");
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(2)), (s("u64@8"), Gpr(3))]);
+        // x1 was skipped, and stays skipped: NGRN only grows.
+        assert_eq!(p.args[1].c, Gpr(4));
+        // At x7 it cannot fit: stack, 16-aligned, and no later integer takes x7.
+        let mut params = vec!["i64"; 9];
+        params[7] = "struct{a:i64@16,b:i64}";
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Stack(16));
+    }
+
+    #[test]
+    fn aggregates_that_do_not_fit_go_whole_to_the_stack_and_close_their_class() {
+        // Seven doubles: an HFA of two needs two registers; NSRN becomes 8 (C.3).
+        let mut params = vec!["f64"; 7];
+        params.extend(["struct{a:f64,b:f64}", "f64"]);
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("f64@0"), Stack(0)), (s("f64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Stack(16));
+        // A 12-byte HFA on the stack takes 16 bytes (C.3 rounds its size up to 8).
+        let mut params = vec!["f64"; 8];
+        params.extend(["struct{a:f32,b:f32,c:f32}", "f32"]);
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![
+                (s("f32@0"), Stack(0)),
+                (s("f32@4"), Stack(4)),
+                (s("f32@8"), Stack(8))
+            ]
+        );
+        assert_eq!(p.args[8].c, Stack(16));
+        // Seven integers: a two-register composite goes to the stack, NGRN becomes 8 (C.13).
+        let mut params = vec!["i64"; 7];
+        params.extend(["struct{a:i64,b:i64}", "i64"]);
+        let p = plan(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Stack(16));
+        // A by-reference copy after eight integers: its address is a stack argument.
+        let mut params = vec!["i64"; 8];
+        params.push("struct{b:[u8;32]}");
+        let p = plan(&params, "void");
+        assert_eq!(area(&p), vec![(s("&0"), Stack(0))]);
+    }
+
+    #[test]
+    fn aggregate_results() {
+        let table: [(&str, Vec<(Loc, String)>); 6] = [
+            ("struct{a:i32,b:i32}", vec![(Gpr(0), s("u64@0"))]),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(Gpr(0), s("u64@0")), (Gpr(1), s("u64@8"))],
+            ),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![
+                    (Fpr(0), s("f32@0")),
+                    (Fpr(1), s("f32@4")),
+                    (Fpr(2), s("f32@8")),
+                ],
+            ),
+            // MEMORY on x86-64, an HFA here.
+            (
+                "struct{a:f64,b:f64,c:f64}",
+                vec![
+                    (Fpr(0), s("f64@0")),
+                    (Fpr(1), s("f64@8")),
+                    (Fpr(2), s("f64@16")),
+                ],
+            ),
+            (
+                "struct{b:[u8;16]}",
+                vec![(Gpr(0), s("u64@0")), (Gpr(1), s("u64@8"))],
+            ),
+            ("union{i:i32,f:f32}", vec![(Gpr(0), s("u64@0"))]),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32"], text);
+            assert_eq!(rets(&p), want, "{text}");
+            assert!(p.area_args.is_empty(), "{text}");
+            assert_eq!(p.ret.ty, Type::Void);
+        }
+        // Larger: x8 points at the result's region; the arguments do not move.
+        let p = plan(&["i32", "struct{a:i32,b:i32}"], "struct{b:[u8;17]}");
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(1)), (s("&16"), Gpr(X8))]);
+        assert_eq!(locs(&p), vec![(Some(Gpr(1)), Gpr(0))]);
+        assert!(p.area_ret.is_empty());
     }
 }

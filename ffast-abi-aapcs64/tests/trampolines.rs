@@ -23,6 +23,7 @@ fn fixture() -> &'static Fixture {
 }
 
 ffast_core::shared_trampoline_tests!(build, "raw_x0");
+ffast_core::shared_aggregate_tests!(build);
 
 fn build(params: &[&str], result: &str, target: &str) -> Built {
     ffast_core::testkit::build(

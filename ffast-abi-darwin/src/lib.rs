@@ -1,4 +1,4 @@
-//! macOS arm64 classification for scalar signatures: `classify(&Signature) -> CallPlan`.
+//! macOS arm64 classification: `classify(&Signature) -> CallPlan`.
 //!
 //! Apple's arm64 convention is AAPCS64 with deltas ("Writing ARM64 code for Apple platforms",
 //! section "Pass arguments to functions correctly"). This crate reuses the register rules of
@@ -14,14 +14,23 @@
 //! - **x18 is reserved** for the platform ([`RESERVED_X18`]); argument passing never touches it,
 //!   and the emitter must not use it as a scratch register.
 //! - **Variadic arguments always go on the stack**, in 8-byte slots ([`classify_variadic`]).
+//! - **Aggregates** keep AAPCS64's register rules (HFAs in v registers, composites of at most
+//!   16 bytes in x registers, larger ones by reference, results in v0–v3 / x0–x1 / through
+//!   x8). On the stack, a composite that is not an HFA still takes 8-byte-aligned double-words
+//!   (clang passes it as an array of i64, or i128 when 16-aligned), but an HFA is packed like
+//!   its members: aligned to its base type (4 for floats) and exactly `count × size` bytes
+//!   (clang's `CC_AArch64_Custom_Block` drops the 8-byte minimum slot alignment on Darwin).
 //!
 //! On top of the C convention, V8's fast-call entry on macOS arm64 cannot pass stack arguments:
 //! it refuses a fast call with more than 8 C arguments counting the receiver
 //! (`v8-fast-api.md` §7.2). Such a plan has `fast: Err(..)` and no entry locations; the
 //! slow path still calls C through the `c` side.
 
-use ffast_abi_aapcs64::{ret_plan, Allocator, Registers, StackRule, RECEIVER, STACK_ALIGN};
-use ffast_core::{ArgPlan, CallPlan, Isa, Loc, Signature, Type};
+use ffast_abi_aapcs64::aggregate::{self, AggPass};
+use ffast_abi_aapcs64::{
+    aggregate_result, ret_plan, Allocator, Registers, StackRule, RECEIVER, STACK_ALIGN,
+};
+use ffast_core::{AreaArg, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, Signature, Type};
 
 /// x18, the platform register: Apple reserves it ("Don't use x18"). Not an argument register,
 /// so the classifier never assigns it; exported for the emitter's scratch-register choice.
@@ -54,6 +63,17 @@ impl StackRule for Packed {
         self.reserve(size, size)
     }
 
+    fn place_block(&mut self, size: u32, align: u32) -> u32 {
+        self.reserve(size, align)
+    }
+
+    fn place_hfa(&mut self, base: Type, count: u32, align: u32) -> u32 {
+        // Packed like its members (see the module documentation); an over-aligned HFA keeps
+        // 16.
+        let size = base.size() as u32;
+        self.reserve(size * count, if align >= 16 { 16 } else { size })
+    }
+
     fn bytes(&self) -> u32 {
         self.next.next_multiple_of(8)
     }
@@ -66,7 +86,7 @@ impl StackRule for Packed {
 /// [`classify_variadic`] with its count of fixed parameters instead (Apple: "variadic arguments
 /// are always passed on the stack").
 pub fn classify(sig: &Signature) -> CallPlan {
-    classify_variadic(sig, sig.params.len())
+    classify_variadic(sig, sig.declared_len())
 }
 
 /// Classify a call to a variadic C function whose first `fixed` parameters are the named ones.
@@ -79,18 +99,46 @@ pub fn classify(sig: &Signature) -> CallPlan {
 /// is never variadic.
 pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
     let mut c = Allocator::new(Registers::c(), Packed::default());
-    let c_locs: Vec<Loc> = sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, &ty)| {
-            if i < fixed {
-                c.place(ty)
-            } else {
-                Loc::Stack(c.stack.reserve(8, 8))
+    let mut c_locs = Vec::with_capacity(sig.params.len());
+    let mut area_args = Vec::new();
+    for (i, p) in sig.declared().enumerate() {
+        match p {
+            Param::Scalar(_, ty) if i < fixed => c_locs.push(c.place(ty)),
+            Param::Scalar(..) => c_locs.push(Loc::Stack(c.stack.reserve(8, 8))),
+            Param::Aggregate(agg) if i < fixed => c.place_aggregate(agg, i, &mut area_args),
+            Param::Aggregate(agg) => {
+                // A variadic aggregate: on the stack in 8-byte-aligned double-words, or by
+                // reference when larger than 16 bytes (B.4), like a variadic scalar.
+                let param = Some(i);
+                if aggregate::classify(&agg.ty) == AggPass::Indirect {
+                    let at = c.stack.reserve(8, 8);
+                    area_args.push(AreaArg {
+                        param,
+                        src: AreaSrc::Addr { offset: agg.offset },
+                        c: Loc::Stack(at),
+                    });
+                } else {
+                    let words = agg.size.div_ceil(8) as u32;
+                    let at = c.stack.reserve(8 * words, (agg.align as u32).clamp(8, 16));
+                    for k in 0..words {
+                        area_args.push(AreaArg {
+                            param,
+                            src: AreaSrc::Load {
+                                offset: agg.offset + 8 * k,
+                                ty: Type::U64,
+                            },
+                            c: Loc::Stack(at + 8 * k),
+                        });
+                    }
+                }
             }
-        })
-        .collect();
+        }
+    }
+    let (area_ret, x8) = match &sig.agg_result {
+        Some(agg) => aggregate_result(agg),
+        None => (Vec::new(), None),
+    };
+    area_args.extend(x8);
     let (entry, fast) = entry_side(&sig.params);
     let args = sig
         .params
@@ -104,8 +152,8 @@ pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
         abi: "darwin-arm64",
         args,
         ret: ret_plan(sig.result),
-        area_args: Vec::new(),
-        area_ret: Vec::new(),
+        area_args,
+        area_ret,
         area_size: sig.area_size,
         receiver: RECEIVER,
         // V8 never passes stack arguments here: a plan that would need them is not fast.
@@ -133,6 +181,7 @@ fn entry_side(params: &[Type]) -> (Vec<Option<Loc>>, Result<(), &'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use ffast_core::RetPlan;
     use Loc::*;
 
@@ -375,5 +424,96 @@ mod tests {
     fn x18_is_never_an_argument_register() {
         let p = plan(&["i64"; 20], "void");
         assert!(p.args.iter().all(|a| a.c != Gpr(RESERVED_X18)));
+    }
+
+    fn plan_of(params: &[&str], result: &str) -> CallPlan {
+        classify(&sig(params, result))
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn aggregates_keep_the_aapcs64_register_rules() {
+        for (params, result) in [
+            (vec!["i32", "struct{a:f32,b:f32,c:f32}", "f64"], "void"),
+            (
+                vec!["struct{a:i64@16,b:i64}", "i32", "struct{b:[u8;40]}"],
+                "struct{a:f64,b:f64}",
+            ),
+            (vec!["i8", "struct{a:i64,b:f64}"], "struct{b:[u8;17]}"),
+        ] {
+            let (d, l) = (
+                plan_of(&params, result),
+                ffast_abi_aapcs64::classify(&sig(&params, result)),
+            );
+            assert_eq!((area(&d), rets(&d)), (area(&l), rets(&l)), "{params:?}");
+            assert_eq!(d.args, l.args, "{params:?}");
+        }
+    }
+
+    #[test]
+    fn an_hfa_on_the_stack_is_packed_like_its_members() {
+        // Linux: the 12-byte HFA takes 16 bytes, the f32 after it is at 16. Apple: 12 bytes at
+        // 4-byte alignment, the f32 right after it at 12.
+        let mut params = vec!["f64"; 8];
+        params.extend(["struct{a:f32,b:f32,c:f32}", "f32"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(
+            area(&p),
+            vec![
+                (s("f32@0"), Stack(0)),
+                (s("f32@4"), Stack(4)),
+                (s("f32@8"), Stack(8))
+            ]
+        );
+        assert_eq!(p.args[8].c, Stack(12));
+        assert_eq!(p.c_stack_bytes, 16);
+        // After a packed f32 the next f64 HFA is aligned to 8 only.
+        let mut params = vec!["f64"; 8];
+        params.extend(["f32", "struct{a:f64,b:f64}"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(p.args[8].c, Stack(0));
+        assert_eq!(
+            area(&p),
+            vec![(s("f64@0"), Stack(8)), (s("f64@8"), Stack(16))]
+        );
+    }
+
+    #[test]
+    fn other_composites_on_the_stack_take_8_byte_aligned_double_words() {
+        let mut params = vec!["i64"; 8];
+        params.extend(["i8", "struct{a:i32,b:i32}", "i16", "struct{a:u8,b:u8,c:u8}"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(p.args[8].c, Stack(0));
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(8)), (s("u64@16"), Stack(24))]
+        );
+        assert_eq!(p.args[9].c, Stack(16));
+        assert_eq!(p.c_stack_bytes, 32);
+        // By reference: an 8-byte pointer slot.
+        let mut params = vec!["i64"; 8];
+        params.extend(["i8", "struct{b:[u8;17]}"]);
+        let p = plan_of(&params, "void");
+        assert_eq!(area(&p), vec![(s("&0"), Stack(8))]);
+    }
+
+    #[test]
+    fn variadic_aggregates_go_to_the_stack() {
+        let p = classify_variadic(
+            &sig(&["i32", "struct{a:f64,b:f64}", "struct{b:[u8;24]}"], "void"),
+            1,
+        );
+        assert_eq!(
+            area(&p),
+            vec![
+                (s("u64@0"), Stack(0)),
+                (s("u64@8"), Stack(8)),
+                (s("&16"), Stack(16))
+            ]
+        );
+        assert_eq!(p.args[0].c, Gpr(0));
     }
 }

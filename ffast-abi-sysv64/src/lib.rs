@@ -217,7 +217,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::Type;
+    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     const RDI: u8 = 7;
@@ -344,5 +344,241 @@ mod tests {
             .filter_map(|a| if let Stack(o) = a.c { Some(o) } else { None })
             .collect();
         assert_eq!(stack_c, (0..18).map(|i| i * 8).collect::<Vec<_>>());
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn aggregate_arguments_of_issue_4_in_registers() {
+        let table: [(&str, Vec<(String, Loc)>); 14] = [
+            ("struct{a:i32,b:i32}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{a:f32,b:f32}", vec![(s("f64@0"), Fpr(0))]),
+            (
+                "struct{a:f64,b:f64}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(s("u64@0"), Gpr(RDI)), (s("f64@8"), Fpr(0))],
+            ),
+            ("struct{a:i32,b:f32}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{a:u8,b:u8,c:u8}", vec![(s("u64@0"), Gpr(RDI))]),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            ("struct{b:[u8;1]}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{b:[u8;2]}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{b:[u8;4]}", vec![(s("u64@0"), Gpr(RDI))]),
+            ("struct{b:[u8;8]}", vec![(s("u64@0"), Gpr(RDI))]),
+            (
+                "struct{b:[u8;16]}",
+                vec![(s("u64@0"), Gpr(RDI)), (s("u64@8"), Gpr(RSI))],
+            ),
+            (
+                "struct{p:struct{x:f32,y:f32},z:f64}",
+                vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))],
+            ),
+            ("union{i:i32,f:f32}", vec![(s("u64@0"), Gpr(RDI))]),
+        ];
+        for (text, want) in table {
+            let p = plan(&[text], "void");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(p.c_stack_bytes, 0, "{text}");
+            assert!(p.args.is_empty() && p.area_ret.is_empty());
+        }
+    }
+
+    #[test]
+    fn memory_class_arguments_are_copied_to_the_stack_by_eightbytes() {
+        for (text, eightbytes) in [
+            ("struct{a:f64,b:f64,c:f64}", 3u32),
+            ("struct{b:[u8;17]}", 3),
+            ("struct{b:[u8;32]}", 4),
+            ("struct{b:[u8;64]}", 8),
+            // Packed below natural alignment: MEMORY even at 7 bytes.
+            ("struct<1>{a:u8,b:i32,c:u16}", 1),
+        ] {
+            let p = plan(&["i32", text, "f64"], "void");
+            let want: Vec<(String, Loc)> = (0..eightbytes)
+                .map(|i| (format!("u64@{}", 8 * i), Stack(8 * i)))
+                .collect();
+            assert_eq!(area(&p), want, "{text}");
+            // The scalars around it keep their registers.
+            assert_eq!(
+                locs(&p),
+                vec![(Some(Gpr(RSI)), Gpr(RDI)), (Some(Fpr(0)), Fpr(0))]
+            );
+            assert_eq!(p.c_stack_bytes, 8 * eightbytes);
+        }
+    }
+
+    #[test]
+    fn an_aggregate_takes_registers_only_if_all_its_eightbytes_fit() {
+        // After six integers: INTEGER structs go to the stack, SSE ones still find xmm.
+        let p = plan(
+            &[
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "struct{a:i32,b:i32}",
+                "i32",
+            ],
+            "void",
+        );
+        assert_eq!(area(&p), vec![(s("u64@0"), Stack(0))]);
+        assert_eq!(p.args[6].c, Stack(8));
+        let p = plan(
+            &[
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "struct{a:f64,b:f64}",
+            ],
+            "void",
+        );
+        assert_eq!(area(&p), vec![(s("f64@0"), Fpr(0)), (s("f64@8"), Fpr(1))]);
+        // Five integers leave r9 alone: a two-register struct goes whole to the stack and the
+        // next integer still takes r9 (§3.2.3).
+        let p = plan(
+            &[
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "i64",
+                "struct{a:i64,b:i64}",
+                "i64",
+            ],
+            "void",
+        );
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[5].c, Gpr(R9));
+        // {i64,f64} needs one of each: with r9 free it fits.
+        let p = plan(
+            &["i64", "i64", "i64", "i64", "i64", "struct{a:i64,b:f64}"],
+            "void",
+        );
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(R9)), (s("f64@8"), Fpr(0))]);
+        // Nine doubles, then a struct: the ninth double is the first stack slot.
+        let mut nine = vec!["f64"; 9];
+        nine.push("struct{a:f64,b:f64}");
+        let p = plan(&nine, "void");
+        assert_eq!(p.args[8].c, Stack(0));
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(8)), (s("u64@8"), Stack(16))]
+        );
+        // Seven doubles: one xmm left, not enough; the double after the struct takes xmm7.
+        let mut seven = vec!["f64"; 7];
+        seven.extend(["struct{a:f64,b:f64}", "f64"]);
+        let p = plan(&seven, "void");
+        assert_eq!(
+            area(&p),
+            vec![(s("u64@0"), Stack(0)), (s("u64@8"), Stack(8))]
+        );
+        assert_eq!(p.args[7].c, Fpr(7));
+    }
+
+    #[test]
+    fn a_16_aligned_aggregate_gets_a_16_aligned_stack_slot() {
+        let mut params = vec!["i64"; 7];
+        params.push("struct{a:f64@16,b:f64,c:f64}");
+        params.push("i64");
+        let p = plan(&params, "void");
+        assert_eq!(p.args[6].c, Stack(0));
+        let slots: Vec<Loc> = p.area_args.iter().map(|a| a.c).collect();
+        // 32 bytes (24 of data, padded to its alignment): four eightbytes from offset 16.
+        assert_eq!(slots, vec![Stack(16), Stack(24), Stack(32), Stack(40)]);
+        assert_eq!(p.args[7].c, Stack(48));
+        assert_eq!(p.c_stack_bytes, 56);
+    }
+
+    #[test]
+    fn aggregate_results_in_registers() {
+        let table: [(&str, Vec<(Loc, String)>); 9] = [
+            ("struct{a:i32,b:i32}", vec![(Gpr(RAX), s("u64@0"))]),
+            ("struct{a:f32,b:f32}", vec![(Fpr(0), s("f64@0"))]),
+            (
+                "struct{a:f64,b:f64}",
+                vec![(Fpr(0), s("f64@0")), (Fpr(1), s("f64@8"))],
+            ),
+            (
+                "struct{a:i64,b:f64}",
+                vec![(Gpr(RAX), s("u64@0")), (Fpr(0), s("f64@8"))],
+            ),
+            // Each class has its own sequence: {f64, i64} → xmm0, rax.
+            (
+                "struct{a:f64,b:i64}",
+                vec![(Fpr(0), s("f64@0")), (Gpr(RAX), s("u64@8"))],
+            ),
+            (
+                "struct{a:i64,b:i64}",
+                vec![(Gpr(RAX), s("u64@0")), (Gpr(RDX), s("u64@8"))],
+            ),
+            ("struct{a:u8,b:u8,c:u8}", vec![(Gpr(RAX), s("u64@0"))]),
+            (
+                "struct{a:f32,b:f32,c:f32}",
+                vec![(Fpr(0), s("f64@0")), (Fpr(1), s("f64@8"))],
+            ),
+            (
+                "union{f:[f32;4],d:[f64;2]}",
+                vec![(Fpr(0), s("f64@0")), (Fpr(1), s("f64@8"))],
+            ),
+        ];
+        for (text, want) in table {
+            let p = plan(&["i32"], text);
+            assert_eq!(rets(&p), want, "{text}");
+            assert!(p.area_args.is_empty(), "{text}");
+            assert_eq!(
+                p.ret,
+                RetPlan {
+                    ty: Type::Void,
+                    c: None
+                }
+            );
+            assert_eq!(locs(&p), vec![(Some(Gpr(RSI)), Gpr(RDI))]);
+            // The result region follows no argument region: it starts the area.
+            assert_eq!(p.area_size, 16);
+        }
+    }
+
+    #[test]
+    fn memory_results_take_a_hidden_pointer_in_rdi() {
+        for text in [
+            "struct{a:f64,b:f64,c:f64}",
+            "struct{b:[u8;17]}",
+            "struct{b:[u8;64]}",
+            "struct<1>{a:u8,b:i32,c:u16}",
+        ] {
+            let p = plan(&["i32", "struct{a:i32,b:i32}", "i64"], text);
+            // The argument struct's region is first (offset 0), the result's next (16).
+            assert_eq!(
+                area(&p),
+                vec![(s("&16"), Gpr(RDI)), (s("u64@0"), Gpr(RDX))],
+                "{text}"
+            );
+            // The integer registers shift by one on the C side only.
+            assert_eq!(
+                locs(&p),
+                vec![(Some(Gpr(RSI)), Gpr(RSI)), (Some(Gpr(RDX)), Gpr(RCX))]
+            );
+            assert!(p.area_ret.is_empty());
+        }
+        // With six integers, the sixth goes to the stack.
+        let p = plan(&["i64"; 6], "struct{a:f64,b:f64,c:f64}");
+        assert_eq!(p.args[4].c, Gpr(R9));
+        assert_eq!(p.args[5].c, Stack(0));
     }
 }

@@ -372,6 +372,29 @@ macro_rules! shared_trampoline_tests {
     };
 }
 
+/// A plan's area values as (source, C location), sources spelled `u64@off`, `f32@off`,
+/// `&off` (an area address): compact rows for the ABI crates' classification tables.
+pub fn area_args(p: &CallPlan) -> Vec<(String, crate::Loc)> {
+    p.area_args
+        .iter()
+        .map(|a| {
+            let src = match a.src {
+                crate::AreaSrc::Load { offset, ty } => format!("{ty}@{offset}"),
+                crate::AreaSrc::Addr { offset } => format!("&{offset}"),
+            };
+            (src, a.c)
+        })
+        .collect()
+}
+
+/// A plan's aggregate-result registers as (register, `type@offset`).
+pub fn area_rets(p: &CallPlan) -> Vec<(crate::Loc, String)> {
+    p.area_ret
+        .iter()
+        .map(|r| (r.c, format!("{}@{}", r.ty, r.offset)))
+        .collect()
+}
+
 /// Anonymous aggregate shapes for the ABI crates' classification tables (fields f0, f1, …).
 pub mod shapes {
     use crate::layout::{CType, Field};

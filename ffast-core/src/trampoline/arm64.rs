@@ -180,6 +180,17 @@ fn area_stack_args(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) {
     for x in &plan.area_args {
         if let Loc::Stack(off) = x.c {
             match x.src {
+                // An f32 HFA member is stored alone: Apple packs such an HFA at 4-byte steps,
+                // and the next stack argument may follow it directly.
+                AreaSrc::Load {
+                    offset,
+                    ty: Type::F32,
+                } => {
+                    let o = base.at(a, pool, offset);
+                    a.ldr_w(W(IP0.0), AREA, o);
+                    a.str_w(W(IP0.0), SP, off as i32);
+                    continue;
+                }
                 AreaSrc::Load { offset, .. } => {
                     let o = base.at(a, pool, offset);
                     a.ldr_x(IP0, AREA, o);

@@ -418,8 +418,17 @@ dv.${s.set}(${o}, ${v}, true);`;
     const enc = build([], `return function enc(dv, o, v, w) {\n${genEnc(node, 'v', 'o', '""', ctx)}\n};`, [], `encode ${label}`);
     const d = genDec(node, 'o', ctx);
     const dec = build([], `return function dec(dv, o) {\n${d.pre}return ${d.expr};\n};`, [], `decode ${label}`);
-    let decInto = null;
-    if (info.fields) {
+    let decInto;
+    if (!info.fields) {
+      // An array decodes into the given array-like, element by element (out(pointer(array))).
+      const e = genDec(info.element, `o + i * ${sizeOf(info.element)}`, ctx);
+      decInto = build(
+        [],
+        `return function decInto(dv, o, t) {\nfor (let i = 0; i < ${info.length}; i++) { ${e.pre}\nt[i] = ${e.expr}; }\n};`,
+        [],
+        `decodeInto ${label}`,
+      );
+    } else {
       let pre = '';
       const sets = info.fields.map((f) => {
         const x = genDec(f.type, info.kind === 'union' ? 'o' : `o + ${f.offset}`, ctx);

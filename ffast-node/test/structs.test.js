@@ -25,6 +25,8 @@ const L = h.openFixture({
   is_null_nest: D([pointer(T.S_nest)], 'i32'),
   get_static_nest: D([], pointer(T.S_nest)),
   psum_nest_addr: { name: 'psum_nest', parameters: ['pointer'], result: 'f64' },
+  iota5: { name: 'iota_u8', parameters: [out(pointer(array('u8', 5))), 'usize'], result: 'void' },
+  wsum5: { name: 'wsum_u8', parameters: [pointer(array('u8', 5)), 'usize'], result: 'u64' },
   ...psumDefs,
 }).symbols;
 
@@ -247,6 +249,18 @@ test('inout(pointer(T)): encoded before, decoded after (cold, then a known numbe
   const f = new Float64Array([1, 2]);
   h.cold(L.scale_dd, [f, -4]);
   assert.deepEqual([...f], [-4, -8]);
+});
+
+test('pointer(array(T, n)): a JS array in (C computes a weighted sum), and out (C writes the elements)', () => {
+  call(L.wsum5, [[1, 2, 3, 4, 255], 5], 1 + 4 + 9 + 16 + 5 * 255);
+  call(L.wsum5, [new Uint8Array([5, 4, 3, 2, 1]), 5], 5 + 8 + 9 + 8 + 5);
+  const a = [9, 9, 9, 9, 9];
+  h.cold(L.iota5, [a, 5]);
+  assert.deepEqual(a, [0, 1, 2, 3, 4]);
+  const b = new Array(5).fill(7);
+  h.hot(L.iota5, [b, 3], { fast: true });
+  assert.deepEqual(b, [0, 1, 2, 0, 0], 'out: the temporary is zeroed, C wrote three elements');
+  coldHotThrows(L.wsum5, [[1, 2, 3, 4, 5], 5], [[1, 2, 3], 5], 'ERR_FFAST_ARG_RANGE', { messageIncludes: 'expected 5 elements, got 3' });
 });
 
 test('pointer results decode on request: T.decode(ptr), T.view(ptr), written through the view', () => {

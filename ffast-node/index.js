@@ -129,7 +129,6 @@ function wrap(m, name, d, state) {
   params.forEach((t, i) => {
     const a = `a${i}`;
     const spec = specs[i];
-    const where = k(`argument ${i} of '${name}'`);
     if (spec === null) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
       callArgs.push(a);
@@ -138,6 +137,7 @@ function wrap(m, name, d, state) {
     const code = S.codeOf(spec.T);
     const size = spec.T.size;
     if (spec.by === 'value') {
+      const where = k(`argument ${i} of '${name}'`);
       if (!m.area || !(m.argOffsets[i] >= 0)) {
         fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for by-value argument ${i}`);
       }

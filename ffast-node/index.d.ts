@@ -20,9 +20,126 @@ export type BufferTypeName = 'buffer';
 export type VoidTypeName = 'void';
 
 export type ParameterType =
-  | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName;
+  | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName
+  | AggregateType | PointerType;
 export type ResultType =
-  | VoidTypeName | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
+  | VoidTypeName | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName
+  | AggregateType | PointerType<CType, 'in'>;
+
+// ------------------------------------------------------------------ structs, unions, arrays
+/** Scalar names a struct/union/array member may have ('string' is refused: use 'pointer'). */
+export type FieldTypeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName;
+/** A member's type: a scalar name or a type object. */
+export type FieldType = FieldTypeName | CType;
+/** A member: its type, or `{ type, align }` (like `__attribute__((aligned(align)))`). */
+export type FieldSpec = FieldType | { readonly type: FieldType; readonly align?: number };
+export type Fields = { readonly [name: string]: FieldSpec };
+
+/** JS value a decoded member has (64-bit integers: Number when safe, else BigInt). */
+export type FieldValue<F> =
+  F extends CType<infer O, any> ? O :
+  F extends { readonly type: infer T } ? FieldValue<T> :
+  F extends Int32TypeName | FloatTypeName ? number :
+  F extends Int64TypeName ? number | bigint :
+  F extends BoolTypeName ? boolean :
+  F extends PointerTypeName ? Pointer | null :
+  never;
+/** JS value a member accepts when encoding. */
+export type FieldInput<F> =
+  F extends CType<any, infer I> ? I :
+  F extends { readonly type: infer T } ? FieldInput<T> :
+  F extends Int32TypeName | FloatTypeName ? number :
+  F extends Int64TypeName ? number | bigint :
+  F extends BoolTypeName ? boolean :
+  F extends PointerTypeName ? Pointer | null :
+  never;
+export type StructValue<F extends Fields> = { -readonly [K in keyof F]: FieldValue<F[K]> };
+export type StructInput<F extends Fields> = { readonly [K in keyof F]: FieldInput<F[K]> };
+/** A union is encoded from exactly one member. */
+export type UnionInput<F extends Fields> = {
+  [K in keyof F]: { readonly [P in K]: FieldInput<F[K]> } & { readonly [P in Exclude<keyof F, K>]?: undefined };
+}[keyof F];
+
+/** Zero-copy accessors over memory: members read and written in place. */
+export type TypeView<T> = T extends readonly (infer E)[]
+  ? ArrayView<E>
+  : { -readonly [K in keyof T]: T[K] extends object ? TypeView<T[K]> : T[K] } & { toJSON(): T };
+export interface ArrayView<E> extends Iterable<E extends object ? TypeView<E> : E> {
+  readonly length: number;
+  get(i: number): E extends object ? TypeView<E> : E;
+  set(i: number, value: unknown): void;
+  toJSON(): E[];
+}
+
+/** Where memory is read or written: a buffer/view, or a native address. */
+export type MemorySource = BufferSource | Pointer;
+
+/** A C aggregate type made by struct(), union() or array(); immutable. */
+export interface CType<Out = unknown, In = Out> {
+  readonly kind: 'struct' | 'union' | 'array';
+  /** Canonical text of the type (what the native layout engine parses). */
+  readonly type: string;
+  /** sizeof, in bytes. */
+  readonly size: number;
+  /** _Alignof, in bytes. */
+  readonly align: number;
+  /** Byte offset of a member: `'x'`, nested `'inner.y'`, array elements `'arr[2]'`. */
+  offsetof(path: string): number;
+  /** Encode into a new Uint8Array of `size` bytes. */
+  encode(value: In): Uint8Array;
+  /** Encode into `target` at `offset` (default 0); returns `target`. */
+  encode<B extends MemorySource>(value: In, target: B, offset?: number): B;
+  decode(source: MemorySource, offset?: number): Out;
+  view(source: MemorySource, offset?: number): TypeView<Out>;
+  toString(): string;
+}
+export interface FieldInfo {
+  readonly name: string;
+  readonly type: FieldTypeName | CType;
+  readonly offset: number;
+  readonly align?: number;
+}
+export interface StructType<F extends Fields = Fields> extends CType<StructValue<F>, StructInput<F>> {
+  readonly kind: 'struct';
+  readonly fields: readonly FieldInfo[];
+  readonly pack?: 1 | 2 | 4 | 8 | 16;
+}
+export interface UnionType<F extends Fields = Fields> extends CType<StructValue<F>, UnionInput<F>> {
+  readonly kind: 'union';
+  readonly fields: readonly FieldInfo[];
+  readonly pack?: 1 | 2 | 4 | 8 | 16;
+}
+export interface ArrayType<E extends FieldType = FieldType> extends CType<FieldValue<E>[], ArrayLike<FieldInput<E>>> {
+  readonly kind: 'array';
+  readonly element: E;
+  readonly length: number;
+}
+/** Structs and unions travel by value; arrays do not (C passes them as pointers). */
+export type AggregateType = StructType<any> | UnionType<any>;
+
+export interface LayoutOptions {
+  /** Like `#pragma pack(n)` around the declaration. */
+  readonly pack?: 1 | 2 | 4 | 8 | 16;
+}
+/** A C struct; member order is the key order. */
+export function struct<const F extends Fields>(fields: F, options?: LayoutOptions): StructType<F>;
+/** A C union: encoded from exactly one member, decoded with every member. */
+export function union<const F extends Fields>(fields: F, options?: LayoutOptions): UnionType<F>;
+/** A fixed-length array, for members (`T name[length]`). */
+export function array<const E extends FieldType>(element: E, length: number): ArrayType<E>;
+
+/** A pointer-to-T parameter: an object is encoded into a temporary for the call (out/inout:
+ * decoded back into it afterwards), a buffer or view is copied in (and back); an address is
+ * passed as is, null is NULL. As a result type: a plain address (decode it with T.decode). */
+export interface PointerType<T extends CType = CType, D extends 'in' | 'out' | 'inout' = 'in' | 'out' | 'inout'> {
+  readonly kind: 'pointer';
+  readonly to: T;
+  readonly direction: D;
+  readonly type: 'pointer';
+}
+export function pointer<T extends CType>(type: T): PointerType<T, 'in'>;
+export function out<T extends CType>(p: PointerType<T>): PointerType<T, 'out'>;
+export function inout<T extends CType>(p: PointerType<T>): PointerType<T, 'inout'>;
 
 /** An address: a Number (a BigInt only above 2^53). */
 export type Pointer = number | bigint;
@@ -30,6 +147,9 @@ export type BufferSource = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
 /** JS type accepted for a parameter type. */
 export type ArgValue<T> =
+  T extends PointerType<CType<infer O, infer I>, infer D>
+    ? (D extends 'in' ? I : D extends 'out' ? Partial<O> : I) | BufferSource | TypeView<O> | Pointer | null | undefined :
+  T extends CType<infer O, infer I> ? I | BufferSource | TypeView<O> :
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
@@ -40,6 +160,8 @@ export type ArgValue<T> =
 
 /** JS type returned for a result type. */
 export type ResultValue<T> =
+  T extends PointerType ? Pointer | null :
+  T extends CType<infer O, any> ? O :
   T extends VoidTypeName ? undefined :
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
@@ -66,9 +188,18 @@ export interface Definition {
 /** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
 type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P[K]> };
 
-/** The function of a definition: sync, or returning a Promise when `nonblocking: true`. */
+/**
+ * The function of a definition: sync, or returning a Promise when `nonblocking: true`. An
+ * aggregate result may instead be written into one extra trailing buffer (or object), which is
+ * returned.
+ */
 export type ForeignFunction<D extends Definition> = D['nonblocking'] extends true
   ? (...args: Args<D['parameters']>) => Promise<ResultValue<D['result']>>
+  : D['result'] extends CType<infer O, any>
+  ? {
+      (...args: Args<D['parameters']>): O;
+      <B extends BufferSource | Partial<O>>(...args: [...Args<D['parameters']>, B]): B;
+    }
   : (...args: Args<D['parameters']>) => ResultValue<D['result']>;
 
 export type Symbols<S extends Record<string, Definition>> = {

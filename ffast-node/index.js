@@ -64,10 +64,16 @@ function describe(v) {
   return (v.constructor && v.constructor.name) || 'object';
 }
 
+const S = require('./structs.js')({ native, fail, describe, toArrayBuffer: (p, n) => toArrayBuffer(p, n) });
+const { struct, union, array, pointer, out, inout } = S;
+
 // Called from generated wrappers (kept out of them so they stay small).
 const closedErr = (name) => fail('ERR_FFAST_CLOSED', `'${name}' called after its library was closed`);
-const countErr = (name, want, got) =>
-  fail('ERR_FFAST_ARG_COUNT', `expected ${want} argument${want === 1 ? '' : 's'}, got ${got} for '${name}'`);
+const countErr = (name, want, got, optional) =>
+  fail(
+    'ERR_FFAST_ARG_COUNT',
+    `expected ${want} argument${want === 1 ? '' : 's'}${optional ? ` (+1 optional result buffer)` : ''}, got ${got} for '${name}'`,
+  );
 const bufErr = (name, i, v) =>
   fail(
     'ERR_FFAST_ARG_TYPE',
@@ -178,10 +184,294 @@ function wrapperSource(params, result, i, fname, nonblocking = false) {
   return `function ${fname}(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(${i},arguments.length);${checks}${body}}`;
 }
 
+let wrapperId = 0;
+
+/** JS identifier-safe version of a symbol name for the generated function's name. */
+const ident = (s) => {
+  const t = String(s).replace(/[^A-Za-z0-9_$]/g, '_');
+  return /^[A-Za-z_$]/.test(t) ? t : `_${t}`;
+};
+
+/**
+ * Generate the wrapper for one native function. Each wrapper gets its own source text (its
+ * name and a serial number), hence its own feedback: wrappers made from one closure share
+ * call-site feedback and lose the fast path (rust-fast-calls.md §6.4).
+ *
+ * `m` is what native.makeFunctions made: `{ fn, area, argOffsets, retOffset }`; `d` the checked
+ * definition, whose `specs[i]` says how parameter i travels: a scalar (null), a struct/union
+ * by value ({ by: 'value', T }) or a pointer(T) ({ by: 'pointer', T, direction }).
+ *
+ * By value (the area contract, structs-design.md): the wrapper writes each aggregate argument
+ * into the binding's native area at argOffsets[i] and calls the V8 function with only the
+ * scalar arguments; an aggregate result is read from the area at retOffset after the call.
+ */
+function wrap(m, name, d, state) {
+  // makeFunctions gives the bare function when the signature has no by-value aggregate.
+  if (typeof m === 'function') m = { fn: m, area: null, argOffsets: null, retOffset: -1 };
+  const fn = m.fn;
+  const params = d.parameters;
+  const result = d.result;
+  const specs = d.specs;
+  const n = params.length;
+  const formalsList = params.map((_, i) => `a${i}`);
+  const callArgs = [];
+  const pre = [];
+  const post = [];
+  // Extra values the generated function closes over (named $k0, $k1, …).
+  const extra = [];
+  const k = (v) => {
+    extra.push(v);
+    return `$k${extra.length - 1}`;
+  };
+  let adv = null;
+  let au8 = null;
+  if (m.area) {
+    adv = k(new DataView(m.area));
+    au8 = k(new Uint8Array(m.area));
+  }
+  params.forEach((t, i) => {
+    const a = `a${i}`;
+    const spec = specs[i];
+    if (spec === null) {
+      if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
+      callArgs.push(a);
+      return;
+    }
+    const code = S.codeOf(spec.T);
+    const size = spec.T.size;
+    if (spec.by === 'value') {
+      const where = k(`argument ${i} of '${name}'`);
+      if (!m.area || !(m.argOffsets[i] >= 0)) {
+        fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for by-value argument ${i}`);
+      }
+      const off = m.argOffsets[i];
+      pre.push(
+        `if (typeof ${a} === 'object' && ${a} !== null && ${a}[$kDv] === undefined && !$isBufObj(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
+      else $copyIn(${au8}, ${off}, ${size}, ${a}, ${where});`,
+      );
+      return;
+    }
+    // pointer(T): the callee gets the address of this wrapper's temporary block (one per
+    // wrapper, reused: like the area, a re-entrant call of the same function from a callback
+    // would share it). A plain object is encoded into it (out: zeroed instead) and, for
+    // out/inout, decoded back into the same object after the call; a buffer or view is copied
+    // in and back. Numbers and BigInts are addresses, passed as they are; null is NULL.
+    const tmp = new ArrayBuffer(size);
+    const tmpDv = new DataView(tmp);
+    const tmpU8 = new Uint8Array(tmp);
+    const tmpAddr = ptr(tmp);
+    const p = `p${i}`;
+    // The address comes out of one per-wrapper function (not a branch-local assignment in the
+    // wrapper): TurboFan then sees one Number input for the fast call's uint64 parameter.
+    // eslint-disable-next-line no-new-func
+    const toAddr = new Function(
+      '$tdv', '$tu8', '$taddr', '$enc', '$kDv', '$isBufObj', '$copyIn', '$ptrArg', '$where',
+      `"use strict"; return function ptrArg_${wrapperId + 1}_${i}(a) { // ffast pointer(T) argument
+        if (typeof a === 'object' && a !== null) {
+          if (a[$kDv] === undefined && !$isBufObj(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
+          else $copyIn($tu8, 0, ${size}, a, $where);
+          return $taddr;
+        }
+        return $ptrArg(a, $where);
+      };`,
+    )(tmpDv, tmpU8, tmpAddr, code.enc, S.kDv, isBufObj, copyIn, ptrArg, `argument ${i} of '${name}'`);
+    pre.push(`const ${p} = ${k(toAddr)}(${a});`);
+    if (spec.direction !== 'in') {
+      post.push(
+        `if (${p} === ${k(tmpAddr)}) { if (${a}[$kDv] === undefined && !$isBufObj(${a})) ${k(code.decInto)}(${k(tmpDv)}, 0, ${a}); else $copyBack(${k(tmpU8)}, ${size}, ${a}); }`,
+      );
+    }
+    callArgs.push(p);
+  });
+  const call = `$f(${callArgs.join(', ')})`;
+  const aggResult = d.resultSpec !== null;
+  const tail = post.length ? `
+      ${post.join('\n      ')}` : '';
+  let body;
+  if (aggResult) {
+    if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
+    const code = S.codeOf(d.resultSpec.T);
+    const size = d.resultSpec.T.size;
+    // The caller's result buffer or object: handled by a separate per-wrapper function, so the
+    // wrapper stays small enough for TurboFan to inline (and so to keep the fast call). Its
+    // byte view is cached (one entry), so a hot loop passing the same buffer allocates nothing.
+    // Small results are copied with unrolled 32-bit loads/stores (integer moves keep every bit,
+    // NaN payloads included); larger ones with one TypedArray.set.
+    let copy;
+    if (size % 4 === 0 && size <= 64) {
+      const parts = [];
+      const w = [];
+      for (let o = 0; o < size; o += 4) {
+        parts.push(`oc.d.setUint32(${o}, $adv.getUint32(${m.retOffset + o}, true), true);`);
+        w.push(`oc.w[${o / 4}] = $ai32[${(m.retOffset + o) / 4}];`);
+      }
+      copy = `if (oc.w !== null) { ${w.join(' ')} } else { ${parts.join(' ')} }`;
+    } else {
+      copy = `oc.u.set($ret);`;
+    }
+    // eslint-disable-next-line no-new-func
+    const toOut = new Function(
+      '$adv', '$ai32', '$ret', '$decInto', '$outPrep', '$name',
+      `"use strict"; const oc = { o: undefined, u: null, d: null, w: null };
+      return function resultInto_${wrapperId + 1}(out) { // ffast result buffer
+        if (out !== oc.o || (oc.u !== null && oc.u.length === 0)) $outPrep(oc, out, ${size}, $name);
+        if (oc.u !== null) {
+          ${copy}
+        } else $decInto($adv, ${m.retOffset}, out);
+        return out;
+      };`,
+    )(new DataView(m.area), new Int32Array(m.area), new Uint8Array(m.area).subarray(m.retOffset, m.retOffset + size), code.decInto, outPrep, name);
+    body = `${call};${tail}
+      if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
+      return ${k(toOut)}($out);`;
+  } else if (post.length) {
+    // Results are post-processed after the copy-back (below) through `r`.
+    body = `let r = ${call};${tail}\n      ${resultTail(result, 'r')}`;
+  } else {
+    body = resultTail(result, call, true);
+  }
+  const id = ++wrapperId;
+  // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
+  // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
+  // catches surplus arguments; `arguments.length` is read only when the last formal is
+  // undefined, which a well-formed call passes only for NULL pointers/strings/buffers.
+  // (A surplus argument that is explicitly `undefined` is therefore not reported.) An aggregate
+  // result adds one optional formal, `$out` (a buffer or object that receives the result).
+  const last = n > 0 ? `a${n - 1}` : null;
+  const countCheck = last
+    ? `if ($x !== undefined || (${last} === undefined && arguments.length < ${n})) $countErr($name, ${n}, arguments.length, ${aggResult});`
+    : `if ($x !== undefined) $countErr($name, 0, arguments.length, ${aggResult});`;
+  const formals = [...formalsList, ...(aggResult ? ['$out'] : []), '$x'].join(', ');
+  // The function is named through a computed key: a named function expression would bind
+  // the symbol's name inside the wrapper and could shadow what it closes over.
+  const src = `"use strict"; return { [$name]: function (${formals}) { // ffast wrapper #${id} ${ident(name)}
+      if ($st.closed) $closedErr($name);
+      ${countCheck}
+      ${pre.join('\n      ')}
+      ${body}
+    } }[$name];`;
+  const extraNames = extra.map((_, i) => `$k${i}`);
+  // eslint-disable-next-line no-new-func
+  const w = new Function(
+    '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
+    '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', ...extraNames, src,
+  )(
+    fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+    isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, ...extra,
+  );
+  Object.defineProperty(w, 'length', { value: n });
+  return w;
+}
+
+
+/** Statements returning the JS value of a scalar result `r` (an expression when `direct`). */
+function resultTail(result, r, direct) {
+  const head = direct ? `const r = ${r};\n      ` : '';
+  const v = direct ? 'r' : r;
+  switch (result) {
+    case 'i64':
+    case 'isize':
+      return `${head}return ${v} === ${v} ? ${v} : $wi[0];`;
+    case 'u64':
+    case 'usize':
+      return `${head}return ${v} === ${v} ? ${v} : $wu[0];`;
+    // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
+    // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
+    // float64 instead of boxing a HeapNumber to merge it with null.
+    case 'pointer':
+      return `${head}return ${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0];`;
+    case 'string':
+      return `${head}return ${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul();`;
+    default:
+      return direct ? `return ${r};` : `return ${v};`;
+  }
+}
+
+const isBufObj = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
+
+/** The first `size` bytes of a buffer, typed array, DataView or type view, as a Uint8Array. */
+function bytesOf(v, size, where) {
+  let buf;
+  let start = 0;
+  let len;
+  // Views first: ArrayBuffer.isView needs no type feedback (an instanceof does, and a hot
+  // caller optimized before that feedback settles deoptimizes once).
+  if (ArrayBuffer.isView(v)) {
+    buf = v.buffer;
+    start = v.byteOffset;
+    len = v.byteLength;
+  } else if (v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)) {
+    buf = v;
+    len = v.byteLength;
+  } else if (v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
+    const dv = v[S.kDv];
+    buf = dv.buffer;
+    start = dv.byteOffset + v[S.kOff];
+    len = dv.byteLength - v[S.kOff];
+  } else {
+    return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(v)}`);
+  }
+  if (len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${len} bytes given, the type needs ${size}`);
+  return new Uint8Array(buf, start, size);
+}
+
+/** An aggregate given as bytes (a buffer or a view of at least `size` bytes: the first `size`). */
+function copyIn(u8, off, size, v, where) {
+  u8.set(bytesOf(v, size, where), off);
+}
+function copyBack(u8, size, v) {
+  bytesOf(v, size, '').set(u8.subarray(0, size));
+}
+
+/**
+ * Prepare the result cache `oc` for `out`: the Uint8Array over its first `size` bytes (a
+ * buffer, typed array, DataView or type view), or null for a plain object (decoded into).
+ */
+function outPrep(oc, out, size, name) {
+  if (out !== null && typeof out === 'object' && out[S.kDv] === undefined && !isBufObj(out)) {
+    oc.u = null;
+  } else {
+    oc.u = bytesOf(out, size, `result buffer of '${name}'`);
+    oc.d = new DataView(oc.u.buffer, oc.u.byteOffset, size);
+    // Aligned buffers (the common case) copy through an Int32Array: plain element moves.
+    oc.w = oc.u.byteOffset % 4 === 0 && size % 4 === 0 ? new Int32Array(oc.u.buffer, oc.u.byteOffset, size / 4) : null;
+  }
+  oc.o = out;
+}
+
+/** A pointer(T) argument that is not an object: an address, or NULL. */
+function ptrArg(v, where) {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object, a buffer, a pointer or null, got ${describe(v)}`);
+}
+
 const nul = () => null;
 
 function nativeCstring(p, len) {
   return native.cstring(p, len);
+}
+
+/**
+ * A parameter or result type as the native side spells it: scalar names pass through, a
+ * struct/union type object becomes its canonical text (by value), pointer(T) becomes 'pointer'.
+ * `spec` records what the wrapper does with the value (see wrap).
+ */
+function typeSpec(t, what, isResult) {
+  if (typeof t === 'string') {
+    if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${what}: give aggregate types as type objects (ffast.struct/union), not as text`);
+    return { text: t, spec: null };
+  }
+  if (S.isType(t)) {
+    // C passes arrays as pointers (C11 §6.7.6.3p7); a by-value array does not exist.
+    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; use pointer(${t.type}) or 'pointer'`);
+    return { text: t.type, spec: { by: 'value', T: t } };
+  }
+  if (S.isPointerType(t)) {
+    if (isResult && t.direction !== 'in') fail('ERR_FFAST_TYPE', `${what}: a result cannot be ${t.direction}(pointer(T))`);
+    return { text: 'pointer', spec: isResult ? null : { by: 'pointer', T: t.to, direction: t.direction } };
+  }
+  return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
 }
 
 function checkDefinition(key, def) {
@@ -192,10 +482,8 @@ function checkDefinition(key, def) {
   if (!Array.isArray(parameters)) {
     fail('ERR_FFAST_DEFINITION', `'${key}'.parameters must be an array, got ${describe(parameters)}`);
   }
-  parameters.forEach((p, i) => {
-    if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in definition of '${key}': parameter ${i} must be a type name, got ${describe(p)}`);
-  });
-  if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in definition of '${key}': result must be a type name, got ${describe(result)}`);
+  const ps = parameters.map((p, i) => typeSpec(p, `in definition of '${key}': parameter ${i}`, false));
+  const rs = typeSpec(result, `in definition of '${key}': result`, true);
   if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `'${key}'.name must be a non-empty string`);
   for (const k of Object.keys(def)) {
     if (!['parameters', 'result', 'name', 'optional', 'nonblocking'].includes(k)) {
@@ -206,8 +494,14 @@ function checkDefinition(key, def) {
   if (typeof nonblocking !== 'boolean') {
     fail('ERR_FFAST_DEFINITION', `'${key}'.nonblocking must be a boolean, got ${describe(nonblocking)}`);
   }
-  const sig = signatureOf(key, parameters, result);
-  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional), nonblocking };
+  const specs = ps.map((p) => p.spec);
+  const aggregates = rs.spec !== null || specs.some((x) => x !== null);
+  if (nonblocking && aggregates) {
+    // The area and the pointer(T) temporaries are per function: calls in flight would share them.
+    fail('ERR_FFAST_UNSUPPORTED', `'${key}': a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
+  }
+  const sig = signatureOf(key, ps.map((p) => p.text), rs.text);
+  return { parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional: Boolean(optional), nonblocking };
 }
 
 // Canonical signatures by spelling: a library's symbols share a few signatures, and asking the
@@ -285,13 +579,24 @@ function dlopen(libPath, symbols, options = {}) {
 
     // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
     // constant-like function (an accessor in the call path costs as much as the fast call).
+    // Scalar signatures: one batch text for all (see wrapAll). Signatures with structs get
+    // their own generated wrapper (wrap), which closes over their encoders and the area.
     const bound = wanted.filter((w) => w[2] !== null);
-    const wrappers = wrapAll(
-      bound.map(([key, d], i) => ({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking })),
-      state,
-    );
+    const plain = [];
+    bound.forEach(([key, d], i) => {
+      if (!d.aggregates) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking });
+    });
+    const batch = wrapAll(plain, state);
     let i = 0;
-    for (const [key, , address] of wanted) out[key] = address === null ? null : wrappers[i++];
+    let j = 0;
+    for (const [key, d, address] of wanted) {
+      if (address === null) out[key] = null;
+      else if (d.aggregates) out[key] = wrap(made[i++], key, d, state);
+      else {
+        out[key] = batch[j++];
+        i++;
+      }
+    }
     Object.freeze(out);
   } catch (e) {
     native.close(handle);
@@ -315,7 +620,9 @@ function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
   const [m] = makeFunctions(null, [['bound', d, addr]]);
-  return wrapAll([{ fn: m, name: `bound_0x${addr.toString(16)}`, params: d.parameters, result: d.result, nonblocking: d.nonblocking }], { closed: false })[0];
+  const name = `bound_0x${addr.toString(16)}`;
+  if (d.aggregates) return wrap(m, name, d, { closed: false });
+  return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking }], { closed: false })[0];
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).
@@ -397,6 +704,12 @@ module.exports = {
   ptr,
   cstring,
   toArrayBuffer,
+  struct,
+  union,
+  array,
+  pointer,
+  out,
+  inout,
   read,
   write,
   suffix,

@@ -120,6 +120,13 @@ pub unsafe fn make_functions(
             pending: std::cell::Cell::new(0),
         });
         if r.nonblocking {
+            if b.sig.area_size > 0 {
+                // One area per function: calls in flight on the pool would share it.
+                return Err(Error::Unsupported(format!(
+                    "'{}': a nonblocking function cannot take or return structs by value",
+                    b.name
+                )));
+            }
             // A plain N-API function: it returns a Promise, which no fast call can.
             codes.push([Some(invoker), None, None]);
             kinds.push(true);
@@ -257,6 +264,20 @@ impl JsArgs<'_> {
     }
 }
 
+/// Position in the declared parameter list of scalar (JS-visible) parameter `i`: errors name
+/// the argument as the user wrote the call, aggregates (which the wrapper moves through the
+/// area) included.
+fn declared_index(sig: &Signature, i: usize) -> usize {
+    let mut d = i;
+    // agg_params is in declaration order, so each aggregate at or before `d` shifts it once.
+    for a in &sig.agg_params {
+        if a.index <= d {
+            d += 1;
+        }
+    }
+    d
+}
+
 /// The argument-count check of every non-fast call.
 #[inline(always)]
 pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), ArgError> {
@@ -287,7 +308,7 @@ pub(crate) unsafe fn args_to_slots(
     keep: &mut StringScratch,
 ) -> Result<(), ArgError> {
     for (i, &ty) in b.sig.params.iter().enumerate() {
-        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), i, keep)?;
+        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), declared_index(&b.sig, i), keep)?;
     }
     *slots.add(b.sig.params.len()) = 0;
     Ok(())

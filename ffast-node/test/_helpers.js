@@ -175,6 +175,12 @@ function canonicalType(t) {
 }
 
 function argIsFastKind(type, v) {
+  if (typeof type !== 'string') {
+    // ffast type objects: a struct/union by value never reaches V8 (the wrapper writes it to the
+    // binding's area); pointer(T) passes V8 an address (the wrapper's temporary for objects).
+    if (type.kind === 'pointer') return v === null || v === undefined || typeof v === 'object' || argIsFastKind('pointer', v);
+    return true;
+  }
   switch (canonicalType(type)) {
     case 'i8': case 'u8': case 'i16': case 'u16': case 'i32': case 'u32': case 'f32': case 'f64':
       return typeof v === 'number';
@@ -253,10 +259,14 @@ function hot(fn, args, opts = {}) {
   // calls (lazy feedback allocation); until the ffast wrapper has one, an optimized caller that
   // inlines it has no call-target feedback for the native function and calls it generically
   // (the slow path). Real hot code always crosses this threshold long before TurboFan runs.
+  // With opts.stable === false the warm-up results are not kept: results that are objects
+  // (structs by value) kept alive through a GC make V8 pretenure their allocation site, which
+  // deoptimizes the caller ("code dependencies") at a GC-dependent moment.
   const warm = [];
-  for (let k = 0; k < WARMUP_CALLS; k++) warm.push(caller(fn, ...args));
+  const keep = opts.stable !== false ? (r) => warm.push(r) : () => {};
+  for (let k = 0; k < WARMUP_CALLS; k++) keep(caller(fn, ...args));
   N.optimizeNext(caller);
-  warm.push(caller(fn, ...args));
+  keep(caller(fn, ...args));
   const tierBefore = N.isTurbofan(caller);
   const before = slowCalls();
   const r = caller(fn, ...args);

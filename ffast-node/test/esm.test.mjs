@@ -6,7 +6,7 @@ import h from './_helpers.js';
 import * as esm from '../index.mjs';
 
 test('index.mjs named exports are the CommonJS ones', () => {
-  for (const k of ['dlopen', 'bind', 'ptr', 'cstring', 'toArrayBuffer', 'read', 'write', 'suffix', 'FfastError', '__internal']) {
+  for (const k of ['dlopen', 'bind', 'ptr', 'cstring', 'toArrayBuffer', 'struct', 'union', 'array', 'pointer', 'out', 'inout', 'read', 'write', 'suffix', 'FfastError', '__internal']) {
     assert.ok(k in esm, `index.mjs lacks export ${k}`);
     assert.equal(esm[k], h.ffast[k], `index.mjs export ${k} differs from require('..').${k}`);
   }

@@ -91,3 +91,57 @@ try {
   }
 }
 export { c, l, n, s, pv, b, r, text, ab, i, big, sfx, pc, pl, ps, pvoid, sc, useAsync, pb, pending };
+
+// ------------------------------------------------------------------ structs, unions, arrays
+import { struct, union, array, pointer, out, inout } from 'ffast';
+
+const Vec2 = struct({ x: 'f64', y: 'f64' });
+const Item = struct({ id: 'u64', pos: Vec2, tags: array('u8', 4), v: union({ i: 'i32', f: 'f32' }), next: 'pointer' }, { pack: 8 });
+const sz: number = Item.size + Item.align + Item.offsetof('pos.y');
+const txt: string = Item.type;
+const kind: 'struct' = Item.kind;
+const it = Item.decode(new Uint8Array(Item.size));
+const idv: number | bigint = it.id;
+const px: number = it.pos.x;
+const tg: number[] = it.tags;
+const vi: number = it.v.i;
+const nx: number | bigint | null = it.next;
+const bytes: Uint8Array = Item.encode({ id: 1n, pos: { x: 1, y: 2 }, tags: [1, 2, 3, 4], v: { f: 1.5 }, next: null });
+const into: ArrayBuffer = Item.encode({ id: 1, pos: { x: 1, y: 2 }, tags: new Uint8Array(4), v: { i: 1 }, next: 0 }, new ArrayBuffer(64), 8);
+// @ts-expect-error: a union is encoded from exactly one member
+Item.encode({ id: 1, pos: { x: 1, y: 2 }, tags: [1, 2, 3, 4], v: { i: 1, f: 2 }, next: null });
+// @ts-expect-error: a missing member
+Vec2.encode({ x: 1 });
+// @ts-expect-error: wrong member type
+Vec2.encode({ x: 1, y: '2' });
+const view = Item.view(bytes);
+view.pos.x = 3;
+const t0: number = view.tags.get(0);
+// @ts-expect-error: unknown member
+view.nope;
+// @ts-expect-error: 'string' is not a field type
+struct({ s: 'string' });
+// @ts-expect-error: pack must be a #pragma pack value
+struct({ a: 'i32' }, { pack: 3 });
+
+const geo = dlopen('libgeo.so', {
+  len: { parameters: [Vec2], result: 'f64' },
+  add: { parameters: [Vec2, Vec2], result: Vec2 },
+  scale: { parameters: [inout(pointer(Vec2)), 'f64'], result: 'void' },
+  fill: { parameters: [out(pointer(Item))], result: 'void' },
+  first: { parameters: [], result: pointer(Item) },
+});
+const len: number = geo.symbols.len({ x: 3, y: 4 });
+const sum: { x: number; y: number } = geo.symbols.add({ x: 1, y: 2 }, new Float64Array(2));
+const outBuf: Float64Array = geo.symbols.add({ x: 1, y: 2 }, { x: 3, y: 4 }, new Float64Array(2));
+geo.symbols.scale({ x: 1, y: 2 }, 2);
+geo.symbols.fill({});
+const fp: number | bigint | null = geo.symbols.first();
+// @ts-expect-error: a struct parameter needs its members
+geo.symbols.len({ x: 3 });
+// @ts-expect-error: a number is not a struct by value
+geo.symbols.len(42);
+// @ts-expect-error: arrays are not passed by value
+dlopen(null, { f: { parameters: [array('i32', 4)], result: 'void' } });
+// @ts-expect-error: out() takes a pointer(T)
+out(Vec2);

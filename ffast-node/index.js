@@ -93,8 +93,16 @@ const ident = (s) => {
 function wrap(fn, name, params, result, state) {
   const n = params.length;
   const args = params.map((_, i) => `a${i}`).join(', ');
+  // Pointer (and `function`) parameters also take a Callback object: one typeof test, only in
+  // wrappers of signatures with such a parameter. Other objects go on to the native type error.
   const checks = params
-    .map((t, i) => (t === 'buffer' ? `if (!$isBuf(a${i})) $bufErr($name, ${i}, a${i});` : ''))
+    .map((t, i) =>
+      t === 'buffer'
+        ? `if (!$isBuf(a${i})) $bufErr($name, ${i}, a${i});`
+        : t === 'pointer'
+          ? `if (typeof a${i} === 'object' && a${i} !== null) a${i} = $cbArg(a${i});`
+          : '',
+    )
     .filter(Boolean)
     .join('\n    ');
   const call = `$f(${args})`;
@@ -140,8 +148,8 @@ function wrap(fn, name, params, result, state) {
       ${body}
     } }[$name];`;
   // eslint-disable-next-line no-new-func
-  const w = new Function('$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
-    fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+  const w = new Function('$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', '$cbArg', src)(
+    fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg,
   );
   Object.defineProperty(w, 'length', { value: n });
   return w;
@@ -167,13 +175,16 @@ function checkDefinition(key, def) {
   if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in definition of '${key}': result must be a type name, got ${describe(result)}`);
   if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `'${key}'.name must be a non-empty string`);
   for (const k of Object.keys(def)) {
-    if (!['parameters', 'result', 'name', 'optional', 'nonblocking'].includes(k)) {
+    if (!['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'].includes(k)) {
       fail('ERR_FFAST_DEFINITION', `unknown key '${k}' in definition of '${key}'`);
     }
   }
   if (def.nonblocking) fail('ERR_FFAST_UNSUPPORTED', `'${key}': nonblocking calls are not supported yet`);
   const sig = native.signature(key, parameters, result);
-  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional) };
+  // A function that may call back into JS synchronously: slow path only, tracked (README
+  // "Callbacks"). Implied by a `function` parameter.
+  const callbacks = Boolean(def.callbacks) || parameters.some((p) => p.trim() === 'function');
+  return { parameters: sig.parameters, result: sig.result, name, optional: Boolean(optional), callbacks };
 }
 
 function toAddress(p, what) {
@@ -218,7 +229,7 @@ function dlopen(libPath, symbols, options = {}) {
     }
     const made = native.makeFunctions(
       handle,
-      wanted.map(([key, d, address]) => ({ name: key, address, parameters: d.parameters, result: d.result })),
+      wanted.map(([key, d, address]) => ({ name: key, address, parameters: d.parameters, result: d.result, callbacks: d.callbacks })),
     );
     // Wrappers are compiled on first use (each is a `new Function`, most of the cost of
     // declaring a symbol); the getter then returns the same function every time.
@@ -256,7 +267,7 @@ function dlopen(libPath, symbols, options = {}) {
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = toAddress(address, 'bind');
-  const [m] = native.makeFunctions(null, [{ name: 'bound', address: addr, parameters: d.parameters, result: d.result }]);
+  const [m] = native.makeFunctions(null, [{ name: 'bound', address: addr, parameters: d.parameters, result: d.result, callbacks: d.callbacks }]);
   return wrap(m.fn, `bound_0x${addr.toString(16)}`, d.parameters, d.result, { closed: false });
 }
 
@@ -331,11 +342,92 @@ function toArrayBuffer(pointer, byteLength) {
   return native.toArrayBuffer(toAddress(pointer, 'toArrayBuffer'), byteLength);
 }
 
+// ------------------------------------------------------------------ callbacks (README "Callbacks")
+const kId = Symbol('ffast.callback');
+
+/** A JS function callable from C through `pointer`. Made by `callback()`. */
+class Callback {
+  constructor(id, pointer, definition) {
+    this[kId] = id;
+    /** The C function pointer (a Number). */
+    this.pointer = pointer;
+    this.definition = definition;
+    this.closed = false;
+  }
+  /** Release the JS function; later calls from C return the default value (and warn). */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    native.callbackClose(this[kId]);
+  }
+}
+if (typeof Symbol.dispose === 'symbol') Callback.prototype[Symbol.dispose] = Callback.prototype.close;
+
+/** A pointer argument given as an object: a Callback's address; anything else unchanged. */
+function callbackArg(v) {
+  if (v instanceof Callback) {
+    if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
+    return v.pointer;
+  }
+  return v;
+}
+
+/** Errors of a callback: its onError, else an uncaught exception on the next tick. */
+function deliver(err, onError) {
+  if (onError) {
+    try {
+      onError(err);
+      return;
+    } catch (e) {
+      err = e;
+    }
+  }
+  process.nextTick(() => {
+    throw err;
+  });
+}
+
+/** Errors of closed callbacks (nobody to tell): a process warning. */
+const orphanReport = (err) => process.emitWarning(err);
+
+const callbackKeys = ['parameters', 'result', 'threads', 'onError'];
+
+/**
+ * A C function pointer that calls `fn`.
+ * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void }.
+ */
+function callback(definition, fn) {
+  if (definition === null || typeof definition !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `callback: definition must be an object, got ${describe(definition)}`);
+  }
+  if (typeof fn !== 'function') fail('ERR_FFAST_ARG_TYPE', `callback: expected a function, got ${describe(fn)}`);
+  for (const k of Object.keys(definition)) {
+    if (!callbackKeys.includes(k)) fail('ERR_FFAST_DEFINITION', `callback: unknown key '${k}' in definition`);
+  }
+  const { parameters = [], result = 'void', threads = 'block', onError } = definition;
+  if (!Array.isArray(parameters)) fail('ERR_FFAST_DEFINITION', `callback: parameters must be an array, got ${describe(parameters)}`);
+  parameters.forEach((p, i) => {
+    if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
+  });
+  if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: result must be a type name, got ${describe(result)}`);
+  if (threads !== 'block' && threads !== 'queue') {
+    fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${String(threads)}`);
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    fail('ERR_FFAST_DEFINITION', `callback: onError must be a function, got ${describe(onError)}`);
+  }
+  const report = (err) => deliver(err, onError);
+  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, threads === 'queue');
+  return new Callback(id, pointer, Object.freeze({ parameters: [...parameters], result, threads }));
+}
+
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
 
 module.exports = {
   dlopen,
   bind,
+  callback,
+  Callback,
   ptr,
   cstring,
   toArrayBuffer,
@@ -345,6 +437,7 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    callbackCounts: native.callbackCounts,
     jitPages: native.jitPages,
     fastEnabled: info.fast,
     fastReason: info.reason,

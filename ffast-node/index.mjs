@@ -3,5 +3,5 @@ import { createRequire } from 'node:module';
 
 const ffast = createRequire(import.meta.url)('./index.js');
 
-export const { dlopen, bind, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal } = ffast;
+export const { dlopen, bind, callback, Callback, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal } = ffast;
 export default ffast;

@@ -33,6 +33,11 @@ pub fn supported() -> bool {
     SUPPORTED
 }
 
+/// This target's CallPlan for `sig` (callers check [`supported`] first).
+pub fn plan(sig: &Signature) -> CallPlan {
+    classify(sig)
+}
+
 pub struct Binding {
     pub name: String,
     pub sig: Signature,
@@ -41,6 +46,8 @@ pub struct Binding {
     wide_slot: *mut u64,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
     pub slow_calls: std::cell::Cell<u64>,
+    /// The thread's tracked-call depth, for functions that may run callbacks (see callback.rs).
+    tracked: Option<&'static std::sync::atomic::AtomicU32>,
 }
 
 /// What the JS side asks for.
@@ -48,6 +55,9 @@ pub struct Request {
     pub name: String,
     pub address: usize,
     pub sig: Signature,
+    /// May call back into JS synchronously: slow path only (V8 forbids JS inside a fast call),
+    /// counted in the thread's tracked-call depth.
+    pub callbacks: bool,
 }
 
 /// A created function and whether V8 may call its trampoline.
@@ -89,11 +99,13 @@ pub unsafe fn make_functions(
             env,
             wide_slot,
             slow_calls: std::cell::Cell::new(0),
+            tracked: r.callbacks.then(crate::callback::sync_depth),
         });
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
             && b.sig.params.len() <= v8::MAX_FAST_PARAMS
-            && plan.fast.is_ok();
+            && plan.fast.is_ok()
+            && b.tracked.is_none();
         let (slow, fast) = match v8 {
             Some(_) => {
                 let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
@@ -245,7 +257,15 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
     *slots.add(n) = 0;
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
     // strings in `keep` stay alive until after the call.
-    (b.invoke)(slots);
+    match b.tracked {
+        None => (b.invoke)(slots),
+        Some(depth) => {
+            // C cannot unwind into Rust here, so the decrement always runs.
+            depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (b.invoke)(slots);
+            depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
     drop(keep);
     if b.sig.result == Type::Void {
         return Ok(None);

@@ -5,6 +5,7 @@
 //! a per-thread table so that workers never share state.
 
 mod binding;
+mod callback;
 mod convert;
 mod memory;
 mod state;
@@ -149,6 +150,8 @@ pub struct FnDef {
     pub address: f64,
     pub parameters: Vec<String>,
     pub result: String,
+    /// May call back into JS synchronously (a `function` parameter or `callbacks: true`).
+    pub callbacks: Option<bool>,
 }
 
 /// Parse a definition's types (so the JS side knows the canonical names before binding).
@@ -189,6 +192,7 @@ pub fn make_functions(env: Env, lib: Option<u32>, defs: Vec<FnDef>) -> Result<Un
             name: d.name,
             address: d.address as usize,
             sig,
+            callbacks: d.callbacks.unwrap_or(false),
         });
     }
     if let Some(id) = lib {
@@ -329,4 +333,54 @@ pub fn jit_pages() -> u32 {
 #[napi]
 pub fn slow_calls() -> f64 {
     state::slow_calls() as f64
+}
+
+/// Create a callback (see callback.rs): `[id, pointer]`. `report(err)` receives errors of this
+/// callback, `orphan(err)` those of closed callbacks on this thread.
+#[napi]
+pub fn callback_create(
+    env: Env,
+    parameters: Vec<String>,
+    result: String,
+    func: Unknown,
+    report: Unknown,
+    orphan: Unknown,
+    queue: bool,
+) -> Result<Vec<f64>> {
+    if !binding::supported() {
+        return Err(fail(
+            &env,
+            "ERR_FFAST_UNSUPPORTED",
+            "callbacks: no ABI for this platform",
+        ));
+    }
+    let sig = Signature::parse(&parameters, &result)
+        .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
+    // SAFETY: an N-API call on env's thread; index.js passes functions.
+    let (id, pointer) = unsafe {
+        callback::create(
+            env.raw(),
+            sig,
+            func.raw(),
+            report.raw(),
+            orphan.raw(),
+            queue,
+        )
+    }
+    .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
+    Ok(vec![id as f64, pointer as f64])
+}
+
+/// Close a callback; false when it was already closed.
+#[napi]
+pub fn callback_close(env: Env, id: u32) -> bool {
+    // SAFETY: an N-API call on env's thread.
+    unsafe { callback::close(env.raw(), id) }
+}
+
+/// `[live, recycled]` callback trampolines on this thread (tests).
+#[napi]
+pub fn callback_counts() -> Vec<u32> {
+    let (live, free) = callback::counts();
+    vec![live as u32, free as u32]
 }

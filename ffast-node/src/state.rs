@@ -109,6 +109,29 @@ pub enum ThrowFrom {
     V8Callback,
 }
 
+/// A new `FfastError(code, message)` value (a plain Error before `init`), in the current
+/// HandleScope. Used where an error is reported rather than thrown (callbacks).
+///
+/// # Safety
+/// On env's JS thread with a HandleScope open and no exception pending.
+pub unsafe fn new_error(env: sys::napi_env, code: &str, msg: &str) -> sys::napi_value {
+    let class = with(|s| s.error_class);
+    let mut args = [std::ptr::null_mut(); 2];
+    sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
+    sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
+    let mut ctor = std::ptr::null_mut();
+    let mut err = std::ptr::null_mut();
+    if !class.is_null()
+        && sys::napi_get_reference_value(env, class, &mut ctor) == sys::Status::napi_ok
+        && !ctor.is_null()
+        && sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err) == sys::Status::napi_ok
+    {
+        return err;
+    }
+    sys::napi_create_error(env, args[0], args[1], &mut err);
+    err
+}
+
 /// Throw an `FfastError(code, message)` (or a plain Error before `init`).
 pub fn throw(env: sys::napi_env, from: ThrowFrom, code: &str, msg: &str) {
     let class = with(|s| s.error_class);

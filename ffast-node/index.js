@@ -390,11 +390,12 @@ function deliver(err, onError) {
 /** Errors of closed callbacks (nobody to tell): a process warning. */
 const orphanReport = (err) => process.emitWarning(err);
 
-const callbackKeys = ['parameters', 'result', 'threads', 'onError'];
+const callbackKeys = ['parameters', 'result', 'threads', 'onError', 'deadlockMs'];
 
 /**
  * A C function pointer that calls `fn`.
- * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void }.
+ * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void,
+ *   deadlockMs?: number }.
  */
 function callback(definition, fn) {
   if (definition === null || typeof definition !== 'object') {
@@ -404,7 +405,7 @@ function callback(definition, fn) {
   for (const k of Object.keys(definition)) {
     if (!callbackKeys.includes(k)) fail('ERR_FFAST_DEFINITION', `callback: unknown key '${k}' in definition`);
   }
-  const { parameters = [], result = 'void', threads = 'block', onError } = definition;
+  const { parameters = [], result = 'void', threads = 'block', onError, deadlockMs = 100 } = definition;
   if (!Array.isArray(parameters)) fail('ERR_FFAST_DEFINITION', `callback: parameters must be an array, got ${describe(parameters)}`);
   parameters.forEach((p, i) => {
     if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
@@ -416,8 +417,11 @@ function callback(definition, fn) {
   if (onError !== undefined && typeof onError !== 'function') {
     fail('ERR_FFAST_DEFINITION', `callback: onError must be a function, got ${describe(onError)}`);
   }
+  if (typeof deadlockMs !== 'number' || !(deadlockMs >= 0) || deadlockMs > 2 ** 31) {
+    fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${String(deadlockMs)}`);
+  }
   const report = (err) => deliver(err, onError);
-  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, threads === 'queue');
+  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, threads === 'queue', deadlockMs);
   return new Callback(id, pointer, Object.freeze({ parameters: [...parameters], result, threads }));
 }
 

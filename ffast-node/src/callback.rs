@@ -11,9 +11,10 @@
 //!   `ERR_FFAST_CALLBACK_CONTEXT`.
 //! - From a foreign thread the call is queued to the owning thread's event loop (one unref'd
 //!   threadsafe function per JS thread). `threads: 'block'` (default): the C caller waits for
-//!   the result; if the JS thread is inside a tracked call (which cannot service the queue
-//!   until it returns), the caller gets the default value and `ERR_FFAST_CALLBACK_DEADLOCK` is
-//!   reported. `threads: 'queue'` (void results only): arguments are copied and C goes on.
+//!   the result; if the request is still queued while the JS thread has stayed inside a tracked
+//!   call for the callback's grace period (`deadlockMs`, default 100 ms) — that call cannot
+//!   service the queue until it returns, and may be joining this very thread — the caller gets
+//!   the default value and `ERR_FFAST_CALLBACK_DEADLOCK` is reported. `threads: 'queue'` (void results only): arguments are copied and C goes on.
 //! - A throwing JS function, or a result that does not convert, gives C the default value
 //!   (0, NULL, false) and the error goes to the callback's reporter (`onError`, else an
 //!   uncaught exception on the next tick; see index.js).
@@ -32,13 +33,15 @@ use std::ffi::{c_void, CStr, CString};
 use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The JS side of a live callback. Its references are used on the owning JS thread only.
 struct Live {
     func: sys::napi_ref,
     report: sys::napi_ref,
     queue: bool,
+    /// How long a blocked foreign caller tolerates its JS thread staying inside a tracked call.
+    grace: Duration,
 }
 
 // SAFETY: a Live is shared with foreign threads only to keep it alive inside queued items;
@@ -226,10 +229,6 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
         });
         return;
     }
-    if svc.depth.load(Ordering::Relaxed) > 0 {
-        report_deadlock(svc, live);
-        return;
-    }
     let req = Arc::new(Request {
         state: Mutex::new(State::Waiting),
         done: Condvar::new(),
@@ -266,22 +265,28 @@ fn report_deadlock(svc: &Service, live: Arc<Live>) {
     );
 }
 
-/// Wait for the JS thread's answer; give up (default value) if the JS thread enters a tracked
-/// synchronous call before it picked the request up: it cannot service the queue before that
-/// call returns, which may itself wait for this thread.
+/// Wait for the JS thread's answer. Give up (default value) when the request is still queued
+/// and the JS thread has stayed inside tracked synchronous calls for the callback's grace
+/// period: it cannot service the queue before that call returns, and that call may itself be
+/// waiting for this thread (joining it): a deadlock. A tracked call that merely starts threads
+/// returns well within the grace period.
 fn wait(svc: &Service, req: &Request, live: Arc<Live>) -> u64 {
     let mut st = req.state.lock().unwrap();
+    let mut stuck_since: Option<Instant> = None;
     loop {
         match *st {
             State::Done(v) => return v,
-            State::Waiting if svc.depth.load(Ordering::Relaxed) > 0 => {
-                *st = State::Abandoned;
-                drop(st);
-                report_deadlock(svc, live);
-                return DEFAULT;
-            }
             State::Abandoned => return DEFAULT,
-            _ => {}
+            State::Waiting if svc.depth.load(Ordering::Relaxed) > 0 => {
+                let since = *stuck_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= live.grace {
+                    *st = State::Abandoned;
+                    drop(st);
+                    report_deadlock(svc, live);
+                    return DEFAULT;
+                }
+            }
+            _ => stuck_since = None,
         }
         st = req
             .done
@@ -577,6 +582,7 @@ pub unsafe fn create(
     report: sys::napi_value,
     orphan: sys::napi_value,
     queue: bool,
+    grace: Duration,
 ) -> Result<(u32, usize), Error> {
     check_signature(&sig)?;
     if queue && sig.result != Type::Void {
@@ -593,6 +599,7 @@ pub unsafe fn create(
         func: fref,
         report: rref,
         queue,
+        grace,
     });
     let recycled = REG.with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop));
     let slot = match recycled {

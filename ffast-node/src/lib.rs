@@ -346,6 +346,7 @@ pub fn callback_create(
     report: Unknown,
     orphan: Unknown,
     queue: bool,
+    deadlock_ms: f64,
 ) -> Result<Vec<f64>> {
     if !binding::supported() {
         return Err(fail(
@@ -365,6 +366,7 @@ pub fn callback_create(
             report.raw(),
             orphan.raw(),
             queue,
+            std::time::Duration::from_secs_f64(deadlock_ms.max(0.0) / 1000.0),
         )
     }
     .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;

@@ -27,7 +27,7 @@ use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, MAX_SAFE};
 use ffast_core::{Error, Signature, Type};
 use napi::sys;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::{c_void, CStr, CString};
 use std::ptr;
@@ -42,6 +42,21 @@ struct Live {
     queue: bool,
     /// How long a blocked foreign caller tolerates its JS thread staying inside a tracked call.
     grace: Duration,
+    /// Calls of the JS function in progress (JS thread only): `close()` from inside the
+    /// function defers deleting the references until the outermost call is done.
+    active: Cell<u32>,
+    closed: Cell<bool>,
+}
+
+impl Live {
+    /// # Safety
+    /// On the owning JS thread.
+    unsafe fn release_if_idle(&self, env: sys::napi_env) {
+        if self.closed.get() && self.active.get() == 0 {
+            sys::napi_delete_reference(env, self.func);
+            sys::napi_delete_reference(env, self.report);
+        }
+    }
 }
 
 // SAFETY: a Live is shared with foreign threads only to keep it alive inside queued items;
@@ -394,6 +409,14 @@ unsafe fn deliver(env: sys::napi_env, live: Option<&Live>, svc: &Service, err: s
 /// Call the JS function with the converted arguments and convert its result. Runs on the
 /// owning thread where JS may run; never leaves an exception pending.
 unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+    live.active.set(live.active.get() + 1);
+    let result = run_js_inner(env, slot, live, args);
+    live.active.set(live.active.get() - 1);
+    live.release_if_idle(env);
+    result
+}
+
+unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
     let mut scope = ptr::null_mut();
     sys::napi_open_handle_scope(env, &mut scope);
     let argv: Vec<sys::napi_value> = slot
@@ -600,6 +623,8 @@ pub unsafe fn create(
         report: rref,
         queue,
         grace,
+        active: Cell::new(0),
+        closed: Cell::new(false),
     });
     let recycled = REG.with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop));
     let slot = match recycled {
@@ -646,10 +671,11 @@ pub unsafe fn close(env: sys::napi_env, id: u32) -> bool {
     let Some(slot) = REG.with(|r| r.borrow_mut().live.remove(&id)) else {
         return false;
     };
-    if let Some(live) = slot.live.lock().unwrap().take() {
+    let live = slot.live.lock().unwrap().take();
+    if let Some(live) = live {
         // Queued items may still hold the Live; they check it is still the slot's before use.
-        sys::napi_delete_reference(env, live.func);
-        sys::napi_delete_reference(env, live.report);
+        live.closed.set(true);
+        live.release_if_idle(env);
     }
     REG.with(|r| {
         r.borrow_mut()

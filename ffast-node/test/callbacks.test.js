@@ -304,3 +304,17 @@ test('Symbol.dispose closes', { skip: typeof Symbol.dispose !== 'symbol' }, () =
   cb[Symbol.dispose]();
   assert.equal(cb.closed, true);
 });
+
+test('a callback may close itself while it runs; later calls get the default', () => {
+  const errors = [];
+  let calls = 0;
+  const cb = callback({ parameters: ['i32'], result: 'i32', onError: (e) => errors.push(e) }, (x) => {
+    calls++;
+    cb.close();
+    throw new Error(`closed itself at ${x}`); // reported through the (still valid) onError
+  });
+  assert.equal(S.cb_call_n(cb.pointer, 3), 0); // the 2nd and 3rd calls reach a closed callback
+  assert.equal(calls, 1);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /closed itself at 0/);
+});

@@ -421,7 +421,10 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${String(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
-  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, threads === 'queue', deadlockMs);
+  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, {
+    queue: threads === 'queue',
+    deadlockMs,
+  });
   return new Callback(id, pointer, Object.freeze({ parameters: [...parameters], result, threads }));
 }
 

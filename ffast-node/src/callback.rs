@@ -127,6 +127,8 @@ enum Item {
 struct Registry {
     service: Option<Arc<Service>>,
     live: HashMap<u32, Box<Slot>>,
+    /// Boxed on purpose: each slot's address is embedded in its trampoline.
+    #[allow(clippy::vec_box)]
     free: HashMap<Signature, Vec<Box<Slot>>>,
     next: u32,
 }
@@ -419,13 +421,18 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> 
 unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
     let mut scope = ptr::null_mut();
     sys::napi_open_handle_scope(env, &mut scope);
-    let argv: Vec<sys::napi_value> = slot
-        .sig
-        .params
-        .iter()
-        .zip(args)
-        .map(|(&t, &raw)| slot_value(env, t, raw))
-        .collect();
+    // Arguments in a stack array for the common arities (no allocation per call).
+    let mut inline = [ptr::null_mut(); 8];
+    let mut heap = Vec::new();
+    let argv: &mut [sys::napi_value] = if args.len() <= inline.len() {
+        &mut inline[..args.len()]
+    } else {
+        heap.resize(args.len(), ptr::null_mut());
+        &mut heap
+    };
+    for ((v, &t), &raw) in argv.iter_mut().zip(&slot.sig.params).zip(args) {
+        *v = slot_value(env, t, raw);
+    }
     let mut f = ptr::null_mut();
     let mut recv = ptr::null_mut();
     let mut out = ptr::null_mut();

@@ -335,6 +335,14 @@ pub fn slow_calls() -> f64 {
     state::slow_calls() as f64
 }
 
+#[napi(object)]
+pub struct CallbackOptions {
+    /// `threads: 'queue'`: foreign-thread calls are queued, not awaited (void results only).
+    pub queue: bool,
+    /// How long a blocked foreign caller tolerates its JS thread inside a tracked call.
+    pub deadlock_ms: f64,
+}
+
 /// Create a callback (see callback.rs): `[id, pointer]`. `report(err)` receives errors of this
 /// callback, `orphan(err)` those of closed callbacks on this thread.
 #[napi]
@@ -345,8 +353,7 @@ pub fn callback_create(
     func: Unknown,
     report: Unknown,
     orphan: Unknown,
-    queue: bool,
-    deadlock_ms: f64,
+    options: CallbackOptions,
 ) -> Result<Vec<f64>> {
     if !binding::supported() {
         return Err(fail(
@@ -357,6 +364,7 @@ pub fn callback_create(
     }
     let sig = Signature::parse(&parameters, &result)
         .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
+    let grace = std::time::Duration::from_secs_f64(options.deadlock_ms.max(0.0) / 1000.0);
     // SAFETY: an N-API call on env's thread; index.js passes functions.
     let (id, pointer) = unsafe {
         callback::create(
@@ -365,8 +373,8 @@ pub fn callback_create(
             func.raw(),
             report.raw(),
             orphan.raw(),
-            queue,
-            std::time::Duration::from_secs_f64(deadlock_ms.max(0.0) / 1000.0),
+            options.queue,
+            grace,
         )
     }
     .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;

@@ -30,11 +30,14 @@ const addon = (file) => ({
 const ffastPeer = (cold) => ({
   runtime: 'node',
   flags: cold ? ['--no-turbo-fast-api-calls'] : [],
-  unsupported: { callback: NIY, struct_in: NIY, struct_out: NIY, async: NIY },
+  unsupported: { struct_in: NIY, struct_out: NIY, async: NIY },
   load(ctx) { return createRequire(import.meta.url)(process.env.FFAST_DIR || `${ctx.root}/ffast-node`); },
   bind(ffast, row, ctx) {
-    const lib = ffast.dlopen(ctx.lib, { [row.sym]: { parameters: row.params, result: row.ret } });
-    return { f: lib.symbols[row.sym], p: ffast.ptr(ctx.u8) };
+    const params = row.params.map((t) => (t === 'callback' ? 'function' : t));
+    const lib = ffast.dlopen(ctx.lib, { [row.sym]: { parameters: params, result: row.ret } });
+    const o = { f: lib.symbols[row.sym], p: ffast.ptr(ctx.u8) };
+    if (row.name === 'callback') o.cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, ctx.jscb);
+    return o;
   },
   declare(ffast, path, names) {
     const lib = ffast.dlopen(path, Object.fromEntries(names.map((n) => [n, { parameters: ['i32'], result: 'i32' }])));

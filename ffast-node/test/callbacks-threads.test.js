@@ -35,7 +35,9 @@ for (const n of [1, 8]) {
   test(`blocking callback from ${n} concurrent thread(s): C gets each JS result`, async () => {
     const per = 50;
     const seen = [];
-    const cb = callback({ parameters: ['i32'], result: 'i32' }, (x) => {
+    // deadlockMs: cb_threads_start (a tracked call) may take long to start 8 threads under qemu;
+    // the first calls must wait for it to return rather than hit the deadlock rule.
+    const cb = callback({ parameters: ['i32'], result: 'i32', deadlockMs: 5000 }, (x) => {
       seen.push(x);
       return x * 2 + 1;
     });
@@ -74,6 +76,15 @@ test('deadlock rule: a blocking callback from a thread joined inside a synchrono
   await until(() => errors.length >= 2 * 8);
   for (const e of errors) h.assertFfastError(e, 'ERR_FFAST_CALLBACK_DEADLOCK', 'deadlock', 'nonblocking');
   cb.close();
+  // the default grace period (100 ms) applies without deadlockMs
+  const late = [];
+  const d = callback({ parameters: ['i32'], result: 'i32', onError: (e) => late.push(e) }, (x) => x);
+  const t0 = Date.now();
+  assert.equal(S.cb_threads_run(d, 1, 1), 0);
+  assert.ok(Date.now() - t0 >= 90, `gave up after ${Date.now() - t0} ms`);
+  await until(() => late.length === 1);
+  h.assertFfastError(late[0], 'ERR_FFAST_CALLBACK_DEADLOCK', 'default grace');
+  d.close();
 });
 
 test('callbacks in a worker run in that worker (same thread and foreign threads)', async () => {
@@ -84,7 +95,7 @@ test('callbacks in a worker run in that worker (same thread and foreign threads)
     const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);
     const sync = S.cb_call_n(cb, 100);
     let n = 0;
-    const tcb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => { n++; return x * 2; });
+    const tcb = ffast.callback({ parameters: ['i32'], result: 'i32', deadlockMs: 5000 }, (x) => { n++; return x * 2; });
     const hd = S.cb_threads_start(tcb, 4, 25);
     const t = setInterval(() => {
       if (n === 100) {
@@ -108,7 +119,7 @@ test('terminating a worker while a foreign thread is blocked on its callback: th
     const { parentPort, workerData } = require('node:worker_threads');
     const ffast = require(workerData.pkg);
     const S = ffast.dlopen(workerData.fixture, workerData.defs).symbols;
-    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 7);
+    const cb = ffast.callback({ parameters: ['i32'], result: 'i32', deadlockMs: 5000 }, (x) => x + 7);
     const handle = S.cb_threads_start(cb, 2, 3);
     parentPort.postMessage(handle);
     for (;;) {} // never returns to the event loop: the threads stay blocked until terminate()

@@ -17,14 +17,16 @@ export type BoolTypeName = 'bool' | '_Bool';
 export type PointerTypeName = 'pointer' | 'ptr' | 'void*' | 'void *' | 'const void*' | 'const void *';
 export type StringTypeName = 'string' | 'char*' | 'char *' | 'const char*' | 'const char *' | 'cstring';
 export type BufferTypeName = 'buffer';
+/** A C function pointer: takes a `Callback`, an address, or null. */
+export type FunctionTypeName = 'function';
 export type VoidTypeName = 'void';
 
 export type ParameterType =
   | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName
-  | AggregateType | PointerType;
+  | AggregateType | PointerType | FunctionTypeName;
 export type ResultType =
   | VoidTypeName | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName
-  | AggregateType | PointerType<CType, 'in'>;
+  | AggregateType | PointerType<CType, 'in'> | FunctionTypeName;
 
 // ------------------------------------------------------------------ structs, unions, arrays
 /** Scalar names a struct/union/array member may have ('string' is refused: use 'pointer'). */
@@ -153,7 +155,7 @@ export type ArgValue<T> =
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
-  T extends PointerTypeName ? Pointer | null | undefined :
+  T extends PointerTypeName | FunctionTypeName ? Pointer | Callback | null | undefined :
   T extends StringTypeName ? string | null | undefined :
   T extends BufferTypeName ? BufferSource | null | undefined :
   never;
@@ -166,7 +168,7 @@ export type ResultValue<T> =
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
-  T extends PointerTypeName ? Pointer | null :
+  T extends PointerTypeName | FunctionTypeName ? Pointer | null :
   T extends StringTypeName ? string | null :
   never;
 
@@ -183,6 +185,11 @@ export interface Definition {
    * transferred until the Promise settles.
    */
   readonly nonblocking?: boolean;
+  /**
+   * The function may call a callback synchronously (implied by a `function` parameter): it
+   * runs on the slow path and lets callbacks run JS during the call (README "Callbacks").
+   */
+  readonly callbacks?: boolean;
 }
 
 /** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
@@ -289,7 +296,7 @@ export type FfastErrorCode =
   | 'ERR_FFAST_LIBRARY_NOT_FOUND' | 'ERR_FFAST_SYMBOL_NOT_FOUND' | 'ERR_FFAST_TYPE' | 'ERR_FFAST_DEFINITION'
   | 'ERR_FFAST_ARG_COUNT' | 'ERR_FFAST_ARG_TYPE' | 'ERR_FFAST_ARG_RANGE' | 'ERR_FFAST_CLOSED'
   | 'ERR_FFAST_NULL_POINTER' | 'ERR_FFAST_JIT' | 'ERR_FFAST_UNSUPPORTED' | 'ERR_FFAST_INTERNAL'
-  | 'ERR_FFAST_CANCELLED';
+  | 'ERR_FFAST_CANCELLED' | 'ERR_FFAST_CALLBACK_CONTEXT' | 'ERR_FFAST_CALLBACK_DEADLOCK';
 
 /** Every error ffast throws. */
 export class FfastError extends Error {
@@ -310,3 +317,54 @@ export const __internal: {
   fastReason: string | null;
   v8: string;
 };
+
+// ------------------------------------------------------------------ callbacks
+export type CallbackParameterType = Exclude<ParameterType, BufferTypeName>;
+export type CallbackResultType = Exclude<ResultType, StringTypeName>;
+
+export interface CallbackDefinition {
+  readonly parameters: readonly CallbackParameterType[];
+  readonly result: CallbackResultType;
+  /** Calls from other threads: wait for the JS result ('block', default) or just queue (void results only). */
+  readonly threads?: 'block' | 'queue';
+  /** Receives errors thrown by the function or found converting its result; default: uncaught exception. */
+  readonly onError?: (error: unknown) => void;
+  /** How long a blocked foreign thread tolerates its JS thread staying inside a synchronous callback-taking call (default 100). */
+  readonly deadlockMs?: number;
+}
+
+/** What C passes, as JS values. */
+export type CallbackArgValue<T> =
+  T extends Int32TypeName | FloatTypeName ? number :
+  T extends Int64TypeName ? number | bigint :
+  T extends BoolTypeName ? boolean :
+  T extends PointerTypeName | FunctionTypeName ? Pointer | null :
+  T extends StringTypeName ? string | null :
+  never;
+
+/** What the JS function may return for the C result. */
+export type CallbackReturnValue<T> =
+  T extends VoidTypeName ? unknown :
+  T extends Int32TypeName | FloatTypeName ? number :
+  T extends Int64TypeName ? number | bigint :
+  T extends BoolTypeName ? unknown :
+  T extends PointerTypeName | FunctionTypeName ? Pointer | null | undefined :
+  never;
+
+type CallbackArgs<P extends readonly unknown[]> = { -readonly [K in keyof P]: CallbackArgValue<P[K]> };
+
+export type CallbackFunction<D extends CallbackDefinition> = (
+  ...args: CallbackArgs<D['parameters']>
+) => CallbackReturnValue<D['result']>;
+
+export class Callback {
+  private constructor();
+  /** The C function pointer. */
+  readonly pointer: number;
+  readonly closed: boolean;
+  readonly definition: Readonly<{ parameters: readonly string[]; result: string; threads: 'block' | 'queue' }>;
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+export function callback<const D extends CallbackDefinition>(definition: D, fn: CallbackFunction<D>): Callback;

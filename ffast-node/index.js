@@ -117,14 +117,14 @@ function wrapAll(list, state) {
   // texts the same literals, hence shared feedback. Texts are terse on purpose: compiling them
   // is most of the cost of declaring a symbol.
   const src = `"use strict"; // ffast wrappers, batch ${++batchId}
-  const E = (i, argc) => (S.closed ? $closedErr(N[i]) : $countErr(N[i], P[i], argc)), B = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul, S = $st, F = $F, N = $N, P = $P;
+  const E = (i, argc) => (S.closed ? $closedErr(N[i]) : $countErr(N[i], P[i], argc)), B = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul, cb = $cb, S = $st, F = $F, N = $N, P = $P;
   return [
   ${parts.join(',\n  ')}
   ];`;
   // eslint-disable-next-line no-new-func
-  return new Function('$F', '$N', '$P', '$st', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', src)(
+  return new Function('$F', '$N', '$P', '$st', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', '$cb', src)(
     list.map((x) => x.fn), list.map((x) => x.name), list.map((x) => x.params.length), state,
-    closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+    closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg,
   );
 }
 
@@ -133,7 +133,7 @@ const templates = new Map();
 
 // Words a function expression cannot be named (strict mode), and the wrapper's own bindings.
 const UNNAMEABLE = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await eval arguments undefined ' +
-  'E B isBuf wi wu cstr nul S F N P r').split(' '));
+  'E B isBuf wi wu cstr nul cb S F N P r').split(' '));
 
 /** The wrapper's name in its text: the symbol's key when it can be one (free), else none. */
 function fnName(key) {
@@ -144,7 +144,13 @@ function fnName(key) {
 function wrapperSource(params, result, i, fname, nonblocking = false) {
   const n = params.length;
   const args = params.map((_, k) => `a${k}`).join(',');
-  const checks = params.map((t, k) => (t === 'buffer' ? `if(!isBuf(a${k}))B(N[${i}],${k},a${k});` : '')).join('');
+  // Pointer (and `function`) parameters also take a Callback object: one typeof test, which a
+  // hot caller passing Numbers folds away. Other objects go on to the native type error.
+  const checks = params
+    .map((t, k) =>
+      t === 'buffer' ? `if(!isBuf(a${k}))B(N[${i}],${k},a${k});` : t === 'pointer' ? `if(typeof a${k}==='object'&&a${k}!==null)a${k}=cb(a${k});` : '',
+    )
+    .join('');
   const call = `F[${i}](${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
@@ -234,6 +240,8 @@ function wrap(m, name, d, state) {
     const spec = specs[i];
     if (spec === null) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
+      // Pointer (and `function`) parameters also take a Callback object (see wrapperSource).
+      else if (t === 'pointer') pre.push(`if (typeof ${a} === 'object' && ${a} !== null) ${a} = $cbArg(${a});`);
       callArgs.push(a);
       return;
     }
@@ -354,10 +362,10 @@ function wrap(m, name, d, state) {
   // eslint-disable-next-line no-new-func
   const w = new Function(
     '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-    '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', ...extraNames, src,
+    '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', ...extraNames, src,
   )(
     fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-    isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, ...extra,
+    isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, ...extra,
   );
   Object.defineProperty(w, 'length', { value: n });
   return w;
@@ -486,7 +494,7 @@ function checkDefinition(key, def) {
   const rs = typeSpec(result, `in definition of '${key}': result`, true);
   if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `'${key}'.name must be a non-empty string`);
   for (const k of Object.keys(def)) {
-    if (!['parameters', 'result', 'name', 'optional', 'nonblocking'].includes(k)) {
+    if (!['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'].includes(k)) {
       fail('ERR_FFAST_DEFINITION', `unknown key '${k}' in definition of '${key}'`);
     }
   }
@@ -501,7 +509,12 @@ function checkDefinition(key, def) {
     fail('ERR_FFAST_UNSUPPORTED', `'${key}': a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
   }
   const sig = signatureOf(key, ps.map((p) => p.text), rs.text);
-  return { parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional: Boolean(optional), nonblocking };
+  // A function that may call back into JS synchronously: slow path only, tracked (README
+  // "Callbacks"). Implied by a `function` parameter.
+  const callbacks = Boolean(def.callbacks) || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
+  return {
+    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional: Boolean(optional), nonblocking, callbacks,
+  };
 }
 
 // Canonical signatures by spelling: a library's symbols share a few signatures, and asking the
@@ -528,10 +541,10 @@ function makeFunctions(handle, list) {
   const sigs = [];
   const index = new Map();
   list.forEach(([key, d, address], i) => {
-    const k = `${d.parameters.join(',')})${d.result}${d.nonblocking ? ' nonblocking' : ''}`;
+    const k = `${d.parameters.join(',')})${d.result}${d.nonblocking ? ' nonblocking' : ''}${d.callbacks ? ' callbacks' : ''}`;
     let j = index.get(k);
     if (j === undefined) {
-      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking) }) - 1;
+      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks) }) - 1;
       index.set(k, j);
     }
     names[i] = key;
@@ -696,11 +709,99 @@ function toArrayBuffer(pointer, byteLength) {
   return native.toArrayBuffer(toAddress(pointer, 'toArrayBuffer'), byteLength);
 }
 
+// ------------------------------------------------------------------ callbacks (README "Callbacks")
+const kId = Symbol('ffast.callback');
+
+/** A JS function callable from C through `pointer`. Made by `callback()`. */
+class Callback {
+  constructor(id, pointer, definition) {
+    this[kId] = id;
+    /** The C function pointer (a Number). */
+    this.pointer = pointer;
+    this.definition = definition;
+    this.closed = false;
+  }
+  /** Release the JS function; later calls from C return the default value (and warn). */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    native.callbackClose(this[kId]);
+  }
+}
+if (typeof Symbol.dispose === 'symbol') Callback.prototype[Symbol.dispose] = Callback.prototype.close;
+
+/** A pointer argument given as an object: a Callback's address; anything else unchanged. */
+function callbackArg(v) {
+  if (v instanceof Callback) {
+    if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
+    return v.pointer;
+  }
+  return v;
+}
+
+/** Errors of a callback: its onError, else an uncaught exception on the next tick. */
+function deliver(err, onError) {
+  if (onError) {
+    try {
+      onError(err);
+      return;
+    } catch (e) {
+      err = e;
+    }
+  }
+  process.nextTick(() => {
+    throw err;
+  });
+}
+
+/** Errors of closed callbacks (nobody to tell): a process warning. */
+const orphanReport = (err) => process.emitWarning(err);
+
+const callbackKeys = ['parameters', 'result', 'threads', 'onError', 'deadlockMs'];
+
+/**
+ * A C function pointer that calls `fn`.
+ * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void,
+ *   deadlockMs?: number }.
+ */
+function callback(definition, fn) {
+  if (definition === null || typeof definition !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `callback: definition must be an object, got ${describe(definition)}`);
+  }
+  if (typeof fn !== 'function') fail('ERR_FFAST_ARG_TYPE', `callback: expected a function, got ${describe(fn)}`);
+  for (const k of Object.keys(definition)) {
+    if (!callbackKeys.includes(k)) fail('ERR_FFAST_DEFINITION', `callback: unknown key '${k}' in definition`);
+  }
+  const { parameters = [], result = 'void', threads = 'block', onError, deadlockMs = 100 } = definition;
+  if (!Array.isArray(parameters)) fail('ERR_FFAST_DEFINITION', `callback: parameters must be an array, got ${describe(parameters)}`);
+  parameters.forEach((p, i) => {
+    if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
+  });
+  if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: result must be a type name, got ${describe(result)}`);
+  if (threads !== 'block' && threads !== 'queue') {
+    fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${String(threads)}`);
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    fail('ERR_FFAST_DEFINITION', `callback: onError must be a function, got ${describe(onError)}`);
+  }
+  if (typeof deadlockMs !== 'number' || !(deadlockMs >= 0) || deadlockMs > 2 ** 31) {
+    fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${String(deadlockMs)}`);
+  }
+  const report = (err) => deliver(err, onError);
+  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, {
+    queue: threads === 'queue',
+    deadlockMs,
+  });
+  return new Callback(id, pointer, Object.freeze({ parameters: [...parameters], result, threads }));
+}
+
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
 
 module.exports = {
   dlopen,
   bind,
+  callback,
+  Callback,
   ptr,
   cstring,
   toArrayBuffer,
@@ -717,6 +818,7 @@ module.exports = {
   __internal: {
     slowCalls: native.slowCalls,
     pendingCalls: native.pendingCalls,
+    callbackCounts: native.callbackCounts,
     jitPages: native.jitPages,
     fastEnabled: info.fast,
     fastReason: info.reason,

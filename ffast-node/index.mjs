@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 
 const ffast = createRequire(import.meta.url)('./index.js');
 
-export const { dlopen, bind, ptr, cstring, toArrayBuffer, struct, union, array, pointer, out, inout, read, write, suffix, FfastError, __internal } =
-  ffast;
+export const {
+  dlopen, bind, callback, Callback, ptr, cstring, toArrayBuffer, struct, union, array, pointer, out, inout, read, write, suffix, FfastError, __internal,
+} = ffast;
 export default ffast;

@@ -193,6 +193,65 @@ static napi_value N_i32_1_async(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* Callback rows: the JS function is called from C with napi_call_function, one handle scope per
+ * call (what a hand-written addon does; without it 10^6 calls would pile up handles). The env and
+ * function are valid for the duration of the outer call. */
+static napi_env cb_env;
+static napi_value cb_fn;
+static int32_t call_i32(int32_t x) {
+  napi_handle_scope scope;
+  napi_open_handle_scope(cb_env, &scope);
+  napi_value arg, undef, r;
+  int32_t v = 0;
+  napi_create_int32(cb_env, x, &arg);
+  napi_get_undefined(cb_env, &undef);
+  if (napi_call_function(cb_env, undef, cb_fn, 1, &arg, &r) == napi_ok) napi_get_value_int32(cb_env, r, &v);
+  napi_close_handle_scope(cb_env, scope);
+  return v;
+}
+static napi_value N_cb_sum(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  napi_env saved_env = cb_env;
+  napi_value saved_fn = cb_fn;
+  cb_env = env;
+  cb_fn = argv[0];
+  int32_t r = cb_sum(call_i32, I32(env, argv[1]));
+  cb_env = saved_env;
+  cb_fn = saved_fn;
+  return RI32(env, r);
+}
+/* The comparator gets the two int32 values (a hand-written addon knows the element type). */
+static int compare_js(const void *a, const void *b) {
+  napi_handle_scope scope;
+  napi_open_handle_scope(cb_env, &scope);
+  napi_value args[2], undef, r;
+  int32_t v = 0;
+  napi_create_int32(cb_env, *(const int32_t *)a, &args[0]);
+  napi_create_int32(cb_env, *(const int32_t *)b, &args[1]);
+  napi_get_undefined(cb_env, &undef);
+  if (napi_call_function(cb_env, undef, cb_fn, 2, args, &r) == napi_ok) napi_get_value_int32(cb_env, r, &v);
+  napi_close_handle_scope(cb_env, scope);
+  return v;
+}
+static napi_value N_qsort_i32(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  napi_typedarray_type type;
+  size_t length;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "expected an Int32Array");
+    return NULL;
+  }
+  napi_env saved_env = cb_env;
+  napi_value saved_fn = cb_fn;
+  cb_env = env;
+  cb_fn = argv[1];
+  qsort_i32((int32_t *)data, length, compare_js);
+  cb_env = saved_env;
+  cb_fn = saved_fn;
+  return NULL;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor d[] = {
 #define F(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
@@ -201,6 +260,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       F("f32_2", N_f32_2), F("mixed", N_mixed),     F("ptr_arg", N_ptr_arg), F("ptr_ret", N_ptr_ret),
       F("u64_ret", N_u64_ret), F("c_strlen", N_strlen), F("sum64", N_sum64), F("ptrOf", N_ptrOf),
       F("i32_1_async", N_i32_1_async),
+      F("cb_sum", N_cb_sum), F("qsort_i32", N_qsort_i32),
 #undef F
   };
   napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);

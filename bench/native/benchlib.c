@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "benchlib.h"
 #include <stddef.h>
+#include <stdlib.h>
 
 #define EXPORT __attribute__((visibility("default"), noinline))
 
@@ -36,3 +37,10 @@ EXPORT uint32_t sum64(const uint8_t *p) {
   for (int i = 0; i < 64; i++) s += p[i];
   return s;
 }
+/* Callback rows: sum of f(i) for i < n (wrapping, as the JS reference does), and libc qsort. */
+EXPORT int32_t cb_sum(int32_t (*f)(int32_t), int32_t n) {
+  uint32_t s = 0;
+  for (int32_t i = 0; i < n; i++) s += (uint32_t)f(i);
+  return (int32_t)s;
+}
+EXPORT void qsort_i32(int32_t *a, size_t n, int (*cmp)(const void *, const void *)) { qsort(a, n, sizeof *a, cmp); }

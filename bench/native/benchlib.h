@@ -21,6 +21,9 @@ void *ptr_ret(void);
 uint64_t u64_ret(void);
 size_t c_strlen(const char *);
 uint32_t sum64(const uint8_t *);
+/* Callback rows: C calls back into JS. */
+int32_t cb_sum(int32_t (*f)(int32_t), int32_t n);
+void qsort_i32(int32_t *a, size_t n, int (*cmp)(const void *, const void *));
 #ifdef __cplusplus
 }
 #endif

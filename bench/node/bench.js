@@ -58,6 +58,19 @@ const ROWS = [
   { name: 'strlen', sym: 'c_strlen', parameters: ['string'], result: 'usize', args: `'${STR}'`, kind: 'heavy', js: 'function (s) { return s.length; }' },
   { name: 'sum64', sym: 'sum64', parameters: ['buffer'], result: 'u32', args: 'u8', kind: 'heavy', js: 'function (a) { let s = 0; for (let k = 0; k < 64; k++) s += a[k]; return s; }' },
   { name: 'async', sym: 'i32_1', napiSym: 'i32_1_async', parameters: ['i32'], result: 'i32', args: 'i', kind: 'async', loop: 'async', js: 'async function (a) { return (a + 1) | 0; }' },
+  // Callback rows (kind 'callback'): one measured call runs many C → JS calls, so a sample is a few
+  // calls (--n-cb, default 3) and the time is divided by `per`. Not part of the bar; no fastapi column.
+  // callback: C loop calling an int(int) JS function 10^6 times (ns per callback).
+  { name: 'callback', sym: 'cb_sum', parameters: ['function', 'i32'], result: 'i32', args: 'cb, 1000000', kind: 'callback', per: 1e6,
+    callback: { parameters: ['i32'], result: 'i32' }, cbSrc: '(x) => (x + 1) | 0',
+    js: 'function (g, n) { let s = 0; for (let k = 0; k < n; k++) s = (s + g(k)) | 0; return s; }' },
+  // qsort1e5: libc qsort of 10^5 int32 with a JS comparator (ns per sort; the copy back from `src`
+  // is included). ffast's comparator reads the ints through the pointers it gets; the N-API addon's
+  // gets the two ints; js is TypedArray.prototype.sort with the same comparator.
+  { name: 'qsort1e5', sym: 'qsort_i32', parameters: ['buffer', 'usize', 'function'], result: 'void', args: '(d.set(src), d), 100000, cb',
+    napiArgs: '(d.set(src), d), cb', kind: 'callback', per: 1,
+    callback: { parameters: ['pointer', 'pointer'], result: 'i32' }, cbSrc: '(a, b) => read.i32(a) - read.i32(b)', plainCbSrc: '(a, b) => a - b',
+    js: 'function (a, n, g) { a.sort(g); }' },
 ];
 // Implementations an async row runs with: the fast-API addon has no async form, and a nonblocking
 // ffast function is never a fast call (ffast-cold would measure the same code).
@@ -96,52 +109,69 @@ async function child() {
   const row = ROW_BY_NAME[ARGS.row];
   const out = { impl, row: row.name, ok: false };
   const isAsync = row.loop === 'async';
-  const n = isAsync ? Number(ARGS['async-n'] || Math.min(N, 2e4)) : N;
-  const warmupMin = isAsync ? Math.min(WARMUP, 2e4) : WARMUP;
-  const chunk = isAsync ? Math.min(CHUNK, 1e3) : CHUNK;
+  const isCb = row.kind === 'callback';
+  const n = isAsync ? Number(ARGS['async-n'] || Math.min(N, 2e4)) : isCb ? Number(ARGS['n-cb'] || 3) : N;
+  const warmupMin = isAsync ? Math.min(WARMUP, 2e4) : isCb ? 3 : WARMUP;
+  const chunk = isAsync ? Math.min(CHUNK, 1e3) : isCb ? 1 : CHUNK;
   try {
     const u8 = new Uint8Array(new ArrayBuffer(64)); // off-heap backing store: stable address
     for (let k = 0; k < 64; k++) u8[k] = (k * 7 + 3) & 255;
     const d1 = 1.5, d2 = 2.25, d3 = 0.25;
     let f, p, slowCalls = null;
     const base = impl.replace(/-cold$/, '');
+    // Callback rows: the JS function C calls (`cb`), the array sorted (`d`, refilled from `src`).
+    let cb = null;
+    const src = isCb ? Int32Array.from({ length: 100000 }, (_, k) => (Math.imul(k, 2654435761) >> 3) % 1000003) : null;
+    const d = isCb ? new Int32Array(100000) : null;
+    const plainCb = isCb ? new Function(`return ${row.plainCbSrc || row.cbSrc};`)() : null;
+    if (isCb && base === 'fastapi') {
+      out.na = true;
+      throw new Error('not applicable: the fastapi addon has no callback rows');
+    }
     if (base === 'fastapi' || base === 'napi') {
       const addon = require(base === 'fastapi' ? FASTAPI : NAPI);
       // --fastapi-sum64=getcontents: use ArrayBufferView::GetContents instead of Buffer()->Data() (V8 >= 13)
       const useGC = row.sym === 'sum64' && base === 'fastapi' && ARGS['fastapi-sum64'] === 'getcontents' && addon.sum64_getcontents;
       f = addon[useGC ? 'sum64_getcontents' : isAsync ? row.napiSym : row.sym];
       p = addon.ptrOf(u8);
+      if (isCb) cb = plainCb;
       if (addon.slowCalls) slowCalls = () => addon.slowCalls();
     } else if (base === 'ffast') {
       const ffast = require(FFAST_DIR);
       const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters, result: row.result, nonblocking: isAsync } });
       f = lib.symbols[row.sym];
       p = ffast.ptr(u8);
-      if (ffast.__internal && ffast.__internal.slowCalls) slowCalls = () => ffast.__internal.slowCalls();
+      if (ffast.__internal && ffast.__internal.slowCalls && !isCb) slowCalls = () => ffast.__internal.slowCalls();
+      if (isCb) cb = ffast.callback(row.callback, new Function('read', `return ${row.cbSrc};`)(ffast.read));
       out.fastEnabled = ffast.__internal ? ffast.__internal.fastEnabled : undefined;
     } else if (base === 'js') {
       p = 0x10000; // fake address; js ptr_arg reads u8[q - p]
       f = null;
+      cb = plainCb;
     } else throw new Error(`unknown impl ${impl}`);
     // Pointer result of this implementation (the reference returns the same constant).
     const P = base === 'js' ? 0x7f0000001010 : f && row.sym === 'ptr_ret' ? f() : 0;
     if (base === 'js') f = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
 
     const tag = `${impl.replace(/\W/g, '_')}_${row.name}_${process.pid}`;
-    const call = `${isAsync ? 'await ' : ''}f(${row.args})`;
+    const callArgs = base === 'napi' && row.napiArgs ? row.napiArgs : row.args;
+    const call = `${isAsync ? 'await ' : ''}f(${callArgs})`;
     const consume = row.result === 'void' ? `${call}; acc = (acc + 1) | 0;` : `const r = ${call}; acc = (acc + r) | 0;`;
     const loopSrc = `// loop ${tag}\nreturn ${isAsync ? 'async ' : ''}function loop_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
-    const loop = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', loopSrc)(f, d1, d2, d3, p, u8);
+    const loop = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'd', 'src', loopSrc)(f, d1, d2, d3, p, u8, cb, d, src);
     // Reference: the same loop over the plain-JS function (different source, own feedback).
     const refF = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
-    const ref = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', loopSrc.replace(/loop_/g, 'ref_').replace('// loop', '// ref'))(refF, d1, d2, d3, p, u8);
+    const refSrc = loopSrc.replace(/loop_/g, 'ref_').replace('// loop', '// ref').replace(callArgs, row.args);
+    const ref = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'd', 'src', refSrc)(refF, d1, d2, d3, p, u8, plainCb, d, src);
     const expChunk = await ref(chunk), expN = await ref(n);
+    const sortedRef = isCb && row.result === 'void' ? Array.from(d) : null; // the reference's sort
 
     // Warm-up: natural tiering, polled (never forced).
     let warm = 0;
     const tierFn = new Function('fn', 'return %ActiveTierIsTurbofan(fn);'); // needs --allow-natives-syntax
     const isTF = () => tierFn(loop);
-    while (warm < warmupMin || (!isAsync && !isTF() && warm < MAX_WARMUP)) {
+    // Async rows run few calls; callback rows' calls are long (10^5..10^6 C → JS calls each).
+    while (warm < warmupMin || (!isAsync && !isCb && !isTF() && warm < MAX_WARMUP)) {
       const a = isAsync ? await loop(chunk) : loop(chunk);
       if (a !== expChunk) throw new Error(`wrong result in warm-up: ${a} !== ${expChunk}`);
       warm += chunk;
@@ -155,7 +185,8 @@ async function child() {
       const a = isAsync ? await loop(n) : loop(n);
       const t1 = process.hrtime.bigint();
       if (a !== expN) throw new Error(`wrong result: ${a} !== ${expN}`);
-      samples.push(Number(t1 - t0) / n);
+      if (sortedRef && d.some((v, k) => v !== sortedRef[k])) throw new Error('wrong sort result');
+      samples.push(Number(t1 - t0) / n / (row.per || 1));
     }
     out.turbofanAfter = isTF();
     out.callsPerSample = n;
@@ -220,7 +251,9 @@ function parent() {
         let res;
         if (m) res = JSON.parse(m[1]);
         else res = { impl, row: row.name, ok: false, error: `child exited status=${r.status} signal=${r.signal}\n${(r.stderr || '').slice(-2000)}` };
+        if (res.na) res = { impl, row: row.name, ok: true, na: true };
         runs[row.name][impl].push(res);
+        if (res.na) continue;
         process.stderr.write(`  [run ${run + 1}/${RUNS}] ${row.name.padEnd(8)} ${impl.padEnd(12)} ${res.ok ? `${res.median.toFixed(2)} ns (min ${res.min.toFixed(2)})` +
           (res.fastFraction !== undefined ? ` fast=${(100 * res.fastFraction).toFixed(2)}%` : '') + (res.turbofanAfter ? '' : ' [not TurboFan after]') +
           ` warmup=${res.warmupCalls}` : 'ERROR'}\n`);
@@ -235,6 +268,7 @@ function parent() {
     for (const impl of impls) {
       const rs = runs[row.name][impl];
       if (rs.length === 0) continue; // not run for this row (async rows)
+      if (rs.every((x) => x.na)) { results[row.name][impl] = { ok: false, na: true }; continue; }
       const bad = rs.find((x) => !x.ok);
       if (bad) { errors.push(bad); results[row.name][impl] = { ok: false, error: bad.error, runs: rs }; continue; }
       const meds = rs.map((x) => x.median).sort((a, b) => a - b);
@@ -265,7 +299,7 @@ function parent() {
   const header = ['row', ...cols, ...ratioCols, ...(showBar ? ['bar'] : [])];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((h, k) => (k === 0 ? '---' : '---:')).join('|')}|`];
   const fmt = (res, impl) => {
-    if (!res) return '–';
+    if (!res || res.na) return '–';
     if (!res.ok) return 'ERR';
     let s = res.median.toFixed(2);
     if (res.fastFraction !== undefined && !impl.endsWith('-cold') && res.fastFraction < 0.99) s += ` (slow ${(100 * (1 - res.fastFraction)).toFixed(0)}%)`;
@@ -283,6 +317,13 @@ function parent() {
       // No bar: informational ratio against the hand-written napi_async_work addon.
       for (let k = 0; k < ratioCols.length; k++) cells.push('–');
       if (showBar) cells.push(ok('ffast') && ok('napi') ? `ffast/napi ${(R.ffast.median / R.napi.median).toFixed(2)} (no bar)` : '–');
+      lines.push(`| ${cells.join(' | ')} |`);
+      continue;
+    }
+    if (row.kind === 'callback') {
+      // not part of the bar: show ffast-cold/napi for information only
+      for (const c of ratioCols) cells.push(c === 'ffast-cold/napi' && ok('ffast-cold') && ok('napi') ? (R['ffast-cold'].median / R.napi.median).toFixed(2) : '–');
+      if (showBar) cells.push('n/a');
       lines.push(`| ${cells.join(' | ')} |`);
       continue;
     }

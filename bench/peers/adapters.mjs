@@ -9,7 +9,6 @@
 // `runtime`: node | deno | bun | c; `flags`: extra runtime flags; `node`: the Node line required.
 import { createRequire } from 'node:module';
 
-const NIY = 'unsupported (not implemented yet)';
 const NO_BASELINE = 'n/a: no hand-written addon for this row';
 const req = (ctx) => createRequire(`${ctx.cache}/node_modules/`);
 const arity = (n) => Array.from({ length: n }, (_, k) => `a${k}`).join(', ');
@@ -31,14 +30,18 @@ const ffastPeer = (cold) => ({
   runtime: 'node',
   flags: cold ? ['--no-turbo-fast-api-calls'] : [],
   unsupported: {
-    callback: NIY, struct_in: NIY, struct_out: NIY,
     ...(cold ? { async: 'n/a: a nonblocking function is never a fast call (same code as the ffast column)' } : {}),
   },
   load(ctx) { return createRequire(import.meta.url)(process.env.FFAST_DIR || `${ctx.root}/ffast-node`); },
   bind(ffast, row, ctx) {
-    const def = { parameters: row.params, result: row.ret, nonblocking: row.loop === 'async' };
+    const Pt = ffast.struct({ x: 'f64', y: 'f64' });
+    const t = (x) => (x === 'callback' ? 'function' : x === 'Pt' ? Pt : x);
+    const def = { parameters: row.params.map(t), result: t(row.ret), nonblocking: row.loop === 'async' };
     const lib = ffast.dlopen(ctx.lib, { [row.sym]: def });
-    return { f: lib.symbols[row.sym], p: ffast.ptr(ctx.u8) };
+    const o = { f: lib.symbols[row.sym], p: ffast.ptr(ctx.u8) };
+    if (row.name === 'callback') o.cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, ctx.jscb);
+    if (row.name === 'struct_in') o.pt = { x: 1.5, y: 2.25 };
+    return o;
   },
   declare(ffast, path, names) {
     const lib = ffast.dlopen(path, Object.fromEntries(names.map((n) => [n, { parameters: ['i32'], result: 'i32' }])));

@@ -148,3 +148,12 @@ fn sp_is_16_byte_aligned_at_every_call() {
     invoke(&b, &mut slots);
     assert_eq!(slots[9], 0);
 }
+
+#[test]
+fn callback_entries_store_every_shape_and_return_the_result() {
+    ffast_core::testkit::callbacks::all_shapes(
+        &classify,
+        Path::new(env!("CARGO_TARGET_TMPDIR")),
+        "libcallback_fixture_arm64.so",
+    );
+}

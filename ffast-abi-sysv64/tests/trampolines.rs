@@ -132,3 +132,12 @@ fn eight_int32_reuse_the_callers_argument_area() {
         -(1..=8).map(|i| i * i).sum::<i32>()
     );
 }
+
+#[test]
+fn callback_entries_store_every_shape_and_return_the_result() {
+    ffast_core::testkit::callbacks::all_shapes(
+        &classify,
+        Path::new(env!("CARGO_TARGET_TMPDIR")),
+        "libcallback_fixture_x64.so",
+    );
+}

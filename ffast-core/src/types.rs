@@ -116,7 +116,8 @@ impl Type {
             "usize" | "size_t" | "uintptr_t" | "usz" => Type::USize,
             "f32" | "float" | "float32" => Type::F32,
             "f64" | "double" | "float64" => Type::F64,
-            "pointer" | "ptr" | "void*" | "const void*" | "uint8_t*" => Type::Pointer,
+            // `function`: a C function pointer (ffast-node also accepts a Callback object there).
+            "pointer" | "ptr" | "void*" | "const void*" | "uint8_t*" | "function" => Type::Pointer,
             "buffer" => Type::Buffer,
             "string" | "str" | "char*" | "const char*" | "cstring" => Type::String,
             _ => return None,

@@ -34,6 +34,11 @@ pub fn supported() -> bool {
     SUPPORTED
 }
 
+/// This target's CallPlan for `sig` (callers check [`supported`] first).
+pub fn plan(sig: &Signature) -> CallPlan {
+    classify(sig)
+}
+
 pub struct Binding {
     pub name: String,
     pub sig: Signature,
@@ -51,6 +56,8 @@ pub struct Binding {
     pub area: Area,
     /// Nonblocking calls started and not yet completed (changed on the JS thread only).
     pub pending: std::cell::Cell<u64>,
+    /// The thread's tracked-call depth, for functions that may run callbacks (see callback.rs).
+    tracked: Option<&'static std::sync::atomic::AtomicU32>,
 }
 
 /// The invoker of a binding whose code is not placed yet (never called: functions are created
@@ -64,6 +71,9 @@ pub struct Request {
     pub sig: Signature,
     /// A nonblocking function: calls run on the thread pool and return a Promise.
     pub nonblocking: bool,
+    /// May call back into JS synchronously: slow path only (V8 forbids JS inside a fast call),
+    /// counted in the thread's tracked-call depth.
+    pub callbacks: bool,
 }
 
 /// A created function and its area (address and size; size 0 without aggregates).
@@ -118,6 +128,7 @@ pub unsafe fn make_functions(
             slow_calls: std::cell::Cell::new(0),
             area,
             pending: std::cell::Cell::new(0),
+            tracked: r.callbacks.then(crate::callback::sync_depth),
         });
         if r.nonblocking {
             if b.sig.area_size > 0 {
@@ -136,7 +147,8 @@ pub unsafe fn make_functions(
         let data = &*b as *const Binding as usize;
         let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
             && b.sig.params.len() <= v8::MAX_FAST_PARAMS
-            && plan.fast.is_ok();
+            && plan.fast.is_ok()
+            && b.tracked.is_none();
         let (stub, fast) = match v8 {
             Some(_) => {
                 let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
@@ -336,7 +348,15 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
     args_to_slots(b, args, slots, &mut keep)?;
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
     // strings in `keep` stay alive until after the call.
-    (b.invoke)(slots);
+    match b.tracked {
+        None => (b.invoke)(slots),
+        Some(depth) => {
+            // C cannot unwind into Rust here, so the decrement always runs.
+            depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (b.invoke)(slots);
+            depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
     drop(keep);
     if b.sig.result == Type::Void {
         return Ok(None);

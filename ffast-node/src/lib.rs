@@ -5,6 +5,7 @@
 //! a per-thread table so that workers never share state.
 
 mod binding;
+mod callback;
 mod convert;
 mod memory;
 mod nonblocking;
@@ -180,6 +181,8 @@ pub struct SigDef {
     pub result: String,
     /// Calls run on the libuv thread pool and return a Promise.
     pub nonblocking: Option<bool>,
+    /// May call back into JS synchronously (a `function` parameter or `callbacks: true`).
+    pub callbacks: Option<bool>,
 }
 
 /// Parse a definition's types (so the JS side knows the canonical names before binding):
@@ -276,6 +279,7 @@ pub fn make_functions(
             address: address as usize,
             sig,
             nonblocking: sigs[k as usize].nonblocking.unwrap_or(false),
+            callbacks: sigs[k as usize].callbacks.unwrap_or(false),
         });
     }
     if let Some(id) = lib {
@@ -460,4 +464,64 @@ pub fn pending_calls() -> f64 {
 #[napi]
 pub fn slow_calls() -> f64 {
     state::slow_calls() as f64
+}
+
+#[napi(object)]
+pub struct CallbackOptions {
+    /// `threads: 'queue'`: foreign-thread calls are queued, not awaited (void results only).
+    pub queue: bool,
+    /// How long a blocked foreign caller tolerates its JS thread inside a tracked call.
+    pub deadlock_ms: f64,
+}
+
+/// Create a callback (see callback.rs): `[id, pointer]`. `report(err)` receives errors of this
+/// callback, `orphan(err)` those of closed callbacks on this thread.
+#[napi]
+pub fn callback_create(
+    env: Env,
+    parameters: Vec<String>,
+    result: String,
+    func: Unknown,
+    report: Unknown,
+    orphan: Unknown,
+    options: CallbackOptions,
+) -> Result<Vec<f64>> {
+    if !binding::supported() {
+        return Err(fail(
+            &env,
+            "ERR_FFAST_UNSUPPORTED",
+            "callbacks: no ABI for this platform",
+        ));
+    }
+    let sig = Signature::parse(&parameters, &result)
+        .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
+    let grace = std::time::Duration::from_secs_f64(options.deadlock_ms.max(0.0) / 1000.0);
+    // SAFETY: an N-API call on env's thread; index.js passes functions.
+    let (id, pointer) = unsafe {
+        callback::create(
+            env.raw(),
+            sig,
+            func.raw(),
+            report.raw(),
+            orphan.raw(),
+            options.queue,
+            grace,
+        )
+    }
+    .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
+    Ok(vec![id as f64, pointer as f64])
+}
+
+/// Close a callback; false when it was already closed.
+#[napi]
+pub fn callback_close(env: Env, id: u32) -> bool {
+    // SAFETY: an N-API call on env's thread.
+    unsafe { callback::close(env.raw(), id) }
+}
+
+/// `[live, recycled]` callback trampolines on this thread (tests).
+#[napi]
+pub fn callback_counts() -> Vec<u32> {
+    let (live, free) = callback::counts();
+    vec![live as u32, free as u32]
 }

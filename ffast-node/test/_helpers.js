@@ -59,7 +59,7 @@ function buildFixture() {
   const tmp = path.join(FIXTURE_DIR, `.libffast_test.${process.pid}.${Date.now()}.so`);
   // -ffp-contract=off: no fused multiply-adds (gcc's default on arm64), so C rounds each step as the
   // tests' JS models do.
-  execFileSync(CC, ['-O2', '-ffp-contract=off', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm'], {
+  execFileSync(CC, ['-O2', '-ffp-contract=off', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm', '-lpthread'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   fs.renameSync(tmp, FIXTURE);

@@ -570,3 +570,82 @@ pub(super) fn slow_stub(callback: usize, data: usize) -> Result<Vec<u8>, Error> 
     pool.emit(&mut a);
     a.finish()
 }
+
+/// See [`super::callback_entry`]. Frame (FP = x29):
+///
+/// ```text
+///   [fp+16+off]    incoming C stack arguments (8-byte slots on AAPCS64, natural sizes on Apple)
+///   [fp]           saved fp, lr
+///   [sp+8i]        slot i (i <= n; slot n receives the result)
+/// ```
+///
+/// Narrow integer arguments leave their upper bits unspecified (AAPCS64 §6.8.2 C.16 makes no
+/// promise; Apple extends to 32 bits), so each is extended from its C size.
+pub(super) fn callback_entry(
+    plan: &CallPlan,
+    ctx: usize,
+    dispatch: usize,
+) -> Result<Vec<u8>, Error> {
+    let n = plan.args.len();
+    let frame = align16(8 * (n as u32 + 1));
+    if frame > MAX_FRAME || plan.c_stack_bytes + 16 > MAX_FRAME {
+        return Err(Error::Unsupported(
+            "callback frame beyond arm64 immediate reach".into(),
+        ));
+    }
+    let mut a = Asm::new();
+    let mut pool = Pool::default();
+    let t = X(9);
+    let widen = |a: &mut Asm, ty: Type| {
+        if let ValueClass::Int {
+            size: 1 | 2 | 4,
+            signed: true,
+        } = ty.class()
+        {
+            a.sxtw_x_w(t, W(t.0));
+        }
+    };
+    a.stp_x_pre(FP, LR, SP, -16);
+    a.mov_x_sp(FP);
+    a.sub_x_x_imm(SP, SP, frame);
+    for (i, arg) in plan.args.iter().enumerate() {
+        let at = 8 * i as i32;
+        match (arg.c, arg.ty.class()) {
+            (Loc::Gpr(r), _) => {
+                move_int(&mut a, arg.ty, t, X(r))?;
+                widen(&mut a, arg.ty);
+                a.str_x(t, SP, at);
+            }
+            (Loc::Fpr(r), _) => a.str_d(D(r), SP, at),
+            (Loc::Stack(off), ValueClass::Int { .. }) => {
+                load_int(&mut a, arg.ty, t, FP, 16 + off as i32)?;
+                widen(&mut a, arg.ty);
+                a.str_x(t, SP, at);
+            }
+            (Loc::Stack(off), ValueClass::Float { size: 4 }) => {
+                a.ldr_w(W(t.0), FP, 16 + off as i32);
+                a.str_x(t, SP, at);
+            }
+            (Loc::Stack(off), _) => {
+                a.ldr_x(t, FP, 16 + off as i32);
+                a.str_x(t, SP, at);
+            }
+        }
+    }
+    pool.load(&mut a, X(0), ctx as u64);
+    a.mov_x_sp(X(1));
+    pool.load(&mut a, IP0, dispatch as u64);
+    a.blr(IP0);
+    let res = 8 * n as i32;
+    match plan.ret.ty.class() {
+        ValueClass::None => {}
+        ValueClass::Int { .. } => a.ldr_x(X(0), SP, res),
+        ValueClass::Float { size: 4 } => a.ldr_s(S(0), SP, res),
+        ValueClass::Float { .. } => a.ldr_d(D(0), SP, res),
+    }
+    a.mov_sp_x(FP);
+    a.ldp_x_post(FP, LR, SP, 16);
+    a.ret();
+    pool.emit(&mut a);
+    a.finish()
+}

@@ -115,3 +115,17 @@ pub fn slow_stub(isa: Isa, callback: usize, data: usize) -> Result<Vec<u8>, Erro
         Isa::Arm64 => arm64::slow_stub(callback, data),
     }
 }
+
+/// Callback entry trampoline for `plan`: C calls it as a function of the plan's signature (only
+/// the plan's `c` locations are used). It stores argument `i` in 8-byte slot `i` of an array
+/// in its own frame — integers extended to 64 bits per their type (sign or zero), floats as
+/// their bit pattern (an f32 in the low 32 bits) — calls `dispatch(ctx, slots)`
+/// (`extern "C" fn(usize, *mut u64)`), then returns `slots[n]` in the C result register
+/// (rax/xmm0, x0/d0/s0), the stack 16-byte aligned at the inner call. The mirror image of
+/// [`invoker`].
+pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Vec<u8>, Error> {
+    match plan.isa {
+        Isa::X64 => x64::callback_entry(plan, ctx, dispatch),
+        Isa::Arm64 => arm64::callback_entry(plan, ctx, dispatch),
+    }
+}

@@ -471,3 +471,78 @@ pub(super) fn slow_stub(callback: usize, data: usize) -> Result<Vec<u8>, Error> 
     a.jmp_r64(Gpr::Rax);
     a.finish()
 }
+
+/// Widen the integer in `r` (already extended to 32 bits by `load_int`/`move_int`) to 64 bits
+/// for a signed type; a 32-bit register write has already zeroed the upper half otherwise.
+fn sign_extend_64(a: &mut Asm, ty: Type, r: Gpr) {
+    if let ValueClass::Int {
+        size: 1 | 2 | 4,
+        signed: true,
+    } = ty.class()
+    {
+        a.movsxd_r64_r32(r, r);
+    }
+}
+
+/// See [`super::callback_entry`]. Frame:
+///
+/// ```text
+///   [rbp+16+off]   incoming C stack arguments (one 8-byte slot each, psABI §3.2.3)
+///   [rbp+8]        return address
+///   [rbp]          saved rbp
+///   [rsp+8i]       slot i (i <= n; slot n receives the result)
+/// ```
+///
+/// After `push rbp` the stack is 16-byte aligned (entry rsp ≡ 8 mod 16, §3.2.2), and the frame
+/// is a multiple of 16, so it stays aligned at the call to `dispatch`. Narrow integer
+/// arguments arrive with unspecified upper bits (§3.2.3): they are extended from their C size.
+pub(super) fn callback_entry(
+    plan: &CallPlan,
+    ctx: usize,
+    dispatch: usize,
+) -> Result<Vec<u8>, Error> {
+    let n = plan.args.len();
+    let frame = align16(8 * (n as u32 + 1));
+    let slot = |i: usize| Mem::new(Gpr::Rsp, 8 * i as i32);
+    let mut a = Asm::new();
+    a.push_r64(Gpr::Rbp);
+    a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
+    a.sub_r64_imm32(Gpr::Rsp, frame as i32);
+    for (i, arg) in plan.args.iter().enumerate() {
+        match (arg.c, arg.ty.class()) {
+            (Loc::Gpr(r), _) => {
+                move_int(&mut a, arg.ty, Gpr::Rax, gpr(r))?;
+                sign_extend_64(&mut a, arg.ty, Gpr::Rax);
+                a.mov_m64_r64(slot(i), Gpr::Rax);
+            }
+            (Loc::Fpr(x), _) => a.movsd_m_x(slot(i), Xmm(x)),
+            (Loc::Stack(off), ValueClass::Int { .. }) => {
+                load_int(
+                    &mut a,
+                    arg.ty,
+                    Gpr::Rax,
+                    Mem::new(Gpr::Rbp, 16 + off as i32),
+                )?;
+                sign_extend_64(&mut a, arg.ty, Gpr::Rax);
+                a.mov_m64_r64(slot(i), Gpr::Rax);
+            }
+            (Loc::Stack(off), _) => {
+                a.mov_r64_m64(Gpr::Rax, Mem::new(Gpr::Rbp, 16 + off as i32));
+                a.mov_m64_r64(slot(i), Gpr::Rax);
+            }
+        }
+    }
+    a.mov_r64_imm64(Gpr::Rdi, ctx as u64);
+    a.mov_r64_r64(Gpr::Rsi, Gpr::Rsp);
+    a.mov_r64_imm64(Gpr::Rax, dispatch as u64);
+    a.call_r64(Gpr::Rax);
+    match plan.ret.ty.class() {
+        ValueClass::None => {}
+        ValueClass::Int { .. } => a.mov_r64_m64(Gpr::Rax, slot(n)),
+        ValueClass::Float { size: 4 } => a.movss_x_m(Xmm(0), slot(n)),
+        ValueClass::Float { .. } => a.movsd_x_m(Xmm(0), slot(n)),
+    }
+    a.leave();
+    a.ret();
+    a.finish()
+}

@@ -1,6 +1,6 @@
 // Type-level tests of index.d.ts: compiled with `tsc --noEmit` by scripts/test.sh. Each
 // `@ts-expect-error` line must be an error, so the declarations cannot silently go loose.
-import { dlopen, bind, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode } from 'ffast';
+import { dlopen, bind, callback, Callback, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode } from 'ffast';
 
 const lib = dlopen('libm.so.6', {
   cos: { parameters: ['f64'], result: 'f64' },
@@ -145,3 +145,39 @@ geo.symbols.len(42);
 dlopen(null, { f: { parameters: [array('i32', 4)], result: 'void' } });
 // @ts-expect-error: out() takes a pointer(T)
 out(Vec2);
+
+
+// ------------------------------------------------------------------ callbacks
+const cmp = callback({ parameters: ['pointer', 'pointer'], result: 'i32' }, (a, b) => {
+  const pa: number | bigint | null = a;
+  return 0;
+});
+const cbp: number = cmp.pointer;
+const isCb: Callback = cmp;
+const bigCb = callback({ parameters: ['u64', 'string', 'bool'], result: 'i64', threads: 'block', onError: (e) => {} }, (x, s, f) => {
+  const xs: number | bigint = x;
+  const ss: string | null = s;
+  const fs: boolean = f;
+  return 1n;
+});
+const q = callback({ parameters: ['i32'], result: 'void', threads: 'queue' }, (x) => {});
+const libc = dlopen(null, {
+  qsort: { parameters: ['buffer', 'size_t', 'size_t', 'function'], result: 'void' },
+  trigger: { parameters: ['int'], result: 'int', callbacks: true },
+});
+libc.symbols.qsort(new Int32Array(4), 4, 4, cmp);
+libc.symbols.qsort(new Int32Array(4), 4, 4, cmp.pointer);
+libc.symbols.qsort(new Int32Array(4), 4, 4, null);
+lib.symbols.memset(new Uint8Array(4), 0, 4);
+cmp.close();
+cmp[Symbol.dispose]();
+// @ts-expect-error: a string result is not supported
+callback({ parameters: [], result: 'string' }, () => 'x');
+// @ts-expect-error: buffer parameters are not supported
+callback({ parameters: ['buffer'], result: 'void' }, () => {});
+// @ts-expect-error: the function must return a number for an i32 result
+callback({ parameters: [], result: 'i32' }, () => 'x');
+// @ts-expect-error: a string is not a function pointer
+libc.symbols.qsort(new Int32Array(4), 4, 4, 'cmp');
+// @ts-expect-error: threads must be 'block' or 'queue'
+callback({ parameters: [], result: 'void', threads: 'never' }, () => {});

@@ -1,0 +1,709 @@
+//! C → JS callbacks. A callback is a JIT *entry trampoline* (ffast_core::trampoline::
+//! callback_entry) whose context is a [`Slot`]: C calls the trampoline, which stores the C
+//! arguments in 8-byte slots and calls [`dispatch`].
+//!
+//! Rules (README "Callbacks"):
+//! - On its own JS thread a callback runs synchronously, but only inside a *tracked* call: a
+//!   call of a function that has a `function` parameter or is declared `callbacks: true`. Those
+//!   functions never get a V8 fast call (V8 forbids running JS inside one, v8-fast-api.md
+//!   §6.4), and their slow path counts itself in the thread's sync depth. Anywhere else ffast
+//!   cannot prove JS may run, so the call returns the default value and reports
+//!   `ERR_FFAST_CALLBACK_CONTEXT`.
+//! - From a foreign thread the call is queued to the owning thread's event loop (one unref'd
+//!   threadsafe function per JS thread). `threads: 'block'` (default): the C caller waits for
+//!   the result; if the request is still queued while the JS thread has stayed inside a tracked
+//!   call for the callback's grace period (`deadlockMs`, default 100 ms) — that call cannot
+//!   service the queue until it returns, and may be joining this very thread — the caller gets
+//!   the default value and `ERR_FFAST_CALLBACK_DEADLOCK` is reported. `threads: 'queue'` (void results only): arguments are copied and C goes on.
+//! - A throwing JS function, or a result that does not convert, gives C the default value
+//!   (0, NULL, false) and the error goes to the callback's reporter (`onError`, else an
+//!   uncaught exception on the next tick; see index.js).
+//! - A closed callback returns the default value and emits a warning (`ERR_FFAST_CLOSED`). Its
+//!   trampoline stays mapped and is recycled by the next callback of the same signature, so a
+//!   stale C pointer never jumps into unmapped memory.
+
+use crate::convert::{arg_to_slot, StringScratch, SCRATCH};
+use ffast_core::jit::Arena;
+use ffast_core::trampoline::{self, MAX_SAFE};
+use ffast_core::{Error, Signature, Type};
+use napi::sys;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::ffi::{c_void, CStr, CString};
+use std::ptr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The JS side of a live callback. Its references are used on the owning JS thread only.
+struct Live {
+    func: sys::napi_ref,
+    report: sys::napi_ref,
+    queue: bool,
+    /// How long a blocked foreign caller tolerates its JS thread staying inside a tracked call.
+    grace: Duration,
+    /// Calls of the JS function in progress (JS thread only): `close()` from inside the
+    /// function defers deleting the references until the outermost call is done.
+    active: Cell<u32>,
+    closed: Cell<bool>,
+}
+
+impl Live {
+    /// # Safety
+    /// On the owning JS thread.
+    unsafe fn release_if_idle(&self, env: sys::napi_env) {
+        if self.closed.get() && self.active.get() == 0 {
+            sys::napi_delete_reference(env, self.func);
+            sys::napi_delete_reference(env, self.report);
+        }
+    }
+}
+
+// SAFETY: a Live is shared with foreign threads only to keep it alive inside queued items;
+// its napi references are read and deleted on the owning JS thread only.
+unsafe impl Send for Live {}
+// SAFETY: as above.
+unsafe impl Sync for Live {}
+
+/// One JS thread's link to its event loop, shared with foreign threads.
+pub struct Service {
+    env: sys::napi_env,
+    /// `None` once the env is being torn down.
+    tsfn: Mutex<Option<usize>>,
+    /// Tracked synchronous calls in progress on the owning thread.
+    depth: &'static AtomicU32,
+    /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
+    orphan: sys::napi_ref,
+    /// Blocking requests not yet answered (completed with the default value at teardown).
+    waiting: Mutex<Vec<Arc<Request>>>,
+}
+
+// SAFETY: foreign threads only touch the mutex-protected tsfn handle (whose use N-API allows
+// from any thread), the atomic depth and the waiting list; env and orphan are used on the
+// owning thread.
+unsafe impl Send for Service {}
+// SAFETY: as above.
+unsafe impl Sync for Service {}
+
+/// The context of one entry trampoline. Boxed: its address is embedded in the code.
+pub struct Slot {
+    sig: Signature,
+    service: Arc<Service>,
+    live: Mutex<Option<Arc<Live>>>,
+    _code: Arena,
+    pointer: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Waiting,
+    Running,
+    Done(u64),
+    Abandoned,
+}
+
+/// A blocking call from a foreign thread.
+struct Request {
+    state: Mutex<State>,
+    done: Condvar,
+}
+
+/// What a foreign thread queues for the JS thread.
+enum Item {
+    Call {
+        slot: *const Slot,
+        live: Arc<Live>,
+        args: Vec<u64>,
+        _strings: Vec<CString>,
+        reply: Option<Arc<Request>>,
+    },
+    Report {
+        live: Option<Arc<Live>>,
+        code: &'static str,
+        msg: String,
+    },
+}
+
+struct Registry {
+    service: Option<Arc<Service>>,
+    live: HashMap<u32, Box<Slot>>,
+    /// Boxed on purpose: each slot's address is embedded in its trampoline.
+    #[allow(clippy::vec_box)]
+    free: HashMap<Signature, Vec<Box<Slot>>>,
+    next: u32,
+}
+
+thread_local! {
+    static REG: RefCell<Registry> = RefCell::new(Registry {
+        service: None,
+        live: HashMap::new(),
+        free: HashMap::new(),
+        next: 1,
+    });
+    static DEPTH: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
+}
+
+/// This thread's tracked-call depth (leaked: foreign threads and bindings keep the address).
+pub fn sync_depth() -> &'static AtomicU32 {
+    DEPTH.with(|d| *d)
+}
+
+/// The default C value a callback returns when JS cannot give one: all-zero bits.
+const DEFAULT: u64 = 0;
+
+fn item_ptr(i: Item) -> *mut c_void {
+    Box::into_raw(Box::new(i)).cast()
+}
+
+impl Service {
+    /// Queue `item`; false when the thread is gone (the item is dropped).
+    fn post(&self, item: Item) -> bool {
+        let guard = self.tsfn.lock().unwrap();
+        let Some(tsfn) = *guard else { return false };
+        let p = item_ptr(item);
+        // SAFETY: the handle is live while `tsfn` is Some (the cleanup hook clears it under this
+        // lock before Node frees it); the call is thread-safe and does not block (unbounded
+        // queue).
+        let st = unsafe {
+            sys::napi_call_threadsafe_function(
+                tsfn as sys::napi_threadsafe_function,
+                p,
+                sys::ThreadsafeFunctionCallMode::nonblocking,
+            )
+        };
+        if st != sys::Status::napi_ok {
+            // SAFETY: N-API did not take the item; we still own it.
+            drop(unsafe { Box::from_raw(p.cast::<Item>()) });
+            return false;
+        }
+        true
+    }
+
+    fn report_later(&self, live: Option<Arc<Live>>, code: &'static str, msg: String) {
+        self.post(Item::Report { live, code, msg });
+    }
+}
+
+fn on_owner_thread(svc: &Service) -> bool {
+    crate::state::current_env() == svc.env
+}
+
+/// Called by every entry trampoline: `slots[..n]` hold the C arguments, `slots[n]` receives
+/// the result.
+///
+/// # Safety
+/// `ctx` is a `Slot` (never freed while its code is reachable) and `slots` has n + 1 entries.
+unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
+    let slot = &*(ctx as *const Slot);
+    let n = slot.sig.params.len();
+    *slots.add(n) = DEFAULT;
+    let svc = &slot.service;
+    let live = slot.live.lock().unwrap().clone();
+    let Some(live) = live else {
+        svc.report_later(
+            None,
+            "ERR_FFAST_CLOSED",
+            format!(
+                "callback 0x{:x} called after close(); C got the default value",
+                slot.pointer
+            ),
+        );
+        return;
+    };
+    let args = std::slice::from_raw_parts(slots, n);
+    if on_owner_thread(svc) {
+        if svc.depth.load(Ordering::Relaxed) == 0 {
+            svc.report_later(
+                Some(live),
+                "ERR_FFAST_CALLBACK_CONTEXT",
+                "callback called synchronously outside a call that may run JS (declare the C \
+                 function's callback parameter as 'function', or the function with \
+                 `callbacks: true`); C got the default value"
+                    .into(),
+            );
+            return;
+        }
+        *slots.add(n) = run_js(svc.env, slot, &live, args);
+        return;
+    }
+    // Foreign thread: copy strings (a queued call outlives the C caller's frame).
+    let mut values = args.to_vec();
+    let mut strings = Vec::new();
+    for (i, &t) in slot.sig.params.iter().enumerate() {
+        if t == Type::String && values[i] != 0 {
+            let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
+            values[i] = s.as_ptr() as u64;
+            strings.push(s);
+        }
+    }
+    if live.queue {
+        svc.post(Item::Call {
+            slot,
+            live,
+            args: values,
+            _strings: strings,
+            reply: None,
+        });
+        return;
+    }
+    let req = Arc::new(Request {
+        state: Mutex::new(State::Waiting),
+        done: Condvar::new(),
+    });
+    svc.waiting.lock().unwrap().push(req.clone());
+    let posted = svc.post(Item::Call {
+        slot,
+        live: live.clone(),
+        args: values,
+        _strings: strings,
+        reply: Some(req.clone()),
+    });
+    let result = if posted {
+        wait(svc, &req, live)
+    } else {
+        DEFAULT
+    };
+    svc.waiting
+        .lock()
+        .unwrap()
+        .retain(|r| !Arc::ptr_eq(r, &req));
+    *slots.add(n) = result;
+}
+
+fn report_deadlock(svc: &Service, live: Arc<Live>) {
+    svc.report_later(
+        Some(live),
+        "ERR_FFAST_CALLBACK_DEADLOCK",
+        "blocking callback called from a foreign thread while its JS thread is inside a \
+         synchronous call that may run callbacks (it cannot run JS until that call returns); C \
+         got the default value. Call such C functions with nonblocking: true, or use \
+         threads: 'queue'"
+            .into(),
+    );
+}
+
+/// Wait for the JS thread's answer. Give up (default value) when the request is still queued
+/// and the JS thread has stayed inside tracked synchronous calls for the callback's grace
+/// period: it cannot service the queue before that call returns, and that call may itself be
+/// waiting for this thread (joining it): a deadlock. A tracked call that merely starts threads
+/// returns well within the grace period.
+fn wait(svc: &Service, req: &Request, live: Arc<Live>) -> u64 {
+    let mut st = req.state.lock().unwrap();
+    let mut stuck_since: Option<Instant> = None;
+    loop {
+        match *st {
+            State::Done(v) => return v,
+            State::Abandoned => return DEFAULT,
+            State::Waiting if svc.depth.load(Ordering::Relaxed) > 0 => {
+                let since = *stuck_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= live.grace {
+                    *st = State::Abandoned;
+                    drop(st);
+                    report_deadlock(svc, live);
+                    return DEFAULT;
+                }
+            }
+            _ => stuck_since = None,
+        }
+        st = req
+            .done
+            .wait_timeout(st, Duration::from_millis(2))
+            .unwrap()
+            .0;
+    }
+}
+
+fn finish(req: &Request, v: u64) {
+    let mut st = req.state.lock().unwrap();
+    if *st != State::Abandoned {
+        *st = State::Done(v);
+    }
+    req.done.notify_all();
+}
+
+/// The threadsafe function's call_js: runs queued items on the JS thread. `env` is null when
+/// the function is being torn down: blocked callers get the default value.
+unsafe extern "C" fn call_js(
+    env: sys::napi_env,
+    _f: sys::napi_value,
+    ctx: *mut c_void,
+    data: *mut c_void,
+) {
+    let item = *Box::from_raw(data.cast::<Item>());
+    if env.is_null() {
+        if let Item::Call { reply: Some(r), .. } = item {
+            finish(&r, DEFAULT);
+        }
+        return;
+    }
+    // The service outlives its threadsafe function (the teardown hook leaks its reference).
+    let svc = &*(ctx as *const Service);
+    match item {
+        Item::Call {
+            slot,
+            live,
+            args,
+            reply,
+            ..
+        } => {
+            if let Some(r) = &reply {
+                let mut st = r.state.lock().unwrap();
+                if *st == State::Abandoned {
+                    return;
+                }
+                *st = State::Running;
+            }
+            // A callback closed while this call was queued: its references are gone.
+            let open = (*slot)
+                .live
+                .lock()
+                .unwrap()
+                .as_ref()
+                .is_some_and(|l| Arc::ptr_eq(l, &live));
+            let v = if open {
+                run_js(env, &*slot, &live, &args)
+            } else {
+                report_now(
+                    env,
+                    None,
+                    svc,
+                    "ERR_FFAST_CLOSED",
+                    "callback closed before a queued call ran; C got the default value",
+                );
+                DEFAULT
+            };
+            if let Some(r) = reply {
+                finish(&r, v);
+            }
+        }
+        Item::Report { live, code, msg } => report_now(env, live.as_deref(), svc, code, &msg),
+    }
+}
+
+/// Create an `FfastError(code, msg)` and hand it to the callback's reporter (or the thread's
+/// orphan reporter). On the JS thread, where JS may run.
+unsafe fn report_now(
+    env: sys::napi_env,
+    live: Option<&Live>,
+    svc: &Service,
+    code: &str,
+    msg: &str,
+) {
+    // None only while the env shuts down: there is nobody to report to then.
+    if let Some(err) = crate::state::error_value(env, code, msg) {
+        deliver(env, live, svc, err);
+    }
+}
+
+unsafe fn deliver(env: sys::napi_env, live: Option<&Live>, svc: &Service, err: sys::napi_value) {
+    let r = live.map_or(svc.orphan, |l| l.report);
+    let mut f = ptr::null_mut();
+    let mut recv = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    sys::napi_get_reference_value(env, r, &mut f);
+    sys::napi_get_undefined(env, &mut recv);
+    if sys::napi_call_function(env, recv, f, 1, &err, &mut out) != sys::Status::napi_ok {
+        // The reporter itself threw (it defers user errors, so this is unexpected): never
+        // leave an exception pending on the way back to C.
+        let mut e = ptr::null_mut();
+        sys::napi_get_and_clear_last_exception(env, &mut e);
+    }
+}
+
+/// Call the JS function with the converted arguments and convert its result. Runs on the
+/// owning thread where JS may run; never leaves an exception pending.
+unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+    live.active.set(live.active.get() + 1);
+    let result = run_js_inner(env, slot, live, args);
+    live.active.set(live.active.get() - 1);
+    live.release_if_idle(env);
+    result
+}
+
+unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+    let mut scope = ptr::null_mut();
+    sys::napi_open_handle_scope(env, &mut scope);
+    // Arguments in a stack array for the common arities (no allocation per call).
+    let mut inline = [ptr::null_mut(); 8];
+    let mut heap = Vec::new();
+    let argv: &mut [sys::napi_value] = if args.len() <= inline.len() {
+        &mut inline[..args.len()]
+    } else {
+        heap.resize(args.len(), ptr::null_mut());
+        &mut heap
+    };
+    for ((v, &t), &raw) in argv.iter_mut().zip(&slot.sig.params).zip(args) {
+        *v = slot_value(env, t, raw);
+    }
+    let mut f = ptr::null_mut();
+    let mut recv = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    sys::napi_get_reference_value(env, live.func, &mut f);
+    sys::napi_get_undefined(env, &mut recv);
+    let st = sys::napi_call_function(env, recv, f, argv.len(), argv.as_ptr(), &mut out);
+    let mut result = DEFAULT;
+    if st != sys::Status::napi_ok {
+        let mut e = ptr::null_mut();
+        sys::napi_get_and_clear_last_exception(env, &mut e);
+        if e.is_null() {
+            e = crate::state::error_value(
+                env,
+                "ERR_FFAST_INTERNAL",
+                &format!("calling the callback failed with status {st}"),
+            )
+            .unwrap_or(ptr::null_mut());
+        }
+        if !e.is_null() {
+            deliver(env, Some(live), &slot.service, e);
+        }
+    } else if slot.sig.result != Type::Void {
+        let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
+        // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
+        // nothing in it outlives this function.
+        let mut keep = StringScratch::new(text.as_mut_ptr().cast());
+        match arg_to_slot(env, slot.sig.result, out, 0, &mut keep) {
+            Ok(v) => result = v,
+            Err(e) => {
+                let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
+                if let Some(err) = crate::state::error_value(
+                    env,
+                    e.code,
+                    &format!("invalid callback result: {what}; C got the default value"),
+                ) {
+                    deliver(env, Some(live), &slot.service, err);
+                }
+            }
+        }
+    }
+    sys::napi_close_handle_scope(env, scope);
+    result
+}
+
+/// The JS value of a C argument in slot form (integers already extended to 64 bits by the
+/// entry trampoline): Numbers; 64-bit integers beyond 2^53 as BigInt; NULL pointers and
+/// strings as null; `const char*` decoded as UTF-8 (invalid sequences replaced).
+unsafe fn slot_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_value {
+    let mut out = ptr::null_mut();
+    match ty {
+        Type::Bool => sys::napi_get_boolean(env, raw != 0, &mut out),
+        Type::I8 | Type::I16 | Type::I32 => {
+            sys::napi_create_int32(env, raw as i64 as i32, &mut out)
+        }
+        Type::U8 | Type::U16 | Type::U32 => sys::napi_create_uint32(env, raw as u32, &mut out),
+        Type::F32 => sys::napi_create_double(env, f32::from_bits(raw as u32) as f64, &mut out),
+        Type::F64 => sys::napi_create_double(env, f64::from_bits(raw), &mut out),
+        Type::I64 | Type::ISize => {
+            let v = raw as i64;
+            if v.unsigned_abs() <= MAX_SAFE {
+                sys::napi_create_double(env, v as f64, &mut out)
+            } else {
+                sys::napi_create_bigint_int64(env, v, &mut out)
+            }
+        }
+        Type::Pointer | Type::String if raw == 0 => sys::napi_get_null(env, &mut out),
+        Type::String => {
+            let s = CStr::from_ptr(raw as *const std::ffi::c_char).to_string_lossy();
+            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        }
+        Type::U64 | Type::USize | Type::Pointer | Type::Buffer => {
+            if raw <= MAX_SAFE {
+                sys::napi_create_double(env, raw as f64, &mut out)
+            } else {
+                sys::napi_create_bigint_uint64(env, raw, &mut out)
+            }
+        }
+        Type::Void => sys::napi_get_undefined(env, &mut out),
+    };
+    out
+}
+
+/// Check a callback signature: no buffer parameters (C passes a plain pointer: use
+/// `pointer`), and no `string` result (JS memory cannot outlive the callback's return).
+pub fn check_signature(sig: &Signature) -> Result<(), Error> {
+    if let Some(i) = sig.params.iter().position(|&t| t == Type::Buffer) {
+        return Err(Error::Type(format!(
+            "callback parameter {i}: 'buffer' is not a callback parameter type (C passes an address: use 'pointer')"
+        )));
+    }
+    if sig.result == Type::String {
+        return Err(Error::Type(
+            "callback result: 'string' is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The thread's service, created on first use with its threadsafe function and cleanup hook.
+unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Service>, Error> {
+    if let Some(s) = REG.with(|r| r.borrow().service.clone()) {
+        return Ok(s);
+    }
+    let mut orphan_ref = ptr::null_mut();
+    sys::napi_create_reference(env, orphan, 1, &mut orphan_ref);
+    let svc = Arc::new(Service {
+        env,
+        tsfn: Mutex::new(None),
+        depth: sync_depth(),
+        orphan: orphan_ref,
+        waiting: Mutex::new(Vec::new()),
+    });
+    let mut name = ptr::null_mut();
+    sys::napi_create_string_utf8(env, c"ffast callback".as_ptr(), 14, &mut name);
+    let mut tsfn = ptr::null_mut();
+    let st = sys::napi_create_threadsafe_function(
+        env,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        name,
+        0,
+        1,
+        ptr::null_mut(),
+        None,
+        Arc::as_ptr(&svc) as *mut c_void,
+        Some(call_js),
+        &mut tsfn,
+    );
+    if st != sys::Status::napi_ok {
+        return Err(Error::Jit(format!(
+            "napi_create_threadsafe_function failed ({st})"
+        )));
+    }
+    // Unref'd: pending callbacks do not keep the process alive.
+    sys::napi_unref_threadsafe_function(env, tsfn);
+    *svc.tsfn.lock().unwrap() = Some(tsfn as usize);
+    // Registered after the threadsafe function (whose own hook Node registered while creating
+    // it): cleanup hooks run in reverse order, so this one runs first and no foreign thread
+    // uses the handle once Node starts freeing it.
+    sys::napi_add_env_cleanup_hook(
+        env,
+        Some(teardown),
+        Arc::into_raw(svc.clone()) as *mut c_void,
+    );
+    REG.with(|r| r.borrow_mut().service = Some(svc.clone()));
+    Ok(svc)
+}
+
+/// Env teardown (process exit, worker termination): detach the threadsafe function, release
+/// blocked foreign callers with the default value, and keep every trampoline and its context
+/// mapped forever (C may still hold the pointers; they now return the default value).
+unsafe extern "C" fn teardown(arg: *mut c_void) {
+    // The hook's reference is kept (leaked): late call_js invocations still see the service.
+    let svc = &*(arg as *const Service);
+    *svc.tsfn.lock().unwrap() = None;
+    for r in svc.waiting.lock().unwrap().drain(..) {
+        finish(&r, DEFAULT);
+    }
+    let slots: Vec<Box<Slot>> = REG.with(|r| {
+        let mut r = r.borrow_mut();
+        r.service = None;
+        let mut all: Vec<Box<Slot>> = r.live.drain().map(|(_, s)| s).collect();
+        all.extend(r.free.drain().flat_map(|(_, v)| v));
+        all
+    });
+    for s in slots {
+        *s.live.lock().unwrap() = None;
+        // Leaked on purpose: see above. The napi references die with the env.
+        Box::leak(s);
+    }
+}
+
+/// Create a callback: returns its id and the address C calls.
+///
+/// # Safety
+/// On env's JS thread inside an N-API call; `func`, `report` and `orphan` are JS functions.
+pub unsafe fn create(
+    env: sys::napi_env,
+    sig: Signature,
+    func: sys::napi_value,
+    report: sys::napi_value,
+    orphan: sys::napi_value,
+    queue: bool,
+    grace: Duration,
+) -> Result<(u32, usize), Error> {
+    check_signature(&sig)?;
+    if queue && sig.result != Type::Void {
+        return Err(Error::Definition(
+            "threads: 'queue' needs a void result (the C caller does not wait for one)".into(),
+        ));
+    }
+    let svc = service(env, orphan)?;
+    let mut fref = ptr::null_mut();
+    let mut rref = ptr::null_mut();
+    sys::napi_create_reference(env, func, 1, &mut fref);
+    sys::napi_create_reference(env, report, 1, &mut rref);
+    let live = Arc::new(Live {
+        func: fref,
+        report: rref,
+        queue,
+        grace,
+        active: Cell::new(0),
+        closed: Cell::new(false),
+    });
+    let recycled = REG.with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop));
+    let slot = match recycled {
+        Some(s) => s,
+        None => new_slot(sig, svc)?,
+    };
+    *slot.live.lock().unwrap() = Some(live);
+    let pointer = slot.pointer;
+    let id = REG.with(|r| {
+        let mut r = r.borrow_mut();
+        let id = r.next;
+        r.next = r.next.wrapping_add(1).max(1);
+        r.live.insert(id, slot);
+        id
+    });
+    Ok((id, pointer))
+}
+
+fn new_slot(sig: Signature, service: Arc<Service>) -> Result<Box<Slot>, Error> {
+    let plan = crate::binding::plan(&sig);
+    let mut slot = Box::new(Slot {
+        sig,
+        service,
+        live: Mutex::new(None),
+        _code: Arena::new(),
+        pointer: 0,
+    });
+    let ctx = &*slot as *const Slot as usize;
+    let code = trampoline::callback_entry(&plan, ctx, dispatch as *const () as usize)?;
+    let mut arena = Arena::new();
+    let at = arena.write(&code)?.0;
+    arena.seal()?;
+    slot._code = arena;
+    slot.pointer = at;
+    Ok(slot)
+}
+
+/// Close a callback: its JS references are released now; its trampoline goes to the free
+/// list of its signature (calls meanwhile return the default value). False if unknown.
+///
+/// # Safety
+/// On env's JS thread.
+pub unsafe fn close(env: sys::napi_env, id: u32) -> bool {
+    let Some(slot) = REG.with(|r| r.borrow_mut().live.remove(&id)) else {
+        return false;
+    };
+    let live = slot.live.lock().unwrap().take();
+    if let Some(live) = live {
+        // Queued items may still hold the Live; they check it is still the slot's before use.
+        live.closed.set(true);
+        live.release_if_idle(env);
+    }
+    REG.with(|r| {
+        r.borrow_mut()
+            .free
+            .entry(slot.sig.clone())
+            .or_default()
+            .push(slot)
+    });
+    true
+}
+
+/// Live callbacks and recycled trampolines on this thread (tests).
+pub fn counts() -> (usize, usize) {
+    REG.with(|r| {
+        let r = r.borrow();
+        (r.live.len(), r.free.values().map(Vec::len).sum())
+    })
+}

@@ -21,6 +21,9 @@ EXPORT int32_t i32_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int3
   return a + b + c + d + e + f + g + h;
 }
 EXPORT double f64_2(double a, double b) { return a * b + 1.0; }
+/* struct rows: {f64,f64} in and out by value (SysV: xmm0/xmm1 both ways; AAPCS64: an HFA in
+ * d0/d1), the same arithmetic as f64_2 plus the second member. */
+EXPORT Pt2 pt_step(Pt2 p) { Pt2 r = { p.x * p.y + 1.0, p.x - p.y }; return r; }
 EXPORT float f32_2(float a, float b) { return a * b + 1.0f; }
 EXPORT double mixed(int32_t a, double b, int32_t c, double d) { return a * b + c * d; }
 EXPORT uint32_t ptr_arg(const void *p) { return ((const uint8_t *)p)[0]; }

@@ -14,6 +14,8 @@ int32_t i32_3(int32_t, int32_t, int32_t);
 int32_t i32_6(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
 int32_t i32_8(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t);
 double f64_2(double, double);
+typedef struct { double x, y; } Pt2;
+Pt2 pt_step(Pt2);
 float f32_2(float, float);
 double mixed(int32_t, double, int32_t, double);
 uint32_t ptr_arg(const void *);

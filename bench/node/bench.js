@@ -57,6 +57,13 @@ const ROWS = [
   { name: 'u64_ret', sym: 'u64_ret', parameters: [], result: 'u64', args: '', kind: 'scalar', js: 'function () { return 8725724278030337; }' },
   { name: 'strlen', sym: 'c_strlen', parameters: ['string'], result: 'usize', args: `'${STR}'`, kind: 'heavy', js: 'function (s) { return s.length; }' },
   { name: 'sum64', sym: 'sum64', parameters: ['buffer'], result: 'u32', args: 'u8', kind: 'heavy', js: 'function (a) { let s = 0; for (let k = 0; k < 64; k++) s += a[k]; return s; }' },
+  // Struct rows (kind 'struct'): {f64,f64} by value in and out. Bar: ffast hot <= 2x ffast's own
+  // f64_2 (a scalar call with the same two eightbytes in) measured in the same run. No addon
+  // baselines. `use` turns the result into the number the loop sums.
+  { name: 'struct_io', sym: 'pt_step', parameters: ['Pt2'], result: 'Pt2', args: 'pt', use: 'r.x', kind: 'struct',
+    js: 'function (q) { return { x: q.x * q.y + 1, y: q.x - q.y }; }' },
+  { name: 'struct_buf', sym: 'pt_step', parameters: ['Pt2'], result: 'Pt2', args: 'pt, out', use: 'r[0]', kind: 'struct',
+    js: 'function (q, o) { o[0] = q.x * q.y + 1; o[1] = q.x - q.y; return o; }' },
   { name: 'async', sym: 'i32_1', napiSym: 'i32_1_async', parameters: ['i32'], result: 'i32', args: 'i', kind: 'async', loop: 'async', js: 'async function (a) { return (a + 1) | 0; }' },
   // Callback rows (kind 'callback'): one measured call runs many C → JS calls, so a sample is a few
   // calls (--n-cb, default 3) and the time is divided by `per`. Not part of the bar; no fastapi column.
@@ -124,6 +131,10 @@ async function child() {
     const src = isCb ? Int32Array.from({ length: 100000 }, (_, k) => (Math.imul(k, 2654435761) >> 3) % 1000003) : null;
     const d = isCb ? new Int32Array(100000) : null;
     const plainCb = isCb ? new Function(`return ${row.plainCbSrc || row.cbSrc};`)() : null;
+    if (row.kind === 'struct' && (base === 'fastapi' || base === 'napi')) {
+      out.na = true;
+      throw new Error('not applicable: the addons have no struct rows');
+    }
     if (isCb && base === 'fastapi') {
       out.na = true;
       throw new Error('not applicable: the fastapi addon has no callback rows');
@@ -138,7 +149,9 @@ async function child() {
       if (addon.slowCalls) slowCalls = () => addon.slowCalls();
     } else if (base === 'ffast') {
       const ffast = require(FFAST_DIR);
-      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters, result: row.result, nonblocking: isAsync } });
+      const Pt2 = ffast.struct({ x: 'f64', y: 'f64' });
+      const t = (x) => (x === 'Pt2' ? Pt2 : x);
+      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters.map(t), result: t(row.result), nonblocking: isAsync } });
       f = lib.symbols[row.sym];
       p = ffast.ptr(u8);
       if (ffast.__internal && ffast.__internal.slowCalls && !isCb) slowCalls = () => ffast.__internal.slowCalls();
@@ -156,13 +169,15 @@ async function child() {
     const tag = `${impl.replace(/\W/g, '_')}_${row.name}_${process.pid}`;
     const callArgs = base === 'napi' && row.napiArgs ? row.napiArgs : row.args;
     const call = `${isAsync ? 'await ' : ''}f(${callArgs})`;
-    const consume = row.result === 'void' ? `${call}; acc = (acc + 1) | 0;` : `const r = ${call}; acc = (acc + r) | 0;`;
+    const consume = row.result === 'void' ? `${call}; acc = (acc + 1) | 0;` : `const r = ${call}; acc = (acc + ${row.use || 'r'}) | 0;`;
     const loopSrc = `// loop ${tag}\nreturn ${isAsync ? 'async ' : ''}function loop_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
-    const loop = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'd', 'src', loopSrc)(f, d1, d2, d3, p, u8, cb, d, src);
+    // Struct rows: the argument object (reused) and the caller's result buffer.
+    const pt = { x: d1, y: d2 }, outBuf = new Float64Array(2);
+    const loop = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'd', 'src', 'pt', 'out', loopSrc)(f, d1, d2, d3, p, u8, cb, d, src, pt, outBuf);
     // Reference: the same loop over the plain-JS function (different source, own feedback).
     const refF = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
     const refSrc = loopSrc.replace(/loop_/g, 'ref_').replace('// loop', '// ref').replace(callArgs, row.args);
-    const ref = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'd', 'src', refSrc)(refF, d1, d2, d3, p, u8, plainCb, d, src);
+    const ref = new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'd', 'src', 'pt', 'out', refSrc)(refF, d1, d2, d3, p, u8, plainCb, d, src, pt, new Float64Array(2));
     const expChunk = await ref(chunk), expN = await ref(n);
     const sortedRef = isCb && row.result === 'void' ? Array.from(d) : null; // the reference's sort
 
@@ -320,6 +335,20 @@ function parent() {
       lines.push(`| ${cells.join(' | ')} |`);
       continue;
     }
+    if (row.kind === 'struct') {
+      // Bar: ffast hot <= 2x ffast's f64_2 from the same run (issue #4 §6).
+      for (let k = 0; k < ratioCols.length; k++) cells.push('–');
+      const S2 = results.f64_2 && results.f64_2.ffast;
+      if (ok('ffast') && S2 && S2.ok) {
+        const q = R.ffast.median / S2.median;
+        rowBar.struct = { ratio: +q.toFixed(3), limit: 2, pass: q <= 2, vs: 'ffast f64_2' };
+        if (q > 2) barFails++;
+        if (showBar) cells.push(`${q.toFixed(2)}x ffast f64_2 ${q <= 2 ? '✓' : '✗'}`);
+      } else if (showBar) cells.push(ok('ffast') ? 'run f64_2 too' : '✗');
+      bars[row.name] = rowBar;
+      lines.push(`| ${cells.join(' | ')} |`);
+      continue;
+    }
     if (row.kind === 'callback') {
       // not part of the bar: show ffast-cold/napi for information only
       for (const c of ratioCols) cells.push(c === 'ffast-cold/napi' && ok('ffast-cold') && ok('napi') ? (R['ffast-cold'].median / R.napi.median).toFixed(2) : '–');
@@ -353,7 +382,7 @@ function parent() {
   console.log('');
   console.log(lines.join('\n'));
   console.log('');
-  if (showBar) console.log(`bar: ffast <= 1.15x fastapi (scalar rows), <= 1.5x (strlen, sum64); ffast-cold <= 1.5x napi. ${barFails === 0 ? 'ALL PASS' : `${barFails} failing check(s)`}`);
+  if (showBar) console.log(`bar: ffast <= 1.15x fastapi (scalar rows), <= 1.5x (strlen, sum64); ffast-cold <= 1.5x napi; struct rows <= 2x ffast f64_2. ${barFails === 0 ? 'ALL PASS' : `${barFails} failing check(s)`}`);
   console.log('(slow N%) = share of calls that went through the slow callback in the timed samples (counter-based, fastapi/ffast only).');
   if (rows.some((r) => r.kind === 'async')) console.log('async: ns per awaited call (one in flight: JS -> libuv pool thread -> JS); ffast nonblocking vs a hand-written napi_async_work addon; no fast-API column.');
   for (const e of errors) console.log(`\nERROR ${e.impl} ${e.row}:\n${e.error}`);

@@ -93,8 +93,8 @@ const isBuf = (v) =>
  * wrapper is not inlined into its caller (e.g. a dispatcher calling many symbols from one call
  * site): measured, 100% slow calls on every Node line, against 0% on Node 22/26 with a literal
  * per symbol (fastpath.test.js proves both the inlined and the dispatcher case). Each literal
- * calls `F[i]`: its own call-site feedback holds that one target, from which TurboFan makes the
- * fast call. (1,000 `const` bindings, one per target, cost ~1 µs per symbol more to compile.)
+ * calls its own `const` target (see below); its own call-site feedback holds that one target
+ * when it is not inlined.
  */
 function wrapAll(list, state) {
   const n = list.length;
@@ -116,7 +116,12 @@ function wrapAll(list, state) {
   // The batch number makes every text unique: V8's compilation cache would hand two identical
   // texts the same literals, hence shared feedback. Texts are terse on purpose: compiling them
   // is most of the cost of declaring a symbol.
+  // Each target is a `const` of the batch's context: when TurboFan inlines a wrapper (whose
+  // closure it knows), the target folds to a constant and the fast call needs no check. Through
+  // an array element (`F[i](…)`) it needed a load and a compare: noop and i32_6 cost 1.4–1.6× the
+  // hand-written addon instead of ~1×. The bindings cost ~0.5 µs per symbol to compile.
   const src = `"use strict"; // ffast wrappers, batch ${++batchId}
+  ${n ? `const ${list.map((_, k) => `f${k} = $F[${k}]`).join(', ')};` : ''}
   const E = (i, argc) => (S.closed ? $closedErr(N[i]) : $countErr(N[i], P[i], argc)), B = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul, cb = $cb, S = $st, F = $F, N = $N, P = $P;
   return [
   ${parts.join(',\n  ')}
@@ -137,10 +142,10 @@ const UNNAMEABLE = new Set(('break case catch class const continue debugger defa
 
 /** The wrapper's name in its text: the symbol's key when it can be one (free), else none. */
 function fnName(key) {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !UNNAMEABLE.has(key) && !/^a[0-9]+$/.test(key) && key !== '$x' ? key : '';
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !UNNAMEABLE.has(key) && !/^[af][0-9]+$/.test(key) ? key : '';
 }
 
-/** Source of wrapper `i` of a batch (see wrapAll): calls `F[i]`, named `fname` (or anonymous). */
+/** Source of wrapper `i` of a batch (see wrapAll): calls `f<i>`, named `fname` (or anonymous). */
 function wrapperSource(params, result, i, fname, nonblocking = false) {
   const n = params.length;
   const args = params.map((_, k) => `a${k}`).join(',');
@@ -151,7 +156,7 @@ function wrapperSource(params, result, i, fname, nonblocking = false) {
       t === 'buffer' ? `if(!isBuf(a${k}))B(N[${i}],${k},a${k});` : t === 'pointer' ? `if(typeof a${k}==='object'&&a${k}!==null)a${k}=cb(a${k});` : '',
     )
     .join('');
-  const call = `F[${i}](${args})`;
+  const call = `f${i}(${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).

@@ -310,7 +310,7 @@ test("close() returns the library's executable pages; trampolines are packed man
 test('wrapper names: the key when it is a usable identifier, otherwise anonymous; keys never shadow the wrapper internals', () => {
   // Keys that are reserved words or the wrappers' own identifiers must neither break compiling
   // the batch nor change what the other wrappers call.
-  const keys = ['delete', 'E', 'F', 'N', 'S', 'r', 'a0', '$x', 'eval', 'my-abs', 'abs2'];
+  const keys = ['delete', 'E', 'F', 'N', 'S', 'r', 'a0', 'f0', 'f1', '$x', 'eval', 'my-abs', 'abs2'];
   const lib = ffast.dlopen(null, Object.fromEntries(keys.map((k) => [k, { name: 'abs', parameters: ['i32'], result: 'i32' }])));
   for (const k of keys) {
     assert.equal(lib.symbols[k](-9), 9, k);

@@ -352,9 +352,12 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
         None => (b.invoke)(slots),
         Some(depth) => {
             // C cannot unwind into Rust here, so the decrement always runs.
-            depth.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Only this thread writes the depth (foreign threads read it), so a load and a
+            // store do: no locked read-modify-write on every tracked call.
+            let d = depth.load(std::sync::atomic::Ordering::Relaxed);
+            depth.store(d + 1, std::sync::atomic::Ordering::Relaxed);
             (b.invoke)(slots);
-            depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            depth.store(d, std::sync::atomic::Ordering::Relaxed);
         }
     }
     drop(keep);

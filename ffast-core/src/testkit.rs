@@ -582,3 +582,51 @@ pub mod callbacks {
         assert_eq!(cb.seen(), (0..5).map(|i| vec![i]).collect::<Vec<_>>());
     }
 }
+
+/// Aggregate support must leave scalar-only signatures exactly as they were: each ABI crate
+/// pins the FNV-1a 64 hashes of the fast trampoline and invoker its backend produced for these
+/// representative signatures (tail call, float/int mix, stack arguments, helpers, result
+/// conversion, narrow types) at commit 75e802b, before aggregates existed.
+pub mod scalar_golden {
+    use crate::trampoline::{self, FastTargets};
+    use crate::{CallPlan, Signature};
+
+    /// The signatures, in the order of the hashes each ABI crate pins.
+    pub const SIGNATURES: [(&[&str], &str); 7] = [
+        (&["i32", "i32"], "i32"),
+        (&["f64", "i32", "f64"], "f64"),
+        (&["i64"; 8], "i64"),
+        (&["string", "buffer", "usize"], "u32"),
+        (&[], "u64"),
+        (&["f64"; 10], "f64"),
+        (&["i8", "u16"], "bool"),
+    ];
+
+    fn fnv(b: &[u8]) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &x in b {
+            h ^= x as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h
+    }
+
+    /// Assert `classify`'s plans give code hashing to `golden[i] = (fast, invoker)`.
+    pub fn check(classify: fn(&Signature) -> CallPlan, golden: [(u64, u64); 7]) {
+        let t = FastTargets {
+            target: 0x1111_2222_3333,
+            wide_slot: 0x4444_5555_6666,
+            str_in: 0x7777_8888_9999,
+            str_free: 0xaaaa_bbbb_cccc,
+            buf_addr: 0xdddd_eeee_ffff,
+            // No aggregate, so never used; any value must give the same bytes.
+            area: 0x1234_5678_9ab0,
+        };
+        for ((params, result), want) in SIGNATURES.into_iter().zip(golden) {
+            let plan = classify(&Signature::parse(params, result).unwrap());
+            let f = trampoline::fast(&plan, &t).unwrap();
+            let i = trampoline::invoker(&plan, t.target, t.area).unwrap();
+            assert_eq!((fnv(&f), fnv(&i)), want, "{params:?} -> {result}");
+        }
+    }
+}

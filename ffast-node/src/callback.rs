@@ -194,6 +194,18 @@ fn on_owner_thread(svc: &Service) -> bool {
     crate::state::current_env() == svc.env
 }
 
+/// A closed callback was called from C: it got the default value; say so (from any thread).
+fn report_closed(slot: &Slot) {
+    slot.service.report_later(
+        None,
+        "ERR_FFAST_CLOSED",
+        format!(
+            "callback 0x{:x} called after close(); C got the default value",
+            slot.pointer
+        ),
+    );
+}
+
 /// Called by every entry trampoline: `slots[..n]` hold the C arguments, `slots[n]` receives
 /// the result.
 ///
@@ -207,14 +219,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
     if on_owner_thread(svc) {
         let p = slot.owner_live.load(Ordering::Relaxed);
         if p.is_null() {
-            svc.report_later(
-                None,
-                "ERR_FFAST_CLOSED",
-                format!(
-                    "callback 0x{:x} called after close(); C got the default value",
-                    slot.pointer
-                ),
-            );
+            report_closed(slot);
             return;
         }
         // SAFETY: `p` carries a strong count that only this thread releases: `close` leaves it
@@ -244,14 +249,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
     }
     let live = slot.live.lock().unwrap().clone();
     let Some(live) = live else {
-        svc.report_later(
-            None,
-            "ERR_FFAST_CLOSED",
-            format!(
-                "callback 0x{:x} called after close(); C got the default value",
-                slot.pointer
-            ),
-        );
+        report_closed(slot);
         return;
     };
     let args = std::slice::from_raw_parts(slots, n);

@@ -123,21 +123,6 @@ pub fn open(env: Env, path: Option<String>, lazy: bool, global: bool) -> Result<
     }))
 }
 
-/// Address of a symbol, or null when missing.
-#[napi]
-pub fn symbol(env: Env, lib: u32, name: String) -> Result<Option<f64>> {
-    state::with(|s| {
-        let l = s
-            .libs
-            .get(&lib)
-            .and_then(|c| c.lib.as_ref())
-            .ok_or_else(|| fail(&env, "ERR_FFAST_CLOSED", "library is closed"))?;
-        // SAFETY: only the address is taken; nothing is called here.
-        let sym = unsafe { l.get::<*const std::ffi::c_void>(name.as_bytes()) };
-        Ok(sym.ok().map(|p| *p as usize as f64).filter(|&a| a != 0.0))
-    })
-}
-
 /// Addresses of many symbols in one call (`null` where missing): binding a library's symbols
 /// one N-API call each cost more than the binding itself.
 #[napi]

@@ -259,3 +259,21 @@ test('nonblocking functions refuse structs (by value and pointer(T)): the area a
     (e) => e.code === 'ERR_FFAST_UNSUPPORTED',
   );
 });
+
+test('a struct result keeps every bit of its doubles, NaN payloads included, in a caller buffer', () => {
+  const lib = h.openFixture({ dd_from_bits: { parameters: ['buffer'], result: T.S_dd } });
+  const f = lib.symbols.dd_from_bits;
+  // A signalling NaN, a quiet NaN with payload, V8's hole NaN pattern, −0 and an ordinary value.
+  const patterns = [0x7ff0000000000001n, 0xfff8dead0000beefn, 0xfff7fffffff7ffffn, 0x8000000000000000n, 0x3ff8000000000000n];
+  const bitsOf = (buf) => Array.from(new BigUint64Array(buf.buffer, buf.byteOffset, 2));
+  for (const a of patterns) {
+    for (const b of [patterns[0], patterns[2]]) {
+      const input = new BigUint64Array([a, b]);
+      // The bytes in the caller's buffer must be C's, cold and hot.
+      const outCold = new Float64Array(2);
+      assert.deepEqual(bitsOf(h.cold(f, [input, outCold], 'dd_from_bits_buf')), [a, b], `cold ${a} ${b}`);
+      const outHot = new Float64Array(2);
+      assert.deepEqual(bitsOf(h.hot(f, [input, outHot], { label: 'dd_from_bits_buf' })), [a, b], `hot ${a} ${b}`);
+    }
+  }
+});

@@ -5,31 +5,22 @@
 #![cfg(all(target_arch = "aarch64", target_os = "linux"))]
 
 use ffast_abi_aapcs64::classify;
-use ffast_core::testkit::{invoke, Built, Fixture, OneByte, RECV};
-use ffast_core::{fast_fn, Signature};
+use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
+use ffast_core::fast_fn;
 use std::path::Path;
-use std::sync::OnceLock;
 
-fn fixture() -> &'static Fixture {
-    static LIB: OnceLock<Fixture> = OnceLock::new();
-    LIB.get_or_init(|| {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture.c");
-        Fixture::load(
-            &src,
-            Path::new(env!("CARGO_TARGET_TMPDIR")),
-            "libtramp_fixture_arm64.so",
-        )
-    })
-}
+const ABI: AbiTests = AbiTests {
+    classify,
+    manifest_dir: env!("CARGO_MANIFEST_DIR"),
+    tmp_dir: env!("CARGO_TARGET_TMPDIR"),
+    lib_name: "libtramp_fixture_arm64.so",
+};
 
 ffast_core::shared_trampoline_tests!(build, "raw_x0");
 ffast_core::shared_aggregate_tests!(build);
 
 fn build(params: &[&str], result: &str, target: &str) -> Built {
-    ffast_core::testkit::build(
-        &classify(&Signature::parse(params, result).unwrap()),
-        fixture().sym(target),
-    )
+    ABI.build(params, result, target)
 }
 
 #[test]

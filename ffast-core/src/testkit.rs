@@ -5,7 +5,7 @@
 use crate::area::Area;
 use crate::jit::Arena;
 use crate::trampoline::{self, FastTargets};
-use crate::CallPlan;
+use crate::{CallPlan, Signature};
 use std::path::{Path, PathBuf};
 
 pub mod structs;
@@ -152,6 +152,34 @@ macro_rules! fast_fn {
 
 /// A compiled and loaded C fixture.
 pub struct Fixture(libloading::Library);
+
+/// An ABI crate's trampoline tests: its `tests/fixture.c`, compiled once per test binary, and
+/// [`build`] for signatures spelled as type names with that crate's `classify`.
+pub struct AbiTests {
+    pub classify: fn(&Signature) -> CallPlan,
+    /// `CARGO_MANIFEST_DIR` and `CARGO_TARGET_TMPDIR` of the test crate.
+    pub manifest_dir: &'static str,
+    pub tmp_dir: &'static str,
+    /// File name of the compiled fixture.
+    pub lib_name: &'static str,
+}
+
+impl AbiTests {
+    pub fn fixture(&self) -> &'static Fixture {
+        // One fixture per test binary: each ABI crate's tests are their own binary.
+        static LIB: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+        LIB.get_or_init(|| {
+            let src = Path::new(self.manifest_dir).join("tests/fixture.c");
+            Fixture::load(&src, Path::new(self.tmp_dir), self.lib_name)
+        })
+    }
+
+    /// Trampolines for `params -> result` calling the fixture's `target`.
+    pub fn build(&self, params: &[&str], result: &str, target: &str) -> Built {
+        let plan = (self.classify)(&Signature::parse(params, result).unwrap());
+        build(&plan, self.fixture().sym(target))
+    }
+}
 
 impl Fixture {
     /// Compile `src` into `out_dir/name` and load it.

@@ -40,6 +40,17 @@ pub struct ThreadState {
     pub stopping: bool,
 }
 
+impl ThreadState {
+    /// Every code set holding this thread's trampolines: open libraries, `bind()` functions and
+    /// closed libraries waiting for their nonblocking calls.
+    fn code_sets(&self) -> impl Iterator<Item = &CodeSet> {
+        self.libs
+            .values()
+            .chain(self.bound.iter())
+            .chain(self.closing.iter())
+    }
+}
+
 thread_local! {
     static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
     static STATE: RefCell<Option<ThreadState>> = const { RefCell::new(None) };
@@ -93,14 +104,7 @@ pub fn slow_calls() -> u64 {
 
 /// Executable pages this thread's libraries and bound functions hold.
 pub fn jit_pages() -> usize {
-    with(|s| {
-        s.libs
-            .values()
-            .chain(s.bound.iter())
-            .chain(s.closing.iter())
-            .map(|c| c.arena.pages())
-            .sum()
-    })
+    with(|s| s.code_sets().map(|c| c.arena.pages()).sum())
 }
 
 /// What closing a library found.
@@ -146,14 +150,7 @@ pub fn reap_closed() -> Vec<CodeSet> {
 
 /// Nonblocking calls of this thread that have not completed yet.
 pub fn pending_calls() -> u64 {
-    with(|s| {
-        s.libs
-            .values()
-            .chain(s.bound.iter())
-            .chain(s.closing.iter())
-            .map(CodeSet::pending)
-            .sum()
-    })
+    with(|s| s.code_sets().map(CodeSet::pending).sum())
 }
 
 /// Run `f` with this thread's state, creating it on first use.

@@ -324,6 +324,19 @@ async function coldHotAsync(fn, args, expect, opts = {}) {
   return c;
 }
 
+/** Resolve when pred() holds (polled from the event loop), or fail after `ms`. */
+function until(pred, ms) {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (pred()) return resolve();
+      if (Date.now() > end) return reject(new Error('timed out'));
+      setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
+
 // ------------------------------------------------------------------ errors
 function capture(thunk) {
   try {
@@ -382,7 +395,7 @@ function flatString(parts) {
 module.exports = {
   ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, BUFFER_FAST, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
   slowCalls, openFixture, register, buildFixture,
-  cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError,
+  cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError, until,
   same, assertSame, fmt, check, isSimpleResult,
   int64Result, uint64Result, ptrResult, to64, toI8, toU8, toI16, toU16, toI32, toU32,
   flatString,

@@ -16,17 +16,7 @@ const defs = {
 };
 const S = h.openFixture(defs).symbols;
 
-function until(pred, ms = 20000) {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (pred()) return resolve();
-      if (Date.now() > end) return reject(new Error('timed out'));
-      setTimeout(tick, 1);
-    };
-    tick();
-  });
-}
+const until = (pred) => h.until(pred, 20000);
 
 /** The arguments thread k of cb_threads_* passes: 1000k + i for i < per. */
 const argsOf = (n, per) => Array.from({ length: n }, (_, k) => Array.from({ length: per }, (_, i) => 1000 * k + i)).flat();

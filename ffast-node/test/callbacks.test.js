@@ -29,18 +29,7 @@ const lib = h.openFixture({
 const S = lib.symbols;
 const SLOW = { fast: 'slow' };
 
-/** Resolve when pred() holds (polled from the event loop), or fail after `ms`. */
-function until(pred, ms = 10000) {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (pred()) return resolve();
-      if (Date.now() > end) return reject(new Error('timed out'));
-      setTimeout(tick, 1);
-    };
-    tick();
-  });
-}
+const until = (pred) => h.until(pred, 10000);
 
 test('sync callback once: Callback object, pointer Number and BigInt, hot and cold', () => {
   const cb = callback({ parameters: ['i32'], result: 'i32' }, (x) => x * 3);

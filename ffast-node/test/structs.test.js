@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const h = require('./_helpers.js');
 const { ffast, coldHot, coldHotThrows, assertFfastError, capture, WARMUP_CALLS } = h;
 const { struct, union, array, pointer, out, inout } = ffast;
-const { T, flat, wsum } = require('./fixture/struct_types.js');
+const { T, flat, wsum, samples } = require('./fixture/struct_types.js');
 
 const D = (parameters, result) => ({ parameters, result });
 const psumDefs = {};
@@ -35,30 +35,6 @@ function call(fn, args, expect, opts = {}) {
   return coldHot(fn, args, expect, { fast: h.isSimpleResult(expect) ? true : undefined, ...opts });
 }
 
-// A sample value per fixture shape (f32 members exactly representable, so the JS numbers are
-// what C sees; f32 rounding has its own test).
-const samples = {
-  S_ii: { a: -7, b: 2147483647 },
-  S_ff: { a: 1.5, b: -2.25 },
-  S_dd: { a: Math.PI, b: -1e300 },
-  S_ld: { a: -(2 ** 53) + 1, b: 0.5 },
-  S_if: { a: -123456, b: 3.75 },
-  S_bbb: { a: 1, b: 128, c: 255 },
-  S_fff: { a: 0.5, b: -1024.125, c: 3e-38 * 0 + 65504 },
-  S_ddd: { a: 1e-310, b: -0.1, c: 7 },
-  S_s1: { a: 201 },
-  S_s2: { a: -128, b: 255 },
-  S_s4: { a: -32768, b: 65535 },
-  S_s8: { a: -1, b: -300, c: 77 },
-  S_s16: { a: 2 ** 52 + 3, b: 4294967295, c: -2 },
-  S_s17: { b: Array.from({ length: 17 }, (_, i) => (i * 37 + 5) & 255) },
-  S_s32: { a: -5, b: 2.5, c: 99, d: -0.125, e: 2 ** 53 - 1 },
-  S_s64: { d: [1.5, -2, 1e10, 0.25], i: [1, -2, 3, -4, 2147483647, -2147483648], e: -(2 ** 40) },
-  S_arr: { n: 3, v: [1.25, -8, 0.5], tag: [9, 8, 7, 6, 255] },
-  S_nest: { p: { a: 5, b: -6 }, q: { a: 0.75, b: -1.5e-300 }, flag: 250 },
-  S_tagged: { tag: 1, v: { d: -2.5 } },
-  S_packed: { a: 255, b: -19088744, c: 54321, d: 6.02e23 },
-};
 
 test('type objects: size, align and every offset equal gcc for the fixture types', () => {
   let checked = 0;

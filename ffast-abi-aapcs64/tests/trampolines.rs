@@ -5,8 +5,8 @@
 #![cfg(all(target_arch = "aarch64", target_os = "linux"))]
 
 use ffast_abi_aapcs64::classify;
-use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
 use ffast_core::fast_fn;
+use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
 use std::path::Path;
 
 const ABI: AbiTests = AbiTests {

@@ -4,8 +4,8 @@
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 
 use ffast_abi_sysv64::classify;
-use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
 use ffast_core::fast_fn;
+use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
 use std::path::Path;
 
 const ABI: AbiTests = AbiTests {

@@ -213,7 +213,12 @@ pub unsafe fn make_functions(
 /// `FFAST_DEBUG=asm` prints every fast trampoline's bytes (decode with
 /// `objdump -D -b binary -mi386:x86-64`).
 fn debug_listing(name: &str, code: &[u8]) {
-    if std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "asm")) {
+    // Read once: declaring a library asks for every symbol.
+    static ASM: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let asm = *ASM.get_or_init(|| {
+        std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "asm"))
+    });
+    if asm {
         let hex: Vec<String> = code.iter().map(|b| format!("{b:02x}")).collect();
         eprintln!(
             "ffast: trampoline {name} ({} bytes): {}",

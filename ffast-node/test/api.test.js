@@ -78,6 +78,37 @@ test('name and optional', () => {
   assert.throws(() => h.openFixture({ nope: T([], 'void') }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_SYMBOL_NOT_FOUND');
 });
 
+
+test('definitions sharing a shape: each keeps its own name/optional, and a bad one is still rejected', () => {
+  // The first definition of a shape is checked in full and cached; the rest reuse the check,
+  // so everything per symbol (name, optional) and every mistake must still be seen.
+  const shape = () => ({ parameters: ['i32', 'i32'], result: 'i32' });
+  const lib = h.openFixture({
+    first: { ...shape(), name: 'add_i32' },
+    second: { ...shape(), name: 'add_i32', optional: true },
+    gone: { ...shape(), name: 'no_such_symbol_here', optional: true },
+  });
+  coldHot(lib.symbols.first, [2, 3], 5);
+  coldHot(lib.symbols.second, [-7, 3], -4);
+  assert.equal(lib.symbols.gone, null);
+  const bad = [
+    [{ ...shape(), name: 'add_i32', bogus: 1 }, /unknown key 'bogus'/],
+    [{ ...shape(), name: '' }, /name must be a non-empty string/],
+    [{ ...shape(), name: 42 }, /name must be a non-empty string/],
+    [{ ...shape(), name: 'add_i32', nonblocking: 'yes' }, /nonblocking must be a boolean/],
+    [Object.assign(Object.create({ inherited: 1 }), shape(), { name: 'add_i32' }), null],
+  ];
+  for (const [def, msg] of bad) {
+    if (msg === null) {
+      // inherited keys are not part of a definition (as before the cache): it binds
+      coldHot(h.openFixture({ x: def }).symbols.x, [1, 1], 2);
+      continue;
+    }
+    assert.throws(() => h.openFixture({ x: def }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_DEFINITION' && msg.test(e.message), String(msg));
+  }
+  // a spelling variant of the same signature binds to the same C behaviour
+  coldHot(h.openFixture({ y: { parameters: ['int', 'int32_t'], result: 'int', name: 'add_i32' } }).symbols.y, [40, 2], 42);
+});
 test('type aliases behave like their canonical types', () => {
   const aliases = [
     ['int', 'id_i32', -5, -5], ['unsigned int', 'id_u32', -1, 2 ** 32 - 1], ['long', 'id_i64', -1, -1],

@@ -84,79 +84,91 @@ const isBuf = (v) =>
   v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
 
 /**
- * The wrappers of a batch of native functions (one dlopen, or one bind), compiled by ONE
- * `new Function`: compiling a source text per symbol cost ~11 µs each, most of a declaration.
+ * The wrappers of a batch of native functions (one dlopen, or one bind).
  *
- * Each wrapper is still its own function literal in that text, with its own feedback: a call
- * site that several API functions pass through loses the fast call (rust-fast-calls.md §6.4).
- * One literal shared by all symbols of a shape is faster to create but loses it whenever the
- * wrapper is not inlined into its caller (e.g. a dispatcher calling many symbols from one call
- * site): measured, 100% slow calls on every Node line, against 0% on Node 22/26 with a literal
- * per symbol (fastpath.test.js proves both the inlined and the dispatcher case). Each literal
- * calls its own `const` target (see below); its own call-site feedback holds that one target
- * when it is not inlined.
+ * Each wrapper needs feedback of its own: a call site that several API functions pass through
+ * loses the fast call (rust-fast-calls.md §6.4). Closures made from one function literal share
+ * their feedback, so a wrapper literal shared by all symbols of a shape lost the fast call
+ * whenever the wrapper was not inlined into its caller (a dispatcher calling many symbols from
+ * one call site): measured, 100% slow calls on every Node line. Compiling a text with a literal
+ * per symbol avoided that but cost ~2.5 µs per symbol, most of a declaration.
+ *
+ * What gives feedback of its own without compiling: V8 gives a top-level script function made
+ * by each *run* of a compiled vm.Script a fresh closure-feedback array, so the closures created
+ * inside one run get feedback cells no other run shares (checked: fastpath.test.js, dispatcher
+ * case, every Node line). So each shape has one script, compiled once per process, holding
+ * CHUNK literals; one run makes the wrappers of CHUNK symbols of that shape, ~0.4 µs each.
+ *
+ * Each literal calls its own `const` target (f0…): when TurboFan inlines a wrapper (whose
+ * closure it knows), the target folds to a constant and the fast call needs no check. Through
+ * an array element (`F[i](…)`) it needed a load and a compare: noop and i32_6 cost 1.4–1.6× the
+ * hand-written addon instead of ~1×. Wrappers are methods with a computed key, which makes
+ * their `name` the symbol's key (any string) without binding that name inside the body, and
+ * makes them non-constructible.
  */
+const CHUNK = 16;
+const factories = new Map();
+const vm = require('node:vm');
+
 function wrapAll(list, state) {
-  const n = list.length;
-  const parts = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const { params, result, name, nonblocking = false } = list[i];
+  const out = new Array(list.length);
+  const groups = new Map();
+  const flush = (g) => {
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg];
+    for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
+    for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
+    const made = g.script.runInThisContext().apply(null, args);
+    for (let k = 0; k < g.at.length; k++) out[g.at[k]] = made[k];
+    g.at = [];
+    g.fns = [];
+    g.names = [];
+  };
+  for (let i = 0; i < list.length; i++) {
+    const { params, result, name, fn, nonblocking = false } = list[i];
     const key = `${params.join(',')})${result}${nonblocking ? ' nonblocking' : ''}`;
-    let tpl = templates.get(key);
-    if (tpl === undefined) {
-      // The text with holes for the index and the name, built once per shape.
-      tpl = wrapperSource(params, result, '\u0001', '\u0002', nonblocking).split(/([\u0001\u0002])/);
-      templates.set(key, tpl);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [] };
+      groups.set(key, g);
     }
-    const fname = fnName(name);
-    let t = '';
-    for (const piece of tpl) t += piece === '\u0001' ? i : piece === '\u0002' ? fname : piece;
-    parts[i] = t;
+    g.at.push(i);
+    g.fns.push(fn);
+    g.names.push(name);
+    if (g.at.length === CHUNK) flush(g);
   }
-  // The batch number makes every text unique: V8's compilation cache would hand two identical
-  // texts the same literals, hence shared feedback. Texts are terse on purpose: compiling them
-  // is most of the cost of declaring a symbol.
-  // Each target is a `const` of the batch's context: when TurboFan inlines a wrapper (whose
-  // closure it knows), the target folds to a constant and the fast call needs no check. Through
-  // an array element (`F[i](…)`) it needed a load and a compare: noop and i32_6 cost 1.4–1.6× the
-  // hand-written addon instead of ~1×. The bindings cost ~0.5 µs per symbol to compile.
-  const src = `"use strict"; // ffast wrappers, batch ${++batchId}
-  ${n ? `const ${list.map((_, k) => `f${k} = $F[${k}]`).join(', ')};` : ''}
-  const E = (i, argc) => (S.closed ? $closedErr(N[i]) : $countErr(N[i], P[i], argc)), B = $bufErr, isBuf = $isBuf, wi = $wi, wu = $wu, cstr = $cstr, nul = $nul, cb = $cb, S = $st, F = $F, N = $N, P = $P;
-  return [
-  ${parts.join(',\n  ')}
-  ];`;
-  // eslint-disable-next-line no-new-func
-  return new Function('$F', '$N', '$P', '$st', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul', '$cb', src)(
-    list.map((x) => x.fn), list.map((x) => x.name), list.map((x) => x.params.length), state,
-    closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg,
-  );
+  for (const g of groups.values()) if (g.at.length) flush(g);
+  return out;
 }
 
-let batchId = 0;
-const templates = new Map();
-
-// Words a function expression cannot be named (strict mode), and the wrapper's own bindings.
-const UNNAMEABLE = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await eval arguments undefined ' +
-  'E B isBuf wi wu cstr nul cb S F N P r').split(' '));
-
-/** The wrapper's name in its text: the symbol's key when it can be one (free), else none. */
-function fnName(key) {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !UNNAMEABLE.has(key) && !/^[af][0-9]+$/.test(key) ? key : '';
+/** The compiled script making CHUNK wrappers of one shape (see wrapAll). */
+function factoryFor(key, params, result, nonblocking) {
+  let script = factories.get(key);
+  if (script === undefined) {
+    const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
+    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
+const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
+return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
+    script = new vm.Script(src, { filename: 'ffast:wrappers' });
+    factories.set(key, script);
+  }
+  return script;
 }
 
-/** Source of wrapper `i` of a batch (see wrapAll): calls `f<i>`, named `fname` (or anonymous). */
-function wrapperSource(params, result, i, fname, nonblocking = false) {
+/** A wrapper's closed or argument-count error (kept out of the wrappers so they stay small). */
+const wrapErr = (st, name, want, got) => (st.closed ? closedErr(name) : countErr(name, want, got));
+
+/** Method text (`(params){body}`) of wrapper `k` of a factory: calls `f<k>`, reports as `n<k>`. */
+function wrapperSource(params, result, k, nonblocking = false) {
   const n = params.length;
-  const args = params.map((_, k) => `a${k}`).join(',');
+  const args = params.map((_, j) => `a${j}`).join(',');
   // Pointer (and `function`) parameters also take a Callback object: one typeof test, which a
   // hot caller passing Numbers folds away. Other objects go on to the native type error.
   const checks = params
-    .map((t, k) =>
-      t === 'buffer' ? `if(!isBuf(a${k}))B(N[${i}],${k},a${k});` : t === 'pointer' ? `if(typeof a${k}==='object'&&a${k}!==null)a${k}=cb(a${k});` : '',
+    .map((t, j) =>
+      t === 'buffer' ? `if(!isBuf(a${j}))B(n${k},${j},a${j});` : t === 'pointer' ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});` : '',
     )
     .join('');
-  const call = `f${i}(${args})`;
+  const call = `f${k}(${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).
@@ -192,7 +204,7 @@ function wrapperSource(params, result, i, fname, nonblocking = false) {
   // formal has a default so that the wrapper's `length` is the C parameter count. One branch
   // covers a closed library and a wrong count; E tells them apart.
   const bad = n > 0 ? `S.closed||$x!==void 0||a${n - 1}===void 0&&arguments.length<${n}` : 'S.closed||$x!==void 0';
-  return `function ${fname}(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(${i},arguments.length);${checks}${body}}`;
+  return `(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(S,n${k},${n},arguments.length);${checks}${body}}`;
 }
 
 let wrapperId = 0;

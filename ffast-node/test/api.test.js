@@ -338,14 +338,16 @@ test("close() returns the library's executable pages; trampolines are packed man
   assert.equal(ffast.__internal.jitPages(), before);
 });
 
-test('wrapper names: the key when it is a usable identifier, otherwise anonymous; keys never shadow the wrapper internals', () => {
-  // Keys that are reserved words or the wrappers' own identifiers must neither break compiling
-  // the batch nor change what the other wrappers call.
-  const keys = ['delete', 'E', 'F', 'N', 'S', 'r', 'a0', 'f0', 'f1', '$x', 'eval', 'my-abs', 'abs2'];
+test('wrapper names: the key, whatever it is; keys never shadow the wrapper internals; not constructors', () => {
+  // Keys that are reserved words or the wrappers' own identifiers must neither break making the
+  // wrappers nor change what the other wrappers call.
+  const keys = ['delete', 'E', 'F', 'N', 'S', 'r', 'a0', 'f0', 'f1', 'n0', '$x', 'eval', 'my-abs', 'abs2', '__proto__', 'constructor', ''];
   const lib = ffast.dlopen(null, Object.fromEntries(keys.map((k) => [k, { name: 'abs', parameters: ['i32'], result: 'i32' }])));
   for (const k of keys) {
     assert.equal(lib.symbols[k](-9), 9, k);
-    assert.equal(lib.symbols[k].name, k === 'abs2' ? 'abs2' : '', k);
+    assert.equal(lib.symbols[k].name, k, k);
+    assert.equal(lib.symbols[k].length, 1, k);
+    assert.throws(() => new lib.symbols[k](-9), TypeError, k);
   }
   assert.throws(() => lib.symbols.E(1, 2), (e) => e.code === 'ERR_FFAST_ARG_COUNT' && e.message.includes("'E'"));
   lib.close();

@@ -80,12 +80,12 @@ test('many symbols of one shape: each optimized caller reaches its own fast targ
 
 test('a dispatcher calling many symbols from one call site still makes fast calls', () => {
   // The call site `fns[i & 7](…)` is megamorphic, so TurboFan does not inline the wrappers: each
-  // is optimized on its own, and only a wrapper with its own feedback (its own function literal,
-  // see wrapAll in index.js) knows its single target. A literal shared by all symbols of a shape
-  // made every one of these calls slow.
+  // is optimized on its own, and only a wrapper with its own feedback knows its single target.
+  // A literal shared by all symbols of a shape made every one of these calls slow. Each symbol
+  // is bound by its own dlopen, so all eight wrappers come from the same literal of the same
+  // shape script, made by different runs of it (see wrapAll in index.js): the strongest case.
   const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
-  const libc = h.ffast.dlopen(null, Object.fromEntries(names.map((n) => [n, { parameters: ['i32'], result: 'i32' }])));
-  const fns = names.map((n) => libc.symbols[n]);
+  const fns = names.map((n) => h.ffast.dlopen(null, { [n]: { parameters: ['i32'], result: 'i32' } }).symbols[n]);
   const refs = [Math.abs, (c) => (c >= 97 && c <= 122 ? c - 32 : c), (c) => (c >= 65 && c <= 90 ? c + 32 : c)];
   const dispatch = new Function('fns', `return function dispatch_${process.pid}(n) {
     let s = 0;

@@ -404,8 +404,14 @@ pub mod cases {
         super::str_in_calls();
         let mut o = Options::default();
         let local = data.as_ptr() as u64;
-        assert_eq!(f(RECV, &s, &local, 64, &mut o), 300_000 + (1..=64).sum::<u32>());
-        assert_eq!((o.fallback, calls_taken(fx), super::str_in_calls()), (0, 1, 1));
+        assert_eq!(
+            f(RECV, &s, &local, 64, &mut o),
+            300_000 + (1..=64).sum::<u32>()
+        );
+        assert_eq!(
+            (o.fallback, calls_taken(fx), super::str_in_calls()),
+            (0, 1, 1)
+        );
         let mut o = Options::default();
         let give_up = BUF_FALLBACK;
         f(RECV, &s, &give_up, 64, &mut o);
@@ -435,7 +441,9 @@ pub mod cases {
         assert_eq!((r, o.fallback, calls_taken(fx)), (want as f64, 0, 1));
         let mut o = Options::default();
         let give_up = BUF_FALLBACK;
-        f(RECV, 101, 102, 103, 104, 105, 106, 107, 108, &give_up, &mut o);
+        f(
+            RECV, 101, 102, 103, 104, 105, 106, 107, 108, &give_up, &mut o,
+        );
         assert_eq!((o.fallback, calls_taken(fx)), (1, 0));
     }
 

@@ -165,30 +165,27 @@ pub unsafe extern "C" fn buf_addr_v11(v: *const c_void) -> u64 {
     ffast_buf_addr(v)
 }
 
-/// The fast-path buffer helper for this V8 (`env`: the calling thread's, for the one-time
-/// self-check).
+/// Whether buffers take the raw path on this V8 (the first call runs the self-check).
 ///
 /// # Safety
 /// On env's thread, inside an N-API call.
-pub unsafe fn buffer_helper(env: sys::napi_env, api: &V8) -> usize {
-    let raw = matches!(api.major, 11 | 12) && verified(env);
-    match (api.buffer_fallback, raw) {
-        (true, _) => buf_addr_v11 as *const () as usize,
-        (false, true) => buf_addr_raw as *const () as usize,
-        (false, false) => ffast_buf_addr as *const () as usize,
-    }
+pub unsafe fn raw_reads(env: sys::napi_env, api: &V8) -> bool {
+    matches!(api.major, 11 | 12) && verified(env)
 }
 
-/// The route of [`crate::buffer_route`].
+/// The fast-path buffer helper for this V8.
 ///
 /// # Safety
-/// As [`buffer_helper`].
-pub unsafe fn route(env: sys::napi_env, api: &V8) -> &'static str {
-    let raw = matches!(api.major, 11 | 12) && verified(env);
-    match (raw, api.buffer_fallback) {
-        (true, _) => "raw",
-        (false, true) => "fallback",
-        (false, false) => "general",
+/// As [`raw_reads`].
+pub unsafe fn buffer_helper(env: sys::napi_env, api: &V8) -> usize {
+    // Run first: buf_addr_v11 reads its outcome too.
+    let raw = raw_reads(env, api);
+    if api.buffer_fallback {
+        buf_addr_v11 as *const () as usize
+    } else if raw {
+        buf_addr_raw as *const () as usize
+    } else {
+        ffast_buf_addr as *const () as usize
     }
 }
 
@@ -312,7 +309,12 @@ unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
     };
     let mut src = std::ptr::null_mut();
     ok(
-        sys::napi_create_string_utf8(env, SAMPLES.as_ptr().cast(), SAMPLES.len() as isize, &mut src),
+        sys::napi_create_string_utf8(
+            env,
+            SAMPLES.as_ptr().cast(),
+            SAMPLES.len() as isize,
+            &mut src,
+        ),
         "sample source",
     )?;
     let mut list = std::ptr::null_mut();
@@ -328,14 +330,20 @@ unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
     for i in (0..n).step_by(2) {
         let (mut v, mut k) = (std::ptr::null_mut(), std::ptr::null_mut());
         ok(sys::napi_get_element(env, list, i, &mut v), "sample")?;
-        ok(sys::napi_get_element(env, list, i + 1, &mut k), "expectation")?;
+        ok(
+            sys::napi_get_element(env, list, i + 1, &mut k),
+            "expectation",
+        )?;
         let mut buf = [0u8; 8];
         let mut len = 0usize;
         ok(
             sys::napi_get_value_string_utf8(env, k, buf.as_mut_ptr().cast(), 8, &mut len),
             "expectation",
         )?;
-        samples.push((v as *const c_void, String::from_utf8_lossy(&buf[..len]).into()));
+        samples.push((
+            v as *const c_void,
+            String::from_utf8_lossy(&buf[..len]).into(),
+        ));
     }
     // The instance type of the first sample, an Int8Array over `ab`.
     let first = samples.first().ok_or("no samples")?.0;
@@ -407,8 +415,13 @@ unsafe fn check_one(
             }
             // The slow path's own address for this value, and N-API's.
             let slow = crate::convert::buffer_address(env, v).unwrap_or(u64::MAX);
-            let (mut ty, mut len, mut data, mut ab, mut off) =
-                (0, 0usize, std::ptr::null_mut(), std::ptr::null_mut(), 0usize);
+            let (mut ty, mut len, mut data, mut ab, mut off) = (
+                0,
+                0usize,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                0usize,
+            );
             sys::napi_get_typedarray_info(
                 env,
                 v as sys::napi_value,

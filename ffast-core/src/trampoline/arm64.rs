@@ -10,7 +10,7 @@
 //! Every frame is a multiple of 16 bytes, so SP stays 16-byte aligned at each call, as
 //! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
 
-use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
 use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
 
@@ -57,10 +57,6 @@ impl Pool {
 
 fn align16(n: u32) -> u32 {
     (n + 15) & !15
-}
-
-fn needs_helper(ty: Type) -> bool {
-    matches!(ty, Type::String | Type::Buffer)
 }
 
 /// Largest frame whose offsets every load/store form used here can reach (byte loads with a
@@ -384,7 +380,8 @@ fn fast_simple(
 ///   [x29] / [x29+8]           saved x29 / x30
 ///   [sp + str_at + 256k]      string scratch k
 ///   [sp + save]               saved x0, d0 around the string frees
-///   [sp + spill + 8i]         spill slot of argument i
+///   [sp + spill + 8i]         spill slot of argument i (i = n: the options pointer, when
+///                             the trampoline may give up and it arrived in a register)
 ///   [sp + off]                outgoing C stack arguments
 /// ```
 fn fast_framed(

@@ -127,13 +127,17 @@ fn fallback_options(plan: &CallPlan, t: &FastTargets) -> Result<Option<Loc>, Err
     }
 }
 
-/// The arguments that go through a helper (strings, buffers), in the order the trampoline
-/// converts them: argument order, or every buffer first when a buffer may make it give up
-/// (then no string copy exists yet that would need freeing).
+/// Whether the fast trampoline converts an argument of this type through a helper call.
+fn needs_helper(ty: Type) -> bool {
+    matches!(ty, Type::String | Type::Buffer)
+}
+
+/// The arguments that go through a helper, in the order the trampoline converts them:
+/// argument order, or every buffer first when a buffer may make it give up (then no string
+/// copy exists yet that would need freeing).
 fn helper_order(plan: &CallPlan, buffers_first: bool) -> Vec<usize> {
-    let helper = |ty: Type| matches!(ty, Type::String | Type::Buffer);
     let mut order: Vec<usize> = (0..plan.args.len())
-        .filter(|&i| helper(plan.args[i].ty))
+        .filter(|&i| needs_helper(plan.args[i].ty))
         .collect();
     if buffers_first {
         // A stable sort keeps argument order within each kind.

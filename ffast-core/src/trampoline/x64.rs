@@ -5,7 +5,7 @@
 //! after they are loaded — and r10, which holds the area's address while aggregate values are
 //! moved (caller-saved, never an argument: it is only the static chain of nested functions).
 
-use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
 use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
 
@@ -142,10 +142,6 @@ fn gpr(n: u8) -> Gpr {
 
 fn align16(n: u32) -> u32 {
     (n + 15) & !15
-}
-
-fn needs_helper(ty: Type) -> bool {
-    matches!(ty, Type::String | Type::Buffer)
 }
 
 /// Convert the C result (rax / xmm0) to its fast-call representation, then run `epilogue`
@@ -298,7 +294,8 @@ fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 ///   [rbp+16+off]            entry stack arguments
 ///   [rbp+8]                 return address
 ///   [rbp]                   saved rbp
-///   [rbp-8(i+1)]            spill slot of argument i
+///   [rbp-8(i+1)]            spill slot of argument i (i = n: the options pointer, when the
+///                           trampoline may give up and it arrived in a register)
 ///   [rbp-spill-8/-16]       saved rax / xmm0 around the string frees
 ///   [rbp-…]                 STR_SCRATCH bytes per string argument
 ///   [rsp+off]               outgoing C stack arguments

@@ -199,7 +199,11 @@ unsafe fn verified(env: sys::napi_env) -> bool {
             return false;
         }
         let t0 = std::time::Instant::now();
+        // The samples' handles go with a scope of their own.
+        let mut scope = std::ptr::null_mut();
+        sys::napi_open_handle_scope(env, &mut scope);
         let r = verify(env);
+        sys::napi_close_handle_scope(env, scope);
         if std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "views")) {
             match &r {
                 Ok(_) => eprintln!("ffast: raw typed-array reads on ({:?})", t0.elapsed()),
@@ -294,7 +298,7 @@ const SAMPLES: &str = r#"(function () {
 /// agree.
 ///
 /// # Safety
-/// On env's thread, inside an N-API call (its HandleScope keeps the samples alive).
+/// On env's thread, inside an N-API call and a handle scope that keeps the samples alive.
 unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
     let api = V8::get().map_err(|e| e.to_string())?;
     if cfg!(not(target_pointer_width = "64")) {

@@ -312,6 +312,11 @@ export const __internal: {
   pendingCalls(): number;
   /** Executable JIT pages held by this thread's libraries and bound functions. */
   jitPages(): number;
+  /**
+   * How buffer arguments reach C on the fast path: `raw` (Node 20/22: off-heap typed arrays read
+   * directly), `fallback` (Node 20 without that read), `general` (V8's API) or `none`.
+   */
+  bufferRoute(): 'raw' | 'fallback' | 'general' | 'none';
   /** Whether V8 fast calls are registered on this Node. */
   fastEnabled: boolean;
   fastReason: string | null;

@@ -885,6 +885,7 @@ module.exports = {
     pendingCalls: native.pendingCalls,
     callbackCounts: native.callbackCounts,
     jitPages: native.jitPages,
+    bufferRoute: native.bufferRoute,
     fastEnabled: info.fast,
     fastReason: info.reason,
     v8: info.v8,

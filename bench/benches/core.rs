@@ -33,6 +33,7 @@ fn targets(target: usize, slot: &u64) -> FastTargets {
         str_free: 0,
         buf_addr: 0,
         area: 0,
+        fallback: false,
     }
 }
 

@@ -297,6 +297,9 @@ pub fn classify(sig: &Signature) -> CallPlan {
         None => (Vec::new(), None),
     };
     area_args.extend(x8);
+    // The options pointer would be one more integral argument after the JS ones.
+    let entry_stack_bytes = entry.stack.bytes();
+    let options = entry.place(Type::Pointer);
     CallPlan {
         isa: Isa::Arm64,
         abi: "aapcs64",
@@ -306,7 +309,9 @@ pub fn classify(sig: &Signature) -> CallPlan {
         area_ret,
         area_size: sig.area_size,
         receiver: RECEIVER,
-        entry_stack_bytes: entry.stack.bytes(),
+        // Without the options pointer, which only some trampolines read.
+        entry_stack_bytes,
+        options: Some(options),
         c_stack_bytes: c.stack.bytes(),
         stack_align: STACK_ALIGN,
         fast: Ok(()),
@@ -347,6 +352,19 @@ mod tests {
             }
         );
         assert!(p.registers_only());
+    }
+
+    #[test]
+    fn options_pointer_follows_the_js_arguments_in_the_integer_sequence() {
+        // v8-fast-api.md §6: the next integral C argument after the last JS argument.
+        assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(3)));
+        assert_eq!(plan(&["f64", "buffer"], "void").options, Some(Gpr(2)));
+        assert_eq!(plan(&["i32"; 6], "void").options, Some(Gpr(7)));
+        // x7 taken: the next stack slot (entry_stack_bytes does not count it).
+        let p = plan(&["i32"; 7], "void");
+        assert_eq!((p.options, p.entry_stack_bytes), (Some(Stack(0)), 0));
+        let p = plan(&["i64"; 9], "void");
+        assert_eq!((p.options, p.entry_stack_bytes), (Some(Stack(16)), 16));
     }
 
     #[test]

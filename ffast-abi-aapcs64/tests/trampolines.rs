@@ -16,6 +16,7 @@ const ABI: AbiTests = AbiTests {
     lib_name: "libtramp_fixture_arm64.so",
 };
 
+ffast_core::shared_fallback_tests!(ABI);
 ffast_core::shared_trampoline_tests!(build, "raw_x0");
 ffast_core::shared_aggregate_tests!(build);
 

@@ -139,7 +139,7 @@ pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
         None => (Vec::new(), None),
     };
     area_args.extend(x8);
-    let (entry, fast) = entry_side(&sig.params);
+    let (entry, options, fast) = entry_side(&sig.params);
     let args = sig
         .params
         .iter()
@@ -158,23 +158,29 @@ pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
         receiver: RECEIVER,
         // V8 never passes stack arguments here: a plan that would need them is not fast.
         entry_stack_bytes: 0,
+        options,
         c_stack_bytes: c.stack.bytes(),
         stack_align: STACK_ALIGN,
         fast,
     }
 }
 
-/// The fast-call entry locations, or `None` for every argument with the reason V8 refuses.
-fn entry_side(params: &[Type]) -> (Vec<Option<Loc>>, Result<(), &'static str>) {
+/// The fast-call entry locations, or `None` for every argument with the reason V8 refuses;
+/// and where an options pointer would go, if V8 could still pass one (it counts as a C
+/// argument too).
+fn entry_side(params: &[Type]) -> (Vec<Option<Loc>>, Option<Loc>, Result<(), &'static str>) {
     let mut regs = Registers::entry();
     let locs: Option<Vec<Loc>> = params.iter().map(|ty| regs.take(ty.class())).collect();
     match locs {
         // Within the count limit every argument finds a register (at most 7 JS arguments of a
         // class); the register check also guards the limit should it ever change.
         Some(locs) if params.len() < FAST_MAX_C_ARGS => {
-            (locs.into_iter().map(Some).collect(), Ok(()))
+            let options = regs
+                .take(Type::Pointer.class())
+                .filter(|_| params.len() + 1 < FAST_MAX_C_ARGS);
+            (locs.into_iter().map(Some).collect(), options, Ok(()))
         }
-        _ => (vec![None; params.len()], Err(NOT_FAST)),
+        _ => (vec![None; params.len()], None, Err(NOT_FAST)),
     }
 }
 
@@ -259,6 +265,17 @@ mod tests {
         assert!(no_entry(&p));
         assert_eq!(p.args[7].c, Gpr(7));
         assert_eq!(p.c_stack_bytes, 0);
+    }
+
+    #[test]
+    fn options_pointer_counts_towards_the_limit() {
+        // The options pointer is one more C argument: x(n+1) while the count allows it.
+        assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(3)));
+        assert_eq!(plan(&["i64"; 6], "i64").options, Some(Gpr(7)));
+        // 7 JS args + receiver + options = 9: V8 could not pass it, though the call is fast.
+        let p = plan(&["i64"; 7], "i64");
+        assert_eq!((p.fast, p.options), (Ok(()), None));
+        assert_eq!(plan(&["i64"; 8], "i64").options, None);
     }
 
     #[test]

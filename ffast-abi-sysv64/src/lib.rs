@@ -39,6 +39,7 @@ pub const RDX: u8 = 2;
 pub const XMM0: u8 = 0;
 
 /// Assigns locations in argument order, as a caller following the psABI does.
+#[derive(Clone)]
 struct Allocator {
     next_int: usize,
     next_sse: u8,
@@ -190,6 +191,11 @@ pub fn classify(sig: &Signature) -> CallPlan {
             Param::Aggregate(agg) => c.place_aggregate(agg, i, &mut area_args),
         }
     }
+    // The options pointer would be one more INTEGER-class argument after the JS ones.
+    let options = entry.clone().place(ValueClass::Int {
+        size: 8,
+        signed: false,
+    });
     let ret_loc = match sig.result.class() {
         ValueClass::None => None,
         ValueClass::Int { .. } => Some(Loc::Gpr(RAX)),
@@ -208,6 +214,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
         area_size: sig.area_size,
         receiver: Loc::Gpr(INT_ARG_REGS[0]),
         entry_stack_bytes: entry.stack,
+        options: Some(options),
         c_stack_bytes: c.stack,
         stack_align: 16,
         fast: Ok(()),
@@ -320,6 +327,20 @@ mod tests {
             vec![Gpr(RDI), Gpr(RSI), Gpr(RDX), Gpr(RCX), Gpr(R8)]
         );
         assert_eq!(p.ret.c, Some(Gpr(RAX)));
+    }
+
+    #[test]
+    fn options_pointer_follows_the_js_arguments_in_the_integer_sequence() {
+        // v8-fast-api.md §6: the next integer-class C argument after the last JS argument.
+        assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(RCX)));
+        assert_eq!(plan(&["f64", "buffer"], "void").options, Some(Gpr(RDX)));
+        assert_eq!(plan(&["i32"; 4], "void").options, Some(Gpr(R9)));
+        // Registers exhausted: the next stack slot, after the JS arguments' ones (which
+        // entry_stack_bytes keeps counting without it).
+        let p = plan(&["i32"; 5], "void");
+        assert_eq!((p.options, p.entry_stack_bytes), (Some(Stack(0)), 0));
+        let p = plan(&["i64"; 7], "void");
+        assert_eq!((p.options, p.entry_stack_bytes), (Some(Stack(16)), 16));
     }
 
     #[test]

@@ -15,6 +15,7 @@ const ABI: AbiTests = AbiTests {
     lib_name: "libtramp_fixture.so",
 };
 
+ffast_core::shared_fallback_tests!(ABI);
 ffast_core::shared_trampoline_tests!(build, "raw_rdi");
 ffast_core::shared_aggregate_tests!(build);
 

@@ -109,8 +109,14 @@ pub struct CallPlan {
     pub area_size: u32,
     /// Where the JS receiver arrives on the entry side (its value is never used).
     pub receiver: Loc,
-    /// Bytes of stack arguments V8 passes to the trampoline (a multiple of 8).
+    /// Bytes of stack arguments V8 passes to the trampoline (a multiple of 8), not counting
+    /// [`CallPlan::options`].
     pub entry_stack_bytes: u32,
+    /// Where V8 passes the `FastApiCallbackOptions*` of a fast signature that declares one: an
+    /// integer-class C argument after the last JS argument (`v8-fast-api.md` §6). Only
+    /// trampolines that may ask V8 for its fallback use it
+    /// ([`crate::trampoline::FastTargets::fallback`]); `None` when V8 could not pass it.
+    pub options: Option<Loc>,
     /// Bytes of stack arguments the C function expects (a multiple of 8; callers round the
     /// area up to the ABI's stack alignment).
     pub c_stack_bytes: u32,

@@ -17,11 +17,22 @@ pub struct OneByte {
     pub len: u32,
 }
 
+thread_local! {
+    /// Calls of [`str_in`] on this thread (tests read it with [`str_in_calls`]).
+    static STR_IN_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Calls of [`str_in`] on this thread since the last look.
+pub fn str_in_calls() -> usize {
+    STR_IN_CALLS.with(|c| c.replace(0))
+}
+
 /// Stand-in for ffast-node's string helper: copies and NUL-terminates (no transcoding).
 ///
 /// # Safety
 /// As the real helper: `s` valid, `scratch` has `cap` writable bytes.
 pub unsafe extern "C" fn str_in(s: *const OneByte, scratch: *mut u8, cap: u32) -> *mut u8 {
+    STR_IN_CALLS.with(|c| c.set(c.get() + 1));
     let n = (*s).len as usize;
     let out = if n < cap as usize {
         scratch
@@ -39,12 +50,23 @@ pub unsafe extern "C" fn str_free(p: *mut u8) {
     libc::free(p.cast());
 }
 
-/// Stand-in for ffast-node's buffer helper: the "Local" points at the address itself.
+/// Stand-in for ffast-node's buffer helper: the "Local" points at the address itself (so a
+/// test passes [`trampoline::BUF_FALLBACK`] to make a trampoline give up).
 ///
 /// # Safety
 /// `local` points at a readable u64.
 pub unsafe extern "C" fn buf_addr(local: *const u64) -> u64 {
     *local
+}
+
+/// V8's `FastApiCallbackOptions` before V8 13 (`v8-fast-api.md` §6.1): 24 bytes, the
+/// `fallback` flag first.
+#[repr(C)]
+#[derive(Default)]
+pub struct Options {
+    pub fallback: u8,
+    pub data: u64,
+    pub wasm_memory: u64,
 }
 
 /// An arbitrary receiver: trampolines must ignore it.
@@ -98,6 +120,11 @@ impl Built {
 }
 
 pub fn build(plan: &CallPlan, target: usize) -> Built {
+    build_with(plan, target, false)
+}
+
+/// [`build`] with [`FastTargets::fallback`] as given.
+pub fn build_with(plan: &CallPlan, target: usize, fallback: bool) -> Built {
     let wide = Box::new(0u64);
     let area = Area::new(plan.area_size);
     let area_addr = area.addr();
@@ -108,6 +135,7 @@ pub fn build(plan: &CallPlan, target: usize) -> Built {
         str_free: str_free as *const () as usize,
         buf_addr: buf_addr as *const () as usize,
         area: area_addr,
+        fallback,
     };
     let mut arena = Arena::new();
     let fast = arena
@@ -176,8 +204,17 @@ impl AbiTests {
 
     /// Trampolines for `params -> result` calling the fixture's `target`.
     pub fn build(&self, params: &[&str], result: &str, target: &str) -> Built {
+        self.build_with(params, result, target, false)
+    }
+
+    /// [`AbiTests::build`] for V8 before 13: trampolines that may ask for V8's fallback.
+    pub fn build_fallback(&self, params: &[&str], result: &str, target: &str) -> Built {
+        self.build_with(params, result, target, true)
+    }
+
+    fn build_with(&self, params: &[&str], result: &str, target: &str, fallback: bool) -> Built {
         let plan = (self.classify)(&Signature::parse(params, result).unwrap());
-        build(&plan, self.fixture().sym(target))
+        build_with(&plan, self.fixture().sym(target), fallback)
     }
 }
 
@@ -220,8 +257,8 @@ pub fn compile_fixture(src: &Path, out_dir: &Path, name: &str) -> PathBuf {
 /// the same C functions for them). `build(params, result, fixture_fn)` makes a trampoline;
 /// `raw_arg0` names the fixture function returning its first argument register untouched.
 pub mod cases {
-    use super::{invoke, Built, OneByte, RECV};
-    use crate::trampoline::WIDE_NAN_BITS;
+    use super::{invoke, Built, OneByte, Options, RECV};
+    use crate::trampoline::{BUF_FALLBACK, WIDE_NAN_BITS};
 
     pub type Build<'a> = &'a dyn Fn(&[&str], &str, &str) -> Built;
 
@@ -341,6 +378,91 @@ pub mod cases {
         let local = data.as_ptr() as u64;
         assert_eq!(f(RECV, &local, 64), (1..=64).sum::<u32>());
     }
+
+    /// The fixture's `buf_calls_taken()`: calls of its buffer functions on this thread since
+    /// the last look.
+    fn calls_taken(fx: &super::Fixture) -> i32 {
+        // SAFETY: the fixture defines `int buf_calls_taken(void)`.
+        let f: extern "C" fn() -> i32 = unsafe { std::mem::transmute(fx.sym("buf_calls_taken")) };
+        f()
+    }
+
+    /// `(string s, buffer b, usize n) -> u32` = strlen(s) * 1000 + sum of b's n bytes, with the
+    /// options pointer in a register. Given a buffer it calls C; given BUF_FALLBACK it sets
+    /// `fallback`, calls neither C nor the string helper (buffers convert first) and returns.
+    pub fn fallback_gives_up_before_c_and_strings(build: Build, fx: &super::Fixture) {
+        let b = build(&["string", "buffer", "usize"], "u32", "str_buf_sum");
+        let f = fast_fn!(b, fn(*const OneByte, *const u64, u64, *mut Options) -> u32);
+        let data: Vec<u8> = (1..=64).collect();
+        // Long enough for the helper's heap branch: a copy made before giving up would leak.
+        let text = vec![b'q'; 300];
+        let s = OneByte {
+            data: text.as_ptr(),
+            len: 300,
+        };
+        calls_taken(fx);
+        super::str_in_calls();
+        let mut o = Options::default();
+        let local = data.as_ptr() as u64;
+        assert_eq!(
+            f(RECV, &s, &local, 64, &mut o),
+            300_000 + (1..=64).sum::<u32>()
+        );
+        assert_eq!(
+            (o.fallback, calls_taken(fx), super::str_in_calls()),
+            (0, 1, 1)
+        );
+        let mut o = Options::default();
+        let give_up = BUF_FALLBACK;
+        f(RECV, &s, &give_up, 64, &mut o);
+        assert_eq!(o.fallback, 1, "fallback flag");
+        assert_eq!(calls_taken(fx), 0, "C must not run");
+        assert_eq!(super::str_in_calls(), 0, "no string copy before giving up");
+        // The rest of the options is V8's: untouched.
+        assert_eq!((o.data, o.wasm_memory), (0, 0));
+    }
+
+    /// Eight i64 then a buffer: the buffer and the options pointer both arrive on V8's stack
+    /// (x64: five integers fit rsi..r9; arm64: seven fit x1..x7).
+    pub fn fallback_options_on_the_entry_stack(build: Build, fx: &super::Fixture) {
+        let mut params = vec!["i64"; 8];
+        params.push("buffer");
+        let b = build(&params, "i64", "ints_buf");
+        let f = fast_fn!(
+            b,
+            fn(i64, i64, i64, i64, i64, i64, i64, i64, *const u64, *mut Options) -> f64
+        );
+        let data = [7u8, 9];
+        let want = (1..=8).map(|i| i * (100 + i)).sum::<i64>() + 7 * 9 * 9;
+        calls_taken(fx);
+        let mut o = Options::default();
+        let local = data.as_ptr() as u64;
+        let r = f(RECV, 101, 102, 103, 104, 105, 106, 107, 108, &local, &mut o);
+        assert_eq!((r, o.fallback, calls_taken(fx)), (want as f64, 0, 1));
+        let mut o = Options::default();
+        let give_up = BUF_FALLBACK;
+        f(
+            RECV, 101, 102, 103, 104, 105, 106, 107, 108, &give_up, &mut o,
+        );
+        assert_eq!((o.fallback, calls_taken(fx)), (1, 0));
+    }
+
+    /// Two buffers, the second giving up after the first converted: still no C call.
+    pub fn fallback_from_a_later_buffer(build: Build, fx: &super::Fixture) {
+        let b = build(&["buffer", "buffer"], "i64", "buf_diff");
+        let f = fast_fn!(b, fn(*const u64, *const u64, *mut Options) -> f64);
+        let data = [0u8; 16];
+        let (a0, a1) = (data.as_ptr() as u64, data.as_ptr() as u64 + 5);
+        calls_taken(fx);
+        let mut o = Options::default();
+        assert_eq!((f(RECV, &a1, &a0, &mut o), o.fallback), (5.0, 0));
+        assert_eq!(calls_taken(fx), 1);
+        for (x, y) in [(a0, BUF_FALLBACK), (BUF_FALLBACK, a0)] {
+            let mut o = Options::default();
+            f(RECV, &x, &y, &mut o);
+            assert_eq!((o.fallback, calls_taken(fx)), (1, 0));
+        }
+    }
 }
 
 /// One `#[test]` per shared case, for a test file that defines `build` and names its
@@ -396,6 +518,42 @@ macro_rules! shared_trampoline_tests {
         #[test]
         fn buffers_go_through_the_helper() {
             $crate::testkit::cases::buffers_go_through_the_helper(&$build);
+        }
+    };
+}
+
+/// One `#[test]` per fallback case (V8 before 13) for an ABI crate's [`AbiTests`] `$abi`,
+/// whose fixture defines `str_buf_sum`, `ints_buf`, `buf_diff` and `buf_calls_taken`.
+#[macro_export]
+macro_rules! shared_fallback_tests {
+    ($abi:expr) => {
+        #[test]
+        fn fallback_gives_up_before_c_and_strings() {
+            $crate::testkit::cases::fallback_gives_up_before_c_and_strings(
+                &|p: &[&str], r: &str, t: &str| $abi.build_fallback(p, r, t),
+                $abi.fixture(),
+            );
+        }
+
+        #[test]
+        fn fallback_options_on_the_entry_stack() {
+            $crate::testkit::cases::fallback_options_on_the_entry_stack(
+                &|p: &[&str], r: &str, t: &str| $abi.build_fallback(p, r, t),
+                $abi.fixture(),
+            );
+        }
+
+        #[test]
+        fn fallback_from_a_later_buffer() {
+            $crate::testkit::cases::fallback_from_a_later_buffer(
+                &|p: &[&str], r: &str, t: &str| $abi.build_fallback(p, r, t),
+                $abi.fixture(),
+            );
+        }
+
+        #[test]
+        fn fallback_changes_only_buffer_signatures() {
+            $crate::testkit::scalar_golden::fallback_changes_only_buffers($abi.classify);
         }
     };
 }
@@ -639,9 +797,8 @@ pub mod scalar_golden {
         h
     }
 
-    /// Assert `classify`'s plans give code hashing to `golden[i] = (fast, invoker)`.
-    pub fn check(classify: fn(&Signature) -> CallPlan, golden: [(u64, u64); 7]) {
-        let t = FastTargets {
+    fn targets(fallback: bool) -> FastTargets {
+        FastTargets {
             target: 0x1111_2222_3333,
             wide_slot: 0x4444_5555_6666,
             str_in: 0x7777_8888_9999,
@@ -649,7 +806,28 @@ pub mod scalar_golden {
             buf_addr: 0xdddd_eeee_ffff,
             // No aggregate, so never used; any value must give the same bytes.
             area: 0x1234_5678_9ab0,
-        };
+            fallback,
+        }
+    }
+
+    /// The fallback flag changes the fast trampoline of the signatures with a buffer and of
+    /// no other.
+    pub fn fallback_changes_only_buffers(classify: fn(&Signature) -> CallPlan) {
+        for (params, result) in SIGNATURES {
+            let plan = classify(&Signature::parse(params, result).unwrap());
+            let with = trampoline::fast(&plan, &targets(true)).unwrap();
+            let without = trampoline::fast(&plan, &targets(false)).unwrap();
+            assert_eq!(
+                with != without,
+                params.contains(&"buffer"),
+                "{params:?} -> {result}"
+            );
+        }
+    }
+
+    /// Assert `classify`'s plans give code hashing to `golden[i] = (fast, invoker)`.
+    pub fn check(classify: fn(&Signature) -> CallPlan, golden: [(u64, u64); 7]) {
+        let t = targets(false);
         for ((params, result), want) in SIGNATURES.into_iter().zip(golden) {
             let plan = classify(&Signature::parse(params, result).unwrap());
             let f = trampoline::fast(&plan, &t).unwrap();

@@ -100,13 +100,22 @@ pub unsafe fn make_functions(
     }
     let v8 = V8::get().ok();
     let wide_slot = state::with(|s| s.wide_slot);
+    // The buffer helper for this V8 (its first use may run the raw-view self-check).
+    let buf_addr = match v8 {
+        Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
+            crate::views::buffer_helper(env, api)
+        }
+        _ => crate::convert::ffast_buf_addr as *const () as usize,
+    };
+    let fallback = v8.is_some_and(|v| v.buffer_fallback);
     let targets = |address, area| FastTargets {
         target: address,
         area,
         wide_slot: wide_slot as usize,
         str_in: crate::convert::ffast_str_in as *const () as usize,
         str_free: crate::convert::ffast_str_free as *const () as usize,
-        buf_addr: crate::convert::ffast_buf_addr as *const () as usize,
+        buf_addr,
+        fallback,
     };
     // 1. Emit every function's code (invoker, slow stub, fast trampoline); a library's symbols
     //    mostly share a few signatures, so each is classified once.
@@ -145,7 +154,7 @@ pub unsafe fn make_functions(
             continue;
         }
         let data = &*b as *const Binding as usize;
-        let fast_ok = v8.is_some_and(|v| v.fast_buffers || !b.sig.params.contains(&Type::Buffer))
+        let fast_ok = v8.is_some()
             && b.sig.params.len() <= v8::MAX_FAST_PARAMS
             && plan.fast.is_ok()
             && b.tracked.is_none();
@@ -189,8 +198,15 @@ pub unsafe fn make_functions(
     for (b, (slow, fast, nonblocking)) in bindings.iter().zip(entries) {
         let value = match (v8, slow) {
             _ if nonblocking => napi_function(env, b, crate::nonblocking::entry)?,
+            // The trampoline reads V8's options exactly when it may give up (FastTargets).
             (Some(v8), Some(slow)) => v8
-                .new_function(slow, fast, &b.sig.params, b.sig.result)
+                .new_function(
+                    slow,
+                    fast,
+                    &b.sig.params,
+                    b.sig.result,
+                    fallback && b.sig.params.contains(&Type::Buffer),
+                )
                 .ok_or_else(|| Error::Jit(format!("V8 could not create function '{}'", b.name)))?
                 as sys::napi_value,
             _ => napi_function(env, b, napi_entry)?,

@@ -561,8 +561,10 @@ pub unsafe extern "C" fn ffast_str_free(p: *mut u8) {
     libc::free(p.cast());
 }
 
-/// Fast-path buffer argument. The JS wrapper has already checked the value is a buffer or
-/// null, so a `None` cannot happen; NULL is passed if it somehow did.
+/// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of
+/// [`crate::views`] instead, which end here for what they do not read directly). The JS wrapper
+/// has already checked the value is a buffer or null, so a `None` cannot happen; NULL is passed
+/// if it somehow did.
 ///
 /// # Safety
 /// Called only by trampolines with a `Local<Value>` of the current fast call.

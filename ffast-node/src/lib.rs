@@ -11,6 +11,7 @@ mod memory;
 mod nonblocking;
 mod state;
 mod v8;
+mod views;
 
 use binding::Request;
 use ffast_core::{Error, Signature};
@@ -443,6 +444,21 @@ pub fn jit_pages() -> u32 {
 #[napi]
 pub fn pending_calls() -> f64 {
     state::pending_calls() as f64
+}
+
+/// Which fast-path route buffer arguments take on this V8 (runs the raw-view self-check on
+/// V8 11/12 if no binding has yet): `raw` (off-heap typed arrays read directly), `fallback`
+/// (V8 11 without the raw read: on-heap arrays still fall back), `general`, or `none` (no fast
+/// calls).
+#[napi]
+pub fn buffer_route(env: Env) -> &'static str {
+    match v8::V8::get() {
+        Err(_) => "none",
+        // SAFETY: inside this N-API call on env's thread.
+        Ok(api) if unsafe { views::raw_reads(env.raw(), api) } => "raw",
+        Ok(api) if api.buffer_fallback => "fallback",
+        Ok(_) => "general",
+    }
 }
 
 /// How many times this thread ran the slow path (tests prove the fast path with it).

@@ -23,6 +23,8 @@ mod ctype {
     pub const FLOAT64: u8 = 8;
     pub const V8_VALUE: u8 = 10;
     pub const SEQ_ONE_BYTE_STRING: u8 = 11;
+    /// `CTypeInfo::kCallbackOptionsType`: the `FastApiCallbackOptions&` marker, last (§6).
+    pub const CALLBACK_OPTIONS: u8 = 255;
 }
 
 /// How to read a `FunctionCallbackInfo` (fact sheet §3 of rust-fast-calls.md).
@@ -70,6 +72,7 @@ type FnScopeNew = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
 type FnScopeDrop = unsafe extern "C" fn(*mut HandleScope);
 type FnViewBuffer = unsafe extern "C" fn(*const c_void) -> *const c_void;
 type FnViewOffset = unsafe extern "C" fn(*const c_void) -> usize;
+type FnViewLength = unsafe extern "C" fn(*const c_void) -> usize;
 
 /// Room for a `v8::HandleScope` (24 bytes in release builds of V8 11–13: isolate, prev_next,
 /// prev_limit), with margin; constructed and destroyed by V8's own exported functions.
@@ -106,9 +109,13 @@ pub struct V8 {
     pub fci: FciLayout,
     /// Bytes per CTypeInfo: 3 before V8 14 (`type, sequence, flags`), 2 from 14 on.
     ctype_size: usize,
-    /// Node 20 (V8 11) cannot take buffer arguments fast: views may need materializing, which
-    /// allocates, and V8 11 forbids allocation in fast calls (§6.4).
-    pub fast_buffers: bool,
+    /// V8's major version.
+    pub major: u32,
+    /// Node 20 (V8 11) forbids allocation in fast calls (§6.4), and materializing an on-heap
+    /// typed array's buffer allocates: buffer signatures declare `FastApiCallbackOptions` there
+    /// and hand such a call to the slow path through its `fallback` flag (§6.1; see
+    /// `ffast_core::trampoline::FastTargets::fallback`). V8 12 allows the allocation.
+    pub buffer_fallback: bool,
     get_current: FnVoidPtr,
     get_current_context: FnPtrPtr,
     ft_new: FnFtNew,
@@ -119,9 +126,12 @@ pub struct V8 {
     pub is_array_buffer: FnIsX,
     pub is_shared_array_buffer: FnIsX,
     pub is_array_buffer_view: FnIsX,
+    pub is_typed_array: FnIsX,
     pub array_buffer_data: FnData,
     pub shared_array_buffer_data: FnData,
     pub view_has_buffer: FnIsX,
+    /// Handle-free; 0 for a detached or out-of-bounds view.
+    pub view_byte_length: FnViewLength,
     /// V8 12.6+: the data of a view with an off-heap buffer, without creating handles.
     pub view_get_contents: Option<FnGetContents>,
     /// V8 ≤ 13: a real HandleScope for the views GetContents cannot serve.
@@ -189,7 +199,8 @@ impl V8 {
         Ok(V8 {
             fci,
             ctype_size,
-            fast_buffers: major >= 12,
+            major,
+            buffer_fallback: major < 12,
             get_current: sym("_ZN2v87Isolate10GetCurrentEv")?,
             get_current_context: sym("_ZN2v87Isolate17GetCurrentContextEv")?,
             ft_new: sym("_ZN2v816FunctionTemplate3NewEPNS_7IsolateEPFvRKNS_20FunctionCallbackInfoINS_5ValueEEEENS_5LocalIS4_EENSA_INS_9SignatureEEEiNS_19ConstructorBehaviorENS_14SideEffectTypeEPKNS_9CFunctionEttt")?,
@@ -200,9 +211,11 @@ impl V8 {
             is_array_buffer: sym("_ZNK2v85Value13IsArrayBufferEv")?,
             is_shared_array_buffer: sym("_ZNK2v85Value19IsSharedArrayBufferEv")?,
             is_array_buffer_view: sym("_ZNK2v85Value17IsArrayBufferViewEv")?,
+            is_typed_array: sym("_ZNK2v85Value12IsTypedArrayEv")?,
             array_buffer_data: sym("_ZNK2v811ArrayBuffer4DataEv")?,
             shared_array_buffer_data: sym("_ZNK2v817SharedArrayBuffer4DataEv")?,
             view_has_buffer: sym("_ZNK2v815ArrayBufferView9HasBufferEv")?,
+            view_byte_length: sym("_ZN2v815ArrayBufferView10ByteLengthEv")?,
             view_get_contents: sym("_ZN2v815ArrayBufferView11GetContentsENS_10MemorySpanIhEE").ok(),
             scope: (|| -> Result<ScopeFns, String> {
                 Ok(ScopeFns {
@@ -278,14 +291,18 @@ impl V8 {
         v
     }
 
-    /// A CFunctionInfo for this parameter/result list. V8 keeps raw pointers to it and to its
-    /// argument array for the isolate's life (§3.2), so they are interned and never freed:
-    /// memory is bounded by the number of distinct fast signatures.
-    fn function_info(&self, params: &[Type], result: Type) -> *const CFunctionInfo {
+    /// A CFunctionInfo for this parameter/result list, ending with the `FastApiCallbackOptions&`
+    /// marker when `options`. V8 keeps raw pointers to it and to its argument array for the
+    /// isolate's life (§3.2), so they are interned and never freed: memory is bounded by the
+    /// number of distinct fast signatures.
+    fn function_info(&self, params: &[Type], result: Type, options: bool) -> *const CFunctionInfo {
         static INTERNED: OnceLock<Mutex<HashMap<Vec<u8>, usize>>> = OnceLock::new();
         let mut key = vec![Self::ret_ctype(result)];
         key.push(ctype::V8_VALUE); // argument 0: the receiver
         key.extend(params.iter().map(|&p| Self::param_ctype(p)));
+        if options {
+            key.push(ctype::CALLBACK_OPTIONS);
+        }
         let mut map = INTERNED
             .get_or_init(Default::default)
             .lock()
@@ -335,18 +352,21 @@ impl V8 {
     }
 
     /// Create a JS function whose regular callback is `slow` and, when `fast` is given, whose
-    /// fast-call target is that trampoline.
+    /// fast-call target is that trampoline (taking a `FastApiCallbackOptions&` last when
+    /// `options`).
     ///
     /// # Safety
     /// Must run on a JS thread inside a HandleScope (an N-API call). `slow` must be a valid
     /// `void(const FunctionCallbackInfo<Value>&)`; `fast` must follow the fast-call convention for
-    /// `(receiver, params…) -> result` and stay executable while the function can be called.
+    /// `(receiver, params…[, options]) -> result` and stay executable while the function can be
+    /// called.
     pub unsafe fn new_function(
         &self,
         slow: usize,
         fast: Option<usize>,
         params: &[Type],
         result: Type,
+        options: bool,
     ) -> Option<*mut c_void> {
         let isolate = (self.get_current)();
         let context = (self.get_current_context)(isolate);
@@ -356,7 +376,7 @@ impl V8 {
         };
         let cf_ptr = match fast {
             Some(addr) => {
-                let info = self.function_info(params, result);
+                let info = self.function_info(params, result, options);
                 (self.cfunction_ctor)(&mut cfunction, addr as *const c_void, info);
                 &cfunction as *const CFunction
             }

@@ -98,7 +98,14 @@ function fmt(v) {
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 80 ? v.slice(0, 80) + '…' : v);
   if (v instanceof Error) return `${v.constructor.name}(${v.code}: ${v.message})`;
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(byteOffset=${v.byteOffset}, byteLength=${v.byteLength})`;
+  if (ArrayBuffer.isView(v)) {
+    // A DataView's accessors throw once its buffer is detached or it is out of bounds.
+    try {
+      return `${v.constructor.name}(byteOffset=${v.byteOffset}, byteLength=${v.byteLength})`;
+    } catch {
+      return `${v.constructor.name}(detached or out of bounds)`;
+    }
+  }
   if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) return `${v.constructor.name}(${v.byteLength})`;
   if (typeof v === 'symbol') return v.toString();
   if (typeof v === 'function') return `function ${v.name}`;
@@ -156,7 +163,6 @@ const toU32 = (x) => x >>> 0;
 // ------------------------------------------------------------------ fast-kind classification (spec §Fast path rules)
 const INT64_MIN = -(2 ** 63);
 const INT64_LIM = 2 ** 63;
-const BUFFER_FAST = major >= 22; // Node 20: signatures with buffer params are slow-path only
 const isView = (v) =>
   v instanceof ArrayBuffer ||
   (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) ||
@@ -189,7 +195,7 @@ function argIsFastKind(type, v) {
     case 'i64': case 'u64': case 'isize': case 'usize': case 'pointer':
       return typeof v === 'number' && Number.isInteger(v) && v >= INT64_MIN && v < INT64_LIM;
     case 'buffer':
-      return BUFFER_FAST && (v === null || v === undefined || isView(v));
+      return v === null || v === undefined || isView(v);
     case 'string':
       // flat one-byte strings; callers pass literals or join() results, and pass fast:false
       // explicitly for cons strings built by concatenation/repeat.
@@ -393,7 +399,7 @@ function flatString(parts) {
 }
 
 module.exports = {
-  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, BUFFER_FAST, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
+  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
   slowCalls, openFixture, register, buildFixture,
   cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError, until,
   same, assertSame, fmt, check, isSimpleResult,

@@ -1,12 +1,19 @@
 'use strict';
 // Buffers: every view kind, byteOffset applied, empty views, SharedArrayBuffer, DataView, Node
-// Buffer (pooled, non-zero byteOffset), small on-heap typed arrays, null/undefined -> NULL,
-// writes from C visible to JS (zero copy). On Node 20, signatures with buffer params are
-// slow-path-only by design; the fast path is asserted from Node 22 on.
+// Buffer (pooled, non-zero byteOffset), small on-heap typed arrays (also met for the first time
+// inside an optimized call), detached and resizable buffers, null/undefined -> NULL, writes from C
+// visible to JS (zero copy), a pointer C keeps across a GC. The fast path is asserted on every
+// Node line, and hot and cold calls must give C the same address. On Node 20/22 off-heap typed
+// arrays are read directly (ffast-node/src/views.rs, verified at startup); the file runs again
+// in a child without that read (FFAST_NO_RAW_VIEWS=1) to cover the general route there.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
 const h = require('./_helpers.js');
 const { coldHot, ffast } = h;
+
+require('v8').setFlagsFromString('--expose-gc');
+const gc = require('vm').runInNewContext('gc');
 
 const T = (parameters, result) => ({ parameters, result });
 const S = h.openFixture({
@@ -18,6 +25,9 @@ const S = h.openFixture({
   iota_u8: T(['buffer', 'usize'], 'void'),
   buf_diff: T(['buffer', 'buffer'], 'i64'),
   ptr_to_u64: T(['pointer'], 'u64'),
+  keep_buf: T(['buffer', 'usize'], 'u32'),
+  kept_sum: T(['usize'], 'u32'),
+  kept_addr: T([], 'pointer'),
 }).symbols;
 
 const bytesOf = (v) =>
@@ -116,3 +126,153 @@ test('C writes are visible in JS (zero copy), cold and hot', () => {
   h.hot(S.fill_u8, [new DataView(sab, 4, 8), 8, 7]);
   assert.deepEqual([...new Uint8Array(sab)], Array.from({ length: 32 }, (_, i) => (i >= 4 && i < 12 ? 7 : 0)));
 });
+
+test('buffer route of this Node line', () => {
+  // Node 20/22 read off-heap typed arrays directly once the startup self-check passed; 24/26
+  // have V8's handle-free GetContents.
+  const noRaw = h.major === 20 ? 'fallback' : 'general';
+  const want = h.major > 22 ? 'general' : process.env.FFAST_NO_RAW_VIEWS ? noRaw : 'raw';
+  assert.equal(ffast.__internal.bufferRoute(), want);
+});
+
+// Node 20's V8 may not allocate in a fast call, and moving a small typed array off the heap
+// allocates: such a call falls back to the slow path once (which moves it), later ones are fast.
+const FALLBACK_CALLS = h.major === 20 ? 1 : 0;
+
+let freshId = 0;
+/**
+ * Call `fn(u, ...more)` from a TurboFan-optimized caller that makes `u = new K(len)` (filled
+ * with a pattern) on every call, so the measured call meets a typed array still on the JS heap.
+ * Returns the result, `u` and the slow calls the measured call made.
+ */
+function hotFresh(fn, K, len, more = [], { inTry = false } = {}) {
+  const big = K === BigInt64Array || K === BigUint64Array;
+  const id = ++freshId;
+  const call = `f(u${more.map((m) => ', ' + m).join('')})`;
+  const caller = new Function('K', `return function fresh_${id}_${K.name}(f) { // ffast hot on-heap case #${id}
+    const u = new K(${len});
+    for (let i = 0; i < ${len}; i++) u[i] = ${big ? 'BigInt(i * 7 + 1)' : '(i * 7 + 1) & 127'};
+    ${inTry ? `try { return [${call}, u]; } catch (e) { return [e, u]; }` : `return [${call}, u];`}
+  };`)(K);
+  h.N.prepare(caller);
+  for (let k = 0; k < h.WARMUP_CALLS; k++) caller(fn);
+  h.N.optimizeNext(caller);
+  caller(fn);
+  const where = `hot fresh ${K.name}(${len}) [node ${process.versions.node}]`;
+  assert.ok(h.N.isTurbofan(caller), `${where}: caller is not TurboFan before the measured call`);
+  const before = h.slowCalls();
+  const [r, u] = caller(fn);
+  const slow = h.slowCalls() - before;
+  assert.ok(h.N.isTurbofan(caller), `${where}: caller is not TurboFan after the measured call (deopt?)`);
+  return { r, u, slow, where };
+}
+
+test('small typed arrays met on the heap inside an optimized call: every kind', () => {
+  for (const K of KINDS) {
+    for (const len of [1, 2, 64 / K.BYTES_PER_ELEMENT]) {
+      const a = hotFresh(S.addr_of, K, len);
+      assert.equal(a.slow, FALLBACK_CALLS, `${a.where}: slow calls`);
+      // The array is off the heap now, at the address C received (ptr() would move it if not).
+      assert.equal(a.r, ffast.ptr(a.u), `${a.where}: address C received`);
+      assert.equal(a.r, h.cold(S.addr_of, [a.u]), `${a.where}: hot vs cold address`);
+      const w = hotFresh(S.wsum_u8, K, len, [len * K.BYTES_PER_ELEMENT]);
+      assert.equal(w.slow, FALLBACK_CALLS, `${w.where}: slow calls`);
+      assert.equal(w.r, wsum(w.u), `${w.where}: C read the array's bytes`);
+    }
+  }
+});
+
+test('a fallback inside try {} returns normally (Node 20 fast-calls in try blocks, v8-fast-api.md §6.3)', () => {
+  // Node 20 calls fast even inside try (an exception thrown by a fallback's slow run would skip
+  // this catch; the slow run of a fallback does not throw: it converts what V8 already
+  // accepted); Node 22 never calls fast inside try; Node 24/26 do, without a fallback.
+  const a = hotFresh(S.wsum_u8, Uint8Array, 8, [8], { inTry: true });
+  assert.equal(a.r, wsum(a.u), `${a.where}: result`);
+  assert.equal(a.slow, h.major <= 22 ? 1 : 0, `${a.where}: slow calls`);
+});
+
+test('a pointer C keeps from a small typed array stays valid after GC (hot path)', () => {
+  const n = 16;
+  const k = hotFresh(S.keep_buf, Uint8Array, n, [n]);
+  assert.equal(k.slow, FALLBACK_CALLS, `${k.where}: slow calls`);
+  assert.equal(k.r, sum(k.u));
+  const kept = h.cold(S.kept_addr, []);
+  assert.equal(kept, ffast.ptr(k.u), 'C keeps the address of the array data');
+  // Churn and collect: objects on the JS heap move; the array's data must not.
+  for (let i = 0; i < 50; i++) new Array(5000).fill({ i });
+  gc();
+  gc();
+  for (let i = 0; i < n; i++) k.u[i] = 200 - i;
+  assert.equal(h.hot(S.kept_sum, [n]), sum(k.u), 'C reads what JS wrote after the GC');
+  assert.equal(h.cold(S.kept_addr, []), ffast.ptr(k.u));
+  // The same from the cold path.
+  const u = new Uint8Array(n).fill(3);
+  assert.equal(h.cold(S.keep_buf, [u, n]), 3 * n);
+  gc();
+  u.fill(5);
+  assert.equal(h.cold(S.kept_sum, [n]), 5 * n);
+});
+
+test('detached buffers and views: NULL, hot and cold', () => {
+  const ab = patterned(64);
+  const views = [new Uint8Array(ab, 8, 16), new Float64Array(ab), new DataView(ab, 4, 4), Buffer.from(ab, 2, 10)];
+  structuredClone(ab, { transfer: [ab] });
+  assert.equal(ab.byteLength, 0, 'detached');
+  for (const v of [...views, ab]) {
+    coldHot(S.addr_of, [v], null, { label: 'addr_of_detached' });
+    coldHot(S.buf_is_null, [v], 1, { label: 'buf_is_null_detached' });
+    coldHot(S.sum_u8, [v, 0], 0, { label: 'sum_u8_detached' });
+  }
+});
+
+test('resizable and growable buffers: same address hot and cold, in and out of bounds', () => {
+  const rab = new ArrayBuffer(64, { maxByteLength: 128 });
+  assert.ok(rab.resizable, 'resizable ArrayBuffer');
+  new Uint8Array(rab).set(new Uint8Array(patterned(64)));
+  const tracking = new Uint8Array(rab);
+  const fixed = new Uint16Array(rab, 8, 4);
+  coldHot(S.wsum_u8, [tracking, 64], wsum(tracking), { label: 'wsum_rab_tracking' });
+  coldHot(S.wsum_u8, [fixed, 8], wsum(fixed), { label: 'wsum_rab_fixed' });
+  coldHot(S.buf_diff, [fixed, rab], 8);
+  rab.resize(128);
+  coldHot(S.wsum_u8, [tracking, 128], wsum(tracking), { label: 'wsum_rab_grown' });
+  coldHot(S.buf_diff, [tracking, rab], 0);
+  const late = new Uint8Array(rab, 100, 20);
+  rab.resize(32); // `late` is out of bounds, `fixed` still inside
+  coldHot(S.addr_of, [late], (r, m) => assert.ok(r === null || typeof r === 'number', m), { label: 'addr_of_oob' });
+  coldHot(S.buf_diff, [fixed, rab], 8, { label: 'buf_diff_rab_shrunk' });
+  const gsab = new SharedArrayBuffer(16, { maxByteLength: 64 });
+  assert.ok(gsab.growable, 'growable SharedArrayBuffer');
+  gsab.grow(48);
+  const g = new Int32Array(gsab, 4, 2);
+  g.set([7, 9]);
+  coldHot(S.buf_diff, [g, gsab], 4, { label: 'buf_diff_gsab' });
+  coldHot(S.wsum_u8, [new Uint8Array(gsab), 48], wsum(new Uint8Array(gsab)), { label: 'wsum_gsab' });
+});
+
+test('subclassed typed arrays and arrays with own properties', () => {
+  class Bytes extends Uint8Array {}
+  const ab = patterned(96);
+  const b = new Bytes(ab, 5, 40);
+  const p = new Int16Array(ab, 10, 20);
+  p.tag = 'x';
+  coldHot(S.wsum_u8, [b, 40], wsum(b), { label: 'wsum_subclass' });
+  coldHot(S.buf_diff, [b, ab], 5, { label: 'buf_diff_subclass' });
+  coldHot(S.wsum_u8, [p, 40], wsum(p), { label: 'wsum_own_property' });
+  coldHot(S.buf_diff, [p, ab], 10, { label: 'buf_diff_own_property' });
+});
+
+if (h.major <= 22 && !process.env.FFAST_NO_RAW_VIEWS) {
+  test('the same tests without the raw read (FFAST_NO_RAW_VIEWS=1, child process)', () => {
+    // Under qemu without binfmt_misc the child must be started through the emulator.
+    const wrapper = process.env.NODE_EXEC_WRAPPER;
+    const env = { ...process.env, FFAST_NO_RAW_VIEWS: '1' };
+    delete env.NODE_TEST_CONTEXT; // a stand-alone run, not a child of this test runner
+    const argv = [__filename];
+    try {
+      execFileSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      assert.fail(`child without the raw read failed:\n${e.stdout}\n${e.stderr}`);
+    }
+  });
+}

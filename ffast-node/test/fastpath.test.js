@@ -18,11 +18,10 @@ test('fast calls are registered on this Node line', () => {
 
 const lib = h.openFixture(CASES.symbols);
 for (const c of CASES.cases(h)) {
-  // Slow by design: buffers on Node 20 (no allocation allowed in its fast calls) and more than
-  // MAX_FAST_PARAMS parameters (V8's compiler crashes on them).
+  // Slow by design: more than MAX_FAST_PARAMS parameters (V8's compiler crashes on them).
   const tooMany = c.args.length > h.MAX_FAST_PARAMS;
-  const expectFast = !(c.buffer && !h.BUFFER_FAST) && !tooMany;
-  const why = tooMany ? `slow path by design: more than ${h.MAX_FAST_PARAMS} parameters` : 'buffer: slow path by design on Node 20';
+  const expectFast = !tooMany;
+  const why = `slow path by design: more than ${h.MAX_FAST_PARAMS} parameters`;
   test(`${c.name}: ${N} optimized calls ${expectFast ? 'all take the fast path' : `are correct (${why})`}`, () => {
     const r = CASES.runLoop(h, lib.symbols[c.sym], c, N);
     assert.ok(r.tierBefore, `${c.name}: loop is not TurboFan before the measured run`);

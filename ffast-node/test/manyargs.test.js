@@ -154,6 +154,6 @@ test('mixed_ptr_str_buf: pointer, string, buffer, ints, double, i64 (stack)', ()
   const buf = new Uint8Array([1, 2, 3, 4, 250]);
   const args = [0x1000, 'hello', buf, 5, -3, 2.9, 77, 2 ** 40];
   const want = 0x1000 + 5 * 2 + (1 + 2 + 3 + 4 + 250) * 3 + -3 * 5 + 2 * 7 + 77 * 11 + 2 ** 40 * 13;
-  coldHot(S.mixed_ptr_str_buf, args, want, { fast: h.BUFFER_FAST ? undefined : false });
+  coldHot(S.mixed_ptr_str_buf, args, want);
   assert.ok(Number.isSafeInteger(want));
 });

@@ -10,7 +10,7 @@
 //! Every frame is a multiple of 16 bytes, so SP stays 16-byte aligned at each call, as
 //! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
 
-use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
 use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
 
@@ -57,10 +57,6 @@ impl Pool {
 
 fn align16(n: u32) -> u32 {
     (n + 15) & !15
-}
-
-fn needs_helper(ty: Type) -> bool {
-    matches!(ty, Type::String | Type::Buffer)
 }
 
 /// Largest frame whose offsets every load/store form used here can reach (byte loads with a
@@ -384,7 +380,8 @@ fn fast_simple(
 ///   [x29] / [x29+8]           saved x29 / x30
 ///   [sp + str_at + 256k]      string scratch k
 ///   [sp + save]               saved x0, d0 around the string frees
-///   [sp + spill + 8i]         spill slot of argument i
+///   [sp + spill + 8i]         spill slot of argument i (i = n: the options pointer, when
+///                             the trampoline may give up and it arrived in a register)
 ///   [sp + off]                outgoing C stack arguments
 /// ```
 fn fast_framed(
@@ -393,12 +390,14 @@ fn fast_framed(
     plan: &CallPlan,
     t: &FastTargets,
 ) -> Result<(), Error> {
+    // With a fallback, the options pointer gets spill slot n (when it arrives in a register).
+    let options = super::fallback_options(plan, t)?;
     let n = plan.args.len() as u32;
     let strings: Vec<usize> = (0..plan.args.len())
         .filter(|&i| plan.args[i].ty == Type::String)
         .collect();
     let spill = align16(plan.c_stack_bytes);
-    let save = spill + 8 * n;
+    let save = spill + 8 * (n + options.is_some() as u32);
     let str_at = align16(save + 16);
     let frame = align16(str_at + STR_SCRATCH * strings.len() as u32);
     if frame > MAX_FRAME {
@@ -421,6 +420,15 @@ fn fast_framed(
             Loc::Stack(_) => {}
         }
     }
+    let options_at = match options {
+        Some(Loc::Gpr(r)) => {
+            a.str_x(X(r), SP, slot(n as usize));
+            Some((SP, slot(n as usize)))
+        }
+        Some(Loc::Stack(off)) => Some((FP, 16 + off as i32)),
+        _ => None,
+    };
+    let give_up = a.new_label();
     // Where argument i's entry value is now: (base register, offset).
     let source = |i: usize| -> Result<(X, i32), Error> {
         Ok(match entry_loc(&plan.args[i])? {
@@ -429,23 +437,26 @@ fn fast_framed(
         })
     };
 
-    // 2. Helper conversions; each result replaces the argument in its spill slot.
-    let mut k = 0;
-    for (i, arg) in plan.args.iter().enumerate() {
-        if !needs_helper(arg.ty) {
-            continue;
-        }
+    // 2. Helper conversions; each result replaces the argument in its spill slot. String k
+    //    (in argument order) owns scratch k.
+    let scratch_of = |i: usize| strings.iter().position(|&s| s == i).unwrap_or(0);
+    for i in super::helper_order(plan, options.is_some()) {
         let (b, o) = source(i)?;
         a.ldr_x(X(0), b, o);
-        if arg.ty == Type::String {
-            a.add_x_x_imm(X(1), SP, scratch(k));
+        if plan.args[i].ty == Type::String {
+            a.add_x_x_imm(X(1), SP, scratch(scratch_of(i)));
             a.movz_x(X(2), STR_SCRATCH as u16, 0);
             pool.load(a, IP0, t.str_in as u64);
-            k += 1;
+            a.blr(IP0);
         } else {
             pool.load(a, IP0, t.buf_addr as u64);
+            a.blr(IP0);
+            if options.is_some() {
+                // BUF_FALLBACK (all ones) + 1 = 0: this call belongs to V8's slow path.
+                a.add_x_x_imm(X(9), X(0), 1);
+                a.cbz_x_label(X(9), give_up);
+            }
         }
-        a.blr(IP0);
         a.str_x(X(0), SP, slot(i));
     }
     let value_at = |i: usize| -> Result<(X, i32), Error> {
@@ -502,11 +513,22 @@ fn fast_framed(
         a.ldr_d(D(0), SP, save as i32 + 8);
     }
     // 7. Result, epilogue.
-    convert_result(a, pool, plan.ret.ty, t.wide_slot, &|a| {
+    let epilogue = |a: &mut Asm| {
         a.mov_sp_x(FP);
         a.ldp_x_post(FP, LR, SP, 16);
         a.ret();
-    })
+    };
+    convert_result(a, pool, plan.ret.ty, t.wide_slot, &epilogue)?;
+    // 8. Giving up (before C and before any string copy): options->fallback = true, and
+    //    return; V8 ignores the result and calls the slow path.
+    if let Some((b, o)) = options_at {
+        a.bind(give_up);
+        a.ldr_x(X(9), b, o);
+        a.movz_x(X(10), 1, 0);
+        a.strb_w(W(10), X(9), 0);
+        epilogue(a);
+    }
+    Ok(())
 }
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i], raw result to slots[n].

@@ -26,7 +26,7 @@
 pub mod arm64;
 pub mod x64;
 
-use crate::{CallPlan, Error, Isa, Type};
+use crate::{CallPlan, Error, Isa, Loc, Type};
 
 /// Bytes of trampoline stack reserved per string argument: strings whose UTF-8 form (plus NUL)
 /// fits are converted without touching the heap.
@@ -37,6 +37,11 @@ pub const WIDE_NAN_BITS: u64 = 0x7ff8_0000_0000_dead;
 
 /// The largest integer a JS Number holds exactly and unambiguously (Number.MAX_SAFE_INTEGER).
 pub const MAX_SAFE: u64 = (1 << 53) - 1;
+
+/// What a `buf_addr` helper returns to ask for V8's fallback (see [`FastTargets::fallback`]):
+/// the last byte of the address space is never the first byte of a buffer (user-space
+/// addresses end far below it on every supported platform).
+pub const BUF_FALLBACK: u64 = u64::MAX;
 
 /// What the fast trampoline returns to V8 for a given C result type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,8 +88,17 @@ pub struct FastTargets {
     pub str_in: usize,
     /// `extern "C" fn(p: *const u8)`: frees what `str_in` allocated outside its scratch.
     pub str_free: usize,
-    /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte.
+    /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte
+    /// (or [`BUF_FALLBACK`], see `fallback`).
     pub buf_addr: usize,
+    /// V8 before 13 (`v8-fast-api.md` §6.1): the V8 signature ends with a
+    /// `FastApiCallbackOptions&` (at `plan.options`), and a `buf_addr` result of
+    /// [`BUF_FALLBACK`] makes the trampoline set the options' `fallback` flag (its first byte)
+    /// and return without calling C, so V8 re-runs the call on the slow path with the same
+    /// arguments. Buffers are then converted before strings, so nothing is allocated when it
+    /// gives up. Only signatures with a buffer parameter read it: every other trampoline is the
+    /// same either way.
+    pub fallback: bool,
     /// The binding's area (16-aligned, `plan.area_size` bytes); unused when the plan has no
     /// aggregates.
     pub area: usize,
@@ -97,6 +111,39 @@ pub fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
         Isa::X64 => x64::fast(plan, t),
         Isa::Arm64 => arm64::fast(plan, t),
     }
+}
+
+/// Where a trampoline that may ask for V8's fallback finds the options pointer; `None` when it
+/// never asks (`t.fallback` off, or no buffer parameter).
+fn fallback_options(plan: &CallPlan, t: &FastTargets) -> Result<Option<Loc>, Error> {
+    if !t.fallback || !plan.args.iter().any(|a| a.ty == Type::Buffer) {
+        return Ok(None);
+    }
+    match plan.options {
+        Some(l @ (Loc::Gpr(_) | Loc::Stack(_))) => Ok(Some(l)),
+        _ => Err(Error::Unsupported(
+            "V8 cannot pass fast-call options to this signature".into(),
+        )),
+    }
+}
+
+/// Whether the fast trampoline converts an argument of this type through a helper call.
+fn needs_helper(ty: Type) -> bool {
+    matches!(ty, Type::String | Type::Buffer)
+}
+
+/// The arguments that go through a helper, in the order the trampoline converts them:
+/// argument order, or every buffer first when a buffer may make it give up (then no string
+/// copy exists yet that would need freeing).
+fn helper_order(plan: &CallPlan, buffers_first: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..plan.args.len())
+        .filter(|&i| needs_helper(plan.args[i].ty))
+        .collect();
+    if buffers_first {
+        // A stable sort keeps argument order within each kind.
+        order.sort_by_key(|&i| plan.args[i].ty != Type::Buffer);
+    }
+    order
 }
 
 /// Slow-path invoker for `plan`: `extern "C" fn(slots: *mut u64)`. `area` is the binding's

@@ -5,7 +5,7 @@
 //! after they are loaded — and r10, which holds the area's address while aggregate values are
 //! moved (caller-saved, never an argument: it is only the static chain of nested functions).
 
-use super::{FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
 use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
 
@@ -142,10 +142,6 @@ fn gpr(n: u8) -> Gpr {
 
 fn align16(n: u32) -> u32 {
     (n + 15) & !15
-}
-
-fn needs_helper(ty: Type) -> bool {
-    matches!(ty, Type::String | Type::Buffer)
 }
 
 /// Convert the C result (rax / xmm0) to its fast-call representation, then run `epilogue`
@@ -298,14 +294,17 @@ fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 ///   [rbp+16+off]            entry stack arguments
 ///   [rbp+8]                 return address
 ///   [rbp]                   saved rbp
-///   [rbp-8(i+1)]            spill slot of argument i
+///   [rbp-8(i+1)]            spill slot of argument i (i = n: the options pointer, when the
+///                           trampoline may give up and it arrived in a register)
 ///   [rbp-spill-8/-16]       saved rax / xmm0 around the string frees
 ///   [rbp-…]                 STR_SCRATCH bytes per string argument
 ///   [rsp+off]               outgoing C stack arguments
 /// ```
 fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
+    // With a fallback, the options pointer gets spill slot n (when it arrives in a register).
+    let options = super::fallback_options(plan, t)?;
     let n = plan.args.len() as u32;
-    let spill = 8 * n;
+    let spill = 8 * (n + options.is_some() as u32);
     let strings: Vec<usize> = (0..plan.args.len())
         .filter(|&i| plan.args[i].ty == Type::String)
         .collect();
@@ -331,6 +330,15 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
             Loc::Stack(_) => {}
         }
     }
+    let options_at = match options {
+        Some(Loc::Gpr(r)) => {
+            a.mov_m64_r64(slot(n as usize), gpr(r));
+            Some(slot(n as usize))
+        }
+        Some(Loc::Stack(off)) => Some(Mem::new(Gpr::Rbp, 16 + off as i32)),
+        _ => None,
+    };
+    let give_up = a.new_label();
     // Where argument i's entry value is now.
     let source = |i: usize| -> Result<Mem, Error> {
         Ok(match entry_loc(&plan.args[i])? {
@@ -339,26 +347,30 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
         })
     };
 
-    // 2. Helper conversions; each result replaces the argument in its spill slot.
-    let mut k = 0;
-    for (i, arg) in plan.args.iter().enumerate() {
-        match arg.ty {
+    // 2. Helper conversions; each result replaces the argument in its spill slot. String k
+    //    (in argument order) owns scratch k.
+    let scratch_of = |i: usize| strings.iter().position(|&s| s == i).unwrap_or(0);
+    for i in super::helper_order(plan, options.is_some()) {
+        match plan.args[i].ty {
             Type::String => {
                 a.mov_r64_m64(Gpr::Rdi, source(i)?);
-                a.lea_r64_m(Gpr::Rsi, Mem::new(Gpr::Rbp, scratch_at(k)));
+                a.lea_r64_m(Gpr::Rsi, Mem::new(Gpr::Rbp, scratch_at(scratch_of(i))));
                 a.mov_r32_imm32(Gpr::Rdx, STR_SCRATCH);
                 a.mov_r64_imm64(Gpr::Rax, t.str_in as u64);
                 a.call_r64(Gpr::Rax);
                 a.mov_m64_r64(slot(i), Gpr::Rax);
-                k += 1;
             }
-            Type::Buffer => {
+            _ => {
                 a.mov_r64_m64(Gpr::Rdi, source(i)?);
                 a.mov_r64_imm64(Gpr::Rax, t.buf_addr as u64);
                 a.call_r64(Gpr::Rax);
+                if options.is_some() {
+                    // BUF_FALLBACK (all ones): this call belongs to V8's slow path.
+                    a.cmp_r64_imm32(Gpr::Rax, -1);
+                    a.jcc_label(Cond::E, give_up);
+                }
                 a.mov_m64_r64(slot(i), Gpr::Rax);
             }
-            _ => {}
         }
     }
     let value_at = |i: usize| -> Result<Mem, Error> {
@@ -417,7 +429,18 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     convert_result(a, plan.ret.ty, t.wide_slot, &|a| {
         a.leave();
         a.ret();
-    })
+    })?;
+    // 8. Giving up (before C and before any string copy): options->fallback = true, and
+    //    return; V8 ignores the result and calls the slow path.
+    if let Some(at) = options_at {
+        a.bind(give_up);
+        a.mov_r64_m64(Gpr::Rcx, at);
+        a.mov_r32_imm32(Gpr::Rdx, 1);
+        a.mov_m8_r8(Mem::new(Gpr::Rcx, 0), Gpr::Rdx);
+        a.leave();
+        a.ret();
+    }
+    Ok(())
 }
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i] (integers already extended to

@@ -310,6 +310,8 @@ export const __internal: {
   slowCalls(): number;
   /** Nonblocking calls of this thread that have not settled yet. */
   pendingCalls(): number;
+  /** Nonblocking calls of this thread that ran on its lane (the rest ran on the libuv pool). */
+  laneCalls(): number;
   /** Executable JIT pages held by this thread's libraries and bound functions. */
   jitPages(): number;
   /** Whether V8 fast calls are registered on this Node. */

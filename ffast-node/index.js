@@ -834,6 +834,7 @@ module.exports = {
   __internal: {
     slowCalls: native.slowCalls,
     pendingCalls: native.pendingCalls,
+    laneCalls: native.laneCalls,
     callbackCounts: native.callbackCounts,
     jitPages: native.jitPages,
     fastEnabled: info.fast,

@@ -7,6 +7,7 @@
 mod binding;
 mod callback;
 mod convert;
+mod lane;
 mod memory;
 mod nonblocking;
 mod state;
@@ -443,6 +444,12 @@ pub fn jit_pages() -> u32 {
 #[napi]
 pub fn pending_calls() -> f64 {
     state::pending_calls() as f64
+}
+
+/// Nonblocking calls this thread ran on its lane (the rest ran on the libuv pool).
+#[napi]
+pub fn lane_calls() -> f64 {
+    lane::calls() as f64
 }
 
 /// How many times this thread ran the slow path (tests prove the fast path with it).

@@ -43,6 +43,7 @@ const defs = {
   probeMax: { name: 'overlap_max', parameters: [], result: 'i32' },
   fnptrAdd: { name: 'fnptr_add_i32', parameters: [], result: 'pointer' },
   stack: { name: 'stack_touch', parameters: ['i32'], result: 'u32' },
+  callN: { name: 'cb_call_n', parameters: ['function', 'i32'], result: 'i64' },
 };
 const asyncDefs = Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, { ...d, nonblocking: true }]));
 // The same functions bound synchronously: the reference for every result and error.
@@ -158,6 +159,25 @@ test('the lane: sequential calls run on one dedicated thread; calls made while i
   // Free again: the next call takes the lane.
   assert.equal(await A.token(), laneToken);
   assert.equal(ffast.__internal.laneCalls() - lane1, 2);
+});
+
+test('a nonblocking C function calling a JS callback: the lane (and a pool thread) wait for JS', async () => {
+  const seen = [];
+  const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => {
+    seen.push(x);
+    return x * 3 + 1;
+  });
+  // what cb_call_n computes: the sum of cb(i) for i < n
+  const want = (n) => Array.from({ length: n }, (_, i) => i * 3 + 1).reduce((a, b) => a + b, 0);
+  assert.equal(S.callN(cb, 10), want(10), 'sync reference');
+  seen.length = 0;
+  const lane0 = ffast.__internal.laneCalls();
+  // the first on the lane, the second on the pool: both C callers block on JS meanwhile
+  const got = await Promise.all([A.callN(cb, 200), A.callN(cb, 50)]);
+  assert.deepEqual(got, [want(200), want(50)]);
+  assert.equal(ffast.__internal.laneCalls() - lane0, 1);
+  assert.equal(seen.length, 250);
+  cb.close();
 });
 
 test('the lane stops spinning: an idle process uses (almost) no CPU', async () => {

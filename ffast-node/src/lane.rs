@@ -106,8 +106,9 @@ fn shares(cpu: usize, other: usize) -> bool {
     cpu == other || cpu == usize::MAX || other == usize::MAX
 }
 
-/// Stack of the lane thread: what libuv gives its pool threads (8 MiB, threadpool.c), so a C
-/// function that ran on the pool has the same room on the lane.
+/// Stack of the lane thread: what libuv gives its pool threads (8 MiB since libuv 1.45, older
+/// than every Node line ffast supports), so a C function that ran on the pool has the same room
+/// on the lane (Rust's default would be 2 MiB).
 const STACK: usize = 8 << 20;
 
 /// `mailbox`: no job.
@@ -326,11 +327,11 @@ fn run(shared: &Shared) {
             {
                 continue;
             }
+            shared.lane_cpu.store(cpu(), Ordering::Relaxed);
             // SAFETY: the JS thread published the job with a Release store of its address and
             // does not touch it until it takes it back from `done`; the invoker reads the
             // argument words from its slots and writes the result to slots[n], and the strings
             // and pinned buffers the arguments point at live as long as the job.
-            shared.lane_cpu.store(cpu(), Ordering::Relaxed);
             unsafe { nonblocking::execute_job(p as *mut Job) };
             shared.mailbox.store(EMPTY, Ordering::Relaxed);
             // Hand-over (see the module comment): publish, then wake the loop unless it polls.

@@ -180,7 +180,8 @@ export interface Definition {
   /** Give `null` instead of throwing ERR_FFAST_SYMBOL_NOT_FOUND when the symbol is missing. */
   readonly optional?: boolean;
   /**
-   * Run the C function on the libuv thread pool: the function returns a Promise of its result.
+   * Run the C function off the JS thread (the thread's dedicated lane thread, or the libuv
+   * thread pool while the lane is busy): the function returns a Promise of its result.
    * Argument errors still throw synchronously; buffers passed must not be detached or
    * transferred until the Promise settles.
    */
@@ -310,6 +311,8 @@ export const __internal: {
   slowCalls(): number;
   /** Nonblocking calls of this thread that have not settled yet. */
   pendingCalls(): number;
+  /** Nonblocking calls of this thread that ran on its lane (the rest ran on the libuv pool). */
+  laneCalls(): number;
   /** Executable JIT pages held by this thread's libraries and bound functions. */
   jitPages(): number;
   /**

@@ -883,6 +883,7 @@ module.exports = {
   __internal: {
     slowCalls: native.slowCalls,
     pendingCalls: native.pendingCalls,
+    laneCalls: native.laneCalls,
     callbackCounts: native.callbackCounts,
     jitPages: native.jitPages,
     bufferRoute: native.bufferRoute,

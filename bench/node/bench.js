@@ -19,8 +19,8 @@
 // Then --samples samples of --n calls each, timed with process.hrtime.bigint(); median and min reported.
 // Each cell is measured in --runs separate fresh processes (interleaved); the table shows the median of their medians.
 // Async rows (loop: 'async'): each call returns a Promise that the loop awaits before the next call
-// (one call in flight: the round trip JS -> pool thread -> JS). ffast uses `nonblocking: true`, napi
-// a hand-written napi_async_work function, js a plain async function; --async-n calls per sample
+// (one call in flight: the round trip JS -> another thread -> JS). ffast uses `nonblocking: true` (its
+// lane thread, ffast-node/src/lane.rs), napi a hand-written napi_async_work function (libuv pool), js a plain async function; --async-n calls per sample
 // (default min(--n, 20000)), warm-up min(--warmup, 20000) calls without waiting for TurboFan.
 'use strict';
 
@@ -384,7 +384,7 @@ function parent() {
   console.log('');
   if (showBar) console.log(`bar: ffast <= 1.15x fastapi (scalar rows), <= 1.5x (strlen, sum64); ffast-cold <= 1.5x napi; struct rows <= 2x ffast f64_2. ${barFails === 0 ? 'ALL PASS' : `${barFails} failing check(s)`}`);
   console.log('(slow N%) = share of calls that went through the slow callback in the timed samples (counter-based, fastapi/ffast only).');
-  if (rows.some((r) => r.kind === 'async')) console.log('async: ns per awaited call (one in flight: JS -> libuv pool thread -> JS); ffast nonblocking vs a hand-written napi_async_work addon; no fast-API column.');
+  if (rows.some((r) => r.kind === 'async')) console.log('async: ns per awaited call (one in flight: JS -> other thread -> JS); ffast nonblocking (lane thread) vs a hand-written napi_async_work addon (libuv pool); no fast-API column.');
   for (const e of errors) console.log(`\nERROR ${e.impl} ${e.row}:\n${e.error}`);
 
   if (ARGS.json) {

@@ -7,6 +7,7 @@
 mod binding;
 mod callback;
 mod convert;
+mod lane;
 mod memory;
 mod nonblocking;
 mod state;
@@ -459,6 +460,12 @@ pub fn buffer_route(env: Env) -> &'static str {
         Ok(api) if api.buffer_fallback => "fallback",
         Ok(_) => "general",
     }
+}
+
+/// Nonblocking calls this thread ran on its lane (the rest ran on the libuv pool).
+#[napi]
+pub fn lane_calls() -> f64 {
+    lane::calls() as f64
 }
 
 /// How many times this thread ran the slow path (tests prove the fast path with it).

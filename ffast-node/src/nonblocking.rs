@@ -1,4 +1,5 @@
 //! Nonblocking calls: `{ nonblocking: true }` functions return a Promise and run the C function
+//! off the JS thread: on the thread's lane (a dedicated thread, `lane.rs`) when it is free, else
 //! on the libuv thread pool (`napi_create_async_work`).
 //!
 //! The split follows what may run where:
@@ -6,13 +7,13 @@
 //!   helpers (`check_count`, `args_to_slots`), so errors are the same `FfastError`s, thrown
 //!   synchronously. Strings are copied to heap memory owned by the job; buffers are pinned with
 //!   references so the backing store (and so the address C got) lives until completion.
-//! - pool thread: only the binding's invoker on the job's own slots. No N-API, no thread-local
+//! - lane or pool thread: only the binding's invoker on the job's own slots. No N-API, no thread-local
 //!   state, no wide slot: the invoker writes the raw result to slots[n] and returns.
 //! - JS thread, on completion: the raw result becomes the final JS value (`settled_value`), the
 //!   promise settles, the pins are released, and a library closed meanwhile is unloaded once its
 //!   last call is done.
 //!
-//! Teardown: Node runs every queued async work's completion before an env (the main thread's or
+//! Teardown (lane calls: see lane.rs): Node runs every queued async work's completion before an env (the main thread's or
 //! a worker's) is destroyed (Environment::CleanupHandles waits for the thread-pool requests it
 //! counted), so a job never outlives its env; settling may fail then (no JS can run) and is
 //! ignored. A thread that exits without that wait (`process.exit()` while C still runs) leaks
@@ -20,18 +21,19 @@
 
 use crate::binding::{args_to_slots, check_count, report, with_napi_args, Binding, JsArgs};
 use crate::convert::{settled_value, typeof_, ArgError, StringScratch};
+use crate::lane;
 use crate::state::{self, ThrowFrom};
 use ffast_core::Type;
 use napi::sys;
 use std::ffi::c_void;
 use std::ptr;
 
-/// One call in flight. Boxed; owned by the async work until its completion callback.
-struct Job {
+/// One call in flight. Boxed; owned by the lane or the async work until its completion.
+pub(crate) struct Job {
     /// The function's binding. Read on the JS thread only (it holds non-Sync cells); it stays
     /// alive while `pending` counts this job, because `take_library` defers freeing its set.
     binding: *const Binding,
-    /// Copied from the binding so the pool thread touches nothing but the job.
+    /// Copied from the binding so the calling thread touches nothing but the job.
     invoke: unsafe extern "C" fn(*mut u64),
     /// n argument words, then the raw result.
     slots: Vec<u64>,
@@ -40,6 +42,7 @@ struct Job {
     /// References keeping buffer arguments (and their backing stores) alive.
     pins: Vec<sys::napi_ref>,
     deferred: sys::napi_deferred,
+    /// The async work of a call on the libuv pool (null for a lane call).
     work: sys::napi_async_work,
 }
 
@@ -104,15 +107,36 @@ unsafe fn start(
         }
     }
     let mut promise = ptr::null_mut();
+    if sys::napi_create_promise(env, &mut job.deferred, &mut promise) != sys::Status::napi_ok {
+        release(env, &mut job);
+        return Err(internal("napi_create_promise"));
+    }
+    // The lane if it is free (the common case: one call in flight at a time); the libuv pool
+    // for calls made while it is busy (see lane.rs).
+    let job = match lane::submit(env, job) {
+        Ok(()) => {
+            b.pending.set(b.pending.get() + 1);
+            return Ok(promise);
+        }
+        Err(job) => job,
+    };
+    queue_work(env, b, job)?;
+    Ok(promise)
+}
+
+/// Run `job` on the libuv pool.
+///
+/// # Safety
+/// On env's JS thread, inside an N-API call; `job` is ready to run and has its deferred.
+unsafe fn queue_work(env: sys::napi_env, b: &Binding, mut job: Box<Job>) -> Result<(), ArgError> {
     let mut name = ptr::null_mut();
     let data = &mut *job as *mut Job as *mut c_void;
-    if sys::napi_create_promise(env, &mut job.deferred, &mut promise) != sys::Status::napi_ok
-        || sys::napi_create_string_utf8(
-            env,
-            b.name.as_ptr().cast(),
-            b.name.len() as isize,
-            &mut name,
-        ) != sys::Status::napi_ok
+    if sys::napi_create_string_utf8(
+        env,
+        b.name.as_ptr().cast(),
+        b.name.len() as isize,
+        &mut name,
+    ) != sys::Status::napi_ok
         || sys::napi_create_async_work(
             env,
             ptr::null_mut(),
@@ -139,7 +163,7 @@ unsafe fn start(
     // Owned by the async work from here; reclaimed in `complete`, which libuv calls exactly once
     // per queued work (after `execute`, or with napi_cancelled instead of it).
     let _ = Box::into_raw(job);
-    Ok(promise)
+    Ok(())
 }
 
 /// Drop the buffer pins.
@@ -149,20 +173,32 @@ unsafe fn release(env: sys::napi_env, job: &mut Job) {
     }
 }
 
-/// Pool thread: the C call itself.
-unsafe extern "C" fn execute(_env: sys::napi_env, data: *mut c_void) {
-    // SAFETY: `data` is the job queued by `start`; nothing else touches it until `complete`
-    // (libuv orders execute before complete). The invoker reads n words from the slots and
-    // writes the result to slots[n]; the strings and pinned buffers it passes to C stay alive
-    // until `complete`.
-    let job = &mut *(data as *mut Job);
+/// The C call itself, on a pool thread or the lane.
+///
+/// # Safety
+/// `job` is a job `start` queued; nothing else touches it until its completion. The invoker
+/// reads n words from the slots and writes the result to slots[n]; the strings and pinned
+/// buffers it passes to C stay alive until the completion.
+pub(crate) unsafe fn execute_job(job: *mut Job) {
+    let job = &mut *job;
     (job.invoke)(job.slots.as_mut_ptr());
 }
 
-/// JS thread: settle the promise with the converted result, free the job.
+/// Pool thread: the C call.
+unsafe extern "C" fn execute(_env: sys::napi_env, data: *mut c_void) {
+    // SAFETY: `data` is the job queued by `queue_work`; libuv orders execute before complete.
+    execute_job(data as *mut Job);
+}
+
+/// JS thread: an async work's completion.
 unsafe extern "C" fn complete(env: sys::napi_env, status: sys::napi_status, data: *mut c_void) {
-    // SAFETY: `data` is the job `start` leaked into the async work; this is its only owner now.
-    let mut job = Box::from_raw(data as *mut Job);
+    // SAFETY: `data` is the job `queue_work` leaked into the async work; this is its only owner.
+    complete_job(env, Box::from_raw(data as *mut Job), status);
+}
+
+/// JS thread: settle the promise with the converted result (napi_ok: the C function ran), free
+/// the job. Runs inside a handle scope.
+pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status: sys::napi_status) {
     // SAFETY: the binding outlives the job (pending > 0 defers freeing its code set).
     let b = &*job.binding;
     let mut settled = sys::Status::napi_generic_failure;
@@ -182,8 +218,10 @@ unsafe extern "C" fn complete(env: sys::napi_env, status: sys::napi_status, data
         }
     }
     release(env, &mut job);
-    state::with(|s| s.works.remove(&(job.work as usize)));
-    sys::napi_delete_async_work(env, job.work);
+    if !job.work.is_null() {
+        state::with(|s| s.works.remove(&(job.work as usize)));
+        sys::napi_delete_async_work(env, job.work);
+    }
     b.pending.set(b.pending.get() - 1);
     drop(job);
     // A library closed while this call ran is unloaded once its last call is done.

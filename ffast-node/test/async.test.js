@@ -9,6 +9,9 @@
 // - string arguments are copied for the call, buffer arguments are pinned until it settles;
 // - close() while calls are pending: they complete normally, the library is unloaded after the
 //   last one.
+// - the lane (lane.rs): a call made while no other call of this thread is in flight runs on the
+//   thread's dedicated lane thread; calls made while it is busy run on the libuv pool at once; an
+//   idle process uses no CPU and exits; the lane thread has the pool's stack size.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./_helpers');
@@ -39,6 +42,8 @@ const defs = {
   probe: { name: 'overlap_probe', parameters: ['i32'], result: 'i32' },
   probeMax: { name: 'overlap_max', parameters: [], result: 'i32' },
   fnptrAdd: { name: 'fnptr_add_i32', parameters: [], result: 'pointer' },
+  stack: { name: 'stack_touch', parameters: ['i32'], result: 'u32' },
+  callN: { name: 'cb_call_n', parameters: ['function', 'i32'], result: 'i64' },
 };
 const asyncDefs = Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, { ...d, nonblocking: true }]));
 // The same functions bound synchronously: the reference for every result and error.
@@ -124,6 +129,106 @@ test('calls overlap on the pool and 200 in flight all settle correctly', async (
   assert.equal(ffast.__internal.pendingCalls(), calls.length);
   for (const [got, want] of await Promise.all(calls)) h.assertSame(got, want, 'concurrent call');
   assert.equal(ffast.__internal.pendingCalls(), 0);
+});
+
+test('the lane: sequential calls run on one dedicated thread; calls made while it is busy go to the pool', async () => {
+  const mine = S.token();
+  const lane0 = ffast.__internal.laneCalls();
+  const tokens = new Set();
+  for (let i = 0; i < 50; i++) {
+    tokens.add(await A.token());
+    assert.equal(await A.add(0, i, 1000), i + 1000);
+  }
+  assert.equal(ffast.__internal.laneCalls() - lane0, 100, 'sequential calls did not all run on the lane');
+  assert.equal(tokens.size, 1, 'sequential calls ran on more than one thread');
+  const [laneToken] = tokens;
+  assert.notEqual(laneToken, mine, 'a lane call ran on the JS thread');
+
+  // A long call occupies the lane: the calls made meanwhile run on the pool, without waiting.
+  const lane1 = ffast.__internal.laneCalls();
+  const long = A.add(300, 20, 22);
+  const t0 = Date.now();
+  const [token, sum] = await Promise.all([A.token(), A.add(0, 3, 4)]);
+  const took = Date.now() - t0;
+  assert.ok(took < 250, `calls made while the lane ran a 300 ms call took ${took} ms`);
+  assert.equal(sum, 7);
+  assert.notEqual(token, laneToken, 'a call made while the lane was busy ran on the lane');
+  assert.notEqual(token, mine);
+  assert.equal(ffast.__internal.laneCalls() - lane1, 1, 'only the first of three calls in flight ran on the lane');
+  assert.equal(await long, 42);
+  // Free again: the next call takes the lane.
+  assert.equal(await A.token(), laneToken);
+  assert.equal(ffast.__internal.laneCalls() - lane1, 2);
+});
+
+test('a nonblocking C function calling a JS callback: the lane (and a pool thread) wait for JS', async () => {
+  const seen = [];
+  const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => {
+    seen.push(x);
+    return x * 3 + 1;
+  });
+  // what cb_call_n computes: the sum of cb(i) for i < n
+  const want = (n) => Array.from({ length: n }, (_, i) => i * 3 + 1).reduce((a, b) => a + b, 0);
+  assert.equal(S.callN(cb, 10), want(10), 'sync reference');
+  seen.length = 0;
+  const lane0 = ffast.__internal.laneCalls();
+  // the first on the lane, the second on the pool: both C callers block on JS meanwhile
+  const got = await Promise.all([A.callN(cb, 200), A.callN(cb, 50)]);
+  assert.deepEqual(got, [want(200), want(50)]);
+  assert.equal(ffast.__internal.laneCalls() - lane0, 1);
+  assert.equal(seen.length, 250);
+  cb.close();
+});
+
+test('the lane stops spinning: an idle process uses (almost) no CPU', async () => {
+  for (let i = 0; i < 500; i++) assert.equal(await A.add(0, i, 1), i + 1);
+  await sleep(20);
+  const before = process.cpuUsage();
+  await sleep(300);
+  const used = process.cpuUsage(before);
+  const ms = (used.user + used.system) / 1000;
+  // A thread still spinning would burn the whole 300 ms (two of them: 600 ms).
+  assert.ok(ms < 150, `the idle process used ${ms} ms of CPU in 300 ms`);
+});
+
+test('the lane keeps the process alive while a call is in flight, and not after', () => {
+  const { spawnSync } = require('node:child_process');
+  const script = `
+    const ffast = require(${JSON.stringify(h.PKG)});
+    const lib = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, ${JSON.stringify({ add: asyncDefs.add })});
+    (async () => {
+      let s = 0;
+      for (let i = 0; i < 200; i++) s += await lib.symbols.add(0, i, 1);
+      // The only thing left to wait for: a call sleeping on the lane.
+      lib.symbols.add(150, s, 1).then((r) => console.log('settled ' + r + ' lane ' + ffast.__internal.laneCalls()));
+    })();`;
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const argv = ['-e', script];
+  const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.signal, null, `killed by ${r.signal} (hung?)\n${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  // sum of (i + 1) for i < 200 is 20100; the last call adds 1
+  assert.equal(r.stdout.trim(), 'settled 20101 lane 201');
+});
+
+test('a nonblocking call has 8 MiB of stack (libuv pool threads have it), on the lane and on the pool', () => {
+  // In a child: a thread with less stack dies on its guard page.
+  const { spawnSync } = require('node:child_process');
+  const kb = 6 * 1024;
+  const script = `
+    const ffast = require(${JSON.stringify(h.PKG)});
+    const lib = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, ${JSON.stringify({ stack: asyncDefs.stack })});
+    Promise.all([lib.symbols.stack(${kb}), lib.symbols.stack(${kb})])
+      .then((r) => console.log(JSON.stringify({ r, lane: ffast.__internal.laneCalls() })));`;
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const argv = ['-e', script];
+  const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  // what stack_touch computes: the bytes (k & 0xff) for k < kb * 1024 / 512
+  let want = 0;
+  for (let k = 0; k < (kb * 1024) / 512; k++) want += k & 0xff;
+  assert.deepEqual(JSON.parse(r.stdout), { r: [want, want], lane: 1 });
 });
 
 test('argument errors throw synchronously: the sync function\'s FfastError, cold and hot', () => {
@@ -218,6 +323,22 @@ test('close() while calls are pending: they settle normally, the library is unlo
   assert.equal(ffast.__internal.pendingCalls(), 0);
   assert.equal(ffast.__internal.jitPages(), pagesBefore, 'library code not freed after its last call');
   lib.close(); // idempotent
+});
+
+test('close() while only a lane call is in flight: unloaded after it settles', async () => {
+  await sleep(0);
+  while (ffast.__internal.pendingCalls() > 0) await sleep(5);
+  const pagesBefore = ffast.__internal.jitPages();
+  const lib = h.openFixture({ add: asyncDefs.add });
+  const lane0 = ffast.__internal.laneCalls();
+  const p = lib.symbols.add(80, 2, 3);
+  assert.equal(ffast.__internal.laneCalls() - lane0, 1, 'the call did not run on the lane');
+  lib.close();
+  assert.equal(ffast.__internal.pendingCalls(), 1);
+  assert.ok(ffast.__internal.jitPages() > pagesBefore, 'closed library freed its code under a lane call');
+  assert.equal(await p, 5);
+  assert.equal(ffast.__internal.pendingCalls(), 0);
+  assert.equal(ffast.__internal.jitPages(), pagesBefore, 'library code not freed after its lane call');
 });
 
 test('close() with nothing pending frees at once; a settled library can be reopened', async () => {

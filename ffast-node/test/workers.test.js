@@ -54,6 +54,19 @@ function spawn() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Live lane threads of this process (threads named ffast-lane, lane.rs), from /proc. */
+function laneThreads() {
+  const fs = require('node:fs');
+  const dir = '/proc/self/task';
+  return fs.readdirSync(dir).filter((t) => {
+    try {
+      return fs.readFileSync(`${dir}/${t}/comm`, 'utf8').trim() === 'ffast-lane';
+    } catch {
+      return false; // the thread ended while we looked
+    }
+  }).length;
+}
+
 test('three workers at once: sync calls cold and hot, nonblocking calls, state per isolate', async () => {
   const mainToken = main.token();
   const mainSlow = h.slowCalls();
@@ -124,6 +137,37 @@ test('terminate() while nonblocking calls sleep in C: no crash; running calls fi
   // the process (and the pool) still work
   assert.equal(await main.sleepAdd(1, 20, 22), 42);
   assert.equal(main.add(1, 2), 3);
+});
+
+test('a worker\'s lane: its own thread, waited for (call inside C) and joined by terminate()', { skip: process.platform !== 'linux' && 'lane threads are counted through /proc' }, async () => {
+  // A new thread names itself once it runs, and a joined one leaves /proc a moment after the
+  // join: counts are awaited (a thread that is never joined keeps the count up and fails).
+  const lanes = (n, why) => h.until(() => laneThreads() === n, 5000).catch(() => assert.equal(laneThreads(), n, why));
+  assert.equal(await main.sleepAdd(0, 1, 1), 2); // the main thread's lane exists
+  await lanes(1, 'lane threads of the main thread');
+  const w = spawn();
+  const ws = [];
+  try {
+    await w.call('open');
+    const before = main.sleepsDone();
+    assert.deepEqual(await w.call('laneOne', { ms: 150 }), { lane: 1, pending: 1 });
+    await lanes(2, 'the worker has its own lane thread');
+    await sleep(30); // the call is inside C now
+    assert.equal(await w.worker.terminate(), 1);
+    assert.equal(main.sleepsDone() - before, 1, 'terminate() resolved before the lane call inside C returned');
+    await lanes(1, 'the terminated worker\'s lane thread is still alive');
+
+    // idle lanes (calls done) are joined too, for workers terminated and workers that exit
+    ws.push(spawn(), spawn());
+    await Promise.all(ws.map((x) => x.call('open')));
+    await Promise.all(ws.map((x) => x.call('call', { k: 3 })));
+    await lanes(3, 'each worker has its own lane thread');
+    ws[1].call('exitWithPending', { n: 1, ms: 20 }).catch(() => {});
+    await Promise.all([ws[0].worker.terminate(), ws[1].exit]);
+    await lanes(1, 'lane threads outlived their workers');
+  } finally {
+    await Promise.all([w, ...ws].map((x) => x.worker.terminate()));
+  }
 });
 
 test('a worker that exits with calls in flight, and terminating workers in a loop', async () => {

@@ -324,6 +324,10 @@ export const __internal: {
   fastEnabled: boolean;
   fastReason: string | null;
   v8: string;
+  /** How C → JS callbacks call JS: through V8's API with an inline or exported HandleScope, or N-API. */
+  callbackRoute: 'v8-inline-scope' | 'v8-scope' | 'napi';
+  /** Whether the slow path reads and writes small integers as raw Smis (verified at load). */
+  smi: boolean;
 };
 
 // ------------------------------------------------------------------ callbacks

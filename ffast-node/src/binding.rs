@@ -1,7 +1,7 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
 //! target is the trampoline and whose regular callback is the shared slow path.
 
-use crate::convert::{arg_to_slot, result_value, ArgError, StringScratch, SCRATCH};
+use crate::convert::{arg_to_slot, result_value, smi_result, ArgError, StringScratch, SCRATCH};
 use crate::state::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::area::Area;
@@ -348,8 +348,10 @@ pub(crate) unsafe fn args_to_slots(
 }
 
 /// The slow path shared by the V8 callback and the N-API fallback: check the count, convert
-/// every argument, call through the invoker, convert the result.
-unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>, ArgError> {
+/// every argument, call through the invoker; the raw C result (slots[n]) is the caller's to
+/// convert.
+#[inline(always)]
+unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, ArgError> {
     b.slow_calls.set(b.slow_calls.get() + 1);
     check_count(b, args)?;
     let n = b.sig.params.len();
@@ -382,15 +384,15 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<Option<sys::napi_value>
         }
     }
     drop(keep);
+    Ok(*slots.add(n))
+}
+
+/// The JS value of a slow call's raw result (None: undefined).
+fn slow_result(b: &Binding, raw: u64) -> Option<sys::napi_value> {
     if b.sig.result == Type::Void {
-        return Ok(None);
+        return None;
     }
-    Ok(result_value(
-        b.env,
-        b.sig.result,
-        *slots.add(n),
-        b.wide_slot,
-    ))
+    result_value(b.env, b.sig.result, raw, b.wide_slot)
 }
 
 pub(crate) fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
@@ -407,9 +409,16 @@ unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
     let ci = v8::call_info(v8.fci, info);
     match slow_call(b, JsArgs::Slots(ci.args, ci.argc)) {
         // ReturnValue::Set: store the tagged word of the result into the return slot
-        // (no pointer compression in official Node builds, fact sheet §9.9).
-        Ok(Some(v)) => *ci.ret = *(v as *const usize),
-        Ok(None) => {}
+        // (no pointer compression in official Node builds, fact sheet §9.9); a Smi needs no
+        // handle at all.
+        Ok(raw) => match smi_result(b.sig.result, raw) {
+            Some(word) => *ci.ret = word,
+            None => {
+                if let Some(v) = slow_result(b, raw) {
+                    *ci.ret = *(v as *const usize);
+                }
+            }
+        },
         Err(e) => report(b.env, state::ThrowFrom::V8Callback, b, e),
     }
 }
@@ -420,8 +429,7 @@ unsafe extern "C" fn napi_entry(
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     with_napi_args(env, info, |b, args| match slow_call(b, args) {
-        Ok(Some(v)) => v,
-        Ok(None) => std::ptr::null_mut(),
+        Ok(raw) => slow_result(b, raw).unwrap_or(std::ptr::null_mut()),
         Err(e) => {
             report(env, state::ThrowFrom::Napi, b, e);
             std::ptr::null_mut()

@@ -38,6 +38,10 @@ use std::time::{Duration, Instant};
 /// The JS side of a live callback. Its references are used on the owning JS thread only.
 struct Live {
     func: sys::napi_ref,
+    /// The same function as a V8 global handle (the direct route, v8_call.rs): its slot is the
+    /// function's `Local` for every call, so no handle is made per call. Null without that
+    /// route, and once released.
+    global: Cell<*mut usize>,
     report: sys::napi_ref,
     queue: bool,
     /// How long a blocked foreign caller tolerates its JS thread staying inside a tracked call.
@@ -55,6 +59,10 @@ impl Live {
         if self.closed.get() && self.active.get() == 0 {
             sys::napi_delete_reference(env, self.func);
             sys::napi_delete_reference(env, self.report);
+            let g = self.global.replace(ptr::null_mut());
+            if let (false, Some(js)) = (g.is_null(), crate::v8_call::get()) {
+                js.dispose(g);
+            }
         }
     }
 }
@@ -74,6 +82,9 @@ pub struct Service {
     depth: &'static AtomicU32,
     /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
     orphan: sys::napi_ref,
+    /// `undefined` (the receiver of every callback) as a V8 global handle, for the direct
+    /// route; null without it. Never released: it lives as long as the isolate.
+    undefined: *mut usize,
     /// Blocking requests not yet answered (completed with the default value at teardown).
     waiting: Mutex<Vec<Arc<Request>>>,
 }
@@ -448,81 +459,160 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> 
 }
 
 unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
-    // V8's HandleScope lives on the stack; N-API's is a heap object (a malloc and a free per
-    // callback). N-API values are V8 handles, so either scope holds them.
+    // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
+    // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
+    if let Some(js) = crate::v8_call::get() {
+        let isolate = js.isolate();
+        return js.with_scope(isolate, || {
+            run_js_scoped(env, slot, live, args, Some((js, isolate)))
+        });
+    }
     match crate::v8::V8::get()
         .ok()
         .and_then(|v| v.scope.as_ref().map(|s| (v, s)))
     {
-        Some((v8, scope)) => v8.with_scope(scope, || run_js_scoped(env, slot, live, args)),
+        Some((v8, scope)) => v8.with_scope(scope, || run_js_scoped(env, slot, live, args, None)),
         None => {
             let mut scope = ptr::null_mut();
             sys::napi_open_handle_scope(env, &mut scope);
-            let r = run_js_scoped(env, slot, live, args);
+            let r = run_js_scoped(env, slot, live, args, None);
             sys::napi_close_handle_scope(env, scope);
             r
         }
     }
 }
 
-/// The JS call of a callback, inside a handle scope.
-///
-/// # Safety
-/// On the owning JS thread, inside a handle scope.
-unsafe fn run_js_scoped(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
-    // Arguments in a stack array for the common arities (no allocation per call).
-    let mut inline = [ptr::null_mut(); 8];
-    let mut heap = Vec::new();
-    let argv: &mut [sys::napi_value] = if args.len() <= inline.len() {
-        &mut inline[..args.len()]
-    } else {
-        heap.resize(args.len(), ptr::null_mut());
-        &mut heap
-    };
-    for ((v, &t), &raw) in argv.iter_mut().zip(&slot.sig.params).zip(args) {
-        *v = slot_value(env, t, raw);
-    }
+/// How the JS call of a callback ended.
+enum Outcome {
+    Returned(sys::napi_value),
+    Threw(sys::napi_value),
+    /// No JS can run (the isolate is terminating): nothing to report to.
+    Silent,
+    /// No result and no exception: reported as ERR_FFAST_INTERNAL with this text.
+    Failed(String),
+}
+
+/// Call the JS function through N-API (the route without V8's API, and the fallback when no
+/// context is entered).
+unsafe fn call_napi(env: sys::napi_env, live: &Live, argv: &[sys::napi_value]) -> Outcome {
     let mut f = ptr::null_mut();
     let mut recv = ptr::null_mut();
     let mut out = ptr::null_mut();
     sys::napi_get_reference_value(env, live.func, &mut f);
     sys::napi_get_undefined(env, &mut recv);
     let st = sys::napi_call_function(env, recv, f, argv.len(), argv.as_ptr(), &mut out);
+    if st == sys::Status::napi_ok {
+        return Outcome::Returned(out);
+    }
+    let mut e = ptr::null_mut();
+    sys::napi_get_and_clear_last_exception(env, &mut e);
+    if e.is_null() {
+        Outcome::Failed(format!("calling the callback failed with status {st}"))
+    } else {
+        Outcome::Threw(e)
+    }
+}
+
+/// The JS call of a callback, inside a handle scope; `direct`: V8's API and the isolate.
+///
+/// # Safety
+/// On the owning JS thread, inside a handle scope.
+unsafe fn run_js_scoped(
+    env: sys::napi_env,
+    slot: &Slot,
+    live: &Live,
+    args: &[u64],
+    direct: Option<(&crate::v8_call::JsCall, *mut c_void)>,
+) -> u64 {
+    // Arguments in a stack array for the common arities (no allocation per call); `words`
+    // holds the tagged Smis that need no handle (a Smi is not a heap reference, so a slot the
+    // GC does not know is a valid location for it).
+    let mut inline = [ptr::null_mut(); 8];
+    let mut inline_words = [0usize; 8];
+    let (mut heap, mut heap_words) = (Vec::new(), Vec::new());
+    let (argv, words): (&mut [sys::napi_value], &mut [usize]) = if args.len() <= inline.len() {
+        (&mut inline[..args.len()], &mut inline_words[..args.len()])
+    } else {
+        heap.resize(args.len(), ptr::null_mut());
+        heap_words.resize(args.len(), 0);
+        (&mut heap, &mut heap_words)
+    };
+    for (((v, w), &t), &raw) in argv
+        .iter_mut()
+        .zip(words.iter_mut())
+        .zip(&slot.sig.params)
+        .zip(args)
+    {
+        *v = match small_int(t, raw).and_then(crate::v8_call::smi_word) {
+            Some(word) => {
+                *w = word;
+                w as *mut usize as sys::napi_value
+            }
+            None => slot_value(env, t, raw),
+        };
+    }
+    let g = live.global.get();
+    let outcome = match direct {
+        Some((js, isolate)) if !g.is_null() => {
+            use crate::v8_call::Called;
+            let recv = slot.service.undefined as *const c_void;
+            match js.call(isolate, g as *const c_void, recv, argv_ptrs(argv)) {
+                Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
+                Called::Threw(e) => Outcome::Threw(e as sys::napi_value),
+                Called::Terminating => Outcome::Silent,
+                Called::Failed => Outcome::Failed("V8 gave no result and no exception".into()),
+                Called::NoContext => call_napi(env, live, argv),
+            }
+        }
+        _ => call_napi(env, live, argv),
+    };
     let mut result = DEFAULT;
-    if st != sys::Status::napi_ok {
-        let mut e = ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
-        if e.is_null() {
-            e = crate::state::error_value(
-                env,
-                "ERR_FFAST_INTERNAL",
-                &format!("calling the callback failed with status {st}"),
-            )
-            .unwrap_or(ptr::null_mut());
+    match outcome {
+        Outcome::Silent => {}
+        Outcome::Failed(why) => {
+            if let Some(e) = crate::state::error_value(env, "ERR_FFAST_INTERNAL", &why) {
+                deliver(env, Some(live), &slot.service, e);
+            }
         }
-        if !e.is_null() {
-            deliver(env, Some(live), &slot.service, e);
-        }
-    } else if slot.sig.result != Type::Void {
-        let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
-        // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
-        // nothing in it outlives this function.
-        let mut keep = StringScratch::new(text.as_mut_ptr().cast());
-        match arg_to_slot(env, slot.sig.result, out, 0, &mut keep) {
-            Ok(v) => result = v,
-            Err(e) => {
-                let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
-                if let Some(err) = crate::state::error_value(
-                    env,
-                    e.code,
-                    &format!("invalid callback result: {what}; C got the default value"),
-                ) {
-                    deliver(env, Some(live), &slot.service, err);
+        Outcome::Threw(e) => deliver(env, Some(live), &slot.service, e),
+        Outcome::Returned(_) if slot.sig.result == Type::Void => {}
+        Outcome::Returned(out) => {
+            let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
+            // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
+            // nothing in it outlives this function.
+            let mut keep = StringScratch::new(text.as_mut_ptr().cast());
+            match arg_to_slot(env, slot.sig.result, out, 0, &mut keep) {
+                Ok(v) => result = v,
+                Err(e) => {
+                    let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
+                    if let Some(err) = crate::state::error_value(
+                        env,
+                        e.code,
+                        &format!("invalid callback result: {what}; C got the default value"),
+                    ) {
+                        deliver(env, Some(live), &slot.service, err);
+                    }
                 }
             }
         }
     }
     result
+}
+
+/// napi_values are V8 `Local`s (rust-fast-calls.md §5): the same array serves Function::Call.
+fn argv_ptrs(argv: &[sys::napi_value]) -> &[*mut c_void] {
+    // SAFETY: napi_value is a pointer type of the same size and alignment as *mut c_void.
+    unsafe { std::slice::from_raw_parts(argv.as_ptr().cast(), argv.len()) }
+}
+
+/// A C argument that is a JS Smi whatever its value: ≤ 32-bit signed integers, and unsigned
+/// ones below 2^31 (the Smi range with 32-bit Smis). Others go through N-API.
+fn small_int(ty: Type, raw: u64) -> Option<i32> {
+    match ty {
+        Type::I8 | Type::I16 | Type::I32 => Some(raw as i64 as i32),
+        Type::U8 | Type::U16 | Type::U32 => i32::try_from(raw as u32).ok(),
+        _ => None,
+    }
 }
 
 /// The JS value of a C argument in slot form (integers already extended to 64 bits by the
@@ -586,11 +676,20 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
     }
     let mut orphan_ref = ptr::null_mut();
     sys::napi_create_reference(env, orphan, 1, &mut orphan_ref);
+    let undefined = match crate::v8_call::get() {
+        Some(js) => {
+            let mut u = ptr::null_mut();
+            sys::napi_get_undefined(env, &mut u);
+            js.global(u as *const c_void)
+        }
+        None => ptr::null_mut(),
+    };
     let svc = Arc::new(Service {
         env,
         tsfn: Mutex::new(None),
         depth: sync_depth(),
         orphan: orphan_ref,
+        undefined,
         waiting: Mutex::new(Vec::new()),
     });
     let mut name = ptr::null_mut();
@@ -677,8 +776,13 @@ pub unsafe fn create(
     let mut rref = ptr::null_mut();
     sys::napi_create_reference(env, func, 1, &mut fref);
     sys::napi_create_reference(env, report, 1, &mut rref);
+    let global = match crate::v8_call::get() {
+        Some(js) => js.global(func as *const c_void),
+        None => ptr::null_mut(),
+    };
     let live = Arc::new(Live {
         func: fref,
+        global: Cell::new(global),
         report: rref,
         queue,
         grace,

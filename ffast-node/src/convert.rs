@@ -7,6 +7,7 @@
 //! - buffers: one function, [`buffer_address`], used by both paths.
 
 use crate::v8::V8;
+use crate::v8_call::smi_of;
 use ffast_core::trampoline::{FastRet, MAX_SAFE};
 use ffast_core::Type;
 use napi::sys;
@@ -61,18 +62,8 @@ fn describe(env: sys::napi_env, v: sys::napi_value) -> &'static str {
 /// A 64-bit integer argument from a Number or BigInt: bits of the value modulo 2^64, for values
 /// in [-2^63, 2^64).
 fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Result<u64, ArgError> {
-    let mut d = 0f64;
-    // SAFETY: as in typeof_.
-    if unsafe { sys::napi_get_value_double(env, v, &mut d) } == sys::Status::napi_ok {
-        if !d.is_finite() {
-            return Err(range_err(i, ty.name(), format!("{d}")));
-        }
-        let t = d.trunc();
-        // 2^63 and 2^64 are exact doubles.
-        if !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&t) {
-            return Err(range_err(i, ty.name(), format!("{d}")));
-        }
-        return Ok(if t < 0.0 { t as i64 as u64 } else { t as u64 });
+    if let Some(r) = wide_number(env, v, i, ty) {
+        return r;
     }
     if typeof_(env, v) == sys::ValueType::napi_bigint {
         let mut sign = 0i32;
@@ -98,8 +89,33 @@ fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Resul
     ))
 }
 
-/// Storage for the C copies of string arguments during one slow call: a stack buffer for the
-/// common short strings, the heap beyond it.
+/// A 64-bit integer argument from a Number (fractions truncated toward zero); `None` when `v`
+/// is not a Number.
+#[inline(always)]
+fn wide_number(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    i: usize,
+    ty: Type,
+) -> Option<Result<u64, ArgError>> {
+    // SAFETY: v is a live value of the current call.
+    if let Some(x) = unsafe { smi_of(v as *const c_void) } {
+        return Some(Ok(x as i64 as u64));
+    }
+    let mut d = 0f64;
+    // SAFETY: as in typeof_.
+    if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
+        return None;
+    }
+    // trunc(d) lies in [-2^63, 2^64) exactly when d does (both bounds are exact doubles, and
+    // no double lies strictly between -2^63 - 1 and -2^63); NaN fails the test. The casts
+    // below truncate toward zero themselves (no libm call).
+    if !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&d) {
+        return Some(Err(range_err(i, ty.name(), format!("{d}"))));
+    }
+    Some(Ok(if d < 0.0 { d as i64 as u64 } else { d as u64 }))
+}
+
 /// Bytes of stack the slow path offers string arguments before using the heap.
 pub const SCRATCH: usize = 1024;
 
@@ -178,12 +194,21 @@ pub fn arg_to_slot(
 ) -> Result<u64, ArgError> {
     match ty {
         Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32 => {
-            let mut x = 0i32;
-            // SAFETY: as in typeof_. napi_get_value_int32 applies ToInt32 (fractions
-            // truncated, modulo 2^32, NaN/±Inf → 0), exactly what V8's fast path does.
-            if unsafe { sys::napi_get_value_int32(env, v, &mut x) } != sys::Status::napi_ok {
-                return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
-            }
+            // SAFETY: v is a live value of the current call.
+            let x = match unsafe { smi_of(v as *const c_void) } {
+                // A Smi is its own ToInt32.
+                Some(x) => x,
+                None => {
+                    let mut x = 0i32;
+                    // SAFETY: as in typeof_. napi_get_value_int32 applies ToInt32 (fractions
+                    // truncated, modulo 2^32, NaN/±Inf → 0), exactly what V8's fast path does.
+                    if unsafe { sys::napi_get_value_int32(env, v, &mut x) } != sys::Status::napi_ok
+                    {
+                        return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
+                    }
+                    x
+                }
+            };
             Ok(match ty {
                 Type::I8 => x as i8 as i64 as u64,
                 Type::U8 => x as u8 as u64,
@@ -207,8 +232,12 @@ pub fn arg_to_slot(
         }
         Type::F32 | Type::F64 => {
             let mut d = 0f64;
+            // SAFETY: v is a live value of the current call.
+            if let Some(x) = unsafe { smi_of(v as *const c_void) } {
+                d = x as f64;
             // SAFETY: as in typeof_.
-            if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
+            } else if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok
+            {
                 return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
             }
             Ok(if ty == Type::F32 {
@@ -218,11 +247,12 @@ pub fn arg_to_slot(
             })
         }
         Type::I64 | Type::U64 | Type::ISize | Type::USize => wide_arg(env, v, i, ty),
-        Type::Pointer => match typeof_(env, v) {
+        // Numbers first: an address is one (asking for the type first cost a call).
+        Type::Pointer => wide_number(env, v, i, ty).unwrap_or_else(|| match typeof_(env, v) {
             sys::ValueType::napi_null | sys::ValueType::napi_undefined => Ok(0),
-            sys::ValueType::napi_number | sys::ValueType::napi_bigint => wide_arg(env, v, i, ty),
+            sys::ValueType::napi_bigint => wide_arg(env, v, i, ty),
             _ => Err(type_err(i, "pointer (number, bigint or null)", env, v)),
-        },
+        }),
         Type::Buffer => {
             // SAFETY: v is a live value slot of the current call.
             unsafe { buffer_address(env, v as *const c_void) }.ok_or_else(|| {
@@ -257,22 +287,8 @@ pub fn result_value(
         match FastRet::of(ty) {
             FastRet::Void => return None,
             FastRet::Bool => sys::napi_get_boolean(env, raw as u8 != 0, &mut out),
-            FastRet::I32 => {
-                let v = match ty {
-                    Type::I8 => raw as u8 as i8 as i32,
-                    Type::I16 => raw as u16 as i16 as i32,
-                    _ => raw as u32 as i32,
-                };
-                sys::napi_create_int32(env, v, &mut out)
-            }
-            FastRet::U32 => {
-                let v = match ty {
-                    Type::U8 => raw as u8 as u32,
-                    Type::U16 => raw as u16 as u32,
-                    _ => raw as u32,
-                };
-                sys::napi_create_uint32(env, v, &mut out)
-            }
+            FastRet::I32 => sys::napi_create_int32(env, int_result(ty, raw) as i32, &mut out),
+            FastRet::U32 => sys::napi_create_uint32(env, int_result(ty, raw) as u32, &mut out),
             FastRet::F64 => {
                 let d = if ty == Type::F32 {
                     f32::from_bits(raw as u32) as f64
@@ -297,6 +313,33 @@ pub fn result_value(
         };
     }
     Some(out)
+}
+
+/// The value of a raw ≤ 32-bit integer result (FastRet::I32 and U32: narrow types extended by
+/// their signedness), in i64 so both signednesses fit.
+#[inline(always)]
+pub fn int_result(ty: Type, raw: u64) -> i64 {
+    match ty {
+        Type::I8 => raw as u8 as i8 as i64,
+        Type::I16 => raw as u16 as i16 as i64,
+        Type::U8 => raw as u8 as i64,
+        Type::U16 => raw as u16 as i64,
+        Type::U32 => raw as u32 as i64,
+        _ => raw as u32 as i32 as i64,
+    }
+}
+
+/// The tagged word of a ≤ 32-bit integer result when it is a Smi (every int32; uint32 below
+/// 2^31) and the raw Smi encoding was verified: written straight into V8's return slot, it
+/// needs no handle.
+#[inline(always)]
+pub fn smi_result(ty: Type, raw: u64) -> Option<usize> {
+    match FastRet::of(ty) {
+        FastRet::I32 | FastRet::U32 => i32::try_from(int_result(ty, raw))
+            .ok()
+            .and_then(crate::v8_call::smi_word),
+        _ => None,
+    }
 }
 
 /// Whether a raw 64-bit result of type `ty` is exact as a JS Number (|v| ≤ 2^53 - 1).

@@ -12,6 +12,7 @@ mod memory;
 mod nonblocking;
 mod state;
 mod v8;
+mod v8_call;
 mod views;
 
 use binding::Request;
@@ -61,6 +62,8 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     })?;
     state::with(|s| s.error_class = r);
 
+    // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probe's handles.
+    unsafe { v8_call::probe() };
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -75,6 +78,10 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     obj.set("reason", reason)?;
     obj.set("v8", v8::V8::version_string())?;
     obj.set("jit", jit.is_ok())?;
+    // How C → JS callbacks call JS, and whether small integers are read and written as raw
+    // Smis (tests check each Node line takes the route it should).
+    obj.set("callbackRoute", v8_call::route())?;
+    obj.set("smi", v8_call::smi32())?;
     Ok(raw(&env, obj.raw()))
 }
 

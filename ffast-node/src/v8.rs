@@ -79,6 +79,13 @@ type FnViewLength = unsafe extern "C" fn(*const c_void) -> usize;
 #[repr(C, align(8))]
 pub struct HandleScope([u8; 64]);
 
+impl HandleScope {
+    /// Storage for V8's constructor to fill.
+    pub fn zeroed() -> Self {
+        HandleScope([0; 64])
+    }
+}
+
 /// A `v8::HandleScope` on the Rust stack (V8 ≤ 13, where its constructor is exported; 14+
 /// inlines it, but 14+ also has `GetContents`, so it is not needed there).
 pub struct ScopeFns {
@@ -106,6 +113,8 @@ enum CfiCtor {
 
 /// Everything resolved from the running node binary.
 pub struct V8 {
+    /// The running V8's (major, minor).
+    pub version: (u32, u32),
     pub fci: FciLayout,
     /// Bytes per CTypeInfo: 3 before V8 14 (`type, sequence, flags`), 2 from 14 on.
     ctype_size: usize,
@@ -151,7 +160,7 @@ pub const MAX_FAST_PARAMS: usize = 30;
 /// V8 versions whose layouts were verified (fact sheet §1): (major, minor).
 const VERIFIED: [(u32, u32); 4] = [(11, 3), (12, 4), (13, 6), (14, 6)];
 
-fn sym<T: Copy>(name: &str) -> Result<T, String> {
+pub(crate) fn sym<T: Copy>(name: &str) -> Result<T, String> {
     let c = std::ffi::CString::new(name).expect("symbol names have no NUL");
     // SAFETY: dlsym with RTLD_DEFAULT and a valid C string has no other preconditions.
     let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c.as_ptr()) };
@@ -197,6 +206,7 @@ impl V8 {
             Err(_) => CfiCtor::Three(sym("_ZN2v813CFunctionInfoC1ERKNS_9CTypeInfoEjPS2_")?),
         };
         Ok(V8 {
+            version: (major, minor),
             fci,
             ctype_size,
             major,
@@ -334,7 +344,7 @@ impl V8 {
     /// # Safety
     /// On the isolate's thread.
     pub unsafe fn with_scope<R>(&self, scope: &ScopeFns, f: impl FnOnce() -> R) -> R {
-        let mut hs = HandleScope([0; 64]);
+        let mut hs = HandleScope::zeroed();
         (scope.new)(&mut hs, (self.get_current)());
         let r = f();
         (scope.drop)(&mut hs);

@@ -1,0 +1,443 @@
+//! C → JS calls through V8's own exported API (callback.rs), and the raw Smi encoding the slow
+//! path uses for small integers. Chosen once per process from the running V8 and verified by a
+//! probe; anything missing or unverified keeps the N-API route.
+//!
+//! Why: a same-thread callback through N-API paid, per call, `napi_open_handle_scope` (a heap
+//! object on Node 26, where V8 14 no longer exports the HandleScope constructor: a malloc and a
+//! free), `napi_get_reference_value`, `napi_call_function` (env checks, `IsFunction`, its own
+//! TryCatch) and one N-API call per converted value. This route does what those do with V8's
+//! exported functions, or with what V8's headers inline:
+//! - a stack `v8::HandleScope`: its exported constructor and destructor (V8 11–13), or on V8 14
+//!   the header-inline body of both, applied to the isolate's `HandleScopeData` at the offset
+//!   the header defines (`Internals::kIsolateHandleScopeDataOffset`), verified by a probe;
+//! - the JS function as a strong `v8::Global` whose slot is used as the `Local` (Node's own
+//!   `PersistentToLocal::Strong` does the same), `undefined` likewise;
+//! - `v8::TryCatch` + `v8::Function::Call` in the caller's current context, so an exception
+//!   thrown by the callback is caught exactly as N-API's TryCatch catches it.
+
+use crate::v8::{sym, HandleScope, V8};
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+type FnVoidPtr = unsafe extern "C" fn() -> *mut c_void;
+type FnPtrPtr = unsafe extern "C" fn(*mut c_void) -> *mut c_void;
+type FnIsolateBool = unsafe extern "C" fn(*mut c_void) -> bool;
+/// `MaybeLocal<Value> Function::Call(Isolate*, Local<Context>, Local<Value>, int, Local<Value>*)`
+/// (V8 12.9+). `MaybeLocal` and `Local` are one pointer, trivially copyable: passed and returned
+/// in registers (SysV §3.2.3, AAPCS64 §6.9).
+type FnCallIsolate = unsafe extern "C" fn(
+    *const c_void,
+    *mut c_void,
+    *mut c_void,
+    *const c_void,
+    i32,
+    *const *mut c_void,
+) -> *mut c_void;
+/// `MaybeLocal<Value> Function::Call(Local<Context>, Local<Value>, int, Local<Value>*)`.
+type FnCallContext = unsafe extern "C" fn(
+    *const c_void,
+    *mut c_void,
+    *const c_void,
+    i32,
+    *const *mut c_void,
+) -> *mut c_void;
+type FnTryCatchNew = unsafe extern "C" fn(*mut TryCatch, *mut c_void);
+type FnTryCatchDrop = unsafe extern "C" fn(*mut TryCatch);
+type FnTryCatchIs = unsafe extern "C" fn(*const TryCatch) -> bool;
+type FnTryCatchException = unsafe extern "C" fn(*const TryCatch) -> *mut c_void;
+type FnIntegerNew = unsafe extern "C" fn(*mut c_void, i32) -> *mut usize;
+/// `GlobalizeReference(internal::Isolate*, Address value)` (V8 12+).
+type FnGlobalizeValue = unsafe extern "C" fn(*mut c_void, usize) -> *mut usize;
+/// `GlobalizeReference(internal::Isolate*, Address* handle)` (V8 11).
+type FnGlobalizeSlot = unsafe extern "C" fn(*mut c_void, *const usize) -> *mut usize;
+type FnDisposeGlobal = unsafe extern "C" fn(*mut usize);
+type FnScopeNew = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
+type FnScopeDrop = unsafe extern "C" fn(*mut HandleScope);
+type FnDeleteExtensions = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
+
+/// Room for a `v8::TryCatch` (48 bytes on V8 11–14: isolate, next, exception, message,
+/// stack address, flags), with margin. V8 links it into the isolate's handler chain by address
+/// and compares that address with JS frames, so it lives on the machine stack and never moves
+/// while constructed.
+#[repr(C, align(8))]
+pub struct TryCatch([u8; 128]);
+
+/// `v8::internal::HandleScopeData` (v8-internal.h, V8 12+): what the inline HandleScope edits.
+#[repr(C)]
+struct HandleScopeData {
+    next: *mut usize,
+    limit: *mut usize,
+    level: i32,
+    sealed_level: i32,
+}
+
+/// `v8::HandleScope`'s fields in release builds of V8 11–14 (`isolate_`, `prev_next_`,
+/// `prev_limit_`), for the inline route (the object V8's DeleteExtensions is called on).
+#[repr(C)]
+struct InlineScope {
+    isolate: *mut c_void,
+    prev_next: *mut usize,
+    prev_limit: *mut usize,
+}
+
+/// `Internals::kIsolateHandleScopeDataOffset` per V8 (major, minor) whose HandleScope
+/// constructor is header-inline, as computed by the header of that release (64-bit, no pointer
+/// compression, no sandbox: Node's official builds). A wrong entry cannot slip through: the
+/// probe checks it against handles V8 itself creates before anything is written there.
+const INLINE_SCOPE_OFFSETS: [((u32, u32), usize); 1] = [((14, 6), 560)];
+
+enum Scope {
+    /// V8 14+: the header-inline constructor and destructor, done here.
+    Inline {
+        offset: usize,
+        delete_extensions: FnDeleteExtensions,
+    },
+    /// V8 11–13: the exported constructor and destructor.
+    Exported { new: FnScopeNew, drop: FnScopeDrop },
+}
+
+enum CallFn {
+    Isolate(FnCallIsolate),
+    Context(FnCallContext),
+}
+
+enum Globalize {
+    Value(FnGlobalizeValue),
+    Slot(FnGlobalizeSlot),
+}
+
+/// Everything a callback needs to call its JS function without N-API.
+pub struct JsCall {
+    get_current: FnVoidPtr,
+    get_current_context: FnPtrPtr,
+    is_terminating: FnIsolateBool,
+    call: CallFn,
+    try_catch_new: FnTryCatchNew,
+    try_catch_drop: FnTryCatchDrop,
+    has_caught: FnTryCatchIs,
+    has_terminated: FnTryCatchIs,
+    exception: FnTryCatchException,
+    globalize: Globalize,
+    dispose: FnDisposeGlobal,
+    scope: Scope,
+}
+
+// SAFETY: plain function pointers into the node binary's (immutable) text.
+unsafe impl Send for JsCall {}
+// SAFETY: as above.
+unsafe impl Sync for JsCall {}
+
+/// What a direct call gave.
+pub enum Called {
+    Returned(*mut c_void),
+    /// The function threw this value (caught; nothing is pending).
+    Threw(*mut c_void),
+    /// The isolate is terminating (worker.terminate(), process exit, a vm timeout): no JS can
+    /// run, so there is nobody to report to. V8 rethrows the termination past this call.
+    Terminating,
+    /// No result and nothing caught (not expected from V8).
+    Failed,
+    /// No JS context is entered on this thread right now: use the N-API route.
+    NoContext,
+}
+
+static CALL: OnceLock<Option<JsCall>> = OnceLock::new();
+/// Set once the probe saw V8 store the Smi `v` as the word `v << 32` (64-bit, no pointer
+/// compression: every official Node build), which the slow path then reads and writes itself.
+static SMI32: AtomicBool = AtomicBool::new(false);
+
+/// Resolve and verify the route, once per process. Call on a JS thread inside an N-API call (a
+/// HandleScope is open: the probe creates a few handles in it).
+///
+/// # Safety
+/// As above.
+pub unsafe fn probe() {
+    CALL.get_or_init(|| {
+        let v8 = V8::get().ok()?;
+        let integer_new: FnIntegerNew = sym("_ZN2v87Integer3NewEPNS_7IsolateEi").ok()?;
+        let get_current: FnVoidPtr = sym("_ZN2v87Isolate10GetCurrentEv").ok()?;
+        let isolate = get_current();
+        if isolate.is_null() {
+            return None;
+        }
+        if probe_smi(integer_new, isolate) {
+            SMI32.store(true, Ordering::Relaxed);
+        }
+        if std::env::var_os("FFAST_TEST_NAPI_CALLBACKS").is_some() {
+            return None;
+        }
+        resolve(v8, get_current, integer_new, isolate)
+    });
+}
+
+/// The direct route, if this process has one (after [`probe`]).
+#[inline(always)]
+pub fn get() -> Option<&'static JsCall> {
+    CALL.get().and_then(Option::as_ref)
+}
+
+/// Which route callbacks take on this process (tests): `v8-inline-scope`, `v8-scope` or `napi`.
+pub fn route() -> &'static str {
+    match get().map(|c| &c.scope) {
+        Some(Scope::Inline { .. }) => "v8-inline-scope",
+        Some(Scope::Exported { .. }) => "v8-scope",
+        None => "napi",
+    }
+}
+
+/// Whether the raw Smi encoding was verified (tests).
+pub fn smi32() -> bool {
+    SMI32.load(Ordering::Relaxed)
+}
+
+/// The integer of a tagged word that is a Smi (its low half is zero: the tag bit and the
+/// 31-bit shift padding), `None` for a heap object or before the probe verified the encoding.
+///
+/// # Safety
+/// `v` is a live handle (napi_value) of the current scope.
+#[inline(always)]
+pub unsafe fn smi_of(v: *const c_void) -> Option<i32> {
+    if !SMI32.load(Ordering::Relaxed) {
+        return None;
+    }
+    let w = *(v as *const u64);
+    (w as u32 == 0).then_some((w >> 32) as i32)
+}
+
+/// The tagged word of the Smi `v`, when the encoding was verified.
+#[inline(always)]
+pub fn smi_word(v: i32) -> Option<usize> {
+    SMI32
+        .load(Ordering::Relaxed)
+        .then_some(((v as i64) << 32) as usize)
+}
+
+/// Integer::New(isolate, v) must give a handle holding `v << 32`, for a positive and a
+/// negative value.
+unsafe fn probe_smi(integer_new: FnIntegerNew, isolate: *mut c_void) -> bool {
+    [7i32, -2].iter().all(|&v| {
+        let h = integer_new(isolate, v);
+        !h.is_null() && *h == ((v as i64) << 32) as usize
+    })
+}
+
+unsafe fn resolve(
+    v8: &V8,
+    get_current: FnVoidPtr,
+    integer_new: FnIntegerNew,
+    isolate: *mut c_void,
+) -> Option<JsCall> {
+    let scope = match INLINE_SCOPE_OFFSETS.iter().find(|(v, _)| *v == v8.version) {
+        Some(&(_, offset)) => {
+            let delete_extensions =
+                sym("_ZN2v811HandleScope16DeleteExtensionsEPNS_7IsolateE").ok()?;
+            probe_inline_scope(offset, delete_extensions, integer_new, isolate).then_some(
+                Scope::Inline {
+                    offset,
+                    delete_extensions,
+                },
+            )?
+        }
+        None => Scope::Exported {
+            new: sym("_ZN2v811HandleScopeC1EPNS_7IsolateE").ok()?,
+            drop: sym("_ZN2v811HandleScopeD1Ev").ok()?,
+        },
+    };
+    let call = match sym(
+        "_ZN2v88Function4CallEPNS_7IsolateENS_5LocalINS_7ContextEEENS3_INS_5ValueEEEiPS7_",
+    ) {
+        Ok(f) => CallFn::Isolate(f),
+        Err(_) => CallFn::Context(
+            sym("_ZN2v88Function4CallENS_5LocalINS_7ContextEEENS1_INS_5ValueEEEiPS5_").ok()?,
+        ),
+    };
+    let globalize = match sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEm") {
+        Ok(f) => Globalize::Value(f),
+        Err(_) => Globalize::Slot(
+            sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEPm").ok()?,
+        ),
+    };
+    Some(JsCall {
+        get_current,
+        get_current_context: sym("_ZN2v87Isolate17GetCurrentContextEv").ok()?,
+        is_terminating: sym("_ZN2v87Isolate22IsExecutionTerminatingEv").ok()?,
+        call,
+        try_catch_new: sym("_ZN2v88TryCatchC1EPNS_7IsolateE").ok()?,
+        try_catch_drop: sym("_ZN2v88TryCatchD1Ev").ok()?,
+        has_caught: sym("_ZNK2v88TryCatch9HasCaughtEv").ok()?,
+        has_terminated: sym("_ZNK2v88TryCatch13HasTerminatedEv").ok()?,
+        exception: sym("_ZNK2v88TryCatch9ExceptionEv").ok()?,
+        globalize,
+        dispose: sym("_ZN2v812api_internal13DisposeGlobalEPm").ok()?,
+        scope,
+    })
+}
+
+/// Check `offset` against the isolate before trusting it: reading first (the isolate object is
+/// far larger than any offset in the table), writing only once V8's own handle allocation
+/// matched. `next` must be exactly where Integer::New puts its handle, and advance by one slot;
+/// then a scope opened and closed here must get V8's next handle at the following slot and
+/// restore next, limit and level.
+unsafe fn probe_inline_scope(
+    offset: usize,
+    delete_extensions: FnDeleteExtensions,
+    integer_new: FnIntegerNew,
+    isolate: *mut c_void,
+) -> bool {
+    let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
+    let slot = std::mem::size_of::<usize>();
+    // A block with no room for the two probe handles: one more handle fills it, the next one
+    // opens a new block; so at most three rounds.
+    for _ in 0..3 {
+        let next = std::ptr::read_volatile(&(*data).next) as usize;
+        let limit = std::ptr::read_volatile(&(*data).limit) as usize;
+        let level = std::ptr::read_volatile(&(*data).level);
+        if next == 0 || limit < next || level <= 0 {
+            return false;
+        }
+        if limit - next < 2 * slot {
+            integer_new(isolate, 0);
+            continue;
+        }
+        let h = integer_new(isolate, 1) as usize;
+        if h != next || std::ptr::read_volatile(&(*data).next) as usize != next + slot {
+            return false;
+        }
+        let inner = with_inline_scope(isolate, data, delete_extensions, || {
+            (
+                std::ptr::read_volatile(&(*data).level),
+                integer_new(isolate, 2) as usize,
+            )
+        });
+        return inner == (level + 1, next + slot)
+            && std::ptr::read_volatile(&(*data).next) as usize == next + slot
+            && std::ptr::read_volatile(&(*data).limit) as usize == limit
+            && std::ptr::read_volatile(&(*data).level) == level;
+    }
+    false
+}
+
+/// What V8 14's inline `HandleScope::HandleScope` and `~HandleScope` do (v8-local-handle.h):
+/// remember next/limit and count the level; on close restore them, and free the blocks handles
+/// in this scope added (DeleteExtensions) when the limit moved.
+#[inline(always)]
+unsafe fn with_inline_scope<R>(
+    isolate: *mut c_void,
+    data: *mut HandleScopeData,
+    delete_extensions: FnDeleteExtensions,
+    f: impl FnOnce() -> R,
+) -> R {
+    let mut scope = InlineScope {
+        isolate,
+        prev_next: (*data).next,
+        prev_limit: (*data).limit,
+    };
+    (*data).level += 1;
+    let r = f();
+    (*data).next = scope.prev_next;
+    (*data).level -= 1;
+    if (*data).limit != scope.prev_limit {
+        (*data).limit = scope.prev_limit;
+        delete_extensions((&mut scope as *mut InlineScope).cast(), isolate);
+    }
+    r
+}
+
+impl JsCall {
+    /// The current thread's isolate.
+    #[inline(always)]
+    pub fn isolate(&self) -> *mut c_void {
+        // SAFETY: Isolate::GetCurrent has no preconditions.
+        unsafe { (self.get_current)() }
+    }
+
+    /// Run `f` inside a fresh HandleScope: handles it creates are released on return.
+    ///
+    /// # Safety
+    /// On `isolate`'s thread, with that isolate entered.
+    #[inline(always)]
+    pub unsafe fn with_scope<R>(&self, isolate: *mut c_void, f: impl FnOnce() -> R) -> R {
+        match self.scope {
+            Scope::Inline {
+                offset,
+                delete_extensions,
+            } => {
+                let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
+                with_inline_scope(isolate, data, delete_extensions, f)
+            }
+            Scope::Exported { new, drop } => {
+                let mut hs = HandleScope::zeroed();
+                new(&mut hs, isolate);
+                let r = f();
+                drop(&mut hs);
+                r
+            }
+        }
+    }
+
+    /// A strong global handle to `value`; its slot serves as a `Local` for as long as it lives.
+    ///
+    /// # Safety
+    /// On the isolate's thread; `value` is a live handle.
+    pub unsafe fn global(&self, value: *const c_void) -> *mut usize {
+        let isolate = self.isolate();
+        match self.globalize {
+            Globalize::Value(f) => f(isolate, *(value as *const usize)),
+            Globalize::Slot(f) => f(isolate, value as *const usize),
+        }
+    }
+
+    /// Release a handle made by [`global`](Self::global).
+    ///
+    /// # Safety
+    /// On the isolate's thread, once per global, while the isolate lives.
+    pub unsafe fn dispose(&self, global: *mut usize) {
+        (self.dispose)(global)
+    }
+
+    /// Call the function in handle `func` with receiver `recv` and `argv`, in the current
+    /// context, catching what it throws.
+    ///
+    /// # Safety
+    /// On `isolate`'s thread where JS may run, inside a HandleScope; `func` is a function handle,
+    /// `recv` and `argv` live handles.
+    pub unsafe fn call(
+        &self,
+        isolate: *mut c_void,
+        func: *const c_void,
+        recv: *const c_void,
+        argv: &[*mut c_void],
+    ) -> Called {
+        let context = (self.get_current_context)(isolate);
+        if context.is_null() {
+            return Called::NoContext;
+        }
+        let mut tc = TryCatch([0; 128]);
+        (self.try_catch_new)(&mut tc, isolate);
+        let argc = argv.len() as i32;
+        let r = match self.call {
+            CallFn::Isolate(f) => f(func, isolate, context, recv, argc, argv.as_ptr()),
+            CallFn::Context(f) => f(func, context, recv, argc, argv.as_ptr()),
+        };
+        let out = if !r.is_null() {
+            Called::Returned(r)
+        } else if (self.has_caught)(&tc) {
+            if (self.has_terminated)(&tc) {
+                Called::Terminating
+            } else {
+                // A handle in the caller's scope: it outlives the TryCatch.
+                Called::Threw((self.exception)(&tc))
+            }
+        } else if (self.is_terminating)(isolate) {
+            // V8 refuses to enter JS once termination started, without throwing.
+            Called::Terminating
+        } else {
+            Called::Failed
+        };
+        // Not rethrowing: the exception is cleared, as N-API's TryCatch does. (A termination is
+        // rethrown by V8 itself while JS is on the stack.)
+        (self.try_catch_drop)(&mut tc);
+        out
+    }
+}

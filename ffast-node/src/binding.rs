@@ -48,6 +48,8 @@ pub struct Binding {
     pub invoke: unsafe extern "C" fn(*mut u64),
     pub env: sys::napi_env,
     wide_slot: *mut u64,
+    /// The thread's heap-number map for direct Number reads (convert::number_of), or 0.
+    number_map: usize,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
     /// Nonblocking calls count here too: they never take the fast path.
     pub slow_calls: std::cell::Cell<u64>,
@@ -99,7 +101,7 @@ pub unsafe fn make_functions(
         )));
     }
     let v8 = V8::get().ok();
-    let wide_slot = state::with(|s| s.wide_slot);
+    let (wide_slot, number_map) = state::with(|s| (s.wide_slot, s.number_map));
     // The buffer helper for this V8 (its first use may run the raw-view self-check).
     let buf_addr = match v8 {
         Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
@@ -134,6 +136,7 @@ pub unsafe fn make_functions(
             invoke: not_placed,
             env,
             wide_slot,
+            number_map,
             slow_calls: std::cell::Cell::new(0),
             area,
             pending: std::cell::Cell::new(0),
@@ -341,7 +344,14 @@ pub(crate) unsafe fn args_to_slots(
     keep: &mut StringScratch,
 ) -> Result<(), ArgError> {
     for (i, &ty) in b.sig.params.iter().enumerate() {
-        *slots.add(i) = arg_to_slot(b.env, ty, args.get(i), declared_index(&b.sig, i), keep)?;
+        *slots.add(i) = arg_to_slot(
+            b.env,
+            ty,
+            args.get(i),
+            declared_index(&b.sig, i),
+            keep,
+            b.number_map,
+        )?;
     }
     *slots.add(b.sig.params.len()) = 0;
     Ok(())

@@ -82,9 +82,10 @@ pub struct Service {
     depth: &'static AtomicU32,
     /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
     orphan: sys::napi_ref,
-    /// `undefined` (the receiver of every callback) as a V8 global handle, for the direct
-    /// route; null without it. Never released: it lives as long as the isolate.
-    undefined: *mut usize,
+    /// What the direct route (v8_call.rs) needs; None without it.
+    direct: Option<Direct>,
+    /// The thread's heap-number map for direct Number reads of results, or 0.
+    number_map: usize,
     /// Blocking requests not yet answered (completed with the default value at teardown).
     waiting: Mutex<Vec<Arc<Request>>>,
 }
@@ -95,6 +96,18 @@ pub struct Service {
 unsafe impl Send for Service {}
 // SAFETY: as above.
 unsafe impl Sync for Service {}
+
+/// A thread's handles for calling JS through V8's API. The globals are never released: they
+/// live as long as the isolate.
+struct Direct {
+    isolate: *mut c_void,
+    /// The context the JS functions are called in: the one current when the thread's first
+    /// callback was made (index.js runs in the env's main context), which is what N-API uses.
+    /// Kept rather than asked for per call: asking costs a call and a handle.
+    context: *mut usize,
+    /// `undefined`, the receiver of every callback.
+    undefined: *mut usize,
+}
 
 /// The context of one entry trampoline. Boxed: its address is embedded in the code.
 pub struct Slot {
@@ -202,7 +215,12 @@ impl Service {
 }
 
 fn on_owner_thread(svc: &Service) -> bool {
-    crate::state::current_env() == svc.env
+    match (&svc.direct, crate::v8_call::get()) {
+        // V8's thread-local current isolate: cheaper to read than this addon's thread-local
+        // env (a __tls_get_addr call from a shared object).
+        (Some(d), Some(js)) => js.isolate() == d.isolate,
+        _ => crate::state::current_env() == svc.env,
+    }
 }
 
 /// A closed callback was called from C: it got the default value; say so (from any thread).
@@ -461,10 +479,9 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> 
 unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
     // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
     // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-    if let Some(js) = crate::v8_call::get() {
-        let isolate = js.isolate();
-        return js.with_scope(isolate, || {
-            run_js_scoped(env, slot, live, args, Some((js, isolate)))
+    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service.direct.as_ref()) {
+        return js.with_scope(d.isolate, || {
+            run_js_scoped(env, slot, live, args, Some((js, d)))
         });
     }
     match crate::v8::V8::get()
@@ -492,8 +509,7 @@ enum Outcome {
     Failed(String),
 }
 
-/// Call the JS function through N-API (the route without V8's API, and the fallback when no
-/// context is entered).
+/// Call the JS function through N-API (the route where V8's API is not available).
 unsafe fn call_napi(env: sys::napi_env, live: &Live, argv: &[sys::napi_value]) -> Outcome {
     let mut f = ptr::null_mut();
     let mut recv = ptr::null_mut();
@@ -522,7 +538,7 @@ unsafe fn run_js_scoped(
     slot: &Slot,
     live: &Live,
     args: &[u64],
-    direct: Option<(&crate::v8_call::JsCall, *mut c_void)>,
+    direct: Option<(&crate::v8_call::JsCall, &Direct)>,
 ) -> u64 {
     // Arguments in a stack array for the common arities (no allocation per call); `words`
     // holds the tagged Smis that need no handle (a Smi is not a heap reference, so a slot the
@@ -553,15 +569,14 @@ unsafe fn run_js_scoped(
     }
     let g = live.global.get();
     let outcome = match direct {
-        Some((js, isolate)) if !g.is_null() => {
+        Some((js, d)) if !g.is_null() => {
             use crate::v8_call::Called;
-            let recv = slot.service.undefined as *const c_void;
-            match js.call(isolate, g as *const c_void, recv, argv_ptrs(argv)) {
+            let (func, recv) = (g as *const c_void, d.undefined as *const c_void);
+            match js.call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv)) {
                 Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
                 Called::Threw(e) => Outcome::Threw(e as sys::napi_value),
                 Called::Terminating => Outcome::Silent,
                 Called::Failed => Outcome::Failed("V8 gave no result and no exception".into()),
-                Called::NoContext => call_napi(env, live, argv),
             }
         }
         _ => call_napi(env, live, argv),
@@ -581,7 +596,14 @@ unsafe fn run_js_scoped(
             // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
             // nothing in it outlives this function.
             let mut keep = StringScratch::new(text.as_mut_ptr().cast());
-            match arg_to_slot(env, slot.sig.result, out, 0, &mut keep) {
+            match arg_to_slot(
+                env,
+                slot.sig.result,
+                out,
+                0,
+                &mut keep,
+                slot.service.number_map,
+            ) {
                 Ok(v) => result = v,
                 Err(e) => {
                     let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
@@ -676,20 +698,27 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
     }
     let mut orphan_ref = ptr::null_mut();
     sys::napi_create_reference(env, orphan, 1, &mut orphan_ref);
-    let undefined = match crate::v8_call::get() {
-        Some(js) => {
-            let mut u = ptr::null_mut();
-            sys::napi_get_undefined(env, &mut u);
-            js.global(u as *const c_void)
+    let direct = crate::v8_call::get().and_then(|js| {
+        let isolate = js.isolate();
+        let context = js.current_context(isolate);
+        if isolate.is_null() || context.is_null() {
+            return None;
         }
-        None => ptr::null_mut(),
-    };
+        let mut u = ptr::null_mut();
+        sys::napi_get_undefined(env, &mut u);
+        Some(Direct {
+            isolate,
+            context: js.global(context),
+            undefined: js.global(u as *const c_void),
+        })
+    });
     let svc = Arc::new(Service {
         env,
         tsfn: Mutex::new(None),
         depth: sync_depth(),
         orphan: orphan_ref,
-        undefined,
+        direct,
+        number_map: crate::state::with(|s| s.number_map),
         waiting: Mutex::new(Vec::new()),
     });
     let mut name = ptr::null_mut();

@@ -7,7 +7,6 @@
 //! - buffers: one function, [`buffer_address`], used by both paths.
 
 use crate::v8::V8;
-use crate::v8_call::smi_of;
 use ffast_core::trampoline::{FastRet, MAX_SAFE};
 use ffast_core::Type;
 use napi::sys;
@@ -98,22 +97,101 @@ fn wide_number(
     i: usize,
     ty: Type,
 ) -> Option<Result<u64, ArgError>> {
-    // SAFETY: v is a live value of the current call.
-    if let Some(x) = unsafe { smi_of(v as *const c_void) } {
-        return Some(Ok(x as i64 as u64));
-    }
     let mut d = 0f64;
     // SAFETY: as in typeof_.
     if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
         return None;
     }
+    Some(wide_bits(d).ok_or_else(|| range_err(i, ty.name(), format!("{d}"))))
+}
+
+/// The 64 bits of a Number given for a 64-bit integer: truncated toward zero, modulo 2^64;
+/// `None` outside [-2^63, 2^64) (NaN and infinities included).
+#[inline(always)]
+fn wide_bits(d: f64) -> Option<u64> {
     // trunc(d) lies in [-2^63, 2^64) exactly when d does (both bounds are exact doubles, and
     // no double lies strictly between -2^63 - 1 and -2^63); NaN fails the test. The casts
     // below truncate toward zero themselves (no libm call).
-    if !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&d) {
-        return Some(Err(range_err(i, ty.name(), format!("{d}"))));
+    (-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19)
+        .contains(&d)
+        .then(|| if d < 0.0 { d as i64 as u64 } else { d as u64 })
+}
+
+/// A Number read straight from its tagged word (rust-fast-calls.md §4 "mode 1").
+#[derive(Clone, Copy)]
+pub enum Num {
+    Int(i32),
+    Double(f64),
+}
+
+/// The Number in handle `v` without a call: a Smi (`v << 32`), or a heap number (a heap
+/// object whose map is `number_map`, its value the 8 bytes after the map). `number_map` is
+/// this isolate's heap-number map, 0 where the probe (v8_call::number_map) did not verify this
+/// layout: then, and for every other value, `None`.
+///
+/// # Safety
+/// `v` is a live handle of the current call on `number_map`'s isolate.
+#[inline(always)]
+pub unsafe fn number_of(v: sys::napi_value, number_map: usize) -> Option<Num> {
+    if number_map == 0 {
+        return None;
     }
-    Some(Ok(if d < 0.0 { d as i64 as u64 } else { d as u64 }))
+    let w = *(v as *const usize);
+    if w as u32 == 0 {
+        return Some(Num::Int((w >> 32) as i32));
+    }
+    // A heap object pointer carries tag 1 (kHeapObjectTag); its map is its first word.
+    if w & 1 == 1 && *((w - 1) as *const usize) == number_map {
+        return Some(Num::Double(*((w - 1 + 8) as *const f64)));
+    }
+    None
+}
+
+/// The slot of a ≤ 32-bit integer parameter from its ToInt32 value: a C cast.
+#[inline(always)]
+fn narrow(ty: Type, x: i32) -> u64 {
+    match ty {
+        Type::I8 => x as i8 as i64 as u64,
+        Type::U8 => x as u8 as u64,
+        Type::I16 => x as i16 as i64 as u64,
+        Type::U16 => x as u16 as u64,
+        Type::I32 => x as i64 as u64,
+        _ => x as u32 as u64,
+    }
+}
+
+/// The slot of a numeric parameter from a Number read directly; `None` (the N-API path
+/// decides, and words its errors) for other parameter types and for values that are out of
+/// range or need more than a cast.
+#[inline(always)]
+fn number_slot(ty: Type, n: Num) -> Option<u64> {
+    match (ty, n) {
+        (Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32, Num::Int(x)) => {
+            Some(narrow(ty, x))
+        }
+        // ToInt32 is trunc(d) modulo 2^32 (0 for NaN and ±Inf): one cast below 2^63.
+        (Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32, Num::Double(d)) => {
+            if d.is_nan() || d.is_infinite() {
+                Some(narrow(ty, 0))
+            } else {
+                (d.abs() < 9.223_372_036_854_776e18).then(|| narrow(ty, d as i64 as i32))
+            }
+        }
+        (Type::Bool, Num::Int(x)) => Some((x != 0) as u64),
+        // ToBoolean: false for ±0 and NaN.
+        (Type::Bool, Num::Double(d)) => Some((d != 0.0 && !d.is_nan()) as u64),
+        (Type::F32, Num::Int(x)) => Some((x as f32).to_bits() as u64),
+        (Type::F32, Num::Double(d)) => Some((d as f32).to_bits() as u64),
+        (Type::F64, Num::Int(x)) => Some((x as f64).to_bits()),
+        (Type::F64, Num::Double(d)) => Some(d.to_bits()),
+        (Type::I64 | Type::U64 | Type::ISize | Type::USize | Type::Pointer, Num::Int(x)) => {
+            Some(x as i64 as u64)
+        }
+        (Type::I64 | Type::U64 | Type::ISize | Type::USize | Type::Pointer, Num::Double(d)) => {
+            wide_bits(d)
+        }
+        _ => None,
+    }
 }
 
 /// Bytes of stack the slow path offers string arguments before using the heap.
@@ -184,8 +262,30 @@ impl StringScratch {
 }
 
 /// Convert argument `i` of type `ty` to its C form in a 64-bit slot. Strings are copied into
-/// `keep`, which must outlive the call.
+/// `keep`, which must outlive the call. Numbers are read directly when `number_map` (see
+/// [`number_of`]) allows; everything else, and every error, goes through N-API.
+#[inline(always)]
 pub fn arg_to_slot(
+    env: sys::napi_env,
+    ty: Type,
+    v: sys::napi_value,
+    i: usize,
+    keep: &mut StringScratch,
+    number_map: usize,
+) -> Result<u64, ArgError> {
+    // SAFETY: v is a live value of the current call, on number_map's isolate (callers pass
+    // their thread's map).
+    if let Some(n) = unsafe { number_of(v, number_map) } {
+        if let Some(x) = number_slot(ty, n) {
+            return Ok(x);
+        }
+    }
+    arg_to_slot_napi(env, ty, v, i, keep)
+}
+
+/// [`arg_to_slot`] through N-API.
+#[inline(never)]
+fn arg_to_slot_napi(
     env: sys::napi_env,
     ty: Type,
     v: sys::napi_value,
@@ -194,29 +294,13 @@ pub fn arg_to_slot(
 ) -> Result<u64, ArgError> {
     match ty {
         Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32 => {
-            // SAFETY: v is a live value of the current call.
-            let x = match unsafe { smi_of(v as *const c_void) } {
-                // A Smi is its own ToInt32.
-                Some(x) => x,
-                None => {
-                    let mut x = 0i32;
-                    // SAFETY: as in typeof_. napi_get_value_int32 applies ToInt32 (fractions
-                    // truncated, modulo 2^32, NaN/±Inf → 0), exactly what V8's fast path does.
-                    if unsafe { sys::napi_get_value_int32(env, v, &mut x) } != sys::Status::napi_ok
-                    {
-                        return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
-                    }
-                    x
-                }
-            };
-            Ok(match ty {
-                Type::I8 => x as i8 as i64 as u64,
-                Type::U8 => x as u8 as u64,
-                Type::I16 => x as i16 as i64 as u64,
-                Type::U16 => x as u16 as u64,
-                Type::I32 => x as i64 as u64,
-                _ => x as u32 as u64,
-            })
+            let mut x = 0i32;
+            // SAFETY: as in typeof_. napi_get_value_int32 applies ToInt32 (fractions
+            // truncated, modulo 2^32, NaN/±Inf → 0), exactly what V8's fast path does.
+            if unsafe { sys::napi_get_value_int32(env, v, &mut x) } != sys::Status::napi_ok {
+                return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
+            }
+            Ok(narrow(ty, x))
         }
         Type::Bool => {
             // JS truthiness (ToBoolean), which is what V8's fast path applies to any value
@@ -232,12 +316,8 @@ pub fn arg_to_slot(
         }
         Type::F32 | Type::F64 => {
             let mut d = 0f64;
-            // SAFETY: v is a live value of the current call.
-            if let Some(x) = unsafe { smi_of(v as *const c_void) } {
-                d = x as f64;
             // SAFETY: as in typeof_.
-            } else if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok
-            {
+            if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
                 return Err(type_err(i, &format!("{} (number)", ty.name()), env, v));
             }
             Ok(if ty == Type::F32 {

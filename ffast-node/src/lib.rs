@@ -64,6 +64,9 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
 
     // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probe's handles.
     unsafe { v8_call::probe() };
+    // SAFETY: as above (after the probe).
+    let number_map = unsafe { v8_call::number_map() };
+    state::with(|s| s.number_map = number_map);
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),

@@ -38,6 +38,9 @@ pub struct ThreadState {
     pub works: std::collections::HashSet<usize>,
     /// The env is being torn down and the queued works were cancelled (done once).
     pub stopping: bool,
+    /// This isolate's heap-number map, or 0 (v8_call::number_map): the slow path's direct
+    /// Number reads.
+    pub number_map: usize,
 }
 
 impl ThreadState {
@@ -167,6 +170,7 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             closing: Vec::new(),
             works: Default::default(),
             stopping: false,
+            number_map: 0,
         });
         f(st)
     })

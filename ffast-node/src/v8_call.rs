@@ -12,7 +12,8 @@
 //!   the header defines (`Internals::kIsolateHandleScopeDataOffset`), verified by a probe;
 //! - the JS function as a strong `v8::Global` whose slot is used as the `Local` (Node's own
 //!   `PersistentToLocal::Strong` does the same), `undefined` likewise;
-//! - `v8::TryCatch` + `v8::Function::Call` in the caller's current context, so an exception
+//! - `v8::TryCatch` + `v8::Function::Call` in the context N-API would use (the env's: the one
+//!   current when the thread's first callback was made, kept as a global), so an exception
 //!   thrown by the callback is caught exactly as N-API's TryCatch catches it.
 
 use crate::v8::{sym, HandleScope, V8};
@@ -47,6 +48,7 @@ type FnTryCatchDrop = unsafe extern "C" fn(*mut TryCatch);
 type FnTryCatchIs = unsafe extern "C" fn(*const TryCatch) -> bool;
 type FnTryCatchException = unsafe extern "C" fn(*const TryCatch) -> *mut c_void;
 type FnIntegerNew = unsafe extern "C" fn(*mut c_void, i32) -> *mut usize;
+type FnNumberNew = unsafe extern "C" fn(*mut c_void, f64) -> *mut usize;
 /// `GlobalizeReference(internal::Isolate*, Address value)` (V8 12+).
 type FnGlobalizeValue = unsafe extern "C" fn(*mut c_void, usize) -> *mut usize;
 /// `GlobalizeReference(internal::Isolate*, Address* handle)` (V8 11).
@@ -109,6 +111,7 @@ enum Globalize {
 
 /// Everything a callback needs to call its JS function without N-API.
 pub struct JsCall {
+    /// `Isolate::TryGetCurrent`: null on a thread without an isolate.
     get_current: FnVoidPtr,
     get_current_context: FnPtrPtr,
     is_terminating: FnIsolateBool,
@@ -138,8 +141,6 @@ pub enum Called {
     Terminating,
     /// No result and nothing caught (not expected from V8).
     Failed,
-    /// No JS context is entered on this thread right now: use the N-API route.
-    NoContext,
 }
 
 static CALL: OnceLock<Option<JsCall>> = OnceLock::new();
@@ -156,7 +157,7 @@ pub unsafe fn probe() {
     CALL.get_or_init(|| {
         let v8 = V8::get().ok()?;
         let integer_new: FnIntegerNew = sym("_ZN2v87Integer3NewEPNS_7IsolateEi").ok()?;
-        let get_current: FnVoidPtr = sym("_ZN2v87Isolate10GetCurrentEv").ok()?;
+        let get_current: FnVoidPtr = sym("_ZN2v87Isolate13TryGetCurrentEv").ok()?;
         let isolate = get_current();
         if isolate.is_null() {
             return None;
@@ -191,26 +192,52 @@ pub fn smi32() -> bool {
     SMI32.load(Ordering::Relaxed)
 }
 
-/// The integer of a tagged word that is a Smi (its low half is zero: the tag bit and the
-/// 31-bit shift padding), `None` for a heap object or before the probe verified the encoding.
-///
-/// # Safety
-/// `v` is a live handle (napi_value) of the current scope.
-#[inline(always)]
-pub unsafe fn smi_of(v: *const c_void) -> Option<i32> {
-    if !SMI32.load(Ordering::Relaxed) {
-        return None;
-    }
-    let w = *(v as *const u64);
-    (w as u32 == 0).then_some((w >> 32) as i32)
-}
-
 /// The tagged word of the Smi `v`, when the encoding was verified.
 #[inline(always)]
 pub fn smi_word(v: i32) -> Option<usize> {
     SMI32
         .load(Ordering::Relaxed)
         .then_some(((v as i64) << 32) as usize)
+}
+
+/// This thread's heap-number map (the first word of every heap number), for reading Numbers
+/// without a call (convert::number_of); 0 when that layout is not verified here. Per isolate:
+/// a map is an object of its isolate's heap. Call once per thread, like [`probe`], after it.
+///
+/// # Safety
+/// On a JS thread inside an N-API call (the probe creates handles).
+pub unsafe fn number_map() -> usize {
+    if !smi32() {
+        return 0;
+    }
+    let (Ok(number_new), Ok(get_current)) = (
+        sym::<FnNumberNew>("_ZN2v86Number3NewEPNS_7IsolateEd"),
+        sym::<FnVoidPtr>("_ZN2v87Isolate10GetCurrentEv"),
+    ) else {
+        return 0;
+    };
+    let isolate = get_current();
+    if isolate.is_null() {
+        return 0;
+    }
+    // Values no Smi can hold: each must come back as a tagged heap object with the same first
+    // word (its map) and the value in the next 8 bytes (HeapNumber without pointer compression).
+    let mut map = 0;
+    for d in [0.5, -1.0e300, f64::NAN, 4_294_967_296.0] {
+        let h = number_new(isolate, d);
+        if h.is_null() || *h & 1 != 1 {
+            return 0;
+        }
+        let obj = *h - 1;
+        let m = *(obj as *const usize);
+        let got = *((obj + 8) as *const f64);
+        let same = got.to_bits() == d.to_bits() || (got.is_nan() && d.is_nan());
+        if (map != 0 && m != map) || !same {
+            return 0;
+        }
+        map = m;
+    }
+    map
 }
 
 /// Integer::New(isolate, v) must give a handle holding `v << 32`, for a positive and a
@@ -345,11 +372,19 @@ unsafe fn with_inline_scope<R>(
 }
 
 impl JsCall {
-    /// The current thread's isolate.
+    /// The current thread's isolate; null on a thread without one.
     #[inline(always)]
     pub fn isolate(&self) -> *mut c_void {
-        // SAFETY: Isolate::GetCurrent has no preconditions.
+        // SAFETY: Isolate::TryGetCurrent has no preconditions.
         unsafe { (self.get_current)() }
+    }
+
+    /// The isolate's current context as a handle (null when none is entered).
+    ///
+    /// # Safety
+    /// On the isolate's thread, inside a HandleScope.
+    pub unsafe fn current_context(&self, isolate: *mut c_void) -> *mut c_void {
+        (self.get_current_context)(isolate)
     }
 
     /// Run `f` inside a fresh HandleScope: handles it creates are released on return.
@@ -396,22 +431,26 @@ impl JsCall {
         (self.dispose)(global)
     }
 
-    /// Call the function in handle `func` with receiver `recv` and `argv`, in the current
-    /// context, catching what it throws.
+    /// Call the function in handle `func` with receiver `recv` and `argv` in `context`,
+    /// catching what it throws.
     ///
     /// # Safety
-    /// On `isolate`'s thread where JS may run, inside a HandleScope; `func` is a function handle,
-    /// `recv` and `argv` live handles.
+    /// On `isolate`'s thread where JS may run, inside a HandleScope; `context` is a context
+    /// handle, `func` a function handle, `recv` and `argv` live handles.
     pub unsafe fn call(
         &self,
         isolate: *mut c_void,
+        context: *mut c_void,
         func: *const c_void,
         recv: *const c_void,
         argv: &[*mut c_void],
     ) -> Called {
-        let context = (self.get_current_context)(isolate);
-        if context.is_null() {
-            return Called::NoContext;
+        // V8 12+ expects the embedder not to enter JS while the isolate terminates (only a
+        // debug check guards it): entering then drops the pending termination and runs the
+        // function as if nothing happened, so a terminated worker inside a C loop of callbacks
+        // would keep running. N-API refuses the same way (can_call_into_js).
+        if (self.is_terminating)(isolate) {
+            return Called::Terminating;
         }
         let mut tc = TryCatch([0; 128]);
         (self.try_catch_new)(&mut tc, isolate);
@@ -430,7 +469,7 @@ impl JsCall {
                 Called::Threw((self.exception)(&tc))
             }
         } else if (self.is_terminating)(isolate) {
-            // V8 refuses to enter JS once termination started, without throwing.
+            // V8 11 itself refuses to enter JS once termination started, without throwing.
             Called::Terminating
         } else {
             Called::Failed

@@ -90,7 +90,9 @@ test('narrow ints and floats accept only Numbers: ERR_FFAST_ARG_TYPE, hot and co
 });
 
 test("bool converts any value by JS truthiness (as V8's fast path does), identically hot and cold", () => {
-  const cases = [[0, false], [1, true], [2, true], [-0, false], [NaN, false], ['', false], ['false', true],
+  // (Smis, and heap numbers: the slow path reads both without N-API)
+  const cases = [[0, false], [1, true], [2, true], [-0, false], [NaN, false], [0.5, true], [-0.5, true], [2 ** 40, true],
+    [-Infinity, true], [Number.MIN_VALUE, true], [-(2 ** 31), true], ['', false], ['false', true],
     [null, false], [undefined, false], [0n, false], [1n, true], [{}, true], [[], true], [Symbol.iterator, true]];
   for (const [v, want] of cases) coldHot(S.id_bool, [v], want, { label: 'id_bool_truthy' });
 });

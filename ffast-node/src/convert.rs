@@ -114,7 +114,7 @@ fn wide_bits(d: f64) -> Option<u64> {
     // below truncate toward zero themselves (no libm call).
     (-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19)
         .contains(&d)
-        .then(|| if d < 0.0 { d as i64 as u64 } else { d as u64 })
+        .then_some(if d < 0.0 { d as i64 as u64 } else { d as u64 })
 }
 
 /// A Number read straight from its tagged word (rust-fast-calls.md §4 "mode 1").

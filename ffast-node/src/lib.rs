@@ -537,6 +537,14 @@ pub fn callback_close(env: Env, id: u32) -> bool {
     unsafe { callback::close(env.raw(), id) }
 }
 
+/// Tests: open and close a HandleScope of the callback route around `n` new handles; true when
+/// V8's handle count is right inside and restored after, null on the N-API route.
+#[napi]
+pub fn callback_scope_test(n: u32) -> Option<bool> {
+    // SAFETY: an N-API call on a JS thread; the handles live in the scope the test opens.
+    v8_call::get().and_then(|js| unsafe { js.scope_self_test(n as usize) })
+}
+
 /// `[live, recycled]` callback trampolines on this thread (tests).
 #[napi]
 pub fn callback_counts() -> Vec<u32> {

@@ -36,6 +36,17 @@ test('callbacks take the V8 route on every verified Node line; small integers tr
   assert.equal(ffast.__internal.smi, true);
 });
 
+test("the route's HandleScope releases what a callback creates, handle blocks V8 added included", () => {
+  const scopeTest = ffast.__internal.native.callbackScopeTest;
+  if (ffast.__internal.callbackRoute === 'napi') {
+    assert.equal(scopeTest(10), null);
+    return;
+  }
+  // A handle block holds 1022 handles: 5,000 need several new blocks, freed on close.
+  for (const n of [0, 1, 1021, 1022, 1023, 5000]) assert.equal(scopeTest(n), true, String(n));
+  for (let k = 0; k < 200; k++) assert.equal(scopeTest(3000), true);
+});
+
 test('FFAST_NO_FAST: callbacks use N-API and still work', () => {
   const out = JSON.parse(runChild(`
     const ffast = require(${JSON.stringify(h.PKG)});

@@ -26,307 +26,57 @@ pub trait Shape: Copy {
     }
 }
 
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct I2 {
-    a: i32,
-    b: i32,
+/// A struct of plain numbers, `a`, `b`, … in order. The fixture's C weighs leaf k by k + 1 and
+/// `make` sets an integer leaf k to `(int64_t)x + k` and a floating-point leaf k to
+/// `x + 0.25 * k`, each converted to the field's type, one statement per field.
+macro_rules! flat_shape {
+    ($name:ident = $text:literal { $($field:ident: $ty:ty = $kind:ident $k:literal),+ $(,)? }) => {
+        #[repr(C)]
+        #[derive(Clone, Copy)]
+        pub struct $name {
+            $($field: $ty),+
+        }
+
+        impl Shape for $name {
+            const TEXT: &'static str = $text;
+            const NAME: &'static str = stringify!($name);
+
+            fn leaves(&self) -> Vec<f64> {
+                vec![$(self.$field as f64),+]
+            }
+
+            fn make(x: f64) -> Self {
+                // SAFETY: every field is a plain number, for which all-zero bytes are valid.
+                let mut r: Self = unsafe { std::mem::zeroed() };
+                $(r.$field = flat_shape!(@leaf $kind x $k) as $ty;)+
+                r
+            }
+        }
+    };
+    (@leaf int $x:ident $k:literal) => {
+        ($x as i64 + $k)
+    };
+    (@leaf float $x:ident $k:literal) => {
+        ($x + 0.25 * $k as f64)
+    };
 }
 
-impl Shape for I2 {
-    const TEXT: &'static str = "struct{a:i32,b:i32}";
-    const NAME: &'static str = "I2";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x as i64 + 0) as i32;
-        r.b = (x as i64 + 1) as i32;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct F2 {
-    a: f32,
-    b: f32,
-}
-
-impl Shape for F2 {
-    const TEXT: &'static str = "struct{a:f32,b:f32}";
-    const NAME: &'static str = "F2";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f32;
-        r.b = (x + 0.25 * 1.0) as f32;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct D2 {
-    a: f64,
-    b: f64,
-}
-
-impl Shape for D2 {
-    const TEXT: &'static str = "struct{a:f64,b:f64}";
-    const NAME: &'static str = "D2";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f64;
-        r.b = (x + 0.25 * 1.0) as f64;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct LD {
-    a: i64,
-    b: f64,
-}
-
-impl Shape for LD {
-    const TEXT: &'static str = "struct{a:i64,b:f64}";
-    const NAME: &'static str = "LD";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x as i64 + 0) as i64;
-        r.b = (x + 0.25 * 1.0) as f64;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct DL {
-    a: f64,
-    b: i64,
-}
-
-impl Shape for DL {
-    const TEXT: &'static str = "struct{a:f64,b:i64}";
-    const NAME: &'static str = "DL";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f64;
-        r.b = (x as i64 + 1) as i64;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct IF {
-    a: i32,
-    b: f32,
-}
-
-impl Shape for IF {
-    const TEXT: &'static str = "struct{a:i32,b:f32}";
-    const NAME: &'static str = "IF";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x as i64 + 0) as i32;
-        r.b = (x + 0.25 * 1.0) as f32;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct B3 {
-    a: u8,
-    b: u8,
-    c: u8,
-}
-
-impl Shape for B3 {
-    const TEXT: &'static str = "struct{a:u8,b:u8,c:u8}";
-    const NAME: &'static str = "B3";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64, self.c as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x as i64 + 0) as u8;
-        r.b = (x as i64 + 1) as u8;
-        r.c = (x as i64 + 2) as u8;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct F3 {
-    a: f32,
-    b: f32,
-    c: f32,
-}
-
-impl Shape for F3 {
-    const TEXT: &'static str = "struct{a:f32,b:f32,c:f32}";
-    const NAME: &'static str = "F3";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64, self.c as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f32;
-        r.b = (x + 0.25 * 1.0) as f32;
-        r.c = (x + 0.25 * 2.0) as f32;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct F4 {
-    a: f32,
-    b: f32,
-    c: f32,
-    d: f32,
-}
-
-impl Shape for F4 {
-    const TEXT: &'static str = "struct{a:f32,b:f32,c:f32,d:f32}";
-    const NAME: &'static str = "F4";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64, self.c as f64, self.d as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f32;
-        r.b = (x + 0.25 * 1.0) as f32;
-        r.c = (x + 0.25 * 2.0) as f32;
-        r.d = (x + 0.25 * 3.0) as f32;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct D3 {
-    a: f64,
-    b: f64,
-    c: f64,
-}
-
-impl Shape for D3 {
-    const TEXT: &'static str = "struct{a:f64,b:f64,c:f64}";
-    const NAME: &'static str = "D3";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64, self.c as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f64;
-        r.b = (x + 0.25 * 1.0) as f64;
-        r.c = (x + 0.25 * 2.0) as f64;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct D4 {
-    a: f64,
-    b: f64,
-    c: f64,
-    d: f64,
-}
-
-impl Shape for D4 {
-    const TEXT: &'static str = "struct{a:f64,b:f64,c:f64,d:f64}";
-    const NAME: &'static str = "D4";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64, self.c as f64, self.d as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x + 0.25 * 0.0) as f64;
-        r.b = (x + 0.25 * 1.0) as f64;
-        r.c = (x + 0.25 * 2.0) as f64;
-        r.d = (x + 0.25 * 3.0) as f64;
-        r
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct L2 {
-    a: i64,
-    b: i64,
-}
-
-impl Shape for L2 {
-    const TEXT: &'static str = "struct{a:i64,b:i64}";
-    const NAME: &'static str = "L2";
-
-    fn leaves(&self) -> Vec<f64> {
-        vec![self.a as f64, self.b as f64]
-    }
-
-    fn make(x: f64) -> Self {
-        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
-        let mut r: Self = unsafe { std::mem::zeroed() };
-        r.a = (x as i64 + 0) as i64;
-        r.b = (x as i64 + 1) as i64;
-        r
-    }
-}
+flat_shape!(I2 = "struct{a:i32,b:i32}" { a: i32 = int 0, b: i32 = int 1 });
+flat_shape!(F2 = "struct{a:f32,b:f32}" { a: f32 = float 0, b: f32 = float 1 });
+flat_shape!(D2 = "struct{a:f64,b:f64}" { a: f64 = float 0, b: f64 = float 1 });
+flat_shape!(LD = "struct{a:i64,b:f64}" { a: i64 = int 0, b: f64 = float 1 });
+flat_shape!(DL = "struct{a:f64,b:i64}" { a: f64 = float 0, b: i64 = int 1 });
+flat_shape!(IF = "struct{a:i32,b:f32}" { a: i32 = int 0, b: f32 = float 1 });
+flat_shape!(B3 = "struct{a:u8,b:u8,c:u8}" { a: u8 = int 0, b: u8 = int 1, c: u8 = int 2 });
+flat_shape!(F3 = "struct{a:f32,b:f32,c:f32}" { a: f32 = float 0, b: f32 = float 1, c: f32 = float 2 });
+flat_shape!(F4 = "struct{a:f32,b:f32,c:f32,d:f32}" {
+    a: f32 = float 0, b: f32 = float 1, c: f32 = float 2, d: f32 = float 3,
+});
+flat_shape!(D3 = "struct{a:f64,b:f64,c:f64}" { a: f64 = float 0, b: f64 = float 1, c: f64 = float 2 });
+flat_shape!(D4 = "struct{a:f64,b:f64,c:f64,d:f64}" {
+    a: f64 = float 0, b: f64 = float 1, c: f64 = float 2, d: f64 = float 3,
+});
+flat_shape!(L2 = "struct{a:i64,b:i64}" { a: i64 = int 0, b: i64 = int 1 });
 
 /// A struct holding one `uint8_t b[N]`: the fixture's C weighs byte i by i + 1 and `make`
 /// sets byte i to `(uint8_t)((int64_t)x + i)`, one statement per byte; here a loop says the same.

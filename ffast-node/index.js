@@ -124,8 +124,7 @@ function wrapAll(list, state) {
     g.names = [];
   };
   for (let i = 0; i < list.length; i++) {
-    const { params, result, name, fn, nonblocking = false } = list[i];
-    const key = `${params.join(',')})${result}${nonblocking ? ' nonblocking' : ''}`;
+    const { params, result, name, fn, nonblocking = false, key } = list[i];
     let g = groups.get(key);
     if (g === undefined) {
       g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [] };
@@ -541,7 +540,6 @@ function checkDefinition(key, def) {
   const d = checkFull(key, def);
   if (sk !== undefined && !d.aggregates) {
     const { name: _n, optional: _o, ...shape } = d;
-    shape.shapeKey = sk;
     checkedShapes.set(sk, shape);
   }
   return d;
@@ -579,6 +577,8 @@ function checkFull(key, def) {
   const callbacks = Boolean(def.callbacks) || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
     parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional: Boolean(optional), nonblocking, callbacks,
+    // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
+    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}`,
   };
 }
 
@@ -606,7 +606,7 @@ function makeFunctions(handle, list) {
   const sigs = [];
   const index = new Map();
   list.forEach(([key, d, address], i) => {
-    const k = d.shapeKey ?? `${d.parameters.join(',')})${d.result}${d.nonblocking ? ' nonblocking' : ''}${d.callbacks ? ' callbacks' : ''}`;
+    const k = d.sigKey;
     let j = index.get(k);
     if (j === undefined) {
       j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks) }) - 1;
@@ -662,7 +662,7 @@ function dlopen(libPath, symbols, options = {}) {
     const bound = wanted.filter((w) => w[2] !== null);
     const plain = [];
     bound.forEach(([key, d], i) => {
-      if (!d.aggregates) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking });
+      if (!d.aggregates) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
     });
     const batch = wrapAll(plain, state);
     let i = 0;
@@ -700,7 +700,7 @@ function bind(address, definition) {
   const [m] = makeFunctions(null, [['bound', d, addr]]);
   const name = `bound_0x${addr.toString(16)}`;
   if (d.aggregates) return wrap(m, name, d, { closed: false });
-  return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking }], { closed: false })[0];
+  return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).

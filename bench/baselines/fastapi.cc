@@ -20,6 +20,17 @@
 
 #include "../native/benchlib.h"
 
+// Phase sweep only (bench/node/phase.sh): -DFASTAPI_NOPS=k puts k one-byte NOPs at the start of
+// every fast target, shifting the instruction count of the loop iteration without changing what
+// runs. The normal build defines nothing and is unchanged.
+#if defined(FASTAPI_NOPS) && FASTAPI_NOPS > 0
+#define FASTAPI_STR2(x) #x
+#define FASTAPI_STR(x) FASTAPI_STR2(x)
+#define PAD() __asm__ volatile(".rept " FASTAPI_STR(FASTAPI_NOPS) "\n nop\n .endr")
+#else
+#define PAD() ((void)0)
+#endif
+
 // ---------------------------------------------------------------------------------------------------
 // Hand declarations of the fast-API classes (layouts per Node line).
 namespace v8 {
@@ -129,28 +140,28 @@ static inline uint64_t ArgU64(const FunctionCallbackInfo<Value>& info, int i) {
 
 // ---- noop ----
 static void S_noop(const FunctionCallbackInfo<Value>& info) { g_slow_calls++; noop(); }
-static void F_noop(Local<Value>) { noop(); }
+static void F_noop(Local<Value>) { PAD(); noop(); }
 // ---- i32_N ----
 static void S_i32_0(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(i32_0());
 }
-static int32_t F_i32_0(Local<Value>) { return i32_0(); }
+static int32_t F_i32_0(Local<Value>) { PAD(); return i32_0(); }
 static void S_i32_1(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(i32_1(ArgI32(info, 0)));
 }
-static int32_t F_i32_1(Local<Value>, int32_t a) { return i32_1(a); }
+static int32_t F_i32_1(Local<Value>, int32_t a) { PAD(); return i32_1(a); }
 static void S_i32_2(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(i32_2(ArgI32(info, 0), ArgI32(info, 1)));
 }
-static int32_t F_i32_2(Local<Value>, int32_t a, int32_t b) { return i32_2(a, b); }
+static int32_t F_i32_2(Local<Value>, int32_t a, int32_t b) { PAD(); return i32_2(a, b); }
 static void S_i32_3(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(i32_3(ArgI32(info, 0), ArgI32(info, 1), ArgI32(info, 2)));
 }
-static int32_t F_i32_3(Local<Value>, int32_t a, int32_t b, int32_t c) { return i32_3(a, b, c); }
+static int32_t F_i32_3(Local<Value>, int32_t a, int32_t b, int32_t c) { PAD(); return i32_3(a, b, c); }
 static void S_i32_6(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(i32_6(ArgI32(info, 0), ArgI32(info, 1), ArgI32(info, 2), ArgI32(info, 3),
@@ -158,6 +169,7 @@ static void S_i32_6(const FunctionCallbackInfo<Value>& info) {
 }
 static int32_t F_i32_6(Local<Value>, int32_t a, int32_t b, int32_t c, int32_t d, int32_t e,
                        int32_t f) {
+  PAD();
   return i32_6(a, b, c, d, e, f);
 }
 static void S_i32_8(const FunctionCallbackInfo<Value>& info) {
@@ -168,6 +180,7 @@ static void S_i32_8(const FunctionCallbackInfo<Value>& info) {
 }
 static int32_t F_i32_8(Local<Value>, int32_t a, int32_t b, int32_t c, int32_t d, int32_t e,
                        int32_t f, int32_t g, int32_t h) {
+  PAD();
   return i32_8(a, b, c, d, e, f, g, h);
 }
 // ---- floating point ----
@@ -175,17 +188,18 @@ static void S_f64_2(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(f64_2(ArgF64(info, 0), ArgF64(info, 1)));
 }
-static double F_f64_2(Local<Value>, double a, double b) { return f64_2(a, b); }
+static double F_f64_2(Local<Value>, double a, double b) { PAD(); return f64_2(a, b); }
 static void S_f32_2(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set((double)f32_2((float)ArgF64(info, 0), (float)ArgF64(info, 1)));
 }
-static float F_f32_2(Local<Value>, float a, float b) { return f32_2(a, b); }
+static float F_f32_2(Local<Value>, float a, float b) { PAD(); return f32_2(a, b); }
 static void S_mixed(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(mixed(ArgI32(info, 0), ArgF64(info, 1), ArgI32(info, 2), ArgF64(info, 3)));
 }
 static double F_mixed(Local<Value>, int32_t a, double b, int32_t c, double d) {
+  PAD();
   return mixed(a, b, c, d);
 }
 // ---- pointers / 64-bit: pointer args are uint64 Numbers, 64-bit results returned as double ----
@@ -193,17 +207,17 @@ static void S_ptr_arg(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set(ptr_arg((const void*)(uintptr_t)ArgU64(info, 0)));
 }
-static uint32_t F_ptr_arg(Local<Value>, uint64_t p) { return ptr_arg((const void*)(uintptr_t)p); }
+static uint32_t F_ptr_arg(Local<Value>, uint64_t p) { PAD(); return ptr_arg((const void*)(uintptr_t)p); }
 static void S_ptr_ret(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set((double)(uintptr_t)ptr_ret());
 }
-static double F_ptr_ret(Local<Value>) { return (double)(uintptr_t)ptr_ret(); }
+static double F_ptr_ret(Local<Value>) { PAD(); return (double)(uintptr_t)ptr_ret(); }
 static void S_u64_ret(const FunctionCallbackInfo<Value>& info) {
   g_slow_calls++;
   info.GetReturnValue().Set((double)u64_ret());
 }
-static double F_u64_ret(Local<Value>) { return (double)u64_ret(); }
+static double F_u64_ret(Local<Value>) { PAD(); return (double)u64_ret(); }
 // ---- strings: copy into a NUL-terminated stack buffer ----
 static uint32_t StrlenCopy(const char* data, size_t len) {
   char stack[256];
@@ -221,6 +235,7 @@ static void S_strlen(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(*s ? StrlenCopy(*s, s.length()) : 0u);
 }
 static uint32_t F_strlen(Local<Value>, const FastOneByteString& s) {
+  PAD();
   return StrlenCopy(s.data, s.length);
 }
 // ---- typed arrays ----
@@ -238,15 +253,17 @@ static void S_sum64(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(sum64(ViewData(info[0])));
 }
 #if V8_MAJOR_VERSION < 13
-static uint32_t F_sum64(Local<Value>, const FastTypedArrayU8& a) { return sum64(a.data); }
+static uint32_t F_sum64(Local<Value>, const FastTypedArrayU8& a) { PAD(); return sum64(a.data); }
 #else
 static uint32_t F_sum64(Local<Value>, Local<Value> v) {
+  PAD();
   HandleScope scope(Isolate::GetCurrent());
   return sum64(ViewData(v));
 }
 // Alternative (not used by the benchmark rows; exported as sum64_getcontents for comparison):
 // ArrayBufferView::GetContents needs no handle, hence no HandleScope/isolate lookup.
 static uint32_t F_sum64_gc(Local<Value>, Local<Value> v) {
+  PAD();
   uint8_t storage[64];
   MemorySpan<uint8_t> span = v.As<ArrayBufferView>()->GetContents(MemorySpan<uint8_t>(storage, 64));
   return sum64(span.data());

@@ -34,7 +34,8 @@ const TARGET = path.join(ROOT, 'target', 'bench');
 const LIBBENCH = path.join(TARGET, 'libbenchlib.so');
 const FFAST_DIR = process.env.FFAST_DIR || path.join(ROOT, 'ffast-node');
 const NODE_MAJOR = process.versions.node.split('.')[0];
-const FASTAPI = path.join(TARGET, `fastapi-node${NODE_MAJOR}.node`);
+// BENCH_FASTAPI_ADDON: another build of the addon (bench/node/phase.js's padded variants).
+const FASTAPI = process.env.BENCH_FASTAPI_ADDON || path.join(TARGET, `fastapi-node${NODE_MAJOR}.node`);
 const NAPI = path.join(TARGET, 'napi.node');
 
 // ------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use crate::v8::{self, V8};
 use ffast_core::area::Area;
 use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, FastTargets};
-use ffast_core::{CallPlan, Error, Signature, Type};
+use ffast_core::{CallPlan, Error, Isa, Signature, Type};
 use napi::sys;
 use std::ffi::c_void;
 
@@ -171,6 +171,7 @@ pub unsafe fn make_functions(
                 {
                     None | Some(Err(Error::Unsupported(_))) => None,
                     Some(Ok(code)) => {
+                        let code = bench_nops(code, plan.isa);
                         debug_listing(&b.name, &code);
                         Some(code)
                     }
@@ -227,6 +228,32 @@ pub unsafe fn make_functions(
         },
         made,
     ))
+}
+
+/// Benchmarks only (`bench/node/phase.sh`): `FFAST_BENCH_NOPS=k` (0..=64) puts k NOPs at the
+/// entry of every fast trampoline. Nothing else changes (the trampolines refer to their own
+/// bytes only relatively, so prefixing them moves nothing they address); the sweep uses it to
+/// shift the instruction count of a benchmark loop's iteration, the same way it pads the
+/// fast-API addon, because a hot call's cost on some CPUs depends on that count modulo the
+/// dispatch width. Unset (the default), the code is untouched.
+fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
+    static NOPS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let k = *NOPS.get_or_init(|| {
+        std::env::var("FFAST_BENCH_NOPS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(0, |k| k.min(64))
+    });
+    if k == 0 {
+        return code;
+    }
+    let nop: &[u8] = match isa {
+        Isa::X64 => &[0x90],
+        Isa::Arm64 => &[0x1f, 0x20, 0x03, 0xd5],
+    };
+    let mut out = nop.repeat(k);
+    out.extend_from_slice(&code);
+    out
 }
 
 /// `FFAST_DEBUG=asm` prints every fast trampoline's bytes (decode with

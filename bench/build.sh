@@ -42,15 +42,26 @@ if newer "$OUT/napi.node" "$ROOT/bench/baselines/napi.c" "$OUT/libbenchlib.so"; 
     -L"$OUT" -lbenchlib -Wl,-rpath,'$ORIGIN' -o "$OUT/napi.node"
 fi
 
+# fastapi OUT INC RPATH [g++ flags...]: one build of the fast-API addon.
+fastapi() {
+  local o=$1 inc=$2 rpath=$3; shift 3
+  if newer "$o" "$ROOT/bench/baselines/fastapi.cc" "$OUT/libbenchlib.so" "$inc/v8-version.h"; then
+    echo "build: ${o#"$OUT/"} (headers $inc${*:+, $*})"
+    g++ -std=gnu++20 -O2 -fPIC -shared "$@" -I"$inc" "$ROOT/bench/baselines/fastapi.cc" \
+      -L"$OUT" -lbenchlib -Wl,-rpath,"$rpath" -o "$o"
+  fi
+}
+
+# FASTAPI_PHASES=P (bench/node/phase.sh): also target/bench/phase/fastapi-node<M>-nops<k>.node,
+# k = 1..P-1, the addon with k NOPs at the start of every fast target (k = 0 is the normal build).
 for n in "${NODES[@]}"; do
   n="$(readlink -f "$n")"
   major="$("$n" -p 'process.versions.node.split(".")[0]')"
   inc="$(dirname "$(dirname "$n")")/include/node"
   [ -f "$inc/v8-version.h" ] || { echo "build: no headers at $inc for $n" >&2; exit 1; }
-  o="$OUT/fastapi-node$major.node"
-  if newer "$o" "$ROOT/bench/baselines/fastapi.cc" "$OUT/libbenchlib.so" "$inc/v8-version.h"; then
-    echo "build: fastapi-node$major.node (headers $inc)"
-    g++ -std=gnu++20 -O2 -fPIC -shared -I"$inc" "$ROOT/bench/baselines/fastapi.cc" \
-      -L"$OUT" -lbenchlib -Wl,-rpath,'$ORIGIN' -o "$o"
-  fi
+  fastapi "$OUT/fastapi-node$major.node" "$inc" '$ORIGIN'
+  for ((k = 1; k < ${FASTAPI_PHASES:-1}; k++)); do
+    mkdir -p "$OUT/phase"
+    fastapi "$OUT/phase/fastapi-node$major-nops$k.node" "$inc" '$ORIGIN/..' "-DFASTAPI_NOPS=$k"
+  done
 done

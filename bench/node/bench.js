@@ -262,11 +262,7 @@ function parent() {
         const cargs = [...flags, __filename, '--child', `--impl=${impl}`, `--row=${row.name}`, `--n=${N}`, `--samples=${SAMPLES}`, `--warmup=${WARMUP}`,
           ...(ARGS['fastapi-sum64'] ? [`--fastapi-sum64=${ARGS['fastapi-sum64']}`] : []),
           ...(ARGS['async-n'] ? [`--async-n=${ARGS['async-n']}`] : [])];
-        const r = spawnSync(process.execPath, cargs, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300e3 });
-        const m = /@@RESULT (.*)/.exec(r.stdout || '');
-        let res;
-        if (m) res = JSON.parse(m[1]);
-        else res = { impl, row: row.name, ok: false, error: `child exited status=${r.status} signal=${r.signal}\n${(r.stderr || '').slice(-2000)}` };
+        let res = runChild(cargs, impl, row.name);
         if (res.na) res = { impl, row: row.name, ok: true, na: true };
         runs[row.name][impl].push(res);
         if (res.na) continue;
@@ -396,5 +392,15 @@ function parent() {
   if (errors.some((e) => e.impl.startsWith('ffast'))) process.exitCode = 1;
 }
 
-if (ARGS.child) child();
+/** One child run (`cargs`: Node flags, this file, its arguments) → its result object. */
+function runChild(cargs, impl, row, env = process.env) {
+  const r = spawnSync(process.execPath, cargs, { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300e3, env });
+  const m = /@@RESULT (.*)/.exec(r.stdout || '');
+  if (m) return JSON.parse(m[1]);
+  return { impl, row, ok: false, error: `child exited status=${r.status} signal=${r.signal}\n${(r.stderr || '').slice(-2000)}` };
+}
+
+// bench/node/phase.js runs single cells through the same child code.
+if (require.main !== module) module.exports = { runChild };
+else if (ARGS.child) child();
 else parent();

@@ -10,11 +10,11 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const { spawnSync, execFileSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TARGET = path.join(ROOT, 'target', 'bench');
 const BENCH = path.join(__dirname, 'bench.js');
+const { runChild } = require(BENCH);
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => /^--([^=]+)=(.*)$/.exec(a)).filter(Boolean).map((m) => [m[1], m[2]]),
 );
@@ -22,41 +22,30 @@ const rows = (args.rows || 'i32_8').split(',');
 const phases = Number(args.phases || 8);
 const runs = Number(args.runs || 2);
 const major = process.versions.node.split('.')[0];
-const inc = path.join(path.dirname(path.dirname(process.execPath)), 'include', 'node');
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-// The padded addons (k = 0 is the normal build from bench/build.sh).
-const dir = path.join(TARGET, 'phase');
-fs.mkdirSync(dir, { recursive: true });
-const src = path.join(ROOT, 'bench', 'baselines', 'fastapi.cc');
+// The padded addons, built by bench/build.sh with FASTAPI_PHASES (k = 0 is the normal build).
 const addon = (k) => {
-  if (k === 0) return path.join(TARGET, `fastapi-node${major}.node`);
-  const out = path.join(dir, `fastapi-node${major}-nops${k}.node`);
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(src).mtimeMs) {
-    execFileSync('g++', ['-std=gnu++20', '-O2', '-fPIC', '-shared', `-DFASTAPI_NOPS=${k}`, `-I${inc}`, src,
-      `-L${TARGET}`, '-lbenchlib', `-Wl,-rpath,${TARGET}`, '-o', out], { stdio: 'inherit' });
-  }
-  return out;
+  const f = k === 0 ? path.join(TARGET, `fastapi-node${major}.node`) : path.join(TARGET, 'phase', `fastapi-node${major}-nops${k}.node`);
+  if (!fs.existsSync(f)) throw new Error(`${f} is missing: run bench/node/phase.sh (it builds the padded addons)`);
+  return f;
 };
 
 function measure(impl, row, k) {
   const env = { ...process.env };
   if (impl === 'fastapi') env.BENCH_FASTAPI_ADDON = addon(k);
   else env.FFAST_BENCH_NOPS = String(k);
-  const r = spawnSync(process.execPath, ['--allow-natives-syntax', BENCH, '--child', `--impl=${impl}`, `--row=${row}`,
-    `--n=${args.n || 2e6}`, `--samples=${args.samples || 7}`, `--warmup=${args.warmup || 3e5}`], { env, encoding: 'utf8' });
-  const line = (r.stdout || '').split('\n').find((l) => l.startsWith('@@RESULT '));
-  const o = line && JSON.parse(line.slice(9));
-  if (!o || !o.ok) throw new Error(`${impl} ${row} k=${k} failed: ${(o && o.error) || r.stderr}`);
+  const o = runChild(['--allow-natives-syntax', BENCH, '--child', `--impl=${impl}`, `--row=${row}`,
+    `--n=${args.n || 2e6}`, `--samples=${args.samples || 7}`, `--warmup=${args.warmup || 3e5}`], impl, row, env);
+  if (!o.ok) throw new Error(`${impl} ${row} k=${k} failed: ${o.error}`);
   if (o.fastFraction !== 1) throw new Error(`${impl} ${row} k=${k}: not every measured call was a fast call`);
   return o.median;
 }
 
 console.log(`Node ${process.version}: ${phases} phases x ${runs} processes per cell (ns per call, medians)`);
-let ok = true;
 for (const row of rows) {
   const cells = [];
   for (let k = 0; k < phases; k++) {

@@ -30,9 +30,13 @@ pub struct ThreadState {
     pub bound: Vec<CodeSet>,
     /// Slow-path calls of functions whose library was closed (keeps the total monotonic).
     pub retired_slow_calls: u64,
-    /// Closed libraries that still have nonblocking calls in flight: their code and the
-    /// library stay loaded until the last call completes (see `reap_closed`).
+    /// Closed libraries that still have calls on the stack or in flight: their code and the
+    /// library stay loaded until the last call returns or completes (see `reap_closed`).
     pub closing: Vec<CodeSet>,
+    /// Libraries closed from inside a call of an ffast function (index.js sees its wrapper on
+    /// the JS stack): kept whole until `release_held`, which index.js runs on the next turn of
+    /// the event loop, when that call has finished reading its results.
+    pub held: Vec<CodeSet>,
     /// Async works of this thread's nonblocking calls in flight (cancelled at env teardown
     /// if they have not started).
     pub works: std::collections::HashSet<usize>,
@@ -51,6 +55,7 @@ impl ThreadState {
             .values()
             .chain(self.bound.iter())
             .chain(self.closing.iter())
+            .chain(self.held.iter())
     }
 }
 
@@ -77,15 +82,32 @@ impl CodeSet {
     pub fn pending(&self) -> u64 {
         self.bindings.iter().map(|b| b.pending.get()).sum()
     }
+
+    /// Calls of this set that have not finished: nonblocking ones in flight, and calls whose
+    /// frames are on the JS thread's stack (a callback inside them may be what closes the
+    /// library). Freeing the set before they finish would return into unmapped code.
+    pub fn busy(&self) -> u64 {
+        self.bindings
+            .iter()
+            .map(|b| b.pending.get() + u64::from(b.on_stack.get()))
+            .sum()
+    }
+
+    /// Tell the bindings their set is closing: the last call to finish frees it (`binding::
+    /// on_stack`, `nonblocking::complete_job`).
+    fn mark_closing(&self) {
+        for b in &self.bindings {
+            b.closing.set(true);
+        }
+    }
 }
 
 impl Drop for CodeSet {
-    /// A set is only dropped with calls in flight when its thread goes away before they
-    /// complete (`process.exit()` while a pool thread is still inside C): the pool thread will
-    /// return into the invoker and the C code, so both must stay mapped. They are leaked on
-    /// purpose; the process is ending anyway. (Closing a library defers instead: `take_library`.)
+    /// A set is never dropped with calls unfinished (`take_library` and `reap_closed` defer
+    /// it). This is the last line of defence: should it happen, the code is
+    /// leaked rather than unmapped under a thread that will return into it.
     fn drop(&mut self) {
-        if self.pending() > 0 {
+        if self.busy() > 0 {
             std::mem::forget(std::mem::replace(&mut self.arena, Arena::new()));
             std::mem::forget(self.lib.take());
             std::mem::forget(std::mem::take(&mut self.bindings));
@@ -114,20 +136,29 @@ pub fn jit_pages() -> usize {
 pub enum Taken {
     /// No such (open) library.
     Missing,
-    /// Nonblocking calls are in flight: the set waits in `closing` until they complete.
+    /// Calls are on the stack or in flight: the set waits in `closing` until they finish.
     Deferred,
     /// Dropping this set frees its trampolines and unloads the library.
     Now(CodeSet),
 }
 
-/// Remove a library's code set, keeping its slow-call count.
-pub fn take_library(id: u32) -> Taken {
+/// Remove a library's code set, keeping its slow-call count. `hold`: `close()` was called from
+/// inside a call of an ffast function (index.js saw a wrapper on the JS stack: JS code it runs,
+/// a getter, a Proxy trap or a callback, closed the library). That call must still reach its C
+/// function, and read its results (an aggregate from the area, a string from the library's
+/// memory) after C returns, so the whole set waits for `release_held`.
+pub fn take_library(id: u32, hold: bool) -> Taken {
     with(|s| {
         let Some(set) = s.libs.remove(&id) else {
             return Taken::Missing;
         };
         s.retired_slow_calls += set.slow_calls();
-        if set.pending() > 0 {
+        if hold {
+            set.mark_closing();
+            s.held.push(set);
+            Taken::Deferred
+        } else if set.busy() > 0 {
+            set.mark_closing();
             s.closing.push(set);
             Taken::Deferred
         } else {
@@ -136,7 +167,17 @@ pub fn take_library(id: u32) -> Taken {
     })
 }
 
-/// Take the closed libraries whose last nonblocking call has completed; the caller drops them
+/// Let the held sets go (index.js, on the turn after they were closed: no call that was in
+/// progress then is still running) and take those that nothing uses any more.
+pub fn release_held() -> Vec<CodeSet> {
+    with(|s| {
+        let mut held = std::mem::take(&mut s.held);
+        s.closing.append(&mut held);
+    });
+    reap_closed()
+}
+
+/// Take the closed libraries whose last call has returned or completed; the caller drops them
 /// outside the state borrow (dlclose may run library destructors).
 pub fn reap_closed() -> Vec<CodeSet> {
     with(|s| {
@@ -145,7 +186,7 @@ pub fn reap_closed() -> Vec<CodeSet> {
         }
         let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut s.closing)
             .into_iter()
-            .partition(|c| c.pending() == 0);
+            .partition(|c| c.busy() == 0);
         s.closing = wait;
         done
     })
@@ -168,6 +209,7 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             bound: Vec::new(),
             retired_slow_calls: 0,
             closing: Vec::new(),
+            held: Vec::new(),
             works: Default::default(),
             stopping: false,
             number_map: 0,

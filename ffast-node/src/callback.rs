@@ -21,6 +21,13 @@
 //! - A closed callback returns the default value and emits a warning (`ERR_FFAST_CLOSED`). Its
 //!   trampoline stays mapped and is recycled by the next callback of the same signature, so a
 //!   stale C pointer never jumps into unmapped memory.
+//!
+//! Lifetime (docs/lifetimes.md): a trampoline and its `Slot` are never freed, because any
+//! thread may hold the pointer and call it at any time, including while the process exits.
+//! Slots and services are leaked boxes, and the thread-local registry has no destructor. When a
+//! thread's env ends (worker termination, exit) its slots go to a process-wide pool
+//! (`RETIRED`) that later threads' callbacks reuse, so creating and terminating workers does
+//! not map trampolines without bound.
 
 use crate::convert::{arg_to_slot, StringScratch, SCRATCH};
 use ffast_core::jit::Arena;
@@ -30,8 +37,9 @@ use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::{c_void, CStr, CString};
+use std::mem::ManuallyDrop;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -88,11 +96,14 @@ pub struct Service {
     number_map: usize,
     /// Blocking requests not yet answered (completed with the default value at teardown).
     waiting: Mutex<Vec<Arc<Request>>>,
+    /// Cleared at env teardown: a dead service never claims the current thread as its owner
+    /// (a later isolate or env may be allocated at its old address).
+    alive: AtomicBool,
 }
 
 // SAFETY: foreign threads only touch the mutex-protected tsfn handle (whose use N-API allows
-// from any thread), the atomic depth and the waiting list; env and orphan are used on the
-// owning thread.
+// from any thread), the atomics (depth, alive), the isolate address and the waiting list; env
+// and orphan are used on the owning thread.
 unsafe impl Send for Service {}
 // SAFETY: as above.
 unsafe impl Sync for Service {}
@@ -109,10 +120,14 @@ struct Direct {
     undefined: *mut usize,
 }
 
-/// The context of one entry trampoline. Boxed: its address is embedded in the code.
+/// The context of one entry trampoline: a leaked box (its address is embedded in the code,
+/// and the code may be called at any time, so neither is ever freed).
 pub struct Slot {
     sig: Signature,
-    service: Arc<Service>,
+    /// The service of the thread the slot serves: a leaked `Service`. Replaced only when a
+    /// slot retired by an ended thread is taken by another thread (`create`); a foreign caller
+    /// that reads the old one finds it dead and gets the default value.
+    service: AtomicPtr<Service>,
     /// The live callback, for foreign threads (read under the lock, then an Arc clone).
     live: Mutex<Option<Arc<Live>>>,
     /// The same callback for its own JS thread: one strong count held as a raw pointer, written
@@ -122,6 +137,21 @@ pub struct Slot {
     owner_live: AtomicPtr<Live>,
     _code: Arena,
     pointer: usize,
+}
+
+// SAFETY: other threads read `sig` and `pointer` (immutable after creation), the atomics, and
+// `live` under its mutex; `_code` is only held (never touched after sealing).
+unsafe impl Send for Slot {}
+// SAFETY: as above.
+unsafe impl Sync for Slot {}
+
+impl Slot {
+    /// The service the slot serves now.
+    #[inline(always)]
+    fn service(&self) -> &'static Service {
+        // SAFETY: always a leaked Service (`service()`), never freed.
+        unsafe { &*self.service.load(Ordering::Acquire) }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -141,7 +171,7 @@ struct Request {
 /// What a foreign thread queues for the JS thread.
 enum Item {
     Call {
-        slot: *const Slot,
+        slot: &'static Slot,
         live: Arc<Live>,
         args: Vec<u64>,
         _strings: Vec<CString>,
@@ -155,21 +185,28 @@ enum Item {
 }
 
 struct Registry {
-    service: Option<Arc<Service>>,
-    live: HashMap<u32, Box<Slot>>,
-    /// Boxed on purpose: each slot's address is embedded in its trampoline.
-    #[allow(clippy::vec_box)]
-    free: HashMap<Signature, Vec<Box<Slot>>>,
+    service: Option<&'static Service>,
+    live: HashMap<u32, &'static Slot>,
+    free: HashMap<Signature, Vec<&'static Slot>>,
     next: u32,
 }
 
+/// Slots of threads whose env has ended, by signature: reused by any thread's `create`.
+static RETIRED: Mutex<Option<HashMap<Signature, Vec<&'static Slot>>>> = Mutex::new(None);
+
+/// Slots (trampolines) made by the whole process: they are never freed, so this is what
+/// callbacks hold mapped (tests: bounded across worker lifetimes).
+static SLOTS_MADE: AtomicUsize = AtomicUsize::new(0);
+
 thread_local! {
-    static REG: RefCell<Registry> = RefCell::new(Registry {
+    /// Never dropped (no destructor is registered): a thread-local destructor runs inside
+    /// `exit()` while other threads may be calling these trampolines (state.rs).
+    static REG: ManuallyDrop<RefCell<Registry>> = ManuallyDrop::new(RefCell::new(Registry {
         service: None,
         live: HashMap::new(),
         free: HashMap::new(),
         next: 1,
-    });
+    }));
     static DEPTH: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
 }
 
@@ -215,6 +252,9 @@ impl Service {
 }
 
 fn on_owner_thread(svc: &Service) -> bool {
+    if !svc.alive.load(Ordering::Acquire) {
+        return false;
+    }
     match (&svc.direct, crate::v8_call::get()) {
         // V8's thread-local current isolate: cheaper to read than this addon's thread-local
         // env (a __tls_get_addr call from a shared object).
@@ -225,7 +265,7 @@ fn on_owner_thread(svc: &Service) -> bool {
 
 /// A closed callback was called from C: it got the default value; say so (from any thread).
 fn report_closed(slot: &Slot) {
-    slot.service.report_later(
+    slot.service().report_later(
         None,
         "ERR_FFAST_CLOSED",
         format!(
@@ -244,7 +284,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
     let slot = &*(ctx as *const Slot);
     let n = slot.sig.params.len();
     *slots.add(n) = DEFAULT;
-    let svc = &slot.service;
+    let svc = slot.service();
     if on_owner_thread(svc) {
         let p = slot.owner_live.load(Ordering::Relaxed);
         if p.is_null() {
@@ -392,7 +432,7 @@ unsafe extern "C" fn call_js(
         }
         return;
     }
-    // The service outlives its threadsafe function (the teardown hook leaks its reference).
+    // The service outlives its threadsafe function (services are leaked).
     let svc = &*(ctx as *const Service);
     match item {
         Item::Call {
@@ -410,14 +450,14 @@ unsafe extern "C" fn call_js(
                 *st = State::Running;
             }
             // A callback closed while this call was queued: its references are gone.
-            let open = (*slot)
+            let open = slot
                 .live
                 .lock()
                 .unwrap()
                 .as_ref()
                 .is_some_and(|l| Arc::ptr_eq(l, &live));
             let v = if open {
-                run_js(env, &*slot, &live, &args)
+                run_js(env, slot, &live, &args)
             } else {
                 report_now(
                     env,
@@ -479,7 +519,7 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> 
 unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
     // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
     // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service.direct.as_ref()) {
+    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service().direct.as_ref()) {
         return js.with_scope(d.isolate, || {
             run_js_scoped(env, slot, live, args, Some((js, d)))
         });
@@ -582,28 +622,22 @@ unsafe fn run_js_scoped(
         _ => call_napi(env, live, argv),
     };
     let mut result = DEFAULT;
+    let svc = slot.service();
     match outcome {
         Outcome::Silent => {}
         Outcome::Failed(why) => {
             if let Some(e) = crate::state::error_value(env, "ERR_FFAST_INTERNAL", &why) {
-                deliver(env, Some(live), &slot.service, e);
+                deliver(env, Some(live), svc, e);
             }
         }
-        Outcome::Threw(e) => deliver(env, Some(live), &slot.service, e),
+        Outcome::Threw(e) => deliver(env, Some(live), svc, e),
         Outcome::Returned(_) if slot.sig.result == Type::Void => {}
         Outcome::Returned(out) => {
             let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
             // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
             // nothing in it outlives this function.
             let mut keep = StringScratch::new(text.as_mut_ptr().cast());
-            match arg_to_slot(
-                env,
-                slot.sig.result,
-                out,
-                0,
-                &mut keep,
-                slot.service.number_map,
-            ) {
+            match arg_to_slot(env, slot.sig.result, out, 0, &mut keep, svc.number_map) {
                 Ok(v) => result = v,
                 Err(e) => {
                     let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
@@ -612,7 +646,7 @@ unsafe fn run_js_scoped(
                         e.code,
                         &format!("invalid callback result: {what}; C got the default value"),
                     ) {
-                        deliver(env, Some(live), &slot.service, err);
+                        deliver(env, Some(live), svc, err);
                     }
                 }
             }
@@ -692,8 +726,9 @@ pub fn check_signature(sig: &Signature) -> Result<(), Error> {
 }
 
 /// The thread's service, created on first use with its threadsafe function and cleanup hook.
-unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Service>, Error> {
-    if let Some(s) = REG.with(|r| r.borrow().service.clone()) {
+/// Leaked: slots keep pointing at it after the thread is gone (see `Slot::service`).
+unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'static Service, Error> {
+    if let Some(s) = REG.with(|r| r.borrow().service) {
         return Ok(s);
     }
     let mut orphan_ref = ptr::null_mut();
@@ -712,7 +747,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
             undefined: js.global(u as *const c_void),
         })
     });
-    let svc = Arc::new(Service {
+    let svc: &'static Service = Box::leak(Box::new(Service {
         env,
         tsfn: Mutex::new(None),
         depth: sync_depth(),
@@ -720,7 +755,8 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
         direct,
         number_map: crate::state::with(|s| s.number_map),
         waiting: Mutex::new(Vec::new()),
-    });
+        alive: AtomicBool::new(true),
+    }));
     let mut name = ptr::null_mut();
     sys::napi_create_string_utf8(env, c"ffast callback".as_ptr(), 14, &mut name);
     let mut tsfn = ptr::null_mut();
@@ -733,11 +769,12 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
         1,
         ptr::null_mut(),
         None,
-        Arc::as_ptr(&svc) as *mut c_void,
+        svc as *const Service as *mut c_void,
         Some(call_js),
         &mut tsfn,
     );
     if st != sys::Status::napi_ok {
+        // (The leaked service is never reachable: not registered, no slot points at it.)
         return Err(Error::Jit(format!(
             "napi_create_threadsafe_function failed ({st})"
         )));
@@ -748,36 +785,47 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
     // Registered after the threadsafe function (whose own hook Node registered while creating
     // it): cleanup hooks run in reverse order, so this one runs first and no foreign thread
     // uses the handle once Node starts freeing it.
-    sys::napi_add_env_cleanup_hook(
-        env,
-        Some(teardown),
-        Arc::into_raw(svc.clone()) as *mut c_void,
-    );
-    REG.with(|r| r.borrow_mut().service = Some(svc.clone()));
+    sys::napi_add_env_cleanup_hook(env, Some(teardown), svc as *const Service as *mut c_void);
+    REG.with(|r| r.borrow_mut().service = Some(svc));
     Ok(svc)
 }
 
-/// Env teardown (process exit, worker termination): detach the threadsafe function, release
-/// blocked foreign callers with the default value, and keep every trampoline and its context
-/// mapped forever (C may still hold the pointers; they now return the default value).
+/// Env teardown (worker termination or exit, the main thread's normal end; `process.exit()`
+/// skips it): detach the threadsafe function, release blocked foreign callers with the
+/// default value, and retire every trampoline of the thread to the process-wide pool. They
+/// stay mapped forever (C may still hold the pointers; they now return the default value)
+/// and serve later threads' callbacks.
 unsafe extern "C" fn teardown(arg: *mut c_void) {
-    // The hook's reference is kept (leaked): late call_js invocations still see the service.
+    // The service is leaked: late call_js invocations and stale slots still see it.
     let svc = &*(arg as *const Service);
+    svc.alive.store(false, Ordering::Release);
     *svc.tsfn.lock().unwrap() = None;
     for r in svc.waiting.lock().unwrap().drain(..) {
         finish(&r, DEFAULT);
     }
-    let slots: Vec<Box<Slot>> = REG.with(|r| {
+    let slots: Vec<&'static Slot> = REG.with(|r| {
         let mut r = r.borrow_mut();
         r.service = None;
-        let mut all: Vec<Box<Slot>> = r.live.drain().map(|(_, s)| s).collect();
+        let mut all: Vec<&'static Slot> = r.live.drain().map(|(_, s)| s).collect();
         all.extend(r.free.drain().flat_map(|(_, v)| v));
         all
     });
-    for s in slots {
+    for &s in &slots {
         *s.live.lock().unwrap() = None;
-        // Leaked on purpose: see above. The napi references die with the env.
-        Box::leak(s);
+        let owner = s.owner_live.swap(ptr::null_mut(), Ordering::Relaxed);
+        if !owner.is_null() {
+            // SAFETY: the count `create` took for this thread. No JS runs any more, so no call
+            // of the callback is running (if one were, its count is left to leak).
+            let live = Arc::from_raw(owner);
+            if live.active.get() > 0 {
+                std::mem::forget(live);
+            }
+        }
+    }
+    let mut retired = RETIRED.lock().unwrap();
+    let pool = retired.get_or_insert_with(HashMap::new);
+    for s in slots {
+        pool.entry(s.sig.clone()).or_default().push(s);
     }
 }
 
@@ -818,9 +866,25 @@ pub unsafe fn create(
         active: Cell::new(0),
         closed: Cell::new(false),
     });
-    let recycled = REG.with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop));
+    // This thread's closed trampolines first, then those of ended threads.
+    let recycled = REG
+        .with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop))
+        .or_else(|| {
+            RETIRED
+                .lock()
+                .unwrap()
+                .as_mut()
+                .and_then(|p| p.get_mut(&sig))
+                .and_then(Vec::pop)
+        });
     let slot = match recycled {
-        Some(s) => s,
+        Some(s) => {
+            // Before the callback is published below: a C call on this thread then sees this
+            // service (program order); a foreign caller sees either this one or the dead one.
+            s.service
+                .store(svc as *const Service as *mut Service, Ordering::Release);
+            s
+        }
         None => new_slot(sig, svc)?,
     };
     slot.owner_live
@@ -837,11 +901,12 @@ pub unsafe fn create(
     Ok((id, pointer))
 }
 
-fn new_slot(sig: Signature, service: Arc<Service>) -> Result<Box<Slot>, Error> {
+/// A new slot and its trampoline, leaked (never freed: see the module comment).
+fn new_slot(sig: Signature, service: &'static Service) -> Result<&'static Slot, Error> {
     let plan = crate::binding::plan(&sig);
     let mut slot = Box::new(Slot {
         sig,
-        service,
+        service: AtomicPtr::new(service as *const Service as *mut Service),
         live: Mutex::new(None),
         owner_live: AtomicPtr::new(ptr::null_mut()),
         _code: Arena::new(),
@@ -854,7 +919,8 @@ fn new_slot(sig: Signature, service: Arc<Service>) -> Result<Box<Slot>, Error> {
     arena.seal()?;
     slot._code = arena;
     slot.pointer = at;
-    Ok(slot)
+    SLOTS_MADE.fetch_add(1, Ordering::Relaxed);
+    Ok(Box::leak(slot))
 }
 
 /// Close a callback: its JS references are released now; its trampoline goes to the free
@@ -894,4 +960,9 @@ pub fn counts() -> (usize, usize) {
         let r = r.borrow();
         (r.live.len(), r.free.values().map(Vec::len).sum())
     })
+}
+
+/// Callback trampolines the process has made (each stays mapped for good, see `RETIRED`).
+pub fn slots_made() -> usize {
+    SLOTS_MADE.load(Ordering::Relaxed)
 }

@@ -560,3 +560,10 @@ pub fn callback_counts() -> Vec<u32> {
     let (live, free) = callback::counts();
     vec![live as u32, free as u32]
 }
+
+/// Callback trampolines made by the whole process, every thread included (tests: they are
+/// reused across worker lifetimes rather than made anew).
+#[napi]
+pub fn callback_slots_made() -> u32 {
+    callback::slots_made() as u32
+}

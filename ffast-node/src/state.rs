@@ -1,12 +1,26 @@
 //! Per-thread state. An isolate lives on one thread, and a worker's libraries, functions and
 //! env are its own: a process-wide env would be overwritten by a worker and crash the main
 //! thread (rust-fast-calls.md §6.3), so everything here is thread-local.
+//!
+//! Lifetime rules (docs/lifetimes.md):
+//! - A code set (a library's trampolines, invokers and bindings) is freed only when none of its
+//!   calls is on the JS thread's stack (`Binding::on_stack`) or in flight on another thread
+//!   (`Binding::pending`): `close()` from inside a callback, or with nonblocking calls running,
+//!   defers the free to the last of them (`closing`, `reap_closed`).
+//! - Thread-local destructors free nothing: they run inside `exit()` (the main thread's, from
+//!   `process.exit()`) while other threads may still be inside this thread's code. The state is
+//!   held in `ManuallyDrop`, so no destructor is registered for it at all.
+//! - The env's cleanup hook (worker termination, the main thread's normal end) frees the code
+//!   sets that are idle and defers the rest like `close()`; it never unloads a library (threads
+//!   the library started may still run its code: the handle is leaked, which costs a reference
+//!   count, not memory).
 
 use crate::binding::Binding;
 use ffast_core::jit::Arena;
 use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::mem::ManuallyDrop;
 
 /// Code and bindings owned together: a library's, or one `bind()`'s.
 pub struct CodeSet {
@@ -45,6 +59,8 @@ pub struct ThreadState {
     /// This isolate's heap-number map, or 0 (v8_call::number_map): the slow path's direct
     /// Number reads.
     pub number_map: usize,
+    /// The env cleanup hook is registered (once per thread: Node aborts on a duplicate).
+    hooked: bool,
 }
 
 impl ThreadState {
@@ -61,7 +77,10 @@ impl ThreadState {
 
 thread_local! {
     static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
-    static STATE: RefCell<Option<ThreadState>> = const { RefCell::new(None) };
+    /// Never dropped (see the module comment): `ManuallyDrop` has no drop glue, so no
+    /// thread-local destructor is registered.
+    static STATE: ManuallyDrop<RefCell<Option<ThreadState>>> =
+        const { ManuallyDrop::new(RefCell::new(None)) };
 }
 
 /// The env of this thread's isolate (null before `init`).
@@ -69,8 +88,37 @@ pub fn current_env() -> sys::napi_env {
     ENV.with(|e| e.get())
 }
 
+/// Record this thread's env (index.js's `init`) and register the env's cleanup hook once.
 pub fn set_env(env: sys::napi_env) {
     ENV.with(|e| e.set(env));
+    if !with(|s| std::mem::replace(&mut s.hooked, true)) {
+        // SAFETY: env is the current thread's live env; the hook takes no argument.
+        unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), std::ptr::null_mut()) };
+    }
+}
+
+/// Env cleanup (worker termination or exit, the main thread's normal end; not
+/// `process.exit()`, which skips it): every code set is closed as by `close()`, except that
+/// the library itself stays loaded. Registered first, it runs after the lane's and the
+/// callbacks' hooks; Node then waits for the env's queued pool calls, whose completions free
+/// the sets they kept (`nonblocking::complete_job`).
+unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
+    with(|s| {
+        // A later env on this thread (an embedder's) registers its own hook.
+        s.hooked = false;
+        let mut sets: Vec<CodeSet> = s.libs.drain().map(|(_, c)| c).collect();
+        // No JS runs any more: nothing is left to read what a held set holds.
+        sets.append(&mut s.held);
+        for mut set in sets.into_iter().chain(s.bound.drain(..)) {
+            // Leaked on purpose, never dlclose'd here: threads the library started may still be
+            // running its code (only `close()` says they are done). dlopen counts references,
+            // so a worker that opens the same library again costs no memory.
+            std::mem::forget(set.lib.take());
+            set.mark_closing();
+            s.closing.push(set);
+        }
+    });
+    drop(reap_closed());
 }
 
 impl CodeSet {
@@ -103,8 +151,8 @@ impl CodeSet {
 }
 
 impl Drop for CodeSet {
-    /// A set is never dropped with calls unfinished (`take_library` and `reap_closed` defer
-    /// it). This is the last line of defence: should it happen, the code is
+    /// A set is never dropped with calls unfinished (`take_library`, `reap_closed` and the env
+    /// teardown defer it). This is the last line of defence: should it happen, the code is
     /// leaked rather than unmapped under a thread that will return into it.
     fn drop(&mut self) {
         if self.busy() > 0 {
@@ -213,6 +261,7 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             works: Default::default(),
             stopping: false,
             number_map: 0,
+            hooked: false,
         });
         f(st)
     })

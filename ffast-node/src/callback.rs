@@ -18,6 +18,9 @@
 //! - A throwing JS function, or a result that does not convert, gives C the default value
 //!   (0, NULL, false) and the error goes to the callback's reporter (`onError`, else an
 //!   uncaught exception on the next tick; see index.js).
+//!   When the reporter cannot run where the error happened (the JS stack is exhausted: a
+//!   deeply re-entrant callback hit V8's stack limit, and calling the reporter needs stack too),
+//!   the error is delivered once on a later turn of the event loop instead (`Item::Deliver`).
 //! - A closed callback returns the default value and emits a warning (`ERR_FFAST_CLOSED`). Its
 //!   trampoline stays mapped and is recycled by the next callback of the same signature, so a
 //!   stale C pointer never jumps into unmapped memory.
@@ -57,14 +60,23 @@ struct Live {
     /// Calls of the JS function in progress (JS thread only): `close()` from inside the
     /// function defers deleting the references until the outermost call is done.
     active: Cell<u32>,
+    /// Errors queued for a later delivery to `report` (JS thread only, `Item::Deliver`): the
+    /// references stay until the last is delivered.
+    deferred: Cell<u32>,
     closed: Cell<bool>,
+    /// The references are deleted (closed and idle): reports go to the orphan reporter.
+    released: Cell<bool>,
 }
 
 impl Live {
     /// # Safety
     /// On the owning JS thread.
     unsafe fn release_if_idle(&self, env: sys::napi_env) {
-        if self.closed.get() && self.active.get() == 0 {
+        if self.closed.get()
+            && self.active.get() == 0
+            && self.deferred.get() == 0
+            && !self.released.replace(true)
+        {
             sys::napi_delete_reference(env, self.func);
             sys::napi_delete_reference(env, self.report);
             let g = self.global.replace(ptr::null_mut());
@@ -99,6 +111,9 @@ pub struct Service {
     /// Cleared at env teardown: a dead service never claims the current thread as its owner
     /// (a later isolate or env may be allocated at its old address).
     alive: AtomicBool,
+    /// Items the owning thread queued for itself that have not run yet (`post_deferred`):
+    /// the threadsafe function is ref'd while there are any. Owning thread only.
+    deferred: AtomicU32,
 }
 
 // SAFETY: foreign threads only touch the mutex-protected tsfn handle (whose use N-API allows
@@ -168,7 +183,7 @@ struct Request {
     done: Condvar,
 }
 
-/// What a foreign thread queues for the JS thread.
+/// What a foreign thread (or a JS thread for itself) queues for the JS thread.
 enum Item {
     Call {
         slot: &'static Slot,
@@ -182,6 +197,13 @@ enum Item {
         code: &'static str,
         msg: String,
     },
+    /// An error value the reporter could not take where it happened (see `deliver`).
+    Deliver {
+        live: Option<Arc<Live>>,
+        err: sys::napi_ref,
+    },
+    /// An item the owning thread queued for itself, holding the loop alive (`post_deferred`).
+    Deferred(Box<Item>),
 }
 
 struct Registry {
@@ -249,6 +271,40 @@ impl Service {
     fn report_later(&self, live: Option<Arc<Live>>, code: &'static str, msg: String) {
         self.post(Item::Report { live, code, msg });
     }
+
+    /// Queue `item` from the owning thread for a later turn, keeping the event loop alive
+    /// until it has run: the threadsafe function is unref'd (pending foreign callbacks do not
+    /// keep a process alive), but an error deferred from a callback must not be lost to the
+    /// process ending first. False when the thread is going away.
+    ///
+    /// # Safety
+    /// On the owning JS thread, `env` its env.
+    unsafe fn post_deferred(&self, env: sys::napi_env, item: Item) -> bool {
+        let tsfn = match *self.tsfn.lock().unwrap() {
+            Some(t) => t as sys::napi_threadsafe_function,
+            None => return false,
+        };
+        if self.deferred.fetch_add(1, Ordering::Relaxed) == 0 {
+            sys::napi_ref_threadsafe_function(env, tsfn);
+        }
+        if self.post(Item::Deferred(Box::new(item))) {
+            return true;
+        }
+        self.deferred_done(env);
+        false
+    }
+
+    /// A deferred item has run (or was dropped): the last one lets the loop go.
+    ///
+    /// # Safety
+    /// On the owning JS thread, `env` its env.
+    unsafe fn deferred_done(&self, env: sys::napi_env) {
+        if self.deferred.fetch_sub(1, Ordering::Relaxed) == 1 {
+            if let Some(t) = *self.tsfn.lock().unwrap() {
+                sys::napi_unref_threadsafe_function(env, t as sys::napi_threadsafe_function);
+            }
+        }
+    }
 }
 
 fn on_owner_thread(svc: &Service) -> bool {
@@ -292,8 +348,9 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             return;
         }
         // SAFETY: `p` carries a strong count that only this thread releases: `close` leaves it
-        // to the outermost running call when the callback closes itself (see below).
-        let live = &*p;
+        // to the outermost running call when the callback closes itself (see below). Viewed
+        // as an Arc without taking a count (ManuallyDrop: none is released either).
+        let live = ManuallyDrop::new(Arc::from_raw(p));
         if svc.depth.load(Ordering::Relaxed) == 0 {
             // SAFETY: as above; the clone is for the report only (rare path).
             Arc::increment_strong_count(p);
@@ -308,7 +365,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             return;
         }
         let args = std::slice::from_raw_parts(slots, n);
-        *slots.add(n) = run_js(svc.env, slot, live, args);
+        *slots.add(n) = run_js(svc.env, slot, &live, args);
         if live.closed.get() && live.active.get() == 0 {
             // Closed from inside its own call: the outermost call releases the count `close`
             // left (the slot may already serve a new callback: `p` is not read from it again).
@@ -434,6 +491,13 @@ unsafe extern "C" fn call_js(
     }
     // The service outlives its threadsafe function (services are leaked).
     let svc = &*(ctx as *const Service);
+    let item = match item {
+        Item::Deferred(inner) => {
+            svc.deferred_done(env);
+            *inner
+        }
+        other => other,
+    };
     match item {
         Item::Call {
             slot,
@@ -465,6 +529,7 @@ unsafe extern "C" fn call_js(
                     svc,
                     "ERR_FFAST_CLOSED",
                     "callback closed before a queued call ran; C got the default value",
+                    false,
                 );
                 DEFAULT
             };
@@ -472,43 +537,119 @@ unsafe extern "C" fn call_js(
                 finish(&r, v);
             }
         }
-        Item::Report { live, code, msg } => report_now(env, live.as_deref(), svc, code, &msg),
+        Item::Report { live, code, msg } => report_now(env, live.as_ref(), svc, code, &msg, false),
+        Item::Deliver { live, err } => {
+            let mut v = ptr::null_mut();
+            sys::napi_get_reference_value(env, err, &mut v);
+            sys::napi_delete_reference(env, err);
+            if !v.is_null() {
+                deliver(env, live.as_ref(), svc, v, false);
+            }
+            if let Some(l) = &live {
+                l.deferred.set(l.deferred.get() - 1);
+                l.release_if_idle(env);
+            }
+        }
+        // Unwrapped above; never nested.
+        Item::Deferred(_) => {}
     }
 }
 
 /// Create an `FfastError(code, msg)` and hand it to the callback's reporter (or the thread's
-/// orphan reporter). On the JS thread, where JS may run.
+/// orphan reporter). On the JS thread, where JS may run. `defer`: see [`deliver`]; the error
+/// is then created later too (its constructor is JS).
 unsafe fn report_now(
     env: sys::napi_env,
-    live: Option<&Live>,
+    live: Option<&Arc<Live>>,
     svc: &Service,
-    code: &str,
+    code: &'static str,
     msg: &str,
+    defer: bool,
 ) {
-    // None only while the env shuts down: there is nobody to report to then.
-    if let Some(err) = crate::state::error_value(env, code, msg) {
-        deliver(env, live, svc, err);
+    match crate::state::ffast_error(env, code, msg) {
+        Some(err) => deliver(env, live, svc, err, defer),
+        None if defer => {
+            svc.post_deferred(
+                env,
+                Item::Report {
+                    live: live.cloned(),
+                    code,
+                    msg: msg.to_string(),
+                },
+            );
+        }
+        // On a shallow stack: the env is shutting down, or the class is unusable. A plain
+        // Error if one can be made; None only when nobody could receive it anyway.
+        None => {
+            if let Some(err) = crate::state::error_value(env, code, msg) {
+                deliver(env, live, svc, err, false);
+            }
+        }
     }
 }
 
-unsafe fn deliver(env: sys::napi_env, live: Option<&Live>, svc: &Service, err: sys::napi_value) {
-    let r = live.map_or(svc.orphan, |l| l.report);
+/// Hand `err` to the callback's reporter (`onError`, else an uncaught exception on the next
+/// tick: index.js), or to the thread's orphan reporter (a process warning) for errors of no
+/// callback, or of one whose references were released.
+///
+/// `defer`: when the reporter cannot run here, the error is queued and delivered on a later
+/// turn of the event loop. That happens at V8's stack limit: a deeply re-entrant callback
+/// gets a RangeError instead of running, and calling the reporter at the same depth fails the
+/// same way, before any of its JS runs. A queued error keeps the callback's references alive
+/// until it is delivered (even if the callback is closed meanwhile), so it reaches `onError`
+/// exactly once. Without `defer` (already on the event loop's shallow stack) a reporter that
+/// cannot run means the env is shutting down: nobody is left to tell.
+unsafe fn deliver(
+    env: sys::napi_env,
+    live: Option<&Arc<Live>>,
+    svc: &Service,
+    err: sys::napi_value,
+    defer: bool,
+) {
+    let r = match live {
+        Some(l) if !l.released.get() => l.report,
+        _ => svc.orphan,
+    };
     let mut f = ptr::null_mut();
     let mut recv = ptr::null_mut();
     let mut out = ptr::null_mut();
     sys::napi_get_reference_value(env, r, &mut f);
     sys::napi_get_undefined(env, &mut recv);
-    if sys::napi_call_function(env, recv, f, 1, &err, &mut out) != sys::Status::napi_ok {
-        // The reporter itself threw (it defers user errors, so this is unexpected): never
-        // leave an exception pending on the way back to C.
-        let mut e = ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
+    if sys::napi_call_function(env, recv, f, 1, &err, &mut out) == sys::Status::napi_ok {
+        return;
+    }
+    // Never leave an exception pending on the way back to C. (The reporter catches what
+    // `onError` throws, so this is the stack limit, or a terminating env.)
+    let mut e = ptr::null_mut();
+    sys::napi_get_and_clear_last_exception(env, &mut e);
+    if !defer {
+        return;
+    }
+    let mut keep = ptr::null_mut();
+    if sys::napi_create_reference(env, err, 1, &mut keep) != sys::Status::napi_ok {
+        return;
+    }
+    if let Some(l) = live {
+        l.deferred.set(l.deferred.get() + 1);
+    }
+    if !svc.post_deferred(
+        env,
+        Item::Deliver {
+            live: live.cloned(),
+            err: keep,
+        },
+    ) {
+        // The env is being torn down: nobody to deliver to.
+        if let Some(l) = live {
+            l.deferred.set(l.deferred.get() - 1);
+        }
+        sys::napi_delete_reference(env, keep);
     }
 }
 
 /// Call the JS function with the converted arguments and convert its result. Runs on the
 /// owning thread where JS may run; never leaves an exception pending.
-unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]) -> u64 {
     live.active.set(live.active.get() + 1);
     let result = run_js_inner(env, slot, live, args);
     live.active.set(live.active.get() - 1);
@@ -516,7 +657,7 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> 
     result
 }
 
-unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]) -> u64 {
     // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
     // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
     if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service().direct.as_ref()) {
@@ -576,7 +717,7 @@ unsafe fn call_napi(env: sys::napi_env, live: &Live, argv: &[sys::napi_value]) -
 unsafe fn run_js_scoped(
     env: sys::napi_env,
     slot: &Slot,
-    live: &Live,
+    live: &Arc<Live>,
     args: &[u64],
     direct: Option<(&crate::v8_call::JsCall, &Direct)>,
 ) -> u64 {
@@ -625,12 +766,8 @@ unsafe fn run_js_scoped(
     let svc = slot.service();
     match outcome {
         Outcome::Silent => {}
-        Outcome::Failed(why) => {
-            if let Some(e) = crate::state::error_value(env, "ERR_FFAST_INTERNAL", &why) {
-                deliver(env, Some(live), svc, e);
-            }
-        }
-        Outcome::Threw(e) => deliver(env, Some(live), svc, e),
+        Outcome::Failed(why) => report_now(env, Some(live), svc, "ERR_FFAST_INTERNAL", &why, true),
+        Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
         Outcome::Returned(_) if slot.sig.result == Type::Void => {}
         Outcome::Returned(out) => {
             let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
@@ -641,13 +778,14 @@ unsafe fn run_js_scoped(
                 Ok(v) => result = v,
                 Err(e) => {
                     let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
-                    if let Some(err) = crate::state::error_value(
+                    report_now(
                         env,
+                        Some(live),
+                        svc,
                         e.code,
                         &format!("invalid callback result: {what}; C got the default value"),
-                    ) {
-                        deliver(env, Some(live), svc, err);
-                    }
+                        true,
+                    );
                 }
             }
         }
@@ -756,6 +894,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
         number_map: crate::state::with(|s| s.number_map),
         waiting: Mutex::new(Vec::new()),
         alive: AtomicBool::new(true),
+        deferred: AtomicU32::new(0),
     }));
     let mut name = ptr::null_mut();
     sys::napi_create_string_utf8(env, c"ffast callback".as_ptr(), 14, &mut name);
@@ -864,7 +1003,9 @@ pub unsafe fn create(
         queue,
         grace,
         active: Cell::new(0),
+        deferred: Cell::new(0),
         closed: Cell::new(false),
+        released: Cell::new(false),
     });
     // This thread's closed trampolines first, then those of ended threads.
     let recycled = REG

@@ -383,7 +383,8 @@ function wrap(m, name, d, state) {
       ${countCheck}
       ${pre.join('\n      ')}
       ${body}
-    } }[$name];`;
+    } }[$name];
+//# sourceURL=ffast:wrap`; // names the wrapper's frames for insideCall()
   const extraNames = extra.map((_, i) => `$k${i}`);
   // eslint-disable-next-line no-new-func
   const w = new Function(
@@ -686,11 +687,59 @@ function dlopen(libPath, symbols, options = {}) {
     close() {
       if (state.closed) return;
       state.closed = true;
-      native.close(handle);
+      closeLibrary(handle);
     },
   };
   if (typeof Symbol.dispose === 'symbol') lib[Symbol.dispose] = lib.close;
   return lib;
+}
+
+/** Script names of the generated wrappers (see `wrapperScript` and `wrap`). */
+const WRAPPER_SCRIPTS = new Set(['ffast:wrappers', 'ffast:wrap']);
+
+/**
+ * Whether this close() runs inside a call of an ffast function: JS that the call runs (a
+ * callback, a getter or Proxy trap its argument conversion meets, an error's constructor)
+ * closed the library. That call still goes on to reach C and to read its results (an
+ * aggregate from the area, a string from the library's memory) after C returns, so the library
+ * must stay whole until the call is done. Read from the JS stack (V8 lists inlined frames too),
+ * at close() time only, so calls pay nothing for it. If the stack cannot be read, say yes: a
+ * hold only delays the free to the next turn.
+ */
+function insideCall() {
+  const saved = [Error.prepareStackTrace, Error.stackTraceLimit];
+  try {
+    Error.stackTraceLimit = Infinity;
+    Error.prepareStackTrace = (_, frames) => frames;
+    const o = {};
+    Error.captureStackTrace(o);
+    const frames = o.stack;
+    if (!Array.isArray(frames)) return true;
+    return frames.some((f) => WRAPPER_SCRIPTS.has(f.getScriptNameOrSourceURL()));
+  } catch {
+    return true;
+  } finally {
+    try {
+      [Error.prepareStackTrace, Error.stackTraceLimit] = saved;
+    } catch {
+      // a frozen Error: nothing was changed
+    }
+  }
+}
+
+let releasing = false;
+/** Close a library; from inside a call, the free waits for the next turn of the event loop. */
+function closeLibrary(handle) {
+  const hold = insideCall();
+  native.close(handle, hold);
+  if (hold && !releasing) {
+    releasing = true;
+    // An immediate runs with no JS frame below it: every call that was in progress is done.
+    setImmediate(() => {
+      releasing = false;
+      native.releaseClosed();
+    }).unref();
+  }
 }
 
 /** Bind a raw C function pointer. */

@@ -58,6 +58,12 @@ pub struct Binding {
     pub area: Area,
     /// Nonblocking calls started and not yet completed (changed on the JS thread only).
     pub pending: std::cell::Cell<u64>,
+    /// Calls of this function whose slow path or nonblocking entry is on the JS thread's stack
+    /// (see [`on_stack`]): JS may run inside them (a callback, an async hook) and close the
+    /// library; its code set is freed only once this is 0 again (state::CodeSet::busy).
+    pub on_stack: std::cell::Cell<u32>,
+    /// The code set was closed while busy: the call that finishes last frees it.
+    pub closing: std::cell::Cell<bool>,
     /// The thread's tracked-call depth, for functions that may run callbacks (see callback.rs).
     tracked: Option<&'static std::sync::atomic::AtomicU32>,
 }
@@ -140,6 +146,8 @@ pub unsafe fn make_functions(
             slow_calls: std::cell::Cell::new(0),
             area,
             pending: std::cell::Cell::new(0),
+            on_stack: std::cell::Cell::new(0),
+            closing: std::cell::Cell::new(false),
             tracked: r.callbacks.then(crate::callback::sync_depth),
         });
         if r.nonblocking {
@@ -436,15 +444,40 @@ pub(crate) fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e:
     state::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
 }
 
+/// Run `f` (a whole slow call or nonblocking entry of `b`) with the call counted in
+/// `b.on_stack`. JS that runs inside it (a callback under a tracked call, an async hook, an
+/// error constructor) may close the library: the code set then waits in `closing`
+/// (state::take_library) and is freed here, once `f` is done with the binding, by the last
+/// such call to return (unless index.js holds it until its JS wrapper is done too, see
+/// state::take_library). The slow stub tail-jumps here (trampoline::slow_stub), so no code of
+/// the set is on the stack then.
+///
+/// # Safety
+/// `b` is a live binding of this thread (its set is not freed while its calls are counted).
+#[inline(always)]
+pub(crate) unsafe fn on_stack<R>(b: *const Binding, f: impl FnOnce(&Binding) -> R) -> R {
+    let (r, closing) = {
+        let b = &*b;
+        b.on_stack.set(b.on_stack.get() + 1);
+        let r = f(b);
+        b.on_stack.set(b.on_stack.get() - 1);
+        (r, b.closing.get())
+    };
+    if closing {
+        // `b` is not touched again: this may free it.
+        drop(state::reap_closed());
+    }
+    r
+}
+
 /// V8 regular callback, reached through the binding's slow stub.
 unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
-    let b = &*b;
     let v8 = match V8::get() {
         Ok(v) => v,
         Err(_) => return, // unreachable: stubs are only made when V8 resolved
     };
     let ci = v8::call_info(v8.fci, info);
-    match slow_call(b, JsArgs::Slots(ci.args, ci.argc)) {
+    on_stack(b, |b| match slow_call(b, JsArgs::Slots(ci.args, ci.argc)) {
         // ReturnValue::Set: store the tagged word of the result into the return slot
         // (no pointer compression in official Node builds, fact sheet §9.9); a Smi needs no
         // handle at all.
@@ -457,7 +490,7 @@ unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
             }
         },
         Err(e) => report(b.env, state::ThrowFrom::V8Callback, b, e),
-    }
+    })
 }
 
 /// N-API callback of the fallback path.
@@ -474,7 +507,8 @@ unsafe extern "C" fn napi_entry(
     })
 }
 
-/// Run `f` with the binding (the function's data) and the JS arguments of an N-API call.
+/// Run `f` with the binding (the function's data) and the JS arguments of an N-API call,
+/// counted as on the stack ([`on_stack`]).
 ///
 /// # Safety
 /// `info` is the callback info of a function made by `napi_function`, in env's current call.
@@ -494,7 +528,6 @@ pub(crate) unsafe fn with_napi_args<R>(
         std::ptr::null_mut(),
         &mut data,
     );
-    let b = &*(data as *const Binding);
     let mut heap = Vec::new();
     let list: &[sys::napi_value] = if argc <= INLINE_SLOTS {
         &argv[..argc]
@@ -511,5 +544,5 @@ pub(crate) unsafe fn with_napi_args<R>(
         );
         &heap
     };
-    f(b, JsArgs::Values(list))
+    on_stack(data as *const Binding, |b| f(b, JsArgs::Values(list)))
 }

@@ -18,9 +18,19 @@
 //! - A throwing JS function, or a result that does not convert, gives C the default value
 //!   (0, NULL, false) and the error goes to the callback's reporter (`onError`, else an
 //!   uncaught exception on the next tick; see index.js).
+//!   When the reporter cannot run where the error happened (the JS stack is exhausted: a
+//!   deeply re-entrant callback hit V8's stack limit, and calling the reporter needs stack too),
+//!   the error is delivered once on a later turn of the event loop instead (`Item::Deliver`).
 //! - A closed callback returns the default value and emits a warning (`ERR_FFAST_CLOSED`). Its
 //!   trampoline stays mapped and is recycled by the next callback of the same signature, so a
 //!   stale C pointer never jumps into unmapped memory.
+//!
+//! Lifetime (docs/lifetimes.md): a trampoline and its `Slot` are never freed, because any
+//! thread may hold the pointer and call it at any time, including while the process exits.
+//! Slots and services are leaked boxes, and the thread-local registry has no destructor. When a
+//! thread's env ends (worker termination, exit) its slots go to a process-wide pool
+//! (`RETIRED`) that later threads' callbacks reuse, so creating and terminating workers does
+//! not map trampolines without bound.
 
 use crate::convert::{arg_to_slot, StringScratch, SCRATCH};
 use ffast_core::jit::Arena;
@@ -30,8 +40,9 @@ use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::{c_void, CStr, CString};
+use std::mem::ManuallyDrop;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -49,14 +60,23 @@ struct Live {
     /// Calls of the JS function in progress (JS thread only): `close()` from inside the
     /// function defers deleting the references until the outermost call is done.
     active: Cell<u32>,
+    /// Errors queued for a later delivery to `report` (JS thread only, `Item::Deliver`): the
+    /// references stay until the last is delivered.
+    deferred: Cell<u32>,
     closed: Cell<bool>,
+    /// The references are deleted (closed and idle): reports go to the orphan reporter.
+    released: Cell<bool>,
 }
 
 impl Live {
     /// # Safety
     /// On the owning JS thread.
     unsafe fn release_if_idle(&self, env: sys::napi_env) {
-        if self.closed.get() && self.active.get() == 0 {
+        if self.closed.get()
+            && self.active.get() == 0
+            && self.deferred.get() == 0
+            && !self.released.replace(true)
+        {
             sys::napi_delete_reference(env, self.func);
             sys::napi_delete_reference(env, self.report);
             let g = self.global.replace(ptr::null_mut());
@@ -88,11 +108,17 @@ pub struct Service {
     number_map: usize,
     /// Blocking requests not yet answered (completed with the default value at teardown).
     waiting: Mutex<Vec<Arc<Request>>>,
+    /// Cleared at env teardown: a dead service never claims the current thread as its owner
+    /// (a later isolate or env may be allocated at its old address).
+    alive: AtomicBool,
+    /// Items the owning thread queued for itself that have not run yet (`post_deferred`):
+    /// the threadsafe function is ref'd while there are any. Owning thread only.
+    deferred: AtomicU32,
 }
 
 // SAFETY: foreign threads only touch the mutex-protected tsfn handle (whose use N-API allows
-// from any thread), the atomic depth and the waiting list; env and orphan are used on the
-// owning thread.
+// from any thread), the atomics (depth, alive), the isolate address and the waiting list; env
+// and orphan are used on the owning thread.
 unsafe impl Send for Service {}
 // SAFETY: as above.
 unsafe impl Sync for Service {}
@@ -109,10 +135,14 @@ struct Direct {
     undefined: *mut usize,
 }
 
-/// The context of one entry trampoline. Boxed: its address is embedded in the code.
+/// The context of one entry trampoline: a leaked box (its address is embedded in the code,
+/// and the code may be called at any time, so neither is ever freed).
 pub struct Slot {
     sig: Signature,
-    service: Arc<Service>,
+    /// The service of the thread the slot serves: a leaked `Service`. Replaced only when a
+    /// slot retired by an ended thread is taken by another thread (`create`); a foreign caller
+    /// that reads the old one finds it dead and gets the default value.
+    service: AtomicPtr<Service>,
     /// The live callback, for foreign threads (read under the lock, then an Arc clone).
     live: Mutex<Option<Arc<Live>>>,
     /// The same callback for its own JS thread: one strong count held as a raw pointer, written
@@ -122,6 +152,21 @@ pub struct Slot {
     owner_live: AtomicPtr<Live>,
     _code: Arena,
     pointer: usize,
+}
+
+// SAFETY: other threads read `sig` and `pointer` (immutable after creation), the atomics, and
+// `live` under its mutex; `_code` is only held (never touched after sealing).
+unsafe impl Send for Slot {}
+// SAFETY: as above.
+unsafe impl Sync for Slot {}
+
+impl Slot {
+    /// The service the slot serves now.
+    #[inline(always)]
+    fn service(&self) -> &'static Service {
+        // SAFETY: always a leaked Service (`service()`), never freed.
+        unsafe { &*self.service.load(Ordering::Acquire) }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -138,10 +183,10 @@ struct Request {
     done: Condvar,
 }
 
-/// What a foreign thread queues for the JS thread.
+/// What a foreign thread (or a JS thread for itself) queues for the JS thread.
 enum Item {
     Call {
-        slot: *const Slot,
+        slot: &'static Slot,
         live: Arc<Live>,
         args: Vec<u64>,
         _strings: Vec<CString>,
@@ -152,24 +197,38 @@ enum Item {
         code: &'static str,
         msg: String,
     },
+    /// An error value the reporter could not take where it happened (see `deliver`).
+    Deliver {
+        live: Option<Arc<Live>>,
+        err: sys::napi_ref,
+    },
+    /// An item the owning thread queued for itself, holding the loop alive (`post_deferred`).
+    Deferred(Box<Item>),
 }
 
 struct Registry {
-    service: Option<Arc<Service>>,
-    live: HashMap<u32, Box<Slot>>,
-    /// Boxed on purpose: each slot's address is embedded in its trampoline.
-    #[allow(clippy::vec_box)]
-    free: HashMap<Signature, Vec<Box<Slot>>>,
+    service: Option<&'static Service>,
+    live: HashMap<u32, &'static Slot>,
+    free: HashMap<Signature, Vec<&'static Slot>>,
     next: u32,
 }
 
+/// Slots of threads whose env has ended, by signature: reused by any thread's `create`.
+static RETIRED: Mutex<Option<HashMap<Signature, Vec<&'static Slot>>>> = Mutex::new(None);
+
+/// Slots (trampolines) made by the whole process: they are never freed, so this is what
+/// callbacks hold mapped (tests: bounded across worker lifetimes).
+static SLOTS_MADE: AtomicUsize = AtomicUsize::new(0);
+
 thread_local! {
-    static REG: RefCell<Registry> = RefCell::new(Registry {
+    /// Never dropped (no destructor is registered): a thread-local destructor runs inside
+    /// `exit()` while other threads may be calling these trampolines (state.rs).
+    static REG: ManuallyDrop<RefCell<Registry>> = ManuallyDrop::new(RefCell::new(Registry {
         service: None,
         live: HashMap::new(),
         free: HashMap::new(),
         next: 1,
-    });
+    }));
     static DEPTH: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
 }
 
@@ -212,9 +271,46 @@ impl Service {
     fn report_later(&self, live: Option<Arc<Live>>, code: &'static str, msg: String) {
         self.post(Item::Report { live, code, msg });
     }
+
+    /// Queue `item` from the owning thread for a later turn, keeping the event loop alive
+    /// until it has run: the threadsafe function is unref'd (pending foreign callbacks do not
+    /// keep a process alive), but an error deferred from a callback must not be lost to the
+    /// process ending first. False when the thread is going away.
+    ///
+    /// # Safety
+    /// On the owning JS thread, `env` its env.
+    unsafe fn post_deferred(&self, env: sys::napi_env, item: Item) -> bool {
+        let tsfn = match *self.tsfn.lock().unwrap() {
+            Some(t) => t as sys::napi_threadsafe_function,
+            None => return false,
+        };
+        if self.deferred.fetch_add(1, Ordering::Relaxed) == 0 {
+            sys::napi_ref_threadsafe_function(env, tsfn);
+        }
+        if self.post(Item::Deferred(Box::new(item))) {
+            return true;
+        }
+        self.deferred_done(env);
+        false
+    }
+
+    /// A deferred item has run (or was dropped): the last one lets the loop go.
+    ///
+    /// # Safety
+    /// On the owning JS thread, `env` its env.
+    unsafe fn deferred_done(&self, env: sys::napi_env) {
+        if self.deferred.fetch_sub(1, Ordering::Relaxed) == 1 {
+            if let Some(t) = *self.tsfn.lock().unwrap() {
+                sys::napi_unref_threadsafe_function(env, t as sys::napi_threadsafe_function);
+            }
+        }
+    }
 }
 
 fn on_owner_thread(svc: &Service) -> bool {
+    if !svc.alive.load(Ordering::Acquire) {
+        return false;
+    }
     match (&svc.direct, crate::v8_call::get()) {
         // V8's thread-local current isolate: cheaper to read than this addon's thread-local
         // env (a __tls_get_addr call from a shared object).
@@ -225,7 +321,7 @@ fn on_owner_thread(svc: &Service) -> bool {
 
 /// A closed callback was called from C: it got the default value; say so (from any thread).
 fn report_closed(slot: &Slot) {
-    slot.service.report_later(
+    slot.service().report_later(
         None,
         "ERR_FFAST_CLOSED",
         format!(
@@ -244,7 +340,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
     let slot = &*(ctx as *const Slot);
     let n = slot.sig.params.len();
     *slots.add(n) = DEFAULT;
-    let svc = &slot.service;
+    let svc = slot.service();
     if on_owner_thread(svc) {
         let p = slot.owner_live.load(Ordering::Relaxed);
         if p.is_null() {
@@ -252,8 +348,9 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             return;
         }
         // SAFETY: `p` carries a strong count that only this thread releases: `close` leaves it
-        // to the outermost running call when the callback closes itself (see below).
-        let live = &*p;
+        // to the outermost running call when the callback closes itself (see below). Viewed
+        // as an Arc without taking a count (ManuallyDrop: none is released either).
+        let live = ManuallyDrop::new(Arc::from_raw(p));
         if svc.depth.load(Ordering::Relaxed) == 0 {
             // SAFETY: as above; the clone is for the report only (rare path).
             Arc::increment_strong_count(p);
@@ -268,7 +365,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             return;
         }
         let args = std::slice::from_raw_parts(slots, n);
-        *slots.add(n) = run_js(svc.env, slot, live, args);
+        *slots.add(n) = run_js(svc.env, slot, &live, args);
         if live.closed.get() && live.active.get() == 0 {
             // Closed from inside its own call: the outermost call releases the count `close`
             // left (the slot may already serve a new callback: `p` is not read from it again).
@@ -392,8 +489,15 @@ unsafe extern "C" fn call_js(
         }
         return;
     }
-    // The service outlives its threadsafe function (the teardown hook leaks its reference).
+    // The service outlives its threadsafe function (services are leaked).
     let svc = &*(ctx as *const Service);
+    let item = match item {
+        Item::Deferred(inner) => {
+            svc.deferred_done(env);
+            *inner
+        }
+        other => other,
+    };
     match item {
         Item::Call {
             slot,
@@ -410,14 +514,14 @@ unsafe extern "C" fn call_js(
                 *st = State::Running;
             }
             // A callback closed while this call was queued: its references are gone.
-            let open = (*slot)
+            let open = slot
                 .live
                 .lock()
                 .unwrap()
                 .as_ref()
                 .is_some_and(|l| Arc::ptr_eq(l, &live));
             let v = if open {
-                run_js(env, &*slot, &live, &args)
+                run_js(env, slot, &live, &args)
             } else {
                 report_now(
                     env,
@@ -425,6 +529,7 @@ unsafe extern "C" fn call_js(
                     svc,
                     "ERR_FFAST_CLOSED",
                     "callback closed before a queued call ran; C got the default value",
+                    false,
                 );
                 DEFAULT
             };
@@ -432,43 +537,119 @@ unsafe extern "C" fn call_js(
                 finish(&r, v);
             }
         }
-        Item::Report { live, code, msg } => report_now(env, live.as_deref(), svc, code, &msg),
+        Item::Report { live, code, msg } => report_now(env, live.as_ref(), svc, code, &msg, false),
+        Item::Deliver { live, err } => {
+            let mut v = ptr::null_mut();
+            sys::napi_get_reference_value(env, err, &mut v);
+            sys::napi_delete_reference(env, err);
+            if !v.is_null() {
+                deliver(env, live.as_ref(), svc, v, false);
+            }
+            if let Some(l) = &live {
+                l.deferred.set(l.deferred.get() - 1);
+                l.release_if_idle(env);
+            }
+        }
+        // Unwrapped above; never nested.
+        Item::Deferred(_) => {}
     }
 }
 
 /// Create an `FfastError(code, msg)` and hand it to the callback's reporter (or the thread's
-/// orphan reporter). On the JS thread, where JS may run.
+/// orphan reporter). On the JS thread, where JS may run. `defer`: see [`deliver`]; the error
+/// is then created later too (its constructor is JS).
 unsafe fn report_now(
     env: sys::napi_env,
-    live: Option<&Live>,
+    live: Option<&Arc<Live>>,
     svc: &Service,
-    code: &str,
+    code: &'static str,
     msg: &str,
+    defer: bool,
 ) {
-    // None only while the env shuts down: there is nobody to report to then.
-    if let Some(err) = crate::state::error_value(env, code, msg) {
-        deliver(env, live, svc, err);
+    match crate::state::ffast_error(env, code, msg) {
+        Some(err) => deliver(env, live, svc, err, defer),
+        None if defer => {
+            svc.post_deferred(
+                env,
+                Item::Report {
+                    live: live.cloned(),
+                    code,
+                    msg: msg.to_string(),
+                },
+            );
+        }
+        // On a shallow stack: the env is shutting down, or the class is unusable. A plain
+        // Error if one can be made; None only when nobody could receive it anyway.
+        None => {
+            if let Some(err) = crate::state::error_value(env, code, msg) {
+                deliver(env, live, svc, err, false);
+            }
+        }
     }
 }
 
-unsafe fn deliver(env: sys::napi_env, live: Option<&Live>, svc: &Service, err: sys::napi_value) {
-    let r = live.map_or(svc.orphan, |l| l.report);
+/// Hand `err` to the callback's reporter (`onError`, else an uncaught exception on the next
+/// tick: index.js), or to the thread's orphan reporter (a process warning) for errors of no
+/// callback, or of one whose references were released.
+///
+/// `defer`: when the reporter cannot run here, the error is queued and delivered on a later
+/// turn of the event loop. That happens at V8's stack limit: a deeply re-entrant callback
+/// gets a RangeError instead of running, and calling the reporter at the same depth fails the
+/// same way, before any of its JS runs. A queued error keeps the callback's references alive
+/// until it is delivered (even if the callback is closed meanwhile), so it reaches `onError`
+/// exactly once. Without `defer` (already on the event loop's shallow stack) a reporter that
+/// cannot run means the env is shutting down: nobody is left to tell.
+unsafe fn deliver(
+    env: sys::napi_env,
+    live: Option<&Arc<Live>>,
+    svc: &Service,
+    err: sys::napi_value,
+    defer: bool,
+) {
+    let r = match live {
+        Some(l) if !l.released.get() => l.report,
+        _ => svc.orphan,
+    };
     let mut f = ptr::null_mut();
     let mut recv = ptr::null_mut();
     let mut out = ptr::null_mut();
     sys::napi_get_reference_value(env, r, &mut f);
     sys::napi_get_undefined(env, &mut recv);
-    if sys::napi_call_function(env, recv, f, 1, &err, &mut out) != sys::Status::napi_ok {
-        // The reporter itself threw (it defers user errors, so this is unexpected): never
-        // leave an exception pending on the way back to C.
-        let mut e = ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
+    if sys::napi_call_function(env, recv, f, 1, &err, &mut out) == sys::Status::napi_ok {
+        return;
+    }
+    // Never leave an exception pending on the way back to C. (The reporter catches what
+    // `onError` throws, so this is the stack limit, or a terminating env.)
+    let mut e = ptr::null_mut();
+    sys::napi_get_and_clear_last_exception(env, &mut e);
+    if !defer {
+        return;
+    }
+    let mut keep = ptr::null_mut();
+    if sys::napi_create_reference(env, err, 1, &mut keep) != sys::Status::napi_ok {
+        return;
+    }
+    if let Some(l) = live {
+        l.deferred.set(l.deferred.get() + 1);
+    }
+    if !svc.post_deferred(
+        env,
+        Item::Deliver {
+            live: live.cloned(),
+            err: keep,
+        },
+    ) {
+        // The env is being torn down: nobody to deliver to.
+        if let Some(l) = live {
+            l.deferred.set(l.deferred.get() - 1);
+        }
+        sys::napi_delete_reference(env, keep);
     }
 }
 
 /// Call the JS function with the converted arguments and convert its result. Runs on the
 /// owning thread where JS may run; never leaves an exception pending.
-unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]) -> u64 {
     live.active.set(live.active.get() + 1);
     let result = run_js_inner(env, slot, live, args);
     live.active.set(live.active.get() - 1);
@@ -476,10 +657,10 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> 
     result
 }
 
-unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Live, args: &[u64]) -> u64 {
+unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]) -> u64 {
     // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
     // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service.direct.as_ref()) {
+    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service().direct.as_ref()) {
         return js.with_scope(d.isolate, || {
             run_js_scoped(env, slot, live, args, Some((js, d)))
         });
@@ -536,7 +717,7 @@ unsafe fn call_napi(env: sys::napi_env, live: &Live, argv: &[sys::napi_value]) -
 unsafe fn run_js_scoped(
     env: sys::napi_env,
     slot: &Slot,
-    live: &Live,
+    live: &Arc<Live>,
     args: &[u64],
     direct: Option<(&crate::v8_call::JsCall, &Direct)>,
 ) -> u64 {
@@ -582,38 +763,29 @@ unsafe fn run_js_scoped(
         _ => call_napi(env, live, argv),
     };
     let mut result = DEFAULT;
+    let svc = slot.service();
     match outcome {
         Outcome::Silent => {}
-        Outcome::Failed(why) => {
-            if let Some(e) = crate::state::error_value(env, "ERR_FFAST_INTERNAL", &why) {
-                deliver(env, Some(live), &slot.service, e);
-            }
-        }
-        Outcome::Threw(e) => deliver(env, Some(live), &slot.service, e),
+        Outcome::Failed(why) => report_now(env, Some(live), svc, "ERR_FFAST_INTERNAL", &why, true),
+        Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
         Outcome::Returned(_) if slot.sig.result == Type::Void => {}
         Outcome::Returned(out) => {
             let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
             // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
             // nothing in it outlives this function.
             let mut keep = StringScratch::new(text.as_mut_ptr().cast());
-            match arg_to_slot(
-                env,
-                slot.sig.result,
-                out,
-                0,
-                &mut keep,
-                slot.service.number_map,
-            ) {
+            match arg_to_slot(env, slot.sig.result, out, 0, &mut keep, svc.number_map) {
                 Ok(v) => result = v,
                 Err(e) => {
                     let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
-                    if let Some(err) = crate::state::error_value(
+                    report_now(
                         env,
+                        Some(live),
+                        svc,
                         e.code,
                         &format!("invalid callback result: {what}; C got the default value"),
-                    ) {
-                        deliver(env, Some(live), &slot.service, err);
-                    }
+                        true,
+                    );
                 }
             }
         }
@@ -692,8 +864,9 @@ pub fn check_signature(sig: &Signature) -> Result<(), Error> {
 }
 
 /// The thread's service, created on first use with its threadsafe function and cleanup hook.
-unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Service>, Error> {
-    if let Some(s) = REG.with(|r| r.borrow().service.clone()) {
+/// Leaked: slots keep pointing at it after the thread is gone (see `Slot::service`).
+unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'static Service, Error> {
+    if let Some(s) = REG.with(|r| r.borrow().service) {
         return Ok(s);
     }
     let mut orphan_ref = ptr::null_mut();
@@ -712,7 +885,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
             undefined: js.global(u as *const c_void),
         })
     });
-    let svc = Arc::new(Service {
+    let svc: &'static Service = Box::leak(Box::new(Service {
         env,
         tsfn: Mutex::new(None),
         depth: sync_depth(),
@@ -720,7 +893,9 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
         direct,
         number_map: crate::state::with(|s| s.number_map),
         waiting: Mutex::new(Vec::new()),
-    });
+        alive: AtomicBool::new(true),
+        deferred: AtomicU32::new(0),
+    }));
     let mut name = ptr::null_mut();
     sys::napi_create_string_utf8(env, c"ffast callback".as_ptr(), 14, &mut name);
     let mut tsfn = ptr::null_mut();
@@ -733,11 +908,12 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
         1,
         ptr::null_mut(),
         None,
-        Arc::as_ptr(&svc) as *mut c_void,
+        svc as *const Service as *mut c_void,
         Some(call_js),
         &mut tsfn,
     );
     if st != sys::Status::napi_ok {
+        // (The leaked service is never reachable: not registered, no slot points at it.)
         return Err(Error::Jit(format!(
             "napi_create_threadsafe_function failed ({st})"
         )));
@@ -748,36 +924,47 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<Arc<Ser
     // Registered after the threadsafe function (whose own hook Node registered while creating
     // it): cleanup hooks run in reverse order, so this one runs first and no foreign thread
     // uses the handle once Node starts freeing it.
-    sys::napi_add_env_cleanup_hook(
-        env,
-        Some(teardown),
-        Arc::into_raw(svc.clone()) as *mut c_void,
-    );
-    REG.with(|r| r.borrow_mut().service = Some(svc.clone()));
+    sys::napi_add_env_cleanup_hook(env, Some(teardown), svc as *const Service as *mut c_void);
+    REG.with(|r| r.borrow_mut().service = Some(svc));
     Ok(svc)
 }
 
-/// Env teardown (process exit, worker termination): detach the threadsafe function, release
-/// blocked foreign callers with the default value, and keep every trampoline and its context
-/// mapped forever (C may still hold the pointers; they now return the default value).
+/// Env teardown (worker termination or exit, the main thread's normal end; `process.exit()`
+/// skips it): detach the threadsafe function, release blocked foreign callers with the
+/// default value, and retire every trampoline of the thread to the process-wide pool. They
+/// stay mapped forever (C may still hold the pointers; they now return the default value)
+/// and serve later threads' callbacks.
 unsafe extern "C" fn teardown(arg: *mut c_void) {
-    // The hook's reference is kept (leaked): late call_js invocations still see the service.
+    // The service is leaked: late call_js invocations and stale slots still see it.
     let svc = &*(arg as *const Service);
+    svc.alive.store(false, Ordering::Release);
     *svc.tsfn.lock().unwrap() = None;
     for r in svc.waiting.lock().unwrap().drain(..) {
         finish(&r, DEFAULT);
     }
-    let slots: Vec<Box<Slot>> = REG.with(|r| {
+    let slots: Vec<&'static Slot> = REG.with(|r| {
         let mut r = r.borrow_mut();
         r.service = None;
-        let mut all: Vec<Box<Slot>> = r.live.drain().map(|(_, s)| s).collect();
+        let mut all: Vec<&'static Slot> = r.live.drain().map(|(_, s)| s).collect();
         all.extend(r.free.drain().flat_map(|(_, v)| v));
         all
     });
-    for s in slots {
+    for &s in &slots {
         *s.live.lock().unwrap() = None;
-        // Leaked on purpose: see above. The napi references die with the env.
-        Box::leak(s);
+        let owner = s.owner_live.swap(ptr::null_mut(), Ordering::Relaxed);
+        if !owner.is_null() {
+            // SAFETY: the count `create` took for this thread. No JS runs any more, so no call
+            // of the callback is running (if one were, its count is left to leak).
+            let live = Arc::from_raw(owner);
+            if live.active.get() > 0 {
+                std::mem::forget(live);
+            }
+        }
+    }
+    let mut retired = RETIRED.lock().unwrap();
+    let pool = retired.get_or_insert_with(HashMap::new);
+    for s in slots {
+        pool.entry(s.sig.clone()).or_default().push(s);
     }
 }
 
@@ -816,11 +1003,29 @@ pub unsafe fn create(
         queue,
         grace,
         active: Cell::new(0),
+        deferred: Cell::new(0),
         closed: Cell::new(false),
+        released: Cell::new(false),
     });
-    let recycled = REG.with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop));
+    // This thread's closed trampolines first, then those of ended threads.
+    let recycled = REG
+        .with(|r| r.borrow_mut().free.get_mut(&sig).and_then(Vec::pop))
+        .or_else(|| {
+            RETIRED
+                .lock()
+                .unwrap()
+                .as_mut()
+                .and_then(|p| p.get_mut(&sig))
+                .and_then(Vec::pop)
+        });
     let slot = match recycled {
-        Some(s) => s,
+        Some(s) => {
+            // Before the callback is published below: a C call on this thread then sees this
+            // service (program order); a foreign caller sees either this one or the dead one.
+            s.service
+                .store(svc as *const Service as *mut Service, Ordering::Release);
+            s
+        }
         None => new_slot(sig, svc)?,
     };
     slot.owner_live
@@ -837,11 +1042,12 @@ pub unsafe fn create(
     Ok((id, pointer))
 }
 
-fn new_slot(sig: Signature, service: Arc<Service>) -> Result<Box<Slot>, Error> {
+/// A new slot and its trampoline, leaked (never freed: see the module comment).
+fn new_slot(sig: Signature, service: &'static Service) -> Result<&'static Slot, Error> {
     let plan = crate::binding::plan(&sig);
     let mut slot = Box::new(Slot {
         sig,
-        service,
+        service: AtomicPtr::new(service as *const Service as *mut Service),
         live: Mutex::new(None),
         owner_live: AtomicPtr::new(ptr::null_mut()),
         _code: Arena::new(),
@@ -854,7 +1060,8 @@ fn new_slot(sig: Signature, service: Arc<Service>) -> Result<Box<Slot>, Error> {
     arena.seal()?;
     slot._code = arena;
     slot.pointer = at;
-    Ok(slot)
+    SLOTS_MADE.fetch_add(1, Ordering::Relaxed);
+    Ok(Box::leak(slot))
 }
 
 /// Close a callback: its JS references are released now; its trampoline goes to the free
@@ -894,4 +1101,9 @@ pub fn counts() -> (usize, usize) {
         let r = r.borrow();
         (r.live.len(), r.free.values().map(Vec::len).sum())
     })
+}
+
+/// Callback trampolines the process has made (each stays mapped for good, see `RETIRED`).
+pub fn slots_made() -> usize {
+    SLOTS_MADE.load(Ordering::Relaxed)
 }

@@ -35,9 +35,11 @@
 //!   still queued is cancelled, a call inside C is waited for (as Node waits for started async
 //!   work), then the lane thread is stopped and joined and both handles are closed; the hook
 //!   is removed from the last close callback, which lets Node finish the teardown.
-//! - `process.exit()` skips env teardown: the lane thread may still be inside C. Nothing it
-//!   touches afterwards is freed (the job and its handle are only freed by this thread's loop,
-//!   which no longer runs; code sets with calls in flight are leaked, see state::CodeSet).
+//! - `process.exit()` skips env teardown: the lane thread may still be inside C, and nothing
+//!   joins it (libuv joins only its own pool threads). Nothing it touches afterwards is freed:
+//!   the job and its handle are only freed by this thread's loop, which no longer runs, the
+//!   lane itself is a leaked box, and neither the exit nor a thread-local destructor frees code
+//!   sets (docs/lifetimes.md).
 
 use crate::nonblocking::{self, Job};
 use napi::sys;

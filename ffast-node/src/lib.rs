@@ -157,10 +157,12 @@ pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>
 }
 
 /// Close a library: its trampolines and bindings are freed, then the library is unloaded. With
-/// nonblocking calls in flight, that happens when the last of them completes.
+/// calls on the stack or nonblocking calls in flight, that happens when the last of them
+/// finishes; with `hold` (closed from inside a call, see state::take_library), not before
+/// `release_closed`.
 #[napi]
-pub fn close(lib: u32) -> bool {
-    match state::take_library(lib) {
+pub fn close(lib: u32, hold: Option<bool>) -> bool {
+    match state::take_library(lib, hold.unwrap_or(false)) {
         state::Taken::Missing => false,
         state::Taken::Deferred => true,
         // Dropped here, outside the state borrow: dlclose may run library destructors.
@@ -169,6 +171,13 @@ pub fn close(lib: u32) -> bool {
             true
         }
     }
+}
+
+/// Free the libraries `close(…, hold)` kept, once nothing uses them (index.js runs it on the
+/// next turn of the event loop after such a close).
+#[napi]
+pub fn release_closed() {
+    drop(state::release_held());
 }
 
 /// A signature in its spelled form; `makeFunctions` takes each distinct one once.
@@ -550,4 +559,11 @@ pub fn callback_scope_test(n: u32) -> Option<bool> {
 pub fn callback_counts() -> Vec<u32> {
     let (live, free) = callback::counts();
     vec![live as u32, free as u32]
+}
+
+/// Callback trampolines made by the whole process, every thread included (tests: they are
+/// reused across worker lifetimes rather than made anew).
+#[napi]
+pub fn callback_slots_made() -> u32 {
+    callback::slots_made() as u32
 }

@@ -16,8 +16,10 @@
 //! Teardown (lane calls: see lane.rs): Node runs every queued async work's completion before an env (the main thread's or
 //! a worker's) is destroyed (Environment::CleanupHandles waits for the thread-pool requests it
 //! counted), so a job never outlives its env; settling may fail then (no JS can run) and is
-//! ignored. A thread that exits without that wait (`process.exit()` while C still runs) leaks
-//! the code instead of unmapping it under the pool thread (`CodeSet`'s Drop).
+//! ignored, and the completion frees a code set the env teardown left to it
+//! (state::teardown). `process.exit()` frees nothing (no teardown, no thread-local
+//! destructors: docs/lifetimes.md), so a call still inside C returns into mapped code; libuv
+//! joins its pool threads on the way out, the lane is abandoned.
 
 use crate::binding::{args_to_slots, check_count, report, with_napi_args, Binding, JsArgs};
 use crate::convert::{settled_value, typeof_, ArgError, StringScratch};

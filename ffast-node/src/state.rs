@@ -1,12 +1,26 @@
 //! Per-thread state. An isolate lives on one thread, and a worker's libraries, functions and
 //! env are its own: a process-wide env would be overwritten by a worker and crash the main
 //! thread (rust-fast-calls.md §6.3), so everything here is thread-local.
+//!
+//! Lifetime rules (docs/lifetimes.md):
+//! - A code set (a library's trampolines, invokers and bindings) is freed only when none of its
+//!   calls is on the JS thread's stack (`Binding::on_stack`) or in flight on another thread
+//!   (`Binding::pending`): `close()` from inside a callback, or with nonblocking calls running,
+//!   defers the free to the last of them (`closing`, `reap_closed`).
+//! - Thread-local destructors free nothing: they run inside `exit()` (the main thread's, from
+//!   `process.exit()`) while other threads may still be inside this thread's code. The state is
+//!   held in `ManuallyDrop`, so no destructor is registered for it at all.
+//! - The env's cleanup hook (worker termination, the main thread's normal end) frees the code
+//!   sets that are idle and defers the rest like `close()`; it never unloads a library (threads
+//!   the library started may still run its code: the handle is leaked, which costs a reference
+//!   count, not memory).
 
 use crate::binding::Binding;
 use ffast_core::jit::Arena;
 use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::mem::ManuallyDrop;
 
 /// Code and bindings owned together: a library's, or one `bind()`'s.
 pub struct CodeSet {
@@ -30,9 +44,13 @@ pub struct ThreadState {
     pub bound: Vec<CodeSet>,
     /// Slow-path calls of functions whose library was closed (keeps the total monotonic).
     pub retired_slow_calls: u64,
-    /// Closed libraries that still have nonblocking calls in flight: their code and the
-    /// library stay loaded until the last call completes (see `reap_closed`).
+    /// Closed libraries that still have calls on the stack or in flight: their code and the
+    /// library stay loaded until the last call returns or completes (see `reap_closed`).
     pub closing: Vec<CodeSet>,
+    /// Libraries closed from inside a call of an ffast function (index.js sees its wrapper on
+    /// the JS stack): kept whole until `release_held`, which index.js runs on the next turn of
+    /// the event loop, when that call has finished reading its results.
+    pub held: Vec<CodeSet>,
     /// Async works of this thread's nonblocking calls in flight (cancelled at env teardown
     /// if they have not started).
     pub works: std::collections::HashSet<usize>,
@@ -41,6 +59,8 @@ pub struct ThreadState {
     /// This isolate's heap-number map, or 0 (v8_call::number_map): the slow path's direct
     /// Number reads.
     pub number_map: usize,
+    /// The env cleanup hook is registered (once per thread: Node aborts on a duplicate).
+    hooked: bool,
 }
 
 impl ThreadState {
@@ -51,12 +71,16 @@ impl ThreadState {
             .values()
             .chain(self.bound.iter())
             .chain(self.closing.iter())
+            .chain(self.held.iter())
     }
 }
 
 thread_local! {
     static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
-    static STATE: RefCell<Option<ThreadState>> = const { RefCell::new(None) };
+    /// Never dropped (see the module comment): `ManuallyDrop` has no drop glue, so no
+    /// thread-local destructor is registered.
+    static STATE: ManuallyDrop<RefCell<Option<ThreadState>>> =
+        const { ManuallyDrop::new(RefCell::new(None)) };
 }
 
 /// The env of this thread's isolate (null before `init`).
@@ -64,8 +88,37 @@ pub fn current_env() -> sys::napi_env {
     ENV.with(|e| e.get())
 }
 
+/// Record this thread's env (index.js's `init`) and register the env's cleanup hook once.
 pub fn set_env(env: sys::napi_env) {
     ENV.with(|e| e.set(env));
+    if !with(|s| std::mem::replace(&mut s.hooked, true)) {
+        // SAFETY: env is the current thread's live env; the hook takes no argument.
+        unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), std::ptr::null_mut()) };
+    }
+}
+
+/// Env cleanup (worker termination or exit, the main thread's normal end; not
+/// `process.exit()`, which skips it): every code set is closed as by `close()`, except that
+/// the library itself stays loaded. Registered first, it runs after the lane's and the
+/// callbacks' hooks; Node then waits for the env's queued pool calls, whose completions free
+/// the sets they kept (`nonblocking::complete_job`).
+unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
+    with(|s| {
+        // A later env on this thread (an embedder's) registers its own hook.
+        s.hooked = false;
+        let mut sets: Vec<CodeSet> = s.libs.drain().map(|(_, c)| c).collect();
+        // No JS runs any more: nothing is left to read what a held set holds.
+        sets.append(&mut s.held);
+        for mut set in sets.into_iter().chain(s.bound.drain(..)) {
+            // Leaked on purpose, never dlclose'd here: threads the library started may still be
+            // running its code (only `close()` says they are done). dlopen counts references,
+            // so a worker that opens the same library again costs no memory.
+            std::mem::forget(set.lib.take());
+            set.mark_closing();
+            s.closing.push(set);
+        }
+    });
+    drop(reap_closed());
 }
 
 impl CodeSet {
@@ -77,15 +130,32 @@ impl CodeSet {
     pub fn pending(&self) -> u64 {
         self.bindings.iter().map(|b| b.pending.get()).sum()
     }
+
+    /// Calls of this set that have not finished: nonblocking ones in flight, and calls whose
+    /// frames are on the JS thread's stack (a callback inside them may be what closes the
+    /// library). Freeing the set before they finish would return into unmapped code.
+    pub fn busy(&self) -> u64 {
+        self.bindings
+            .iter()
+            .map(|b| b.pending.get() + u64::from(b.on_stack.get()))
+            .sum()
+    }
+
+    /// Tell the bindings their set is closing: the last call to finish frees it (`binding::
+    /// on_stack`, `nonblocking::complete_job`).
+    fn mark_closing(&self) {
+        for b in &self.bindings {
+            b.closing.set(true);
+        }
+    }
 }
 
 impl Drop for CodeSet {
-    /// A set is only dropped with calls in flight when its thread goes away before they
-    /// complete (`process.exit()` while a pool thread is still inside C): the pool thread will
-    /// return into the invoker and the C code, so both must stay mapped. They are leaked on
-    /// purpose; the process is ending anyway. (Closing a library defers instead: `take_library`.)
+    /// A set is never dropped with calls unfinished (`take_library`, `reap_closed` and the env
+    /// teardown defer it). This is the last line of defence: should it happen, the code is
+    /// leaked rather than unmapped under a thread that will return into it.
     fn drop(&mut self) {
-        if self.pending() > 0 {
+        if self.busy() > 0 {
             std::mem::forget(std::mem::replace(&mut self.arena, Arena::new()));
             std::mem::forget(self.lib.take());
             std::mem::forget(std::mem::take(&mut self.bindings));
@@ -114,20 +184,29 @@ pub fn jit_pages() -> usize {
 pub enum Taken {
     /// No such (open) library.
     Missing,
-    /// Nonblocking calls are in flight: the set waits in `closing` until they complete.
+    /// Calls are on the stack or in flight: the set waits in `closing` until they finish.
     Deferred,
     /// Dropping this set frees its trampolines and unloads the library.
     Now(CodeSet),
 }
 
-/// Remove a library's code set, keeping its slow-call count.
-pub fn take_library(id: u32) -> Taken {
+/// Remove a library's code set, keeping its slow-call count. `hold`: `close()` was called from
+/// inside a call of an ffast function (index.js saw a wrapper on the JS stack: JS code it runs,
+/// a getter, a Proxy trap or a callback, closed the library). That call must still reach its C
+/// function, and read its results (an aggregate from the area, a string from the library's
+/// memory) after C returns, so the whole set waits for `release_held`.
+pub fn take_library(id: u32, hold: bool) -> Taken {
     with(|s| {
         let Some(set) = s.libs.remove(&id) else {
             return Taken::Missing;
         };
         s.retired_slow_calls += set.slow_calls();
-        if set.pending() > 0 {
+        if hold {
+            set.mark_closing();
+            s.held.push(set);
+            Taken::Deferred
+        } else if set.busy() > 0 {
+            set.mark_closing();
             s.closing.push(set);
             Taken::Deferred
         } else {
@@ -136,7 +215,17 @@ pub fn take_library(id: u32) -> Taken {
     })
 }
 
-/// Take the closed libraries whose last nonblocking call has completed; the caller drops them
+/// Let the held sets go (index.js, on the turn after they were closed: no call that was in
+/// progress then is still running) and take those that nothing uses any more.
+pub fn release_held() -> Vec<CodeSet> {
+    with(|s| {
+        let mut held = std::mem::take(&mut s.held);
+        s.closing.append(&mut held);
+    });
+    reap_closed()
+}
+
+/// Take the closed libraries whose last call has returned or completed; the caller drops them
 /// outside the state borrow (dlclose may run library destructors).
 pub fn reap_closed() -> Vec<CodeSet> {
     with(|s| {
@@ -145,7 +234,7 @@ pub fn reap_closed() -> Vec<CodeSet> {
         }
         let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut s.closing)
             .into_iter()
-            .partition(|c| c.pending() == 0);
+            .partition(|c| c.busy() == 0);
         s.closing = wait;
         done
     })
@@ -168,9 +257,11 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             bound: Vec::new(),
             retired_slow_calls: 0,
             closing: Vec::new(),
+            held: Vec::new(),
             works: Default::default(),
             stopping: false,
             number_map: 0,
+            hooked: false,
         });
         f(st)
     })
@@ -184,30 +275,61 @@ pub enum ThrowFrom {
     V8Callback,
 }
 
-/// A new `FfastError(code, message)` (a plain Error before `init`), not thrown. None if it could
-/// not be created (e.g. the env is shutting down).
+/// A new `FfastError(code, message)` (a plain Error before `init`, or when the class cannot
+/// run), not thrown. None if it could not be created (e.g. the env is shutting down).
 pub fn error_value(env: sys::napi_env, code: &str, msg: &str) -> Option<sys::napi_value> {
-    let class = with(|s| s.error_class);
-    // SAFETY: env is the current thread's env; every value created lives in the current
-    // HandleScope; strings are passed with explicit lengths.
+    // SAFETY: env is the current thread's env; values live in the current HandleScope.
     unsafe {
-        let mut args = [std::ptr::null_mut(); 2];
-        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
-        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
-        let mut err = std::ptr::null_mut();
-        if !class.is_null() {
-            let mut ctor = std::ptr::null_mut();
-            if sys::napi_get_reference_value(env, class, &mut ctor) == sys::Status::napi_ok
-                && !ctor.is_null()
-                && sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err)
-                    == sys::Status::napi_ok
-            {
-                return Some(err);
-            }
+        let (err, args) = ffast_error_and_args(env, code, msg);
+        if err.is_some() {
+            return err;
         }
+        let mut err = std::ptr::null_mut();
         (sys::napi_create_error(env, args[0], args[1], &mut err) == sys::Status::napi_ok)
             .then_some(err)
     }
+}
+
+/// A new `FfastError(code, message)`, or None when the class cannot run here (before `init`;
+/// the JS stack is exhausted; the env is shutting down). Leaves no exception pending.
+pub fn ffast_error(env: sys::napi_env, code: &str, msg: &str) -> Option<sys::napi_value> {
+    // SAFETY: as in `error_value`.
+    unsafe { ffast_error_and_args(env, code, msg).0 }
+}
+
+/// The FfastError (if its constructor ran) and the two argument strings.
+///
+/// # Safety
+/// On env's JS thread inside a HandleScope.
+unsafe fn ffast_error_and_args(
+    env: sys::napi_env,
+    code: &str,
+    msg: &str,
+) -> (Option<sys::napi_value>, [sys::napi_value; 2]) {
+    let class = with(|s| s.error_class);
+    let mut args = [std::ptr::null_mut(); 2];
+    sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
+    sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
+    let mut ctor = std::ptr::null_mut();
+    let mut pending = false;
+    sys::napi_is_exception_pending(env, &mut pending);
+    // (With an exception pending no JS can run, and clearing below would lose that one.)
+    if pending
+        || class.is_null()
+        || sys::napi_get_reference_value(env, class, &mut ctor) != sys::Status::napi_ok
+        || ctor.is_null()
+    {
+        return (None, args);
+    }
+    let mut err = std::ptr::null_mut();
+    if sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err) == sys::Status::napi_ok {
+        return (Some(err), args);
+    }
+    // The constructor is JS: at the stack limit it throws a RangeError instead of running.
+    // Leave nothing pending (the next N-API call would fail on it).
+    let mut e = std::ptr::null_mut();
+    sys::napi_get_and_clear_last_exception(env, &mut e);
+    (None, args)
 }
 
 /// Throw an `FfastError(code, message)` (or a plain Error before `init`).

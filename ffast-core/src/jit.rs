@@ -134,6 +134,20 @@ impl Arena {
         Ok(())
     }
 
+    /// Take over `other`'s pages (they are returned with this arena's): a library bound in more
+    /// than one batch keeps all its code in one arena. Pages keep their state; a sealed page
+    /// stays sealed and is never written again.
+    pub fn absorb(&mut self, mut other: Arena) {
+        // The last page of `self` stays last if it can still be written, so writes keep
+        // filling it rather than opening a page while one is half empty.
+        let open = match self.pages.last() {
+            Some(p) if !p.sealed => self.pages.pop(),
+            _ => None,
+        };
+        self.pages.append(&mut other.pages);
+        self.pages.extend(open);
+    }
+
     /// Whether `addr` lies in a sealed (executable) page of this arena.
     pub fn is_sealed(&self, addr: CodeAddr) -> bool {
         self.pages.iter().any(|p| {
@@ -342,6 +356,26 @@ mod tests {
         assert_eq!((mapped, a.pages.len()), (1, 1));
         let bytes: usize = codes.iter().map(|c| align_up(c.len(), CODE_ALIGN)).sum();
         assert_eq!(a.pages(), align_up(bytes, page_size()) / page_size());
+    }
+
+    #[test]
+    fn absorbing_keeps_every_page_and_its_state() {
+        let mut a = Arena::new();
+        let x = a.write(&[0xc3; 8]).unwrap();
+        a.seal().unwrap();
+        let open = a.write(&[0xc3; 8]).unwrap();
+        let mut b = Arena::new();
+        let y = b.write(&[0xc3; 8]).unwrap();
+        b.seal().unwrap();
+        a.absorb(b);
+        assert_eq!(a.pages(), 3);
+        assert!(a.is_sealed(x) && a.is_sealed(y) && !a.is_sealed(open));
+        // The open page is still the one written next.
+        let next = a.write(&[0xc3; 8]).unwrap();
+        assert_eq!(a.pages(), 3);
+        assert_eq!(next.0, open.0 + CODE_ALIGN);
+        a.seal().unwrap();
+        assert!(a.is_sealed(next));
     }
 
     #[test]

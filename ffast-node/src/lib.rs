@@ -310,15 +310,9 @@ pub fn make_functions(
     let (mut set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
     state::with(|s| match lib.and_then(|id| s.libs.get_mut(&id)) {
+        // The batch's code joins the library's (freed by `close`).
         Some(l) => {
-            // A library's arena is replaced, not merged: one dlopen makes one batch.
-            let new = std::mem::replace(&mut set.arena, ffast_core::jit::Arena::new());
-            let old = std::mem::replace(&mut l.arena, new);
-            s.bound.push(state::CodeSet {
-                arena: old,
-                bindings: Vec::new(),
-                lib: None,
-            });
+            l.arena.absorb(std::mem::take(&mut set.arena));
             l.bindings.append(&mut set.bindings);
         }
         None => s.bound.push(set),

@@ -897,6 +897,7 @@ module.exports = {
     v8: info.v8,
     callbackRoute: info.callbackRoute,
     smi: info.smi,
+    templateRoute: info.templateRoute,
     // The native API itself (makeFunctions' area contract is tested at this level).
     native,
   },

@@ -11,6 +11,7 @@ mod lane;
 mod memory;
 mod nonblocking;
 mod state;
+mod uncache;
 mod v8;
 mod v8_call;
 mod views;
@@ -67,6 +68,10 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     // SAFETY: as above (after the probe).
     let number_map = unsafe { v8_call::number_map() };
     state::with(|s| s.number_map = number_map);
+    // Before any function is made on this isolate: how its functions are kept out of V8's
+    // template cache (uncache.rs).
+    // SAFETY: as above.
+    let template_route = v8::V8::get().ok().map(|api| unsafe { uncache::probe(api) });
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -85,6 +90,8 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     // Smis (tests check each Node line takes the route it should).
     obj.set("callbackRoute", v8_call::route())?;
     obj.set("smi", v8_call::smi32())?;
+    // `field` or `mark` where functions die with their last reference (null: no fast calls).
+    obj.set("templateRoute", template_route)?;
     Ok(raw(&env, obj.raw()))
 }
 

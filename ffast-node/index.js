@@ -206,17 +206,30 @@ function wrapperSource(params, result, k, nonblocking = false) {
   return `(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(S,n${k},${n},arguments.length);${checks}${body}}`;
 }
 
-let wrapperId = 0;
-
-/** JS identifier-safe version of a symbol name for the generated function's name. */
-const ident = (s) => {
-  const t = String(s).replace(/[^A-Za-z0-9_$]/g, '_');
-  return /^[A-Za-z_$]/.test(t) ? t : `_${t}`;
-};
+/**
+ * The struct wrappers and their helpers (see wrap) are made by running a compiled factory text:
+ * one vm.Script per distinct text, compiled once per process, run once per function made.
+ * Each run gives the closures it creates feedback of their own, as for wrapAll, so the text
+ * need not differ per wrapper. (Compiling a text unique per wrapper with `new Function` also
+ * separated feedback, but each compilation stays in V8's eval cache: on Node 26 until memory
+ * pressure clears it, ~1.3 KB per function, so every dlopen+close of a library with struct
+ * functions grew the heap.) `instantiate(params, body, args)` is `new Function(...params,
+ * body)(...args)` made that way.
+ */
+const factoryScripts = new Map();
+function instantiate(params, body, args) {
+  const src = `(function (${params.join(', ')}) {${body}\n})`;
+  let script = factoryScripts.get(src);
+  if (script === undefined) {
+    script = new vm.Script(src, { filename: 'ffast:wrappers' });
+    factoryScripts.set(src, script);
+  }
+  return script.runInThisContext().apply(null, args);
+}
 
 /**
- * Generate the wrapper for one native function. Each wrapper gets its own source text (its
- * name and a serial number), hence its own feedback: wrappers made from one closure share
+ * Generate the wrapper for one native function. Each wrapper is made by its own run of its
+ * factory text (instantiate), hence has its own feedback: wrappers made from one closure share
  * call-site feedback and lose the fast path (rust-fast-calls.md §6.4).
  *
  * `m` is what native.makeFunctions made: `{ fn, area, argOffsets, retOffset }`; `d` the checked
@@ -287,10 +300,9 @@ function wrap(m, name, d, state) {
     const p = `p${i}`;
     // The address comes out of one per-wrapper function (not a branch-local assignment in the
     // wrapper): TurboFan then sees one Number input for the fast call's uint64 parameter.
-    // eslint-disable-next-line no-new-func
-    const toAddr = new Function(
-      '$tdv', '$tu8', '$taddr', '$enc', '$kDv', '$isBufObj', '$copyIn', '$ptrArg', '$where',
-      `"use strict"; return function ptrArg_${wrapperId + 1}_${i}(a) { // ffast pointer(T) argument
+    const toAddr = instantiate(
+      ['$tdv', '$tu8', '$taddr', '$enc', '$kDv', '$isBufObj', '$copyIn', '$ptrArg', '$where'],
+      `"use strict"; return function ptrArg_${i}(a) { // ffast pointer(T) argument
         if (typeof a === 'object' && a !== null) {
           if (a[$kDv] === undefined && !$isBufObj(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
           else $copyIn($tu8, 0, ${size}, a, $where);
@@ -298,7 +310,8 @@ function wrap(m, name, d, state) {
         }
         return $ptrArg(a, $where);
       };`,
-    )(tmpDv, tmpU8, tmpAddr, code.enc, S.kDv, isBufObj, copyIn, ptrArg, `argument ${i} of '${name}'`);
+      [tmpDv, tmpU8, tmpAddr, code.enc, S.kDv, isBufObj, copyIn, ptrArg, `argument ${i} of '${name}'`],
+    );
     pre.push(`const ${p} = ${k(toAddr)}(${a});`);
     if (spec.direction !== 'in') {
       post.push(
@@ -340,20 +353,20 @@ function wrap(m, name, d, state) {
     } else {
       copy = `oc.u.set($ret);`;
     }
-    // eslint-disable-next-line no-new-func
-    const toOut = new Function(
-      '$adv', '$ai32', '$ret', '$decInto', '$outPrep', '$name', '$af64',
+    const toOut = instantiate(
+      ['$adv', '$ai32', '$ret', '$decInto', '$outPrep', '$name', '$af64'],
       `"use strict"; const oc = { o: undefined, u: null, d: null, w: null, f: null };
-      return function resultInto_${wrapperId + 1}(out) { // ffast result buffer
+      return function resultInto(out) { // ffast result buffer
         if (out !== oc.o || (oc.u !== null && oc.u.length === 0)) $outPrep(oc, out, ${size}, $name);
         if (oc.u !== null) {
           ${copy}
         } else $decInto($adv, ${m.retOffset}, out);
         return out;
       };`,
-    )(
-      new DataView(m.area), new Int32Array(m.area), new Uint8Array(m.area).subarray(m.retOffset, m.retOffset + size),
-      code.decInto, outPrep, name, new Float64Array(m.area),
+      [
+        new DataView(m.area), new Int32Array(m.area), new Uint8Array(m.area).subarray(m.retOffset, m.retOffset + size),
+        code.decInto, outPrep, name, new Float64Array(m.area),
+      ],
     );
     body = `${call};${tail}
       if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
@@ -364,7 +377,6 @@ function wrap(m, name, d, state) {
   } else {
     body = resultTail(result, call, true);
   }
-  const id = ++wrapperId;
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
   // catches surplus arguments; `arguments.length` is read only when the last formal is
@@ -378,7 +390,7 @@ function wrap(m, name, d, state) {
   const formals = [...formalsList, ...(aggResult ? ['$out'] : []), '$x'].join(', ');
   // The function is named through a computed key: a named function expression would bind
   // the symbol's name inside the wrapper and could shadow what it closes over.
-  const src = `"use strict"; return { [$name]: function (${formals}) { // ffast wrapper #${id} ${ident(name)}
+  const src = `"use strict"; return { [$name]: function (${formals}) { // ffast wrapper
       if ($st.closed) $closedErr($name);
       ${countCheck}
       ${pre.join('\n      ')}
@@ -386,13 +398,16 @@ function wrap(m, name, d, state) {
     } }[$name];
 //# sourceURL=ffast:wrap`; // names the wrapper's frames for insideCall()
   const extraNames = extra.map((_, i) => `$k${i}`);
-  // eslint-disable-next-line no-new-func
-  const w = new Function(
-    '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-    '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', ...extraNames, src,
-  )(
-    fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-    isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, ...extra,
+  const w = instantiate(
+    [
+      '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
+      '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', ...extraNames,
+    ],
+    src,
+    [
+      fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+      isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, ...extra,
+    ],
   );
   Object.defineProperty(w, 'length', { value: n });
   return w;
@@ -946,6 +961,7 @@ module.exports = {
     v8: info.v8,
     callbackRoute: info.callbackRoute,
     smi: info.smi,
+    templateRoute: info.templateRoute,
     // The native API itself (makeFunctions' area contract is tested at this level).
     native,
   },

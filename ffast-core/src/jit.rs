@@ -7,6 +7,7 @@
 
 use crate::Error;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Code placed in an arena: its address is fixed from the moment it is written; it may be
 /// executed only after [`Arena::seal`].
@@ -134,6 +135,20 @@ impl Arena {
         Ok(())
     }
 
+    /// Take over `other`'s pages (they are returned with this arena's): a library bound in more
+    /// than one batch keeps all its code in one arena. Pages keep their state; a sealed page
+    /// stays sealed and is never written again.
+    pub fn absorb(&mut self, mut other: Arena) {
+        // The last page of `self` stays last if it can still be written, so writes keep
+        // filling it rather than opening a page while one is half empty.
+        let open = match self.pages.last() {
+            Some(p) if !p.sealed => self.pages.pop(),
+            _ => None,
+        };
+        self.pages.append(&mut other.pages);
+        self.pages.extend(open);
+    }
+
     /// Whether `addr` lies in a sealed (executable) page of this arena.
     pub fn is_sealed(&self, addr: CodeAddr) -> bool {
         self.pages.iter().any(|p| {
@@ -151,6 +166,240 @@ impl Drop for Arena {
             unsafe {
                 libc::munmap(p.base.as_ptr().cast(), p.len);
             }
+        }
+    }
+}
+
+/// A pool of *stubs*: tiny identical pieces of code, each of which loads a context word into a
+/// scratch register and jumps to a target address, both read from the stub's own slot in a
+/// data page next to the code. The code pages are written once and sealed once, when a chunk
+/// is mapped; giving a stub a target and a context, or taking them back, writes only its data
+/// slot, which is never executable. So one code page serves many stubs (255 per pair of 4 KiB
+/// pages) without ever writing executable memory again.
+///
+/// Meant for code that differs per instance only by a pointer, such as callback entries: with
+/// one entry body per signature that reads its context from the stub's scratch register, a
+/// callback costs a 16-byte stub and a 16-byte slot instead of a page of its own.
+///
+/// The scratch register (where the target finds the context):
+/// - x86-64: `r10`. The SysV psABI passes no argument in it (it is the static chain pointer)
+///   and a callee may clobber it (§3.2.1, Figure 3.4).
+/// - arm64: `x17` (IP1). AAPCS64 reserves IP0/IP1 for code between a call and its callee
+///   (veneers, PLT stubs), which is what a stub is; the stub jumps through `x16` (IP0).
+///
+/// A freed slot points at a trap instruction, so a call through a stub after its owner freed
+/// it stops the process there (SIGILL / SIGTRAP) instead of running a stale target.
+pub struct StubPool {
+    chunks: Vec<StubChunk>,
+    /// Free stubs as (chunk, index).
+    free: Vec<(usize, usize)>,
+}
+
+// SAFETY: as for Arena: the pool only holds addresses of mappings it created.
+unsafe impl Send for StubPool {}
+
+struct StubChunk {
+    /// `page` bytes of code (sealed read-execute), then `page` bytes of slots (read-write).
+    base: NonNull<u8>,
+    page: usize,
+}
+
+/// A stub handed out by a [`StubPool`]: call `code` as the function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stub {
+    pub code: CodeAddr,
+    chunk: usize,
+    index: usize,
+}
+
+/// Bytes per stub and per slot (the same stride for both, so that every stub reaches its slot
+/// at the same displacement and all stubs are the same bytes).
+const STUB: usize = 16;
+
+impl Default for StubPool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StubPool {
+    pub fn new() -> StubPool {
+        StubPool {
+            chunks: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// A stub that calls `target` with `context` in the scratch register. `target` must stay
+    /// callable until the stub is [`free`](Self::free)d and no call through it is in flight.
+    pub fn alloc(&mut self, target: usize, context: usize) -> Result<Stub, Error> {
+        if self.free.is_empty() {
+            self.grow()?;
+        }
+        let (chunk, index) = self.free.pop().expect("grow() adds free stubs");
+        let c = &self.chunks[chunk];
+        c.set(index, target, context);
+        Ok(Stub {
+            code: CodeAddr(c.base.as_ptr() as usize + index * STUB),
+            chunk,
+            index,
+        })
+    }
+
+    /// Take `stub` back: its slot points at the trap until the stub is handed out again.
+    pub fn free(&mut self, stub: Stub) {
+        let c = &self.chunks[stub.chunk];
+        c.set(stub.index, c.trap(), 0);
+        self.free.push((stub.chunk, stub.index));
+    }
+
+    /// OS pages mapped (code and slots).
+    pub fn pages(&self) -> usize {
+        self.chunks.iter().map(|c| 2 * c.page / page_size()).sum()
+    }
+
+    /// Map a chunk: write its stubs (the last one a trap) into the code page, seal it, and
+    /// point every slot at the trap.
+    fn grow(&mut self) -> Result<(), Error> {
+        if apple::MAP_JIT_PAGES {
+            // MAP_JIT memory is writable or executable per thread as a whole: a data page
+            // beside the code would not be writable while the stubs run.
+            return Err(Error::Unsupported(
+                "stub pools need separate code and data protections (not MAP_JIT)".into(),
+            ));
+        }
+        let page = page_size();
+        let mapped = map_rw(2 * page)?;
+        let n = page / STUB;
+        let stub = stub_code(page)?;
+        // SAFETY: the mapping is 2 * page bytes, read-write and ours alone; the stubs fill the
+        // first page exactly (n * STUB == page).
+        unsafe {
+            for i in 0..n - 1 {
+                std::ptr::copy_nonoverlapping(
+                    stub.as_ptr(),
+                    mapped.base.as_ptr().add(i * STUB),
+                    STUB,
+                );
+            }
+            let trap = trap_code();
+            std::ptr::copy_nonoverlapping(
+                trap.as_ptr(),
+                mapped.base.as_ptr().add((n - 1) * STUB),
+                trap.len(),
+            );
+        }
+        let chunk = StubChunk {
+            base: mapped.base,
+            page,
+        };
+        for i in 0..n {
+            chunk.set(i, chunk.trap(), 0);
+        }
+        // SAFETY: the first page of this mapping, written above.
+        let rc = unsafe {
+            libc::mprotect(
+                chunk.base.as_ptr().cast(),
+                page,
+                libc::PROT_READ | libc::PROT_EXEC,
+            )
+        };
+        if rc != 0 {
+            let e = std::io::Error::last_os_error();
+            // SAFETY: the whole mapping, not handed out yet.
+            unsafe { libc::munmap(chunk.base.as_ptr().cast(), 2 * page) };
+            return Err(Error::Jit(format!(
+                "mprotect(PROT_READ|PROT_EXEC) failed: {e} (executable memory denied by the system?)"
+            )));
+        }
+        flush_icache(chunk.base.as_ptr(), page);
+        let k = self.chunks.len();
+        self.chunks.push(chunk);
+        // Hand out low addresses first (pop takes from the end).
+        self.free.extend((0..n - 1).rev().map(|i| (k, i)));
+        Ok(())
+    }
+}
+
+impl StubChunk {
+    /// The trap: the last stub of the code page.
+    fn trap(&self) -> usize {
+        self.base.as_ptr() as usize + self.page - STUB
+    }
+
+    /// Write slot `i`: the target, then the context, each a single aligned word store. The
+    /// caller publishes the stub to other threads only after this (happens-before through
+    /// whatever hands the pointer over).
+    fn set(&self, i: usize, target: usize, context: usize) {
+        // SAFETY: slot i lies in the read-write data page of this chunk (i < page / STUB), and
+        // is 8-aligned (page-aligned base, 16-byte stride). Atomic stores: a thread may be
+        // reading another slot of the page at the same time.
+        unsafe {
+            let slot = self.base.as_ptr().add(self.page + i * STUB) as *const AtomicUsize;
+            (*slot).store(target, Ordering::Release);
+            (*slot.add(1)).store(context, Ordering::Release);
+        }
+    }
+}
+
+impl Drop for StubPool {
+    fn drop(&mut self) {
+        for c in &self.chunks {
+            // SAFETY: each chunk was mapped by grow() with exactly this length; the owner of
+            // the pool guarantees no call through its stubs is in flight when it drops it.
+            unsafe {
+                libc::munmap(c.base.as_ptr().cast(), 2 * c.page);
+            }
+        }
+    }
+}
+
+/// One stub: load the context from `slot + 8` into the scratch register, jump to `[slot]`,
+/// where the slot is `page` bytes after the stub (same stride: the same displacement for all).
+fn stub_code(page: usize) -> Result<[u8; STUB], Error> {
+    cfg_if::cfg_if! {
+        if #[cfg(target_arch = "x86_64")] {
+            // MOV r64, r/m64 — REX.W+R 8B /r, ModRM 00 010 101 (r10, [rip+disp32]), 7 bytes;
+            // the displacement counts from the next instruction: (page + 8) - 7.
+            let ctx = i32::try_from(page + 1).map_err(|_| Error::Jit("page too large".into()))?;
+            // JMP r/m64 — FF /4, ModRM 00 100 101 ([rip+disp32]), 6 bytes, ending at 13.
+            let tgt = i32::try_from(page - 13).map_err(|_| Error::Jit("page too large".into()))?;
+            let mut c = [0xcc; STUB]; // int3 after the jump
+            c[..3].copy_from_slice(&[0x4c, 0x8b, 0x15]);
+            c[3..7].copy_from_slice(&ctx.to_le_bytes());
+            c[7..9].copy_from_slice(&[0xff, 0x25]);
+            c[9..13].copy_from_slice(&tgt.to_le_bytes());
+            Ok(c)
+        } else if #[cfg(target_arch = "aarch64")] {
+            // LDR (literal), 64-bit — 0x58000000 | imm19 << 5 | Rt, imm19 = byte offset / 4
+            // (±1 MiB). x17 <- [pc + page + 8]; then (at +4) x16 <- [pc + page - 4]; BR x16.
+            let lit = |off: usize, rt: u32| -> Result<u32, Error> {
+                let imm = u32::try_from(off / 4).ok().filter(|&v| v < 1 << 18)
+                    .ok_or_else(|| Error::Jit("page too large".into()))?;
+                Ok(0x5800_0000 | imm << 5 | rt)
+            };
+            let words = [lit(page + 8, 17)?, lit(page - 4, 16)?, 0xd61f_0200, 0xd420_0000];
+            let mut c = [0u8; STUB];
+            for (k, w) in words.iter().enumerate() {
+                c[4 * k..4 * k + 4].copy_from_slice(&w.to_le_bytes());
+            }
+            Ok(c)
+        } else {
+            let _ = page;
+            Err(Error::Unsupported("no stub code for this architecture".into()))
+        }
+    }
+}
+
+/// The trap freed slots point at: `ud2` (x86-64), `brk #1` (arm64).
+fn trap_code() -> &'static [u8] {
+    cfg_if::cfg_if! {
+        if #[cfg(target_arch = "x86_64")] {
+            &[0x0f, 0x0b]
+        } else if #[cfg(target_arch = "aarch64")] {
+            &[0x20, 0x00, 0x20, 0xd4]
+        } else {
+            &[]
         }
     }
 }
@@ -289,6 +538,113 @@ mod tests {
         pub static FLUSHED: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
 
+    /// A target that returns the stub's scratch register (the context it was given).
+    fn context_echo(a: &mut Arena) -> usize {
+        cfg_if::cfg_if! {
+            if #[cfg(target_arch = "x86_64")] {
+                let code: &[u8] = &[0x4c, 0x89, 0xd0, 0xc3]; // mov rax, r10; ret
+            } else {
+                let code: &[u8] = &[0xe0, 0x03, 0x11, 0xaa, 0xc0, 0x03, 0x5f, 0xd6]; // mov x0, x17; ret
+            }
+        }
+        let at = a.write(code).unwrap();
+        a.seal().unwrap();
+        at.0
+    }
+
+    fn mapping_of(addr: usize) -> String {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        maps.lines()
+            .find(|l| {
+                let r = l.split(' ').next().unwrap();
+                let (s, e) = r.split_once('-').unwrap();
+                let (s, e) = (
+                    usize::from_str_radix(s, 16).unwrap(),
+                    usize::from_str_radix(e, 16).unwrap(),
+                );
+                addr >= s && addr < e
+            })
+            .expect("mapping present")
+            .to_string()
+    }
+
+    #[test]
+    fn stub_bytes_match_the_assembler() {
+        // Oracle: GNU objdump of these bytes at address 0 with a 4 KiB page:
+        //   x86-64: `mov 0x1001(%rip),%r10  # 0x1008` / `jmp *0xff3(%rip)  # 0x1000` / int3 x3
+        //   arm64:  `ldr x17, 0x1008` / `ldr x16, 0x1000` / `br x16` / `brk #0x0`
+        cfg_if::cfg_if! {
+            if #[cfg(target_arch = "x86_64")] {
+                let want: [u8; 16] = [
+                    0x4c, 0x8b, 0x15, 0x01, 0x10, 0x00, 0x00, 0xff, 0x25, 0xf3, 0x0f, 0x00, 0x00,
+                    0xcc, 0xcc, 0xcc,
+                ];
+            } else {
+                let want: [u8; 16] = [
+                    0x51, 0x80, 0x00, 0x58, 0xf0, 0x7f, 0x00, 0x58, 0x00, 0x02, 0x1f, 0xd6, 0x00,
+                    0x00, 0x20, 0xd4,
+                ];
+            }
+        }
+        assert_eq!(stub_code(4096).unwrap(), want);
+    }
+
+    #[test]
+    fn stubs_pass_their_context_and_pack_many_per_page() {
+        let mut a = Arena::new();
+        let echo = context_echo(&mut a);
+        let mut pool = StubPool::new();
+        let per_chunk = page_size() / STUB - 1;
+        // More than one chunk's worth.
+        let stubs: Vec<Stub> = (0..per_chunk + 10)
+            .map(|i| pool.alloc(echo, 7 * i + 1).unwrap())
+            .collect();
+        assert_eq!(pool.pages(), 4, "two chunks of one code and one data page");
+        for (i, s) in stubs.iter().enumerate() {
+            // SAFETY: the stub jumps to `echo`, an `extern "C" fn() -> usize` in a sealed page.
+            let f: extern "C" fn() -> usize = unsafe { std::mem::transmute(s.code.0) };
+            assert_eq!(f(), 7 * i + 1, "stub {i}");
+        }
+        // Stubs are 16 bytes apart inside the code page.
+        assert_eq!(stubs[1].code.0 - stubs[0].code.0, STUB);
+    }
+
+    #[test]
+    fn stub_code_is_sealed_and_slots_are_never_executable() {
+        let mut a = Arena::new();
+        let echo = context_echo(&mut a);
+        let mut pool = StubPool::new();
+        let s = pool.alloc(echo, 5).unwrap();
+        let code = mapping_of(s.code.0);
+        let data = mapping_of(s.code.0 + page_size());
+        assert!(code.split(' ').nth(1).unwrap().starts_with("r-x"), "{code}");
+        assert!(data.split(' ').nth(1).unwrap().starts_with("rw-"), "{data}");
+    }
+
+    #[test]
+    fn a_freed_stub_traps_and_is_reused_with_a_new_target_without_writing_code() {
+        let mut a = Arena::new();
+        let echo = context_echo(&mut a);
+        let mut pool = StubPool::new();
+        let s = pool.alloc(echo, 11).unwrap();
+        let code_before: Vec<u8> =
+            // SAFETY: the code page of the pool's first chunk is mapped and readable.
+            unsafe { std::slice::from_raw_parts(s.code.0 as *const u8, STUB).to_vec() };
+        pool.free(s);
+        let c = &pool.chunks[0];
+        // SAFETY: slot 0 of the chunk's data page.
+        let target = unsafe { *(c.base.as_ptr().add(c.page) as *const usize) };
+        assert_eq!(target, c.trap(), "a freed stub points at the trap");
+        let again = pool.alloc(echo, 12).unwrap();
+        assert_eq!(again.code, s.code);
+        // SAFETY: as above.
+        let f: extern "C" fn() -> usize = unsafe { std::mem::transmute(again.code.0) };
+        assert_eq!(f(), 12);
+        // SAFETY: as above.
+        let code_after = unsafe { std::slice::from_raw_parts(s.code.0 as *const u8, STUB) };
+        assert_eq!(code_before, code_after);
+    }
+
     #[test]
     fn sealing_flushes_the_written_code_of_every_page() {
         FLUSHED.with(|f| f.borrow_mut().clear());
@@ -342,6 +698,26 @@ mod tests {
         assert_eq!((mapped, a.pages.len()), (1, 1));
         let bytes: usize = codes.iter().map(|c| align_up(c.len(), CODE_ALIGN)).sum();
         assert_eq!(a.pages(), align_up(bytes, page_size()) / page_size());
+    }
+
+    #[test]
+    fn absorbing_keeps_every_page_and_its_state() {
+        let mut a = Arena::new();
+        let x = a.write(&[0xc3; 8]).unwrap();
+        a.seal().unwrap();
+        let open = a.write(&[0xc3; 8]).unwrap();
+        let mut b = Arena::new();
+        let y = b.write(&[0xc3; 8]).unwrap();
+        b.seal().unwrap();
+        a.absorb(b);
+        assert_eq!(a.pages(), 3);
+        assert!(a.is_sealed(x) && a.is_sealed(y) && !a.is_sealed(open));
+        // The open page is still the one written next.
+        let next = a.write(&[0xc3; 8]).unwrap();
+        assert_eq!(a.pages(), 3);
+        assert_eq!(next.0, open.0 + CODE_ALIGN);
+        a.seal().unwrap();
+        assert!(a.is_sealed(next));
     }
 
     #[test]

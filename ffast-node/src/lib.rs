@@ -11,6 +11,7 @@ mod lane;
 mod memory;
 mod nonblocking;
 mod state;
+mod uncache;
 mod v8;
 mod v8_call;
 mod views;
@@ -67,6 +68,10 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     // SAFETY: as above (after the probe).
     let number_map = unsafe { v8_call::number_map() };
     state::with(|s| s.number_map = number_map);
+    // Before any function is made on this isolate: how its functions are kept out of V8's
+    // template cache (uncache.rs).
+    // SAFETY: as above.
+    let template_route = v8::V8::get().ok().map(|api| unsafe { uncache::probe(api) });
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -85,6 +90,8 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     // Smis (tests check each Node line takes the route it should).
     obj.set("callbackRoute", v8_call::route())?;
     obj.set("smi", v8_call::smi32())?;
+    // `field` or `mark` where functions die with their last reference (null: no fast calls).
+    obj.set("templateRoute", template_route)?;
     Ok(raw(&env, obj.raw()))
 }
 
@@ -230,8 +237,8 @@ pub fn layout(env: Env, desc: String) -> Result<Unknown<'static>> {
 /// Create the JS functions: function i is called `names[i]`, calls `addresses[i]` and has
 /// signature `sigs[sig_of[i]]`. Columns rather than one object per function: converting 1,000
 /// definition objects cost as much as creating the functions (declare time, issue #3). With
-/// `lib`, their code joins that library (freed by `close`); without, it lives as long as the
-/// thread (`bind`).
+/// `lib`, their code joins that library (freed by `close`); without (`bind`), it is freed once
+/// the functions made here (and their struct areas) have been collected.
 ///
 /// Returns one entry per function, in order: the function itself, or, when its signature has
 /// aggregates, `{fn, area, argOffsets, retOffset}`: `fn` takes the scalar parameters only (and
@@ -318,20 +325,50 @@ pub fn make_functions(
     // SAFETY: we are in an N-API call on env's thread.
     let (mut set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
-    state::with(|s| match lib.and_then(|id| s.libs.get_mut(&id)) {
-        Some(l) => {
-            // A library's arena is replaced, not merged: one dlopen makes one batch.
-            let new = std::mem::replace(&mut set.arena, ffast_core::jit::Arena::new());
-            let old = std::mem::replace(&mut l.arena, new);
-            s.bound.push(state::CodeSet {
-                arena: old,
-                bindings: Vec::new(),
-                lib: None,
+    // A library's code is freed by `close`. A `bind()` batch's code is freed once every JS
+    // object that can reach it is collected: its functions (a collected function can no
+    // longer be called, and optimized code that inlined its fast call holds it weakly and is
+    // deoptimized with it) and its struct areas; their finalizers count down `refs`.
+    let bound = match lib {
+        Some(id) => {
+            // (Still open: nothing between the check above and here runs JS.)
+            state::with(|s| {
+                if let Some(l) = s.libs.get_mut(&id) {
+                    l.arena.absorb(std::mem::take(&mut set.arena));
+                    l.bindings.append(&mut set.bindings);
+                }
             });
-            l.bindings.append(&mut set.bindings);
+            None
         }
-        None => s.bound.push(set),
-    });
+        None => {
+            let refs = made.len() + made.iter().filter(|m| m.area.1 > 0).count();
+            // Told to V8 as external memory, so that code only the garbage collector can free
+            // counts towards its decision to collect (else a loop binding and dropping
+            // functions could map pages faster than V8 felt the need for a major GC).
+            let bytes = (set.arena.pages() * page_size()) as i64;
+            let mut total = 0;
+            // SAFETY: an N-API call on env's thread.
+            unsafe { sys::napi_adjust_external_memory(env.raw(), bytes, &mut total) };
+            Some(state::add_bound(set, refs, bytes))
+        }
+    };
+    // The finalizer of a bound batch's objects (hint: the batch id).
+    let release = |obj: sys::napi_value| {
+        if let Some(id) = bound {
+            // SAFETY: `obj` is a live object of this call; the finalizer runs on this thread.
+            // If attaching fails, the batch simply never reaches zero (its code is kept).
+            unsafe {
+                sys::napi_add_finalizer(
+                    env.raw(),
+                    obj,
+                    std::ptr::null_mut(),
+                    Some(release_bound),
+                    id as usize as *mut std::ffi::c_void,
+                    std::ptr::null_mut(),
+                );
+            }
+        }
+    };
     // Plain functions where possible: an object per function cost as much as creating the
     // function itself (declare-time budget, issue #3).
     let mut arr = std::ptr::null_mut();
@@ -342,17 +379,20 @@ pub fn make_functions(
             sys::napi_create_array_with_length(env.raw(), made.len(), &mut arr),
         )?;
         for (i, (m, (args, ret))) in made.iter().zip(offsets).enumerate() {
+            release(m.value);
             let entry = if m.area.1 == 0 {
                 m.value
             } else {
                 let mut o = Object::new(&env)?;
                 o.set("argOffsets", args)?;
                 o.set("retOffset", ret)?;
-                // The area lives as long as the binding: until the library is closed, or for
-                // the thread's life (`bind`). Like `toArrayBuffer`, the view must not be used
-                // after `close()`; index.js checks a closed library before touching it.
+                // The area lives as long as the binding: until the library is closed, or, for
+                // `bind`, until this buffer and the functions of its batch are collected. Like
+                // `toArrayBuffer`, the view must not be used after `close()`; index.js checks a
+                // closed library before touching it.
                 let area =
                     external_array_buffer(&env, m.area.0 as *mut std::ffi::c_void, m.area.1)?.raw();
+                release(area);
                 for (k, v) in [(c"area", area), (c"fn", m.value)] {
                     let mut key = std::ptr::null_mut();
                     check(
@@ -372,6 +412,30 @@ pub fn make_functions(
         }
     }
     Ok(raw(&env, arr))
+}
+
+/// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
+/// (state::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
+/// the garbage collection that found the object dead, so no call of the batch is on the stack
+/// (docs/v8-template-cache.md §4).
+unsafe extern "C" fn release_bound(
+    env: sys::napi_env,
+    _data: *mut std::ffi::c_void,
+    hint: *mut std::ffi::c_void,
+) {
+    let (set, bytes) = state::release_bound(hint as usize as u64);
+    if bytes != 0 {
+        let mut total = 0;
+        // SAFETY: finalizers run on env's thread with env alive.
+        sys::napi_adjust_external_memory(env, -bytes, &mut total);
+    }
+    // Dropped outside the state borrow (as `close` does).
+    drop(set);
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
 }
 
 /// The thread's wide slot as an 8-byte external ArrayBuffer (the JS side reads unsafe 64-bit

@@ -33,6 +33,14 @@ pub struct CodeSet {
     pub lib: Option<libloading::Library>,
 }
 
+/// A `bind()` batch's code and how many of its JS objects (functions, struct areas) are alive.
+pub struct Bound {
+    pub set: CodeSet,
+    pub refs: usize,
+    /// Bytes reported to V8 as external memory while the batch lives.
+    pub bytes: i64,
+}
+
 pub struct ThreadState {
     pub error_class: sys::napi_ref,
     /// Raw 64 bits of the last unsafe 64-bit result (see ffast_core::trampoline). Leaked: the
@@ -40,8 +48,10 @@ pub struct ThreadState {
     pub wide_slot: *mut u64,
     pub libs: HashMap<u32, CodeSet>,
     pub next_lib: u32,
-    /// Code of `bind()` functions; lives as long as the thread's isolate.
-    pub bound: Vec<CodeSet>,
+    /// Code of `bind()` batches, by id, each freed when the last JS object that can reach it
+    /// is collected (`release_bound`).
+    pub bound: HashMap<u64, Bound>,
+    pub next_bound: u64,
     /// Slow-path calls of functions whose library was closed (keeps the total monotonic).
     pub retired_slow_calls: u64,
     /// Closed libraries that still have calls on the stack or in flight: their code and the
@@ -69,7 +79,7 @@ impl ThreadState {
     fn code_sets(&self) -> impl Iterator<Item = &CodeSet> {
         self.libs
             .values()
-            .chain(self.bound.iter())
+            .chain(self.bound.values().map(|b| &b.set))
             .chain(self.closing.iter())
             .chain(self.held.iter())
     }
@@ -109,7 +119,7 @@ unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
         let mut sets: Vec<CodeSet> = s.libs.drain().map(|(_, c)| c).collect();
         // No JS runs any more: nothing is left to read what a held set holds.
         sets.append(&mut s.held);
-        for mut set in sets.into_iter().chain(s.bound.drain(..)) {
+        for mut set in sets.into_iter().chain(s.bound.drain().map(|(_, b)| b.set)) {
             // Leaked on purpose, never dlclose'd here: threads the library started may still be
             // running its code (only `close()` says they are done). dlopen counts references,
             // so a worker that opens the same library again costs no memory.
@@ -169,7 +179,7 @@ pub fn slow_calls() -> u64 {
         s.retired_slow_calls
             + s.libs
                 .values()
-                .chain(s.bound.iter())
+                .chain(s.bound.values().map(|b| &b.set))
                 .map(CodeSet::slow_calls)
                 .sum::<u64>()
     })
@@ -225,6 +235,51 @@ pub fn release_held() -> Vec<CodeSet> {
     reap_closed()
 }
 
+/// Keep a `bind()` batch's code until `refs` JS objects have each been released once.
+pub fn add_bound(set: CodeSet, refs: usize, bytes: i64) -> u64 {
+    with(|s| {
+        let id = s.next_bound;
+        s.next_bound += 1;
+        s.bound.insert(id, Bound { set, refs, bytes });
+        id
+    })
+}
+
+/// One JS object of bound batch `id` was collected. After the last, the batch leaves `bound`:
+/// returned for the caller to drop outside the state borrow, or, with calls still on the stack or
+/// in flight, parked in `closing` until they complete (like a closed library).
+/// Returns the set to drop (if any) and the bytes to take back from V8's external memory.
+pub fn release_bound(id: u64) -> (Option<CodeSet>, i64) {
+    // `try_with`: N-API also runs finalizers when the env is torn down; should that come after
+    // the thread's state is gone, the code went with it and there is nothing to release.
+    STATE
+        .try_with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let Some(s) = guard.as_mut() else {
+                return (None, 0);
+            };
+            let Some(b) = s.bound.get_mut(&id) else {
+                return (None, 0);
+            };
+            b.refs = b.refs.saturating_sub(1);
+            if b.refs > 0 {
+                return (None, 0);
+            }
+            let Some(Bound { set, bytes, .. }) = s.bound.remove(&id) else {
+                return (None, 0);
+            };
+            s.retired_slow_calls += set.slow_calls();
+            if set.busy() > 0 {
+                set.mark_closing();
+                s.closing.push(set);
+                (None, bytes)
+            } else {
+                (Some(set), bytes)
+            }
+        })
+        .unwrap_or((None, 0))
+}
+
 /// Take the closed libraries whose last call has returned or completed; the caller drops them
 /// outside the state borrow (dlclose may run library destructors).
 pub fn reap_closed() -> Vec<CodeSet> {
@@ -254,7 +309,8 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
             wide_slot: Box::leak(Box::new(0u64)),
             libs: HashMap::new(),
             next_lib: 1,
-            bound: Vec::new(),
+            bound: HashMap::new(),
+            next_bound: 1,
             retired_slow_calls: 0,
             closing: Vec::new(),
             held: Vec::new(),

@@ -361,6 +361,50 @@ impl V8 {
         (self.throw_exception)((self.get_current)(), value);
     }
 
+    /// The current thread's isolate (null on a thread without one).
+    pub fn isolate(&self) -> *mut c_void {
+        // SAFETY: Isolate::GetCurrent has no preconditions.
+        unsafe { (self.get_current)() }
+    }
+
+    /// A plain `FunctionTemplate` calling `callback` (no fast target), as [`new_function`]
+    /// makes them: for probes (uncache.rs). Null on failure.
+    ///
+    /// # Safety
+    /// On `isolate`'s thread inside a HandleScope; `callback` a valid `FunctionCallback`.
+    pub unsafe fn template(&self, isolate: *mut c_void, callback: usize) -> *mut c_void {
+        (self.ft_new)(
+            isolate,
+            callback as *const c_void,
+            std::ptr::null(),
+            std::ptr::null(),
+            0,
+            0,
+            0,
+            std::ptr::null(),
+            0,
+            0,
+            0,
+        )
+    }
+
+    /// Instantiate `template` twice in the current context: whether both times gave the same
+    /// function (V8 cached the first), None if an instantiation failed. Handles are slots
+    /// holding the object's address (no pointer compression in Node's builds) and GC updates
+    /// both, so equal words mean the same object.
+    ///
+    /// # Safety
+    /// On the isolate's thread inside a HandleScope; `template` a live template handle.
+    pub unsafe fn instantiated_twice(&self, template: *mut c_void) -> Option<bool> {
+        let context = (self.get_current_context)((self.get_current)());
+        let a = (self.get_function)(template, context);
+        let b = (self.get_function)(template, context);
+        if a.is_null() || b.is_null() {
+            return None;
+        }
+        Some(*(a as *const usize) == *(b as *const usize))
+    }
+
     /// Create a JS function whose regular callback is `slow` and, when `fast` is given, whose
     /// fast-call target is that trampoline (taking a `FastApiCallbackOptions&` last when
     /// `options`).
@@ -410,6 +454,9 @@ impl V8 {
         if tmpl.is_null() {
             return None;
         }
+        // Kept out of V8's template cache, so the function dies with its last reference
+        // (uncache.rs, docs/v8-template-cache.md).
+        crate::uncache::apply(isolate, tmpl);
         let f = (self.get_function)(tmpl, context);
         (!f.is_null()).then_some(f)
     }

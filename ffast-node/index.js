@@ -355,14 +355,23 @@ function wrap(m, name, d, state) {
       new DataView(m.area), new Int32Array(m.area), new Uint8Array(m.area).subarray(m.retOffset, m.retOffset + size),
       code.decInto, outPrep, name, new Float64Array(m.area),
     );
-    body = `${call};${tail}
+    // The result is read before the copy-back (`tail`): copying back into the caller's objects
+    // may run their setters, and JS run there may call this function again (same area).
+    body = post.length
+      ? `${call};
+      const r = $out === undefined ? ${k(code.dec)}(${adv}, ${m.retOffset}) : ${k(toOut)}($out);${tail}
+      return r;`
+      : `${call};
       if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
       return ${k(toOut)}($out);`;
   } else if (post.length) {
-    // Results are post-processed after the copy-back (below) through `r`.
-    body = `let r = ${call};${tail}\n      ${resultTail(result, 'r')}`;
+    // The JS value of the result is made before the copy-back (`tail`): copying back into the
+    // caller's objects may run their setters, and JS run there may make other calls, which
+    // reuse the thread's wide slot and kept string result (convert.rs keep_result) and this
+    // function's pointer(T) temporaries.
+    body = `const c = ${call};\n      const r = ${resultValue(result, 'c')};${tail}\n      return r;`;
   } else {
-    body = resultTail(result, call, true);
+    body = resultTail(result, call);
   }
   const id = ++wrapperId;
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
@@ -398,26 +407,30 @@ function wrap(m, name, d, state) {
 }
 
 
-/** Statements returning the JS value of a scalar result `r` (an expression when `direct`). */
-function resultTail(result, r, direct) {
-  const head = direct ? `const r = ${r};\n      ` : '';
-  const v = direct ? 'r' : r;
+/** Statements returning the JS value of the scalar result of the call expression `call`. */
+function resultTail(result, call) {
+  const v = resultValue(result, 'r');
+  return v === 'r' ? `return ${call};` : `const r = ${call};\n      return ${v};`;
+}
+
+/** An expression of the JS value of the scalar result in variable `v`. */
+function resultValue(result, v) {
   switch (result) {
     case 'i64':
     case 'isize':
-      return `${head}return ${v} === ${v} ? ${v} : $wi[0];`;
+      return `${v} === ${v} ? ${v} : $wi[0]`;
     case 'u64':
     case 'usize':
-      return `${head}return ${v} === ${v} ? ${v} : $wu[0];`;
+      return `${v} === ${v} ? ${v} : $wu[0]`;
     // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
     // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
     // float64 instead of boxing a HeapNumber to merge it with null.
     case 'pointer':
-      return `${head}return ${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0];`;
+      return `${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0]`;
     case 'string':
-      return `${head}return ${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul();`;
+      return `${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul()`;
     default:
-      return direct ? `return ${r};` : `return ${v};`;
+      return v;
   }
 }
 

@@ -86,8 +86,12 @@ const bufErr = (name, i, v) =>
 // global proxy, iterators…) reached C as "strings" made of their own bytes; and on Node 20 an
 // exception from the slow callback reached from an optimized fast-call site skips the
 // caller's own try/catch (docs/strings.md).
+const isExternal = require('node:util').types.isExternal;
 const strErr = (name, i, v) =>
-  fail('ERR_FFAST_ARG_TYPE', `invalid argument ${i}: expected string (or null), got ${v === null ? 'null' : typeof v} for '${name}'`);
+  fail(
+    'ERR_FFAST_ARG_TYPE',
+    `invalid argument ${i}: expected string (or null), got ${v === null ? 'null' : isExternal(v) ? 'external' : typeof v} for '${name}'`,
+  );
 const hasSAB = typeof SharedArrayBuffer === 'function';
 const isBuf = (v) =>
   v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);

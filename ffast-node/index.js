@@ -79,6 +79,19 @@ const bufErr = (name, i, v) =>
     'ERR_FFAST_ARG_TYPE',
     `invalid argument ${i}: expected buffer (ArrayBuffer, TypedArray, DataView or null), got ${describe(v)} for '${name}'`,
   );
+// A `string` parameter takes a string, or null/undefined for NULL; anything else is rejected
+// here, before the native call, with exactly the slow path's error (convert.rs: napi_typeof's
+// name). V8's fast path must never see it: before V8 14 its one-byte-string check reads only
+// the representation and encoding bits of the instance type, so some objects (a Date, the
+// global proxy, iterators…) reached C as "strings" made of their own bytes; and on Node 20 an
+// exception from the slow callback reached from an optimized fast-call site skips the
+// caller's own try/catch (docs/strings.md).
+const isExternal = require('node:util').types.isExternal;
+const strErr = (name, i, v) =>
+  fail(
+    'ERR_FFAST_ARG_TYPE',
+    `invalid argument ${i}: expected string (or null), got ${v === null ? 'null' : isExternal(v) ? 'external' : typeof v} for '${name}'`,
+  );
 const hasSAB = typeof SharedArrayBuffer === 'function';
 const isBuf = (v) =>
   v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
@@ -114,7 +127,7 @@ function wrapAll(list, state) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
-    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg];
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr];
     for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
     for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
     const made = g.script.runInThisContext().apply(null, args);
@@ -144,7 +157,7 @@ function factoryFor(key, params, result, nonblocking) {
   let script = factories.get(key);
   if (script === undefined) {
     const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
-    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
+    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
 const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
@@ -162,9 +175,16 @@ function wrapperSource(params, result, k, nonblocking = false) {
   const args = params.map((_, j) => `a${j}`).join(',');
   // Pointer (and `function`) parameters also take a Callback object: one typeof test, which a
   // hot caller passing Numbers folds away. Other objects go on to the native type error.
+  // Strings: see strErr.
   const checks = params
     .map((t, j) =>
-      t === 'buffer' ? `if(!isBuf(a${j}))B(n${k},${j},a${j});` : t === 'pointer' ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});` : '',
+      t === 'buffer'
+        ? `if(!isBuf(a${j}))B(n${k},${j},a${j});`
+        : t === 'pointer'
+          ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});`
+          : t === 'string'
+            ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
+            : '',
     )
     .join('');
   const call = `f${k}(${args})`;
@@ -269,6 +289,7 @@ function wrap(m, name, d, state) {
     const spec = specs[i];
     if (spec === null) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
+      else if (t === 'string') pre.push(`if (typeof ${a} !== 'string' && ${a} !== null && ${a} !== undefined) $strErr($name, ${i}, ${a});`);
       // Pointer (and `function`) parameters also take a Callback object (see wrapperSource).
       else if (t === 'pointer') pre.push(`if (typeof ${a} === 'object' && ${a} !== null) ${a} = $cbArg(${a});`);
       callArgs.push(a);
@@ -368,14 +389,23 @@ function wrap(m, name, d, state) {
         code.decInto, outPrep, name, new Float64Array(m.area),
       ],
     );
-    body = `${call};${tail}
+    // The result is read before the copy-back (`tail`): copying back into the caller's objects
+    // may run their setters, and JS run there may call this function again (same area).
+    body = post.length
+      ? `${call};
+      const r = $out === undefined ? ${k(code.dec)}(${adv}, ${m.retOffset}) : ${k(toOut)}($out);${tail}
+      return r;`
+      : `${call};
       if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
       return ${k(toOut)}($out);`;
   } else if (post.length) {
-    // Results are post-processed after the copy-back (below) through `r`.
-    body = `let r = ${call};${tail}\n      ${resultTail(result, 'r')}`;
+    // The JS value of the result is made before the copy-back (`tail`): copying back into the
+    // caller's objects may run their setters, and JS run there may make other calls, which
+    // reuse the thread's wide slot and kept string result (convert.rs keep_result) and this
+    // function's pointer(T) temporaries.
+    body = `const c = ${call};\n      const r = ${resultValue(result, 'c')};${tail}\n      return r;`;
   } else {
-    body = resultTail(result, call, true);
+    body = resultTail(result, call);
   }
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
@@ -401,12 +431,12 @@ function wrap(m, name, d, state) {
   const w = instantiate(
     [
       '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-      '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', ...extraNames,
+      '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', '$strErr', ...extraNames,
     ],
     src,
     [
       fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-      isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, ...extra,
+      isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, strErr, ...extra,
     ],
   );
   Object.defineProperty(w, 'length', { value: n });
@@ -414,26 +444,30 @@ function wrap(m, name, d, state) {
 }
 
 
-/** Statements returning the JS value of a scalar result `r` (an expression when `direct`). */
-function resultTail(result, r, direct) {
-  const head = direct ? `const r = ${r};\n      ` : '';
-  const v = direct ? 'r' : r;
+/** Statements returning the JS value of the scalar result of the call expression `call`. */
+function resultTail(result, call) {
+  const v = resultValue(result, 'r');
+  return v === 'r' ? `return ${call};` : `const r = ${call};\n      return ${v};`;
+}
+
+/** An expression of the JS value of the scalar result in variable `v`. */
+function resultValue(result, v) {
   switch (result) {
     case 'i64':
     case 'isize':
-      return `${head}return ${v} === ${v} ? ${v} : $wi[0];`;
+      return `${v} === ${v} ? ${v} : $wi[0]`;
     case 'u64':
     case 'usize':
-      return `${head}return ${v} === ${v} ? ${v} : $wu[0];`;
+      return `${v} === ${v} ? ${v} : $wu[0]`;
     // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
     // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
     // float64 instead of boxing a HeapNumber to merge it with null.
     case 'pointer':
-      return `${head}return ${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0];`;
+      return `${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0]`;
     case 'string':
-      return `${head}return ${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul();`;
+      return `${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul()`;
     default:
-      return direct ? `return ${r};` : `return ${v};`;
+      return v;
   }
 }
 

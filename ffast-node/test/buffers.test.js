@@ -149,11 +149,17 @@ function hotFresh(fn, K, len, more = [], { inTry = false } = {}) {
   const big = K === BigInt64Array || K === BigUint64Array;
   const id = ++freshId;
   const call = `f(u${more.map((m) => ', ' + m).join('')})`;
-  const caller = new Function('K', `return function fresh_${id}_${K.name}(f) { // ffast hot on-heap case #${id}
+  // The result and the array go back in one object per caller (`o`), not an array literal: a
+  // literal's allocation site may be pretenured after a GC, which deoptimizes the caller at a
+  // GC-dependent moment (seen on Node 24: "caller is not TurboFan", in 6 of 8 runs after an
+  // unrelated change to the wrappers' factory script).
+  const caller = new Function('K', 'o', `return function fresh_${id}_${K.name}(f) { // ffast hot on-heap case #${id}
     const u = new K(${len});
     for (let i = 0; i < ${len}; i++) u[i] = ${big ? 'BigInt(i * 7 + 1)' : '(i * 7 + 1) & 127'};
-    ${inTry ? `try { return [${call}, u]; } catch (e) { return [e, u]; }` : `return [${call}, u];`}
-  };`)(K);
+    ${inTry ? `try { o.r = ${call}; } catch (e) { o.r = e; }` : `o.r = ${call};`}
+    o.u = u;
+    return o;
+  };`)(K, { r: undefined, u: undefined });
   h.N.prepare(caller);
   for (let k = 0; k < h.WARMUP_CALLS; k++) caller(fn);
   h.N.optimizeNext(caller);
@@ -161,7 +167,7 @@ function hotFresh(fn, K, len, more = [], { inTry = false } = {}) {
   const where = `hot fresh ${K.name}(${len}) [node ${process.versions.node}]`;
   assert.ok(h.N.isTurbofan(caller), `${where}: caller is not TurboFan before the measured call`);
   const before = h.slowCalls();
-  const [r, u] = caller(fn);
+  const { r, u } = caller(fn);
   const slow = h.slowCalls() - before;
   assert.ok(h.N.isTurbofan(caller), `${where}: caller is not TurboFan after the measured call (deopt?)`);
   return { r, u, slow, where };

@@ -495,8 +495,17 @@ fn fast_framed(
     a.blr(IP0);
     area_result(a, pool, plan, t.area)?;
 
-    // 6. Release string copies that did not fit their scratch.
-    if !strings.is_empty() {
+    // 6. Release string copies that did not fit their scratch. A string result may point into
+    //    a copy: str_release moves it out of each copy before that copy ends (the result stays
+    //    in x0, chained through the calls).
+    if !strings.is_empty() && plan.ret.ty == Type::String {
+        for (k, &i) in strings.iter().enumerate() {
+            a.ldr_x(X(1), SP, slot(i));
+            a.add_x_x_imm(X(2), SP, scratch(k));
+            pool.load(a, IP0, t.str_release as u64);
+            a.blr(IP0);
+        }
+    } else if !strings.is_empty() {
         a.str_x(X(0), SP, save as i32);
         a.str_d(D(0), SP, save as i32 + 8);
         for (k, &i) in strings.iter().enumerate() {

@@ -88,6 +88,14 @@ pub struct FastTargets {
     pub str_in: usize,
     /// `extern "C" fn(p: *const u8)`: frees what `str_in` allocated outside its scratch.
     pub str_free: usize,
+    /// `extern "C" fn(ret: *const u8, copy: *mut u8, scratch: *mut u8) -> *const u8`, called
+    /// instead of `str_free` when the result is a `string`: ends one argument's copy (`copy`,
+    /// what `str_in` returned for `scratch`, freed if on the heap) and returns the result to
+    /// hand V8 — `ret`, or when `ret` points into that copy (C's `strstr`, `strchr`,
+    /// `basename`… return pointers into their argument) the address of a per-thread copy of
+    /// its NUL-terminated text that outlives the call. Called once per string argument with the
+    /// result chained through (docs/strings.md).
+    pub str_release: usize,
     /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte
     /// (or [`BUF_FALLBACK`], see `fallback`).
     pub buf_addr: usize,

@@ -409,7 +409,17 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     area_result(a, plan, t.area)?;
 
     // 6. Release string copies that did not fit their scratch (rare: long or non-ASCII text).
-    if !strings.is_empty() {
+    //    A string result may point into a copy: str_release moves it out of each copy before
+    //    that copy ends (the result stays in rax, chained through the calls).
+    if !strings.is_empty() && plan.ret.ty == Type::String {
+        for (k, &i) in strings.iter().enumerate() {
+            a.mov_r64_r64(Gpr::Rdi, Gpr::Rax);
+            a.mov_r64_m64(Gpr::Rsi, slot(i));
+            a.lea_r64_m(Gpr::Rdx, Mem::new(Gpr::Rbp, scratch_at(k)));
+            a.mov_r64_imm64(Gpr::Rax, t.str_release as u64);
+            a.call_r64(Gpr::Rax);
+        }
+    } else if !strings.is_empty() {
         a.mov_m64_r64(Mem::new(Gpr::Rbp, save_rax), Gpr::Rax);
         a.movsd_m_x(Mem::new(Gpr::Rbp, save_xmm), Xmm(0));
         for (k, &i) in strings.iter().enumerate() {

@@ -18,6 +18,7 @@
 //   FFAST_FUZZ_ONLY=f:17    only signature 17 of the fixed (f) or random (r) half
 //   FFAST_FUZZ_SOAK=1       a long local run: 20,000 signatures unless FFAST_FUZZ_COUNT says
 //   FFAST_FUZZ_EXCLUDE=a,b  leave classes out (gen.js EXCLUDE / EXCLUSION_NAMES; '-a' re-enables)
+//   FFAST_FUZZ_CFLAGS=…     the C compiler's flags (default -O0)
 //
 // The C is compiled with -O0: the calling convention does not depend on optimisation, and -O0
 // compiles the ~3 MB of generated code in seconds instead of a minute. The fixed half's library is
@@ -41,6 +42,9 @@ const ONLY = process.env.FFAST_FUZZ_ONLY ? /^([fr]):(\d+)$/.exec(process.env.FFA
 if (process.env.FFAST_FUZZ_ONLY && !ONLY) throw new Error('FFAST_FUZZ_ONLY: expected f:<index> or r:<index>');
 const EXCLUDE = gen.exclusions();
 const CC = process.env.FFAST_TEST_CC || 'gcc';
+// -O0 by default (see above); e.g. FFAST_FUZZ_CFLAGS=-O2 with FFAST_TEST_CC=clang for callees
+// that rely on the caller's extension of narrow integers.
+const CFLAGS = (process.env.FFAST_FUZZ_CFLAGS || '-O0').split(/\s+/).filter(Boolean);
 const OUT = path.join(h.REPO, 'target', 'fuzz', process.arch);
 const NODE = `node ${process.versions.node} ${process.arch}`;
 
@@ -67,7 +71,7 @@ function half(tag, seed, n) {
 /** Compile C source to a shared library (cached by content), at most `jobs` gcc at once. */
 function compile(tag, src) {
   fs.mkdirSync(OUT, { recursive: true });
-  const sum = crypto.createHash('sha256').update(CC).update(src).digest('hex').slice(0, 16);
+  const sum = crypto.createHash('sha256').update(CC).update(CFLAGS.join(' ')).update(src).digest('hex').slice(0, 16);
   const lib = path.join(OUT, `fuzz-${tag}-${sum}.so`);
   if (fs.existsSync(lib)) return lib;
   // The fixed half's libraries of an older generator are never used again (the random half's
@@ -78,7 +82,7 @@ function compile(tag, src) {
   const c = path.join(OUT, `fuzz-${tag}-${sum}.c`);
   fs.writeFileSync(c, src);
   const tmp = `${lib}.${process.pid}.tmp`;
-  execFileSync(CC, ['-O0', '-Wno-psabi', '-fPIC', '-shared', '-o', tmp, c], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(CC, [...CFLAGS, '-Wno-psabi', '-fPIC', '-shared', '-o', tmp, c], { stdio: ['ignore', 'inherit', 'inherit'] });
   fs.renameSync(tmp, lib);
   return lib;
 }

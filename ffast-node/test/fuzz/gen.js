@@ -303,10 +303,16 @@ function cHashParam(sig, p, i, expr, out) {
     out.push(`  fz_hs(&h, ${expr});`);
   } else if (p.k === 'scalar' && p.t === 'buffer') {
     out.push(`  fz_hbuf(&h, ${expr}, ${p.bufLen});`);
+  } else if (p.k === 'scalar' && NARROW.includes(p.t)) {
+    // A narrow integer parameter is hashed widened to 32 bits: a compiler that trusts the caller
+    // to have extended it (clang on x86-64 and Apple arm64) then uses the register as it came,
+    // so a caller that did not extend shows (FFAST_TEST_CC=clang, FFAST_FUZZ_CFLAGS=-O2).
+    out.push(`  { ${INT[p.t].signed ? 'int32_t' : 'uint32_t'} v = ${expr}; fz_h(&h, &v, 4); }`);
   } else {
     cHashValue(p, expr, out);
   }
 }
+const NARROW = ['bool', 'i8', 'u8', 'i16', 'u16'];
 
 /** C statements filling the leaves of `expr` (node n) from h, leaf k from fz_wide(h, k). */
 function cFill(n, expr, out, counter, ind = '  ') {
@@ -504,6 +510,13 @@ function hashParam(h, p, i, v) {
       ? new Uint8Array(v)
       : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
     return fnvBytes(h, u8.subarray(0, p.bufLen));
+  }
+  if (p.k === 'scalar' && NARROW.includes(p.t)) {
+    // The C value (ToInt32 then a C cast), sign- or zero-extended to 32 bits (see cHashParam).
+    const b = scalarBytes(p.t, v);
+    let x = b.reduce((acc, byte, k) => acc + byte * 2 ** (8 * k), 0);
+    if (INT[p.t].signed && x >= 2 ** (8 * b.length - 1)) x -= 2 ** (8 * b.length);
+    return fnvBytes(h, le(x, 4));
   }
   for (const l of leaves(p)) h = fnvBytes(h, scalarBytes(l.t, valueAt(v, l.path)));
   return h;

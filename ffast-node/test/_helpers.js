@@ -253,7 +253,7 @@ function makeCaller(nargs, label) {
  *            result => must be fast); true = must be fast; false = not asserted; 'slow' = must be slow.
  * opts.stable: (default true) the warm-up results must equal the measured one.
  * opts.identical (coldHot only): (default true) hot and cold results must be identical.
- * opts.optimizeCallee: also TurboFan-optimize `fn` itself (a JS wrapper; see below).
+ * opts.optimizeCallee: also TurboFan-optimize `fn` itself when it is a JS wrapper (see below).
  */
 const WARMUP_CALLS = 24;
 /** ffast's cap on fast-call parameters (ffast-node/src/v8.rs MAX_FAST_PARAMS). */
@@ -273,12 +273,15 @@ function hot(fn, args, opts = {}) {
   // deoptimizes the caller ("code dependencies") at a GC-dependent moment.
   const warm = [];
   const keep = opts.stable !== false ? (r) => warm.push(r) : () => {};
-  // opts.optimizeCallee: `fn` is a generated JS wrapper (by-value aggregates) that TurboFan may
-  // not inline into the caller (its bytecode budget), so optimize it in its own right too, as a
+  // opts.optimizeCallee: when `fn` is a generated JS wrapper (by-value aggregates, 64-bit,
+  // pointer or string results) that TurboFan may not inline into the caller (its bytecode
+  // budget: six or more aggregates, or ~25 parameters), optimize it in its own right too, as a
   // long-running hot loop eventually does; otherwise its interpreted body calls the slow path.
-  if (opts.optimizeCallee) N.prepare(fn);
+  // A V8 API function (no wrapper) is left alone.
+  const optCallee = opts.optimizeCallee && !/\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+  if (optCallee) N.prepare(fn);
   for (let k = 0; k < WARMUP_CALLS; k++) keep(caller(fn, ...args));
-  if (opts.optimizeCallee) N.optimizeNext(fn);
+  if (optCallee) N.optimizeNext(fn);
   N.optimizeNext(caller);
   keep(caller(fn, ...args));
   const tierBefore = N.isTurbofan(caller);
@@ -407,7 +410,7 @@ function flatString(parts) {
 }
 
 module.exports = {
-  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
+  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N, argIsFastKind,
   slowCalls, openFixture, register, buildFixture,
   cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError, until,
   same, assertSame, fmt, check, isSimpleResult,

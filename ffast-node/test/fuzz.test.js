@@ -197,21 +197,43 @@ function someAsBytes(sig, args, salt) {
 }
 
 /**
- * A hot call whose freshly optimized caller deoptimized before the measured call is tried once
- * more with a new caller. Seen with by-value aggregates whose argument objects share a map
- * with an earlier signature's but not its field representations (V8 generalizes the map and
- * deopts code that assumed the old one): a V8 tiering event, not a call gone wrong. Anything
- * else, and a second deopt, is reported. The count is printed with the summary.
+ * A hot call whose freshly optimized code deoptimized during warm-up is tried once more with a
+ * new caller: (1) the caller is not TurboFan before the measured call — argument objects of
+ * different aggregate types sharing a V8 map with different field representations (V8
+ * generalizes the map and deopts code that assumed the old one); (2) for a function with
+ * by-value aggregates, the measured call went the slow way because the separately optimized
+ * wrapper deopted in an inlined encoder (seen on Node 20: "Insufficient type feedback for
+ * generic named access"). Both are V8 tiering events, not calls gone wrong; the retry proves
+ * the fast path once feedback is complete. Anything else, and a second failure, is reported.
+ * The count is printed with the summary.
  */
 let redone = 0;
 function hotOnce(sig, call) {
   try {
     return call();
   } catch (e) {
-    if (!(e && e.code === 'ERR_ASSERTION' && /caller is not TurboFan before the measured call/.test(e.message))) throw e;
+    const deopt = /caller is not TurboFan before the measured call/.test(e && e.message);
+    // The same with the JS wrapper optimized on its own (optimizeCallee): its first optimized
+    // run can deopt on a by-value encoder site (Node 20: "Insufficient type feedback for
+    // generic named access" in an inlined encoder), and that call goes the slow way.
+    const wrapperDeopt = sig.hasAggregates && /expected the fast path, slowCalls\(\) grew by 1/.test(e && e.message);
+    if (!(e && e.code === 'ERR_ASSERTION' && (deopt || wrapperDeopt))) throw e;
     redone++;
     return call();
   }
+}
+
+/**
+ * Whether the hot call must take the fast path. _helpers decides from the arguments and the
+ * result (a result that is an object, a string, null or a BigInt is not asserted there); here
+ * the result kind does not matter — V8 returns a number to the wrapper, which makes the value —
+ * so the fast path is asserted whenever every argument is of fast kind and V8 sees at most 30
+ * parameters (by-value aggregates do not reach V8). Otherwise _helpers' own rule applies.
+ */
+function fastExpected(sig, args) {
+  const v8Params = sig.params.filter((p) => p.k === 'scalar').length;
+  if (v8Params > h.MAX_FAST_PARAMS) return undefined;
+  return sig.params.every((p, i) => p.k !== 'scalar' || h.argIsFastKind(p.t, args[i])) ? true : undefined;
 }
 
 function runFunction(sig, fn, lib, lastHash) {
@@ -225,7 +247,8 @@ function runFunction(sig, fn, lib, lastHash) {
     const args = someAsBytes(sig, model, salt);
     let got;
     try {
-      got = mode === 'cold' ? h.cold(fn, args, sig.name) : hotOnce(sig, () => h.hot(fn, args, { label: sig.name, stable: !agg, optimizeCallee: sig.hasAggregates }));
+      const fast = fastExpected(sig, args);
+      got = mode === 'cold' ? h.cold(fn, args, sig.name) : hotOnce(sig, () => h.hot(fn, args, { label: sig.name, stable: !agg, optimizeCallee: true, fast }));
     } catch (e) {
       mismatch(sig, lib, 'call failed', mode, args, `${e && e.code ? e.code + ': ' : ''}${e && e.message}`);
       continue;

@@ -438,6 +438,67 @@ test(`ABI fuzz: ${COUNT} random signatures cold and hot, callbacks, nonblocking 
   if (!ONLY) assert.equal(ran, COUNT);
 });
 
+// ------------------------------------------------------------------------------------- regressions
+// What the fuzzer (or the probe behind it) found, pinned down as fixed cases, cold and hot.
+const REGRESSIONS_C = `#include <stdint.h>
+#include <string.h>
+// Issue 15 finding 12: over-aligned structs on the stack (SysV: at a multiple of their own
+// alignment; AArch64: by reference).
+typedef struct { double x __attribute__((aligned(32))); } A32;
+typedef struct { double x __attribute__((aligned(64))); } A64;
+typedef struct { double v[6]; } D6;
+double get_x(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, A32 s) { return s.x; }
+int64_t after_x(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, A32 s, int64_t h) { return h; }
+double get_x2(D6 v, A32 s) { return s.x + v.v[5]; }
+double get_y(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, A64 s, int64_t h) { return s.x + (double)h; }
+// SysV arrays: the second element's float is at offset 6, yet gcc passes and returns this
+// 14-byte struct in two general registers.
+#pragma pack(push, 2)
+typedef struct { float f; int8_t c; } S6;
+#pragma pack(pop)
+#pragma pack(push, 4)
+typedef struct { S6 a[2]; int8_t d; } T14;
+#pragma pack(pop)
+double sum_t14(T14 t) { return t.a[0].f + 2.0 * t.a[0].c + 3.0 * t.a[1].f + 4.0 * t.a[1].c + 5.0 * t.d; }
+T14 make_t14(double x) { T14 t; memset(&t, 0, sizeof t); t.a[0].f = (float)x; t.a[0].c = 1; t.a[1].f = (float)(x + 0.5); t.a[1].c = -2; t.d = 3; return t; }
+`;
+
+test('regressions: over-aligned structs on the stack (issue 15 finding 12), SysV array classification', () => {
+  const lib = compile('regress', REGRESSIONS_C);
+  const { struct, array } = ffast;
+  const A32 = struct({ x: { type: 'f64', align: 32 } });
+  const A64 = struct({ x: { type: 'f64', align: 64 } });
+  const D6 = struct({ v: array('f64', 6) });
+  const S6 = struct({ f: 'f32', c: 'i8' }, { pack: 2 });
+  const T14 = struct({ a: array(S6, 2), d: 'i8' }, { pack: 4 });
+  const i7 = Array(7).fill('i64');
+  const defs = {
+    get_x: { parameters: [...i7, A32], result: 'f64' },
+    after_x: { parameters: [...i7, A32, 'i64'], result: 'i64' },
+    get_x2: { parameters: [D6, A32], result: 'f64' },
+    get_y: { parameters: [...i7, A64, 'i64'], result: 'f64' },
+    sum_t14: { parameters: [T14], result: 'f64' },
+    make_t14: { parameters: ['f64'], result: T14 },
+  };
+  const L = ffast.dlopen(lib, defs);
+  h.register(L, defs);
+  const S = L.symbols;
+  const ints = [1, 2, 3, 4, 5, 6, 7];
+  const both = (fn, args, want, label) => {
+    const check = (got, mode) => assert.deepStrictEqual(got, want, `${label} ${mode} [${NODE}]`);
+    check(h.cold(fn, args, label), 'cold');
+    check(h.hot(fn, args, { label, fast: true, stable: typeof want !== 'object', optimizeCallee: true }), 'hot');
+  };
+  both(S.get_x, [...ints, { x: 42.5 }], 42.5, 'get_x');
+  both(S.after_x, [...ints, { x: 42.5 }, 99], 99, 'after_x');
+  both(S.get_x2, [{ v: [1, 2, 3, 4, 5, 6.25] }, { x: 42.5 }], 48.75, 'get_x2');
+  both(S.get_y, [...ints, { x: 0.25 }, -5], -4.75, 'get_y');
+  const t = { a: [{ f: 1.5, c: 10 }, { f: -2.25, c: -3 }], d: 7 };
+  both(S.sum_t14, [t], 1.5 + 20 + 3 * -2.25 + 4 * -3 + 35, 'sum_t14');
+  both(S.make_t14, [4], { a: [{ f: 4, c: 1 }, { f: 4.5, c: -2 }], d: 3 }, 'make_t14');
+  L.close();
+});
+
 test('callbacks refuse structs by value (the fuzzer leaves them out until they are supported)', () => {
   // The extension point named in gen.js cbParam: when this stops throwing, the generator should
   // start making aggregate callback parameters.

@@ -136,7 +136,8 @@ impl StackRule for Slots {
     }
 
     fn place_hfa(&mut self, base: Type, count: u32, align: u32) -> u32 {
-        // C.3: the size rounded up to 8; C.4: NSAA aligned to 8, or 16 for a 16-aligned type.
+        // C.3: the size rounded up to 8; C.4: NSAA aligned to 8, or 16 for a 16-aligned type —
+        // and for a 32-aligned one: gcc 12 and clang 14 cap at 16 (docs/abi-stack-alignment.md).
         let size = (base.size() as u32 * count).next_multiple_of(8);
         self.place_block(size, if align >= 16 { 16 } else { 8 })
     }
@@ -217,8 +218,11 @@ impl<S: StackRule> Allocator<S> {
                         push(load(i), c.expect("checked above"));
                     }
                 } else {
-                    // C.13, C.14: NGRN = 8, NSAA aligned to max(8, alignment) (the stack
-                    // itself is only 16-aligned, so 16 is the most any type gets).
+                    // C.13, C.14: NGRN = 8, NSAA aligned to max(8, alignment), capped at 16:
+                    // gcc's `aarch64_function_arg_boundary` is min(max(align, 8), 16), and
+                    // gcc 12 and clang 14 put `{long@16}` at 16 and an over-aligned composite
+                    // never above 16 (docs/abi-stack-alignment.md; one larger than 16 bytes
+                    // goes by reference anyway, B.4).
                     self.regs.ngrn = ARG_REGS;
                     let at = self.stack.place_block(8 * count as u32, align.clamp(8, 16));
                     for i in 0..count as u32 {

@@ -20,6 +20,9 @@
 //   FFAST_FUZZ_EXCLUDE=a,b  leave classes out (gen.js EXCLUDE / EXCLUSION_NAMES; '-a' re-enables)
 //   FFAST_FUZZ_CFLAGS=…     the C compiler's flags (default -O0)
 //
+// A wrong result is shrunk to a minimal signature (parameters dropped while it still fails) and
+// printed as a standalone reproducer with the original.
+//
 // The C is compiled with -O0: the calling convention does not depend on optimisation, and -O0
 // compiles the ~3 MB of generated code in seconds instead of a minute. The fixed half's library is
 // cached by the hash of its source under target/fuzz/<arch>/; the random half is rebuilt per run.
@@ -129,12 +132,60 @@ function reproducer(sig, lib, what, mode, args, detail) {
   return lines.join('\n');
 }
 
-function mismatch(sig, lib, what, mode, args, detail) {
-  const text = reproducer(sig, lib, what, mode, args, detail);
+function mismatch(sig, lib, what, mode, args, detail, minimal) {
+  let text = reproducer(sig, lib, what, mode, args, detail);
+  if (minimal) {
+    text =
+      reproducer(minimal.sig, minimal.lib, what, mode, minimal.args, `${minimal.detail} (shrunk from ${sig.params.length} to ${minimal.sig.params.length} parameters, same failure)`) +
+      `\n--- standalone C: ${minimal.lib.replace(/\.so$/, '.c')}\n--- the signature as generated:\n` +
+      text;
+  }
   mismatches.push({ sig, what, mode, text });
   if (mismatches.length <= 5) console.log(text);
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, `repro-node${h.major}-${sig.name}.txt`), text + '\n');
+}
+
+/**
+ * The smallest signature left by dropping parameters (last first) while the same call, with the
+ * same argument values, still gives a wrong result: a minimal reproducer. Each candidate is its
+ * own small C library. Only the first few mismatches of a run are shrunk (each try compiles).
+ */
+let shrunk = 0;
+let shrinkTries = 0;
+function shrink(sig, args, model, mode) {
+  if (++shrunk > 3 || sig.kind !== 'fn') return null;
+  let keep = sig.params.map((_, i) => i);
+  let best = null;
+  const attempt = (idx) => {
+    const sub = { ...sig, params: idx.map((i) => sig.params[i]), name: `${sig.name}_min${++shrinkTries}` };
+    const lib = compile('min', gen.emitC([sub]));
+    const d = {
+      [sub.name]: { parameters: sub.params.map((p) => gen.jsType(ffast, p)), result: gen.jsType(ffast, sub.result) },
+      fz_last_hash: { parameters: [], result: 'u32' },
+    };
+    const L = ffast.dlopen(lib, d);
+    h.register(L, d);
+    const a = idx.map((i) => args[i]);
+    let bad = null;
+    try {
+      const f = L.symbols[sub.name];
+      const got = mode === 'cold' ? h.cold(f, a, sub.name) : h.hot(f, a, { label: sub.name, stable: false, optimizeCallee: true, fast: false });
+      bad = compareResult(sub, got, gen.hashArgs(sub.params, idx.map((i) => model[i])), L.symbols.fz_last_hash);
+    } catch {
+      bad = null;
+    }
+    L.close();
+    return bad ? { sig: sub, lib, args: a, detail: bad } : null;
+  };
+  for (let k = keep.length - 1; k >= 0; k--) {
+    const r = attempt(keep.filter((_, j) => j !== k));
+    if (r) {
+      keep = keep.filter((_, j) => j !== k);
+      best = r;
+    }
+  }
+  return best;
 }
 
 const show = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? gen.jsValueSource(v) : h.fmt(v));
@@ -254,7 +305,7 @@ function runFunction(sig, fn, lib, lastHash) {
       continue;
     }
     const bad = compareResult(sig, got, hash, lastHash);
-    if (bad) mismatch(sig, lib, 'wrong result', mode, args, bad);
+    if (bad) mismatch(sig, lib, 'wrong result', mode, args, bad, shrink(sig, args, model, mode));
   }
 }
 

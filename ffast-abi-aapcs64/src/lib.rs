@@ -572,6 +572,35 @@ mod tests {
     }
 
     #[test]
+    fn the_arm64_emitter_refuses_a_stack_alignment_above_16() {
+        // No AAPCS64 plan asks for one (above); a plan that did would be misplaced, not
+        // silently emitted.
+        use ffast_core::trampoline::{self, FastTargets};
+        let mut p = plan(&["i32", "struct{x:f64@32}"], "i32");
+        assert_eq!(p.stack_align, 16);
+        let t = FastTargets {
+            target: 0x1000,
+            wide_slot: 0x2000,
+            str_in: 0x3000,
+            str_free: 0x4000,
+            buf_addr: 0x5000,
+            fallback: false,
+            area: 0x6000,
+        };
+        assert!(trampoline::fast(&p, &t).is_ok());
+        assert!(trampoline::invoker(&p, 0x1000, 0x6000).is_ok());
+        p.stack_align = 32;
+        assert!(matches!(
+            trampoline::fast(&p, &t),
+            Err(ffast_core::Error::Unsupported(_))
+        ));
+        assert!(matches!(
+            trampoline::invoker(&p, 0x1000, 0x6000),
+            Err(ffast_core::Error::Unsupported(_))
+        ));
+    }
+
+    #[test]
     fn hfas_take_one_v_register_per_member() {
         let table: [(&str, Vec<(String, Loc)>); 6] = [
             (

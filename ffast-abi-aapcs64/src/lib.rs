@@ -583,6 +583,7 @@ mod tests {
             wide_slot: 0x2000,
             str_in: 0x3000,
             str_free: 0x4000,
+            str_release: 0x4800,
             buf_addr: 0x5000,
             fallback: false,
             area: 0x6000,

@@ -172,8 +172,14 @@ export type ResultValue<T> =
   T extends StringTypeName ? string | null :
   never;
 
+/**
+ * A function's definition, read through its own properties only (inherited ones are not seen);
+ * any other own key is an ERR_FFAST_DEFINITION naming the nearest valid one.
+ */
 export interface Definition {
-  readonly parameters: readonly ParameterType[];
+  /** Default: none (a call with arguments then fails with ERR_FFAST_ARG_COUNT). */
+  readonly parameters?: readonly ParameterType[];
+  /** Required: `'void'` for a function that returns nothing. */
   readonly result: ResultType;
   /** The C symbol, when it differs from the key. */
   readonly name?: string;
@@ -195,6 +201,8 @@ export interface Definition {
 
 /** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
 type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P[K]> };
+/** A definition's parameter list (none when it has no `parameters`). */
+type ParamsOf<D> = D extends { readonly parameters: infer P extends readonly unknown[] } ? P : [];
 
 /**
  * The function of a definition: sync, or returning a Promise when `nonblocking: true`. An
@@ -202,18 +210,19 @@ type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P
  * returned.
  */
 export type ForeignFunction<D extends Definition> = D['nonblocking'] extends true
-  ? (...args: Args<D['parameters']>) => Promise<ResultValue<D['result']>>
+  ? (...args: Args<ParamsOf<D>>) => Promise<ResultValue<D['result']>>
   : D['result'] extends CType<infer O, any>
   ? {
-      (...args: Args<D['parameters']>): O;
-      <B extends BufferSource | Partial<O>>(...args: [...Args<D['parameters']>, B]): B;
+      (...args: Args<ParamsOf<D>>): O;
+      <B extends BufferSource | Partial<O>>(...args: [...Args<ParamsOf<D>>, B]): B;
     }
-  : (...args: Args<D['parameters']>) => ResultValue<D['result']>;
+  : (...args: Args<ParamsOf<D>>) => ResultValue<D['result']>;
 
 export type Symbols<S extends Record<string, Definition>> = {
   readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
 };
 
+/** dlopen's options; any other key is an ERR_FFAST_DEFINITION naming the nearest valid one. */
 export interface DlopenOptions {
   /** RTLD_LAZY instead of RTLD_NOW. */
   lazy?: boolean;
@@ -299,10 +308,10 @@ export type FfastErrorCode =
   | 'ERR_FFAST_NULL_POINTER' | 'ERR_FFAST_JIT' | 'ERR_FFAST_UNSUPPORTED' | 'ERR_FFAST_INTERNAL'
   | 'ERR_FFAST_CANCELLED' | 'ERR_FFAST_CALLBACK_CONTEXT' | 'ERR_FFAST_CALLBACK_DEADLOCK';
 
-/** Every error ffast throws. */
+/** Every error ffast throws. `cause`: what a getter or Proxy trap threw while ffast read a definition. */
 export class FfastError extends Error {
   readonly code: FfastErrorCode;
-  constructor(code: FfastErrorCode, message: string);
+  constructor(code: FfastErrorCode, message: string, options?: { cause?: unknown });
 }
 
 /** Diagnostics used by the tests. */
@@ -334,8 +343,9 @@ export const __internal: {
 export type CallbackParameterType = Exclude<ParameterType, BufferTypeName>;
 export type CallbackResultType = Exclude<ResultType, StringTypeName>;
 
+/** A callback's definition: own properties only, as for Definition; `result` is required. */
 export interface CallbackDefinition {
-  readonly parameters: readonly CallbackParameterType[];
+  readonly parameters?: readonly CallbackParameterType[];
   readonly result: CallbackResultType;
   /** Calls from other threads: wait for the JS result ('block', default) or just queue (void results only). */
   readonly threads?: 'block' | 'queue';
@@ -366,7 +376,7 @@ export type CallbackReturnValue<T> =
 type CallbackArgs<P extends readonly unknown[]> = { -readonly [K in keyof P]: CallbackArgValue<P[K]> };
 
 export type CallbackFunction<D extends CallbackDefinition> = (
-  ...args: CallbackArgs<D['parameters']>
+  ...args: CallbackArgs<ParamsOf<D>>
 ) => CallbackReturnValue<D['result']>;
 
 export class Callback {

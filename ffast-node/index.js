@@ -7,6 +7,7 @@
 // TurboFan inlines it and the call costs what the fast call costs.
 
 const path = require('node:path');
+const { isProxy } = require('node:util').types;
 
 function loadNative() {
   const candidates = [
@@ -34,8 +35,8 @@ const native = loadNative();
 
 /** Every error ffast throws. `code` is stable (ERR_FFAST_…). */
 class FfastError extends Error {
-  constructor(code, message) {
-    super(message);
+  constructor(code, message, options) {
+    super(message, options);
     this.code = code;
   }
   get name() {
@@ -54,14 +55,179 @@ const wideBuf = native.wideSlot();
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
 
-const fail = (code, msg) => {
-  throw new FfastError(code, msg);
+const fail = (code, msg, cause) => {
+  throw new FfastError(code, msg, cause === undefined ? undefined : { cause });
 };
 
+// ------------------------------------------------------------------ values in messages
+// A message about a bad value must not run the value's code: a getter, a Proxy trap or a
+// toString could throw (the error would not be an FfastError) or lie.
+
+const clip = (s, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** A value's kind: typeof, or an object's constructor name, read without running its code. */
 function describe(v) {
   if (v === null) return 'null';
   if (typeof v !== 'object') return typeof v;
-  return (v.constructor && v.constructor.name) || 'object';
+  if (isProxy(v)) return 'Proxy';
+  // Ordinary objects only from here: reading own data properties runs nothing.
+  const proto = Object.getPrototypeOf(v);
+  if (proto === null || isProxy(proto)) return 'object';
+  const c = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  const f = c === undefined ? undefined : c.value;
+  if (typeof f !== 'function' || isProxy(f)) return 'object';
+  const n = Object.getOwnPropertyDescriptor(f, 'name');
+  return n !== undefined && typeof n.value === 'string' && n.value !== '' ? clip(n.value) : 'object';
+}
+
+/** A value as a message shows it: primitives spelled out, objects by their kind. */
+function show(v) {
+  switch (typeof v) {
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint':
+      return `${v}n`;
+    case 'string':
+      return JSON.stringify(clip(v));
+    case 'symbol':
+      return clip(String(v)); // String() of a symbol runs no user code
+    case 'undefined':
+    case 'boolean':
+      return String(v);
+    default:
+      return describe(v);
+  }
+}
+
+/** A property key as a message names it. */
+const keyName = (k) => (typeof k === 'symbol' ? clip(String(k)) : /^[\w$.-]{1,60}$/.test(k) ? `'${k}'` : JSON.stringify(clip(k)));
+
+// ------------------------------------------------------------------ reading user objects
+// (docs/definitions-and-memory.md has the ECMAScript facts this relies on.)
+// Definitions, options, field maps and field specs are read through their OWN properties only
+// (an inherited `name`, or a polluted Object.prototype, is invisible), every key at most once (a
+// getter runs once), and every other own key is an error naming the nearest valid one. Whatever
+// a getter or a Proxy trap throws while ffast reads becomes ERR_FFAST_DEFINITION, with the
+// thrown value as `cause`: a mistake in a definition is always an FfastError.
+
+/** `read()`, with what it throws turned into ERR_FFAST_DEFINITION (see above). */
+function guarded(where, what, read) {
+  try {
+    return read();
+  } catch (e) {
+    return fail('ERR_FFAST_DEFINITION', `${where}: reading ${what} threw${thrownMessage(e)}`, e);
+  }
+}
+
+/** `: message` of a thrown Error, read without letting anything escape (it may be hostile). */
+function thrownMessage(e) {
+  try {
+    if (e === null || typeof e !== 'object' || isProxy(e)) return typeof e === 'string' ? `: ${clip(e, 200)}` : '';
+    const m = Object.getOwnPropertyDescriptor(e, 'message');
+    return m !== undefined && typeof m.value === 'string' ? `: ${clip(m.value, 200)}` : '';
+  } catch {
+    return '';
+  }
+}
+
+const ownKeys = (obj, where) => guarded(where, 'its keys', () => Reflect.ownKeys(obj));
+const ownValue = (obj, k, where) => guarded(where, keyName(k), () => obj[k]);
+
+/** Other spellings of valid keys, as other FFIs and habits spell them. */
+const SYNONYMS = {
+  args: 'parameters', arguments: 'parameters', params: 'parameters', argTypes: 'parameters', parameterTypes: 'parameters',
+  returns: 'result', return: 'result', returnType: 'result', ret: 'result', res: 'result', results: 'result',
+  async: 'nonblocking', nonBlocking: 'nonblocking', blocking: 'nonblocking', symbol: 'name',
+  packed: 'pack', alignment: 'align', aligned: 'align', RTLD_LAZY: 'lazy', RTLD_GLOBAL: 'global',
+};
+
+/** Optimal-string-alignment distance (edits, adjacent swaps counted once); keys are short. */
+function distance(a, b) {
+  let prev2 = null;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The valid key a mistyped one most likely meant, or undefined. */
+function nearest(k, valid) {
+  if (typeof k !== 'string' || k.length > 64) return undefined;
+  const lower = k.toLowerCase();
+  const same = valid.find((v) => v.toLowerCase() === lower);
+  if (same !== undefined) return same;
+  const syn = Object.hasOwn(SYNONYMS, k) ? SYNONYMS[k] : undefined;
+  if (syn !== undefined && valid.includes(syn)) return syn;
+  // A cut-short or overlong spelling ('nonblock', 'parametersList').
+  const pre = k.length >= 3 ? valid.find((v) => v.toLowerCase().startsWith(lower) || lower.startsWith(v.toLowerCase())) : undefined;
+  if (pre !== undefined) return pre;
+  let best;
+  let bestD = Math.max(1, Math.floor(k.length / 3)) + 1;
+  for (const v of valid) {
+    const d = distance(lower, v.toLowerCase());
+    if (d < bestD) {
+      best = v;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function unknownKey(k, valid, where, noun = 'key') {
+  const near = nearest(k, valid);
+  const hint = near !== undefined ? ` (did you mean '${near}'?)` : ` (valid: ${valid.join(', ')})`;
+  return fail('ERR_FFAST_DEFINITION', `${where}: unknown ${noun} ${keyName(k)}${hint}`);
+}
+
+/**
+ * The own properties of a user object named in `valid`, each read once, in a fresh
+ * null-prototype object (undefined values left out); any other own key is an error.
+ */
+function readOwn(obj, valid, where, noun) {
+  const keys = ownKeys(obj, where);
+  for (const k of keys) if (typeof k !== 'string' || !valid.includes(k)) unknownKey(k, valid, where, noun);
+  const out = { __proto__: null };
+  for (const k of keys) {
+    const v = ownValue(obj, k, where);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A user array (parameter lists) as a fresh dense array: own elements only, each read once, a
+ * hole is an error (an inherited Array.prototype[i] never fills it), at most `max` entries.
+ */
+function ownArray(a, where, max) {
+  if (a === null || typeof a !== 'object' || !guarded(where, 'whether it is an array', () => Array.isArray(a))) {
+    fail('ERR_FFAST_DEFINITION', `${where} must be an array, got ${describe(a)}`);
+  }
+  const n = guarded(where, 'its length', () => a.length);
+  if (n > max) fail('ERR_FFAST_DEFINITION', `${where}: ${n} entries, at most ${max} are supported`);
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!guarded(where, `entry ${i}`, () => Object.prototype.hasOwnProperty.call(a, i))) {
+      fail('ERR_FFAST_DEFINITION', `${where}: entry ${i} is missing (a hole in the array)`);
+    }
+    out[i] = guarded(where, `entry ${i}`, () => a[i]);
+  }
+  return out;
+}
+
+/** A boolean option or key: absent (undefined) gives `dflt`. */
+function bool(v, dflt, what) {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') fail('ERR_FFAST_DEFINITION', `${what} must be a boolean, got ${show(v)}`);
+  return v;
 }
 
 const S = require('./structs.js')({ native, fail, describe, toArrayBuffer: (p, n) => toArrayBuffer(p, n) });
@@ -495,6 +661,9 @@ function nativeCstring(p, len) {
 function typeSpec(t, what, isResult) {
   if (typeof t === 'string') {
     if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${what}: give aggregate types as type objects (ffast.struct/union), not as text`);
+    // No type is spelled with more than a few words: don't send a megabyte to the parser (or
+    // back in its message).
+    if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
     return { text: t, spec: null };
   }
   if (S.isType(t)) {
@@ -509,74 +678,89 @@ function typeSpec(t, what, isResult) {
   return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
 }
 
+/** ffast_core::signature::MAX_PARAMS: also bounds how much of a user's array is read. */
+const MAX_PARAMS = 127;
+
+/**
+ * The keys a definition may have: the one list (a key added here is read by readDefinition,
+ * and suggested for near misses).
+ */
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'];
+
+/**
+ * A definition read as checkFull and the shape cache need it: own properties only, each once
+ * (see readOwn), `parameters` copied into a dense array, the plain fields checked.
+ */
+function readDefinition(key, def) {
+  const where = `definition of ${keyName(key)}`;
+  if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where} must be an object, got ${describe(def)}`);
+  const d = readOwn(def, DEFINITION_KEYS, where);
+  // A forgotten result would silently drop what the function returns.
+  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where} has no 'result' (say result: 'void' for a function that returns nothing)`);
+  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
+  const name = d.name === undefined ? key : d.name;
+  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `${where}: name must be a non-empty string, got ${show(name)}`);
+  return {
+    parameters,
+    result: d.result,
+    name,
+    optional: bool(d.optional, false, `${where}: optional`),
+    nonblocking: bool(d.nonblocking, false, `${where}: nonblocking`),
+    callbacks: bool(d.callbacks, false, `${where}: callbacks`),
+  };
+}
+
 // Checked definitions by shape: a library's symbols share a few signatures, and checking each
 // definition from scratch (type lookups, the native signature, the key lists) cost ~0.7 µs per
 // symbol, a tenth of declaring one. Only definitions made of plain type names take this path;
 // the cached part holds no per-symbol field (name, optional).
 const checkedShapes = new Map();
-const DEF_KEYS = new Set(['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks']);
 
-/** The cache key of a definition made only of type-name strings, or undefined. */
-function shapeKey(def) {
-  const { parameters, result = 'void', nonblocking = false } = def;
-  if (!Array.isArray(parameters) || typeof result !== 'string' || typeof nonblocking !== 'boolean') return undefined;
-  let k = `${result}\u0000${nonblocking ? 1 : 0}${def.callbacks ? 1 : 0}`;
+/** The cache key of a read definition made only of type-name strings, or undefined. */
+function shapeKey(d) {
+  const { parameters, result } = d;
+  if (typeof result !== 'string' || result.includes('\u0000')) return undefined;
+  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}`;
   for (let i = 0; i < parameters.length; i++) {
     const p = parameters[i];
     if (typeof p !== 'string' || p.includes('\u0000')) return undefined;
     k += `\u0000${p}`;
   }
-  for (const x in def) if (!DEF_KEYS.has(x) || !Object.hasOwn(def, x)) return undefined;
-  return result.includes('\u0000') ? undefined : k;
+  return k;
 }
 
 function checkDefinition(key, def) {
-  const sk = def !== null && typeof def === 'object' ? shapeKey(def) : undefined;
+  const d = readDefinition(key, def);
+  const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
-    const { name = key } = def;
-    if (c !== undefined && typeof name === 'string' && name !== '') return { ...c, name, optional: Boolean(def.optional) };
+    if (c !== undefined) return { ...c, name: d.name, optional: d.optional };
   }
-  const d = checkFull(key, def);
-  if (sk !== undefined && !d.aggregates) {
-    const { name: _n, optional: _o, ...shape } = d;
+  const full = checkFull(key, d);
+  if (sk !== undefined && !full.aggregates) {
+    const { name: _n, optional: _o, ...shape } = full;
     checkedShapes.set(sk, shape);
   }
-  return d;
+  return full;
 }
 
-function checkFull(key, def) {
-  if (def === null || typeof def !== 'object') {
-    fail('ERR_FFAST_DEFINITION', `definition of '${key}' must be an object, got ${describe(def)}`);
-  }
-  const { parameters = [], result = 'void', name = key, optional = false } = def;
-  if (!Array.isArray(parameters)) {
-    fail('ERR_FFAST_DEFINITION', `'${key}'.parameters must be an array, got ${describe(parameters)}`);
-  }
-  const ps = parameters.map((p, i) => typeSpec(p, `in definition of '${key}': parameter ${i}`, false));
-  const rs = typeSpec(result, `in definition of '${key}': result`, true);
-  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `'${key}'.name must be a non-empty string`);
-  for (const k of Object.keys(def)) {
-    if (!['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'].includes(k)) {
-      fail('ERR_FFAST_DEFINITION', `unknown key '${k}' in definition of '${key}'`);
-    }
-  }
-  const { nonblocking = false } = def;
-  if (typeof nonblocking !== 'boolean') {
-    fail('ERR_FFAST_DEFINITION', `'${key}'.nonblocking must be a boolean, got ${describe(nonblocking)}`);
-  }
+/** Check a read definition (readDefinition) and resolve its types. */
+function checkFull(key, d) {
+  const { parameters, name, optional, nonblocking } = d;
+  const ps = parameters.map((p, i) => typeSpec(p, `in definition of ${keyName(key)}: parameter ${i}`, false));
+  const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
   const aggregates = rs.spec !== null || specs.some((x) => x !== null);
   if (nonblocking && aggregates) {
     // The area and the pointer(T) temporaries are per function: calls in flight would share them.
-    fail('ERR_FFAST_UNSUPPORTED', `'${key}': a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
+    fail('ERR_FFAST_UNSUPPORTED', `${keyName(key)}: a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
   }
   const sig = signatureOf(key, ps.map((p) => p.text), rs.text);
   // A function that may call back into JS synchronously: slow path only, tracked (README
   // "Callbacks"). Implied by a `function` parameter.
-  const callbacks = Boolean(def.callbacks) || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
+  const callbacks = d.callbacks || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
-    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional: Boolean(optional), nonblocking, callbacks,
+    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
     sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}`,
   };
@@ -630,20 +814,65 @@ function toAddress(p, what) {
   return p;
 }
 
+/** dlopen options: name → type of its value. The one list of what dlopen accepts. */
+const DLOPEN_OPTIONS = {
+  lazy: 'boolean', // RTLD_LAZY instead of RTLD_NOW
+  global: 'boolean', // RTLD_GLOBAL instead of RTLD_LOCAL
+};
+
+/** dlopen's options, read as definitions are (own properties, unknown ones refused). */
+function dlopenOptions(options) {
+  if (options === undefined) return { __proto__: null };
+  if (options === null || typeof options !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `dlopen: options must be an object, got ${describe(options)}`);
+  }
+  const o = readOwn(options, Object.keys(DLOPEN_OPTIONS), 'dlopen', 'option');
+  for (const k of Object.keys(o)) {
+    if (typeof o[k] !== DLOPEN_OPTIONS[k]) fail('ERR_FFAST_DEFINITION', `dlopen: option '${k}' must be a ${DLOPEN_OPTIONS[k]}, got ${show(o[k])}`);
+  }
+  return o;
+}
+
+const urlHref = Object.getOwnPropertyDescriptor(URL.prototype, 'href').get;
+/** Whether `v` is a URL (a brand check: a look-alike or a Proxy is not). */
+function isURL(v) {
+  if (v === null || typeof v !== 'object' || isProxy(v)) return false;
+  try {
+    urlHref.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Open a shared library (or the process itself with `null`) and bind its symbols.
  * @returns {{ symbols: object, close(): void, path: string|null }}
  */
-function dlopen(libPath, symbols, options = {}) {
-  if (libPath !== null && typeof libPath !== 'string' && !(libPath instanceof URL)) {
+function dlopen(libPath, symbols, options) {
+  if (isURL(libPath)) {
+    try {
+      libPath = require('node:url').fileURLToPath(libPath);
+    } catch (e) {
+      fail('ERR_FFAST_ARG_TYPE', `dlopen: a URL path must be a file: URL${thrownMessage(e)}`, e);
+    }
+  }
+  if (libPath !== null && typeof libPath !== 'string') {
     fail('ERR_FFAST_ARG_TYPE', `dlopen: path must be a string, URL or null, got ${describe(libPath)}`);
   }
-  if (libPath instanceof URL) libPath = require('node:url').fileURLToPath(libPath);
+  if (libPath === '' || (libPath !== null && libPath.includes('\0'))) {
+    fail('ERR_FFAST_ARG_TYPE', `dlopen: path ${show(libPath)} is not a file name (null opens the process itself)`);
+  }
   if (symbols === null || typeof symbols !== 'object') {
     fail('ERR_FFAST_DEFINITION', `dlopen: symbols must be an object, got ${describe(symbols)}`);
   }
-  const defs = Object.entries(symbols).map(([k, d]) => [k, checkDefinition(k, d)]);
-  const handle = native.open(libPath, Boolean(options.lazy), Boolean(options.global));
+  const opts = dlopenOptions(options);
+  const defs = [];
+  for (const k of ownKeys(symbols, 'dlopen: symbols')) {
+    if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
+    defs.push([k, checkDefinition(k, ownValue(symbols, k, 'dlopen: symbols'))]);
+  }
+  const handle = native.open(libPath, opts.lazy === true, opts.global === true);
   const state = { closed: false };
   const out = Object.create(null);
   try {
@@ -651,7 +880,7 @@ function dlopen(libPath, symbols, options = {}) {
     const wanted = [];
     defs.forEach(([key, d], i) => {
       if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
-      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${d.name}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(d.name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
     });
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
 
@@ -832,37 +1061,38 @@ const callbackKeys = ['parameters', 'result', 'threads', 'onError', 'deadlockMs'
 /**
  * A C function pointer that calls `fn`.
  * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void,
- *   deadlockMs?: number }.
+ *   deadlockMs?: number }, read as dlopen's definitions are (own properties, each once).
  */
 function callback(definition, fn) {
   if (definition === null || typeof definition !== 'object') {
     fail('ERR_FFAST_DEFINITION', `callback: definition must be an object, got ${describe(definition)}`);
   }
   if (typeof fn !== 'function') fail('ERR_FFAST_ARG_TYPE', `callback: expected a function, got ${describe(fn)}`);
-  for (const k of Object.keys(definition)) {
-    if (!callbackKeys.includes(k)) fail('ERR_FFAST_DEFINITION', `callback: unknown key '${k}' in definition`);
-  }
-  const { parameters = [], result = 'void', threads = 'block', onError, deadlockMs = 100 } = definition;
-  if (!Array.isArray(parameters)) fail('ERR_FFAST_DEFINITION', `callback: parameters must be an array, got ${describe(parameters)}`);
+  const d = readOwn(definition, callbackKeys, 'callback: definition');
+  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, 'callback: parameters', MAX_PARAMS);
+  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', "callback: the definition has no 'result' (say result: 'void' for a function that returns nothing)");
+  const { result, threads = 'block', onError, deadlockMs = 100 } = d;
   parameters.forEach((p, i) => {
     if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
+    if (p.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i}: unknown type ${show(p)}`);
   });
   if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: result must be a type name, got ${describe(result)}`);
+  if (result.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: result: unknown type ${show(result)}`);
   if (threads !== 'block' && threads !== 'queue') {
-    fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${String(threads)}`);
+    fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
   if (onError !== undefined && typeof onError !== 'function') {
     fail('ERR_FFAST_DEFINITION', `callback: onError must be a function, got ${describe(onError)}`);
   }
   if (typeof deadlockMs !== 'number' || !(deadlockMs >= 0) || deadlockMs > 2 ** 31) {
-    fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${String(deadlockMs)}`);
+    fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
   const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });
-  return new Callback(id, pointer, Object.freeze({ parameters: [...parameters], result, threads }));
+  return new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
 }
 
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';

@@ -39,6 +39,19 @@ lib[Symbol.dispose]();
 
 // @ts-expect-error: unknown type name
 dlopen(null, { f: { parameters: ['i33'], result: 'void' } });
+// @ts-expect-error: a definition must say its result
+dlopen(null, { f: { parameters: ['i32'] } });
+// @ts-expect-error: an unknown dlopen option
+dlopen(null, {}, { lazzy: true });
+// no parameters: none
+const np = dlopen(null, { getpid: { result: 'i32' } });
+const pid: number = np.symbols.getpid();
+// @ts-expect-error: a function without parameters takes no arguments
+np.symbols.getpid(1);
+const noParamsCb = callback({ result: 'void' }, () => {});
+// @ts-expect-error: a callback must say its result
+callback({ parameters: [] }, () => {});
+export { pid, noParamsCb };
 
 // nonblocking: true → the function returns a Promise of the same result type
 const alib = dlopen('libm.so.6', {

@@ -257,7 +257,10 @@ export function dlopen<const S extends Record<string, Definition>>(
 /** Call a raw C function pointer. */
 export function bind<const D extends Definition>(address: Pointer, definition: D): ForeignFunction<D>;
 
-/** Address of the first byte of a buffer or view (byteOffset applied). */
+/**
+ * Address of the first byte of a buffer or view (byteOffset applied); an empty buffer's is a valid
+ * non-NULL address with nothing behind it. A detached buffer throws ERR_FFAST_ARG_TYPE.
+ */
 export function ptr(view: BufferSource): number;
 /** UTF-8 string at `pointer` (up to NUL, or `byteLength` bytes); null for NULL. */
 export function cstring(pointer: Pointer | null, byteLength?: number): string | null;

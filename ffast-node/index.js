@@ -230,6 +230,91 @@ function bool(v, dflt, what) {
   return v;
 }
 
+// ------------------------------------------------------------------ buffers
+// (docs/definitions-and-memory.md: V8's facts about empty and detached buffers, and the costs.)
+// Which kind of buffer a value is, told by V8's own accessors, captured here: brand checks that
+// run no user code (an own or overridden `byteLength`, a look-alike object made with
+// Object.create(ArrayBuffer.prototype) or a Proxy around a buffer cannot pass for a buffer).
+const hasSAB = typeof SharedArrayBuffer === 'function';
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const getterOf = (proto, key) => Object.getOwnPropertyDescriptor(proto, key).get;
+const taTag = getterOf(TypedArrayProto, Symbol.toStringTag); // undefined for anything but a typed array
+const taLength = getterOf(TypedArrayProto, 'byteLength'); // 0 when detached or out of bounds
+const taOffset = getterOf(TypedArrayProto, 'byteOffset');
+const taBuffer = getterOf(TypedArrayProto, 'buffer');
+const taAt = TypedArrayProto.at; // throws when detached or out of bounds (ValidateTypedArray)
+const dvLength = getterOf(DataView.prototype, 'byteLength'); // throws when detached or out of bounds
+const dvOffset = getterOf(DataView.prototype, 'byteOffset');
+const dvBuffer = getterOf(DataView.prototype, 'buffer');
+const abLength = getterOf(ArrayBuffer.prototype, 'byteLength'); // throws for anything but an ArrayBuffer
+const sabLength = hasSAB ? getterOf(SharedArrayBuffer.prototype, 'byteLength') : null;
+
+const NOT_BUFFER = 'not a buffer';
+const DETACHED = 'detached';
+const OUT_OF_BOUNDS = 'out of bounds';
+
+/** Whether an ArrayBuffer is detached (transferred): a view of it cannot be made. */
+function isDetached(ab) {
+  try {
+    new Uint8Array(ab, 0, 0); // eslint-disable-line no-new
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * `{ buf, start, len }` of an ArrayBuffer, SharedArrayBuffer, typed array or DataView that can be
+ * used, else why not: NOT_BUFFER, DETACHED, or OUT_OF_BOUNDS (a view of a resizable buffer that
+ * shrank below it).
+ */
+function bufferParts(v) {
+  if (v === null || typeof v !== 'object') return NOT_BUFFER;
+  if (ArrayBuffer.isView(v)) {
+    if (taTag.call(v) !== undefined) {
+      const len = taLength.call(v);
+      if (len === 0) {
+        try {
+          taAt.call(v, 0);
+        } catch {
+          return isDetached(taBuffer.call(v)) ? DETACHED : OUT_OF_BOUNDS;
+        }
+      }
+      return { buf: taBuffer.call(v), start: taOffset.call(v), len };
+    }
+    let len;
+    try {
+      len = dvLength.call(v);
+    } catch {
+      return isDetached(dvBuffer.call(v)) ? DETACHED : OUT_OF_BOUNDS;
+    }
+    return { buf: dvBuffer.call(v), start: dvOffset.call(v), len };
+  }
+  let len;
+  try {
+    len = abLength.call(v);
+  } catch {
+    if (sabLength === null) return NOT_BUFFER;
+    try {
+      return { buf: v, start: 0, len: sabLength.call(v) };
+    } catch {
+      return NOT_BUFFER;
+    }
+  }
+  if (len === 0 && isDetached(v)) return DETACHED;
+  return { buf: v, start: 0, len };
+}
+
+/** Why a value cannot be used as a buffer, for a message. */
+function bufferProblem(v, parts) {
+  if (parts === DETACHED) return 'the buffer is detached (transferred); it has no memory any more';
+  if (parts === OUT_OF_BOUNDS) return 'the view is out of bounds (its resizable buffer shrank below it)';
+  const d = describe(v);
+  // An object inheriting from a buffer class without being one (Object.create(…prototype)).
+  const fake = v !== null && typeof v === 'object' && /(Array|ArrayBuffer|DataView|Buffer)$/.test(d) ? ' look-alike (not a real one)' : '';
+  return `expected buffer (ArrayBuffer, SharedArrayBuffer, TypedArray, DataView or null), got ${d}${fake}`;
+}
+
 const S = require('./structs.js')({ native, fail, describe, toArrayBuffer: (p, n) => toArrayBuffer(p, n) });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -240,14 +325,15 @@ const countErr = (name, want, got, optional) =>
     'ERR_FFAST_ARG_COUNT',
     `expected ${want} argument${want === 1 ? '' : 's'}${optional ? ` (+1 optional result buffer)` : ''}, got ${got} for '${name}'`,
   );
-const bufErr = (name, i, v) =>
-  fail(
-    'ERR_FFAST_ARG_TYPE',
-    `invalid argument ${i}: expected buffer (ArrayBuffer, TypedArray, DataView or null), got ${describe(v)} for '${name}'`,
-  );
-const hasSAB = typeof SharedArrayBuffer === 'function';
-const isBuf = (v) =>
-  v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
+const bufErr = (name, i, v) => fail('ERR_FFAST_ARG_TYPE', `invalid argument ${i}: ${bufferProblem(v, bufferParts(v))} for '${name}'`);
+/**
+ * A `buffer` argument's check in the generated wrappers: null, undefined, or a buffer that is
+ * attached and in bounds. A non-empty typed array — the common case — passes on its `length`
+ * alone (inlined by TurboFan: ~0–1 ns); everything else is classified by V8's own accessors.
+ * (Should an own `length` property lie about a detached array, C still never gets NULL for it:
+ * the native side gives every empty buffer a non-NULL address, see convert.rs `non_null`.)
+ */
+const isBuf = (v) => v === null || v === undefined || (ArrayBuffer.isView(v) && v.length > 0) || typeof bufferParts(v) === 'object';
 
 /**
  * The wrappers of a batch of native functions (one dlopen, or one bind).
@@ -591,28 +677,19 @@ const isBufObj = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (ha
 
 /** The first `size` bytes of a buffer, typed array, DataView or type view, as a Uint8Array. */
 function bytesOf(v, size, where) {
-  let buf;
-  let start = 0;
-  let len;
-  // Views first: ArrayBuffer.isView needs no type feedback (an instanceof does, and a hot
-  // caller optimized before that feedback settles deoptimizes once).
-  if (ArrayBuffer.isView(v)) {
-    buf = v.buffer;
-    start = v.byteOffset;
-    len = v.byteLength;
-  } else if (v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)) {
-    buf = v;
-    len = v.byteLength;
-  } else if (v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
-    const dv = v[S.kDv];
-    buf = dv.buffer;
-    start = dv.byteOffset + v[S.kOff];
-    len = dv.byteLength - v[S.kOff];
-  } else {
-    return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(v)}`);
+  let parts = bufferParts(v);
+  if (parts === NOT_BUFFER && v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
+    // A type view (T.view): its bytes from its offset on.
+    const off = v[S.kOff];
+    parts = bufferParts(v[S.kDv]);
+    if (typeof parts === 'object') parts = { buf: parts.buf, start: parts.start + off, len: parts.len - off };
   }
-  if (len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${len} bytes given, the type needs ${size}`);
-  return new Uint8Array(buf, start, size);
+  if (typeof parts !== 'object') {
+    const why = parts === NOT_BUFFER ? `expected an object or a buffer of at least ${size} bytes, got ${describe(v)}` : bufferProblem(v, parts);
+    return fail('ERR_FFAST_ARG_TYPE', `${where}: ${why}`);
+  }
+  if (parts.len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${parts.len} bytes given, the type needs ${size}`);
+  return new Uint8Array(parts.buf, parts.start, size);
 }
 
 /** An aggregate given as bytes (a buffer or a view of at least `size` bytes: the first `size`). */
@@ -973,11 +1050,13 @@ Object.freeze(read);
 Object.freeze(write);
 
 const rawPtr = bind(H.ptr, { parameters: ['buffer'], result: 'usize' });
-/** Address of the first byte of a buffer or view (byteOffset applied). */
+/**
+ * Address of the first byte of a buffer or view (byteOffset applied). An empty buffer's is a
+ * valid non-NULL address with nothing behind it (as C gets for one, README "Types"); a detached
+ * buffer has no address at all.
+ */
 function ptr(view) {
-  if (view === null || view === undefined || !isBuf(view)) {
-    fail('ERR_FFAST_ARG_TYPE', `ptr: expected an ArrayBuffer, SharedArrayBuffer, TypedArray or DataView, got ${describe(view)}`);
-  }
+  if (view === null || view === undefined || !isBuf(view)) fail('ERR_FFAST_ARG_TYPE', `ptr: ${bufferProblem(view, bufferParts(view))}`);
   return rawPtr(view);
 }
 
@@ -1029,9 +1108,12 @@ class Callback {
 }
 if (typeof Symbol.dispose === 'symbol') Callback.prototype[Symbol.dispose] = Callback.prototype.close;
 
+/** Every Callback made (a brand check that runs no Proxy trap, unlike instanceof). */
+const callbacks = new WeakSet();
+
 /** A pointer argument given as an object: a Callback's address; anything else unchanged. */
 function callbackArg(v) {
-  if (v instanceof Callback) {
+  if (callbacks.has(v)) {
     if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
     return v.pointer;
   }
@@ -1092,7 +1174,9 @@ function callback(definition, fn) {
     queue: threads === 'queue',
     deadlockMs,
   });
-  return new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
+  const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
+  callbacks.add(cb);
+  return cb;
 }
 
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';

@@ -259,45 +259,49 @@ export function bind<const D extends Definition>(address: Pointer, definition: D
 
 /**
  * Address of the first byte of a buffer or view (byteOffset applied); an empty buffer's is a valid
- * non-NULL address with nothing behind it. A detached buffer throws ERR_FFAST_ARG_TYPE.
+ * non-NULL address with nothing behind it. A detached buffer throws ERR_FFAST_ARG_TYPE. (A BigInt
+ * only for a toArrayBuffer() buffer over memory above 2^53, which JS never allocates.)
  */
 export function ptr(view: BufferSource): number;
-/** UTF-8 string at `pointer` (up to NUL, or `byteLength` bytes); null for NULL. */
-export function cstring(pointer: Pointer | null, byteLength?: number): string | null;
-/** Zero-copy ArrayBuffer over native memory (the memory stays owned by C). */
-export function toArrayBuffer(pointer: Pointer | null, byteLength: number): ArrayBuffer;
+/** UTF-8 string at `pointer` (up to NUL, or `byteLength` bytes); null for NULL (0, 0n, null, undefined). */
+export function cstring(pointer: Pointer | null | undefined, byteLength?: number): string | null;
+/** Zero-copy ArrayBuffer over native memory (the memory stays owned by C); NULL only with 0 bytes. */
+export function toArrayBuffer(pointer: Pointer | null | undefined, byteLength: number): ArrayBuffer;
+
+/** A byte offset from an address (a BigInt for offsets beyond 2^53). */
+export type Offset = number | bigint;
 
 export interface Readers {
-  bool(p: Pointer, offset?: number): boolean;
-  i8(p: Pointer, offset?: number): number;
-  u8(p: Pointer, offset?: number): number;
-  i16(p: Pointer, offset?: number): number;
-  u16(p: Pointer, offset?: number): number;
-  i32(p: Pointer, offset?: number): number;
-  u32(p: Pointer, offset?: number): number;
-  i64(p: Pointer, offset?: number): number | bigint;
-  u64(p: Pointer, offset?: number): number | bigint;
-  isize(p: Pointer, offset?: number): number | bigint;
-  usize(p: Pointer, offset?: number): number | bigint;
-  f32(p: Pointer, offset?: number): number;
-  f64(p: Pointer, offset?: number): number;
-  pointer(p: Pointer, offset?: number): Pointer | null;
+  bool(p: Pointer, offset?: Offset): boolean;
+  i8(p: Pointer, offset?: Offset): number;
+  u8(p: Pointer, offset?: Offset): number;
+  i16(p: Pointer, offset?: Offset): number;
+  u16(p: Pointer, offset?: Offset): number;
+  i32(p: Pointer, offset?: Offset): number;
+  u32(p: Pointer, offset?: Offset): number;
+  i64(p: Pointer, offset?: Offset): number | bigint;
+  u64(p: Pointer, offset?: Offset): number | bigint;
+  isize(p: Pointer, offset?: Offset): number | bigint;
+  usize(p: Pointer, offset?: Offset): number | bigint;
+  f32(p: Pointer, offset?: Offset): number;
+  f64(p: Pointer, offset?: Offset): number;
+  pointer(p: Pointer, offset?: Offset): Pointer | null;
 }
 export interface Writers {
-  bool(p: Pointer, offset: number, v: boolean): void;
-  i8(p: Pointer, offset: number, v: number): void;
-  u8(p: Pointer, offset: number, v: number): void;
-  i16(p: Pointer, offset: number, v: number): void;
-  u16(p: Pointer, offset: number, v: number): void;
-  i32(p: Pointer, offset: number, v: number): void;
-  u32(p: Pointer, offset: number, v: number): void;
-  i64(p: Pointer, offset: number, v: number | bigint): void;
-  u64(p: Pointer, offset: number, v: number | bigint): void;
-  isize(p: Pointer, offset: number, v: number | bigint): void;
-  usize(p: Pointer, offset: number, v: number | bigint): void;
-  f32(p: Pointer, offset: number, v: number): void;
-  f64(p: Pointer, offset: number, v: number): void;
-  pointer(p: Pointer, offset: number, v: Pointer | null): void;
+  bool(p: Pointer, offset: Offset, v: boolean): void;
+  i8(p: Pointer, offset: Offset, v: number): void;
+  u8(p: Pointer, offset: Offset, v: number): void;
+  i16(p: Pointer, offset: Offset, v: number): void;
+  u16(p: Pointer, offset: Offset, v: number): void;
+  i32(p: Pointer, offset: Offset, v: number): void;
+  u32(p: Pointer, offset: Offset, v: number): void;
+  i64(p: Pointer, offset: Offset, v: number | bigint): void;
+  u64(p: Pointer, offset: Offset, v: number | bigint): void;
+  isize(p: Pointer, offset: Offset, v: number | bigint): void;
+  usize(p: Pointer, offset: Offset, v: number | bigint): void;
+  f32(p: Pointer, offset: Offset, v: number): void;
+  f64(p: Pointer, offset: Offset, v: number): void;
+  pointer(p: Pointer, offset: Offset, v: Pointer | null): void;
 }
 export const read: Readers;
 export const write: Writers;

@@ -880,15 +880,42 @@ function makeFunctions(handle, list) {
   return native.makeFunctions(handle, names, addresses, sigs, sigOf);
 }
 
-function toAddress(p, what) {
+// ------------------------------------------------------------------ addresses
+// One check for every address a user hands ffast (read.*, write.*, cstring, toArrayBuffer,
+// T.decode/view/encode, bind): NULL in every spelling is ERR_FFAST_NULL_POINTER, anything that
+// is not an address a typed error; an address is returned as a Number up to 2^53-1, beyond as
+// the exact BigInt (where the API can pass one on: read.*, write.*, cstring, toArrayBuffer).
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_ADDRESS = 2n ** 64n - 1n;
+const nullErr = (what) => fail('ERR_FFAST_NULL_POINTER', `${what}: pointer is NULL`);
+
+/** A non-NULL address: a positive safe-integer Number, or a BigInt in [1, 2^64). */
+function checkAddress(p, what) {
+  if (typeof p === 'number') {
+    if (p > 0 && p <= Number.MAX_SAFE_INTEGER && Number.isInteger(p)) return p;
+    if (p === 0) return nullErr(what); // and -0
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: ${show(p)} is not an address (a positive integer up to 2^53-1, or a BigInt)`);
+  }
   if (typeof p === 'bigint') {
-    if (p <= 0n || p > BigInt(Number.MAX_SAFE_INTEGER)) fail('ERR_FFAST_ARG_RANGE', `${what}: address ${p} is out of range`);
-    return Number(p);
+    if (p > 0n && p <= MAX_ADDRESS) return p <= MAX_SAFE_BIG ? Number(p) : p;
+    if (p === 0n) return nullErr(what);
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: ${show(p)} is not an address (1 to 2^64-1)`);
   }
-  if (typeof p !== 'number' || !Number.isSafeInteger(p) || p <= 0) {
-    fail('ERR_FFAST_ARG_TYPE', `${what}: expected a non-NULL address (number or bigint), got ${describe(p)} ${String(p)}`);
+  if (p === null || p === undefined) return nullErr(what);
+  return fail('ERR_FFAST_ARG_TYPE', `${what}: expected an address (a number or a bigint), got ${describe(p)}`);
+}
+
+/** A byte offset from an address: a safe-integer Number (or a BigInt in the isize range). */
+function checkOffset(off, what) {
+  if (typeof off === 'number') {
+    if (Number.isSafeInteger(off)) return off;
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: offset ${show(off)} is not an integer number of bytes`);
   }
-  return p;
+  if (typeof off === 'bigint') {
+    if (off >= -(2n ** 63n) && off < 2n ** 63n) return off >= -MAX_SAFE_BIG && off <= MAX_SAFE_BIG ? Number(off) : off;
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: offset ${show(off)} is out of range`);
+  }
+  return fail('ERR_FFAST_ARG_TYPE', `${what}: offset must be a number, got ${describe(off)}`);
 }
 
 /** dlopen options: name → type of its value. The one list of what dlopen accepts. */
@@ -1002,9 +1029,15 @@ function dlopen(libPath, symbols, options) {
 /** Bind a raw C function pointer. */
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
-  const addr = toAddress(address, 'bind');
-  const [m] = makeFunctions(null, [['bound', d, addr]]);
-  const name = `bound_0x${addr.toString(16)}`;
+  const addr = checkAddress(address, 'bind');
+  // The native side takes addresses as doubles (exact up to 2^53, where every code address is).
+  if (typeof addr !== 'number') fail('ERR_FFAST_ARG_RANGE', `bind: ${show(address)} is beyond 2^53; code addresses are not`);
+  return bindNamed(addr, d, `bound_0x${addr.toString(16)}`);
+}
+
+/** The function calling `addr` with checked definition `d`, reporting as `name`. */
+function bindNamed(addr, d, name) {
+  const [m] = makeFunctions(null, [[name, d, addr]]);
   if (d.aggregates) return wrap(m, name, d, { closed: false });
   return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
 }
@@ -1013,27 +1046,39 @@ function bind(address, definition) {
 const H = native.helpers();
 const scalarTypes = ['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64', 'pointer'];
 const aliasOf = { isize: 'i64', usize: 'u64' };
-const nullErr = (what) => fail('ERR_FFAST_NULL_POINTER', `${what}: pointer is NULL`);
 
+/**
+ * read.<t> / write.<t>. The common call — a positive safe-integer Number address and a
+ * safe-integer offset (or none) — costs one inlined test; anything else goes through
+ * checkAddress/checkOffset (typed errors; an exact BigInt address passes on as a BigInt, which
+ * the bound helper takes whole). The helpers add address and offset with wrapping arithmetic
+ * (memory.rs), so an address above 2^53 can be reached from a BigInt base.
+ */
 function makeAccessor(kind, t) {
+  const what = `${kind}.${t}`;
   const valueType = t === 'pointer' ? 'usize' : t;
   const def =
     kind === 'read'
       ? { parameters: ['usize', 'isize'], result: t }
       : { parameters: ['usize', 'isize', valueType], result: 'void' };
-  const raw = bind(H[`${kind}_${t}`], def);
+  const raw = bindNamed(H[`${kind}_${t}`], checkDefinition(what, def), what);
+  const check = `if (offset === undefined) offset = 0;
+    if (!(Number.isSafeInteger(p) && p > 0 && Number.isSafeInteger(offset))) {
+      p = addr(p, '${what}');
+      offset = off(offset, '${what}');
+    }`;
   const src =
     kind === 'read'
-      ? `return function read_${t}(p, offset) { // ffast ${kind}.${t}
-    if (p === 0 || p == null) nullErr('read.${t}');
-    return raw(typeof p === 'bigint' ? Number(p) : p, offset === undefined ? 0 : offset);
+      ? `return function read_${t}(p, offset) { // ffast ${what}
+    ${check}
+    return raw(p, offset);
   };`
-      : `return function write_${t}(p, offset, value) { // ffast ${kind}.${t}
-    if (p === 0 || p == null) nullErr('write.${t}');
-    raw(typeof p === 'bigint' ? Number(p) : p, offset === undefined ? 0 : offset, ${t === 'pointer' ? 'value === null ? 0 : value' : 'value'});
+      : `return function write_${t}(p, offset, value) { // ffast ${what}
+    ${check}
+    raw(p, offset, ${t === 'pointer' ? 'value === null ? 0 : value' : 'value'});
   };`;
   // eslint-disable-next-line no-new-func
-  return new Function('raw', 'nullErr', src)(raw, nullErr);
+  return new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
 }
 
 const read = Object.create(null);
@@ -1049,7 +1094,7 @@ for (const [a, t] of Object.entries(aliasOf)) {
 Object.freeze(read);
 Object.freeze(write);
 
-const rawPtr = bind(H.ptr, { parameters: ['buffer'], result: 'usize' });
+const rawPtr = bindNamed(H.ptr, checkDefinition('ptr', { parameters: ['buffer'], result: 'usize' }), 'ptr');
 /**
  * Address of the first byte of a buffer or view (byteOffset applied). An empty buffer's is a
  * valid non-NULL address with nothing behind it (as C gets for one, README "Types"); a detached
@@ -1060,26 +1105,41 @@ function ptr(view) {
   return rawPtr(view);
 }
 
+/** A byte count: a safe integer >= 0. */
+function checkLength(n, what) {
+  if (typeof n !== 'number') fail('ERR_FFAST_ARG_TYPE', `${what}: byteLength must be a number, got ${describe(n)}`);
+  if (!(Number.isSafeInteger(n) && n >= 0)) fail('ERR_FFAST_ARG_RANGE', `${what}: byteLength must be a non-negative integer, got ${show(n)}`);
+  return n;
+}
+
+const isNull = (p) => p === null || p === undefined || p === 0 || p === 0n; // 0 === -0
+
 /** Decode a NUL-terminated (or `byteLength`-long) UTF-8 string at `pointer`; null for NULL. */
 function cstring(pointer, byteLength) {
-  if (pointer === null || pointer === undefined || pointer === 0 || pointer === 0n) return null;
-  const p = toAddress(pointer, 'cstring');
-  if (byteLength !== undefined && !(Number.isSafeInteger(byteLength) && byteLength >= 0)) {
-    fail('ERR_FFAST_ARG_RANGE', `cstring: byteLength must be a non-negative integer, got ${String(byteLength)}`);
-  }
-  return native.cstring(p, byteLength);
+  if (byteLength !== undefined) checkLength(byteLength, 'cstring');
+  if (isNull(pointer)) return null;
+  return native.cstring(checkAddress(pointer, 'cstring'), byteLength);
 }
 
 /** A zero-copy ArrayBuffer over `byteLength` bytes of native memory at `pointer`. */
 function toArrayBuffer(pointer, byteLength) {
-  if (!(Number.isSafeInteger(byteLength) && byteLength >= 0)) {
-    fail('ERR_FFAST_ARG_RANGE', `toArrayBuffer: byteLength must be a non-negative integer, got ${String(byteLength)}`);
-  }
-  if (pointer === null || pointer === 0 || pointer === 0n) {
+  checkLength(byteLength, 'toArrayBuffer');
+  if (isNull(pointer)) {
     if (byteLength === 0) return new ArrayBuffer(0);
     nullErr('toArrayBuffer');
   }
-  return native.toArrayBuffer(toAddress(pointer, 'toArrayBuffer'), byteLength);
+  const p = checkAddress(pointer, 'toArrayBuffer');
+  // A Number address and length add up to less than 2^54: only a BigInt can run past 2^64.
+  if (typeof p === 'bigint' && p + BigInt(byteLength) - 1n > MAX_ADDRESS) {
+    fail('ERR_FFAST_ARG_RANGE', `toArrayBuffer: ${byteLength} bytes at ${show(p)} run past the end of the address space`);
+  }
+  try {
+    return native.toArrayBuffer(p, byteLength);
+  } catch (e) {
+    if (e instanceof FfastError) throw e;
+    // Node 20 refuses external buffers over 4 GiB (its own ERR_BUFFER_TOO_LARGE).
+    return fail('ERR_FFAST_ARG_RANGE', `toArrayBuffer: ${byteLength} bytes cannot be one ArrayBuffer here${thrownMessage(e)}`, e);
+  }
 }
 
 // ------------------------------------------------------------------ callbacks (README "Callbacks")

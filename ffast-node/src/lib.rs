@@ -398,10 +398,12 @@ unsafe fn external_array_buffer(
     Ok(raw(env, ab))
 }
 
-/// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes (null for NULL).
+/// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes (null for NULL). `ptr` is a
+/// Number or a BigInt (exact above 2^53; index.js checks it first).
 #[napi]
-pub fn cstring(env: Env, ptr: f64, len: Option<f64>) -> Result<Unknown<'static>> {
-    if ptr == 0.0 {
+pub fn cstring(env: Env, ptr: memory::Addr, len: Option<f64>) -> Result<Unknown<'static>> {
+    let ptr = ptr.0;
+    if ptr == 0 {
         let mut null = std::ptr::null_mut();
         // SAFETY: creates a value in this call's scope.
         check(&env, unsafe { sys::napi_get_null(env.raw(), &mut null) })?;
@@ -414,14 +416,16 @@ pub fn cstring(env: Env, ptr: f64, len: Option<f64>) -> Result<Unknown<'static>>
     };
     // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
     // same contract as C's own use of the pointer. We are on env's thread in its scope.
-    let v = unsafe { convert::c_string(env.raw(), ptr as usize as *const u8, len) };
+    let v = unsafe { convert::c_string(env.raw(), ptr as *const u8, len) };
     Ok(raw(&env, v))
 }
 
-/// A zero-copy ArrayBuffer over native memory (the memory stays owned by C).
+/// A zero-copy ArrayBuffer over native memory (the memory stays owned by C). `ptr` as for
+/// [`cstring`].
 #[napi]
-pub fn to_array_buffer(env: Env, ptr: f64, len: f64) -> Result<Unknown<'static>> {
-    if ptr == 0.0 && len > 0.0 {
+pub fn to_array_buffer(env: Env, ptr: memory::Addr, len: f64) -> Result<Unknown<'static>> {
+    let ptr = ptr.0;
+    if ptr == 0 && len > 0.0 {
         return Err(fail(
             &env,
             "ERR_FFAST_NULL_POINTER",
@@ -430,7 +434,7 @@ pub fn to_array_buffer(env: Env, ptr: f64, len: f64) -> Result<Unknown<'static>>
     }
     // SAFETY: the caller vouches that [ptr, ptr+len) stays valid while the view is used,
     // exactly as with C.
-    unsafe { external_array_buffer(&env, ptr as usize as *mut std::ffi::c_void, len as usize) }
+    unsafe { external_array_buffer(&env, ptr as *mut std::ffi::c_void, len as usize) }
 }
 
 /// Addresses of the built-in C-ABI helpers (`read.*`, `write.*`, `ptr`), bound by index.js

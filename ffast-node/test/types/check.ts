@@ -51,7 +51,8 @@ np.symbols.getpid(1);
 const noParamsCb = callback({ result: 'void' }, () => {});
 // @ts-expect-error: a callback must say its result
 callback({ parameters: [] }, () => {});
-export { pid, noParamsCb };
+const far: number = read.u8(2n ** 63n, -(2n ** 63n));
+export { pid, noParamsCb, far };
 
 // nonblocking: true → the function returns a Promise of the same result type
 const alib = dlopen('libm.so.6', {

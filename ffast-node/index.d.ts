@@ -85,8 +85,11 @@ export interface CType<Out = unknown, In = Out> {
   readonly size: number;
   /** _Alignof, in bytes. */
   readonly align: number;
-  /** Byte offset of a member: `'x'`, nested `'inner.y'`, array elements `'arr[2]'`. */
-  offsetof(path: string): number;
+  /**
+   * Byte offset of a member: `'x'`, nested `'inner.y'`, array elements `'arr[2]'`; or as a list
+   * of member names and indices, for any names: `['my field', 2, 'y']`.
+   */
+  offsetof(path: string | readonly (string | number)[]): number;
   /** Encode into a new Uint8Array of `size` bytes. */
   encode(value: In): Uint8Array;
   /** Encode into `target` at `offset` (default 0); returns `target`. */
@@ -123,7 +126,10 @@ export interface LayoutOptions {
   /** Like `#pragma pack(n)` around the declaration. */
   readonly pack?: 1 | 2 | 4 | 8 | 16;
 }
-/** A C struct; member order is the key order. */
+/**
+ * A C struct; member order is the key order. A member name is any string but an array index
+ * (JS lists those first) — `constructor`, `__proto__`, spaces, quotes and unicode included.
+ */
 export function struct<const F extends Fields>(fields: F, options?: LayoutOptions): StructType<F>;
 /** A C union: encoded from exactly one member, decoded with every member. */
 export function union<const F extends Fields>(fields: F, options?: LayoutOptions): UnionType<F>;
@@ -331,6 +337,8 @@ export const __internal: {
   laneCalls(): number;
   /** Executable JIT pages held by this thread's libraries and bound functions. */
   jitPages(): number;
+  /** Native type handles alive (one per struct/union/array type object not yet collected). */
+  typeHandles(): number;
   /**
    * How buffer arguments reach C on the fast path: `raw` (Node 20/22: off-heap typed arrays read
    * directly), `fallback` (Node 20 without that read), `general` (V8's API) or `none`.

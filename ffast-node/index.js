@@ -315,7 +315,10 @@ function bufferProblem(v, parts) {
   return `expected buffer (ArrayBuffer, SharedArrayBuffer, TypedArray, DataView or null), got ${d}${fake}`;
 }
 
-const S = require('./structs.js')({ native, fail, describe, toArrayBuffer: (p, n) => toArrayBuffer(p, n) });
+const S = require('./structs.js')({
+  native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError,
+  bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
+});
 const { struct, union, array, pointer, out, inout } = S;
 
 // Called from generated wrappers (kept out of them so they stay small).
@@ -745,7 +748,13 @@ function typeSpec(t, what, isResult) {
   }
   if (S.isType(t)) {
     // C passes arrays as pointers (C11 §6.7.6.3p7); a by-value array does not exist.
-    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; use pointer(${t.type}) or 'pointer'`);
+    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; use pointer() of the array type, or 'pointer'`);
+    // The native signature limits aggregates by value (ffast_core::signature, 4096 bytes); a
+    // bigger type is refused here, before its text — which for a type built from shared
+    // parts can be far longer than the type's size — is ever spelled out.
+    if (t.size > MAX_BY_VALUE) {
+      fail('ERR_FFAST_UNSUPPORTED', `${what}: a ${t.kind} of ${t.size} bytes; aggregates by value are limited to ${MAX_BY_VALUE} bytes`);
+    }
     return { text: t.type, spec: { by: 'value', T: t } };
   }
   if (S.isPointerType(t)) {
@@ -755,6 +764,8 @@ function typeSpec(t, what, isResult) {
   return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
 }
 
+/** ffast_core::signature::MAX_AGGREGATE_SIZE. */
+const MAX_BY_VALUE = 4096;
 /** ffast_core::signature::MAX_PARAMS: also bounds how much of a user's array is read. */
 const MAX_PARAMS = 127;
 
@@ -1264,6 +1275,7 @@ module.exports = {
     pendingCalls: native.pendingCalls,
     laneCalls: native.laneCalls,
     callbackCounts: native.callbackCounts,
+    typeHandles: native.typeHandles,
     jitPages: native.jitPages,
     bufferRoute: native.bufferRoute,
     fastEnabled: info.fast,

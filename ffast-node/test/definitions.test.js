@@ -1,15 +1,17 @@
 'use strict';
 // What ffast reads from user objects — dlopen's symbols map and each definition, dlopen's
-// options, callback definitions — is read through OWN properties only, each key at most once: an
+// options, callback definitions, struct/union field maps, field specs { type, align } and
+// struct options { pack } — is read through OWN properties only, each key at most once: an
 // inherited `name` or `nonblocking`, or a polluted Object.prototype / Array.prototype, changes
 // nothing. Unknown keys are ERR_FFAST_DEFINITION naming the key and the nearest valid one; a
 // throwing getter or Proxy trap is ERR_FFAST_DEFINITION with what it threw as `cause`; a
-// definition must say its `result`.
+// definition must say its `result`. And every mistake at any API entry point is an FfastError.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const { types } = require('node:util');
 const h = require('./_helpers.js');
-const { ffast, FIXTURE } = h;
-const { dlopen, callback } = ffast;
+const { ffast, FfastError, FIXTURE } = h;
+const { dlopen, callback, struct, union, array, pointer, out, inout } = ffast;
 
 const throwsDef = (thunk, where, ...includes) => {
   const r = h.capture(thunk);
@@ -61,11 +63,19 @@ test('a polluted Object.prototype / Array.prototype changes nothing ffast reads'
     lib.close();
     // a hole is a hole, whatever Array.prototype[0] says
     throwsDef(() => dlopen(null, { labs: { parameters: [, 'i64'], result: 'i64' } }), 'hole', 'entry 0 is missing'); // eslint-disable-line no-sparse-arrays
+    const S = struct({ a: 'u8', b: { type: 'u32' } }, {});
+    assert.deepEqual([S.size, S.align, S.fields[1].offset, Object.hasOwn(S.fields[1], 'align')], [8, 4, 4, false]);
     const cb = callback({ parameters: [], result: 'i32' }, () => 1);
     assert.deepEqual(cb.definition, { parameters: [], result: 'i32', threads: 'block' });
     cb.close();
-    const f = dlopen(FIXTURE, { pt: { name: 'id_i32', parameters: ['i32'], result: 'i32' } });
+    assert.deepEqual(union({ u: 'u16' }).fields.map((f) => f.name), ['u']);
+    const A = array('u16', 2);
+    assert.deepEqual([A.size, Object.hasOwn(A, 'pack'), A.decode(new Uint16Array([1, 2]))], [4, false, [1, 2]]);
+    assert.deepEqual(S.decode(S.encode({ a: 1, b: 2 })), { a: 1, b: 2 });
+    const II = struct({ a: 'i32', b: 'i32' });
+    const f = dlopen(FIXTURE, { pt: { name: 'id_i32', parameters: ['i32'], result: 'i32' }, make_ii: { parameters: ['i32', 'i32'], result: II } });
     assert.equal(f.symbols.pt(41), 41);
+    assert.deepEqual(f.symbols.make_ii(3, 4), { a: 3, b: 4 });
     f.close();
     const buf = new Uint8Array(8);
     ffast.write.u32(ffast.ptr(buf), 4, 77);
@@ -107,10 +117,16 @@ test('every key is read at most once (a getter runs once), on the first and on a
   const opts = counting({ lazy: true, global: false });
   dlopen(null, m.o, opts.o).close();
   assert.deepEqual([m.reads.a, opts.reads.lazy, opts.reads.global], [1, 1, 1]);
-  // callback definitions
+  // callback definitions, struct fields, field specs and options
   const c = counting({ parameters: ['i32'], result: 'i32', threads: 'block', onError: () => {}, deadlockMs: 50 });
   callback(c.o, (x) => x).close();
   assert.deepEqual(Object.values(c.reads), [1, 1, 1, 1, 1]);
+  const spec = counting({ type: 'u32', align: 8 });
+  const fields = counting({ a: 'u8', b: spec.o });
+  const so = counting({ pack: 4 });
+  const S = struct(fields.o, so.o);
+  assert.deepEqual([fields.reads.a, fields.reads.b, spec.reads.type, spec.reads.align, so.reads.pack], [1, 1, 1, 1, 1]);
+  assert.equal(S.fields[1].offset, 4, 'pack(4) caps aligned(8)');
   // parameter arrays: each element once
   let elemReads = 0;
   const ps = [];
@@ -135,6 +151,10 @@ test('a throwing getter or Proxy trap: ERR_FFAST_DEFINITION with the thrown valu
     ['parameters element getter', () => dlopen(null, { getpid: { parameters: Object.defineProperty([], 0, { enumerable: true, get: () => { throw boom; } }), result: 'i32' } })],
     ['parameters Proxy', () => dlopen(null, { getpid: { parameters: new Proxy([], { get: () => { throw boom; } }), result: 'i32' } })],
     ['callback definition getter', () => callback(getterThrows('parameters'), () => {})],
+    ['struct fields getter', () => struct(Object.defineProperty({}, 'a', { enumerable: true, get: () => { throw boom; } }))],
+    ['struct fields trap', () => struct(trapAll)],
+    ['field spec getter', () => struct({ a: Object.defineProperty({}, 'type', { enumerable: true, get: () => { throw boom; } }) })],
+    ['struct options getter', () => struct({ a: 'u8' }, Object.defineProperty({}, 'pack', { enumerable: true, get: () => { throw boom; } }))],
   ];
   for (const [what, thunk] of cases) {
     const e = throwsDef(thunk, what, 'threw', 'boom');
@@ -147,6 +167,9 @@ test('a throwing getter or Proxy trap: ERR_FFAST_DEFINITION with the thrown valu
     ['options', () => dlopen(null, {}, revoked.proxy)],
     ['parameters', () => dlopen(null, { getpid: { parameters: revoked.proxy, result: 'i32' } })],
     ['callback', () => callback(revoked.proxy, () => {})],
+    ['struct fields', () => struct(revoked.proxy)],
+    ['field spec', () => struct({ a: revoked.proxy })],
+    ['struct options', () => struct({ a: 'u8' }, revoked.proxy)],
   ]) {
     const e = throwsDef(thunk, `revoked ${what}`, 'threw');
     assert.ok(e.cause instanceof TypeError, `revoked ${what}: cause is V8's TypeError`);
@@ -196,6 +219,8 @@ test('unknown keys and options name the nearest valid one; the dlopen option lis
     [() => dlopen(null, { getpid: { parameters: [], result: 'i32', frobnicate: 1 } }), "unknown key 'frobnicate'", '(valid: parameters, result'],
     [() => callback({ parameters: [], result: 'void', onerror: () => {} }, () => {}), "unknown key 'onerror'", "(did you mean 'onError'?)"],
     [() => callback({ parameters: [], result: 'void', thread: 'queue' }, () => {}), "(did you mean 'threads'?)"],
+    [() => struct({ a: 'u8' }, { packed: 1 }), "unknown option 'packed'", "(did you mean 'pack'?)"],
+    [() => struct({ a: { type: 'u8', alignment: 4 } }), "unknown key 'alignment'", "(did you mean 'align'?)"],
     [() => dlopen(null, {}, { lazy: 1 }), "option 'lazy' must be a boolean"],
     [() => dlopen(null, {}, { global: 'yes' }), "option 'global' must be a boolean"],
     [() => dlopen(null, { getpid: { parameters: [], result: 'i32', optional: 1 } }), 'optional must be a boolean'],
@@ -235,4 +260,113 @@ test('parameter lists: holes, array-likes, Proxies and huge lengths are ERR_FFAS
   const lib = dlopen(null, { labs: { parameters: new Proxy(['i64'], {}), result: 'i64' } });
   assert.equal(lib.symbols.labs(-1), 1);
   lib.close();
+});
+
+// ------------------------------------------------------------------ the sweep
+const revokedProxy = (() => {
+  const r = Proxy.revocable({}, {});
+  r.revoke();
+  return r.proxy;
+})();
+const trap = () => {
+  throw new Error('trap');
+};
+const throwingGetters = new Proxy({}, { get: trap, ownKeys: trap, has: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+const detached = new ArrayBuffer(8);
+structuredClone(detached, { transfer: [detached] });
+/** Values a careless or hostile caller may pass anywhere (never a valid address: nothing here is read). */
+const HOSTILE = [
+  undefined, null, true, 0, -0, -1, 1.5, NaN, Infinity, 2 ** 53, 2 ** 64, 0n, -1n, 2n ** 64n, '', 'i32', 'x'.repeat(1e6), '\ud800',
+  Symbol('s'), {}, [], [,], [undefined], Object.create(null), Object.create(ArrayBuffer.prototype), () => {}, class {},
+  new Date(0), /re/, new Map(), new WeakMap(), Promise.resolve(), new Error('e'), new Uint8Array(0), detached, new DataView(new ArrayBuffer(1)),
+  throwingGetters, revokedProxy, Object.defineProperty({}, 'parameters', { enumerable: true, get: trap }),
+  { parameters: [], result: 'i33' }, { parameters: ['x'.repeat(1e5)], result: 'void' }, { toString: trap, valueOf: trap },
+];
+const isProxy = (v) => types.isProxy(v);
+const short = (v) => (isProxy(v) ? 'Proxy' : typeof v === 'symbol' ? String(v) : typeof v === 'string' ? JSON.stringify(v.slice(0, 20)) : typeof v === 'bigint' ? `${v}n` : typeof v === 'object' && v !== null ? Object.prototype.toString.call(v) : String(v));
+
+/** Thrown by the hostile values' own code (a trap, V8 refusing a revoked Proxy). */
+const ownThrow = (e) => e instanceof Error && (e.message === 'trap' || /revoked/.test(e.message));
+
+/**
+ * `thunk` returns (anything) or throws an FfastError; nothing else. `values`: the argument is a
+ * value ffast encodes (not a definition), whose own getters and traps may throw their own error
+ * (README: a value is read as JS reads it; what its code throws passes through).
+ */
+function onlyFfastErrors(thunk, where, values = false) {
+  let r;
+  try {
+    r = thunk();
+  } catch (e) {
+    if (values && ownThrow(e)) return;
+    assert.ok(e instanceof FfastError, `${where}: threw ${e && e.constructor && e.constructor.name}: ${e && e.message}`);
+    assert.match(e.code, /^ERR_FFAST_[A-Z_]+$/, where);
+    return;
+  }
+  if (r && typeof r.close === 'function' && !isProxy(r)) r.close();
+}
+
+test('the sweep: every API entry point, every argument position, hostile values → a result or an FfastError', () => {
+  const S = struct({ a: 'u8', b: 'i32' });
+  const A = array('u8', 4);
+  const P = pointer(S);
+  const buf = new Uint8Array(16);
+  const good = {
+    dlopen: [null, {}, {}], bind: [4096, { parameters: [], result: 'void' }], callback: [{ parameters: [], result: 'void' }, () => {}],
+    struct: [{ a: 'u8' }, {}], union: [{ a: 'u8' }, {}], array: ['u8', 2], pointer: [S], out: [P], inout: [P],
+    ptr: [buf], cstring: [null, 0], toArrayBuffer: [null, 0],
+    encode: [{ a: 1, b: 2 }, buf, 0], decode: [buf, 0], view: [buf, 0], offsetof: ['b'], arrayEncode: [[1, 2, 3, 4], buf, 0],
+  };
+  const call = {
+    dlopen: (...a) => dlopen(...a), bind: (...a) => ffast.bind(...a), callback: (...a) => callback(...a),
+    struct: (...a) => struct(...a), union: (...a) => union(...a), array: (...a) => array(...a), pointer: (...a) => pointer(...a),
+    out: (...a) => out(...a), inout: (...a) => inout(...a), ptr: (...a) => ffast.ptr(...a), cstring: (...a) => ffast.cstring(...a),
+    toArrayBuffer: (...a) => ffast.toArrayBuffer(...a), encode: (...a) => S.encode(...a), decode: (...a) => S.decode(...a),
+    view: (...a) => S.view(...a), offsetof: (...a) => S.offsetof(...a), arrayEncode: (...a) => A.encode(...a),
+  };
+  let calls = 0;
+  for (const [name, args] of Object.entries(good)) {
+    onlyFfastErrors(() => call[name](...args), `${name} (good)`);
+    for (let i = 0; i < args.length; i++) {
+      for (const v of HOSTILE) {
+        // Numbers for dlopen's path and cstring/toArrayBuffer's address would be read as
+        // addresses or file names; those are the memory tests' business (and could be valid).
+        const a = args.slice();
+        a[i] = v;
+        onlyFfastErrors(() => call[name](...a), `${name}(arg ${i} = ${short(v)})`, (name === 'encode' || name === 'arrayEncode') && i === 0);
+        calls++;
+      }
+    }
+  }
+  // read.* / write.*: hostile addresses with a good offset, hostile offsets at a good address
+  // (only the non-integers among them: an integer offset from a real address could be valid memory)
+  const p = ffast.ptr(buf);
+  for (const t of ['u8', 'i64', 'f32', 'pointer']) {
+    for (const v of HOSTILE) {
+      onlyFfastErrors(() => ffast.read[t](v), `read.${t}(${short(v)})`);
+      onlyFfastErrors(() => ffast.write[t](v, 0, 1), `write.${t}(${short(v)})`);
+      if (!(typeof v === 'number' && Number.isInteger(v)) && typeof v !== 'bigint') {
+        onlyFfastErrors(() => ffast.read[t](p, v), `read.${t}(p, ${short(v)})`);
+        onlyFfastErrors(() => ffast.write[t](p, v, 1), `write.${t}(p, ${short(v)}, 1)`);
+      }
+      if (typeof v !== 'number' && typeof v !== 'bigint' && v !== null && v !== undefined) {
+        onlyFfastErrors(() => ffast.write[t](p, 0, v), `write.${t}(p, 0, ${short(v)})`);
+      }
+      calls += 2;
+    }
+  }
+  // dlopen's symbols map and definitions, with every hostile value as a definition and as each key's value
+  for (const v of HOSTILE) {
+    onlyFfastErrors(() => dlopen(null, { getpid: v }), `definition ${short(v)}`);
+    for (const k of ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks']) {
+      onlyFfastErrors(() => dlopen(null, { getpid: { parameters: [], result: 'i32', [k]: v } }), `definition.${k} = ${short(v)}`);
+    }
+    onlyFfastErrors(() => dlopen(null, { getpid: { parameters: [v], result: 'i32' } }), `parameters [${short(v)}]`);
+    onlyFfastErrors(() => callback({ parameters: [v], result: 'void' }, () => {}), `callback parameters [${short(v)}]`);
+    onlyFfastErrors(() => struct({ a: v }), `struct field ${short(v)}`);
+    onlyFfastErrors(() => struct({ a: { type: 'u8', align: v } }), `struct align ${short(v)}`);
+    onlyFfastErrors(() => dlopen(FIXTURE, { id_i32: { parameters: ['i32'], result: 'i32' } }, { lazy: v }), `lazy = ${short(v)}`);
+    calls += 11;
+  }
+  assert.ok(calls > 2000, `${calls} calls`);
 });

@@ -1,6 +1,6 @@
 'use strict';
-// Addresses given to the memory helpers — read.*, write.*, cstring, toArrayBuffer, ptr — and
-// bind(): every NULL spelling (0, -0, 0n, null,
+// Addresses given to the memory helpers — read.*, write.*, cstring, toArrayBuffer, T.decode /
+// T.view / T.encode with an address, ptr — and bind(): every NULL spelling (0, -0, 0n, null,
 // undefined) is ERR_FFAST_NULL_POINTER (cstring: null; toArrayBuffer of 0 bytes: an empty
 // buffer), every non-address a typed error (ARG_TYPE for what is not a number, ARG_RANGE for a
 // number that is not an address) — never a crash. The same error cold, from a TurboFan-optimized
@@ -10,7 +10,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./_helpers.js');
 const { ffast, N } = h;
-const { read, write, cstring, toArrayBuffer, ptr } = ffast;
+const { read, write, cstring, toArrayBuffer, ptr, struct, array } = ffast;
 
 const TYPES = ['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'isize', 'usize', 'f32', 'f64', 'pointer'];
 const VALUE = { bool: true, f32: 1.5, f64: 2.5, pointer: 4096 };
@@ -182,6 +182,37 @@ test('toArrayBuffer: NULL is ERR_FFAST_NULL_POINTER unless 0 bytes; bad addresse
   const big = h.capture(() => toArrayBuffer(P, 2 ** 53 - 1));
   if (!big.ok) h.assertFfastError(big.error, RANGE, 'toArrayBuffer 2^53-1 bytes');
   assert.deepEqual([...new Uint8Array(toArrayBuffer(P, 4))], [...memU8.subarray(0, 4)]);
+});
+
+test('T.decode / T.view / T.encode with an address: the same NULL and non-address errors, cold and hot', () => {
+  const S = struct({ a: 'u8', b: 'i32', c: array('u16', 2) });
+  const want = S.decode(mem);
+  assert.deepEqual(S.decode(P), want);
+  assert.deepEqual(S.decode(BigInt(P)), want);
+  assert.deepEqual(S.decode(P - 8, 8), want, 'address + offset');
+  assert.equal(S.view(P).b, want.b);
+  const fns = [
+    ['decode', (p, o) => S.decode(p, o)],
+    ['view', (p, o) => S.view(p, o).a],
+    ['encode', (p, o) => S.encode(want, p, o)],
+  ];
+  for (const [name, fn] of fns) {
+    for (const n of NULLS) {
+      if (name === 'encode' && n === undefined) continue; // no target: a new Uint8Array
+      allThrow(fn, [P, 0], [n, 0], 'ERR_FFAST_NULL_POINTER', `struct.${name}`);
+    }
+    for (const [bad, code] of NOT_ADDRESSES) {
+      // objects are buffers or errors: a typed array is a valid source here
+      if (ArrayBuffer.isView(bad)) continue;
+      allThrow(fn, [P, 0], [bad, 0], code, `struct.${name}`);
+    }
+    for (const [bad, code] of [[-1, RANGE], [1.5, RANGE], [NaN, RANGE], [2 ** 53, RANGE], ['1', RANGE], [null, RANGE], [1n, RANGE]]) {
+      allThrow(fn, [P, 0], [P, bad], code, `struct.${name}_offset`);
+    }
+    // an offset that runs past 2^64
+    allThrow(fn, [P, 0], [2n ** 64n - 4n, 8], RANGE, `struct.${name}_wrap`);
+  }
+  assert.ok(S.encode(want) instanceof Uint8Array, 'encode without a target');
 });
 
 test('ptr: only buffers and views (a look-alike, a Proxy, null, a detached buffer are ARG_TYPE)', () => {

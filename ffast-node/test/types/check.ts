@@ -51,8 +51,11 @@ np.symbols.getpid(1);
 const noParamsCb = callback({ result: 'void' }, () => {});
 // @ts-expect-error: a callback must say its result
 callback({ parameters: [] }, () => {});
+// member names are any strings; offsetof takes a list for those
+const Odd = struct({ constructor: 'i32', 'my field': 'f64', __proto__x: 'u8' });
+const oddOff: number = Odd.offsetof(['my field']) + Odd.offsetof('constructor');
 const far: number = read.u8(2n ** 63n, -(2n ** 63n));
-export { pid, noParamsCb, far };
+export { pid, noParamsCb, oddOff, far };
 
 // nonblocking: true → the function returns a Promise of the same result type
 const alib = dlopen('libm.so.6', {

@@ -635,19 +635,17 @@ dv.${s.set}(${o}, ${v}, true);`;
     let lastTarget = null;
     let lastOffset = -1;
     let lastDv = null;
-    const alive = () => {
-      try {
-        return lastDv.byteLength === size;
-      } catch {
-        return false;
-      }
-    };
     function dvOf(target, offset, fn) {
       if (offset === undefined) offset = 0;
       else if (!(Number.isSafeInteger(offset) && offset >= 0)) {
         fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: offset must be a non-negative integer, got ${show(offset)}`);
       }
-      if (target === lastTarget && offset === lastOffset && alive()) return lastDv;
+      if (target === lastTarget && offset === lastOffset) {
+        // (a detached or shrunk buffer's DataView throws here: then it is looked at afresh)
+        try {
+          if (lastDv.byteLength === size) return lastDv;
+        } catch {}
+      }
       if (typeof target === 'number' || typeof target === 'bigint' || target === null || target === undefined) {
         // An address (every NULL spelling and non-address is a typed error there).
         const a = checkAddress(target, `${what}.${fn}`);

@@ -110,12 +110,18 @@ const keyName = (k) => (typeof k === 'symbol' ? clip(String(k)) : /^[\w$.-]{1,60
 // a getter or a Proxy trap throws while ffast reads becomes ERR_FFAST_DEFINITION, with the
 // thrown value as `cause`: a mistake in a definition is always an FfastError.
 
+/**
+ * `where` in the readers below says what is being read, for messages: a string, or a function
+ * giving one (words are put together only when there is something to say).
+ */
+const W = (where) => (typeof where === 'function' ? where() : where);
+
 /** `read()`, with what it throws turned into ERR_FFAST_DEFINITION (see above). */
 function guarded(where, what, read) {
   try {
     return read();
   } catch (e) {
-    return fail('ERR_FFAST_DEFINITION', `${where}: reading ${what} threw${thrownMessage(e)}`, e);
+    return fail('ERR_FFAST_DEFINITION', `${W(where)}: reading ${what} threw${thrownMessage(e)}`, e);
   }
 }
 
@@ -131,7 +137,14 @@ function thrownMessage(e) {
 }
 
 const ownKeys = (obj, where) => guarded(where, 'its keys', () => Reflect.ownKeys(obj));
-const ownValue = (obj, k, where) => guarded(where, keyName(k), () => obj[k]);
+/** `obj[k]` (an own key), what it throws turned into ERR_FFAST_DEFINITION (see guarded). */
+function ownValue(obj, k, where) {
+  try {
+    return obj[k];
+  } catch (e) {
+    return fail('ERR_FFAST_DEFINITION', `${W(where)}: reading ${keyName(k)} threw${thrownMessage(e)}`, e);
+  }
+}
 
 /** Other spellings of valid keys, as other FFIs and habits spell them. */
 const SYNONYMS = {
@@ -185,7 +198,7 @@ function nearest(k, valid) {
 function unknownKey(k, valid, where, noun = 'key') {
   const near = nearest(k, valid);
   const hint = near !== undefined ? ` (did you mean '${near}'?)` : ` (valid: ${valid.join(', ')})`;
-  return fail('ERR_FFAST_DEFINITION', `${where}: unknown ${noun} ${keyName(k)}${hint}`);
+  return fail('ERR_FFAST_DEFINITION', `${W(where)}: unknown ${noun} ${keyName(k)}${hint}`);
 }
 
 /**
@@ -209,24 +222,32 @@ function readOwn(obj, valid, where, noun) {
  */
 function ownArray(a, where, max) {
   if (a === null || typeof a !== 'object' || !guarded(where, 'whether it is an array', () => Array.isArray(a))) {
-    fail('ERR_FFAST_DEFINITION', `${where} must be an array, got ${describe(a)}`);
+    fail('ERR_FFAST_DEFINITION', `${W(where)} must be an array, got ${describe(a)}`);
   }
   const n = guarded(where, 'its length', () => a.length);
-  if (n > max) fail('ERR_FFAST_DEFINITION', `${where}: ${n} entries, at most ${max} are supported`);
+  if (n > max) fail('ERR_FFAST_DEFINITION', `${W(where)}: ${n} entries, at most ${max} are supported`);
   const out = new Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!guarded(where, `entry ${i}`, () => Object.prototype.hasOwnProperty.call(a, i))) {
-      fail('ERR_FFAST_DEFINITION', `${where}: entry ${i} is missing (a hole in the array)`);
+  let i = 0;
+  let has = true;
+  try {
+    for (; i < n; i++) {
+      has = hasOwn(a, i);
+      if (!has) break;
+      out[i] = a[i];
     }
-    out[i] = guarded(where, `entry ${i}`, () => a[i]);
+  } catch (e) {
+    return fail('ERR_FFAST_DEFINITION', `${W(where)}: reading entry ${i} threw${thrownMessage(e)}`, e);
   }
+  if (!has) fail('ERR_FFAST_DEFINITION', `${W(where)}: entry ${i} is missing (a hole in the array)`);
   return out;
 }
 
-/** A boolean option or key: absent (undefined) gives `dflt`. */
-function bool(v, dflt, what) {
+const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A boolean key of a definition: absent (undefined) gives `dflt`. */
+function bool(v, dflt, where, key) {
   if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') fail('ERR_FFAST_DEFINITION', `${what} must be a boolean, got ${show(v)}`);
+  if (typeof v !== 'boolean') fail('ERR_FFAST_DEFINITION', `${W(where)}: ${key} must be a boolean, got ${show(v)}`);
   return v;
 }
 
@@ -780,21 +801,21 @@ const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblockin
  * (see readOwn), `parameters` copied into a dense array, the plain fields checked.
  */
 function readDefinition(key, def) {
-  const where = `definition of ${keyName(key)}`;
-  if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where} must be an object, got ${describe(def)}`);
+  const where = () => `definition of ${keyName(key)}`;
+  if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where()} must be an object, got ${describe(def)}`);
   const d = readOwn(def, DEFINITION_KEYS, where);
   // A forgotten result would silently drop what the function returns.
-  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where} has no 'result' (say result: 'void' for a function that returns nothing)`);
-  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
+  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where()} has no 'result' (say result: 'void' for a function that returns nothing)`);
+  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, () => `${where()}: parameters`, MAX_PARAMS);
   const name = d.name === undefined ? key : d.name;
-  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `${where}: name must be a non-empty string, got ${show(name)}`);
+  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(name)}`);
   return {
     parameters,
     result: d.result,
     name,
-    optional: bool(d.optional, false, `${where}: optional`),
-    nonblocking: bool(d.nonblocking, false, `${where}: nonblocking`),
-    callbacks: bool(d.callbacks, false, `${where}: callbacks`),
+    optional: bool(d.optional, false, where, 'optional'),
+    nonblocking: bool(d.nonblocking, false, where, 'nonblocking'),
+    callbacks: bool(d.callbacks, false, where, 'callbacks'),
   };
 }
 

@@ -86,7 +86,9 @@ fn gen_composite(rng: &mut Rng, depth: u32) -> Arc<Composite> {
         })
         .collect();
     let pack = rng.chance(35).then(|| [1, 2, 4, 8, 16][rng.below(5)]);
-    Arc::new(Composite { fields, pack })
+    let mut c = Composite::new(fields);
+    c.pack = pack;
+    Arc::new(c)
 }
 
 /// One named composite in the C file.

@@ -514,10 +514,30 @@ pub unsafe fn c_string(env: sys::napi_env, p: *const u8, len: Option<usize>) -> 
     out
 }
 
+/// Where an empty buffer points C: a few read-only zero bytes, never written (a write faults,
+/// as one through NULL would). V8 gives a buffer of length 0 no memory — its data pointer is
+/// NULL for `new ArrayBuffer(0)`, an empty on-heap typed array once materialized, and a
+/// detached buffer — but C treats NULL as "no buffer" (and `memcpy(d, NULL, 0)` is undefined
+/// behaviour before C2y), while an empty buffer is a buffer. Every empty buffer therefore
+/// reaches C as a valid, non-NULL address with nothing to read, on every route.
+#[repr(align(16))]
+struct EmptyBytes([u8; 16]);
+static EMPTY: EmptyBytes = EmptyBytes([0; 16]);
+
+/// The address C gets for a buffer whose data address is `a`.
+fn non_null(a: u64) -> u64 {
+    if a == 0 {
+        EMPTY.0.as_ptr() as u64
+    } else {
+        a
+    }
+}
+
 /// Address of the first byte of a buffer argument (byteOffset applied), `Some(0)` for
-/// null/undefined, `None` when `v` is not a buffer. The slow path's entry: it validates, then
-/// shares [`buffer_address_unchecked`] with the fast trampolines, so both paths agree on every
-/// pointer, empty views included.
+/// null/undefined, `None` when `v` is not a buffer (an object that only looks like one —
+/// `Object.create(ArrayBuffer.prototype)`, a Proxy — is not). The slow path's entry: it
+/// validates, then shares [`data_address`] with the fast trampolines, so both paths agree on
+/// every pointer, empty views included.
 ///
 /// # Safety
 /// `v` must be a live value slot (a `Local<Value>`) of the current call on env's thread.
@@ -525,18 +545,18 @@ pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64
     // Views first (the common case, and a V8 type check is cheaper than napi_typeof).
     if let Ok(api) = V8::get() {
         if (api.is_array_buffer_view)(v) {
-            return buffer_address_unchecked(env, v, false);
+            return data_address(env, v, false).map(non_null);
         }
     }
     match typeof_(env, v as sys::napi_value) {
         sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
-        sys::ValueType::napi_object => buffer_address_unchecked(env, v, false),
+        sys::ValueType::napi_object => data_address(env, v, false).map(non_null),
         _ => None,
     }
 }
 
 /// The address of a value already known to be a buffer, null or undefined (the JS wrapper
-/// checks this before the fast call). Views come first: they are the common case.
+/// checks this before the fast call): NULL for null and undefined, never NULL for a buffer.
 /// `fast_call`: no HandleScope is open (V8 opens one around regular callbacks only), so
 /// materializing a view's buffer needs a scope of its own.
 ///
@@ -547,6 +567,15 @@ pub unsafe fn buffer_address_unchecked(
     v: *const c_void,
     fast_call: bool,
 ) -> Option<u64> {
+    Some(data_address(env, v, fast_call).map_or(0, non_null))
+}
+
+/// The data address of an ArrayBuffer, SharedArrayBuffer or view (byteOffset applied; 0 when
+/// it has no memory), `None` for anything else. Views come first: they are the common case.
+///
+/// # Safety
+/// As [`buffer_address_unchecked`].
+unsafe fn data_address(env: sys::napi_env, v: *const c_void, fast_call: bool) -> Option<u64> {
     let nv = v as sys::napi_value;
     let Ok(api) = V8::get() else {
         // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
@@ -573,8 +602,13 @@ pub unsafe fn buffer_address_unchecked(
         // A regular callback already runs inside V8's HandleScope; a fast call needs its own.
         if let Some(scope) = api.scope.as_ref() {
             let address = || {
-                (api.array_buffer_data)((scope.view_buffer)(v)) as u64
-                    + (scope.view_byte_offset)(v) as u64
+                let data = (api.array_buffer_data)((scope.view_buffer)(v)) as u64;
+                // No memory (empty or detached): no offset either.
+                if data == 0 {
+                    0
+                } else {
+                    data + (scope.view_byte_offset)(v) as u64
+                }
             };
             return Some(if fast_call {
                 api.with_scope(scope, address)
@@ -590,8 +624,7 @@ pub unsafe fn buffer_address_unchecked(
     if (api.is_shared_array_buffer)(v) {
         return Some((api.shared_array_buffer_data)(v) as u64);
     }
-    // null or undefined (validated by the caller)
-    Some(0)
+    None
 }
 
 /// TypedArray/DataView data through N-API. This materializes an on-heap view's buffer (an

@@ -37,20 +37,28 @@ else
   state="not mounted"
 fi
 echo "arm64: binfmt_misc $state (not used: every arm64 program starts through $qemu)"
+times=()
+lap() { times+=("$(printf '%6d s  %s' $((SECONDS - t)) "$1")"); t=$SECONDS; }
+t=$SECONDS
 
 echo "== arm64: Rust tests under qemu (encoder, classifiers, trampolines)"
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=$qemu FFAST_TEST_RUNNER=$qemu \
   FFAST_TEST_CC=aarch64-linux-gnu-gcc cargo test --target aarch64-unknown-linux-gnu \
   -p ffast-core -p ffast-abi-aapcs64 -p ffast-abi-darwin
+lap "arm64: Rust tests (build + qemu)"
 
 echo "== arm64: addon"
 cargo build --release --target aarch64-unknown-linux-gnu -p ffast-node
 cp -f target/aarch64-unknown-linux-gnu/release/libffast_node.so ffast-node/ffast.linux-arm64.node
+lap "arm64: addon"
 
 echo "== arm64: Node 22, 24, 26 under qemu"
 FFAST_NODE_ARCH=arm64 bash scripts/node-matrix.sh
+lap "arm64: Node lines 22/24/26 (npm)"
 export FFAST_TEST_CC=aarch64-linux-gnu-gcc NODE_EXEC_WRAPPER=$qemu
 FFAST_TEST_NODES="22:$root/.cache/node/arm64-22/bin/node 24:$root/.cache/node/arm64-24/bin/node 26:$root/.cache/node/arm64-26/bin/node" \
 FFAST_TEST_ARGS=--experimental-test-isolation=none FFAST_TEST_PER_FILE=1 \
 FFAST_TEST_LOGDIR="$root/target/test-logs/arm64" \
   bash ffast-node/test/run-matrix.sh
+lap "arm64: node tests (Node 22, 24, 26)"
+printf '%s\n' "${times[@]}"

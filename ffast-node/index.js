@@ -659,7 +659,9 @@ function dlopen(libPath, symbols, options = {}) {
     fail('ERR_FFAST_DEFINITION', `dlopen: symbols must be an object, got ${describe(symbols)}`);
   }
   const defs = Object.entries(symbols).map(([k, d]) => [k, checkDefinition(k, d)]);
-  const handle = native.open(libPath, Boolean(options.lazy), Boolean(options.global));
+  const deep = options.deep; // undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md)
+  if (deep !== undefined && typeof deep !== 'boolean') fail('ERR_FFAST_DEFINITION', `dlopen: option 'deep' must be a boolean, got ${describe(deep)}`);
+  const handle = native.open(libPath, Boolean(options.lazy), Boolean(options.global), deep);
   const state = { closed: false };
   const out = Object.create(null);
   try {
@@ -951,6 +953,7 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    loadCheck: native.loadCheck,
     pendingCalls: native.pendingCalls,
     laneCalls: native.laneCalls,
     callbackCounts: native.callbackCounts,

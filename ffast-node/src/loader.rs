@@ -63,9 +63,6 @@ impl Decision {
     }
 }
 
-/// How many colliding names a decision keeps (for messages).
-const KEEP: usize = 8;
-
 /// Whether RTLD_DEEPBIND exists here (glibc only: musl has no such flag).
 pub const DEEPBIND_SUPPORTED: bool = cfg!(all(target_os = "linux", target_env = "gnu"));
 
@@ -76,8 +73,11 @@ pub fn decide(path: &str, want: Deep) -> Decision {
 
 /// [`decide`], counting every collision (and the hazards) when `all`.
 pub fn decide_with(path: &str, want: Deep, all: bool) -> Decision {
-    if !DEEPBIND_SUPPORTED {
-        return Decision::default();
+    // Elsewhere there is no RTLD_DEEPBIND (musl), or no need for it (macOS, Windows).
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = (path, want, all);
+        Decision::default()
     }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -113,7 +113,10 @@ pub fn debug() -> bool {
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod elf {
-    use super::{Decision, KEEP};
+    use super::Decision;
+
+    /// How many colliding (or hazardous) names a decision keeps, for messages.
+    const KEEP: usize = 8;
     use std::collections::{HashSet, VecDeque};
     use std::ffi::CString;
     use std::path::{Path, PathBuf};

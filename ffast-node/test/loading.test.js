@@ -52,6 +52,7 @@ const PLAIN = build('libffast_plain.so', 'plain.c');
 function copyOf(file, tag) {
   const to = path.join(DIR, `${path.basename(file, '.so')}.${tag}.${process.pid}.so`);
   fs.copyFileSync(file, to);
+  process.on('exit', () => fs.rmSync(to, { force: true }));
   return to;
 }
 

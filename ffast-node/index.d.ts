@@ -234,6 +234,15 @@ export interface DlopenOptions {
   lazy?: boolean;
   /** RTLD_GLOBAL instead of RTLD_LOCAL. */
   global?: boolean;
+  /**
+   * Whether the library's own references bind inside itself and its dependencies first
+   * (glibc's RTLD_DEEPBIND). Omitted: only when the library (or a dependency it brings) defines
+   * a symbol that the process already has, such as the zlib or OpenSSL that node bundles.
+   * `true`: always; `false`: never. Ignored for `null` and on macOS/Windows (which always bind
+   * that way); `true` is ERR_FFAST_UNSUPPORTED where RTLD_DEEPBIND does not exist (musl).
+   * See docs/loading.md.
+   */
+  deep?: boolean;
 }
 
 export interface Library<S extends Record<string, Definition>> {

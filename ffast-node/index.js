@@ -1004,6 +1004,7 @@ function checkOffset(off, what) {
 const DLOPEN_OPTIONS = {
   lazy: 'boolean', // RTLD_LAZY instead of RTLD_NOW
   global: 'boolean', // RTLD_GLOBAL instead of RTLD_LOCAL
+  deep: 'boolean', // RTLD_DEEPBIND always (true) or never (false); default: on collision (docs/loading.md)
 };
 
 /** dlopen's options, read as definitions are (own properties, unknown ones refused). */
@@ -1058,7 +1059,8 @@ function dlopen(libPath, symbols, options) {
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
     defs.push([k, checkDefinition(k, ownValue(symbols, k, 'dlopen: symbols'))]);
   }
-  const handle = native.open(libPath, opts.lazy === true, opts.global === true);
+  // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
+  const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
   const out = Object.create(null);
   try {
@@ -1391,6 +1393,7 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    loadCheck: native.loadCheck,
     pendingCalls: native.pendingCalls,
     laneCalls: native.laneCalls,
     callbackCounts: native.callbackCounts,

@@ -8,6 +8,7 @@ mod binding;
 mod callback;
 mod convert;
 mod lane;
+mod loader;
 mod memory;
 mod nonblocking;
 mod state;
@@ -95,15 +96,61 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     Ok(raw(&env, obj.raw()))
 }
 
-/// dlopen: a handle number, or ERR_FFAST_LIBRARY_NOT_FOUND with the dlerror text.
+/// dlopen: a handle number, or ERR_FFAST_LIBRARY_NOT_FOUND with the dlerror text. `deep`:
+/// `None` binds the library's references inside itself first only where the process already
+/// defines them (RTLD_DEEPBIND then), `Some(true)`/`Some(false)` always/never
+/// (loader.rs, docs/loading.md).
 #[napi]
-pub fn open(env: Env, path: Option<String>, lazy: bool, global: bool) -> Result<u32> {
+pub fn open(
+    env: Env,
+    path: Option<String>,
+    lazy: bool,
+    global: bool,
+    deep: Option<bool>,
+) -> Result<u32> {
+    let want = match deep {
+        None => loader::Deep::Auto,
+        Some(true) => loader::Deep::On,
+        Some(false) => loader::Deep::Off,
+    };
+    // Only glibc has RTLD_DEEPBIND. macOS (two-level namespaces) and Windows (imports name
+    // their DLL) already bind a library's references to the libraries it was linked with, so
+    // `deep: true` holds there as is; elsewhere (musl) it cannot be had.
+    if want == loader::Deep::On
+        && !loader::DEEPBIND_SUPPORTED
+        && cfg!(all(unix, not(target_vendor = "apple")))
+    {
+        return Err(fail(
+            &env,
+            "ERR_FFAST_UNSUPPORTED",
+            "dlopen: deep: true needs RTLD_DEEPBIND, which only glibc has",
+        ));
+    }
     let lib = {
         #[cfg(unix)]
         {
             use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_LAZY, RTLD_LOCAL, RTLD_NOW};
-            let flags = (if lazy { RTLD_LAZY } else { RTLD_NOW })
+            let mut flags = (if lazy { RTLD_LAZY } else { RTLD_NOW })
                 | if global { RTLD_GLOBAL } else { RTLD_LOCAL };
+            if let Some(p) = &path {
+                let t0 = std::time::Instant::now();
+                let d = loader::decide(p, want);
+                flags |= d.flag();
+                if loader::debug() {
+                    eprintln!(
+                        "ffast dlopen '{p}': deep={} (asked {want:?}; {} object(s) read, {} collision(s){}, {} hazard(s){}{}{}; decided in {:.0} us)",
+                        d.deep,
+                        d.objects,
+                        d.collision_count,
+                        if d.collisions.is_empty() { String::new() } else { format!(": {}", d.collisions.join(" ")) },
+                        d.hazard_count,
+                        if d.hazards.is_empty() { String::new() } else { format!(": {}", d.hazards.join(" ")) },
+                        if d.loaded { "; already loaded: its bindings stay as they are" } else { "" },
+                        d.skipped.as_deref().map(|s| format!("; check skipped: {s}")).unwrap_or_default(),
+                        t0.elapsed().as_secs_f64() * 1e6
+                    );
+                }
+            }
             match &path {
                 // SAFETY: loading a library runs its initialisers; that is what the user asked for.
                 Some(p) => unsafe { Library::open(Some(p), flags) }.map(libloading::Library::from),
@@ -140,6 +187,27 @@ pub fn open(env: Env, path: Option<String>, lazy: bool, global: bool) -> Result<
         );
         id
     }))
+}
+
+/// What `dlopen(path)` with default options would decide (tests, diagnostics and the
+/// measurements of docs/loading.md: `__internal.loadCheck`). Loads nothing. `first`: stop at
+/// the first collision as `dlopen` does; otherwise every collision and hazard is counted.
+#[napi]
+pub fn load_check(env: Env, path: String, first: Option<bool>) -> Result<Unknown<'static>> {
+    let t0 = std::time::Instant::now();
+    let d = loader::decide_with(&path, loader::Deep::Auto, !first.unwrap_or(false));
+    let us = t0.elapsed().as_secs_f64() * 1e6;
+    let mut obj = Object::new(&env)?;
+    obj.set("deep", d.deep)?;
+    obj.set("loaded", d.loaded)?;
+    obj.set("collisions", d.collisions)?;
+    obj.set("collisionCount", d.collision_count as u32)?;
+    obj.set("hazards", d.hazards)?;
+    obj.set("hazardCount", d.hazard_count as u32)?;
+    obj.set("objects", d.objects as u32)?;
+    obj.set("skipped", d.skipped)?;
+    obj.set("micros", us)?;
+    Ok(raw(&env, obj.raw()))
 }
 
 /// Addresses of many symbols in one call (`null` where missing): binding a library's symbols

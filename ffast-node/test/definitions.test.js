@@ -209,7 +209,8 @@ test('unknown keys and options name the nearest valid one; the dlopen option lis
   const cases = [
     [() => dlopen(null, {}, { lazzy: true }), "unknown option 'lazzy' (did you mean 'lazy'?)"],
     [() => dlopen(null, {}, { Global: true }), "unknown option 'Global' (did you mean 'global'?)"],
-    [() => dlopen(null, {}, { deep: true }), "unknown option 'deep' (valid: lazy, global)"],
+    [() => dlopen(null, {}, { deeb: true }), "unknown option 'deeb' (did you mean 'deep'?)"],
+    [() => dlopen(null, {}, { frobnicate: true }), "unknown option 'frobnicate' (valid: lazy, global, deep)"],
     [() => dlopen(null, {}, { RTLD_LAZY: true }), "(did you mean 'lazy'?)"],
     [() => dlopen(null, { getpid: { parameter: [], result: 'i32' } }), "unknown key 'parameter'", "(did you mean 'parameters'?)"],
     [() => dlopen(null, { getpid: { parameters: [], returns: 'i32' } }), "unknown key 'returns'", "(did you mean 'result'?)"],
@@ -223,6 +224,7 @@ test('unknown keys and options name the nearest valid one; the dlopen option lis
     [() => struct({ a: { type: 'u8', alignment: 4 } }), "unknown key 'alignment'", "(did you mean 'align'?)"],
     [() => dlopen(null, {}, { lazy: 1 }), "option 'lazy' must be a boolean"],
     [() => dlopen(null, {}, { global: 'yes' }), "option 'global' must be a boolean"],
+    [() => dlopen(null, {}, { deep: 1 }), "option 'deep' must be a boolean"],
     [() => dlopen(null, { getpid: { parameters: [], result: 'i32', optional: 1 } }), 'optional must be a boolean'],
     [() => dlopen(null, { getpid: { parameters: [], result: 'i32', callbacks: 'yes' } }), 'callbacks must be a boolean'],
     [() => dlopen(null, {}, null), 'options must be an object'],

@@ -22,6 +22,8 @@
 // each case before running it, so a crash (or a hang) fails that one case by name and the block
 // resumes after it.
 //
+// docs/bad-input-matrix.md describes the matrix, its rules and the V8 behaviour it relies on.
+//
 // Size (FFAST_BAD_INPUT): 'ci' (default) runs every value cold and hot, with the sampling
 // bad_input_child.js modesFor describes; 'full' adds values (more typed-array variants, more
 // 10 MB strings) and runs every value in every mode; 'small', the default under an emulated CPU

@@ -28,7 +28,7 @@
 // bad_input_child.js modesFor describes; 'full' adds values (more typed-array variants, more
 // 10 MB strings) and runs every value in every mode; 'small', the default under an emulated CPU
 // (qemu: QEMU_LD_PREFIX or NODE_EXEC_WRAPPER set, as scripts/arm64.sh does), runs every value
-// cold and the representative ones hot. FFAST_BAD_INPUT_BLOCKS=a,b runs only those blocks;
+// cold and a few core ones hot. FFAST_BAD_INPUT_BLOCKS=a,b runs only those blocks;
 // FFAST_BAD_INPUT_JOBS=n children at a time; FFAST_BAD_INPUT_REPORT=file appends every failing
 // case as a JSON line.
 const { test } = require('node:test');

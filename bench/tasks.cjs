@@ -111,10 +111,12 @@ function sqliteExpected(names) {
 
 // ================================================================================================
 // Debian's libraries by soname, and what to install when one is missing.
+// FFAST_BENCH_SONAME_<LIB> overrides a soname (e.g. to check the "library missing" path).
+const soname = (lib, dflt) => process.env[`FFAST_BENCH_SONAME_${lib.toUpperCase()}`] || dflt;
 const SYSLIBS = {
-  sqlite: { soname: 'libsqlite3.so.0', pkg: 'libsqlite3-0' },
-  zlib: { soname: 'libz.so.1', pkg: 'zlib1g' },
-  crypto: { soname: 'libcrypto.so.3', pkg: 'libssl3' },
+  sqlite: { soname: soname('sqlite', 'libsqlite3.so.0'), pkg: 'libsqlite3-0' },
+  zlib: { soname: soname('zlib', 'libz.so.1'), pkg: 'zlib1g' },
+  crypto: { soname: soname('crypto', 'libcrypto.so.3'), pkg: 'libssl3' },
 };
 const libraryMissing = (lib, why) => na(`library missing: ${SYSLIBS[lib].soname} (Debian package ${SYSLIBS[lib].pkg}): ${String(why).split('\n')[0]}`);
 

@@ -17,9 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The sonames (as bench/tasks.cjs SYSLIBS); -D overrides them (e.g. to check the "library missing" path). */
+#ifndef SYSLIB_SQLITE
 #define SYSLIB_SQLITE "libsqlite3.so.0"
+#endif
+#ifndef SYSLIB_ZLIB
 #define SYSLIB_ZLIB "libz.so.1"
+#endif
+#ifndef SYSLIB_CRYPTO
 #define SYSLIB_CRYPTO "libcrypto.so.3"
+#endif
 
 typedef struct {
   const char *error; /* NULL once loaded; else why not (dlerror text) */

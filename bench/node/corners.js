@@ -278,7 +278,7 @@ const ROWS = [
       } else {
         const array = T.OUT_PTR === 'array';
         const O = array ? T.OUT_PTR_TYPE : 'buffer';
-        const s = ffastLib(env, 'sqlite', {
+        const defs = {
           sqlite3_open: { parameters: ['string', O], result: 'i32' },
           sqlite3_close: { parameters: ['pointer'], result: 'i32' },
           sqlite3_exec: { parameters: ['pointer', 'string', 'pointer', 'pointer', 'pointer'], result: 'i32' },
@@ -290,7 +290,14 @@ const ROWS = [
           sqlite3_column_int: { parameters: ['pointer', 'i32'], result: 'i32' },
           sqlite3_column_text: { parameters: ['pointer', 'i32'], result: 'string' },
           sqlite3_finalize: { parameters: ['pointer'], result: 'i32' },
-        }).symbols;
+        };
+        let s;
+        try {
+          s = ffastLib(env, 'sqlite', defs).symbols;
+        } catch (e) {
+          if (array && !e.na) T.capabilityMissing(`scalar out-pointer ('${T.OUT_PTR_TYPE}' with [null]; issue 14 item 4): ${e.message.split('\n')[0]}`);
+          throw e;
+        }
         L = Object.fromEntries(Object.entries(s).map(([k, v]) => [k.slice(8), v]));
         out = array ? [null] : new BigUint64Array(1);
         note = array ? `out-pointer: [null] ('${T.OUT_PTR_TYPE}')` : 'out-pointer: BigUint64Array(1) as buffer';

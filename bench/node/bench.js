@@ -363,7 +363,7 @@ function parent() {
         runs[row.name][impl].push(res);
         if (res.na) continue;
         process.stderr.write(`  [run ${run + 1}/${RUNS}] ${row.name.padEnd(8)} ${impl.padEnd(12)} ${res.ok ? `${res.median.toFixed(2)} ns (min ${res.min.toFixed(2)})` +
-          (res.fastFraction !== undefined ? ` fast=${(100 * res.fastFraction).toFixed(2)}%` : '') + (res.turbofanAfter ? '' : ' [not TurboFan after]') +
+          (res.fastFraction !== undefined ? ` fast=${(100 * res.fastFraction).toFixed(2)}%` : '') + (res.turbofanAfter || row.kind === 'task' ? '' : ' [not TurboFan after]') +
           ` warmup=${res.warmupCalls}` : 'ERROR'}\n`);
       }
     }

@@ -85,8 +85,11 @@ export interface CType<Out = unknown, In = Out> {
   readonly size: number;
   /** _Alignof, in bytes. */
   readonly align: number;
-  /** Byte offset of a member: `'x'`, nested `'inner.y'`, array elements `'arr[2]'`. */
-  offsetof(path: string): number;
+  /**
+   * Byte offset of a member: `'x'`, nested `'inner.y'`, array elements `'arr[2]'`; or as a list
+   * of member names and indices, for any names: `['my field', 2, 'y']`.
+   */
+  offsetof(path: string | readonly (string | number)[]): number;
   /** Encode into a new Uint8Array of `size` bytes. */
   encode(value: In): Uint8Array;
   /** Encode into `target` at `offset` (default 0); returns `target`. */
@@ -123,7 +126,10 @@ export interface LayoutOptions {
   /** Like `#pragma pack(n)` around the declaration. */
   readonly pack?: 1 | 2 | 4 | 8 | 16;
 }
-/** A C struct; member order is the key order. */
+/**
+ * A C struct; member order is the key order. A member name is any string but an array index
+ * (JS lists those first) — `constructor`, `__proto__`, spaces, quotes and unicode included.
+ */
 export function struct<const F extends Fields>(fields: F, options?: LayoutOptions): StructType<F>;
 /** A C union: encoded from exactly one member, decoded with every member. */
 export function union<const F extends Fields>(fields: F, options?: LayoutOptions): UnionType<F>;
@@ -172,8 +178,14 @@ export type ResultValue<T> =
   T extends StringTypeName ? string | null :
   never;
 
+/**
+ * A function's definition, read through its own properties only (inherited ones are not seen);
+ * any other own key is an ERR_FFAST_DEFINITION naming the nearest valid one.
+ */
 export interface Definition {
-  readonly parameters: readonly ParameterType[];
+  /** Default: none (a call with arguments then fails with ERR_FFAST_ARG_COUNT). */
+  readonly parameters?: readonly ParameterType[];
+  /** Required: `'void'` for a function that returns nothing. */
   readonly result: ResultType;
   /** The C symbol, when it differs from the key. */
   readonly name?: string;
@@ -195,6 +207,8 @@ export interface Definition {
 
 /** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
 type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P[K]> };
+/** A definition's parameter list (none when it has no `parameters`). */
+type ParamsOf<D> = D extends { readonly parameters: infer P extends readonly unknown[] } ? P : [];
 
 /**
  * The function of a definition: sync, or returning a Promise when `nonblocking: true`. An
@@ -202,23 +216,33 @@ type Args<P extends readonly unknown[]> = { -readonly [K in keyof P]: ArgValue<P
  * returned.
  */
 export type ForeignFunction<D extends Definition> = D['nonblocking'] extends true
-  ? (...args: Args<D['parameters']>) => Promise<ResultValue<D['result']>>
+  ? (...args: Args<ParamsOf<D>>) => Promise<ResultValue<D['result']>>
   : D['result'] extends CType<infer O, any>
   ? {
-      (...args: Args<D['parameters']>): O;
-      <B extends BufferSource | Partial<O>>(...args: [...Args<D['parameters']>, B]): B;
+      (...args: Args<ParamsOf<D>>): O;
+      <B extends BufferSource | Partial<O>>(...args: [...Args<ParamsOf<D>>, B]): B;
     }
-  : (...args: Args<D['parameters']>) => ResultValue<D['result']>;
+  : (...args: Args<ParamsOf<D>>) => ResultValue<D['result']>;
 
 export type Symbols<S extends Record<string, Definition>> = {
   readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
 };
 
+/** dlopen's options; any other key is an ERR_FFAST_DEFINITION naming the nearest valid one. */
 export interface DlopenOptions {
   /** RTLD_LAZY instead of RTLD_NOW. */
   lazy?: boolean;
   /** RTLD_GLOBAL instead of RTLD_LOCAL. */
   global?: boolean;
+  /**
+   * Whether the library's own references bind inside itself and its dependencies first
+   * (glibc's RTLD_DEEPBIND). Omitted: only when the library (or a dependency it brings) defines
+   * a symbol that the process already has, such as the zlib or OpenSSL that node bundles.
+   * `true`: always; `false`: never. Ignored for `null` and on macOS/Windows (which always bind
+   * that way); `true` is ERR_FFAST_UNSUPPORTED where RTLD_DEEPBIND does not exist (musl).
+   * See docs/loading.md.
+   */
+  deep?: boolean;
 }
 
 export interface Library<S extends Record<string, Definition>> {
@@ -248,44 +272,51 @@ export function dlopen<const S extends Record<string, Definition>>(
 /** Call a raw C function pointer. */
 export function bind<const D extends Definition>(address: Pointer, definition: D): ForeignFunction<D>;
 
-/** Address of the first byte of a buffer or view (byteOffset applied). */
+/**
+ * Address of the first byte of a buffer or view (byteOffset applied); an empty buffer's is a valid
+ * non-NULL address with nothing behind it. A detached buffer throws ERR_FFAST_ARG_TYPE. (A BigInt
+ * only for a toArrayBuffer() buffer over memory above 2^53, which JS never allocates.)
+ */
 export function ptr(view: BufferSource): number;
-/** UTF-8 string at `pointer` (up to NUL, or `byteLength` bytes); null for NULL. */
-export function cstring(pointer: Pointer | null, byteLength?: number): string | null;
-/** Zero-copy ArrayBuffer over native memory (the memory stays owned by C). */
-export function toArrayBuffer(pointer: Pointer | null, byteLength: number): ArrayBuffer;
+/** UTF-8 string at `pointer` (up to NUL, or `byteLength` bytes); null for NULL (0, 0n, null, undefined). */
+export function cstring(pointer: Pointer | null | undefined, byteLength?: number): string | null;
+/** Zero-copy ArrayBuffer over native memory (the memory stays owned by C); NULL only with 0 bytes. */
+export function toArrayBuffer(pointer: Pointer | null | undefined, byteLength: number): ArrayBuffer;
+
+/** A byte offset from an address (a BigInt for offsets beyond 2^53). */
+export type Offset = number | bigint;
 
 export interface Readers {
-  bool(p: Pointer, offset?: number): boolean;
-  i8(p: Pointer, offset?: number): number;
-  u8(p: Pointer, offset?: number): number;
-  i16(p: Pointer, offset?: number): number;
-  u16(p: Pointer, offset?: number): number;
-  i32(p: Pointer, offset?: number): number;
-  u32(p: Pointer, offset?: number): number;
-  i64(p: Pointer, offset?: number): number | bigint;
-  u64(p: Pointer, offset?: number): number | bigint;
-  isize(p: Pointer, offset?: number): number | bigint;
-  usize(p: Pointer, offset?: number): number | bigint;
-  f32(p: Pointer, offset?: number): number;
-  f64(p: Pointer, offset?: number): number;
-  pointer(p: Pointer, offset?: number): Pointer | null;
+  bool(p: Pointer, offset?: Offset): boolean;
+  i8(p: Pointer, offset?: Offset): number;
+  u8(p: Pointer, offset?: Offset): number;
+  i16(p: Pointer, offset?: Offset): number;
+  u16(p: Pointer, offset?: Offset): number;
+  i32(p: Pointer, offset?: Offset): number;
+  u32(p: Pointer, offset?: Offset): number;
+  i64(p: Pointer, offset?: Offset): number | bigint;
+  u64(p: Pointer, offset?: Offset): number | bigint;
+  isize(p: Pointer, offset?: Offset): number | bigint;
+  usize(p: Pointer, offset?: Offset): number | bigint;
+  f32(p: Pointer, offset?: Offset): number;
+  f64(p: Pointer, offset?: Offset): number;
+  pointer(p: Pointer, offset?: Offset): Pointer | null;
 }
 export interface Writers {
-  bool(p: Pointer, offset: number, v: boolean): void;
-  i8(p: Pointer, offset: number, v: number): void;
-  u8(p: Pointer, offset: number, v: number): void;
-  i16(p: Pointer, offset: number, v: number): void;
-  u16(p: Pointer, offset: number, v: number): void;
-  i32(p: Pointer, offset: number, v: number): void;
-  u32(p: Pointer, offset: number, v: number): void;
-  i64(p: Pointer, offset: number, v: number | bigint): void;
-  u64(p: Pointer, offset: number, v: number | bigint): void;
-  isize(p: Pointer, offset: number, v: number | bigint): void;
-  usize(p: Pointer, offset: number, v: number | bigint): void;
-  f32(p: Pointer, offset: number, v: number): void;
-  f64(p: Pointer, offset: number, v: number): void;
-  pointer(p: Pointer, offset: number, v: Pointer | null): void;
+  bool(p: Pointer, offset: Offset, v: boolean): void;
+  i8(p: Pointer, offset: Offset, v: number): void;
+  u8(p: Pointer, offset: Offset, v: number): void;
+  i16(p: Pointer, offset: Offset, v: number): void;
+  u16(p: Pointer, offset: Offset, v: number): void;
+  i32(p: Pointer, offset: Offset, v: number): void;
+  u32(p: Pointer, offset: Offset, v: number): void;
+  i64(p: Pointer, offset: Offset, v: number | bigint): void;
+  u64(p: Pointer, offset: Offset, v: number | bigint): void;
+  isize(p: Pointer, offset: Offset, v: number | bigint): void;
+  usize(p: Pointer, offset: Offset, v: number | bigint): void;
+  f32(p: Pointer, offset: Offset, v: number): void;
+  f64(p: Pointer, offset: Offset, v: number): void;
+  pointer(p: Pointer, offset: Offset, v: Pointer | null): void;
 }
 export const read: Readers;
 export const write: Writers;
@@ -299,10 +330,10 @@ export type FfastErrorCode =
   | 'ERR_FFAST_NULL_POINTER' | 'ERR_FFAST_JIT' | 'ERR_FFAST_UNSUPPORTED' | 'ERR_FFAST_INTERNAL'
   | 'ERR_FFAST_CANCELLED' | 'ERR_FFAST_CALLBACK_CONTEXT' | 'ERR_FFAST_CALLBACK_DEADLOCK';
 
-/** Every error ffast throws. */
+/** Every error ffast throws. `cause`: what a getter or Proxy trap threw while ffast read a definition. */
 export class FfastError extends Error {
   readonly code: FfastErrorCode;
-  constructor(code: FfastErrorCode, message: string);
+  constructor(code: FfastErrorCode, message: string, options?: { cause?: unknown });
 }
 
 /** Diagnostics used by the tests. */
@@ -315,6 +346,8 @@ export const __internal: {
   laneCalls(): number;
   /** Executable JIT pages held by this thread's libraries and bound functions. */
   jitPages(): number;
+  /** Native type handles alive (one per struct/union/array type object not yet collected). */
+  typeHandles(): number;
   /**
    * How buffer arguments reach C on the fast path: `raw` (Node 20/22: off-heap typed arrays read
    * directly), `fallback` (Node 20 without that read), `general` (V8's API) or `none`.
@@ -334,8 +367,9 @@ export const __internal: {
 export type CallbackParameterType = Exclude<ParameterType, BufferTypeName>;
 export type CallbackResultType = Exclude<ResultType, StringTypeName>;
 
+/** A callback's definition: own properties only, as for Definition; `result` is required. */
 export interface CallbackDefinition {
-  readonly parameters: readonly CallbackParameterType[];
+  readonly parameters?: readonly CallbackParameterType[];
   readonly result: CallbackResultType;
   /** Calls from other threads: wait for the JS result ('block', default) or just queue (void results only). */
   readonly threads?: 'block' | 'queue';
@@ -366,7 +400,7 @@ export type CallbackReturnValue<T> =
 type CallbackArgs<P extends readonly unknown[]> = { -readonly [K in keyof P]: CallbackArgValue<P[K]> };
 
 export type CallbackFunction<D extends CallbackDefinition> = (
-  ...args: CallbackArgs<D['parameters']>
+  ...args: CallbackArgs<ParamsOf<D>>
 ) => CallbackReturnValue<D['result']>;
 
 export class Callback {

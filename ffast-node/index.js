@@ -7,6 +7,7 @@
 // TurboFan inlines it and the call costs what the fast call costs.
 
 const path = require('node:path');
+const { isProxy } = require('node:util').types;
 
 function loadNative() {
   const candidates = [
@@ -34,8 +35,8 @@ const native = loadNative();
 
 /** Every error ffast throws. `code` is stable (ERR_FFAST_…). */
 class FfastError extends Error {
-  constructor(code, message) {
-    super(message);
+  constructor(code, message, options) {
+    super(message, options);
     this.code = code;
   }
   get name() {
@@ -54,17 +55,291 @@ const wideBuf = native.wideSlot();
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
 
-const fail = (code, msg) => {
-  throw new FfastError(code, msg);
+const fail = (code, msg, cause) => {
+  throw new FfastError(code, msg, cause === undefined ? undefined : { cause });
 };
 
+// ------------------------------------------------------------------ values in messages
+// A message about a bad value must not run the value's code: a getter, a Proxy trap or a
+// toString could throw (the error would not be an FfastError) or lie.
+
+const clip = (s, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** A value's kind: typeof, or an object's constructor name, read without running its code. */
 function describe(v) {
   if (v === null) return 'null';
   if (typeof v !== 'object') return typeof v;
-  return (v.constructor && v.constructor.name) || 'object';
+  if (isProxy(v)) return 'Proxy';
+  // Ordinary objects only from here: reading own data properties runs nothing.
+  const proto = Object.getPrototypeOf(v);
+  if (proto === null || isProxy(proto)) return 'object';
+  const c = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  const f = c === undefined ? undefined : c.value;
+  if (typeof f !== 'function' || isProxy(f)) return 'object';
+  const n = Object.getOwnPropertyDescriptor(f, 'name');
+  return n !== undefined && typeof n.value === 'string' && n.value !== '' ? clip(n.value) : 'object';
 }
 
-const S = require('./structs.js')({ native, fail, describe, toArrayBuffer: (p, n) => toArrayBuffer(p, n) });
+/** A value as a message shows it: primitives spelled out, objects by their kind. */
+function show(v) {
+  switch (typeof v) {
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint':
+      return `${v}n`;
+    case 'string':
+      return JSON.stringify(clip(v));
+    case 'symbol':
+      return clip(String(v)); // String() of a symbol runs no user code
+    case 'undefined':
+    case 'boolean':
+      return String(v);
+    default:
+      return describe(v);
+  }
+}
+
+/** A property key as a message names it. */
+const keyName = (k) => (typeof k === 'symbol' ? clip(String(k)) : /^[\w$.-]{1,60}$/.test(k) ? `'${k}'` : JSON.stringify(clip(k)));
+
+// ------------------------------------------------------------------ reading user objects
+// (docs/definitions-and-memory.md has the ECMAScript facts this relies on.)
+// Definitions, options, field maps and field specs are read through their OWN properties only
+// (an inherited `name`, or a polluted Object.prototype, is invisible), every key at most once (a
+// getter runs once), and every other own key is an error naming the nearest valid one. Whatever
+// a getter or a Proxy trap throws while ffast reads becomes ERR_FFAST_DEFINITION, with the
+// thrown value as `cause`: a mistake in a definition is always an FfastError.
+
+/**
+ * `where` in the readers below says what is being read, for messages: a string, or a function
+ * giving one (words are put together only when there is something to say).
+ */
+const W = (where) => (typeof where === 'function' ? where() : where);
+
+/** `read()`, with what it throws turned into ERR_FFAST_DEFINITION (see above). */
+function guarded(where, what, read) {
+  try {
+    return read();
+  } catch (e) {
+    return fail('ERR_FFAST_DEFINITION', `${W(where)}: reading ${what} threw${thrownMessage(e)}`, e);
+  }
+}
+
+/** `: message` of a thrown Error, read without letting anything escape (it may be hostile). */
+function thrownMessage(e) {
+  try {
+    if (e === null || typeof e !== 'object' || isProxy(e)) return typeof e === 'string' ? `: ${clip(e, 200)}` : '';
+    const m = Object.getOwnPropertyDescriptor(e, 'message');
+    return m !== undefined && typeof m.value === 'string' ? `: ${clip(m.value, 200)}` : '';
+  } catch {
+    return '';
+  }
+}
+
+const ownKeys = (obj, where) => guarded(where, 'its keys', () => Reflect.ownKeys(obj));
+/** `obj[k]` (an own key), what it throws turned into ERR_FFAST_DEFINITION (see guarded). */
+function ownValue(obj, k, where) {
+  try {
+    return obj[k];
+  } catch (e) {
+    return fail('ERR_FFAST_DEFINITION', `${W(where)}: reading ${keyName(k)} threw${thrownMessage(e)}`, e);
+  }
+}
+
+/** Other spellings of valid keys, as other FFIs and habits spell them. */
+const SYNONYMS = {
+  args: 'parameters', arguments: 'parameters', params: 'parameters', argTypes: 'parameters', parameterTypes: 'parameters',
+  returns: 'result', return: 'result', returnType: 'result', ret: 'result', res: 'result', results: 'result',
+  async: 'nonblocking', nonBlocking: 'nonblocking', blocking: 'nonblocking', symbol: 'name',
+  packed: 'pack', alignment: 'align', aligned: 'align', RTLD_LAZY: 'lazy', RTLD_GLOBAL: 'global',
+};
+
+/** Optimal-string-alignment distance (edits, adjacent swaps counted once); keys are short. */
+function distance(a, b) {
+  let prev2 = null;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The valid key a mistyped one most likely meant, or undefined. */
+function nearest(k, valid) {
+  if (typeof k !== 'string' || k.length > 64) return undefined;
+  const lower = k.toLowerCase();
+  const same = valid.find((v) => v.toLowerCase() === lower);
+  if (same !== undefined) return same;
+  const syn = Object.hasOwn(SYNONYMS, k) ? SYNONYMS[k] : undefined;
+  if (syn !== undefined && valid.includes(syn)) return syn;
+  // A cut-short or overlong spelling ('nonblock', 'parametersList').
+  const pre = k.length >= 3 ? valid.find((v) => v.toLowerCase().startsWith(lower) || lower.startsWith(v.toLowerCase())) : undefined;
+  if (pre !== undefined) return pre;
+  let best;
+  let bestD = Math.max(1, Math.floor(k.length / 3)) + 1;
+  for (const v of valid) {
+    const d = distance(lower, v.toLowerCase());
+    if (d < bestD) {
+      best = v;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function unknownKey(k, valid, where, noun = 'key') {
+  const near = nearest(k, valid);
+  const hint = near !== undefined ? ` (did you mean '${near}'?)` : ` (valid: ${valid.join(', ')})`;
+  return fail('ERR_FFAST_DEFINITION', `${W(where)}: unknown ${noun} ${keyName(k)}${hint}`);
+}
+
+/**
+ * The own properties of a user object named in `valid`, each read once, in a fresh
+ * null-prototype object (undefined values left out); any other own key is an error.
+ */
+function readOwn(obj, valid, where, noun) {
+  const keys = ownKeys(obj, where);
+  for (const k of keys) if (typeof k !== 'string' || !valid.includes(k)) unknownKey(k, valid, where, noun);
+  const out = { __proto__: null };
+  for (const k of keys) {
+    const v = ownValue(obj, k, where);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A user array (parameter lists) as a fresh dense array: own elements only, each read once, a
+ * hole is an error (an inherited Array.prototype[i] never fills it), at most `max` entries.
+ */
+function ownArray(a, where, max) {
+  if (a === null || typeof a !== 'object' || !guarded(where, 'whether it is an array', () => Array.isArray(a))) {
+    fail('ERR_FFAST_DEFINITION', `${W(where)} must be an array, got ${describe(a)}`);
+  }
+  const n = guarded(where, 'its length', () => a.length);
+  if (n > max) fail('ERR_FFAST_DEFINITION', `${W(where)}: ${n} entries, at most ${max} are supported`);
+  const out = new Array(n);
+  let i = 0;
+  let has = true;
+  try {
+    for (; i < n; i++) {
+      has = hasOwn(a, i);
+      if (!has) break;
+      out[i] = a[i];
+    }
+  } catch (e) {
+    return fail('ERR_FFAST_DEFINITION', `${W(where)}: reading entry ${i} threw${thrownMessage(e)}`, e);
+  }
+  if (!has) fail('ERR_FFAST_DEFINITION', `${W(where)}: entry ${i} is missing (a hole in the array)`);
+  return out;
+}
+
+const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A boolean key of a definition: absent (undefined) gives `dflt`. */
+function bool(v, dflt, where, key) {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') fail('ERR_FFAST_DEFINITION', `${W(where)}: ${key} must be a boolean, got ${show(v)}`);
+  return v;
+}
+
+// ------------------------------------------------------------------ buffers
+// (docs/definitions-and-memory.md: V8's facts about empty and detached buffers, and the costs.)
+// Which kind of buffer a value is, told by V8's own accessors, captured here: brand checks that
+// run no user code (an own or overridden `byteLength`, a look-alike object made with
+// Object.create(ArrayBuffer.prototype) or a Proxy around a buffer cannot pass for a buffer).
+const hasSAB = typeof SharedArrayBuffer === 'function';
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const getterOf = (proto, key) => Object.getOwnPropertyDescriptor(proto, key).get;
+const taTag = getterOf(TypedArrayProto, Symbol.toStringTag); // undefined for anything but a typed array
+const taLength = getterOf(TypedArrayProto, 'byteLength'); // 0 when detached or out of bounds
+const taOffset = getterOf(TypedArrayProto, 'byteOffset');
+const taBuffer = getterOf(TypedArrayProto, 'buffer');
+const taAt = TypedArrayProto.at; // throws when detached or out of bounds (ValidateTypedArray)
+const dvLength = getterOf(DataView.prototype, 'byteLength'); // throws when detached or out of bounds
+const dvOffset = getterOf(DataView.prototype, 'byteOffset');
+const dvBuffer = getterOf(DataView.prototype, 'buffer');
+const abLength = getterOf(ArrayBuffer.prototype, 'byteLength'); // throws for anything but an ArrayBuffer
+const sabLength = hasSAB ? getterOf(SharedArrayBuffer.prototype, 'byteLength') : null;
+
+const NOT_BUFFER = 'not a buffer';
+const DETACHED = 'detached';
+const OUT_OF_BOUNDS = 'out of bounds';
+
+/** Whether an ArrayBuffer is detached (transferred): a view of it cannot be made. */
+function isDetached(ab) {
+  try {
+    new Uint8Array(ab, 0, 0); // eslint-disable-line no-new
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * `{ buf, start, len }` of an ArrayBuffer, SharedArrayBuffer, typed array or DataView that can be
+ * used, else why not: NOT_BUFFER, DETACHED, or OUT_OF_BOUNDS (a view of a resizable buffer that
+ * shrank below it).
+ */
+function bufferParts(v) {
+  if (v === null || typeof v !== 'object') return NOT_BUFFER;
+  if (ArrayBuffer.isView(v)) {
+    if (taTag.call(v) !== undefined) {
+      const len = taLength.call(v);
+      if (len === 0) {
+        try {
+          taAt.call(v, 0);
+        } catch {
+          return isDetached(taBuffer.call(v)) ? DETACHED : OUT_OF_BOUNDS;
+        }
+      }
+      return { buf: taBuffer.call(v), start: taOffset.call(v), len };
+    }
+    let len;
+    try {
+      len = dvLength.call(v);
+    } catch {
+      return isDetached(dvBuffer.call(v)) ? DETACHED : OUT_OF_BOUNDS;
+    }
+    return { buf: dvBuffer.call(v), start: dvOffset.call(v), len };
+  }
+  let len;
+  try {
+    len = abLength.call(v);
+  } catch {
+    if (sabLength === null) return NOT_BUFFER;
+    try {
+      return { buf: v, start: 0, len: sabLength.call(v) };
+    } catch {
+      return NOT_BUFFER;
+    }
+  }
+  if (len === 0 && isDetached(v)) return DETACHED;
+  return { buf: v, start: 0, len };
+}
+
+/** Why a value cannot be used as a buffer, for a message. */
+function bufferProblem(v, parts) {
+  if (parts === DETACHED) return 'the buffer is detached (transferred); it has no memory any more';
+  if (parts === OUT_OF_BOUNDS) return 'the view is out of bounds (its resizable buffer shrank below it)';
+  const d = describe(v);
+  // An object inheriting from a buffer class without being one (Object.create(…prototype)).
+  const fake = v !== null && typeof v === 'object' && /(Array|ArrayBuffer|DataView|Buffer)$/.test(d) ? ' look-alike (not a real one)' : '';
+  return `expected buffer (ArrayBuffer, SharedArrayBuffer, TypedArray, DataView or null), got ${d}${fake}`;
+}
+
+const S = require('./structs.js')({
+  native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError,
+  bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
+});
 const { struct, union, array, pointer, out, inout } = S;
 
 // Called from generated wrappers (kept out of them so they stay small).
@@ -74,14 +349,28 @@ const countErr = (name, want, got, optional) =>
     'ERR_FFAST_ARG_COUNT',
     `expected ${want} argument${want === 1 ? '' : 's'}${optional ? ` (+1 optional result buffer)` : ''}, got ${got} for '${name}'`,
   );
-const bufErr = (name, i, v) =>
+const bufErr = (name, i, v) => fail('ERR_FFAST_ARG_TYPE', `invalid argument ${i}: ${bufferProblem(v, bufferParts(v))} for '${name}'`);
+// A `string` parameter takes a string, or null/undefined for NULL; anything else is rejected
+// here, before the native call, with exactly the slow path's error (convert.rs: napi_typeof's
+// name). V8's fast path must never see it: before V8 14 its one-byte-string check reads only
+// the representation and encoding bits of the instance type, so some objects (a Date, the
+// global proxy, iterators…) reached C as "strings" made of their own bytes; and on Node 20 an
+// exception from the slow callback reached from an optimized fast-call site skips the
+// caller's own try/catch (docs/strings.md).
+const isExternal = require('node:util').types.isExternal;
+const strErr = (name, i, v) =>
   fail(
     'ERR_FFAST_ARG_TYPE',
-    `invalid argument ${i}: expected buffer (ArrayBuffer, TypedArray, DataView or null), got ${describe(v)} for '${name}'`,
+    `invalid argument ${i}: expected string (or null), got ${v === null ? 'null' : isExternal(v) ? 'external' : typeof v} for '${name}'`,
   );
-const hasSAB = typeof SharedArrayBuffer === 'function';
-const isBuf = (v) =>
-  v === null || v === undefined || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
+/**
+ * A `buffer` argument's check in the generated wrappers: null, undefined, or a buffer that is
+ * attached and in bounds. A non-empty typed array — the common case — passes on its `length`
+ * alone (inlined by TurboFan: ~0–1 ns); everything else is classified by V8's own accessors.
+ * (Should an own `length` property lie about a detached array, C still never gets NULL for it:
+ * the native side gives every empty buffer a non-NULL address, see convert.rs `non_null`.)
+ */
+const isBuf = (v) => v === null || v === undefined || (ArrayBuffer.isView(v) && v.length > 0) || typeof bufferParts(v) === 'object';
 
 /**
  * The wrappers of a batch of native functions (one dlopen, or one bind).
@@ -114,7 +403,7 @@ function wrapAll(list, state) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
-    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg];
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr];
     for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
     for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
     const made = g.script.runInThisContext().apply(null, args);
@@ -144,7 +433,7 @@ function factoryFor(key, params, result, nonblocking) {
   let script = factories.get(key);
   if (script === undefined) {
     const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
-    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
+    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
 const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
@@ -162,9 +451,16 @@ function wrapperSource(params, result, k, nonblocking = false) {
   const args = params.map((_, j) => `a${j}`).join(',');
   // Pointer (and `function`) parameters also take a Callback object: one typeof test, which a
   // hot caller passing Numbers folds away. Other objects go on to the native type error.
+  // Strings: see strErr.
   const checks = params
     .map((t, j) =>
-      t === 'buffer' ? `if(!isBuf(a${j}))B(n${k},${j},a${j});` : t === 'pointer' ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});` : '',
+      t === 'buffer'
+        ? `if(!isBuf(a${j}))B(n${k},${j},a${j});`
+        : t === 'pointer'
+          ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});`
+          : t === 'string'
+            ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
+            : '',
     )
     .join('');
   const call = `f${k}(${args})`;
@@ -269,6 +565,7 @@ function wrap(m, name, d, state) {
     const spec = specs[i];
     if (spec === null) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
+      else if (t === 'string') pre.push(`if (typeof ${a} !== 'string' && ${a} !== null && ${a} !== undefined) $strErr($name, ${i}, ${a});`);
       // Pointer (and `function`) parameters also take a Callback object (see wrapperSource).
       else if (t === 'pointer') pre.push(`if (typeof ${a} === 'object' && ${a} !== null) ${a} = $cbArg(${a});`);
       callArgs.push(a);
@@ -368,14 +665,23 @@ function wrap(m, name, d, state) {
         code.decInto, outPrep, name, new Float64Array(m.area),
       ],
     );
-    body = `${call};${tail}
+    // The result is read before the copy-back (`tail`): copying back into the caller's objects
+    // may run their setters, and JS run there may call this function again (same area).
+    body = post.length
+      ? `${call};
+      const r = $out === undefined ? ${k(code.dec)}(${adv}, ${m.retOffset}) : ${k(toOut)}($out);${tail}
+      return r;`
+      : `${call};
       if ($out === undefined) return ${k(code.dec)}(${adv}, ${m.retOffset});
       return ${k(toOut)}($out);`;
   } else if (post.length) {
-    // Results are post-processed after the copy-back (below) through `r`.
-    body = `let r = ${call};${tail}\n      ${resultTail(result, 'r')}`;
+    // The JS value of the result is made before the copy-back (`tail`): copying back into the
+    // caller's objects may run their setters, and JS run there may make other calls, which
+    // reuse the thread's wide slot and kept string result (convert.rs keep_result) and this
+    // function's pointer(T) temporaries.
+    body = `const c = ${call};\n      const r = ${resultValue(result, 'c')};${tail}\n      return r;`;
   } else {
-    body = resultTail(result, call, true);
+    body = resultTail(result, call);
   }
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
@@ -401,12 +707,12 @@ function wrap(m, name, d, state) {
   const w = instantiate(
     [
       '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-      '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', ...extraNames,
+      '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', '$strErr', ...extraNames,
     ],
     src,
     [
       fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-      isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, ...extra,
+      isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, strErr, ...extra,
     ],
   );
   Object.defineProperty(w, 'length', { value: n });
@@ -414,26 +720,30 @@ function wrap(m, name, d, state) {
 }
 
 
-/** Statements returning the JS value of a scalar result `r` (an expression when `direct`). */
-function resultTail(result, r, direct) {
-  const head = direct ? `const r = ${r};\n      ` : '';
-  const v = direct ? 'r' : r;
+/** Statements returning the JS value of the scalar result of the call expression `call`. */
+function resultTail(result, call) {
+  const v = resultValue(result, 'r');
+  return v === 'r' ? `return ${call};` : `const r = ${call};\n      return ${v};`;
+}
+
+/** An expression of the JS value of the scalar result in variable `v`. */
+function resultValue(result, v) {
   switch (result) {
     case 'i64':
     case 'isize':
-      return `${head}return ${v} === ${v} ? ${v} : $wi[0];`;
+      return `${v} === ${v} ? ${v} : $wi[0]`;
     case 'u64':
     case 'usize':
-      return `${head}return ${v} === ${v} ? ${v} : $wu[0];`;
+      return `${v} === ${v} ? ${v} : $wu[0]`;
     // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
     // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
     // float64 instead of boxing a HeapNumber to merge it with null.
     case 'pointer':
-      return `${head}return ${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0];`;
+      return `${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0]`;
     case 'string':
-      return `${head}return ${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul();`;
+      return `${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul()`;
     default:
-      return direct ? `return ${r};` : `return ${v};`;
+      return v;
   }
 }
 
@@ -441,28 +751,19 @@ const isBufObj = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (ha
 
 /** The first `size` bytes of a buffer, typed array, DataView or type view, as a Uint8Array. */
 function bytesOf(v, size, where) {
-  let buf;
-  let start = 0;
-  let len;
-  // Views first: ArrayBuffer.isView needs no type feedback (an instanceof does, and a hot
-  // caller optimized before that feedback settles deoptimizes once).
-  if (ArrayBuffer.isView(v)) {
-    buf = v.buffer;
-    start = v.byteOffset;
-    len = v.byteLength;
-  } else if (v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)) {
-    buf = v;
-    len = v.byteLength;
-  } else if (v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
-    const dv = v[S.kDv];
-    buf = dv.buffer;
-    start = dv.byteOffset + v[S.kOff];
-    len = dv.byteLength - v[S.kOff];
-  } else {
-    return fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(v)}`);
+  let parts = bufferParts(v);
+  if (parts === NOT_BUFFER && v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
+    // A type view (T.view): its bytes from its offset on.
+    const off = v[S.kOff];
+    parts = bufferParts(v[S.kDv]);
+    if (typeof parts === 'object') parts = { buf: parts.buf, start: parts.start + off, len: parts.len - off };
   }
-  if (len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${len} bytes given, the type needs ${size}`);
-  return new Uint8Array(buf, start, size);
+  if (typeof parts !== 'object') {
+    const why = parts === NOT_BUFFER ? `expected an object or a buffer of at least ${size} bytes, got ${describe(v)}` : bufferProblem(v, parts);
+    return fail('ERR_FFAST_ARG_TYPE', `${where}: ${why}`);
+  }
+  if (parts.len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${parts.len} bytes given, the type needs ${size}`);
+  return new Uint8Array(parts.buf, parts.start, size);
 }
 
 /** An aggregate given as bytes (a buffer or a view of at least `size` bytes: the first `size`). */
@@ -511,11 +812,20 @@ function nativeCstring(p, len) {
 function typeSpec(t, what, isResult) {
   if (typeof t === 'string') {
     if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${what}: give aggregate types as type objects (ffast.struct/union), not as text`);
+    // No type is spelled with more than a few words: don't send a megabyte to the parser (or
+    // back in its message).
+    if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
     return { text: t, spec: null };
   }
   if (S.isType(t)) {
     // C passes arrays as pointers (C11 §6.7.6.3p7); a by-value array does not exist.
-    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; use pointer(${t.type}) or 'pointer'`);
+    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; use pointer() of the array type, or 'pointer'`);
+    // The native signature limits aggregates by value (ffast_core::signature, 4096 bytes); a
+    // bigger type is refused here, before its text — which for a type built from shared
+    // parts can be far longer than the type's size — is ever spelled out.
+    if (t.size > MAX_BY_VALUE) {
+      fail('ERR_FFAST_UNSUPPORTED', `${what}: a ${t.kind} of ${t.size} bytes; aggregates by value are limited to ${MAX_BY_VALUE} bytes`);
+    }
     return { text: t.type, spec: { by: 'value', T: t } };
   }
   if (S.isPointerType(t)) {
@@ -525,74 +835,91 @@ function typeSpec(t, what, isResult) {
   return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
 }
 
+/** ffast_core::signature::MAX_AGGREGATE_SIZE. */
+const MAX_BY_VALUE = 4096;
+/** ffast_core::signature::MAX_PARAMS: also bounds how much of a user's array is read. */
+const MAX_PARAMS = 127;
+
+/**
+ * The keys a definition may have: the one list (a key added here is read by readDefinition,
+ * and suggested for near misses).
+ */
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'];
+
+/**
+ * A definition read as checkFull and the shape cache need it: own properties only, each once
+ * (see readOwn), `parameters` copied into a dense array, the plain fields checked.
+ */
+function readDefinition(key, def) {
+  const where = () => `definition of ${keyName(key)}`;
+  if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where()} must be an object, got ${describe(def)}`);
+  const d = readOwn(def, DEFINITION_KEYS, where);
+  // A forgotten result would silently drop what the function returns.
+  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where()} has no 'result' (say result: 'void' for a function that returns nothing)`);
+  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, () => `${where()}: parameters`, MAX_PARAMS);
+  const name = d.name === undefined ? key : d.name;
+  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(name)}`);
+  return {
+    parameters,
+    result: d.result,
+    name,
+    optional: bool(d.optional, false, where, 'optional'),
+    nonblocking: bool(d.nonblocking, false, where, 'nonblocking'),
+    callbacks: bool(d.callbacks, false, where, 'callbacks'),
+  };
+}
+
 // Checked definitions by shape: a library's symbols share a few signatures, and checking each
 // definition from scratch (type lookups, the native signature, the key lists) cost ~0.7 µs per
 // symbol, a tenth of declaring one. Only definitions made of plain type names take this path;
 // the cached part holds no per-symbol field (name, optional).
 const checkedShapes = new Map();
-const DEF_KEYS = new Set(['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks']);
 
-/** The cache key of a definition made only of type-name strings, or undefined. */
-function shapeKey(def) {
-  const { parameters, result = 'void', nonblocking = false } = def;
-  if (!Array.isArray(parameters) || typeof result !== 'string' || typeof nonblocking !== 'boolean') return undefined;
-  let k = `${result}\u0000${nonblocking ? 1 : 0}${def.callbacks ? 1 : 0}`;
+/** The cache key of a read definition made only of type-name strings, or undefined. */
+function shapeKey(d) {
+  const { parameters, result } = d;
+  if (typeof result !== 'string' || result.includes('\u0000')) return undefined;
+  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}`;
   for (let i = 0; i < parameters.length; i++) {
     const p = parameters[i];
     if (typeof p !== 'string' || p.includes('\u0000')) return undefined;
     k += `\u0000${p}`;
   }
-  for (const x in def) if (!DEF_KEYS.has(x) || !Object.hasOwn(def, x)) return undefined;
-  return result.includes('\u0000') ? undefined : k;
+  return k;
 }
 
 function checkDefinition(key, def) {
-  const sk = def !== null && typeof def === 'object' ? shapeKey(def) : undefined;
+  const d = readDefinition(key, def);
+  const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
-    const { name = key } = def;
-    if (c !== undefined && typeof name === 'string' && name !== '') return { ...c, name, optional: Boolean(def.optional) };
+    if (c !== undefined) return { ...c, name: d.name, optional: d.optional };
   }
-  const d = checkFull(key, def);
-  if (sk !== undefined && !d.aggregates) {
-    const { name: _n, optional: _o, ...shape } = d;
+  const full = checkFull(key, d);
+  if (sk !== undefined && !full.aggregates) {
+    const { name: _n, optional: _o, ...shape } = full;
     checkedShapes.set(sk, shape);
   }
-  return d;
+  return full;
 }
 
-function checkFull(key, def) {
-  if (def === null || typeof def !== 'object') {
-    fail('ERR_FFAST_DEFINITION', `definition of '${key}' must be an object, got ${describe(def)}`);
-  }
-  const { parameters = [], result = 'void', name = key, optional = false } = def;
-  if (!Array.isArray(parameters)) {
-    fail('ERR_FFAST_DEFINITION', `'${key}'.parameters must be an array, got ${describe(parameters)}`);
-  }
-  const ps = parameters.map((p, i) => typeSpec(p, `in definition of '${key}': parameter ${i}`, false));
-  const rs = typeSpec(result, `in definition of '${key}': result`, true);
-  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `'${key}'.name must be a non-empty string`);
-  for (const k of Object.keys(def)) {
-    if (!['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'].includes(k)) {
-      fail('ERR_FFAST_DEFINITION', `unknown key '${k}' in definition of '${key}'`);
-    }
-  }
-  const { nonblocking = false } = def;
-  if (typeof nonblocking !== 'boolean') {
-    fail('ERR_FFAST_DEFINITION', `'${key}'.nonblocking must be a boolean, got ${describe(nonblocking)}`);
-  }
+/** Check a read definition (readDefinition) and resolve its types. */
+function checkFull(key, d) {
+  const { parameters, name, optional, nonblocking } = d;
+  const ps = parameters.map((p, i) => typeSpec(p, `in definition of ${keyName(key)}: parameter ${i}`, false));
+  const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
   const aggregates = rs.spec !== null || specs.some((x) => x !== null);
   if (nonblocking && aggregates) {
     // The area and the pointer(T) temporaries are per function: calls in flight would share them.
-    fail('ERR_FFAST_UNSUPPORTED', `'${key}': a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
+    fail('ERR_FFAST_UNSUPPORTED', `${keyName(key)}: a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
   }
   const sig = signatureOf(key, ps.map((p) => p.text), rs.text);
   // A function that may call back into JS synchronously: slow path only, tracked (README
   // "Callbacks"). Implied by a `function` parameter.
-  const callbacks = Boolean(def.callbacks) || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
+  const callbacks = d.callbacks || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
-    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional: Boolean(optional), nonblocking, callbacks,
+    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
     sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}`,
   };
@@ -635,31 +962,105 @@ function makeFunctions(handle, list) {
   return native.makeFunctions(handle, names, addresses, sigs, sigOf);
 }
 
-function toAddress(p, what) {
+// ------------------------------------------------------------------ addresses
+// One check for every address a user hands ffast (read.*, write.*, cstring, toArrayBuffer,
+// T.decode/view/encode, bind): NULL in every spelling is ERR_FFAST_NULL_POINTER, anything that
+// is not an address a typed error; an address is returned as a Number up to 2^53-1, beyond as
+// the exact BigInt (where the API can pass one on: read.*, write.*, cstring, toArrayBuffer).
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_ADDRESS = 2n ** 64n - 1n;
+const nullErr = (what) => fail('ERR_FFAST_NULL_POINTER', `${what}: pointer is NULL`);
+
+/** A non-NULL address: a positive safe-integer Number, or a BigInt in [1, 2^64). */
+function checkAddress(p, what) {
+  if (typeof p === 'number') {
+    if (p > 0 && p <= Number.MAX_SAFE_INTEGER && Number.isInteger(p)) return p;
+    if (p === 0) return nullErr(what); // and -0
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: ${show(p)} is not an address (a positive integer up to 2^53-1, or a BigInt)`);
+  }
   if (typeof p === 'bigint') {
-    if (p <= 0n || p > BigInt(Number.MAX_SAFE_INTEGER)) fail('ERR_FFAST_ARG_RANGE', `${what}: address ${p} is out of range`);
-    return Number(p);
+    if (p > 0n && p <= MAX_ADDRESS) return p <= MAX_SAFE_BIG ? Number(p) : p;
+    if (p === 0n) return nullErr(what);
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: ${show(p)} is not an address (1 to 2^64-1)`);
   }
-  if (typeof p !== 'number' || !Number.isSafeInteger(p) || p <= 0) {
-    fail('ERR_FFAST_ARG_TYPE', `${what}: expected a non-NULL address (number or bigint), got ${describe(p)} ${String(p)}`);
+  if (p === null || p === undefined) return nullErr(what);
+  return fail('ERR_FFAST_ARG_TYPE', `${what}: expected an address (a number or a bigint), got ${describe(p)}`);
+}
+
+/** A byte offset from an address: a safe-integer Number (or a BigInt in the isize range). */
+function checkOffset(off, what) {
+  if (typeof off === 'number') {
+    if (Number.isSafeInteger(off)) return off;
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: offset ${show(off)} is not an integer number of bytes`);
   }
-  return p;
+  if (typeof off === 'bigint') {
+    if (off >= -(2n ** 63n) && off < 2n ** 63n) return off >= -MAX_SAFE_BIG && off <= MAX_SAFE_BIG ? Number(off) : off;
+    return fail('ERR_FFAST_ARG_RANGE', `${what}: offset ${show(off)} is out of range`);
+  }
+  return fail('ERR_FFAST_ARG_TYPE', `${what}: offset must be a number, got ${describe(off)}`);
+}
+
+/** dlopen options: name → type of its value. The one list of what dlopen accepts. */
+const DLOPEN_OPTIONS = {
+  lazy: 'boolean', // RTLD_LAZY instead of RTLD_NOW
+  global: 'boolean', // RTLD_GLOBAL instead of RTLD_LOCAL
+  deep: 'boolean', // RTLD_DEEPBIND always (true) or never (false); default: on collision (docs/loading.md)
+};
+
+/** dlopen's options, read as definitions are (own properties, unknown ones refused). */
+function dlopenOptions(options) {
+  if (options === undefined) return { __proto__: null };
+  if (options === null || typeof options !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `dlopen: options must be an object, got ${describe(options)}`);
+  }
+  const o = readOwn(options, Object.keys(DLOPEN_OPTIONS), 'dlopen', 'option');
+  for (const k of Object.keys(o)) {
+    if (typeof o[k] !== DLOPEN_OPTIONS[k]) fail('ERR_FFAST_DEFINITION', `dlopen: option '${k}' must be a ${DLOPEN_OPTIONS[k]}, got ${show(o[k])}`);
+  }
+  return o;
+}
+
+const urlHref = Object.getOwnPropertyDescriptor(URL.prototype, 'href').get;
+/** Whether `v` is a URL (a brand check: a look-alike or a Proxy is not). */
+function isURL(v) {
+  if (v === null || typeof v !== 'object' || isProxy(v)) return false;
+  try {
+    urlHref.call(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Open a shared library (or the process itself with `null`) and bind its symbols.
  * @returns {{ symbols: object, close(): void, path: string|null }}
  */
-function dlopen(libPath, symbols, options = {}) {
-  if (libPath !== null && typeof libPath !== 'string' && !(libPath instanceof URL)) {
+function dlopen(libPath, symbols, options) {
+  if (isURL(libPath)) {
+    try {
+      libPath = require('node:url').fileURLToPath(libPath);
+    } catch (e) {
+      fail('ERR_FFAST_ARG_TYPE', `dlopen: a URL path must be a file: URL${thrownMessage(e)}`, e);
+    }
+  }
+  if (libPath !== null && typeof libPath !== 'string') {
     fail('ERR_FFAST_ARG_TYPE', `dlopen: path must be a string, URL or null, got ${describe(libPath)}`);
   }
-  if (libPath instanceof URL) libPath = require('node:url').fileURLToPath(libPath);
+  if (libPath === '' || (libPath !== null && libPath.includes('\0'))) {
+    fail('ERR_FFAST_ARG_TYPE', `dlopen: path ${show(libPath)} is not a file name (null opens the process itself)`);
+  }
   if (symbols === null || typeof symbols !== 'object') {
     fail('ERR_FFAST_DEFINITION', `dlopen: symbols must be an object, got ${describe(symbols)}`);
   }
-  const defs = Object.entries(symbols).map(([k, d]) => [k, checkDefinition(k, d)]);
-  const handle = native.open(libPath, Boolean(options.lazy), Boolean(options.global));
+  const opts = dlopenOptions(options);
+  const defs = [];
+  for (const k of ownKeys(symbols, 'dlopen: symbols')) {
+    if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
+    defs.push([k, checkDefinition(k, ownValue(symbols, k, 'dlopen: symbols'))]);
+  }
+  // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
+  const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
   const out = Object.create(null);
   try {
@@ -667,7 +1068,7 @@ function dlopen(libPath, symbols, options = {}) {
     const wanted = [];
     defs.forEach(([key, d], i) => {
       if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
-      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${d.name}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(d.name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
     });
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
 
@@ -760,9 +1161,15 @@ function closeLibrary(handle) {
 /** Bind a raw C function pointer. */
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
-  const addr = toAddress(address, 'bind');
-  const [m] = makeFunctions(null, [['bound', d, addr]]);
-  const name = `bound_0x${addr.toString(16)}`;
+  const addr = checkAddress(address, 'bind');
+  // The native side takes addresses as doubles (exact up to 2^53, where every code address is).
+  if (typeof addr !== 'number') fail('ERR_FFAST_ARG_RANGE', `bind: ${show(address)} is beyond 2^53; code addresses are not`);
+  return bindNamed(addr, d, `bound_0x${addr.toString(16)}`);
+}
+
+/** The function calling `addr` with checked definition `d`, reporting as `name`. */
+function bindNamed(addr, d, name) {
+  const [m] = makeFunctions(null, [[name, d, addr]]);
   if (d.aggregates) return wrap(m, name, d, { closed: false });
   return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
 }
@@ -771,27 +1178,39 @@ function bind(address, definition) {
 const H = native.helpers();
 const scalarTypes = ['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'f32', 'f64', 'pointer'];
 const aliasOf = { isize: 'i64', usize: 'u64' };
-const nullErr = (what) => fail('ERR_FFAST_NULL_POINTER', `${what}: pointer is NULL`);
 
+/**
+ * read.<t> / write.<t>. The common call — a positive safe-integer Number address and a
+ * safe-integer offset (or none) — costs one inlined test; anything else goes through
+ * checkAddress/checkOffset (typed errors; an exact BigInt address passes on as a BigInt, which
+ * the bound helper takes whole). The helpers add address and offset with wrapping arithmetic
+ * (memory.rs), so an address above 2^53 can be reached from a BigInt base.
+ */
 function makeAccessor(kind, t) {
+  const what = `${kind}.${t}`;
   const valueType = t === 'pointer' ? 'usize' : t;
   const def =
     kind === 'read'
       ? { parameters: ['usize', 'isize'], result: t }
       : { parameters: ['usize', 'isize', valueType], result: 'void' };
-  const raw = bind(H[`${kind}_${t}`], def);
+  const raw = bindNamed(H[`${kind}_${t}`], checkDefinition(what, def), what);
+  const check = `if (offset === undefined) offset = 0;
+    if (!(Number.isSafeInteger(p) && p > 0 && Number.isSafeInteger(offset))) {
+      p = addr(p, '${what}');
+      offset = off(offset, '${what}');
+    }`;
   const src =
     kind === 'read'
-      ? `return function read_${t}(p, offset) { // ffast ${kind}.${t}
-    if (p === 0 || p == null) nullErr('read.${t}');
-    return raw(typeof p === 'bigint' ? Number(p) : p, offset === undefined ? 0 : offset);
+      ? `return function read_${t}(p, offset) { // ffast ${what}
+    ${check}
+    return raw(p, offset);
   };`
-      : `return function write_${t}(p, offset, value) { // ffast ${kind}.${t}
-    if (p === 0 || p == null) nullErr('write.${t}');
-    raw(typeof p === 'bigint' ? Number(p) : p, offset === undefined ? 0 : offset, ${t === 'pointer' ? 'value === null ? 0 : value' : 'value'});
+      : `return function write_${t}(p, offset, value) { // ffast ${what}
+    ${check}
+    raw(p, offset, ${t === 'pointer' ? 'value === null ? 0 : value' : 'value'});
   };`;
   // eslint-disable-next-line no-new-func
-  return new Function('raw', 'nullErr', src)(raw, nullErr);
+  return new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
 }
 
 const read = Object.create(null);
@@ -807,35 +1226,52 @@ for (const [a, t] of Object.entries(aliasOf)) {
 Object.freeze(read);
 Object.freeze(write);
 
-const rawPtr = bind(H.ptr, { parameters: ['buffer'], result: 'usize' });
-/** Address of the first byte of a buffer or view (byteOffset applied). */
+const rawPtr = bindNamed(H.ptr, checkDefinition('ptr', { parameters: ['buffer'], result: 'usize' }), 'ptr');
+/**
+ * Address of the first byte of a buffer or view (byteOffset applied). An empty buffer's is a
+ * valid non-NULL address with nothing behind it (as C gets for one, README "Types"); a detached
+ * buffer has no address at all.
+ */
 function ptr(view) {
-  if (view === null || view === undefined || !isBuf(view)) {
-    fail('ERR_FFAST_ARG_TYPE', `ptr: expected an ArrayBuffer, SharedArrayBuffer, TypedArray or DataView, got ${describe(view)}`);
-  }
+  if (view === null || view === undefined || !isBuf(view)) fail('ERR_FFAST_ARG_TYPE', `ptr: ${bufferProblem(view, bufferParts(view))}`);
   return rawPtr(view);
 }
 
+/** A byte count: a safe integer >= 0. */
+function checkLength(n, what) {
+  if (typeof n !== 'number') fail('ERR_FFAST_ARG_TYPE', `${what}: byteLength must be a number, got ${describe(n)}`);
+  if (!(Number.isSafeInteger(n) && n >= 0)) fail('ERR_FFAST_ARG_RANGE', `${what}: byteLength must be a non-negative integer, got ${show(n)}`);
+  return n;
+}
+
+const isNull = (p) => p === null || p === undefined || p === 0 || p === 0n; // 0 === -0
+
 /** Decode a NUL-terminated (or `byteLength`-long) UTF-8 string at `pointer`; null for NULL. */
 function cstring(pointer, byteLength) {
-  if (pointer === null || pointer === undefined || pointer === 0 || pointer === 0n) return null;
-  const p = toAddress(pointer, 'cstring');
-  if (byteLength !== undefined && !(Number.isSafeInteger(byteLength) && byteLength >= 0)) {
-    fail('ERR_FFAST_ARG_RANGE', `cstring: byteLength must be a non-negative integer, got ${String(byteLength)}`);
-  }
-  return native.cstring(p, byteLength);
+  if (byteLength !== undefined) checkLength(byteLength, 'cstring');
+  if (isNull(pointer)) return null;
+  return native.cstring(checkAddress(pointer, 'cstring'), byteLength);
 }
 
 /** A zero-copy ArrayBuffer over `byteLength` bytes of native memory at `pointer`. */
 function toArrayBuffer(pointer, byteLength) {
-  if (!(Number.isSafeInteger(byteLength) && byteLength >= 0)) {
-    fail('ERR_FFAST_ARG_RANGE', `toArrayBuffer: byteLength must be a non-negative integer, got ${String(byteLength)}`);
-  }
-  if (pointer === null || pointer === 0 || pointer === 0n) {
+  checkLength(byteLength, 'toArrayBuffer');
+  if (isNull(pointer)) {
     if (byteLength === 0) return new ArrayBuffer(0);
     nullErr('toArrayBuffer');
   }
-  return native.toArrayBuffer(toAddress(pointer, 'toArrayBuffer'), byteLength);
+  const p = checkAddress(pointer, 'toArrayBuffer');
+  // A Number address and length add up to less than 2^54: only a BigInt can run past 2^64.
+  if (typeof p === 'bigint' && p + BigInt(byteLength) - 1n > MAX_ADDRESS) {
+    fail('ERR_FFAST_ARG_RANGE', `toArrayBuffer: ${byteLength} bytes at ${show(p)} run past the end of the address space`);
+  }
+  try {
+    return native.toArrayBuffer(p, byteLength);
+  } catch (e) {
+    if (e instanceof FfastError) throw e;
+    // Node 20 refuses external buffers over 4 GiB (its own ERR_BUFFER_TOO_LARGE).
+    return fail('ERR_FFAST_ARG_RANGE', `toArrayBuffer: ${byteLength} bytes cannot be one ArrayBuffer here${thrownMessage(e)}`, e);
+  }
 }
 
 // ------------------------------------------------------------------ callbacks (README "Callbacks")
@@ -864,9 +1300,12 @@ class Callback {
 }
 if (typeof Symbol.dispose === 'symbol') Callback.prototype[Symbol.dispose] = Callback.prototype.close;
 
+/** Every Callback made (a brand check that runs no Proxy trap, unlike instanceof). */
+const callbacks = new WeakSet();
+
 /** A pointer argument given as an object: a Callback's address; anything else unchanged. */
 function callbackArg(v) {
-  if (v instanceof Callback) {
+  if (callbacks.has(v)) {
     if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
     return v.pointer;
   }
@@ -896,37 +1335,40 @@ const callbackKeys = ['parameters', 'result', 'threads', 'onError', 'deadlockMs'
 /**
  * A C function pointer that calls `fn`.
  * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void,
- *   deadlockMs?: number }.
+ *   deadlockMs?: number }, read as dlopen's definitions are (own properties, each once).
  */
 function callback(definition, fn) {
   if (definition === null || typeof definition !== 'object') {
     fail('ERR_FFAST_DEFINITION', `callback: definition must be an object, got ${describe(definition)}`);
   }
   if (typeof fn !== 'function') fail('ERR_FFAST_ARG_TYPE', `callback: expected a function, got ${describe(fn)}`);
-  for (const k of Object.keys(definition)) {
-    if (!callbackKeys.includes(k)) fail('ERR_FFAST_DEFINITION', `callback: unknown key '${k}' in definition`);
-  }
-  const { parameters = [], result = 'void', threads = 'block', onError, deadlockMs = 100 } = definition;
-  if (!Array.isArray(parameters)) fail('ERR_FFAST_DEFINITION', `callback: parameters must be an array, got ${describe(parameters)}`);
+  const d = readOwn(definition, callbackKeys, 'callback: definition');
+  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, 'callback: parameters', MAX_PARAMS);
+  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', "callback: the definition has no 'result' (say result: 'void' for a function that returns nothing)");
+  const { result, threads = 'block', onError, deadlockMs = 100 } = d;
   parameters.forEach((p, i) => {
     if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
+    if (p.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i}: unknown type ${show(p)}`);
   });
   if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: result must be a type name, got ${describe(result)}`);
+  if (result.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: result: unknown type ${show(result)}`);
   if (threads !== 'block' && threads !== 'queue') {
-    fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${String(threads)}`);
+    fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
   if (onError !== undefined && typeof onError !== 'function') {
     fail('ERR_FFAST_DEFINITION', `callback: onError must be a function, got ${describe(onError)}`);
   }
   if (typeof deadlockMs !== 'number' || !(deadlockMs >= 0) || deadlockMs > 2 ** 31) {
-    fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${String(deadlockMs)}`);
+    fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
   const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });
-  return new Callback(id, pointer, Object.freeze({ parameters: [...parameters], result, threads }));
+  const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
+  callbacks.add(cb);
+  return cb;
 }
 
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
@@ -951,9 +1393,11 @@ module.exports = {
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,
+    loadCheck: native.loadCheck,
     pendingCalls: native.pendingCalls,
     laneCalls: native.laneCalls,
     callbackCounts: native.callbackCounts,
+    typeHandles: native.typeHandles,
     jitPages: native.jitPages,
     bufferRoute: native.bufferRoute,
     fastEnabled: info.fast,

@@ -1,21 +1,34 @@
-'use strict';
 // ffast: C aggregate types for JS — struct, union, array type objects, their JS ⇄ memory
 // encoders/decoders, zero-copy views, and `pointer(T)` parameter types.
 //
 // There is one layout engine, ffast-core's (ffast-core/src/layout.rs, property-tested against
-// gcc): a type object serialises itself to the text form of ffast_core::desc and asks the native
-// `layout(text)` for its size, alignment and field offsets. This file only turns those numbers
-// into code: per type, `new Function` generates a flat encoder, decoder and view class (nested
-// fields and array loops inlined, DataView stores, little-endian), so a hot loop over a struct
+// gcc): a type object describes its own level in the text form of ffast_core::desc, naming each
+// member type object by the native handle it got (`#i`), and asks the native `layout(text,
+// handles)` for its size, alignment and field offsets. This file only turns those numbers into
+// code: per type, `new Function` generates a flat encoder, decoder and view class (small nested
+// types and array loops inlined, DataView stores, little-endian), so a hot loop over a struct
 // runs monomorphic, inlinable code without per-field dispatch.
+//
+// Building and using a type costs what its own level costs: a nested type is never described,
+// laid out or compiled again by its parents (big ones are called, not inlined), and the full
+// text (`T.type`) is spelled out only when asked for. Member names are arbitrary strings: the
+// generated code only ever holds them as JSON string literals (`v["my name"]`, computed class
+// keys), never as identifiers (docs/definitions-and-memory.md: the ECMAScript rules behind it).
 
-module.exports = function makeStructs({ native, fail, describe, toArrayBuffer }) {
+module.exports = function makeStructs(api) {
+  const { native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError } = api;
+  const { bufferParts, bufferProblem, NOT_BUFFER, checkAddress, toArrayBuffer } = api;
   /** Every type object made here (a look-alike object cannot pass for one). */
   const typeObjects = new WeakSet();
   /** pointer(T) parameter types. */
   const pointerTypes = new WeakSet();
   /** Per type object: its internals (compiled code, field table). */
   const internals = new WeakMap();
+
+  /** ffast_core::layout::MAX_NESTING: how deep types nest (the native walks recurse per level). */
+  const MAX_NESTING = 100;
+  /** A nested type of at most this many nodes is inlined into its parent's code; a bigger one is called. */
+  const INLINE_MAX = 24;
 
   // --------------------------------------------------------------------------- scalars
   // Scalars a field may have, by canonical name (what native layout() prints): byte size and
@@ -44,9 +57,10 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
     const hit = scalarCache.get(spelling);
     if (hit) return hit;
     // The grammar's delimiters would let a "type name" smuggle a composite into the text.
-    if (/[{}[\];<>@:,]/.test(spelling)) {
-      fail('ERR_FFAST_TYPE', `${where}: '${spelling}' is not a scalar type name (use ffast.struct/union/array for composites)`);
+    if (/[{}[\];<>@:,#"]/.test(spelling)) {
+      fail('ERR_FFAST_TYPE', `${where}: ${show(spelling)} is not a scalar type name (use ffast.struct/union/array for composites)`);
     }
+    if (spelling.length > 128) fail('ERR_FFAST_TYPE', `${where}: unknown type '${spelling.slice(0, 60)}…'`);
     let l;
     try {
       l = native.layout(spelling);
@@ -65,6 +79,13 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   // --------------------------------------------------------------------------- constructors
   const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
   const POW2 = (n) => Number.isInteger(n) && n >= 1 && n <= 1 << 28 && (n & (n - 1)) === 0;
+  /** A member name as the text form spells it (ffast_core::desc::write_name does the same). */
+  const nameTok = (name) => (IDENT.test(name) ? name : JSON.stringify(name));
+  /** An array index: JS orders such own keys first, whatever order they were written in. */
+  const isIndex = (k) => {
+    const n = Number(k) >>> 0;
+    return String(n) === k && n !== 4294967295;
+  };
 
   /**
    * One field type: a scalar name, or a type object. A `{ type, align }` descriptor is unwrapped
@@ -75,73 +96,103 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   function fieldType(t, where) {
     if (typeof t === 'string') return scalarName(t, where);
     if (t !== null && typeof t === 'object' && typeObjects.has(t)) return t;
-    fail(
+    if (t !== null && typeof t === 'object' && pointerTypes.has(t)) {
+      fail('ERR_FFAST_TYPE', `${where}: pointer(T) describes a parameter; a member holding an address is 'pointer'`);
+    }
+    return fail(
       'ERR_FFAST_TYPE',
       `${where}: expected a type name or a type made by ffast.struct/union/array, got ${describe(t)}` +
-        (t === undefined ? ' (a struct cannot contain itself; use a \'pointer\' field for links)' : ''),
+        (t === undefined ? " (a struct cannot contain itself; use a 'pointer' field for links)" : ''),
     );
   }
 
   function readOpts(opts, kind) {
-    if (opts === undefined) return {};
+    if (opts === undefined) return { pack: undefined };
     if (opts === null || typeof opts !== 'object') fail('ERR_FFAST_DEFINITION', `${kind}: options must be an object, got ${describe(opts)}`);
-    for (const k of Object.keys(opts)) {
-      if (k !== 'pack') fail('ERR_FFAST_DEFINITION', `${kind}: unknown option '${k}'`);
-    }
-    const { pack } = opts;
+    const { pack } = readOwn(opts, ['pack'], kind, 'option');
     if (pack !== undefined && ![1, 2, 4, 8, 16].includes(pack)) {
-      fail('ERR_FFAST_DEFINITION', `${kind}: pack must be 1, 2, 4, 8 or 16 (as #pragma pack), got ${String(pack)}`);
+      fail('ERR_FFAST_DEFINITION', `${kind}: pack must be 1, 2, 4, 8 or 16 (as #pragma pack), got ${show(pack)}`);
     }
     return { pack };
   }
 
+  /** Nesting depth of a member type (scalars: 0). */
+  const depthOf = (t) => (typeof t === 'string' ? 0 : internals.get(t).depth);
+  /** What a member adds to its parent's code: its own weight when inlined, 1 for a call. */
+  const weightOf = (t) => (typeof t === 'string' ? 1 : internals.get(t).weight <= INLINE_MAX ? internals.get(t).weight : 1);
+
+  /** How many nodes the whole tree of a member type has (shared parts counted each time; capped). */
+  const nodesOf = (t) => (typeof t === 'string' ? 1 : internals.get(t).nodes);
+
+  /** `#i` for a type object (its handle joins `deps`), the canonical name for a scalar. */
+  const typeTok = (t, deps) => (typeof t === 'string' ? t : `#${deps.push(internals.get(t).handle) - 1}`);
+
+  function checkDepth(depth, kind) {
+    if (depth > MAX_NESTING) fail('ERR_FFAST_DEFINITION', `${kind}: types nest more than ${MAX_NESTING} levels deep`);
+  }
+
   function composite(kind, fieldsIn, opts) {
-    if (fieldsIn === null || typeof fieldsIn !== 'object' || Array.isArray(fieldsIn) || typeObjects.has(fieldsIn)) {
+    if (
+      fieldsIn === null ||
+      typeof fieldsIn !== 'object' ||
+      typeObjects.has(fieldsIn) ||
+      pointerTypes.has(fieldsIn) ||
+      guarded(kind, 'whether its fields are an array', () => Array.isArray(fieldsIn))
+    ) {
       fail('ERR_FFAST_DEFINITION', `${kind}: fields must be an object { name: type, … }, got ${describe(fieldsIn)}`);
     }
     const { pack } = readOpts(opts, kind);
-    const names = Object.keys(fieldsIn);
+    const where0 = `${kind} fields`;
+    const names = ownKeys(fieldsIn, where0);
     if (names.length === 0) fail('ERR_FFAST_DEFINITION', `${kind}: a ${kind} needs at least one field (C has no empty ${kind}s)`);
     const fields = [];
     for (const name of names) {
-      const where = `${kind} field '${name}'`;
-      if (!IDENT.test(name)) fail('ERR_FFAST_DEFINITION', `${kind}: field name '${name}' is not an identifier`);
-      // '__proto__' as a key of a generated object literal would set the prototype instead.
-      if (name === '__proto__') fail('ERR_FFAST_DEFINITION', `${kind}: '__proto__' cannot be a field name`);
-      const spec = fieldsIn[name]; // read once: a getter cannot answer differently later
+      if (typeof name !== 'string') fail('ERR_FFAST_DEFINITION', `${kind}: a symbol key (${keyName(name)}) cannot name a member`);
+      if (isIndex(name)) {
+        fail('ERR_FFAST_DEFINITION', `${kind}: member name ${keyName(name)} is an array index (JS lists such keys first, not in the order written); use another name`);
+      }
+      if (!name.isWellFormed()) fail('ERR_FFAST_DEFINITION', `${kind}: member name ${keyName(name)} has a lone surrogate`);
+    }
+    for (const name of names) {
+      const where = `${kind} field ${keyName(name)}`;
+      const spec = ownValue(fieldsIn, name, where0); // read once: a getter cannot answer differently later
       let t = spec;
       let align;
-      if (spec !== null && typeof spec === 'object' && !typeObjects.has(spec)) {
-        for (const k of Object.keys(spec)) {
-          if (k !== 'type' && k !== 'align') fail('ERR_FFAST_DEFINITION', `${where}: unknown key '${k}' (expected type, align)`);
-        }
-        if (!Object.prototype.hasOwnProperty.call(spec, 'type')) {
+      if (spec !== null && typeof spec === 'object' && !typeObjects.has(spec) && !pointerTypes.has(spec)) {
+        const o = readOwn(spec, ['type', 'align'], where);
+        if (o.type === undefined) {
           fail('ERR_FFAST_TYPE', `${where}: expected a type name, a type object or { type, align }, got ${describe(spec)} without an own 'type'`);
         }
-        t = spec.type;
-        align = spec.align;
+        t = o.type;
+        align = o.align;
         if (align !== undefined && !POW2(align)) {
-          fail('ERR_FFAST_DEFINITION', `${where}: align must be a power of two, got ${String(align)}`);
+          fail('ERR_FFAST_DEFINITION', `${where}: align must be a power of two, got ${show(align)}`);
         }
       }
       fields.push({ name, type: fieldType(t, where), align });
     }
-    const text =
-      kind +
-      (pack !== undefined ? `<${pack}>` : '') +
-      '{' +
-      fields.map((f) => `${f.name}:${textOf(f.type)}${f.align !== undefined ? `@${f.align}` : ''}`).join(',') +
-      '}';
-    const l = layoutOf(text, kind);
+    let depth = 1;
+    let weight = 1;
+    let nodes = 1;
+    const deps = [];
+    let text = `${kind}${pack !== undefined ? `<${pack}>` : ''}{`;
+    fields.forEach((f, i) => {
+      depth = Math.max(depth, 1 + depthOf(f.type));
+      weight += weightOf(f.type);
+      nodes = Math.min(nodes + nodesOf(f.type), 1e9);
+      text += `${i ? ',' : ''}${nameTok(f.name)}:${typeTok(f.type, deps)}${f.align !== undefined ? `@${f.align}` : ''}`;
+    });
+    checkDepth(depth, kind);
+    const l = layoutOf(`${text}}`, kind, deps);
     fields.forEach((f, i) => {
       f.offset = l.offsets[i];
     });
-    return makeType(kind, text, l, fields, { pack });
+    return makeType(kind, l, fields, { pack, depth, weight, nodes, element: undefined, length: undefined });
   }
 
-  function layoutOf(text, kind) {
+  function layoutOf(text, kind, deps) {
     try {
-      return native.layout(text);
+      return native.layout(text, deps);
     } catch (e) {
       // The engine's messages name the field path; keep its code (ERR_FFAST_TYPE/DEFINITION).
       if (e && typeof e.code === 'string') fail(e.code, `${kind}: ${e.message}`);
@@ -149,7 +200,6 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
     }
   }
 
-  const textOf = (t) => (typeof t === 'string' ? t : t.type);
   const sizeOf = (t) => (typeof t === 'string' ? SCALARS[t].size : t.size);
 
   function struct(fields, opts) {
@@ -161,16 +211,64 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   function array(type, length) {
     const elem = fieldType(type, 'array element');
     if (!(Number.isSafeInteger(length) && length >= 1)) {
-      fail('ERR_FFAST_DEFINITION', `array: length must be a positive integer, got ${String(length)}`);
+      fail('ERR_FFAST_DEFINITION', `array: length must be a positive integer, got ${show(length)}`);
     }
-    const text = `[${textOf(elem)};${length}]`;
-    const l = layoutOf(text, 'array');
-    return makeType('array', text, l, null, { element: elem, length });
+    const depth = 1 + depthOf(elem);
+    checkDepth(depth, 'array');
+    const deps = [];
+    const l = layoutOf(`[${typeTok(elem, deps)};${length}]`, 'array', deps);
+    return makeType('array', l, null, { element: elem, length, depth, weight: 1 + weightOf(elem), nodes: 1 + nodesOf(elem), pack: undefined });
   }
 
-  function makeType(kind, text, l, fields, extra) {
+  /**
+   * The canonical text of a type (ffast_core::desc), built on first use and kept. Built with
+   * `+`, so a level costs its own members (V8 joins the children's texts without copying them
+   * until the string is read).
+   */
+  function typeText(info) {
+    if (info.text !== undefined) return info.text;
+    const tt = (t) => (typeof t === 'string' ? t : typeText(internals.get(t)));
+    let s;
+    if (info.fields) {
+      s = `${info.kind}${info.pack !== undefined ? `<${info.pack}>` : ''}{`;
+      info.fields.forEach((f, i) => {
+        s += `${i ? ',' : ''}${nameTok(f.name)}:${tt(f.type)}${f.align !== undefined ? `@${f.align}` : ''}`;
+      });
+      s += '}';
+    } else {
+      s = `[${tt(info.element)};${info.length}]`;
+    }
+    info.text = s;
+    return s;
+  }
+
+  /** T.type: the text, or a typed error where it cannot be a JS string (a type built from shared parts can outgrow that). */
+  function publicText(info) {
+    try {
+      return typeText(info);
+    } catch (e) {
+      if (e instanceof RangeError) {
+        return fail('ERR_FFAST_UNSUPPORTED', `${info.kind} (${info.size} bytes): its text is longer than a JS string can be`, e);
+      }
+      throw e;
+    }
+  }
+
+  /** A short name of a type for messages and generated-code labels (never the whole text of a big type). */
+  function label(info) {
+    if (info.nodes <= 8) {
+      const t = typeText(info);
+      if (t.length <= 60) return t;
+    }
+    return `${info.kind} of ${info.size} bytes`;
+  }
+
+  function makeType(kind, l, fields, extra) {
     const T = Object.create(null);
-    const info = { kind, text, size: l.size, fields, element: extra.element, length: extra.length };
+    const info = {
+      kind, size: l.size, align: l.align, fields, element: extra.element, length: extra.length, pack: extra.pack,
+      depth: extra.depth, weight: extra.weight, nodes: extra.nodes, handle: l.handle, text: undefined,
+    };
     internals.set(T, info);
     const pub = fields
       ? Object.freeze(
@@ -181,47 +279,70 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
       : undefined;
     const props = {
       kind,
-      type: text,
       size: l.size,
       align: l.align,
       ...(fields ? { fields: pub } : { element: extra.element, length: extra.length }),
       ...(extra.pack !== undefined ? { pack: extra.pack } : {}),
     };
-    for (const [k, v] of Object.entries(props)) Object.defineProperty(T, k, { value: v, enumerable: true });
+    Object.defineProperty(T, 'kind', { value: kind, enumerable: true });
+    Object.defineProperty(T, 'type', { get: () => publicText(info), enumerable: true });
+    for (const [k, v] of Object.entries(props)) if (k !== 'kind') Object.defineProperty(T, k, { value: v, enumerable: true });
     const code = compile(info);
     info.code = code;
     Object.defineProperty(T, 'offsetof', { value: (p) => offsetOf(T, p) });
     Object.defineProperty(T, 'encode', { value: code.encode });
     Object.defineProperty(T, 'decode', { value: code.decode });
     Object.defineProperty(T, 'view', { value: code.view });
-    Object.defineProperty(T, 'toString', { value: () => text });
+    Object.defineProperty(T, 'toString', { value: () => publicText(info) });
     typeObjects.add(T);
     return Object.freeze(T);
   }
 
-  /** offsetof(T, 'a.b[2].c'): byte offset of a (nested) member. */
+  /**
+   * offsetof(T, 'a.b[2].c') — identifiers and indices — or offsetof(T, ['a b', 2, 'c']) for any
+   * member names: byte offset of a (nested) member.
+   */
   function offsetOf(T, p) {
-    if (typeof p !== 'string' || p === '') fail('ERR_FFAST_ARG_TYPE', `offsetof: expected a field path string, got ${describe(p)}`);
+    let steps;
+    let path;
+    if (p !== null && typeof p === 'object' && guarded('offsetof', 'whether the path is an array', () => Array.isArray(p))) {
+      const xs = guarded('offsetof', 'the path', () => Array.from({ length: Math.min(p.length, 1 << 16) }, (_, i) => (Object.hasOwn(p, i) ? p[i] : undefined)));
+      steps = xs.map((x) => {
+        if (typeof x === 'string') return { name: x };
+        if (Number.isSafeInteger(x) && x >= 0) return { index: x };
+        return fail('ERR_FFAST_ARG_TYPE', `offsetof: a path step must be a member name or an index, got ${show(x)}`);
+      });
+      if (steps.length === 0) fail('ERR_FFAST_ARG_TYPE', 'offsetof: the path is empty');
+      path = xs.map((x) => (typeof x === 'string' ? x : `[${x}]`)).join('.');
+    } else if (typeof p === 'string' && p !== '') {
+      path = p;
+      steps = [];
+      const re = /\.?([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]/y;
+      let at = 0;
+      while (at < p.length) {
+        re.lastIndex = at;
+        const m = re.exec(p);
+        if (!m || (at === 0 && p[0] === '.')) fail('ERR_FFAST_ARG_TYPE', `offsetof: malformed field path ${show(p)}`);
+        at = re.lastIndex;
+        steps.push(m[1] !== undefined ? { name: m[1] } : { index: Number(m[2]) });
+      }
+    } else {
+      fail('ERR_FFAST_ARG_TYPE', `offsetof: expected a field path (a string, or an array of names and indices), got ${describe(p)}`);
+    }
     let t = T;
     let off = 0;
-    const re = /\.?([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]/y;
-    let at = 0;
-    while (at < p.length) {
-      re.lastIndex = at;
-      const m = re.exec(p);
-      if (!m || (at === 0 && p[0] === '.')) fail('ERR_FFAST_ARG_TYPE', `offsetof: malformed field path '${p}'`);
-      at = re.lastIndex;
+    for (const st of steps) {
       const info = typeof t === 'string' ? null : internals.get(t);
-      if (m[1] !== undefined) {
-        const f = info && info.fields && info.fields.find((x) => x.name === m[1]);
-        if (!f) fail('ERR_FFAST_ARG_TYPE', `offsetof: no field '${m[1]}' in ${textOf(t)} (path '${p}')`);
+      const what = typeof t === 'string' ? t : label(info);
+      if (st.name !== undefined) {
+        const f = info && info.fields && info.fields.find((x) => x.name === st.name);
+        if (!f) fail('ERR_FFAST_ARG_TYPE', `offsetof: no field ${keyName(st.name)} in ${what} (path ${show(path)})`);
         off += f.offset;
         t = f.type;
       } else {
-        const i = Number(m[2]);
-        if (!info || info.kind !== 'array') fail('ERR_FFAST_ARG_TYPE', `offsetof: ${textOf(t)} is not an array (path '${p}')`);
-        if (i >= info.length) fail('ERR_FFAST_ARG_RANGE', `offsetof: index ${i} is out of range for ${info.text} (path '${p}')`);
-        off += i * sizeOf(info.element);
+        if (!info || info.kind !== 'array') fail('ERR_FFAST_ARG_TYPE', `offsetof: ${what} is not an array (path ${show(path)})`);
+        if (st.index >= info.length) fail('ERR_FFAST_ARG_RANGE', `offsetof: index ${st.index} is out of range for ${what} (path ${show(path)})`);
+        off += st.index * sizeOf(info.element);
         t = info.element;
       }
     }
@@ -229,20 +350,44 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   }
 
   // --------------------------------------------------------------------------- errors (called from generated code)
+  // `w` says where (`argument 0 of 'f'`, `struct.encode`), `p` is the member path inside the
+  // value. A type's code throws with its own paths; a parent that called it (a nested type too
+  // big to inline) puts its own part in front on the way out (`reframe`), so a message names
+  // the whole path and the success path carries no strings.
   const at = (w, p) => (p === '' ? w : `${w}: field '${p}'`);
+  /** Errors thrown by encoders → { w: where, p: member path, rest: the rest of the message }. */
+  const framed = new WeakMap();
+  function pathFail(code, w, p, rest) {
+    const e = new FfastError(code, `${at(w, p)}: ${rest}`);
+    framed.set(e, { w, p, rest });
+    throw e;
+  }
+  /** Rethrow `e` (from a nested type's code) with `prefix` in front of its member path. */
+  function reframe(e, prefix) {
+    const f = framed.get(e);
+    if (f !== undefined) {
+      f.p = f.p === '' ? prefix : f.p[0] === '[' ? prefix + f.p : `${prefix}.${f.p}`;
+      e.message = `${at(f.w, f.p)}: ${f.rest}`;
+    }
+    throw e;
+  }
   function typeErr(w, p, want, v) {
-    if (v === undefined) fail('ERR_FFAST_ARG_TYPE', `${at(w, p)}: missing (expected ${want})`);
-    fail('ERR_FFAST_ARG_TYPE', `${at(w, p)}: expected ${want}, got ${describe(v)}`);
+    if (v === undefined) pathFail('ERR_FFAST_ARG_TYPE', w, p, `missing (expected ${want})`);
+    pathFail('ERR_FFAST_ARG_TYPE', w, p, `expected ${want}, got ${describe(v)}`);
   }
   function rangeErr(w, p, want, v) {
-    fail('ERR_FFAST_ARG_RANGE', `${at(w, p)}: ${typeof v === 'bigint' ? `${v}n` : String(v)} is out of range for ${want}`);
+    pathFail('ERR_FFAST_ARG_RANGE', w, p, `${typeof v === 'bigint' ? `${v}n` : show(v)} is out of range for ${want}`);
   }
   function unionErr(w, p, names, n) {
-    fail('ERR_FFAST_ARG_TYPE', `${at(w, p)}: a union takes exactly one member (${names}), got ${n}`);
+    pathFail('ERR_FFAST_ARG_TYPE', w, p, `a union takes exactly one member (${names}), got ${n}`);
   }
   function lengthErr(w, p, want, v) {
     if (v === null || typeof v !== 'object' || typeof v.length !== 'number') typeErr(w, p, `an array of ${want}`, v);
-    fail('ERR_FFAST_ARG_RANGE', `${at(w, p)}: expected ${want} elements, got ${v.length}`);
+    pathFail('ERR_FFAST_ARG_RANGE', w, p, `expected ${want} elements, got ${v.length}`);
+  }
+  /** Define an own data property (a member named `__proto__` must not set the prototype). */
+  function defOwn(t, k, v) {
+    Object.defineProperty(t, k, { value: v, writable: true, enumerable: true, configurable: true });
   }
 
   // 64-bit values. Numbers are split into 32-bit halves (no BigInt allocation on the hot path):
@@ -272,14 +417,32 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   const U64MAX = 2n ** 64n - 1n;
 
   // --------------------------------------------------------------------------- code generation
-  // Generated functions close over these (positional parameters of every `new Function`).
-  const RT = { typeErr, rangeErr, unionErr, lengthErr, w64n, r64, ru64, rptr, I64MIN, I64MAX, U64MAX };
+  // Generated functions close over these (positional parameters of every `new Function`), and
+  // over `$d<i>`: per function, the nested types' code it calls.
+  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, I64MIN, I64MAX, U64MAX };
   const RT_NAMES = Object.keys(RT).map((k) => `$${k}`);
   const RT_VALUES = Object.values(RT);
   let serial = 0;
 
-  /** Path expressions: a string literal while constant, a concatenation inside array loops. */
+  // Names reach generated code only as JSON string literals: JSON.stringify escapes quotes,
+  // backslashes and control characters, and (JSON ⊂ ECMAScript since ES2019) the U+2028/U+2029
+  // it leaves as they are are legal inside a string literal.
   const lit = (s) => JSON.stringify(s);
+  /** `v["name"]`. */
+  const prop = (v, name) => `${v}[${lit(name)}]`;
+  /**
+   * A member of a value being encoded. Values are read like any JS object (getters and class
+   * instances work), except a member whose name Object.prototype also has (`constructor`,
+   * `toString`, `__proto__`, …): that one only from the value's own properties, or every plain
+   * object would seem to give it.
+   */
+  const member = (v, name) => (name in Object.prototype ? `($hasOwn(${v}, ${lit(name)}) ? ${prop(v, name)} : undefined)` : prop(v, name));
+  /** An object-literal key: a string literal, except `__proto__`, which as a literal key would set the prototype. */
+  const litKey = (name) => (name === '__proto__' ? `[${lit(name)}]` : lit(name));
+  /** A path step in messages: `.name` (bare at the start), or `["any name"]`. */
+  const step = (name, first) => (IDENT.test(name) ? (first ? name : `.${name}`) : `[${JSON.stringify(name)}]`);
+
+  /** Path expressions: a string literal while constant, a concatenation inside array loops. */
   const asLit = (p) => {
     try {
       return JSON.parse(p);
@@ -289,10 +452,15 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   };
   const joinField = (p, name) => {
     const s = asLit(p);
-    if (s !== null) return lit(s === '' ? name : `${s}.${name}`);
-    return `${p} + ${lit('.' + name)}`;
+    if (s !== null) return lit(s + step(name, s === ''));
+    return `${p} + ${lit(step(name, false))}`;
   };
   const joinIndex = (p, i) => `${p} + "[" + ${i} + "]"`;
+
+  /** Whether a nested type's code is written into its parent's (small) or called (big). */
+  const inlined = (t, ctx) => typeof t === 'string' || t === ctx.root || internals.get(t).weight <= INLINE_MAX;
+  /** A name for a value the generated function closes over. */
+  const depOf = (ctx, v) => `$d${ctx.deps.push(v) - 1}`;
 
   /**
    * Statements that store the JS value in variable `v` (of type `t`) at byte offset expression
@@ -301,13 +469,25 @@ module.exports = function makeStructs({ native, fail, describe, toArrayBuffer })
   function genEnc(t, v, o, p, ctx) {
     if (typeof t === 'string') return genEncScalar(t, v, o, p);
     const info = internals.get(t);
+    if (!inlined(t, ctx)) {
+      // A big nested type: its own encoder, errors reframed with this path.
+      const e = `e${++ctx.n}`;
+      return `try { ${depOf(ctx, info.code.enc)}(dv, ${o}, ${v}, w); } catch (${e}) { $reframe(${e}, ${p}); }`;
+    }
     const id = ++ctx.n;
     if (info.kind === 'array') {
       const i = `i${id}`;
       const e = `e${id}`;
       const es = sizeOf(info.element);
-      return `if (${v} === null || typeof ${v} !== 'object' || ${v}.length !== ${info.length}) $lengthErr(w, ${p}, ${info.length}, ${v});
-for (let ${i} = 0; ${i} < ${info.length}; ${i}++) { const ${e} = ${v}[${i}];
+      const head = `if (${v} === null || typeof ${v} !== 'object' || ${v}.length !== ${info.length}) $lengthErr(w, ${p}, ${info.length}, ${v});\n`;
+      if (!inlined(info.element, ctx)) {
+        // Elements of a big type: one try around the loop, the index read in the catch.
+        const x = `x${id}`;
+        return `${head}let ${i} = 0;
+try { for (; ${i} < ${info.length}; ${i}++) ${depOf(ctx, internals.get(info.element).code.enc)}(dv, ${o} + ${i} * ${es}, ${v}[${i}], w); }
+catch (${x}) { $reframe(${x}, ${joinIndex(p, i)}); }`;
+      }
+      return `${head}for (let ${i} = 0; ${i} < ${info.length}; ${i}++) { const ${e} = ${v}[${i}];
 ${genEnc(info.element, e, `${o} + ${i} * ${es}`, joinIndex(p, i), ctx)}
 }`;
     }
@@ -318,7 +498,7 @@ ${genEnc(info.element, e, `${o} + ${i} * ${es}`, joinIndex(p, i), ctx)}
         info.fields
           .map((f, k) => {
             const x = `f${id}_${k}`;
-            return `const ${x} = ${v}.${f.name};\n${genEnc(f.type, x, `${o} + ${f.offset}`, joinField(p, f.name), ctx)}`;
+            return `const ${x} = ${member(v, f.name)};\n${genEnc(f.type, x, `${o} + ${f.offset}`, joinField(p, f.name), ctx)}`;
           })
           .join('\n')
       );
@@ -328,13 +508,13 @@ ${genEnc(info.element, e, `${o} + ${i} * ${es}`, joinIndex(p, i), ctx)}
     const names = info.fields.map((f) => f.name);
     const n = `n${id}`;
     let s = check + `let ${n} = 0;\n`;
-    s += info.fields.map((f) => `if (${v}.${f.name} !== undefined) ${n}++;`).join('\n');
-    s += `\nif (${n} !== 1) $unionErr(w, ${p}, ${lit(names.join(', '))}, ${n});\n`;
+    s += info.fields.map((f) => `if (${member(v, f.name)} !== undefined) ${n}++;`).join('\n');
+    s += `\nif (${n} !== 1) $unionErr(w, ${p}, ${lit(names.map((x) => step(x, true)).join(', '))}, ${n});\n`;
     s += `for (let z = 0; z < ${info.size}; z++) dv.setUint8(${o} + z, 0);\n`;
     s += info.fields
       .map((f, k) => {
         const x = `f${id}_${k}`;
-        return `${k ? 'else ' : ''}if (${v}.${f.name} !== undefined) { const ${x} = ${v}.${f.name};\n${genEnc(f.type, x, o, joinField(p, f.name), ctx)} }`;
+        return `${k ? 'else ' : ''}if (${member(v, f.name)} !== undefined) { const ${x} = ${member(v, f.name)};\n${genEnc(f.type, x, o, joinField(p, f.name), ctx)} }`;
       })
       .join('\n');
     return s;
@@ -370,6 +550,7 @@ dv.${s.set}(${o}, ${v}, true);`;
   function genDec(t, o, ctx) {
     if (typeof t === 'string') return { pre: '', expr: genDecScalar(t, o) };
     const info = internals.get(t);
+    if (!inlined(t, ctx)) return { pre: '', expr: `${depOf(ctx, info.code.dec)}(dv, ${o})` };
     const id = ++ctx.n;
     if (info.kind === 'array') {
       const a = `a${id}`;
@@ -384,7 +565,7 @@ dv.${s.set}(${o}, ${v}, true);`;
     const parts = info.fields.map((f) => {
       const d = genDec(f.type, info.kind === 'union' ? o : `${o} + ${f.offset}`, ctx);
       pre += d.pre;
-      return `${f.name}: ${d.expr}`;
+      return `${litKey(f.name)}: ${d.expr}`;
     });
     return { pre, expr: `{ ${parts.join(', ')} }` };
   }
@@ -396,11 +577,14 @@ dv.${s.set}(${o}, ${v}, true);`;
     return `${s.wide === 'signed' ? '$r64' : s.wide === 'unsigned' ? '$ru64' : '$rptr'}(dv, ${o})`;
   }
 
-  function build(params, body, values, label) {
-    const src = `"use strict"; // ffast ${label} #${++serial}\n${body}`;
+  function build(params, body, values, what, ctx) {
+    // The label sits in a line comment: only printable ASCII (no line terminator can end it).
+    const src = `"use strict"; // ffast ${what.replace(/[^\x20-\x7e]/g, '?')} #${++serial}\n${body}`;
+    const names = ctx.deps.map((_, i) => `$d${i}`);
     // eslint-disable-next-line no-new-func
-    return new Function(...RT_NAMES, ...params, src)(...RT_VALUES, ...values);
+    return new Function(...RT_NAMES, ...params, ...names, src)(...RT_VALUES, ...values, ...ctx.deps);
   }
+  const newCtx = (root) => ({ n: 0, deps: [], root });
 
   const kDv = Symbol('ffast.view.dataView');
   const kOff = Symbol('ffast.view.offset');
@@ -410,15 +594,18 @@ dv.${s.set}(${o}, ${v}, true);`;
    * view class, and the public encode/decode/view.
    */
   function compile(info) {
-    const ctx = { n: 0 };
-    const label = info.text.length > 60 ? info.text.slice(0, 60) + '…' : info.text;
+    const name = label(info);
     // A stand-in type node for the type being compiled (it is not registered yet).
     const node = Object.freeze({});
     internals.set(node, info);
-    const enc = build([], `return function enc(dv, o, v, w) {\n${genEnc(node, 'v', 'o', '""', ctx)}\n};`, [], `encode ${label}`);
+    let ctx = newCtx(node);
+    const encBody = genEnc(node, 'v', 'o', '""', ctx);
+    const enc = build([], `return function enc(dv, o, v, w) {\n${encBody}\n};`, [], `encode ${name}`, ctx);
+    ctx = newCtx(node);
     const d = genDec(node, 'o', ctx);
-    const dec = build([], `return function dec(dv, o) {\n${d.pre}return ${d.expr};\n};`, [], `decode ${label}`);
+    const dec = build([], `return function dec(dv, o) {\n${d.pre}return ${d.expr};\n};`, [], `decode ${name}`, ctx);
     let decInto;
+    ctx = newCtx(node);
     if (!info.fields) {
       // An array decodes into the given array-like, element by element (out(pointer(array))).
       const e = genDec(info.element, `o + i * ${sizeOf(info.element)}`, ctx);
@@ -426,58 +613,57 @@ dv.${s.set}(${o}, ${v}, true);`;
         [],
         `return function decInto(dv, o, t) {\nfor (let i = 0; i < ${info.length}; i++) { ${e.pre}\nt[i] = ${e.expr}; }\n};`,
         [],
-        `decodeInto ${label}`,
+        `decodeInto ${name}`,
+        ctx,
       );
     } else {
       let pre = '';
       const sets = info.fields.map((f) => {
         const x = genDec(f.type, info.kind === 'union' ? 'o' : `o + ${f.offset}`, ctx);
         pre += x.pre;
-        return `t.${f.name} = ${x.expr};`;
+        return f.name === '__proto__' ? `$defOwn(t, "__proto__", ${x.expr});` : `${prop('t', f.name)} = ${x.expr};`;
       });
-      decInto = build([], `return function decInto(dv, o, t) {\n${pre}${sets.join('\n')}\n};`, [], `decodeInto ${label}`);
+      decInto = build([], `return function decInto(dv, o, t) {\n${pre}${sets.join('\n')}\n};`, [], `decodeInto ${name}`, ctx);
     }
-    const View = makeViewClass(info, label);
+    internals.delete(node);
+    const View = makeViewClass(info, name);
     const size = info.size;
     const what = info.kind;
 
-    // One-entry cache: a hot loop encoding into the same buffer reuses its DataView.
+    // One-entry cache: a hot loop encoding into the same buffer reuses its DataView (while it
+    // still covers `size` bytes: a detached or shrunk buffer's DataView throws or reads 0).
     let lastTarget = null;
     let lastOffset = -1;
     let lastDv = null;
     function dvOf(target, offset, fn) {
       if (offset === undefined) offset = 0;
       else if (!(Number.isSafeInteger(offset) && offset >= 0)) {
-        fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: offset must be a non-negative integer, got ${String(offset)}`);
+        fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: offset must be a non-negative integer, got ${show(offset)}`);
       }
-      if (target === lastTarget && offset === lastOffset && lastDv.byteLength === size) return lastDv;
-      let dv;
-      if (typeof target === 'number' || typeof target === 'bigint') {
-        if (target === 0 || target === 0n) fail('ERR_FFAST_NULL_POINTER', `${what}.${fn}: pointer is NULL`);
-        const base = typeof target === 'bigint' ? target : BigInt(target);
-        dv = new DataView(toArrayBuffer(base + BigInt(offset), size));
-        return dv;
+      if (target === lastTarget && offset === lastOffset) {
+        // (a detached or shrunk buffer's DataView throws here: then it is looked at afresh)
+        try {
+          if (lastDv.byteLength === size) return lastDv;
+        } catch {}
       }
-      let buf;
-      let start;
-      let len;
-      if (target instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && target instanceof SharedArrayBuffer)) {
-        buf = target;
-        start = 0;
-        len = target.byteLength;
-      } else if (ArrayBuffer.isView(target)) {
-        buf = target.buffer;
-        start = target.byteOffset;
-        len = target.byteLength;
-      } else if (target === null || target === undefined) {
-        fail('ERR_FFAST_NULL_POINTER', `${what}.${fn}: pointer is NULL`);
-      } else {
-        fail('ERR_FFAST_ARG_TYPE', `${what}.${fn}: expected a buffer, typed array, DataView or pointer, got ${describe(target)}`);
+      if (typeof target === 'number' || typeof target === 'bigint' || target === null || target === undefined) {
+        // An address (every NULL spelling and non-address is a typed error there).
+        const a = checkAddress(target, `${what}.${fn}`);
+        const atAddr = typeof a === 'number' && a + offset <= Number.MAX_SAFE_INTEGER ? a + offset : BigInt(a) + BigInt(offset);
+        if (atAddr > U64MAX) fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: offset ${offset} from ${show(target)} runs past the end of the address space`);
+        return new DataView(toArrayBuffer(atAddr, size));
       }
-      if (offset + size > len) {
-        fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: ${size} bytes at offset ${offset} do not fit in ${len} bytes`);
+      const parts = bufferParts(target);
+      if (typeof parts !== 'object') {
+        fail(
+          'ERR_FFAST_ARG_TYPE',
+          `${what}.${fn}: ${parts === NOT_BUFFER ? `expected a buffer, typed array, DataView or pointer, got ${describe(target)}` : bufferProblem(target, parts)}`,
+        );
       }
-      dv = new DataView(buf, start + offset, size);
+      if (offset + size > parts.len) {
+        fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: ${size} bytes at offset ${offset} do not fit in ${parts.len} bytes`);
+      }
+      const dv = new DataView(parts.buf, parts.start + offset, size);
       lastTarget = target;
       lastOffset = offset;
       lastDv = dv;
@@ -490,7 +676,12 @@ dv.${s.set}(${o}, ${v}, true);`;
       View,
       encode(value, target, offset) {
         if (target === undefined) {
-          const out = new Uint8Array(size);
+          let out;
+          try {
+            out = new Uint8Array(size);
+          } catch (e) {
+            fail('ERR_FFAST_ARG_RANGE', `${what}.encode: cannot allocate ${size} bytes (pass a target)`, e);
+          }
           enc(new DataView(out.buffer), 0, value, `${what}.encode`);
           return out;
         }
@@ -509,49 +700,50 @@ dv.${s.set}(${o}, ${v}, true);`;
   /**
    * A view class: an accessor per field over (DataView, offset). Nested composites and arrays
    * give views of their own (zero-copy all the way down); assigning one encodes the whole value.
+   * Accessors have computed keys (`get ["constructor"]()` is a plain accessor, where the same
+   * name as a literal key would be a class constructor); a member named toJSON wins over the
+   * view's own toJSON.
    */
-  function makeViewClass(info, label) {
-    const ctx = { n: 0 };
-    const deps = [];
-    const dep = (v) => {
-      deps.push(v);
-      return `$d${deps.length - 1}`;
-    };
+  function makeViewClass(info, name) {
+    const ctx = newCtx(null);
     const getter = (t, o) => {
-      if (typeof t !== 'string') return `return new ${dep(internals.get(t).code.View)}(this[$kDv], ${o});`;
+      if (typeof t !== 'string') return `return new ${depOf(ctx, internals.get(t).code.View)}(this[$kDv], ${o});`;
       return `const dv = this[$kDv]; return ${genDecScalar(t, o)};`;
     };
     const setter = (t, o, p) => `const dv = this[$kDv]; const w = 'view'; ${genEnc(t, 'v', o, lit(p), ctx)}`;
     let members = '';
+    const self = depOf(ctx, info);
     if (info.fields) {
       for (const f of info.fields) {
         const o = `this[$kOff] + ${info.kind === 'union' ? 0 : f.offset}`;
-        members += `get ${f.name}() { ${getter(f.type, o)} }\nset ${f.name}(v) { ${setter(f.type, o, f.name)} }\n`;
+        const k = `[${lit(f.name)}]`;
+        members += `get ${k}() { ${getter(f.type, o)} }\nset ${k}(v) { ${setter(f.type, o, step(f.name, true))} }\n`;
       }
-      members += `toJSON() { return ${dep(info)}.code.dec(this[$kDv], this[$kOff]); }\n`;
+      if (!info.fields.some((f) => f.name === 'toJSON')) members += `toJSON() { return ${self}.code.dec(this[$kDv], this[$kOff]); }\n`;
     } else {
       const es = sizeOf(info.element);
-      const chk = `if (!(Number.isInteger(i) && i >= 0 && i < ${info.length})) $rangeErr('view', '', 'an index of ${info.text}', i);`;
+      const chk = `if (!(Number.isInteger(i) && i >= 0 && i < ${info.length})) $rangeErr('view', '', ${lit(`an index of ${name}`)}, i);`;
       members += `get length() { return ${info.length}; }\n`;
       members += `get(i) { ${chk} ${getter(info.element, `this[$kOff] + i * ${es}`)} }\n`;
       members += `set(i, v) { ${chk} const dv = this[$kDv]; const w = 'view'; const o = this[$kOff] + i * ${es}; ${genEnc(info.element, 'v', 'o', '"[" + i + "]"', ctx)} }\n`;
       members += `*[Symbol.iterator]() { for (let i = 0; i < ${info.length}; i++) yield this.get(i); }\n`;
-      members += `toJSON() { return ${dep(info)}.code.dec(this[$kDv], this[$kOff]); }\n`;
+      members += `toJSON() { return ${self}.code.dec(this[$kDv], this[$kOff]); }\n`;
     }
-    const names = deps.map((_, i) => `$d${i}`);
-    const cls = build(
-      ['$kDv', '$kOff', ...names],
-      `return class ${info.kind}View {\nconstructor(dv, o) { this[$kDv] = dv; this[$kOff] = o; }\n${members}};`,
-      [kDv, kOff, ...deps],
-      `view ${label}`,
-    );
     // (toJSON reads info.code at call time: it exists once compile() has returned.)
-    return cls;
+    return build(
+      ['$kDv', '$kOff'],
+      `return class ${info.kind}View {\nconstructor(dv, o) { this[$kDv] = dv; this[$kOff] = o; }\n${members}};`,
+      [kDv, kOff],
+      `view ${name}`,
+      ctx,
+    );
   }
 
   // --------------------------------------------------------------------------- pointer(T)
   function pointer(T) {
-    if (!typeObjects.has(T)) fail('ERR_FFAST_TYPE', `pointer: expected a type made by ffast.struct/union/array, got ${describe(T)}`);
+    if (T === null || typeof T !== 'object' || !typeObjects.has(T)) {
+      fail('ERR_FFAST_TYPE', `pointer: expected a type made by ffast.struct/union/array, got ${describe(T)}`);
+    }
     return makePointerType(T, 'in');
   }
   function makePointerType(T, direction) {
@@ -561,7 +753,7 @@ dv.${s.set}(${o}, ${v}, true);`;
   }
   const redirect = (direction) =>
     function (p) {
-      if (!pointerTypes.has(p)) fail('ERR_FFAST_TYPE', `${direction}: expected a pointer(T) type, got ${describe(p)}`);
+      if (p === null || typeof p !== 'object' || !pointerTypes.has(p)) fail('ERR_FFAST_TYPE', `${direction}: expected a pointer(T) type, got ${describe(p)}`);
       return makePointerType(p.to, direction);
     };
 

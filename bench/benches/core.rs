@@ -31,6 +31,7 @@ fn targets(target: usize, slot: &u64) -> FastTargets {
         wide_slot: slot as *const u64 as usize,
         str_in: 0,
         str_free: 0,
+        str_release: 0,
         buf_addr: 0,
         area: 0,
         fallback: false,

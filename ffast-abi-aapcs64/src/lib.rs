@@ -93,8 +93,14 @@ impl Registers {
     }
 }
 
-/// Where an argument that found no register goes: the one rule the platforms disagree on.
+/// Where an argument that found no register goes — the rule the platforms disagree on most —
+/// and the one register rule Apple drops ([`StackRule::EVEN_NGRN_FOR_16_ALIGNED`]).
 pub trait StackRule {
+    /// C.10: a composite of alignment 16 starts at an even NGRN. AAPCS64 (gcc 12 and clang 14
+    /// for `aarch64-linux-gnu`) rounds NGRN up; Apple's arm64 convention does not (clang 14
+    /// `--target=arm64-apple-macos` passes `struct { long x __attribute__((aligned(16))); }`
+    /// after a `char` in x1, x2; docs/abi-stack-alignment.md).
+    const EVEN_NGRN_FOR_16_ALIGNED: bool = true;
     /// Byte offset (from `Stack(0)`) of the next stack argument of type `ty`.
     fn place(&mut self, ty: Type) -> u32;
     /// Byte offset of a composite that is not an HFA, `size` bytes (a multiple of 8) aligned
@@ -130,7 +136,8 @@ impl StackRule for Slots {
     }
 
     fn place_hfa(&mut self, base: Type, count: u32, align: u32) -> u32 {
-        // C.3: the size rounded up to 8; C.4: NSAA aligned to 8, or 16 for a 16-aligned type.
+        // C.3: the size rounded up to 8; C.4: NSAA aligned to 8, or 16 for a 16-aligned type —
+        // and for a 32-aligned one: gcc 12 and clang 14 cap at 16 (docs/abi-stack-alignment.md).
         let size = (base.size() as u32 * count).next_multiple_of(8);
         self.place_block(size, if align >= 16 { 16 } else { 8 })
     }
@@ -197,8 +204,8 @@ impl<S: StackRule> Allocator<S> {
                     offset: agg.offset + 8 * i,
                     ty: Type::U64,
                 };
-                // C.10: a 16-aligned composite starts at an even register.
-                if align >= 16 {
+                // C.10: a 16-aligned composite starts at an even register (not on Apple).
+                if align >= 16 && S::EVEN_NGRN_FOR_16_ALIGNED {
                     self.regs.ngrn = self.regs.ngrn.next_multiple_of(2).min(ARG_REGS);
                 }
                 // C.12: only if all its double-words fit.
@@ -211,8 +218,11 @@ impl<S: StackRule> Allocator<S> {
                         push(load(i), c.expect("checked above"));
                     }
                 } else {
-                    // C.13, C.14: NGRN = 8, NSAA aligned to max(8, alignment) (the stack
-                    // itself is only 16-aligned, so 16 is the most any type gets).
+                    // C.13, C.14: NGRN = 8, NSAA aligned to max(8, alignment), capped at 16:
+                    // gcc's `aarch64_function_arg_boundary` is min(max(align, 8), 16), and
+                    // gcc 12 and clang 14 put `{long@16}` at 16 and an over-aligned composite
+                    // never above 16 (docs/abi-stack-alignment.md; one larger than 16 bytes
+                    // goes by reference anyway, B.4).
                     self.regs.ngrn = ARG_REGS;
                     let at = self.stack.place_block(8 * count as u32, align.clamp(8, 16));
                     for i in 0..count as u32 {
@@ -509,6 +519,86 @@ mod tests {
 
     fn s(x: &str) -> String {
         x.to_string()
+    }
+
+    /// (composite, its area loads and locations, the location of the scalar after it).
+    type Case = (&'static str, Vec<(String, Loc)>, u32);
+
+    #[test]
+    fn over_aligned_composites_cap_at_16() {
+        // gcc 12 and clang 14 (`aarch64-linux-gnu -O2 -S`) agree: the stack alignment of an
+        // argument is min(max(8, its alignment), 16) (gcc's `aarch64_function_arg_boundary`),
+        // and an over-aligned composite larger than 16 bytes that is no HFA goes by reference
+        // (B.4). Each case after 8 i64 and 8 f64 and an i8 at stack offset 0, with an i8 after:
+        // (composite, its stack locations, the trailing i8).
+        let table: [Case; 6] = [
+            (
+                "struct{a:f64@32,b:f64,c:f64,d:f64}",
+                (0..4)
+                    .map(|i| (format!("f64@{}", 8 * i), Stack(16 + 8 * i)))
+                    .collect(),
+                48,
+            ),
+            (
+                "struct{a:f64@16,b:f64}",
+                vec![(s("f64@0"), Stack(16)), (s("f64@8"), Stack(24))],
+                32,
+            ),
+            (
+                "struct{a:f32@16,b:f32,c:f32,d:f32}",
+                (0..4)
+                    .map(|i| (format!("f32@{}", 4 * i), Stack(16 + 4 * i)))
+                    .collect(),
+                32,
+            ),
+            (
+                "struct{x:i64@16}",
+                vec![(s("u64@0"), Stack(16)), (s("u64@8"), Stack(24))],
+                32,
+            ),
+            ("struct{x:f64@32}", vec![(s("&0"), Stack(8))], 16),
+            ("struct{x:u8@64}", vec![(s("&0"), Stack(8))], 16),
+        ];
+        for (text, want, trailing) in table {
+            let mut params = vec!["i64"; 8];
+            params.extend(["f64"; 8]);
+            params.extend(["i8", text, "i8"]);
+            let p = plan(&params, "void");
+            assert_eq!(p.args[16].c, Stack(0), "{text}");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(p.args[17].c, Stack(trailing), "{text}");
+            assert_eq!(p.stack_align, 16, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_arm64_emitter_refuses_a_stack_alignment_above_16() {
+        // No AAPCS64 plan asks for one (above); a plan that did would be misplaced, not
+        // silently emitted.
+        use ffast_core::trampoline::{self, FastTargets};
+        let mut p = plan(&["i32", "struct{x:f64@32}"], "i32");
+        assert_eq!(p.stack_align, 16);
+        let t = FastTargets {
+            target: 0x1000,
+            wide_slot: 0x2000,
+            str_in: 0x3000,
+            str_free: 0x4000,
+            str_release: 0x4800,
+            buf_addr: 0x5000,
+            fallback: false,
+            area: 0x6000,
+        };
+        assert!(trampoline::fast(&p, &t).is_ok());
+        assert!(trampoline::invoker(&p, 0x1000, 0x6000).is_ok());
+        p.stack_align = 32;
+        assert!(matches!(
+            trampoline::fast(&p, &t),
+            Err(ffast_core::Error::Unsupported(_))
+        ));
+        assert!(matches!(
+            trampoline::invoker(&p, 0x1000, 0x6000),
+            Err(ffast_core::Error::Unsupported(_))
+        ));
     }
 
     #[test]

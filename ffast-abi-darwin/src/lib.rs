@@ -19,7 +19,10 @@
 //!   x8). On the stack, a composite that is not an HFA still takes 8-byte-aligned double-words
 //!   (clang passes it as an array of i64, or i128 when 16-aligned), but an HFA is packed like
 //!   its members: aligned to its base type (4 for floats) and exactly `count × size` bytes
-//!   (clang's `CC_AArch64_Custom_Block` drops the 8-byte minimum slot alignment on Darwin).
+//!   (clang's `CC_AArch64_Custom_Block` drops the 8-byte minimum slot alignment on Darwin),
+//!   even when the HFA is over-aligned (16 or 32: Linux rounds those to 16). And in registers, a
+//!   16-aligned composite does not skip to an even x register (AAPCS64 C.10 does). Both checked
+//!   with clang 14 `--target=arm64-apple-macos -S` (docs/abi-stack-alignment.md).
 //!
 //! On top of the C convention, V8's fast-call entry on macOS arm64 cannot pass stack arguments:
 //! it refuses a fast call with more than 8 C arguments counting the receiver
@@ -57,6 +60,9 @@ impl Packed {
 }
 
 impl StackRule for Packed {
+    // See the trait: Apple does not start a 16-aligned composite at an even x register.
+    const EVEN_NGRN_FOR_16_ALIGNED: bool = false;
+
     fn place(&mut self, ty: Type) -> u32 {
         // Every scalar here is naturally aligned to its size (LP64, `Type::size`).
         let size = ty.size() as u32;
@@ -67,11 +73,13 @@ impl StackRule for Packed {
         self.reserve(size, align)
     }
 
-    fn place_hfa(&mut self, base: Type, count: u32, align: u32) -> u32 {
-        // Packed like its members (see the module documentation); an over-aligned HFA keeps
-        // 16.
+    fn place_hfa(&mut self, base: Type, count: u32, _align: u32) -> u32 {
+        // Packed like its members (see the module documentation), over-aligned or not: clang 14
+        // `--target=arm64-apple-macos` puts `struct { double a __attribute__((aligned(32)));
+        // double b, c, d; }` right after a `char` stack argument at offset 8, and a 16-aligned
+        // four-float HFA at offset 4 (Linux aligns both to 16; docs/abi-stack-alignment.md).
         let size = base.size() as u32;
-        self.reserve(size * count, if align >= 16 { 16 } else { size })
+        self.reserve(size * count, size)
     }
 
     fn bytes(&self) -> u32 {
@@ -496,6 +504,66 @@ mod tests {
             area(&p),
             vec![(s("f64@0"), Stack(8)), (s("f64@8"), Stack(16))]
         );
+    }
+
+    /// (composite, its area loads and locations, the location of the scalar after it).
+    type Case = (&'static str, Vec<(String, Loc)>, u32);
+
+    #[test]
+    fn over_aligned_composites_follow_clang_for_apple() {
+        // clang 14 `--target=arm64-apple-macos -O2 -S`, each case after 8 i64 and 8 f64 (every
+        // register taken) and an i8 at stack offset 0, then an i8 after the composite:
+        // (composite, its stack offsets, offset of the trailing i8).
+        let table: [Case; 5] = [
+            (
+                // HFA of 4 doubles aligned to 32: at 8 (Linux: 16).
+                "struct{a:f64@32,b:f64,c:f64,d:f64}",
+                (0..4)
+                    .map(|i| (format!("f64@{}", 8 * i), Stack(8 + 8 * i)))
+                    .collect(),
+                40,
+            ),
+            (
+                "struct{a:f64@16,b:f64}",
+                vec![(s("f64@0"), Stack(8)), (s("f64@8"), Stack(16))],
+                24,
+            ),
+            (
+                // HFA of 4 floats aligned to 16: at 4.
+                "struct{a:f32@16,b:f32,c:f32,d:f32}",
+                (0..4)
+                    .map(|i| (format!("f32@{}", 4 * i), Stack(4 + 4 * i)))
+                    .collect(),
+                20,
+            ),
+            (
+                // Not an HFA (padding): 16-aligned double-words.
+                "struct{x:i64@16}",
+                vec![(s("u64@0"), Stack(16)), (s("u64@8"), Stack(24))],
+                32,
+            ),
+            (
+                "struct{x:i32@16}",
+                vec![(s("u64@0"), Stack(16)), (s("u64@8"), Stack(24))],
+                32,
+            ),
+        ];
+        for (text, want, trailing) in table {
+            let mut params = vec!["i64"; 8];
+            params.extend(["f64"; 8]);
+            params.extend(["i8", text, "i8"]);
+            let p = plan_of(&params, "void");
+            assert_eq!(p.args[16].c, Stack(0), "{text}");
+            assert_eq!(area(&p), want, "{text}");
+            assert_eq!(p.args[17].c, Stack(trailing), "{text}");
+        }
+        // In registers: no even-register rounding (clang: x1, x2, then x3; Linux: x2, x3, x4).
+        let p = plan_of(&["i8", "struct{x:i64@16}", "i64"], "void");
+        assert_eq!(area(&p), vec![(s("u64@0"), Gpr(1)), (s("u64@8"), Gpr(2))]);
+        assert_eq!(p.args[1].c, Gpr(3));
+        let l = ffast_abi_aapcs64::classify(&sig(&["i8", "struct{x:i64@16}", "i64"], "void"));
+        assert_eq!(area(&l), vec![(s("u64@0"), Gpr(2)), (s("u64@8"), Gpr(3))]);
+        assert_eq!(l.args[1].c, Gpr(4));
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //!    offset from the start of the object is not a multiple of its natural alignment (GCC's
 //!    `classify_argument`: "Misaligned fields are always returned in memory"). Fields of a
 //!    packed struct that happen to be aligned do not count: `pack(1) {u8, u8, u16}` is INTEGER.
+//!    As in gcc, an array is checked at its first element only: gcc classifies the element once
+//!    at the array's offset and repeats its classes over the array (see [`classify_at`]).
 //! 3. Each eightbyte starts as NO_CLASS; every scalar merges its class (INTEGER for integers,
 //!    bools and pointers, SSE for float and double) into the eightbyte that holds it: equal
 //!    classes stay, NO_CLASS yields to the other, and INTEGER beats SSE. Arrays and nested
@@ -57,18 +59,33 @@ pub fn classify(ty: &CType) -> AggClass {
     if layout.size > 16 {
         return AggClass::Memory;
     }
-    let mut eightbytes = [None; 2];
-    // Rule 2 (a misaligned scalar) stops the walk.
-    if !merge_scalars(ty, 0, &mut eightbytes) {
+    // Rules 2 and 3; rule 2 (a misaligned scalar) gives `None`.
+    let Some(classes) = classify_at(ty, 0) else {
         return AggClass::Memory;
-    }
+    };
     // Rule 4: a NO_CLASS eightbyte can only be the last one; it takes no register.
-    AggClass::Regs(eightbytes.iter().map_while(|c| *c).collect())
+    AggClass::Regs(classes.iter().map_while(|c| *c).collect())
 }
 
-/// Rule 3: merge the class of every scalar inside `ty` (placed at byte `offset` of the whole
-/// object) into `eightbytes`. False when a scalar is misaligned (rule 2).
-fn merge_scalars(ty: &CType, offset: usize, eightbytes: &mut [Option<Eightbyte>; 2]) -> bool {
+/// The classes of the eightbytes `ty` touches when it starts `offset` bytes into the argument
+/// (only `offset % 8` matters for where its eightbytes fall; `offset % 64` for alignment, as in
+/// gcc, which tracks bit offsets modulo 512), or `None` for a misaligned scalar (rule 2).
+///
+/// This follows gcc 12's `classify_argument` (config/i386/i386.cc) step by step, since callers
+/// must agree with gcc, not with a cleaner reading of the psABI:
+/// - a struct classifies each member at its own offset and merges the member's classes into
+///   the eightbytes it covers;
+/// - a union classifies each member at the union's offset and merges them;
+/// - an **array classifies its element once, at the array's offset, and repeats the element's
+///   classes for every eightbyte of the array**: later elements are never checked for
+///   alignment. With `S` = `#pragma pack(2) struct { float f; char c; }` (6 bytes),
+///   `#pragma pack(4) struct { S a[2]; char d; }` has the second element's float at offset 6,
+///   yet gcc passes it in rdi, rsi (`gcc -O2 -S`); checking every element called it MEMORY
+///   (found by the ABI fuzzer, `ffast-node/test/fuzz.test.js`);
+/// - a scalar is misaligned when the offset is not a multiple of its size.
+fn classify_at(ty: &CType, offset: usize) -> Option<Vec<Option<Eightbyte>>> {
+    let size = ty.size().ok()?;
+    let words = (size + offset % 8).div_ceil(8);
     match ty {
         CType::Scalar(t) => {
             // Every scalar's natural alignment is its size (LP64), so an aligned scalar never
@@ -76,36 +93,44 @@ fn merge_scalars(ty: &CType, offset: usize, eightbytes: &mut [Option<Eightbyte>;
             // which lacks `is_multiple_of`.)
             let size = t.size();
             if size == 0 || offset & (size - 1) != 0 {
-                return false;
+                return None;
             }
-            let class = if t.is_float() {
+            Some(vec![Some(if t.is_float() {
                 Eightbyte::Sse
             } else {
                 Eightbyte::Integer
-            };
-            let slot = &mut eightbytes[offset / 8];
-            *slot = Some(match (*slot, class) {
-                (None, c) => c,
-                (Some(Eightbyte::Sse), Eightbyte::Sse) => Eightbyte::Sse,
-                _ => Eightbyte::Integer,
-            });
-            true
+            })])
         }
         CType::Struct(c) | CType::Union(c) => {
-            let Ok(layout) = ty.layout() else {
-                return false;
-            };
-            c.fields
-                .iter()
-                .zip(&layout.offsets)
-                .all(|(f, &o)| merge_scalars(&f.ty, offset + o, eightbytes))
+            let layout = ty.layout().ok()?;
+            let union = matches!(ty, CType::Union(_));
+            let mut classes = vec![None; words];
+            for (f, &o) in c.fields.iter().zip(&layout.offsets) {
+                let at = if union { offset } else { offset + o };
+                let sub = classify_at(&f.ty, at % 64)?;
+                // The member's first eightbyte, counted from the start of this aggregate's.
+                let pos = if union { 0 } else { (o + offset % 8) / 8 };
+                for (i, class) in sub.into_iter().enumerate() {
+                    if let Some(slot) = classes.get_mut(pos + i) {
+                        *slot = merge(*slot, class);
+                    }
+                }
+            }
+            Some(classes)
         }
-        CType::Array { elem, len } => {
-            let Ok(size) = elem.size() else {
-                return false;
-            };
-            (0..*len).all(|i| merge_scalars(elem, offset + i * size, eightbytes))
+        CType::Array { elem, .. } => {
+            let sub = classify_at(elem, offset)?;
+            Some((0..words).map(|i| sub[i % sub.len()]).collect())
         }
+    }
+}
+
+/// Rule 3's merge: equal classes stay, NO_CLASS yields to the other, INTEGER beats SSE.
+fn merge(a: Option<Eightbyte>, b: Option<Eightbyte>) -> Option<Eightbyte> {
+    match (a, b) {
+        (None, c) | (c, None) => c,
+        (Some(Eightbyte::Sse), Some(Eightbyte::Sse)) => Some(Eightbyte::Sse),
+        _ => Some(Eightbyte::Integer),
     }
 }
 
@@ -235,6 +260,37 @@ mod tests {
                 "pack(1) {i32,f32}",
                 packed(1, &[I32, F32]),
                 Regs(vec![Integer]),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn rule2_arrays_are_checked_at_their_first_element_only() {
+        // gcc 12 `-O2 -S` for each: registers or a stack copy.
+        let t = |text: &str| CType::parse(text).unwrap();
+        check(&[
+            // The second S's float is at 6: gcc still uses rdi, rsi.
+            (
+                "pack(4) {pack(2) {f32,i8}[2], i8}",
+                t("struct<4>{a:[struct<2>{f:f32,c:i8};2],d:i8}"),
+                Regs(vec![Integer, Integer]),
+            ),
+            // The first element's float is misaligned: MEMORY.
+            (
+                "{pack(1) {i8,f32}[2]}",
+                t("struct{a:[struct<1>{c:i8,f:f32};2]}"),
+                Memory,
+            ),
+            (
+                "{i8, pack(1) {i8,f32}[1]}",
+                t("struct{x:i8,a:[struct<1>{c:i8,f:f32};1]}"),
+                Memory,
+            ),
+            // An array of floats after a byte in a packed struct: its first float at 1.
+            (
+                "pack(1) {u8, f32[2]}",
+                t("struct<1>{c:u8,a:[f32;2]}"),
+                Memory,
             ),
         ]);
     }

@@ -11,8 +11,14 @@
 //! - Aggregates by value ([`aggregate`] classifies them): a struct whose eightbytes are all
 //!   INTEGER/SSE takes one register per eightbyte from the same two sequences, but only if all
 //!   of them fit; otherwise, and for MEMORY-class aggregates, the whole object is copied to the
-//!   stack, eightbyte by eightbyte, at its alignment (8, or 16 for 16-aligned types: GCC's
-//!   `ix86_function_arg_boundary`), and the registers it skipped stay free for later arguments.
+//!   stack, eightbyte by eightbyte, at an offset that is a multiple of its own alignment (at
+//!   least 8, and *not* capped at 16: a 32-aligned struct starts at a multiple of 32, a 64- or
+//!   4096-aligned one at a multiple of that; GCC's `ix86_function_arg_boundary` returns the
+//!   type's alignment uncapped on x86-64, `docs/abi-stack-alignment.md`), and the registers it
+//!   skipped stay free for later arguments. The stack must then be aligned at the call to at
+//!   least that alignment (psABI §3.2.2: "the end of the input argument area shall be aligned on
+//!   a 16 (32 or 64, if __m256 or __m512 is passed on stack) byte boundary"), which
+//!   [`CallPlan::stack_align`] tells the emitter.
 //! - Aggregate results: INTEGER eightbytes come back in rax then rdx, SSE ones in xmm0 then
 //!   xmm1, each sequence on its own (`{f64, i64}` → xmm0, rax). A MEMORY result is written by
 //!   the callee to a buffer whose address the caller passes as a hidden first argument in rdi
@@ -44,6 +50,8 @@ struct Allocator {
     next_int: usize,
     next_sse: u8,
     stack: u32,
+    /// The largest alignment of a stack argument so far (16 at least: §3.2.2).
+    stack_align: u32,
 }
 
 impl Allocator {
@@ -52,6 +60,7 @@ impl Allocator {
             next_int: int_regs_taken,
             next_sse: 0,
             stack: 0,
+            stack_align: 16,
         }
     }
 
@@ -111,11 +120,14 @@ impl Allocator {
             }
         }
         // §3.2.3: MEMORY class, or not enough registers for every eightbyte: the whole object
-        // goes to the stack, its slot aligned to 8 or, for a 16-aligned type, 16 (the stack
-        // is 16-aligned at the call, so Stack offsets are alignments too).
-        let at = self
-            .stack
-            .next_multiple_of(if agg.align >= 16 { 16 } else { 8 });
+        // goes to the stack at an offset that is a multiple of its alignment (at least 8), with
+        // no upper cap: gcc places a 32-aligned struct at offset 32 after seven integers, a
+        // 64-aligned one at 64 (issue 15 finding 12: rounding to at most 16 put it at 16 and
+        // shifted every later stack argument). The caller's stack is then aligned to that much
+        // at the call (§3.2.2), so offsets are alignments of the addresses too.
+        let align = (agg.align as u32).max(8);
+        let at = self.stack.next_multiple_of(align);
+        self.stack_align = self.stack_align.max(align);
         let eightbytes = agg.size.div_ceil(8) as u32;
         for i in 0..eightbytes {
             push(
@@ -216,7 +228,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
         entry_stack_bytes: entry.stack,
         options: Some(options),
         c_stack_bytes: c.stack,
-        stack_align: 16,
+        stack_align: c.stack_align,
         fast: Ok(()),
     }
 }
@@ -524,6 +536,59 @@ mod tests {
         assert_eq!(slots, vec![Stack(16), Stack(24), Stack(32), Stack(40)]);
         assert_eq!(p.args[7].c, Stack(48));
         assert_eq!(p.c_stack_bytes, 56);
+        assert_eq!(p.stack_align, 16);
+    }
+
+    /// (params before, aggregate, its first stack offset, the trailing i64's location,
+    /// c_stack_bytes, stack_align).
+    type OverAligned = (&'static [&'static str], &'static str, u32, Loc, u32, u32);
+
+    #[test]
+    fn over_aligned_aggregates_take_stack_slots_at_their_own_alignment() {
+        // Issue 15 finding 12: gcc 12 (`ix86_function_arg_boundary`, uncapped on x86-64) puts
+        // a 32-aligned struct at offset 32, a 64-aligned one at 64, …; every one checked with
+        // `gcc -O2 -S` (docs/abi-stack-alignment.md). (params before, aggregate, first stack
+        // offset of the aggregate, location of a trailing i64, c_stack_bytes, stack_align).
+        const SEVEN: &[&str] = &["i64"; 7];
+        let table: [OverAligned; 7] = [
+            (SEVEN, "struct{x:f64@32}", 32, Stack(64), 72, 32),
+            (SEVEN, "struct{x:f64@64}", 64, Stack(128), 136, 64),
+            (SEVEN, "struct{x:u8@128}", 128, Stack(256), 264, 128),
+            (SEVEN, "struct{x:u8@4096}", 4096, Stack(8192), 8200, 4096),
+            // `double get_x2(struct { double v[6]; }, A32)`: 48 bytes at 0, then 64.
+            (&[], "struct{x:f64@32}", 64, Gpr(RDI), 96, 32),
+            // Nothing before it on the stack: offset 0 is a multiple of anything.
+            (&["i64"; 6], "struct{x:f64@32}", 0, Stack(32), 40, 32),
+            // 16 keeps its 16, and the stack alignment stays the usual 16.
+            (SEVEN, "struct{x:f64@16,y:f64,z:f64}", 16, Stack(48), 56, 16),
+        ];
+        for (i, (before, text, at, trailing, bytes, align)) in table.into_iter().enumerate() {
+            let mut params: Vec<&str> = before.to_vec();
+            if i == 4 {
+                params.push("struct{v:[f64;6]}");
+            }
+            params.push(text);
+            params.push("i64");
+            let p = plan(&params, "f64");
+            let agg = params.len() - 2;
+            let first = p
+                .area_args
+                .iter()
+                .find(|a| a.param == Some(agg))
+                .map(|a| a.c);
+            assert_eq!(first, Some(Stack(at)), "{params:?}");
+            let eightbytes = p.area_args.iter().filter(|a| a.param == Some(agg)).count();
+            let size = Signature::parse(&[text], "void").unwrap().agg_params[0]
+                .agg
+                .size;
+            assert_eq!(eightbytes, size / 8, "{params:?}: whole eightbytes");
+            assert_eq!(p.args.last().unwrap().c, trailing, "{params:?}");
+            assert_eq!(
+                (p.c_stack_bytes, p.stack_align),
+                (bytes, align),
+                "{params:?}"
+            );
+        }
     }
 
     #[test]

@@ -47,3 +47,9 @@ int32_t wsum_i32_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_
 
 // Aggregates by value (shared with the other ABI crates).
 #include "../../ffast-core/testdata/structs.c"
+
+#if defined(__x86_64__)
+// Report rsp mod 64 at entry: 56 when the caller's rsp was 64-aligned at the call (a 64-aligned
+// aggregate on the stack asks for that, psABI §3.2.2).
+__asm__(".globl rsp_mod64\n.type rsp_mod64,@function\nrsp_mod64:\n mov %rsp, %rax\n and $63, %rax\n ret\n");
+#endif

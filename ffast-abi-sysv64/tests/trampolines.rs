@@ -133,3 +133,76 @@ fn callback_entries_store_every_shape_and_return_the_result() {
         "libcallback_fixture_x64.so",
     );
 }
+
+/// Calls `f` from `depth` nested frames, each holding 16 more bytes of stack, so the caller's
+/// rsp differs modulo 64 between depths.
+#[inline(never)]
+fn at_depth(depth: usize, f: &dyn Fn() -> u64) -> u64 {
+    // The array lives across the recursive call (it is read after it), so each level's frame
+    // holds it; it is all zeros, so it adds nothing.
+    let pad = std::hint::black_box([0u8; 16]);
+    let r = if depth == 0 {
+        f()
+    } else {
+        at_depth(depth - 1, f)
+    };
+    r + std::hint::black_box(pad)[depth % 16] as u64
+}
+
+#[test]
+fn the_stack_is_aligned_to_an_over_aligned_stack_argument() {
+    // Seven integers, then a 64-aligned struct on the stack, then an integer: the fast
+    // trampoline and the invoker align rsp to 64 at the call (rsp ≡ 56 mod 64 at entry), from
+    // whatever depth they are called. Without an over-aligned argument, the usual 16.
+    use ffast_core::testkit::structs::{Shape, O64};
+    let mut p = vec!["i64"; 7];
+    p.push(O64::TEXT);
+    p.push("i64");
+    let b = build(&p, "u64", "rsp_mod64");
+    let f = fast_fn!(b, fn(i64, i64, i64, i64, i64, i64, i64, i64) -> f64);
+    for depth in 0..8 {
+        let fast = at_depth(depth, &|| f(RECV, 1, 2, 3, 4, 5, 6, 7, 8) as u64);
+        assert_eq!(fast, 56, "fast trampoline at depth {depth}");
+        let slow = at_depth(depth, &|| {
+            let mut s = [0u64; 9];
+            invoke(&b, &mut s);
+            s[8]
+        });
+        assert_eq!(slow, 56, "invoker at depth {depth}");
+    }
+    let b = build(&["i64"; 9], "u64", "rsp_mod64");
+    let seen: std::collections::BTreeSet<u64> = (0..8)
+        .map(|depth| {
+            at_depth(depth, &|| {
+                let mut s = [0u64; 10];
+                invoke(&b, &mut s);
+                s[9]
+            })
+        })
+        .collect();
+    assert!(seen.iter().all(|m| m % 16 == 8), "{seen:?}");
+}
+
+#[test]
+fn callback_entries_refuse_aggregates_instead_of_dropping_them() {
+    // An entry stores scalar arguments only; a struct parameter or result would be skipped and
+    // every later argument renumbered, so the plan is refused.
+    use ffast_core::{trampoline, Error, Signature};
+    for (params, result) in [
+        (vec!["i32", "struct{x:f64}", "i32"], "void"),
+        (vec!["struct{b:[u8;40]}"], "i32"),
+        (vec!["i32"], "struct{x:i32,y:i32}"),
+        (vec![], "struct{b:[u8;40]}"),
+    ] {
+        let plan = classify(&Signature::parse(&params, result).unwrap());
+        assert!(
+            matches!(
+                trampoline::callback_entry(&plan, 0, 0),
+                Err(Error::Unsupported(m)) if m.contains("callbacks")
+            ),
+            "{params:?} -> {result}"
+        );
+    }
+    let plan = classify(&Signature::parse(&["i32", "f64"], "i32").unwrap());
+    assert!(trampoline::callback_entry(&plan, 0, 0).is_ok());
+}

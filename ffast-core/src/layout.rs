@@ -38,8 +38,19 @@
 //! 8. A union puts every member at 0; alignment as for a struct, size = the largest member
 //!    rounded up: `pack(2) union { char a; double d; char c[9]; }` → size 10, align 2;
 //!    `pack(4) union { char a; char b __attribute__((aligned(16))); }` → size 4, align 4.
+//!
+//! # Cost
+//! Building and using a type is linear in its number of distinct nodes: a composite computes its
+//! layout once and keeps it ([`Composite`]'s cache), so the layout of a parent reads its
+//! children's instead of walking them again (the ABI classifiers ask for the layout of every
+//! nested aggregate), and the field path that error messages name is only put into words when
+//! there is an error. Without both, a chain of N nested structs cost O(N³): 250 levels took 22 s.
+//! Nesting is limited to [`MAX_NESTING`] levels so that every recursive walk (parsing, layout,
+//! classification, `Display`, drop) stays far from the end of a thread's stack.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use crate::{Error, Type};
 
@@ -74,6 +85,62 @@ pub struct Composite {
     pub fields: Vec<Field>,
     /// Like `#pragma pack(n)` around the declaration: 1, 2, 4, 8 or 16.
     pub pack: Option<usize>,
+    /// The layout once computed (see the module's "Cost"). A composite is immutable once it
+    /// sits in an `Arc` (the only way into a [`CType`]), so the answer cannot go stale.
+    cache: LayoutCache,
+}
+
+/// How deep types may nest: a struct holding a struct holding … (an array is a level too).
+/// C11 §5.2.4.1 asks compilers for at least 63 levels; real headers rarely go past ten. The
+/// walks over a type recurse once per level, ~0.7 KB of stack each (release build, measured
+/// through the parser); 100 levels stay far below what a JS thread has left for native code
+/// even when its JS stack is nearly full (a worker keeps ~192 KB past V8's limit).
+pub const MAX_NESTING: usize = 100;
+
+/// The struct and the union layout of a composite, each computed at most once. Only successes
+/// are kept: an error message names the field path from the type it was asked for.
+/// Ignored by equality and hashing, and not cloned (a clone may be changed before use).
+#[derive(Default)]
+struct LayoutCache([OnceLock<Layout>; 2]);
+
+impl Clone for LayoutCache {
+    fn clone(&self) -> Self {
+        LayoutCache::default()
+    }
+}
+impl fmt::Debug for LayoutCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LayoutCache")
+    }
+}
+impl PartialEq for LayoutCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for LayoutCache {}
+impl std::hash::Hash for LayoutCache {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+/// Where in a type a problem is: built on the stack while walking it, put into words
+/// (`outer.inner[].x`) only for an error message.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Elem(&'a Path<'a>),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(p, name) => write!(f, "{p}.{name}"),
+            Path::Elem(p) => write!(f, "{p}[]"),
+        }
+    }
 }
 
 /// Size, alignment and member offsets of a [`CType`].
@@ -107,7 +174,11 @@ impl Field {
 
 impl Composite {
     pub fn new(fields: Vec<Field>) -> Self {
-        Composite { fields, pack: None }
+        Composite {
+            fields,
+            pack: None,
+            cache: LayoutCache::default(),
+        }
     }
 
     /// The same composite declared under `#pragma pack(n)`.
@@ -118,12 +189,12 @@ impl Composite {
 
     /// The layout of these fields as a `struct`.
     pub fn struct_layout(&self) -> Result<Layout, Error> {
-        self.layout_at(false, "")
+        self.layout_at(false, &Path::Root)
     }
 
     /// The layout of these fields as a `union`.
     pub fn union_layout(&self) -> Result<Layout, Error> {
-        self.layout_at(true, "")
+        self.layout_at(true, &Path::Root)
     }
 
     /// The member called `name`, if any.
@@ -139,7 +210,21 @@ impl Composite {
         self.struct_layout().ok().map(|l| l.offsets[i])
     }
 
-    fn layout_at(&self, union: bool, path: &str) -> Result<Layout, Error> {
+    fn layout_at(&self, union: bool, path: &Path) -> Result<Layout, Error> {
+        self.cached(union, path).cloned()
+    }
+
+    /// The layout, computed on the first call.
+    fn cached(&self, union: bool, path: &Path) -> Result<&Layout, Error> {
+        let cache = &self.cache.0[union as usize];
+        if let Some(l) = cache.get() {
+            return Ok(l);
+        }
+        let l = self.compute(union, path)?;
+        Ok(cache.get_or_init(|| l))
+    }
+
+    fn compute(&self, union: bool, path: &Path) -> Result<Layout, Error> {
         let kind = if union { "union" } else { "struct" };
         if self.fields.is_empty() {
             return Err(Error::Definition(format!(
@@ -158,21 +243,30 @@ impl Composite {
                 )))
             }
         };
+        // Names seen so far: a set once a scan of the earlier names would cost more than it.
+        let mut seen: Option<HashSet<&str>> = None;
         let mut offsets = Vec::with_capacity(self.fields.len());
         let (mut end, mut align) = (0usize, 1usize);
         for (i, f) in self.fields.iter().enumerate() {
-            let child = if path.is_empty() {
-                f.name.clone()
-            } else {
-                format!("{path}.{}", f.name)
+            let child = Path::Field(path, &f.name);
+            let duplicate = match &mut seen {
+                Some(set) => !set.insert(&f.name),
+                None if i < 16 => self.fields[..i].iter().any(|g| g.name == f.name),
+                None => {
+                    let mut set: HashSet<&str> =
+                        self.fields[..i].iter().map(|g| g.name.as_str()).collect();
+                    let dup = !set.insert(&f.name);
+                    seen = Some(set);
+                    dup
+                }
             };
-            if self.fields[..i].iter().any(|g| g.name == f.name) {
+            if duplicate {
                 return Err(Error::Definition(format!(
                     "duplicate field name '{child}' in {kind}{}",
                     at(path)
                 )));
             }
-            let l = f.ty.layout_at(&child)?;
+            let (size, talign) = f.ty.size_align(&child)?;
             let user = match f.align {
                 None => 1,
                 Some(n) if n.is_power_of_two() => n,
@@ -183,15 +277,15 @@ impl Composite {
                 }
             };
             // Rules 2 and 3: the attribute raises, the pack caps.
-            let a = l.align.max(user).min(cap);
+            let a = talign.max(user).min(cap);
             align = align.max(a);
             if union {
                 offsets.push(0);
-                end = end.max(l.size);
+                end = end.max(size);
             } else {
                 let off = round_up(end, a, &child)?;
                 offsets.push(off);
-                end = off.checked_add(l.size).ok_or_else(|| too_big(&child))?;
+                end = off.checked_add(size).ok_or_else(|| too_big(&child))?;
             }
         }
         // Rules 7 and 8: tail padding up to the alignment.
@@ -226,15 +320,15 @@ impl CType {
     /// Size, alignment and field offsets, or the first problem found, naming the field path
     /// (`outer.inner[].x`) where it is.
     pub fn layout(&self) -> Result<Layout, Error> {
-        self.layout_at("")
+        self.layout_at(&Path::Root)
     }
 
     pub fn size(&self) -> Result<usize, Error> {
-        self.layout().map(|l| l.size)
+        self.size_align(&Path::Root).map(|(size, _)| size)
     }
 
     pub fn align(&self) -> Result<usize, Error> {
-        self.layout().map(|l| l.align)
+        self.size_align(&Path::Root).map(|(_, align)| align)
     }
 
     /// Byte offset of the member `name` of a struct or union; `None` for scalars, arrays, an
@@ -258,7 +352,23 @@ impl CType {
         !matches!(self, CType::Scalar(_))
     }
 
-    fn layout_at(&self, path: &str) -> Result<Layout, Error> {
+    fn layout_at(&self, path: &Path) -> Result<Layout, Error> {
+        match self {
+            CType::Struct(c) => c.layout_at(false, path),
+            CType::Union(c) => c.layout_at(true, path),
+            _ => {
+                let (size, align) = self.size_align(path)?;
+                Ok(Layout {
+                    size,
+                    align,
+                    offsets: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Size and alignment: what a parent needs of a member (no offsets copied).
+    fn size_align(&self, path: &Path) -> Result<(usize, usize), Error> {
         match self {
             CType::Scalar(t) => match t {
                 // Rule 1. `void` has no size; a JS buffer is a call-time convention, not a C
@@ -267,14 +377,10 @@ impl CType {
                     "{t} cannot be a member of a struct, union or array{}",
                     at(path)
                 ))),
-                _ => Ok(Layout {
-                    size: t.size(),
-                    align: t.size(),
-                    offsets: Vec::new(),
-                }),
+                _ => Ok((t.size(), t.size())),
             },
-            CType::Struct(c) => c.layout_at(false, path),
-            CType::Union(c) => c.layout_at(true, path),
+            CType::Struct(c) => c.cached(false, path).map(|l| (l.size, l.align)),
+            CType::Union(c) => c.cached(true, path).map(|l| (l.size, l.align)),
             CType::Array { elem, len } => {
                 if *len == 0 {
                     return Err(Error::Definition(format!(
@@ -283,13 +389,9 @@ impl CType {
                     )));
                 }
                 // Rule 6.
-                let l = elem.layout_at(&format!("{path}[]"))?;
-                let size = l.size.checked_mul(*len).ok_or_else(|| too_big(path))?;
-                Ok(Layout {
-                    size,
-                    align: l.align,
-                    offsets: Vec::new(),
-                })
+                let (size, align) = elem.size_align(&Path::Elem(path))?;
+                let size = size.checked_mul(*len).ok_or_else(|| too_big(path))?;
+                Ok((size, align))
             }
         }
     }
@@ -302,19 +404,18 @@ impl From<Type> for CType {
 }
 
 /// `" (field 'a.b')"`, or nothing at the root.
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!(" (field '{path}')")
+fn at(path: &Path) -> String {
+    match path {
+        Path::Root => String::new(),
+        _ => format!(" (field '{path}')"),
     }
 }
 
-fn too_big(path: &str) -> Error {
+fn too_big(path: &Path) -> Error {
     Error::Definition(format!("type too large{}", at(path)))
 }
 
-fn round_up(n: usize, align: usize, path: &str) -> Result<usize, Error> {
+fn round_up(n: usize, align: usize, path: &Path) -> Result<usize, Error> {
     n.checked_add(align - 1)
         .map(|m| m & !(align - 1))
         .ok_or_else(|| too_big(path))
@@ -540,5 +641,38 @@ mod tests {
         assert!(err(&big).contains("too large"));
         let s = st(vec![f("a", CType::array(I8, usize::MAX - 2)), f("b", I32)]);
         assert!(err(&s).contains("too large"));
+    }
+
+    #[test]
+    fn a_composite_computes_its_layout_once_and_keeps_only_successes() {
+        let inner = Arc::new(Composite::new(vec![f("x", F64), f("y", I8)]));
+        assert!(inner.cache.0[0].get().is_none());
+        let s = st(vec![
+            f("a", CType::Struct(inner.clone())),
+            f("b", CType::Union(inner.clone())),
+        ]);
+        assert_eq!(sao(&s), (24, 8, vec![0, 16]));
+        // Asking the parent filled the child's struct and union entries.
+        assert_eq!(inner.cache.0[0].get().map(|l| l.size), Some(16));
+        assert_eq!(inner.cache.0[1].get().map(|l| l.size), Some(8));
+        // An error is not kept: the same child reports the path of whoever asks.
+        let bad = CType::array(I8, 0);
+        let p1 = st(vec![f("one", bad.clone())]);
+        let p2 = st(vec![f("two", st(vec![f("deeper", bad)]))]);
+        assert!(err(&p1).contains("(field 'one')"));
+        assert!(err(&p2).contains("(field 'two.deeper')"));
+        // Equality and hashing ignore the cache; a clone starts empty.
+        let fresh = Composite::new(vec![f("x", F64), f("y", I8)]);
+        assert_eq!(*inner, fresh);
+        assert!(inner.as_ref().clone().cache.0[0].get().is_none());
+    }
+
+    #[test]
+    fn wide_structs_find_duplicates_in_linear_time() {
+        let mut fields: Vec<Field> = (0..10_000).map(|i| f(&format!("f{i}"), I32)).collect();
+        let l = st(fields.clone()).layout().unwrap();
+        assert_eq!((l.size, l.offsets[9_999]), (40_000, 39_996));
+        fields.push(f("f5000", I8));
+        assert!(err(&st(fields)).contains("duplicate field name 'f5000'"));
     }
 }

@@ -120,7 +120,10 @@ pub struct CallPlan {
     /// Bytes of stack arguments the C function expects (a multiple of 8; callers round the
     /// area up to the ABI's stack alignment).
     pub c_stack_bytes: u32,
-    /// Stack alignment the C side requires at the call (16 on every supported ABI).
+    /// Stack alignment the C side requires at the call: 16 on every supported ABI, more on
+    /// SysV x86-64 when an over-aligned aggregate (32, 64, … bytes) is passed on the stack
+    /// (psABI §3.2.2; `docs/abi-stack-alignment.md`). A power of two; the emitters align the
+    /// outgoing argument area to it.
     pub stack_align: u32,
     /// Whether V8 may call a trampoline for this signature, and if not, why.
     pub fast: Result<(), &'static str>,

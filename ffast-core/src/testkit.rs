@@ -27,7 +27,11 @@ pub fn str_in_calls() -> usize {
     STR_IN_CALLS.with(|c| c.replace(0))
 }
 
-/// Stand-in for ffast-node's string helper: copies and NUL-terminates (no transcoding).
+/// Bytes in front of a heap copy of [`str_in`]: its size, so [`str_release`] knows its extent.
+const HEAP_HEADER: usize = 16;
+
+/// Stand-in for ffast-node's string helper: copies and NUL-terminates (no transcoding); a copy
+/// that does not fit the scratch goes to the heap behind a size header.
 ///
 /// # Safety
 /// As the real helper: `s` valid, `scratch` has `cap` writable bytes.
@@ -37,7 +41,10 @@ pub unsafe extern "C" fn str_in(s: *const OneByte, scratch: *mut u8, cap: u32) -
     let out = if n < cap as usize {
         scratch
     } else {
-        libc::malloc(n + 1) as *mut u8
+        let p = libc::malloc(HEAP_HEADER + n + 1) as *mut u8;
+        assert!(!p.is_null());
+        (p as *mut usize).write(n + 1);
+        p.add(HEAP_HEADER)
     };
     std::ptr::copy_nonoverlapping((*s).data, out, n);
     *out.add(n) = 0;
@@ -47,7 +54,55 @@ pub unsafe extern "C" fn str_in(s: *const OneByte, scratch: *mut u8, cap: u32) -
 /// # Safety
 /// `p` came from [`str_in`]'s heap branch.
 pub unsafe extern "C" fn str_free(p: *mut u8) {
-    libc::free(p.cast());
+    // Poisoned first: a result still pointing here after the call reads garbage, not the text.
+    let base = p.sub(HEAP_HEADER);
+    std::ptr::write_bytes(p, 0xa5, (base as *const usize).read());
+    libc::free(base.cast());
+}
+
+thread_local! {
+    /// [`str_release`]'s per-thread copy of a result that pointed into an argument copy.
+    static KEPT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The address of [`str_release`]'s kept result on this thread (where a result that pointed
+/// into an argument copy must now point).
+pub fn kept_address() -> usize {
+    KEPT.with(|k| k.borrow().as_ptr() as usize)
+}
+
+/// Stand-in for ffast-node's `ffast_str_release`: ends one argument copy (a scratch copy is
+/// poisoned, a heap copy poisoned and freed) and returns `ret`, or a per-thread copy of its
+/// text when it pointed into that copy.
+///
+/// # Safety
+/// As the real helper: `copy` is what [`str_in`] returned for `scratch` in this call.
+pub unsafe extern "C" fn str_release(ret: *const u8, copy: *mut u8, scratch: *mut u8) -> *const u8 {
+    let size = if copy == scratch {
+        trampoline::STR_SCRATCH as usize
+    } else {
+        (copy.sub(HEAP_HEADER) as *const usize).read()
+    };
+    let off = (ret as usize).wrapping_sub(copy as usize);
+    let out = if off < size {
+        let rest = std::slice::from_raw_parts(ret, size - off);
+        let len = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+        KEPT.with(|k| {
+            let mut k = k.borrow_mut();
+            k.clear();
+            k.extend_from_slice(&rest[..len]);
+            k.push(0);
+            k.as_ptr()
+        })
+    } else {
+        ret
+    };
+    if copy == scratch {
+        std::ptr::write_bytes(copy, 0xa5, size);
+    } else {
+        str_free(copy);
+    }
+    out
 }
 
 /// Stand-in for ffast-node's buffer helper: the "Local" points at the address itself (so a
@@ -133,6 +188,7 @@ pub fn build_with(plan: &CallPlan, target: usize, fallback: bool) -> Built {
         wide_slot: &*wide as *const u64 as usize,
         str_in: str_in as *const () as usize,
         str_free: str_free as *const () as usize,
+        str_release: str_release as *const () as usize,
         buf_addr: buf_addr as *const () as usize,
         area: area_addr,
         fallback,
@@ -214,7 +270,66 @@ impl AbiTests {
 
     fn build_with(&self, params: &[&str], result: &str, target: &str, fallback: bool) -> Built {
         let plan = (self.classify)(&Signature::parse(params, result).unwrap());
-        build_with(&plan, self.fixture().sym(target), fallback)
+        let address = rust_target(target).unwrap_or_else(|| self.fixture().sym(target));
+        build_with(&plan, address, fallback)
+    }
+}
+
+/// Targets the testkit defines itself (so every ABI crate's tests have them without a fixture
+/// change), by name.
+fn rust_target(name: &str) -> Option<usize> {
+    Some(match name {
+        "testkit_pick" => targets::testkit_pick as *const () as usize,
+        "testkit_split" => targets::testkit_split as *const () as usize,
+        "testkit_static" => targets::testkit_static as *const () as usize,
+        _ => return None,
+    })
+}
+
+/// C functions returning pointers into (or not into) their string arguments.
+pub mod targets {
+    use std::ffi::c_char;
+
+    /// `const char *(const char *a, const char *b, const char *c, int which, int skip)`: the
+    /// argument `which` (0..2), `skip` bytes in; NULL for another `which`.
+    pub extern "C" fn testkit_pick(
+        a: *const c_char,
+        b: *const c_char,
+        c: *const c_char,
+        which: i32,
+        skip: i32,
+    ) -> *const c_char {
+        let p = match which {
+            0 => a,
+            1 => b,
+            2 => c,
+            _ => return std::ptr::null(),
+        };
+        p.wrapping_add(skip as usize)
+    }
+
+    /// `char *(char *s, int sep)`: like `strsep` on "key=value": writes a NUL over the first
+    /// `sep` and returns the text after it (NULL without one).
+    ///
+    /// # Safety
+    /// `s` is a writable NUL-terminated string.
+    pub unsafe extern "C" fn testkit_split(s: *mut c_char, sep: i32) -> *const c_char {
+        let mut p = s;
+        while *p != 0 {
+            if *p as u8 as i32 == sep {
+                *p = 0;
+                return p.add(1);
+            }
+            p = p.add(1);
+        }
+        std::ptr::null()
+    }
+
+    pub static STATIC: &[u8] = b"static text\0";
+
+    /// `const char *(const char *s)`: a static string, not `s`.
+    pub extern "C" fn testkit_static(_s: *const c_char) -> *const c_char {
+        STATIC.as_ptr().cast()
     }
 }
 
@@ -371,6 +486,124 @@ pub mod cases {
         }
     }
 
+    /// The text at a fast string result (a float64 address; 0 is NULL).
+    fn text_at(r: f64) -> Option<Vec<u8>> {
+        assert!(r.is_finite() && r >= 0.0 && r.fract() == 0.0, "address {r}");
+        // SAFETY: a non-null result is a NUL-terminated string (the test's targets return
+        // pointers to such text or NULL).
+        (r != 0.0).then(|| unsafe {
+            std::ffi::CStr::from_ptr(r as usize as *const std::ffi::c_char)
+                .to_bytes()
+                .to_vec()
+        })
+    }
+
+    /// Overwrite stack below the caller (where a finished trampoline's scratch was).
+    #[inline(never)]
+    fn clobber_stack() {
+        let mut junk = [0x5au8; 16384];
+        std::hint::black_box(&mut junk);
+    }
+
+    fn one_byte(text: &[u8]) -> OneByte {
+        OneByte {
+            data: text.as_ptr(),
+            len: text.len() as u32,
+        }
+    }
+
+    /// A `string` result pointing into a `string` argument's copy (C's `strstr`) outlives the
+    /// copy: the trampoline hands V8 the thread's kept copy of the text instead, for copies in
+    /// the scratch (≤ 255 bytes) and on the heap alike. NULL and results outside the copies
+    /// pass through unchanged.
+    pub fn string_results_into_argument_copies_are_kept(build: Build) {
+        let b = build(&["string", "string"], "string", "strstr");
+        let f = fast_fn!(b, fn(*const OneByte, *const OneByte) -> f64);
+        for n in [1usize, 4, 254, 255, 256, 257, 411, 4096, 100_000] {
+            let hay: Vec<u8> = (0..n).map(|i| b'a' + (i % 7) as u8).collect();
+            let tail = &hay[n.saturating_sub(9)..];
+            let needle = tail.to_vec();
+            let r = f(RECV, &one_byte(&hay), &one_byte(&needle));
+            clobber_stack();
+            assert_eq!(r as usize, super::kept_address(), "length {n}: kept copy");
+            // strstr finds the first occurrence, which the pattern may repeat earlier.
+            let at = hay.windows(needle.len()).position(|w| w == needle).unwrap();
+            assert_eq!(text_at(r).as_deref(), Some(&hay[at..]), "length {n}");
+            let missing = f(RECV, &one_byte(&hay), &one_byte(b"zz"));
+            assert_eq!(missing, 0.0, "length {n}: NULL");
+        }
+    }
+
+    /// The result may point into any of several string arguments (scratch or heap copies, in
+    /// any order), at any offset up to the copy's NUL.
+    pub fn string_results_into_later_arguments_are_kept(build: Build) {
+        let b = build(
+            &["string", "string", "string", "i32", "i32"],
+            "string",
+            "testkit_pick",
+        );
+        let f = fast_fn!(
+            b,
+            fn(*const OneByte, *const OneByte, *const OneByte, i32, i32) -> f64
+        );
+        let texts: Vec<Vec<u8>> = [3usize, 300, 255, 5000]
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| (0..n).map(|i| b'a' + ((i + k) % 26) as u8).collect())
+            .collect();
+        for order in [[0, 1, 2], [1, 2, 3], [3, 0, 1], [2, 3, 0]] {
+            let args: Vec<OneByte> = order.iter().map(|&k| one_byte(&texts[k])).collect();
+            for which in 0..3 {
+                let t = &texts[order[which]];
+                for skip in [0, 1, t.len() / 2, t.len()] {
+                    let r = f(
+                        RECV,
+                        &args[0],
+                        &args[1],
+                        &args[2],
+                        which as i32,
+                        skip as i32,
+                    );
+                    clobber_stack();
+                    assert_eq!(r as usize, super::kept_address());
+                    assert_eq!(
+                        text_at(r).as_deref(),
+                        Some(&t[skip..]),
+                        "{order:?} argument {which} + {skip}"
+                    );
+                }
+            }
+            assert_eq!(f(RECV, &args[0], &args[1], &args[2], 3, 0), 0.0);
+        }
+    }
+
+    /// C may write into its copy (a NUL, as `strtok`/`strsep` do) and return a pointer past
+    /// that NUL: the copy's whole extent counts, not its text's length after the call.
+    pub fn string_results_past_a_written_nul_are_kept(build: Build) {
+        let b = build(&["string", "i32"], "string", "testkit_split");
+        let f = fast_fn!(b, fn(*const OneByte, i32) -> f64);
+        for n in [1usize, 200, 300, 5000] {
+            let mut s = b"key=".to_vec();
+            s.extend((0..n).map(|i| b'0' + (i % 10) as u8));
+            let want = s[4..].to_vec();
+            let r = f(RECV, &one_byte(&s), b'=' as i32);
+            clobber_stack();
+            assert_eq!(text_at(r).as_deref(), Some(&want[..]), "value of {n} bytes");
+            assert_eq!(f(RECV, &one_byte(&s), b'#' as i32), 0.0);
+        }
+    }
+
+    /// A result outside the call's copies is handed over as C returned it.
+    pub fn string_results_elsewhere_pass_through(build: Build) {
+        let b = build(&["string"], "string", "testkit_static");
+        let f = fast_fn!(b, fn(*const OneByte) -> f64);
+        for n in [3usize, 5000] {
+            let s = vec![b'q'; n];
+            let r = f(RECV, &one_byte(&s));
+            assert_eq!(r as usize, super::targets::STATIC.as_ptr() as usize);
+        }
+    }
+
     pub fn buffers_go_through_the_helper(build: Build) {
         let b = build(&["buffer", "usize"], "u32", "sum_bytes");
         let f = fast_fn!(b, fn(*const u64, u64) -> u32);
@@ -519,6 +752,26 @@ macro_rules! shared_trampoline_tests {
         fn buffers_go_through_the_helper() {
             $crate::testkit::cases::buffers_go_through_the_helper(&$build);
         }
+
+        #[test]
+        fn string_results_into_argument_copies_are_kept() {
+            $crate::testkit::cases::string_results_into_argument_copies_are_kept(&$build);
+        }
+
+        #[test]
+        fn string_results_into_later_arguments_are_kept() {
+            $crate::testkit::cases::string_results_into_later_arguments_are_kept(&$build);
+        }
+
+        #[test]
+        fn string_results_past_a_written_nul_are_kept() {
+            $crate::testkit::cases::string_results_past_a_written_nul_are_kept(&$build);
+        }
+
+        #[test]
+        fn string_results_elsewhere_pass_through() {
+            $crate::testkit::cases::string_results_elsewhere_pass_through(&$build);
+        }
     };
 }
 
@@ -554,6 +807,11 @@ macro_rules! shared_fallback_tests {
         #[test]
         fn fallback_changes_only_buffer_signatures() {
             $crate::testkit::scalar_golden::fallback_changes_only_buffers($abi.classify);
+        }
+
+        #[test]
+        fn str_release_changes_only_string_results_with_string_arguments() {
+            $crate::testkit::scalar_golden::str_release_changes_only_string_results($abi.classify);
         }
     };
 }
@@ -803,6 +1061,7 @@ pub mod scalar_golden {
             wide_slot: 0x4444_5555_6666,
             str_in: 0x7777_8888_9999,
             str_free: 0xaaaa_bbbb_cccc,
+            str_release: 0x9999_aaaa_bbbb,
             buf_addr: 0xdddd_eeee_ffff,
             // No aggregate, so never used; any value must give the same bytes.
             area: 0x1234_5678_9ab0,
@@ -820,6 +1079,39 @@ pub mod scalar_golden {
             assert_eq!(
                 with != without,
                 params.contains(&"buffer"),
+                "{params:?} -> {result}"
+            );
+        }
+    }
+
+    /// The `str_release` helper appears in the fast trampoline of a signature exactly when it
+    /// has a `string` result and a `string` argument: every other trampoline is the same
+    /// whatever its address (so byte-identical to before it existed).
+    pub fn str_release_changes_only_string_results(classify: fn(&Signature) -> CallPlan) {
+        let more: [(&[&str], &str); 8] = [
+            (&["string"], "usize"),
+            (&["string", "string"], "i32"),
+            (&["string", "f64", "string"], "i64"),
+            (&[], "string"),
+            (&["i32", "pointer"], "string"),
+            (&["string"], "string"),
+            (&["string", "i32"], "string"),
+            (
+                &[
+                    "i64", "i64", "i64", "i64", "i64", "i64", "i64", "i64", "string", "string",
+                ],
+                "string",
+            ),
+        ];
+        for (params, result) in SIGNATURES.into_iter().chain(more) {
+            let plan = classify(&Signature::parse(params, result).unwrap());
+            let mut t = targets(false);
+            let a = trampoline::fast(&plan, &t).unwrap();
+            t.str_release = 0x0102_0304_0506;
+            let b = trampoline::fast(&plan, &t).unwrap();
+            assert_eq!(
+                a != b,
+                result == "string" && params.contains(&"string"),
                 "{params:?} -> {result}"
             );
         }

@@ -658,3 +658,81 @@ double dbl9_Q4(double a, double b, double c, double d, double e, double f, doubl
 Q4 make8_Q4(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, double x, int64_t g, int64_t h) {
   return make_Q4(x + a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h);
 }
+
+// Over-aligned (issue 15 finding 12): on x86-64 such a struct travels on the stack at an offset that
+// is a multiple of its own alignment (32, 64), not of 16; on AArch64 it is passed by reference.
+typedef struct { double a __attribute__((aligned(32))); } O32;
+double sum_O32(O32 s) { return 1.0 * (double)s.a; }
+O32 make_O32(double x) { O32 r; memset(&r, 0xee, sizeof r); r.a = (double)(x + 0.25 * 0); return r; }
+double mix_O32(int32_t a, O32 s, double b) { return a * 1000.0 + sum_O32(s) * 10.0 + b * 0.5; }
+double two_O32(O32 s, O32 t) { return sum_O32(s) + 3.0 * sum_O32(t); }
+double ints5_O32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, O32 s, int64_t f, int64_t g, double h) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 100.0 * sum_O32(s) + 6.0 * f + 7.0 * g + 8.0 * h;
+}
+double ints6_O32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, O32 s, int64_t g) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 100.0 * sum_O32(s) + 7.0 * g;
+}
+double ints7_O32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, O32 s, int64_t h) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 7.0 * g + 100.0 * sum_O32(s) + 8.0 * h;
+}
+double dbl7_O32(double a, double b, double c, double d, double e, double f, double g, O32 s, double h, int64_t i) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 100.0 * sum_O32(s) + 8 * h + 9.0 * i;
+}
+double dbl9_O32(double a, double b, double c, double d, double e, double f, double g, double h, double i, O32 s, double j) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 100.0 * sum_O32(s) + 10 * j;
+}
+O32 make8_O32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, double x, int64_t g, int64_t h) {
+  return make_O32(x + a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h);
+}
+
+
+typedef struct { int64_t a __attribute__((aligned(64))); double b; int32_t c; } O64;
+double sum_O64(O64 s) { return 1.0 * (double)s.a + 2.0 * (double)s.b + 3.0 * (double)s.c; }
+O64 make_O64(double x) { O64 r; memset(&r, 0xee, sizeof r); r.a = (int64_t)((int64_t)x + 0); r.b = (double)(x + 0.25 * 1); r.c = (int32_t)((int64_t)x + 2); return r; }
+double mix_O64(int32_t a, O64 s, double b) { return a * 1000.0 + sum_O64(s) * 10.0 + b * 0.5; }
+double two_O64(O64 s, O64 t) { return sum_O64(s) + 3.0 * sum_O64(t); }
+double ints5_O64(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, O64 s, int64_t f, int64_t g, double h) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 100.0 * sum_O64(s) + 6.0 * f + 7.0 * g + 8.0 * h;
+}
+double ints6_O64(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, O64 s, int64_t g) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 100.0 * sum_O64(s) + 7.0 * g;
+}
+double ints7_O64(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, O64 s, int64_t h) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 7.0 * g + 100.0 * sum_O64(s) + 8.0 * h;
+}
+double dbl7_O64(double a, double b, double c, double d, double e, double f, double g, O64 s, double h, int64_t i) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 100.0 * sum_O64(s) + 8 * h + 9.0 * i;
+}
+double dbl9_O64(double a, double b, double c, double d, double e, double f, double g, double h, double i, O64 s, double j) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 100.0 * sum_O64(s) + 10 * j;
+}
+O64 make8_O64(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, double x, int64_t g, int64_t h) {
+  return make_O64(x + a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h);
+}
+
+// An HFA of four doubles aligned to 32: v registers or, on the stack, 16-aligned on AArch64 (gcc caps
+// the argument alignment at 16); MEMORY at a 32-multiple on x86-64.
+typedef struct { double a __attribute__((aligned(32))); double b, c, d; } H32;
+double sum_H32(H32 s) { return 1.0 * (double)s.a + 2.0 * (double)s.b + 3.0 * (double)s.c + 4.0 * (double)s.d; }
+H32 make_H32(double x) { H32 r; memset(&r, 0xee, sizeof r); r.a = (double)(x + 0.25 * 0); r.b = (double)(x + 0.25 * 1); r.c = (double)(x + 0.25 * 2); r.d = (double)(x + 0.25 * 3); return r; }
+double mix_H32(int32_t a, H32 s, double b) { return a * 1000.0 + sum_H32(s) * 10.0 + b * 0.5; }
+double two_H32(H32 s, H32 t) { return sum_H32(s) + 3.0 * sum_H32(t); }
+double ints5_H32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, H32 s, int64_t f, int64_t g, double h) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 100.0 * sum_H32(s) + 6.0 * f + 7.0 * g + 8.0 * h;
+}
+double ints6_H32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, H32 s, int64_t g) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 100.0 * sum_H32(s) + 7.0 * g;
+}
+double ints7_H32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, H32 s, int64_t h) {
+  return a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 7.0 * g + 100.0 * sum_H32(s) + 8.0 * h;
+}
+double dbl7_H32(double a, double b, double c, double d, double e, double f, double g, H32 s, double h, int64_t i) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 100.0 * sum_H32(s) + 8 * h + 9.0 * i;
+}
+double dbl9_H32(double a, double b, double c, double d, double e, double f, double g, double h, double i, H32 s, double j) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 100.0 * sum_H32(s) + 10 * j;
+}
+H32 make8_H32(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, double x, int64_t g, int64_t h) {
+  return make_H32(x + a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h);
+}
+

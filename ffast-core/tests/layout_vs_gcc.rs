@@ -7,7 +7,8 @@
 //! - `FFAST_TEST_SEED=n`: use seed `n` instead of the clock seed (to replay a failure);
 //! - `FFAST_TEST_CC`: the compiler command (default `gcc`), e.g. `aarch64-linux-gnu-gcc`;
 //! - `FFAST_TEST_RUNNER`: a command to run the binary with, e.g.
-//!   `qemu-aarch64-static -L /usr/aarch64-linux-gnu`.
+//!   `qemu-aarch64-static -L /usr/aarch64-linux-gnu`. Needed whenever `FFAST_TEST_CC` builds for
+//!   another architecture: the test never relies on binfmt_misc (docs/arm64-qemu.md).
 
 use std::fmt::Write as _;
 use std::process::Command;
@@ -86,7 +87,9 @@ fn gen_composite(rng: &mut Rng, depth: u32) -> Arc<Composite> {
         })
         .collect();
     let pack = rng.chance(35).then(|| [1, 2, 4, 8, 16][rng.below(5)]);
-    Arc::new(Composite { fields, pack })
+    let mut c = Composite::new(fields);
+    c.pack = pack;
+    Arc::new(c)
 }
 
 /// One named composite in the C file.
@@ -251,10 +254,23 @@ fn random_shapes_match_the_c_compiler() {
         }
         None => Command::new(&exe),
     };
-    let out = cmd
-        .output()
-        .expect("cannot run the compiled layout program");
-    assert!(out.status.success(), "layout program failed: {out:?}");
+    // A program built by a cross compiler runs only through its emulator, named here: under
+    // qemu-user a direct exec goes to the host kernel, which without a binfmt_misc entry refuses
+    // it (ENOEXEC; through qemu's emulated posix_spawn the child just exits 127).
+    let hint = "a program for another architecture needs FFAST_TEST_RUNNER \
+                (scripts/arm64.sh sets qemu-aarch64-static)";
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!("cannot run the compiled layout program {exe:?} with runner {runner:?}: {e}; {hint}")
+    });
+    assert!(
+        out.status.success(),
+        "layout program {exe:?} (runner {runner:?}) failed: {out:?}{}",
+        if out.status.code() == Some(127) {
+            format!("; exit 127: it could not be executed: {hint}")
+        } else {
+            String::new()
+        }
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), em.decls.len(), "one line per composite");

@@ -429,9 +429,10 @@ fn lea() {
 #[test]
 fn arith_imm() {
     type F = fn(&mut Asm, Gpr, i32);
-    let forms: [(&str, F); 3] = [
+    let forms: [(&str, F); 4] = [
         ("add", Asm::add_r64_imm32),
         ("sub", Asm::sub_r64_imm32),
+        ("and", Asm::and_r64_imm32),
         ("cmp", Asm::cmp_r64_imm32),
     ];
     for (mnemonic, f) in forms {

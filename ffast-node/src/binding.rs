@@ -122,6 +122,7 @@ pub unsafe fn make_functions(
         wide_slot: wide_slot as usize,
         str_in: crate::convert::ffast_str_in as *const () as usize,
         str_free: crate::convert::ffast_str_free as *const () as usize,
+        str_release: crate::convert::ffast_str_release as *const () as usize,
         buf_addr,
         fallback,
     };
@@ -428,8 +429,16 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, ArgError> {
             depth.store(d, std::sync::atomic::Ordering::Relaxed);
         }
     }
+    let raw = *slots.add(n);
+    // A string result may point into the argument copies, which end here: the wrapper decodes
+    // it after this returns (convert::keep_result).
+    let raw = if b.sig.result == Type::String {
+        keep.keep(raw)
+    } else {
+        raw
+    };
     drop(keep);
-    Ok(*slots.add(n))
+    Ok(raw)
 }
 
 /// The JS value of a slow call's raw result (None: undefined).

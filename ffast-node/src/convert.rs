@@ -261,6 +261,32 @@ impl StringScratch {
     }
 }
 
+impl StringScratch {
+    /// A string result `ret` of the call these copies were made for, made safe to decode after
+    /// they are gone: when it points into one of them (C's `strstr`, `strchr`, `basename`…
+    /// return pointers into their argument), the thread's copy of its text ([`keep_result`]);
+    /// otherwise `ret` itself. Call it after C returned and before the scratch is dropped.
+    pub fn keep(&self, ret: u64) -> u64 {
+        let ret = ret as usize as *const u8;
+        // SAFETY: `buf` has `used` bytes of copies (the caller's buffer outlives self), and
+        // each heap copy is a live Vec of its length.
+        unsafe {
+            let mut out = if self.buf.is_null() {
+                ret
+            } else {
+                keep_if_inside(ret, self.buf, self.used)
+            };
+            for h in &self.heap {
+                if out != ret {
+                    break;
+                }
+                out = keep_if_inside(ret, h.as_ptr(), h.len());
+            }
+            out as usize as u64
+        }
+    }
+}
+
 /// Convert argument `i` of type `ty` to its C form in a 64-bit slot. Strings are copied into
 /// `keep`, which must outlive the call. Numbers are read directly when `number_map` (see
 /// [`number_of`]) allows; everything else, and every error, goes through N-API.
@@ -479,16 +505,39 @@ pub unsafe fn c_string(env: sys::napi_env, p: *const u8, len: Option<usize>) -> 
         Some(n) => std::slice::from_raw_parts(p, n),
         None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
     };
-    let text = String::from_utf8_lossy(bytes);
     let mut out = ptr::null_mut();
-    sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+    {
+        let text = String::from_utf8_lossy(bytes);
+        sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+    }
+    kept_decoded(p);
     out
 }
 
+/// Where an empty buffer points C: a few read-only zero bytes, never written (a write faults,
+/// as one through NULL would). V8 gives a buffer of length 0 no memory — its data pointer is
+/// NULL for `new ArrayBuffer(0)`, an empty on-heap typed array once materialized, and a
+/// detached buffer — but C treats NULL as "no buffer" (and `memcpy(d, NULL, 0)` is undefined
+/// behaviour before C2y), while an empty buffer is a buffer. Every empty buffer therefore
+/// reaches C as a valid, non-NULL address with nothing to read, on every route.
+#[repr(align(16))]
+struct EmptyBytes([u8; 16]);
+static EMPTY: EmptyBytes = EmptyBytes([0; 16]);
+
+/// The address C gets for a buffer whose data address is `a`.
+fn non_null(a: u64) -> u64 {
+    if a == 0 {
+        EMPTY.0.as_ptr() as u64
+    } else {
+        a
+    }
+}
+
 /// Address of the first byte of a buffer argument (byteOffset applied), `Some(0)` for
-/// null/undefined, `None` when `v` is not a buffer. The slow path's entry: it validates, then
-/// shares [`buffer_address_unchecked`] with the fast trampolines, so both paths agree on every
-/// pointer, empty views included.
+/// null/undefined, `None` when `v` is not a buffer (an object that only looks like one —
+/// `Object.create(ArrayBuffer.prototype)`, a Proxy — is not). The slow path's entry: it
+/// validates, then shares [`data_address`] with the fast trampolines, so both paths agree on
+/// every pointer, empty views included.
 ///
 /// # Safety
 /// `v` must be a live value slot (a `Local<Value>`) of the current call on env's thread.
@@ -496,18 +545,18 @@ pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64
     // Views first (the common case, and a V8 type check is cheaper than napi_typeof).
     if let Ok(api) = V8::get() {
         if (api.is_array_buffer_view)(v) {
-            return buffer_address_unchecked(env, v, false);
+            return data_address(env, v, false).map(non_null);
         }
     }
     match typeof_(env, v as sys::napi_value) {
         sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
-        sys::ValueType::napi_object => buffer_address_unchecked(env, v, false),
+        sys::ValueType::napi_object => data_address(env, v, false).map(non_null),
         _ => None,
     }
 }
 
 /// The address of a value already known to be a buffer, null or undefined (the JS wrapper
-/// checks this before the fast call). Views come first: they are the common case.
+/// checks this before the fast call): NULL for null and undefined, never NULL for a buffer.
 /// `fast_call`: no HandleScope is open (V8 opens one around regular callbacks only), so
 /// materializing a view's buffer needs a scope of its own.
 ///
@@ -518,6 +567,15 @@ pub unsafe fn buffer_address_unchecked(
     v: *const c_void,
     fast_call: bool,
 ) -> Option<u64> {
+    Some(data_address(env, v, fast_call).map_or(0, non_null))
+}
+
+/// The data address of an ArrayBuffer, SharedArrayBuffer or view (byteOffset applied; 0 when
+/// it has no memory), `None` for anything else. Views come first: they are the common case.
+///
+/// # Safety
+/// As [`buffer_address_unchecked`].
+unsafe fn data_address(env: sys::napi_env, v: *const c_void, fast_call: bool) -> Option<u64> {
     let nv = v as sys::napi_value;
     let Ok(api) = V8::get() else {
         // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
@@ -544,8 +602,13 @@ pub unsafe fn buffer_address_unchecked(
         // A regular callback already runs inside V8's HandleScope; a fast call needs its own.
         if let Some(scope) = api.scope.as_ref() {
             let address = || {
-                (api.array_buffer_data)((scope.view_buffer)(v)) as u64
-                    + (scope.view_byte_offset)(v) as u64
+                let data = (api.array_buffer_data)((scope.view_buffer)(v)) as u64;
+                // No memory (empty or detached): no offset either.
+                if data == 0 {
+                    0
+                } else {
+                    data + (scope.view_byte_offset)(v) as u64
+                }
             };
             return Some(if fast_call {
                 api.with_scope(scope, address)
@@ -561,8 +624,7 @@ pub unsafe fn buffer_address_unchecked(
     if (api.is_shared_array_buffer)(v) {
         return Some((api.shared_array_buffer_data)(v) as u64);
     }
-    // null or undefined (validated by the caller)
-    Some(0)
+    None
 }
 
 /// TypedArray/DataView data through N-API. This materializes an on-heap view's buffer (an
@@ -614,8 +676,14 @@ pub struct FastOneByteString {
     length: u32,
 }
 
+/// Bytes in front of a fast-path heap copy: its allocated size (a `usize`), so that
+/// [`ffast_str_release`] knows the copy's extent after C may have written NULs into it. 16, so
+/// the text keeps malloc's alignment.
+const HEAP_HEADER: usize = 16;
+
 /// Fast-path string argument: a NUL-terminated UTF-8 copy of a Latin-1 string, in `scratch`
-/// when it fits (the common case: no allocation), else on the C heap.
+/// when it fits (the common case: no allocation), else on the C heap (behind a
+/// [`HEAP_HEADER`]).
 ///
 /// # Safety
 /// Called only by trampolines: `s` points at V8's string descriptor for this call and
@@ -653,12 +721,14 @@ pub unsafe extern "C" fn ffast_str_in(
     let out = if need <= cap as usize {
         scratch
     } else {
-        let p = libc::malloc(need) as *mut u8;
+        let p = libc::malloc(HEAP_HEADER + need) as *mut u8;
         if p.is_null() {
             // Out of memory inside a fast call: there is no way to report it to JS.
             std::process::abort();
         }
-        p
+        // SAFETY: malloc's block is aligned for a usize and HEAP_HEADER + need bytes long.
+        (p as *mut usize).write(need);
+        p.add(HEAP_HEADER)
     };
     // Latin-1 code point b ≥ 0x80 → two UTF-8 bytes (RFC 3629 §3).
     let mut o = out;
@@ -681,7 +751,92 @@ pub unsafe extern "C" fn ffast_str_in(
 /// # Safety
 /// `p` was returned by `ffast_str_in` and did not point into its scratch.
 pub unsafe extern "C" fn ffast_str_free(p: *mut u8) {
-    libc::free(p.cast());
+    // SAFETY: the block ffast_str_in allocated starts HEAP_HEADER bytes before the copy.
+    libc::free(p.sub(HEAP_HEADER).cast());
+}
+
+/// The end of one string argument's copy in a fast call whose result is a `string`: frees the
+/// copy when it is on the heap (as [`ffast_str_free`]) and returns the result to give V8 —
+/// `ret` itself, or, when `ret` points into this copy (C's `strstr`, `strchr`, `basename`…
+/// return pointers into their argument), the thread's copy of that NUL-terminated text
+/// ([`keep_result`]), which the JS wrapper decodes before anything else runs on the thread.
+/// The trampoline calls it once per string argument, after C returned, the result chained
+/// through (a result already moved lies in no copy).
+///
+/// # Safety
+/// Called only by trampolines: `copy` is what `ffast_str_in` returned for `scratch` (its
+/// `STR_SCRATCH` bytes) in this call, and is not used afterwards.
+pub unsafe extern "C" fn ffast_str_release(
+    ret: *const u8,
+    copy: *mut u8,
+    scratch: *mut u8,
+) -> *const u8 {
+    let heap = copy != scratch;
+    let size = if heap {
+        // SAFETY: a heap copy of ffast_str_in starts HEAP_HEADER bytes into its block, whose
+        // first word is the copy's size.
+        (copy.sub(HEAP_HEADER) as *const usize).read()
+    } else {
+        ffast_core::trampoline::STR_SCRATCH as usize
+    };
+    // SAFETY: the copy's `size` bytes are readable until it is freed just below.
+    let out = keep_if_inside(ret, copy, size);
+    if heap {
+        // SAFETY: a heap copy of ffast_str_in, freed once (the trampoline calls this once per
+        // string argument, instead of ffast_str_free).
+        ffast_str_free(copy);
+    }
+    out
+}
+
+/// `ret`, or [`keep_result`]'s copy of its text when it points into the `size` bytes at
+/// `start` (the text ends at the first NUL, or at the end of that memory).
+///
+/// # Safety
+/// `[start, start + size)` is readable.
+unsafe fn keep_if_inside(ret: *const u8, start: *const u8, size: usize) -> *const u8 {
+    let off = (ret as usize).wrapping_sub(start as usize);
+    if off >= size {
+        return ret;
+    }
+    // SAFETY: ret = start + off with off < size: the rest of that readable memory.
+    let rest = std::slice::from_raw_parts(ret, size - off);
+    let len = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+    keep_result(&rest[..len])
+}
+
+thread_local! {
+    /// The text of the thread's last string result that pointed into memory the call owned
+    /// (see [`keep_result`]).
+    static KEPT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Results this large are freed once decoded ([`c_string`]) instead of kept for reuse.
+const KEPT_REUSE_MAX: usize = 64 << 10;
+
+/// A NUL-terminated copy of `text` in the thread's result storage, valid until the next call
+/// of this function on the thread. It carries a string result out of a call whose argument
+/// copies it pointed into, to the JS wrapper, which decodes it immediately (`cstr` right after
+/// the call, before any other JS runs: a fast call runs no JS, and a slow call keeps it only
+/// after C has returned, so callbacks C made cannot overwrite it either).
+pub fn keep_result(text: &[u8]) -> *const u8 {
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        k.clear();
+        k.extend_from_slice(text);
+        k.push(0);
+        k.as_ptr()
+    })
+}
+
+/// Release a large kept result once `p` (just decoded) was it.
+fn kept_decoded(p: *const u8) {
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.as_ptr() == p && k.capacity() > KEPT_REUSE_MAX {
+            *k = Vec::new();
+        }
+    })
 }
 
 /// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of

@@ -8,6 +8,7 @@ mod binding;
 mod callback;
 mod convert;
 mod lane;
+mod loader;
 mod memory;
 mod nonblocking;
 mod state;
@@ -95,15 +96,61 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     Ok(raw(&env, obj.raw()))
 }
 
-/// dlopen: a handle number, or ERR_FFAST_LIBRARY_NOT_FOUND with the dlerror text.
+/// dlopen: a handle number, or ERR_FFAST_LIBRARY_NOT_FOUND with the dlerror text. `deep`:
+/// `None` binds the library's references inside itself first only where the process already
+/// defines them (RTLD_DEEPBIND then), `Some(true)`/`Some(false)` always/never
+/// (loader.rs, docs/loading.md).
 #[napi]
-pub fn open(env: Env, path: Option<String>, lazy: bool, global: bool) -> Result<u32> {
+pub fn open(
+    env: Env,
+    path: Option<String>,
+    lazy: bool,
+    global: bool,
+    deep: Option<bool>,
+) -> Result<u32> {
+    let want = match deep {
+        None => loader::Deep::Auto,
+        Some(true) => loader::Deep::On,
+        Some(false) => loader::Deep::Off,
+    };
+    // Only glibc has RTLD_DEEPBIND. macOS (two-level namespaces) and Windows (imports name
+    // their DLL) already bind a library's references to the libraries it was linked with, so
+    // `deep: true` holds there as is; elsewhere (musl) it cannot be had.
+    if want == loader::Deep::On
+        && !loader::DEEPBIND_SUPPORTED
+        && cfg!(all(unix, not(target_vendor = "apple")))
+    {
+        return Err(fail(
+            &env,
+            "ERR_FFAST_UNSUPPORTED",
+            "dlopen: deep: true needs RTLD_DEEPBIND, which only glibc has",
+        ));
+    }
     let lib = {
         #[cfg(unix)]
         {
             use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_LAZY, RTLD_LOCAL, RTLD_NOW};
-            let flags = (if lazy { RTLD_LAZY } else { RTLD_NOW })
+            let mut flags = (if lazy { RTLD_LAZY } else { RTLD_NOW })
                 | if global { RTLD_GLOBAL } else { RTLD_LOCAL };
+            if let Some(p) = &path {
+                let t0 = std::time::Instant::now();
+                let d = loader::decide(p, want);
+                flags |= d.flag();
+                if loader::debug() {
+                    eprintln!(
+                        "ffast dlopen '{p}': deep={} (asked {want:?}; {} object(s) read, {} collision(s){}, {} hazard(s){}{}{}; decided in {:.0} us)",
+                        d.deep,
+                        d.objects,
+                        d.collision_count,
+                        if d.collisions.is_empty() { String::new() } else { format!(": {}", d.collisions.join(" ")) },
+                        d.hazard_count,
+                        if d.hazards.is_empty() { String::new() } else { format!(": {}", d.hazards.join(" ")) },
+                        if d.loaded { "; already loaded: its bindings stay as they are" } else { "" },
+                        d.skipped.as_deref().map(|s| format!("; check skipped: {s}")).unwrap_or_default(),
+                        t0.elapsed().as_secs_f64() * 1e6
+                    );
+                }
+            }
             match &path {
                 // SAFETY: loading a library runs its initialisers; that is what the user asked for.
                 Some(p) => unsafe { Library::open(Some(p), flags) }.map(libloading::Library::from),
@@ -140,6 +187,27 @@ pub fn open(env: Env, path: Option<String>, lazy: bool, global: bool) -> Result<
         );
         id
     }))
+}
+
+/// What `dlopen(path)` with default options would decide (tests, diagnostics and the
+/// measurements of docs/loading.md: `__internal.loadCheck`). Loads nothing. `first`: stop at
+/// the first collision as `dlopen` does; otherwise every collision and hazard is counted.
+#[napi]
+pub fn load_check(env: Env, path: String, first: Option<bool>) -> Result<Unknown<'static>> {
+    let t0 = std::time::Instant::now();
+    let d = loader::decide_with(&path, loader::Deep::Auto, !first.unwrap_or(false));
+    let us = t0.elapsed().as_secs_f64() * 1e6;
+    let mut obj = Object::new(&env)?;
+    obj.set("deep", d.deep)?;
+    obj.set("loaded", d.loaded)?;
+    obj.set("collisions", d.collisions)?;
+    obj.set("collisionCount", d.collision_count as u32)?;
+    obj.set("hazards", d.hazards)?;
+    obj.set("hazardCount", d.hazard_count as u32)?;
+    obj.set("objects", d.objects as u32)?;
+    obj.set("skipped", d.skipped)?;
+    obj.set("micros", us)?;
+    Ok(raw(&env, obj.raw()))
 }
 
 /// Addresses of many symbols in one call (`null` where missing): binding a library's symbols
@@ -215,22 +283,71 @@ pub fn signature(
     Ok(raw(&env, obj.raw()))
 }
 
-/// Layout of a C type given in the text form of `ffast_core::desc`: `{ type, size, align,
-/// offsets }`, where `type` is the canonical text and `offsets` the byte offset of each field
-/// of a struct or union (empty for arrays and scalars). index.js builds the JS type objects
-/// (`struct`, `union`, `array`) on it, so there is one layout engine: ffast-core's.
+/// A parsed type kept by a JS type object (index.js's `layout` replies carry one), so that
+/// texts built on it can refer to it instead of spelling it out again. Freed with the object.
+struct TypeHandle(ffast_core::layout::CType);
+
+/// Type handles alive on any thread (tests check that type objects are collected whole).
+static TYPE_HANDLES: std::sync::atomic::AtomicIsize = std::sync::atomic::AtomicIsize::new(0);
+
+impl TypeHandle {
+    fn new(t: ffast_core::layout::CType) -> Self {
+        TYPE_HANDLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        TypeHandle(t)
+    }
+}
+
+impl Drop for TypeHandle {
+    fn drop(&mut self) {
+        TYPE_HANDLES.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// How many type handles are alive (tests).
 #[napi]
-pub fn layout(env: Env, desc: String) -> Result<Unknown<'static>> {
-    let ty = ffast_core::layout::CType::parse(&desc).map_err(|e| core_fail(&env, &e, ""))?;
+pub fn type_handles() -> f64 {
+    TYPE_HANDLES.load(std::sync::atomic::Ordering::Relaxed) as f64
+}
+
+/// Layout of a C type given in the text form of `ffast_core::desc`, where `#i` stands for the
+/// type of `deps[i]` (a handle an earlier call returned): `{ size, align, offsets, handle }`,
+/// where `offsets` is the byte offset of each field of a struct or union (empty for arrays),
+/// and `handle` the parsed type, for later texts to refer to; a scalar spelling gives
+/// `{ type, size, align, offsets }` with its canonical name instead. index.js builds the JS type
+/// objects (`struct`, `union`, `array`) on it, one level at a time, so there is one layout
+/// engine, ffast-core's, and building a type costs what its own fields cost (no text of a
+/// child is parsed again, no child layout computed again).
+#[napi]
+pub fn layout(env: Env, desc: String, deps: Option<Vec<Unknown>>) -> Result<Unknown<'static>> {
+    use ffast_core::layout::CType;
+    let mut given = Vec::new();
+    for d in deps.unwrap_or_default() {
+        // SAFETY: `d` is a live value of this call; napi-rs checks that the external holds a
+        // `TypeHandle` made by this binary before handing out the reference.
+        let t = unsafe { <External<TypeHandle> as FromNapiRef>::from_napi_ref(env.raw(), d.raw()) }
+            .map_err(|_| {
+                fail(
+                    &env,
+                    "ERR_FFAST_INTERNAL",
+                    "layout: a dependency is not a type handle",
+                )
+            })?;
+        given.push(t.0.clone());
+    }
+    let ty = CType::parse_with(&desc, &given).map_err(|e| core_fail(&env, &e, ""))?;
     let l = ty.layout().map_err(|e| core_fail(&env, &e, ""))?;
     let mut obj = Object::new(&env)?;
-    obj.set("type", ty.to_string())?;
     obj.set("size", l.size as f64)?;
     obj.set("align", l.align as f64)?;
     obj.set(
         "offsets",
         l.offsets.iter().map(|&o| o as f64).collect::<Vec<_>>(),
     )?;
+    if ty.is_aggregate() {
+        obj.set("handle", External::new(TypeHandle::new(ty)))?;
+    } else {
+        obj.set("type", ty.to_string())?;
+    }
     Ok(raw(&env, obj.raw()))
 }
 
@@ -471,10 +588,12 @@ unsafe fn external_array_buffer(
     Ok(raw(env, ab))
 }
 
-/// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes (null for NULL).
+/// Read a C string: UTF-8 up to the NUL, or exactly `len` bytes (null for NULL). `ptr` is a
+/// Number or a BigInt (exact above 2^53; index.js checks it first).
 #[napi]
-pub fn cstring(env: Env, ptr: f64, len: Option<f64>) -> Result<Unknown<'static>> {
-    if ptr == 0.0 {
+pub fn cstring(env: Env, ptr: memory::Addr, len: Option<f64>) -> Result<Unknown<'static>> {
+    let ptr = ptr.0;
+    if ptr == 0 {
         let mut null = std::ptr::null_mut();
         // SAFETY: creates a value in this call's scope.
         check(&env, unsafe { sys::napi_get_null(env.raw(), &mut null) })?;
@@ -487,14 +606,16 @@ pub fn cstring(env: Env, ptr: f64, len: Option<f64>) -> Result<Unknown<'static>>
     };
     // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
     // same contract as C's own use of the pointer. We are on env's thread in its scope.
-    let v = unsafe { convert::c_string(env.raw(), ptr as usize as *const u8, len) };
+    let v = unsafe { convert::c_string(env.raw(), ptr as *const u8, len) };
     Ok(raw(&env, v))
 }
 
-/// A zero-copy ArrayBuffer over native memory (the memory stays owned by C).
+/// A zero-copy ArrayBuffer over native memory (the memory stays owned by C). `ptr` as for
+/// [`cstring`].
 #[napi]
-pub fn to_array_buffer(env: Env, ptr: f64, len: f64) -> Result<Unknown<'static>> {
-    if ptr == 0.0 && len > 0.0 {
+pub fn to_array_buffer(env: Env, ptr: memory::Addr, len: f64) -> Result<Unknown<'static>> {
+    let ptr = ptr.0;
+    if ptr == 0 && len > 0.0 {
         return Err(fail(
             &env,
             "ERR_FFAST_NULL_POINTER",
@@ -503,7 +624,7 @@ pub fn to_array_buffer(env: Env, ptr: f64, len: f64) -> Result<Unknown<'static>>
     }
     // SAFETY: the caller vouches that [ptr, ptr+len) stays valid while the view is used,
     // exactly as with C.
-    unsafe { external_array_buffer(&env, ptr as usize as *mut std::ffi::c_void, len as usize) }
+    unsafe { external_array_buffer(&env, ptr as *mut std::ffi::c_void, len as usize) }
 }
 
 /// Addresses of the built-in C-ABI helpers (`read.*`, `write.*`, `ptr`), bound by index.js

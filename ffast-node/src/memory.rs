@@ -1,23 +1,63 @@
 //! C-ABI helpers bound from JS like any foreign function: `read.*`, `write.*` and `ptr`.
 //! Binding them through the normal path gives them fast calls for free.
 //!
-//! Their safety contract is C's: the JS caller names an address that is valid for the access
-//! (index.js rejects NULL before the call).
+//! Their safety contract is C's: the JS caller names an address that is valid for the access.
+//! index.js checks what it can before the call (`checkAddress`: NULL in every spelling, and
+//! anything that is not an address, are typed errors); the rest is the caller's promise.
 
+use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
+use napi::{sys, ValueType};
 use std::ptr::{read_unaligned, write_unaligned};
+
+/// A native address from JS: a Number (a safe integer, as index.js checked) or a BigInt, read
+/// without loss (so an address above 2^53 arrives whole).
+pub struct Addr(pub usize);
+
+impl FromNapiValue for Addr {
+    unsafe fn from_napi_value(env: sys::napi_env, v: sys::napi_value) -> napi::Result<Self> {
+        // Numbers first: the common case costs the one N-API call it cost as an f64.
+        let mut d = 0f64;
+        if sys::napi_get_value_double(env, v, &mut d) == sys::Status::napi_ok {
+            if d >= 0.0 && d <= ffast_core::trampoline::MAX_SAFE as f64 && d.fract() == 0.0 {
+                return Ok(Addr(d as usize));
+            }
+            return Err(napi::Error::from_reason(format!("{d} is not an address")));
+        }
+        let (mut x, mut lossless) = (0u64, false);
+        if sys::napi_get_value_bigint_uint64(env, v, &mut x, &mut lossless) == sys::Status::napi_ok
+            && lossless
+        {
+            return Ok(Addr(x as usize));
+        }
+        Err(napi::Error::from_reason("not an address"))
+    }
+}
+
+impl TypeName for Addr {
+    fn type_name() -> &'static str {
+        "number | bigint"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for Addr {}
 
 macro_rules! accessors {
     ($($t:ty => $read:ident, $write:ident;)*) => {
         $(
             /// # Safety
-            /// `p + off` must be valid for reading a value of this type (C's contract).
+            /// `p + off` must be valid for reading a value of this type (C's contract). The
+            /// sum wraps like C's integer arithmetic on addresses: `p` and `off` come from JS
+            /// separately, and only their sum has to lie inside an object.
             unsafe extern "C" fn $read(p: usize, off: isize) -> $t {
-                read_unaligned((p as *const u8).offset(off).cast::<$t>())
+                read_unaligned((p as *const u8).wrapping_offset(off).cast::<$t>())
             }
             /// # Safety
             /// `p + off` must be valid for writing a value of this type (C's contract).
             unsafe extern "C" fn $write(p: usize, off: isize, v: $t) {
-                write_unaligned((p as *mut u8).offset(off).cast::<$t>(), v)
+                write_unaligned((p as *mut u8).wrapping_offset(off).cast::<$t>(), v)
             }
         )*
         /// (name, address) of every accessor.

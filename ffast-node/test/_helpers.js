@@ -214,8 +214,10 @@ function expectFastFor(fn, args, result) {
   if (d && d.nonblocking) return 'slow';
   if (!d) return isSimpleResult(result);
   if (!Array.isArray(d.parameters) || d.parameters.length !== args.length) return false;
-  // V8 crashes compiling fast calls with 31+ parameters; ffast registers them slow-only.
-  if (d.parameters.length > MAX_FAST_PARAMS) return 'slow';
+  // V8 crashes compiling fast calls with 31+ parameters; ffast registers them slow-only. The
+  // count is V8's: by-value structs/unions never reach V8 (the wrapper puts them in the area).
+  const byValue = (t) => typeof t !== 'string' && (t.kind === 'struct' || t.kind === 'union');
+  if (d.parameters.filter((t) => !byValue(t)).length > MAX_FAST_PARAMS) return 'slow';
   return d.parameters.every((t, i) => argIsFastKind(t, args[i])) && isSimpleResult(result);
 }
 
@@ -251,6 +253,7 @@ function makeCaller(nargs, label) {
  *            result => must be fast); true = must be fast; false = not asserted; 'slow' = must be slow.
  * opts.stable: (default true) the warm-up results must equal the measured one.
  * opts.identical (coldHot only): (default true) hot and cold results must be identical.
+ * opts.optimizeCallee: also TurboFan-optimize `fn` itself when it is a JS wrapper (see below).
  */
 const WARMUP_CALLS = 24;
 /** ffast's cap on fast-call parameters (ffast-node/src/v8.rs MAX_FAST_PARAMS). */
@@ -270,7 +273,15 @@ function hot(fn, args, opts = {}) {
   // deoptimizes the caller ("code dependencies") at a GC-dependent moment.
   const warm = [];
   const keep = opts.stable !== false ? (r) => warm.push(r) : () => {};
+  // opts.optimizeCallee: when `fn` is a generated JS wrapper (by-value aggregates, 64-bit,
+  // pointer or string results) that TurboFan may not inline into the caller (its bytecode
+  // budget: six or more aggregates, or ~25 parameters), optimize it in its own right too, as a
+  // long-running hot loop eventually does; otherwise its interpreted body calls the slow path.
+  // A V8 API function (no wrapper) is left alone.
+  const optCallee = opts.optimizeCallee && !/\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+  if (optCallee) N.prepare(fn);
   for (let k = 0; k < WARMUP_CALLS; k++) keep(caller(fn, ...args));
+  if (optCallee) N.optimizeNext(fn);
   N.optimizeNext(caller);
   keep(caller(fn, ...args));
   const tierBefore = N.isTurbofan(caller);
@@ -399,7 +410,7 @@ function flatString(parts) {
 }
 
 module.exports = {
-  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N,
+  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N, argIsFastKind,
   slowCalls, openFixture, register, buildFixture,
   cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError, until,
   same, assertSame, fmt, check, isSimpleResult,

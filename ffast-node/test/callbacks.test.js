@@ -215,7 +215,9 @@ test('a throwing callback without onError: an uncaught exception after C returne
     const cb = h.ffast.callback({ parameters: ['i32'], result: 'i32' }, () => { throw new Error('from the callback'); });
     console.log('C got ' + lib.symbols.cb_call_once(cb, 1));
   `;
-  const r = spawnSync(process.execPath, ['-e', src], { encoding: 'utf8' });
+  // Under qemu without binfmt_misc the child must be started through the emulator.
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const r = spawnSync(wrapper || process.execPath, [...(wrapper ? [process.execPath] : []), '-e', src], { encoding: 'utf8' });
   assert.match(r.stdout, /C got 1/);
   assert.match(r.stderr, /Error: from the callback/);
   assert.equal(r.status, 1);

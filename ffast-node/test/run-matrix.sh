@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the ffast Node test suite under every Node line: the system node (v20) and
-# /work/main/.cache/node/x64-{22,24,26}/bin/node. A missing Node binary is an error unless
+# .cache/node/x64-{22,24,26}/bin/node (fetched by scripts/node-matrix.sh). A missing Node binary is an error unless
 # FFAST_ALLOW_MISSING_NODE=1 (then it is skipped with a loud message).
 # Prints one summary line per Node; exits non-zero if any run failed or a Node was missing.
 set -u
@@ -15,6 +15,9 @@ if [ ${#FILES[@]} -eq 0 ]; then echo "run-matrix: no test files found" >&2; exit
 
 # FFAST_TEST_NODES="tag:path …" overrides the list (scripts/arm64.sh passes the arm64 Nodes);
 # FFAST_TEST_ARGS adds node flags (e.g. --experimental-test-isolation=none under qemu).
+# FFAST_TEST_PER_FILE=1 starts one `node --test` per file: with isolation=none each file still
+# gets a process of its own, as the default isolation gives, while the runner itself spawns
+# nothing (an emulated node cannot start itself without binfmt_misc; docs/arm64-qemu.md).
 if [ -n "${FFAST_TEST_NODES:-}" ]; then
   read -r -a NODES <<< "$FFAST_TEST_NODES"
 else
@@ -47,11 +50,23 @@ for entry in "${NODES[@]}"; do
   ver="$("${WRAP[@]}" "$bin" --version)"
   log="$LOGDIR/node-$ver.log"
   echo "=== $ver ($bin) -> $log"
-  "${WRAP[@]}" "$bin" --test --test-reporter=spec "${EXTRA[@]}" "${FILES[@]}" >"$log" 2>&1
-  rc=$?
-  pass="$(grep -aE '^(ℹ|#) pass [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
-  fail="$(grep -aE '^(ℹ|#) fail [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
-  tests="$(grep -aE '^(ℹ|#) tests [0-9]+$' "$log" | tail -1 | awk '{print $NF}')"
+  t0=$SECONDS
+  if [ "${FFAST_TEST_PER_FILE:-0}" = 1 ]; then
+    : >"$log"
+    rc=0
+    for f in "${FILES[@]}"; do
+      echo "### $f" >>"$log"
+      "${WRAP[@]}" "$bin" --test --test-reporter=spec "${EXTRA[@]}" "$f" >>"$log" 2>&1 || rc=$?
+    done
+  else
+    "${WRAP[@]}" "$bin" --test --test-reporter=spec "${EXTRA[@]}" "${FILES[@]}" >"$log" 2>&1
+    rc=$?
+  fi
+  # The run's summary lines (one per `node --test`; summed when each file ran on its own).
+  count() { grep -aE "^(ℹ|#) $1 [0-9]+\$" "$log" | awk '{ n += $NF; c++ } END { if (c) print n }'; }
+  pass="$(count pass)"
+  fail="$(count fail)"
+  tests="$(count tests)"
   total_pass=$(( total_pass + ${pass:-0} ))
   total_fail=$(( total_fail + ${fail:-0} ))
   if [ $rc -ne 0 ]; then
@@ -59,9 +74,9 @@ for entry in "${NODES[@]}"; do
     [ -n "$fail" ] && [ "$fail" != 0 ] || total_fail=$(( total_fail + 1 ))
     echo "--- failures on $ver:"
     grep -aE -A12 '^✖|^not ok' "$log" | head -150
-    summary+=("node $ver: FAIL (exit $rc; tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-?}) log: $log")
+    summary+=("node $ver: FAIL (exit $rc; tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-?}; $((SECONDS - t0)) s) log: $log")
   else
-    summary+=("node $ver: ok (tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-0})")
+    summary+=("node $ver: ok (tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-0}; $((SECONDS - t0)) s)")
   fi
 done
 echo

@@ -108,9 +108,11 @@ test('type definitions: typed errors for every malformed shape', () => {
     [() => struct({ a: 'i32' }, { pack: 3 }), 'ERR_FFAST_DEFINITION', 'pack must be'],
     [() => struct({ a: 'i32' }, { pack: '1' }), 'ERR_FFAST_DEFINITION', 'pack must be'],
     [() => struct({ a: 'i32' }, { packed: true }), 'ERR_FFAST_DEFINITION', "unknown option 'packed'"],
-    [() => struct({ 'a-b': 'i32' }), 'ERR_FFAST_DEFINITION', 'not an identifier'],
-    [() => struct({ '1a': 'i32' }), 'ERR_FFAST_DEFINITION', 'not an identifier'],
-    [() => struct({ ['__proto__']: 'i32' }), 'ERR_FFAST_DEFINITION', "'__proto__'"],
+    // Any string names a member (structs-names.test.js), but not a symbol, an array index (JS
+    // would list it first, whatever the order written) or a string with a lone surrogate.
+    [() => struct({ [Symbol('s')]: 'i32' }), 'ERR_FFAST_DEFINITION', 'symbol key'],
+    [() => struct({ a: 'i32', 1: 'i32' }), 'ERR_FFAST_DEFINITION', 'array index'],
+    [() => struct({ ['x\ud800']: 'i32' }), 'ERR_FFAST_DEFINITION', 'lone surrogate'],
     [() => array('i32', 0), 'ERR_FFAST_DEFINITION', 'positive integer'],
     [() => array('i32', 1.5), 'ERR_FFAST_DEFINITION', 'positive integer'],
     [() => array('nope', 2), 'ERR_FFAST_TYPE', "unknown type 'nope'"],

@@ -315,6 +315,11 @@ impl Asm {
     pub fn cmp_r64_r64(&mut self, a: Gpr, b: Gpr) {
         self.rr(op(&[0x39]).w(), b.num(), a.num());
     }
+    /// AND r/m64, imm32 — REX.W 81 /4 id (imm8 form 83 /4 ib when it fits); the immediate is
+    /// sign-extended, so `-32` clears the low five bits (aligning rsp down).
+    pub fn and_r64_imm32(&mut self, dst: Gpr, imm: i32) {
+        self.alu_imm(4, dst, imm);
+    }
     /// CMP r/m64, imm32 — REX.W 81 /7 id (imm8 form 83 /7 ib when it fits)
     pub fn cmp_r64_imm32(&mut self, a: Gpr, imm: i32) {
         self.alu_imm(7, a, imm);

@@ -306,6 +306,85 @@ impl Shape for Q4 {
     }
 }
 
+/// Over-aligned by a member attribute (issue 15 finding 12): 32 bytes at alignment 32.
+#[repr(C, align(32))]
+#[derive(Clone, Copy)]
+pub struct O32 {
+    a: f64,
+}
+
+impl Shape for O32 {
+    const TEXT: &'static str = "struct{a:f64@32}";
+    const NAME: &'static str = "O32";
+
+    fn leaves(&self) -> Vec<f64> {
+        vec![self.a as f64]
+    }
+
+    fn make(x: f64) -> Self {
+        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
+        let mut r: Self = unsafe { std::mem::zeroed() };
+        r.a = (x + 0.25 * 0.0) as f64;
+        r
+    }
+}
+
+/// 64 bytes at alignment 64, three leaves of both classes.
+#[repr(C, align(64))]
+#[derive(Clone, Copy)]
+pub struct O64 {
+    a: i64,
+    b: f64,
+    c: i32,
+}
+
+impl Shape for O64 {
+    const TEXT: &'static str = "struct{a:i64@64,b:f64,c:i32}";
+    const NAME: &'static str = "O64";
+
+    fn leaves(&self) -> Vec<f64> {
+        vec![self.a as f64, self.b as f64, self.c as f64]
+    }
+
+    fn make(x: f64) -> Self {
+        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
+        let mut r: Self = unsafe { std::mem::zeroed() };
+        r.a = (x as i64 + 0) as i64;
+        r.b = (x + 0.25 * 1.0) as f64;
+        r.c = (x as i64 + 2) as i32;
+        r
+    }
+}
+
+/// An HFA of four doubles aligned to 32 (no padding, so still homogeneous on AArch64).
+#[repr(C, align(32))]
+#[derive(Clone, Copy)]
+pub struct H32 {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+}
+
+impl Shape for H32 {
+    const TEXT: &'static str = "struct{a:f64@32,b:f64,c:f64,d:f64}";
+    const NAME: &'static str = "H32";
+
+    fn leaves(&self) -> Vec<f64> {
+        vec![self.a as f64, self.b as f64, self.c as f64, self.d as f64]
+    }
+
+    fn make(x: f64) -> Self {
+        // SAFETY: every field is a plain number, for which all-zero bytes are valid.
+        let mut r: Self = unsafe { std::mem::zeroed() };
+        r.a = (x + 0.25 * 0.0) as f64;
+        r.b = (x + 0.25 * 1.0) as f64;
+        r.c = (x + 0.25 * 2.0) as f64;
+        r.d = (x + 0.25 * 3.0) as f64;
+        r
+    }
+}
+
 /// Runs `$($case)::+::<T>($($arg),*)` for every shape.
 #[macro_export]
 macro_rules! for_each_shape {
@@ -338,6 +417,9 @@ macro_rules! for_each_shape {
         $($case)::+::<P1>($($arg),*);
         $($case)::+::<Q2>($($arg),*);
         $($case)::+::<Q4>($($arg),*);
+        $($case)::+::<O32>($($arg),*);
+        $($case)::+::<O64>($($arg),*);
+        $($case)::+::<H32>($($arg),*);
     }};
 }
 

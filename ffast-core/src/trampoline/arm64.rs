@@ -314,7 +314,21 @@ fn packed(plan: &CallPlan) -> bool {
     plan.abi.starts_with("darwin")
 }
 
+/// AAPCS64 never asks for more than SP's 16-byte alignment at a call (an argument's stack
+/// alignment is capped at 16, docs/abi-stack-alignment.md), so the frames here never realign;
+/// a plan that asked for more would be placed wrongly, so it is refused.
+fn check_stack_align(plan: &CallPlan) -> Result<(), Error> {
+    if plan.stack_align > 16 {
+        return Err(Error::Unsupported(format!(
+            "arm64: a stack alignment of {} at the call",
+            plan.stack_align
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    check_stack_align(plan)?;
     // Aggregates take the framed path: every JS argument is in memory before any register is
     // loaded there, so area loads need no ordering. Scalar-only plans are unaffected.
     let simple = plan.c_stack_bytes == 0
@@ -495,8 +509,17 @@ fn fast_framed(
     a.blr(IP0);
     area_result(a, pool, plan, t.area)?;
 
-    // 6. Release string copies that did not fit their scratch.
-    if !strings.is_empty() {
+    // 6. Release string copies that did not fit their scratch. A string result may point into
+    //    a copy: str_release moves it out of each copy before that copy ends (the result stays
+    //    in x0, chained through the calls).
+    if !strings.is_empty() && plan.ret.ty == Type::String {
+        for (k, &i) in strings.iter().enumerate() {
+            a.ldr_x(X(1), SP, slot(i));
+            a.add_x_x_imm(X(2), SP, scratch(k));
+            pool.load(a, IP0, t.str_release as u64);
+            a.blr(IP0);
+        }
+    } else if !strings.is_empty() {
         a.str_x(X(0), SP, save as i32);
         a.str_d(D(0), SP, save as i32 + 8);
         for (k, &i) in strings.iter().enumerate() {
@@ -533,6 +556,7 @@ fn fast_framed(
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i], raw result to slots[n].
 pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
+    check_stack_align(plan)?;
     let mut a = Asm::new();
     let mut pool = Pool::default();
     let out = align16(plan.c_stack_bytes);

@@ -88,6 +88,14 @@ pub struct FastTargets {
     pub str_in: usize,
     /// `extern "C" fn(p: *const u8)`: frees what `str_in` allocated outside its scratch.
     pub str_free: usize,
+    /// `extern "C" fn(ret: *const u8, copy: *mut u8, scratch: *mut u8) -> *const u8`, called
+    /// instead of `str_free` when the result is a `string`: ends one argument's copy (`copy`,
+    /// what `str_in` returned for `scratch`, freed if on the heap) and returns the result to
+    /// hand V8 — `ret`, or when `ret` points into that copy (C's `strstr`, `strchr`,
+    /// `basename`… return pointers into their argument) the address of a per-thread copy of
+    /// its NUL-terminated text that outlives the call. Called once per string argument with the
+    /// result chained through (docs/strings.md).
+    pub str_release: usize,
     /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte
     /// (or [`BUF_FALLBACK`], see `fallback`).
     pub buf_addr: usize,
@@ -163,6 +171,22 @@ pub fn slow_stub(isa: Isa, callback: usize, data: usize) -> Result<Vec<u8>, Erro
     }
 }
 
+/// Callback entries store scalar arguments only: an aggregate parameter or result (which a plan
+/// lists in `area_args` / `area_ret`) would be silently dropped or mis-numbered, so it is
+/// refused. The extension point for structs by value in callbacks: an entry that copies each
+/// `area_args` location (registers, incoming stack eightbytes at their offsets, or the pointer
+/// of a copy passed by reference) into a per-call block, and stores `area_ret` registers from a
+/// block the JS side fills.
+fn callback_scalars_only(plan: &CallPlan) -> Result<(), Error> {
+    if plan.uses_area() {
+        return Err(Error::Unsupported(
+            "structs and unions by value are not supported in callbacks yet (pass a pointer)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Callback entry trampoline for `plan`: C calls it as a function of the plan's signature (only
 /// the plan's `c` locations are used). It stores argument `i` in 8-byte slot `i` of an array
 /// in its own frame — integers extended to 64 bits per their type (sign or zero), floats as
@@ -171,6 +195,7 @@ pub fn slow_stub(isa: Isa, callback: usize, data: usize) -> Result<Vec<u8>, Erro
 /// (rax/xmm0, x0/d0/s0), the stack 16-byte aligned at the inner call. The mirror image of
 /// [`invoker`].
 pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Vec<u8>, Error> {
+    callback_scalars_only(plan)?;
     match plan.isa {
         Isa::X64 => x64::callback_entry(plan, ctx, dispatch),
         Isa::Arm64 => arm64::callback_entry(plan, ctx, dispatch),

@@ -136,6 +136,17 @@ fn load_float(a: &mut Asm, ty: Type, dst: Xmm, src: Mem) {
     }
 }
 
+/// Round rsp down to the plan's stack alignment when it exceeds the 16 bytes every frame here
+/// keeps anyway: an over-aligned aggregate on the stack (32, 64, … bytes) sits at an offset
+/// that is a multiple of its alignment, and psABI §3.2.2 asks the end of the argument area to
+/// be aligned that much (`docs/abi-stack-alignment.md`). Only frames that restore rsp from rbp
+/// use this.
+fn align_outgoing(a: &mut Asm, plan: &CallPlan) {
+    if plan.stack_align > 16 {
+        a.and_r64_imm32(Gpr::Rsp, -(plan.stack_align as i32));
+    }
+}
+
 fn gpr(n: u8) -> Gpr {
     Gpr::from_num(n)
 }
@@ -208,7 +219,7 @@ pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     let mut a = Asm::new();
     // Aggregates take the framed path too: there every JS argument is in memory before any
     // register is loaded, so area loads need no ordering. Scalar-only plans are unaffected.
-    if plan.uses_area() || plan.args.iter().any(|a| needs_helper(a.ty)) {
+    if plan.uses_area() || plan.stack_align > 16 || plan.args.iter().any(|a| needs_helper(a.ty)) {
         fast_framed(&mut a, plan, t)?;
     } else {
         fast_direct(&mut a, plan, t)?;
@@ -321,6 +332,9 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     a.push_r64(Gpr::Rbp);
     a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
     a.sub_r64_imm32(Gpr::Rsp, frame as i32);
+    // Everything in the frame is addressed from rbp except the outgoing arguments, so rsp may
+    // be rounded down further (`leave` restores it).
+    align_outgoing(a, plan);
 
     // 1. Save every register argument before any call clobbers it.
     for (i, arg) in plan.args.iter().enumerate() {
@@ -409,7 +423,17 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     area_result(a, plan, t.area)?;
 
     // 6. Release string copies that did not fit their scratch (rare: long or non-ASCII text).
-    if !strings.is_empty() {
+    //    A string result may point into a copy: str_release moves it out of each copy before
+    //    that copy ends (the result stays in rax, chained through the calls).
+    if !strings.is_empty() && plan.ret.ty == Type::String {
+        for (k, &i) in strings.iter().enumerate() {
+            a.mov_r64_r64(Gpr::Rdi, Gpr::Rax);
+            a.mov_r64_m64(Gpr::Rsi, slot(i));
+            a.lea_r64_m(Gpr::Rdx, Mem::new(Gpr::Rbp, scratch_at(k)));
+            a.mov_r64_imm64(Gpr::Rax, t.str_release as u64);
+            a.call_r64(Gpr::Rax);
+        }
+    } else if !strings.is_empty() {
         a.mov_m64_r64(Mem::new(Gpr::Rbp, save_rax), Gpr::Rax);
         a.movsd_m_x(Mem::new(Gpr::Rbp, save_xmm), Xmm(0));
         for (k, &i) in strings.iter().enumerate() {
@@ -453,6 +477,7 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
     a.push_r64(Gpr::Rbx); // callee-saved: holds `slots` across the call
     a.sub_r64_imm32(Gpr::Rsp, out as i32 + 8); // keeps rsp ≡ 0 mod 16 at the call
+    align_outgoing(&mut a, plan); // the epilogue restores rsp from rbp
     a.mov_r64_r64(Gpr::Rbx, Gpr::Rdi);
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {

@@ -39,6 +39,23 @@ lib[Symbol.dispose]();
 
 // @ts-expect-error: unknown type name
 dlopen(null, { f: { parameters: ['i33'], result: 'void' } });
+// @ts-expect-error: a definition must say its result
+dlopen(null, { f: { parameters: ['i32'] } });
+// @ts-expect-error: an unknown dlopen option
+dlopen(null, {}, { lazzy: true });
+// no parameters: none
+const np = dlopen(null, { getpid: { result: 'i32' } });
+const pid: number = np.symbols.getpid();
+// @ts-expect-error: a function without parameters takes no arguments
+np.symbols.getpid(1);
+const noParamsCb = callback({ result: 'void' }, () => {});
+// @ts-expect-error: a callback must say its result
+callback({ parameters: [] }, () => {});
+// member names are any strings; offsetof takes a list for those
+const Odd = struct({ constructor: 'i32', 'my field': 'f64', __proto__x: 'u8' });
+const oddOff: number = Odd.offsetof(['my field']) + Odd.offsetof('constructor');
+const far: number = read.u8(2n ** 63n, -(2n ** 63n));
+export { pid, noParamsCb, oddOff, far };
 
 // nonblocking: true → the function returns a Promise of the same result type
 const alib = dlopen('libm.so.6', {

@@ -331,7 +331,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::testkit::{area_args as area, area_rets as rets};
+    use ffast_testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     fn plan(params: &[&str], result: &str) -> CallPlan {

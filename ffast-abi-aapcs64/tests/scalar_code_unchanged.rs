@@ -1,9 +1,9 @@
 //! Aggregate support left the arm64 code of scalar-only signatures byte-identical (see
-//! `ffast_core::testkit::scalar_golden`).
+//! `ffast_testkit::scalar_golden`).
 
 #[test]
 fn scalar_trampolines_are_byte_identical_to_before_aggregates() {
-    ffast_core::testkit::scalar_golden::check(
+    ffast_testkit::scalar_golden::check(
         ffast_abi_aapcs64::classify,
         [
             (0xbc0d26dfaf4d8e94, 0x52b0b5e32f35bfd3),

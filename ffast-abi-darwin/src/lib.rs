@@ -195,8 +195,8 @@ fn entry_side(params: &[Type]) -> (Vec<Option<Loc>>, Option<Loc>, Result<(), &'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use ffast_core::RetPlan;
+    use ffast_testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     fn sig(params: &[&str], result: &str) -> Signature {

@@ -1,9 +1,9 @@
 //! Aggregate support left the x64 code of scalar-only signatures byte-identical (see
-//! `ffast_core::testkit::scalar_golden`).
+//! `ffast_testkit::scalar_golden`).
 
 #[test]
 fn scalar_trampolines_are_byte_identical_to_before_aggregates() {
-    ffast_core::testkit::scalar_golden::check(
+    ffast_testkit::scalar_golden::check(
         ffast_abi_sysv64::classify,
         [
             (0x904ad2e703fef255, 0x173e3253798922be),

@@ -11,8 +11,6 @@ pub mod jit;
 pub mod layout;
 pub mod plan;
 pub mod signature;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 pub mod trampoline;
 pub mod types;
 

@@ -1,6 +1,6 @@
 // Aggregates by value: one typedef per shape of issue #4 §7 (and a few ABI corner cases),
 // each with the same family of functions. Included by the fixture of every ABI crate; the
-// Rust mirror of every shape is ffast-core/src/testkit/structs.rs.
+// Rust mirror of every shape is ffast-testkit/src/structs.rs.
 //
 // sum_T(s)   position-weighted sum of the scalar leaves: 1*leaf0 + 2*leaf1 + ...
 // make_T(x)  leaf i = x + 0.25*i (floating) or (int64_t)x + i (integral)

@@ -1,11 +1,11 @@
-//! Test support shared by the ABI crates' trampoline tests (feature `testkit`, enabled only by
-//! their dev-dependencies): stand-ins for the helpers ffast-node provides, a C-fixture
+//! Test support shared by the ABI crates' trampoline tests (a dev-dependency only: never part
+//! of a build of ffast): stand-ins for the helpers ffast-node provides, a C-fixture
 //! compiler, and a builder that emits, seals and returns callable trampolines for a plan.
 
-use crate::area::Area;
-use crate::jit::Arena;
-use crate::trampoline::{self, FastTargets};
-use crate::{CallPlan, Signature};
+use ffast_core::area::Area;
+use ffast_core::jit::Arena;
+use ffast_core::trampoline::{self, FastTargets};
+use ffast_core::{CallPlan, Signature};
 use std::path::{Path, PathBuf};
 
 pub mod structs;
@@ -373,7 +373,7 @@ pub fn compile_fixture(src: &Path, out_dir: &Path, name: &str) -> PathBuf {
 /// `raw_arg0` names the fixture function returning its first argument register untouched.
 pub mod cases {
     use super::{invoke, Built, OneByte, Options, RECV};
-    use crate::trampoline::{BUF_FALLBACK, WIDE_NAN_BITS};
+    use ffast_core::trampoline::{BUF_FALLBACK, WIDE_NAN_BITS};
 
     pub type Build<'a> = &'a dyn Fn(&[&str], &str, &str) -> Built;
 
@@ -705,72 +705,72 @@ macro_rules! shared_trampoline_tests {
     ($build:expr, $raw_arg0:expr) => {
         #[test]
         fn two_ints_tail_call() {
-            $crate::testkit::cases::two_ints_tail_call(&$build);
+            $crate::cases::two_ints_tail_call(&$build);
         }
 
         #[test]
         fn mixed_float_and_int_keep_their_classes() {
-            $crate::testkit::cases::mixed_float_and_int_keep_their_classes(&$build);
+            $crate::cases::mixed_float_and_int_keep_their_classes(&$build);
         }
 
         #[test]
         fn f32_result_widens_exactly() {
-            $crate::testkit::cases::f32_result_widens_exactly(&$build);
+            $crate::cases::f32_result_widens_exactly(&$build);
         }
 
         #[test]
         fn narrow_args_are_extended_to_32_bits() {
-            $crate::testkit::cases::narrow_args_are_extended_to_32_bits(&$build, $raw_arg0);
+            $crate::cases::narrow_args_are_extended_to_32_bits(&$build, $raw_arg0);
         }
 
         #[test]
         fn narrow_results_are_extended() {
-            $crate::testkit::cases::narrow_results_are_extended(&$build);
+            $crate::cases::narrow_results_are_extended(&$build);
         }
 
         #[test]
         fn wide_results_are_exact_numbers_or_nan_plus_slot() {
-            $crate::testkit::cases::wide_results_are_exact_numbers_or_nan_plus_slot(&$build);
+            $crate::cases::wide_results_are_exact_numbers_or_nan_plus_slot(&$build);
         }
 
         #[test]
         fn pointers_above_4g_round_trip() {
-            $crate::testkit::cases::pointers_above_4g_round_trip(&$build);
+            $crate::cases::pointers_above_4g_round_trip(&$build);
         }
 
         #[test]
         fn ten_doubles_spill_two() {
-            $crate::testkit::cases::ten_doubles_spill_two(&$build);
+            $crate::cases::ten_doubles_spill_two(&$build);
         }
 
         #[test]
         fn strings_go_through_the_helper_and_scratch_or_heap() {
-            $crate::testkit::cases::strings_go_through_the_helper_and_scratch_or_heap(&$build);
+            $crate::cases::strings_go_through_the_helper_and_scratch_or_heap(&$build);
         }
 
         #[test]
         fn buffers_go_through_the_helper() {
-            $crate::testkit::cases::buffers_go_through_the_helper(&$build);
+            $crate::cases::buffers_go_through_the_helper(&$build);
         }
 
         #[test]
         fn string_results_into_argument_copies_are_kept() {
-            $crate::testkit::cases::string_results_into_argument_copies_are_kept(&$build);
+            $crate::cases::string_results_into_argument_copies_are_kept(&$build);
         }
 
         #[test]
         fn string_results_into_later_arguments_are_kept() {
-            $crate::testkit::cases::string_results_into_later_arguments_are_kept(&$build);
+            $crate::cases::string_results_into_later_arguments_are_kept(&$build);
         }
 
         #[test]
         fn string_results_past_a_written_nul_are_kept() {
-            $crate::testkit::cases::string_results_past_a_written_nul_are_kept(&$build);
+            $crate::cases::string_results_past_a_written_nul_are_kept(&$build);
         }
 
         #[test]
         fn string_results_elsewhere_pass_through() {
-            $crate::testkit::cases::string_results_elsewhere_pass_through(&$build);
+            $crate::cases::string_results_elsewhere_pass_through(&$build);
         }
     };
 }
@@ -782,7 +782,7 @@ macro_rules! shared_fallback_tests {
     ($abi:expr) => {
         #[test]
         fn fallback_gives_up_before_c_and_strings() {
-            $crate::testkit::cases::fallback_gives_up_before_c_and_strings(
+            $crate::cases::fallback_gives_up_before_c_and_strings(
                 &|p: &[&str], r: &str, t: &str| $abi.build_fallback(p, r, t),
                 $abi.fixture(),
             );
@@ -790,7 +790,7 @@ macro_rules! shared_fallback_tests {
 
         #[test]
         fn fallback_options_on_the_entry_stack() {
-            $crate::testkit::cases::fallback_options_on_the_entry_stack(
+            $crate::cases::fallback_options_on_the_entry_stack(
                 &|p: &[&str], r: &str, t: &str| $abi.build_fallback(p, r, t),
                 $abi.fixture(),
             );
@@ -798,7 +798,7 @@ macro_rules! shared_fallback_tests {
 
         #[test]
         fn fallback_from_a_later_buffer() {
-            $crate::testkit::cases::fallback_from_a_later_buffer(
+            $crate::cases::fallback_from_a_later_buffer(
                 &|p: &[&str], r: &str, t: &str| $abi.build_fallback(p, r, t),
                 $abi.fixture(),
             );
@@ -806,25 +806,25 @@ macro_rules! shared_fallback_tests {
 
         #[test]
         fn fallback_changes_only_buffer_signatures() {
-            $crate::testkit::scalar_golden::fallback_changes_only_buffers($abi.classify);
+            $crate::scalar_golden::fallback_changes_only_buffers($abi.classify);
         }
 
         #[test]
         fn str_release_changes_only_string_results_with_string_arguments() {
-            $crate::testkit::scalar_golden::str_release_changes_only_string_results($abi.classify);
+            $crate::scalar_golden::str_release_changes_only_string_results($abi.classify);
         }
     };
 }
 
 /// A plan's area values as (source, C location), sources spelled `u64@off`, `f32@off`,
 /// `&off` (an area address): compact rows for the ABI crates' classification tables.
-pub fn area_args(p: &CallPlan) -> Vec<(String, crate::Loc)> {
+pub fn area_args(p: &CallPlan) -> Vec<(String, ffast_core::Loc)> {
     p.area_args
         .iter()
         .map(|a| {
             let src = match a.src {
-                crate::AreaSrc::Load { offset, ty } => format!("{ty}@{offset}"),
-                crate::AreaSrc::Addr { offset } => format!("&{offset}"),
+                ffast_core::AreaSrc::Load { offset, ty } => format!("{ty}@{offset}"),
+                ffast_core::AreaSrc::Addr { offset } => format!("&{offset}"),
             };
             (src, a.c)
         })
@@ -832,7 +832,7 @@ pub fn area_args(p: &CallPlan) -> Vec<(String, crate::Loc)> {
 }
 
 /// A plan's aggregate-result registers as (register, `type@offset`).
-pub fn area_rets(p: &CallPlan) -> Vec<(crate::Loc, String)> {
+pub fn area_rets(p: &CallPlan) -> Vec<(ffast_core::Loc, String)> {
     p.area_ret
         .iter()
         .map(|r| (r.c, format!("{}@{}", r.ty, r.offset)))
@@ -841,8 +841,8 @@ pub fn area_rets(p: &CallPlan) -> Vec<(crate::Loc, String)> {
 
 /// Anonymous aggregate shapes for the ABI crates' classification tables (fields f0, f1, …).
 pub mod shapes {
-    use crate::layout::{CType, Field};
-    use crate::Type;
+    use ffast_core::layout::{CType, Field};
+    use ffast_core::Type;
 
     /// `struct { tys[0] f0; tys[1] f1; … }` of scalars.
     pub fn st(tys: &[Type]) -> CType {
@@ -871,8 +871,8 @@ pub mod shapes {
 /// shapes. A recording dispatcher keeps the slots it was given and writes a chosen result.
 pub mod callbacks {
     use super::Fixture;
-    use crate::jit::Arena;
-    use crate::{trampoline, CallPlan, Signature};
+    use ffast_core::jit::Arena;
+    use ffast_core::{trampoline, CallPlan, Signature};
     use std::path::Path;
     use std::sync::Mutex;
 
@@ -1032,8 +1032,8 @@ pub mod callbacks {
 /// representative signatures (tail call, float/int mix, stack arguments, helpers, result
 /// conversion, narrow types) at commit 75e802b, before aggregates existed.
 pub mod scalar_golden {
-    use crate::trampoline::{self, FastTargets};
-    use crate::{CallPlan, Signature};
+    use ffast_core::trampoline::{self, FastTargets};
+    use ffast_core::{CallPlan, Signature};
 
     /// The signatures, in the order of the hashes each ABI crate pins.
     pub const SIGNATURES: [(&[&str], &str); 7] = [

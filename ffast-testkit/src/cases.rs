@@ -436,12 +436,12 @@ macro_rules! shared_fallback_tests {
 
         #[test]
         fn fallback_changes_only_buffer_signatures() {
-            $crate::scalar_golden::fallback_changes_only_buffers($abi.classify);
+            $crate::golden::fallback_changes_only_buffers($abi.classify);
         }
 
         #[test]
         fn str_release_changes_only_string_results_with_string_arguments() {
-            $crate::scalar_golden::str_release_changes_only_string_results($abi.classify);
+            $crate::golden::str_release_changes_only_string_results($abi.classify);
         }
     };
 }

@@ -11,14 +11,14 @@
 //! - [`structs`]: the aggregate shapes of `testdata/structs.c` and their cases;
 //! - [`callbacks`]: callback entries called from C;
 //! - [`tables`]: rows and shapes for classification tables;
-//! - [`scalar_golden`]: pins of scalar-only trampolines.
+//! - [`golden`]: golden disassembly of pinned trampolines.
 
 pub mod callbacks;
 pub mod cases;
 pub mod fixture;
+pub mod golden;
 pub mod harness;
 pub mod helpers;
-pub mod scalar_golden;
 pub mod structs;
 pub mod tables;
 pub mod targets;

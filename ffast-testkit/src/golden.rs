@@ -1,6 +1,6 @@
 //! Golden listings of generated trampolines: every trampoline an ABI crate pins, emitted with
 //! fixed addresses ([`targets`]) and written as text, one instruction a line, with its offset and
-//! bytes, into a file checked into that crate (`tests/golden/trampolines.txt`). A test renders
+//! bytes, into files checked into that crate (`tests/golden/{scalars,aggregates}.txt`). A test renders
 //! them again and compares; a mismatch prints, per trampoline that changed, a line diff.
 //!
 //! - x86-64: the text is iced-x86's Intel syntax, computed at test time, so the whole line is
@@ -14,6 +14,7 @@
 //! Regenerate every golden file (after a change that is meant to change code) with
 //! `bash scripts/gen-trampoline-golden.sh`, which runs these tests with `FFAST_BLESS=1`.
 
+use crate::structs::Shape;
 use ffast_core::trampoline::{self, FastTargets};
 use ffast_core::{CallPlan, Isa, Signature};
 use std::fmt::Write as _;
@@ -53,30 +54,201 @@ pub const SCALARS: [(&[&str], &str); 7] = [
     (&["i8", "u16"], "bool"),
 ];
 
+/// A signature as parameter and result type texts.
+pub type Sig = (Vec<String>, String);
+
 /// One pinned trampoline: its title and its code, or why it was refused.
 pub struct Listing {
     pub title: String,
     pub code: Result<Vec<u8>, String>,
 }
 
-fn sig_text(params: &[&str], result: &str) -> String {
+fn sig_text<S: AsRef<str>>(params: &[S], result: &str) -> String {
+    let params: Vec<&str> = params.iter().map(AsRef::as_ref).collect();
     format!("({}) -> {result}", params.join(", "))
 }
 
-/// Every pinned trampoline of `classify`, in file order.
-pub fn listings(classify: fn(&Signature) -> CallPlan) -> Vec<Listing> {
+/// Scalar signatures of the test kit's cases and the ABI crates' own trampoline tests, after
+/// [`SCALARS`]: every shape the trampoline tests run (string results, narrow arguments and
+/// results, stack arguments on both sides, helpers, fallbacks, callback entries).
+pub const MORE_SCALARS: &[(&[&str], &str)] = &[
+    (&["string"], "usize"),
+    (&["string", "string"], "i32"),
+    (&["string", "f64", "string"], "i64"),
+    (&[], "string"),
+    (&["i32", "pointer"], "string"),
+    (&["string"], "string"),
+    (&["string", "i32"], "string"),
+    (
+        &[
+            "i64", "i64", "i64", "i64", "i64", "i64", "i64", "i64", "string", "string",
+        ],
+        "string",
+    ),
+    (&["string", "string"], "string"),
+    (&["string", "string", "string", "i32", "i32"], "string"),
+    (&["f32", "f32"], "f32"),
+    (&["i8"], "u64"),
+    (&["u8"], "u64"),
+    (&["i16"], "u64"),
+    (&["u16"], "u64"),
+    (&["bool"], "u64"),
+    (&[], "i8"),
+    (&[], "u16"),
+    (&[], "bool"),
+    (&[], "i32"),
+    (&[], "i64"),
+    (&["pointer"], "pointer"),
+    (&["buffer", "usize"], "u32"),
+    (&["buffer", "buffer"], "i64"),
+    (
+        &[
+            "i64", "i64", "i64", "i64", "i64", "i64", "i64", "i64", "buffer",
+        ],
+        "i64",
+    ),
+    (&["string"], "u64"),
+    (&["string"], "i8"),
+    (&["i64"; 7], "u64"),
+    (&["i64"; 7], "i8"),
+    (&["i64"; 9], "u64"),
+    (&["i64"; 10], "i64"),
+    (&["i32"; 8], "i32"),
+    (
+        &[
+            "f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64", "i8", "u16", "i32",
+            "i64", "u8", "i16", "i32",
+        ],
+        "f64",
+    ),
+    (
+        &[
+            "f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64", "i8", "u16", "i32",
+            "i64", "u8", "i16", "i32", "i8", "u16",
+        ],
+        "f64",
+    ),
+    (&["i8", "u8", "i16", "u16", "i32", "u32", "bool"], "i64"),
+    (
+        &[
+            "i64", "i64", "i64", "i64", "i64", "i64", "i8", "u16", "i32", "u8", "f64", "f64",
+            "f64", "f64", "f64", "f64", "f64", "f64", "f32", "f64",
+        ],
+        "f64",
+    ),
+    (&["f32", "f64"], "f32"),
+    (&["u64", "i64"], "u64"),
+    (&["i32"], "void"),
+];
+
+/// The aggregate signatures of the test kit's struct cases ([`crate::structs::cases`]) for
+/// shape `S`, and the over-aligned stack argument of the x64 alignment test.
+fn aggregate_signatures<S: Shape>(out: &mut Vec<Sig>) {
+    let t = S::TEXT;
+    let mut add = |params: &[&str], result: &str| {
+        out.push((
+            params.iter().map(|p| p.to_string()).collect(),
+            result.into(),
+        ))
+    };
+    add(&[t], "f64");
+    add(&["i32", t, "f64"], "f64");
+    add(&[t, t], "f64");
+    add(
+        &["i64", "i64", "i64", "i64", "i64", t, "i64", "i64", "f64"],
+        "f64",
+    );
+    add(&["i64", "i64", "i64", "i64", "i64", "i64", t, "i64"], "f64");
+    add(
+        &["i64", "i64", "i64", "i64", "i64", "i64", "i64", t, "i64"],
+        "f64",
+    );
+    add(
+        &[
+            "f64", "f64", "f64", "f64", "f64", "f64", "f64", t, "f64", "i64",
+        ],
+        "f64",
+    );
+    add(
+        &[
+            "f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64", "f64", t, "f64",
+        ],
+        "f64",
+    );
+    add(&["f64"], t);
+    add(
+        &[
+            "i64", "i64", "i64", "i64", "i64", "i64", "f64", "i64", "i64",
+        ],
+        t,
+    );
+}
+
+/// The signatures with pinned trampolines, by golden file: `scalars` ([`SCALARS`], then
+/// [`MORE_SCALARS`]) and `aggregates` (those of every shape of [`crate::structs`]).
+pub fn signatures() -> [(&'static str, Vec<Sig>); 2] {
+    let owned = |(p, r): (&[&str], &str)| (p.iter().map(|s| s.to_string()).collect(), r.into());
+    let scalars = SCALARS
+        .into_iter()
+        .chain(MORE_SCALARS.iter().copied())
+        .map(owned)
+        .collect();
+    let mut aggregates = Vec::new();
+    crate::for_each_shape!(aggregate_signatures, &mut aggregates);
+    [("scalars", scalars), ("aggregates", aggregates)]
+}
+
+/// Fixed addresses of the callback entries and the slow stub.
+pub const CALLBACK_CTX: usize = 0x5555_6666_7777;
+pub const CALLBACK_DISPATCH: usize = 0x8888_9999_aaaa;
+pub const SLOW_CALLBACK: usize = 0xbbbb_cccc_dddd;
+pub const SLOW_DATA: usize = 0xeeee_ffff_0000;
+
+/// The pinned trampolines of `classify` for `signatures`, in file order: per signature its fast
+/// trampoline (and the one that may ask V8 for its fallback, for a signature with a buffer),
+/// its invoker and, for a scalar-only one, its callback entry; `slow_stub` adds the slow stub.
+pub fn listings(
+    classify: fn(&Signature) -> CallPlan,
+    signatures: &[Sig],
+    slow_stub: bool,
+) -> Vec<Listing> {
     let mut out = Vec::new();
     let t = targets(false);
-    for (params, result) in SCALARS {
+    let err = |e: ffast_core::Error| e.to_string();
+    let mut seen = std::collections::HashSet::new();
+    for (params, result) in signatures {
+        if !seen.insert((params, result)) {
+            continue;
+        }
         let plan = classify(&Signature::parse(params, result).expect("signature"));
         let s = sig_text(params, result);
         out.push(Listing {
             title: format!("fast {s}"),
-            code: trampoline::fast(&plan, &t).map_err(|e| e.to_string()),
+            code: trampoline::fast(&plan, &t).map_err(err),
         });
+        if params.iter().any(|p| p == "buffer") {
+            out.push(Listing {
+                title: format!("fast, fallback {s}"),
+                code: trampoline::fast(&plan, &targets(true)).map_err(err),
+            });
+        }
         out.push(Listing {
             title: format!("invoker {s}"),
-            code: trampoline::invoker(&plan, t.target, t.area).map_err(|e| e.to_string()),
+            code: trampoline::invoker(&plan, t.target, t.area).map_err(err),
+        });
+        if !plan.uses_area() {
+            out.push(Listing {
+                title: format!("callback entry {s}"),
+                code: trampoline::callback_entry(&plan, CALLBACK_CTX, CALLBACK_DISPATCH)
+                    .map_err(err),
+            });
+        }
+    }
+    if slow_stub {
+        let isa = classify(&Signature::parse::<&str>(&[], "void").expect("signature")).isa;
+        out.push(Listing {
+            title: "slow stub".into(),
+            code: trampoline::slow_stub(isa, SLOW_CALLBACK, SLOW_DATA).map_err(err),
         });
     }
     out
@@ -213,11 +385,29 @@ fn sections(text: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// Compare `classify`'s pinned trampolines with the golden file at `path` (or rewrite it, with
-/// [`BLESS`] set). Panics with a readable diff on a mismatch.
-pub fn check(classify: fn(&Signature) -> CallPlan, path: &Path) {
+/// Compare `classify`'s pinned trampolines with the golden files `scalars.txt` and
+/// `aggregates.txt` in `dir` (or rewrite them, with [`BLESS`] set). Panics with a readable diff
+/// on a mismatch.
+pub fn check(classify: fn(&Signature) -> CallPlan, dir: &Path) {
+    let mut failures = String::new();
+    for (name, sigs) in signatures() {
+        let path = dir.join(format!("{name}.txt"));
+        let items = listings(classify, &sigs, name == "scalars");
+        if let Err(diff) = check_file(classify, &items, &path) {
+            failures.push_str(&diff);
+        }
+    }
+    if !failures.is_empty() {
+        panic!("{failures}\nIf the change is intended, regenerate with `{REGENERATE}` and review the diff.");
+    }
+}
+
+fn check_file(
+    classify: fn(&Signature) -> CallPlan,
+    items: &[Listing],
+    path: &Path,
+) -> Result<(), String> {
     let isa = classify(&Signature::parse::<&str>(&[], "void").expect("signature")).isa;
-    let items = listings(classify);
     let old = std::fs::read_to_string(path).unwrap_or_default();
     let bless = std::env::var_os(BLESS).is_some();
     // AArch64 text: objdump's when regenerating; otherwise the file's own text for a word it
@@ -255,20 +445,21 @@ pub fn check(classify: fn(&Signature) -> CallPlan, path: &Path) {
         }
         text.into_iter().map(Option::unwrap_or_default).collect()
     };
-    let new = render(isa, &items, &mut arm64_text);
+    let new = render(isa, items, &mut arm64_text);
     if bless {
         std::fs::create_dir_all(path.parent().expect("golden file in a directory"))
             .expect("golden directory");
         std::fs::write(path, &new).expect("golden file written");
-        return;
+        return Ok(());
     }
     if new != old {
-        panic!(
-            "generated trampolines differ from {}:\n{}\nIf the change is intended, regenerate with `{REGENERATE}` and review the diff.",
+        return Err(format!(
+            "generated trampolines differ from {}:\n{}",
             path.display(),
             diff(&old, &new)
-        );
+        ));
     }
+    Ok(())
 }
 
 /// Per section that changed, its lines as a diff (`-` golden, `+` now); at most 12 sections.

@@ -40,7 +40,7 @@ pub mod aggregate;
 use aggregate::AggPass;
 use ffast_core::{
     Aggregate, AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature,
-    Type, ValueClass,
+    StackSlots, Type, ValueClass,
 };
 
 /// Argument registers of each class: x0–x7 and v0–v7 (C.1, C.9).
@@ -101,6 +101,8 @@ pub trait StackRule {
     /// `--target=arm64-apple-macos` passes `struct { long x __attribute__((aligned(16))); }`
     /// after a `char` in x1, x2; docs/abi-stack-alignment.md).
     const EVEN_NGRN_FOR_16_ALIGNED: bool = true;
+    /// What the plan tells the emitter of this rule ([`CallPlan::stack_slots`]).
+    const SLOTS: StackSlots;
     /// Byte offset (from `Stack(0)`) of the next stack argument of type `ty`.
     fn place(&mut self, ty: Type) -> u32;
     /// Byte offset of a composite that is not an HFA, `size` bytes (a multiple of 8) aligned
@@ -120,6 +122,8 @@ pub struct Slots {
 }
 
 impl StackRule for Slots {
+    const SLOTS: StackSlots = StackSlots::EightByte;
+
     fn place(&mut self, _ty: Type) -> u32 {
         // C.5 / C.16: a scalar narrower than 8 bytes is given a size of 8, as if copied into
         // the low bits of a 64-bit register; C.17 copies it to the NSAA, which then advances.
@@ -324,6 +328,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
         options: Some(options),
         c_stack_bytes: c.stack.bytes(),
         stack_align: STACK_ALIGN,
+        stack_slots: Slots::SLOTS,
         fast: Ok(()),
     }
 }
@@ -354,6 +359,7 @@ mod tests {
         let p = plan(&[], "void");
         assert_eq!((p.isa, p.abi), (Isa::Arm64, "aapcs64"));
         assert_eq!((p.receiver, p.stack_align, p.fast), (Gpr(0), 16, Ok(())));
+        assert_eq!(p.stack_slots, StackSlots::EightByte);
         assert_eq!(
             p.ret,
             RetPlan {

@@ -32,8 +32,8 @@ pub mod aggregate;
 
 use aggregate::{AggClass, Eightbyte};
 use ffast_core::{
-    AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature, Type,
-    ValueClass,
+    AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature, StackSlots,
+    Type, ValueClass,
 };
 
 /// rdi, rsi, rdx, rcx, r8, r9 (hardware numbers).
@@ -229,6 +229,8 @@ pub fn classify(sig: &Signature) -> CallPlan {
         options: Some(options),
         c_stack_bytes: c.stack,
         stack_align: c.stack_align,
+        // §3.2.3: "The size of each argument gets rounded up to eightbytes."
+        stack_slots: StackSlots::EightByte,
         fast: Ok(()),
     }
 }
@@ -252,6 +254,30 @@ mod tests {
 
     fn locs(p: &CallPlan) -> Vec<(Option<Loc>, Loc)> {
         p.args.iter().map(|a| (a.entry, a.c)).collect()
+    }
+
+    #[test]
+    fn stack_arguments_take_eightbyte_slots() {
+        let p = plan(&["i8"; 8], "void");
+        assert_eq!(p.stack_slots, StackSlots::EightByte);
+        assert_eq!((p.args[6].c, p.args[7].c), (Stack(0), Stack(8)));
+    }
+
+    #[test]
+    fn the_x64_emitter_refuses_naturally_packed_stack_arguments() {
+        // Its stores into the outgoing area are 8 bytes wide: a plan packing stack arguments
+        // by size (no x64 ABI does) would be emitted wrongly, so it is refused.
+        use ffast_core::trampoline;
+        let mut p = plan(&["i8"; 8], "i32");
+        let t = ffast_testkit::golden::targets(false);
+        assert!(trampoline::fast(&p, &t).is_ok());
+        assert!(trampoline::invoker(&p, 0x1000, 0x6000).is_ok());
+        assert!(trampoline::callback_entry(&p, 0x1000, 0x2000).is_ok());
+        p.stack_slots = StackSlots::Natural;
+        let unsupported = |r: Result<Vec<u8>, ffast_core::Error>| matches!(r, Err(ffast_core::Error::Unsupported(m)) if m.contains("Natural"));
+        assert!(unsupported(trampoline::fast(&p, &t)));
+        assert!(unsupported(trampoline::invoker(&p, 0x1000, 0x6000)));
+        assert!(unsupported(trampoline::callback_entry(&p, 0x1000, 0x2000)));
     }
 
     #[test]

@@ -15,6 +15,6 @@ pub mod trampoline;
 pub mod types;
 
 pub use error::Error;
-pub use plan::{AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, RetPlan};
+pub use plan::{AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, RetPlan, StackSlots};
 pub use signature::{Aggregate, Param, Signature};
 pub use types::{Type, ValueClass};

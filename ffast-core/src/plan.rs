@@ -92,11 +92,27 @@ pub struct AreaRet {
     pub ty: Type,
 }
 
+/// How the C side lays out its stack arguments: the rule the platforms disagree on most. The
+/// emitters read it to size their stores into the outgoing argument area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackSlots {
+    /// Every stack argument takes whole 8-byte slots, a narrower scalar widened to 8 bytes
+    /// (SysV x86-64 psABI §3.2.3; AAPCS64 §6.8.2 C.5 and C.16). Emitters store 8 bytes per
+    /// slot, a narrow integer already extended.
+    EightByte,
+    /// Each stack argument takes its natural size at its natural alignment, so neighbours
+    /// may share an eightbyte (Apple arm64: "Function arguments may consume slots on the stack
+    /// that are not multiples of 8 bytes"). Emitters store exactly the argument's size, so
+    /// nothing lands on its neighbour.
+    Natural,
+}
+
 /// The complete plan for one signature on one ABI.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallPlan {
     pub isa: Isa,
-    /// ABI name, for diagnostics (`"sysv64"`, `"aapcs64"`, `"darwin-arm64"`).
+    /// ABI name, for diagnostics only (`"sysv64"`, `"aapcs64"`, `"darwin-arm64"`): what the
+    /// emitters must know of the ABI is in the fields below.
     pub abi: &'static str,
     pub args: Vec<ArgPlan>,
     /// The scalar result (`Void` for an aggregate result, which JS reads from the area).
@@ -125,6 +141,8 @@ pub struct CallPlan {
     /// (psABI §3.2.2; `docs/abi-stack-alignment.md`). A power of two; the emitters align the
     /// outgoing argument area to it.
     pub stack_align: u32,
+    /// How the C stack arguments are laid out (the offsets in `c` and `area_args` follow it).
+    pub stack_slots: StackSlots,
     /// Whether V8 may call a trampoline for this signature, and if not, why.
     pub fast: Result<(), &'static str>,
 }

@@ -1,5 +1,6 @@
 //! AArch64 emission of the three trampoline kinds from a CallPlan (AAPCS64 and Apple's
-//! variant: the plan says where values live, including Apple's packed stack slots).
+//! variant: the plan says where values live and, in `stack_slots`, whether stack arguments take
+//! 8-byte slots or Apple's natural sizes).
 //!
 //! Scratch registers: x16/x17 (IP0/IP1, free for veneers and trampolines by AAPCS64 §6.4.1),
 //! x9–x11 (temporaries). x17 holds the area's address while aggregate values move. x8 is never
@@ -12,7 +13,7 @@
 
 use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
-use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
+use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
 
 const IP0: X = X(16);
 /// Holds (a point in) the area while aggregate values move.
@@ -127,14 +128,15 @@ fn load_float(a: &mut Asm, ty: Type, dst: u8, base: X, off: i32) {
     }
 }
 
-/// Store the C value held in IP0 (integers, extended) into an outgoing stack slot of `size`
-/// bytes: 8-byte slots on AAPCS64, natural sizes on Apple's ABI (the plan's offsets say which).
-fn store_stack(a: &mut Asm, ty: Type, off: i32, packed: bool) {
+/// Store the C value held in IP0 (integers, extended) into an outgoing stack argument: a whole
+/// 8-byte slot (AAPCS64), or exactly the value's size (Apple's natural packing, where the next
+/// argument may follow within the same eightbyte).
+fn store_stack(a: &mut Asm, ty: Type, off: i32, slots: StackSlots) {
     let w = W(IP0.0);
-    match (packed, ty.size()) {
-        (true, 1) => a.strb_w(w, SP, off),
-        (true, 2) => a.strh_w(w, SP, off),
-        (true, 4) => a.str_w(w, SP, off),
+    match (slots, ty.size()) {
+        (StackSlots::Natural, 1) => a.strb_w(w, SP, off),
+        (StackSlots::Natural, 2) => a.strh_w(w, SP, off),
+        (StackSlots::Natural, 4) => a.str_w(w, SP, off),
         _ => a.str_x(IP0, SP, off),
     }
 }
@@ -308,10 +310,6 @@ fn convert_result(
 fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
     a.entry
         .ok_or_else(|| Error::Encode("argument without an entry location".into()))
-}
-
-fn packed(plan: &CallPlan) -> bool {
-    plan.abi.starts_with("darwin")
 }
 
 /// AAPCS64 never asks for more than SP's 16-byte alignment at a call (an argument's stack
@@ -490,7 +488,7 @@ fn fast_framed(
                 ValueClass::Float { size: 4 } => a.ldr_w(W(IP0.0), b, o),
                 _ => a.ldr_x(IP0, b, o),
             }
-            store_stack(a, arg.ty, off as i32, packed(plan));
+            store_stack(a, arg.ty, off as i32, plan.stack_slots);
         }
     }
     area_stack_args(a, pool, plan, t.area);
@@ -576,7 +574,7 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
             a.ldr_x(IP0, slots, 8 * i as i32);
-            store_stack(&mut a, arg.ty, off as i32, packed(plan));
+            store_stack(&mut a, arg.ty, off as i32, plan.stack_slots);
         }
     }
     area_stack_args(&mut a, &mut pool, plan, area);

@@ -7,7 +7,7 @@
 
 use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
-use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
+use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
 
 /// Holds the area's address while aggregate values move.
 const AREA: Gpr = Gpr::R10;
@@ -147,6 +147,19 @@ fn align_outgoing(a: &mut Asm, plan: &CallPlan) {
     }
 }
 
+/// Stack arguments take whole 8-byte slots on x86-64 (psABI §3.2.3), and every store here is 8
+/// bytes wide: a plan packing them by natural size would have neighbours overwritten, so it is
+/// refused.
+fn check_stack_slots(plan: &CallPlan) -> Result<(), Error> {
+    if plan.stack_slots != StackSlots::EightByte {
+        return Err(Error::Unsupported(format!(
+            "x64: stack arguments laid out as {:?}",
+            plan.stack_slots
+        )));
+    }
+    Ok(())
+}
+
 fn gpr(n: u8) -> Gpr {
     Gpr::from_num(n)
 }
@@ -216,6 +229,7 @@ fn result_needs_conversion(ty: Type) -> bool {
 }
 
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    check_stack_slots(plan)?;
     let mut a = Asm::new();
     // Aggregates take the framed path too: there every JS argument is in memory before any
     // register is loaded, so area loads need no ordering. Scalar-only plans are unaffected.
@@ -470,6 +484,7 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i] (integers already extended to
 /// 64 bits, floats as their bit patterns), raw result to slots[n].
 pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
+    check_stack_slots(plan)?;
     let mut a = Asm::new();
     let out = align16(plan.c_stack_bytes);
     let slot = |i: usize| Mem::new(Gpr::Rbx, 8 * i as i32);
@@ -549,6 +564,7 @@ pub(super) fn callback_entry(
     ctx: usize,
     dispatch: usize,
 ) -> Result<Vec<u8>, Error> {
+    check_stack_slots(plan)?;
     let n = plan.args.len();
     let frame = align16(8 * (n as u32 + 1));
     let slot = |i: usize| Mem::new(Gpr::Rsp, 8 * i as i32);

@@ -11,7 +11,10 @@
 //! Every frame is a multiple of 16 bytes, so SP stays 16-byte aligned at each call, as
 //! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
 
-use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{
+    align16, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64, FastRet,
+    FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+};
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
 
@@ -56,10 +59,6 @@ impl Pool {
     }
 }
 
-fn align16(n: u32) -> u32 {
-    (n + 15) & !15
-}
-
 /// Largest frame whose offsets every load/store form used here can reach (byte loads with a
 /// scaled unsigned immediate reach 4095).
 const MAX_FRAME: u32 = 4080;
@@ -69,26 +68,13 @@ const MAX_FRAME: u32 = 4080;
 /// extending is always correct).
 fn load_int(a: &mut Asm, ty: Type, dst: X, base: X, off: i32) -> Result<(), Error> {
     let w = W(dst.0);
-    match ty.class() {
-        ValueClass::Int {
-            size: 1,
-            signed: true,
-        } => a.ldrsb_w(w, base, off),
-        ValueClass::Int {
-            size: 1,
-            signed: false,
-        } => a.ldrb_w(w, base, off),
-        ValueClass::Int {
-            size: 2,
-            signed: true,
-        } => a.ldrsh_w(w, base, off),
-        ValueClass::Int {
-            size: 2,
-            signed: false,
-        } => a.ldrh_w(w, base, off),
-        ValueClass::Int { size: 4, .. } => a.ldr_w(w, base, off),
-        ValueClass::Int { size: 8, .. } => a.ldr_x(dst, base, off),
-        c => return Err(Error::Encode(format!("load_int: {ty} is {c:?}"))),
+    match IntMove::of(ty, "load_int")? {
+        IntMove::Sx8 => a.ldrsb_w(w, base, off),
+        IntMove::Zx8 => a.ldrb_w(w, base, off),
+        IntMove::Sx16 => a.ldrsh_w(w, base, off),
+        IntMove::Zx16 => a.ldrh_w(w, base, off),
+        IntMove::W32 => a.ldr_w(w, base, off),
+        IntMove::X64 => a.ldr_x(dst, base, off),
     }
     Ok(())
 }
@@ -96,26 +82,13 @@ fn load_int(a: &mut Asm, ty: Type, dst: X, base: X, off: i32) -> Result<(), Erro
 /// Register-to-register form of [`load_int`].
 fn move_int(a: &mut Asm, ty: Type, dst: X, src: X) -> Result<(), Error> {
     let (wd, ws) = (W(dst.0), W(src.0));
-    match ty.class() {
-        ValueClass::Int {
-            size: 1,
-            signed: true,
-        } => a.sxtb_w_w(wd, ws),
-        ValueClass::Int {
-            size: 1,
-            signed: false,
-        } => a.uxtb_w_w(wd, ws),
-        ValueClass::Int {
-            size: 2,
-            signed: true,
-        } => a.sxth_w_w(wd, ws),
-        ValueClass::Int {
-            size: 2,
-            signed: false,
-        } => a.uxth_w_w(wd, ws),
-        ValueClass::Int { size: 4, .. } => a.mov_w_w(wd, ws),
-        ValueClass::Int { size: 8, .. } => a.mov_x_x(dst, src),
-        c => return Err(Error::Encode(format!("move_int: {ty} is {c:?}"))),
+    match IntMove::of(ty, "move_int")? {
+        IntMove::Sx8 => a.sxtb_w_w(wd, ws),
+        IntMove::Zx8 => a.uxtb_w_w(wd, ws),
+        IntMove::Sx16 => a.sxth_w_w(wd, ws),
+        IntMove::Zx16 => a.uxth_w_w(wd, ws),
+        IntMove::W32 => a.mov_w_w(wd, ws),
+        IntMove::X64 => a.mov_x_x(dst, src),
     }
     Ok(())
 }
@@ -243,10 +216,6 @@ fn area_result(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) -> Re
     Ok(())
 }
 
-fn result_needs_conversion(ty: Type) -> bool {
-    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
-}
-
 /// Convert the C result (x0 / v0) to its fast-call representation and run `epilogue` on every
 /// exit path.
 fn convert_result(
@@ -256,30 +225,14 @@ fn convert_result(
     wide_slot: usize,
     epilogue: &dyn Fn(&mut Asm),
 ) -> Result<(), Error> {
-    let w0 = W(0);
     match FastRet::of(ty) {
         FastRet::F64 if ty == Type::F32 => a.fcvt_d_s(D(0), S(0)),
         FastRet::Void | FastRet::F64 => {}
-        FastRet::Bool | FastRet::I32 | FastRet::U32 => match ty.class() {
-            // Narrow results leave the upper bits of w0 unspecified (AAPCS64 §6.8.2 C.14).
-            ValueClass::Int {
-                size: 1,
-                signed: true,
-            } => a.sxtb_w_w(w0, w0),
-            ValueClass::Int {
-                size: 1,
-                signed: false,
-            } => a.uxtb_w_w(w0, w0),
-            ValueClass::Int {
-                size: 2,
-                signed: true,
-            } => a.sxth_w_w(w0, w0),
-            ValueClass::Int {
-                size: 2,
-                signed: false,
-            } => a.uxth_w_w(w0, w0),
-            _ => {}
-        },
+        // Narrow results leave the upper bits of w0 unspecified (AAPCS64 §6.8.2 C.14).
+        FastRet::Bool | FastRet::I32 | FastRet::U32 if IntMove::is_narrow(ty) => {
+            move_int(a, ty, X(0), X(0))?
+        }
+        FastRet::Bool | FastRet::I32 | FastRet::U32 => {}
         FastRet::WideSigned | FastRet::WideUnsigned => {
             let unsafe_int = a.new_label();
             pool.load(a, X(9), MAX_SAFE);
@@ -305,11 +258,6 @@ fn convert_result(
     }
     epilogue(a);
     Ok(())
-}
-
-fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
-    a.entry
-        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
 }
 
 /// AAPCS64 never asks for more than SP's 16-byte alignment at a call (an argument's stack
@@ -405,9 +353,7 @@ fn fast_framed(
     // With a fallback, the options pointer gets spill slot n (when it arrives in a register).
     let options = super::fallback_options(plan, t)?;
     let n = plan.args.len() as u32;
-    let strings: Vec<usize> = (0..plan.args.len())
-        .filter(|&i| plan.args[i].ty == Type::String)
-        .collect();
+    let strings = super::string_args(plan);
     let spill = align16(plan.c_stack_bytes);
     let save = spill + 8 * (n + options.is_some() as u32);
     let str_at = align16(save + 16);
@@ -641,11 +587,7 @@ pub(super) fn callback_entry(
     let mut pool = Pool::default();
     let t = X(9);
     let widen = |a: &mut Asm, ty: Type| {
-        if let ValueClass::Int {
-            size: 1 | 2 | 4,
-            signed: true,
-        } = ty.class()
-        {
+        if sign_extends_to_64(ty) {
             a.sxtw_x_w(t, W(t.0));
         }
     };

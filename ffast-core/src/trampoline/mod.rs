@@ -26,7 +26,7 @@
 pub mod arm64;
 pub mod x64;
 
-use crate::{CallPlan, Error, Isa, Loc, Type};
+use crate::{ArgPlan, CallPlan, Error, Isa, Loc, Type, ValueClass};
 
 /// Bytes of trampoline stack reserved per string argument: strings whose UTF-8 form (plus NUL)
 /// fits are converted without touching the heap.
@@ -138,6 +138,97 @@ fn fallback_options(plan: &CallPlan, t: &FastTargets) -> Result<Option<Loc>, Err
 /// Whether the fast trampoline converts an argument of this type through a helper call.
 fn needs_helper(ty: Type) -> bool {
     matches!(ty, Type::String | Type::Buffer)
+}
+
+/// Whether the C result must be converted before V8 gets it (see [`FastRet`]): every type but
+/// those whose C and fast-call representations are the same register with the same bits. A
+/// direct trampoline without a conversion tail-calls C.
+fn result_needs_conversion(ty: Type) -> bool {
+    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
+}
+
+/// Where V8 delivers argument `a` (plans that are not fast-eligible have none: an error here).
+fn entry_loc(a: &ArgPlan) -> Result<Loc, Error> {
+    a.entry
+        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
+}
+
+/// The indices of the `string` arguments, in argument order (string `k` owns scratch `k`).
+fn string_args(plan: &CallPlan) -> Vec<usize> {
+    (0..plan.args.len())
+        .filter(|&i| plan.args[i].ty == Type::String)
+        .collect()
+}
+
+fn align16(n: u32) -> u32 {
+    (n + 15) & !15
+}
+
+/// How an integer-class C value is brought into a register, the one table both backends read.
+/// Narrow values are extended to 32 bits from their C size, sign or zero per their type: V8
+/// hands int32/uint32 over with unspecified upper bits, a C callee's narrow result leaves them
+/// unspecified (SysV psABI §3.2.3, AAPCS64 §6.8.2 C.14/C.16), and callers extend narrow
+/// arguments (clang-compiled x86-64 callees rely on it; Apple arm64 requires it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IntMove {
+    /// 8 bits, sign-extended to 32.
+    Sx8,
+    /// 8 bits (also `bool`), zero-extended to 32.
+    Zx8,
+    /// 16 bits, sign-extended to 32.
+    Sx16,
+    /// 16 bits, zero-extended to 32.
+    Zx16,
+    /// 32 bits (a 32-bit register write zeroes the upper half).
+    W32,
+    /// 64 bits.
+    X64,
+}
+
+impl IntMove {
+    /// The move for a value of type `ty`; `what` names the caller in the error for a type
+    /// that is not integer-class.
+    fn of(ty: Type, what: &str) -> Result<IntMove, Error> {
+        Ok(match ty.class() {
+            ValueClass::Int {
+                size: 1,
+                signed: true,
+            } => IntMove::Sx8,
+            ValueClass::Int {
+                size: 1,
+                signed: false,
+            } => IntMove::Zx8,
+            ValueClass::Int {
+                size: 2,
+                signed: true,
+            } => IntMove::Sx16,
+            ValueClass::Int {
+                size: 2,
+                signed: false,
+            } => IntMove::Zx16,
+            ValueClass::Int { size: 4, .. } => IntMove::W32,
+            ValueClass::Int { size: 8, .. } => IntMove::X64,
+            c => return Err(Error::Encode(format!("{what}: {ty} is {c:?}"))),
+        })
+    }
+
+    /// Whether `ty` is an integer narrower than 32 bits (an extension, not a plain move).
+    fn is_narrow(ty: Type) -> bool {
+        matches!(ty.class(), ValueClass::Int { size: 1 | 2, .. })
+    }
+}
+
+/// Whether a callback entry widens an integer of type `ty` (already extended to 32 bits) to 64
+/// with a sign extension: signed types of at most 32 bits. Others are already zero-extended by
+/// the 32-bit move.
+fn sign_extends_to_64(ty: Type) -> bool {
+    matches!(
+        ty.class(),
+        ValueClass::Int {
+            size: 1 | 2 | 4,
+            signed: true,
+        }
+    )
 }
 
 /// The arguments that go through a helper, in the order the trampoline converts them:

@@ -12,8 +12,8 @@
 //! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
 
 use super::{
-    align16, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64, FastRet,
-    FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+    align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
+    FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
 };
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
@@ -275,15 +275,11 @@ fn check_stack_align(plan: &CallPlan) -> Result<(), Error> {
 
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     check_stack_align(plan)?;
-    // Aggregates take the framed path: every JS argument is in memory before any register is
-    // loaded there, so area loads need no ordering. Scalar-only plans are unaffected.
-    let simple = plan.c_stack_bytes == 0
-        && !plan.uses_area()
-        && !plan.args.iter().any(|a| needs_helper(a.ty));
+    // C stack arguments need the framed path's outgoing area.
     let mut a = Asm::new();
     let mut pool = Pool::default();
-    if simple {
-        fast_simple(&mut a, &mut pool, plan, t)?;
+    if direct_eligible(plan) && plan.c_stack_bytes == 0 {
+        fast_direct(&mut a, &mut pool, plan, t)?;
     } else {
         fast_framed(&mut a, &mut pool, plan, t)?;
     }
@@ -291,10 +287,11 @@ pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     a.finish()
 }
 
-/// Every C argument lives in a register: shift x1..x7 down to x0..x6, load the eighth integer
-/// from V8's stack into x7, then tail-call (LR still holds V8's return address) — or call and
-/// convert the result inside a minimal frame.
-fn fast_simple(
+/// The direct shape (see the module above); here every C argument also lives in a register:
+/// shift x1..x7 down to x0..x6, load the eighth integer from V8's stack into x7, then tail-call
+/// (LR still holds V8's return address) — or call and convert the result inside a minimal
+/// frame.
+fn fast_direct(
     a: &mut Asm,
     pool: &mut Pool,
     plan: &CallPlan,
@@ -317,7 +314,7 @@ fn fast_simple(
             (Loc::Gpr(s), Loc::Gpr(d)) => move_int(a, arg.ty, X(d), X(s))?,
             (Loc::Stack(off), Loc::Gpr(d)) => load_int(a, arg.ty, X(d), SP, base + off as i32)?,
             (Loc::Fpr(s), Loc::Fpr(d)) if s == d => {}
-            (e, c) => return Err(Error::Encode(format!("simple trampoline: {e:?} -> {c:?}"))),
+            (e, c) => return Err(Error::Encode(format!("direct trampoline: {e:?} -> {c:?}"))),
         }
     }
     pool.load(a, IP0, t.target as u64);

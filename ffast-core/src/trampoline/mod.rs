@@ -13,6 +13,19 @@
 //! aggregate result's registers into the area, following the plan's `area_args` / `area_ret`
 //! (ffast_core::plan); for V8 such a function returns void.
 //!
+//! A fast trampoline takes one of two shapes, in both backends (`fast_direct`, `fast_framed`):
+//! - **direct**: no argument goes through a helper and none comes from the area
+//!   (`direct_eligible`, plus a backend's own condition): the integer arguments shift down one
+//!   register (the receiver's is free), the rest move straight to their C location, and the
+//!   target is tail-called, or called inside a minimal frame when the result needs converting;
+//! - **framed**: every argument is first saved in a frame, helpers convert strings and buffers,
+//!   the C arguments are then all loaded from memory (so there are no ordering hazards), and
+//!   after the call string copies are released and the result converted.
+//!
+//! Each backend emits the call to the target in one place per shape (and once in the invoker):
+//! that is where a per-call step (setting `al` for a variadic x64 callee, saving errno right
+//! after C returns) goes.
+//!
 //! Value representations at the V8 boundary (shared with ffast-node, which declares the V8
 //! types from them):
 //! - parameters: `bool` → bool; `i8 i16 i32` → int32; `u8 u16 u32` → uint32; `i64 isize` →
@@ -138,6 +151,16 @@ fn fallback_options(plan: &CallPlan, t: &FastTargets) -> Result<Option<Loc>, Err
 /// Whether the fast trampoline converts an argument of this type through a helper call.
 fn needs_helper(ty: Type) -> bool {
     matches!(ty, Type::String | Type::Buffer)
+}
+
+/// Whether the fast trampoline for `plan` may take the *direct* shape (see the module docs):
+/// no argument goes through a helper and no value comes from the area, so every argument moves
+/// straight from where V8 left it to where C wants it. (Aggregates take the framed shape, where
+/// every JS argument is in memory before any register is loaded, so area loads need no
+/// ordering.) A backend may ask for more (x64: no over-aligned stack; arm64: no C stack
+/// arguments).
+fn direct_eligible(plan: &CallPlan) -> bool {
+    !plan.uses_area() && !plan.args.iter().any(|a| needs_helper(a.ty))
 }
 
 /// Whether the C result must be converted before V8 gets it (see [`FastRet`]): every type but

@@ -6,8 +6,8 @@
 //! moved (caller-saved, never an argument: it is only the static chain of nested functions).
 
 use super::{
-    align16, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64, FastRet,
-    FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+    align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
+    FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
 };
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
@@ -185,19 +185,18 @@ fn convert_result(
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     check_stack_slots(plan)?;
     let mut a = Asm::new();
-    // Aggregates take the framed path too: there every JS argument is in memory before any
-    // register is loaded, so area loads need no ordering. Scalar-only plans are unaffected.
-    if plan.uses_area() || plan.stack_align > 16 || plan.args.iter().any(|a| needs_helper(a.ty)) {
-        fast_framed(&mut a, plan, t)?;
-    } else {
+    // An over-aligned stack needs the framed path's realignment.
+    if direct_eligible(plan) && plan.stack_align <= 16 {
         fast_direct(&mut a, plan, t)?;
+    } else {
+        fast_framed(&mut a, plan, t)?;
     }
     a.finish()
 }
 
-/// No argument needs a helper: no spills. The integer registers shift down by one (the
-/// receiver's register is free), stack arguments are moved, and the target is tail-called —
-/// or called, when the result needs converting.
+/// The direct shape (see the module above): no spills. The integer registers shift down by one
+/// (the receiver's register is free), stack arguments are moved, and the target is tail-called
+/// — or called, when the result needs converting.
 fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
     let convert = result_needs_conversion(plan.ret.ty);
     // A sibling call: with no result to convert, the C stack arguments are written over V8's

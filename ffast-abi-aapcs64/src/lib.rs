@@ -27,7 +27,7 @@
 //!     in memory the caller provides, its address in x8 (§6.9), which is not an argument
 //!     register and so shifts nothing.
 //!
-//! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.2) is the same
+//! The entry side (V8's fast call into the trampoline, `docs/v8-fast-api.md` §6) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes x0, so integral JS arguments
 //! start at x1 while floating-point ones still start at v0.
 //!
@@ -52,7 +52,7 @@ pub const X0: u8 = 0;
 pub const X8: u8 = 8;
 /// v0: first floating-point argument and floating-point result.
 pub const V0: u8 = 0;
-/// Where V8 passes the JS receiver: C argument 0 of the fast call (`v8-fast-api.md` §7.2).
+/// Where V8 passes the JS receiver: C argument 0 of the fast call (`docs/v8-fast-api.md` §6).
 pub const RECEIVER: Loc = Loc::Gpr(X0);
 /// AAPCS64 §6.4.5.1: SP is 16-byte aligned at every public interface.
 pub const STACK_ALIGN: u32 = 16;
@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn options_pointer_follows_the_js_arguments_in_the_integer_sequence() {
-        // v8-fast-api.md §6: the next integral C argument after the last JS argument.
+        // docs/v8-fast-api.md §8: the next integral C argument after the last JS argument.
         assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(3)));
         assert_eq!(plan(&["f64", "buffer"], "void").options, Some(Gpr(2)));
         assert_eq!(plan(&["i32"; 6], "void").options, Some(Gpr(7)));

@@ -26,7 +26,7 @@
 //!
 //! On top of the C convention, V8's fast-call entry on macOS arm64 cannot pass stack arguments:
 //! it refuses a fast call with more than 8 C arguments counting the receiver
-//! (`v8-fast-api.md` §7.2). Such a plan has `fast: Err(..)` and no entry locations; the
+//! (`docs/v8-fast-api.md` §6, "macOS arm64"). Such a plan has `fast: Err(..)` and no entry locations; the
 //! slow path still calls C through the `c` side.
 
 use ffast_abi_aapcs64::aggregate::{self, AggPass};

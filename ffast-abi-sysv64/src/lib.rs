@@ -24,7 +24,7 @@
 //!   the callee to a buffer whose address the caller passes as a hidden first argument in rdi
 //!   (so the visible integer arguments start at rsi); rax returns that address.
 //!
-//! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.1) is the same
+//! The entry side (V8's fast call into the trampoline, `docs/v8-fast-api.md` §6) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes rdi, so INTEGER-class JS
 //! arguments start at rsi while SSE-class ones still start at xmm0.
 
@@ -122,7 +122,7 @@ impl Allocator {
         // §3.2.3: MEMORY class, or not enough registers for every eightbyte: the whole object
         // goes to the stack at an offset that is a multiple of its alignment (at least 8), with
         // no upper cap: gcc places a 32-aligned struct at offset 32 after seven integers, a
-        // 64-aligned one at 64 (issue 15 finding 12: rounding to at most 16 put it at 16 and
+        // 64-aligned one at 64 (`docs/abi-stack-alignment.md`: rounding to at most 16 put it at 16 and
         // shifted every later stack argument). The caller's stack is then aligned to that much
         // at the call (§3.2.2), so offsets are alignments of the addresses too.
         let align = (agg.align as u32).max(8);
@@ -300,7 +300,7 @@ mod tests {
 
     #[test]
     fn floats_do_not_shift_and_interleave_independently() {
-        // (f64 a, i32 b, f64 c): a in xmm0, b in esi/edi, c in xmm1 — §7.1 proof case.
+        // (f64 a, i32 b, f64 c): a in xmm0, b in esi/edi, c in xmm1 — the case docs/v8-fast-api.md §6 gives.
         let p = plan(&["f64", "i32", "f64"], "f64");
         assert_eq!(
             locs(&p),
@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn options_pointer_follows_the_js_arguments_in_the_integer_sequence() {
-        // v8-fast-api.md §6: the next integer-class C argument after the last JS argument.
+        // docs/v8-fast-api.md §8: the next integer-class C argument after the last JS argument.
         assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(RCX)));
         assert_eq!(plan(&["f64", "buffer"], "void").options, Some(Gpr(RDX)));
         assert_eq!(plan(&["i32"; 4], "void").options, Some(Gpr(R9)));

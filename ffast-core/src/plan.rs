@@ -7,7 +7,7 @@
 //! Two conventions meet in a fast-call trampoline:
 //! - the **entry** side: V8's optimizing compiler calls the trampoline as a C function whose
 //!   argument 0 is the JS receiver, followed by the JS arguments in their fast-call
-//!   representation (`v8-fast-api.md` §7);
+//!   representation (`docs/v8-fast-api.md` §6);
 //! - the **C** side: the target function, called with the platform's C convention.
 //!
 //! The slow-path invoker only uses the C side: it loads each argument from an array of 8-byte
@@ -129,7 +129,7 @@ pub struct CallPlan {
     /// [`CallPlan::options`].
     pub entry_stack_bytes: u32,
     /// Where V8 passes the `FastApiCallbackOptions*` of a fast signature that declares one: an
-    /// integer-class C argument after the last JS argument (`v8-fast-api.md` §6). Only
+    /// integer-class C argument after the last JS argument (`docs/v8-fast-api.md` §8). Only
     /// trampolines that may ask V8 for its fallback use it
     /// ([`crate::trampoline::FastTargets::fallback`]); `None` when V8 could not pass it.
     pub options: Option<Loc>,

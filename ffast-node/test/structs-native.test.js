@@ -1,5 +1,5 @@
 'use strict';
-// By-value structs at the level of the native contract (docs: structs-design.md): makeFunctions
+// By-value structs at the level of the native contract (docs/structs.md §4): makeFunctions
 // returns { fn, area, argOffsets, retOffset } (the bare function without aggregates); the caller writes aggregate arguments into
 // the area, calls fn with the scalar arguments only, and reads an aggregate result from the
 // area. The public JS API is built on this; here every case runs cold and hot against C.

@@ -107,7 +107,7 @@ pub unsafe extern "C" fn buf_addr(local: *const u64) -> u64 {
     *local
 }
 
-/// V8's `FastApiCallbackOptions` before V8 13 (`v8-fast-api.md` §6.1): 24 bytes, the
+/// V8's `FastApiCallbackOptions` before V8 13 (`docs/v8-fast-api.md` §8.1): 24 bytes, the
 /// `fallback` flag first.
 #[repr(C)]
 #[derive(Default)]

@@ -306,7 +306,7 @@ impl Shape for Q4 {
     }
 }
 
-/// Over-aligned by a member attribute (issue 15 finding 12): 32 bytes at alignment 32.
+/// Over-aligned by a member attribute (`docs/abi-stack-alignment.md`): 32 bytes at alignment 32.
 #[repr(C, align(32))]
 #[derive(Clone, Copy)]
 pub struct O32 {

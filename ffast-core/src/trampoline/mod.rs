@@ -34,7 +34,7 @@
 //! - results: see [`FastRet`]. 64-bit integer results travel as a float64: the value itself
 //!   when it is a safe integer (|v| ≤ 2^53−1, exact), otherwise NaN with the raw 64 bits stored
 //!   in the thread's *wide slot*, from which the JS side builds a BigInt. This keeps results
-//!   exact on every Node line (Node 20 aborts on int64 fast returns, `v8-fast-api.md` §5.2).
+//!   exact on every Node line (Node 20 aborts on int64 fast returns, `docs/v8-fast-api.md` §7).
 
 pub mod arm64;
 pub mod x64;
@@ -112,7 +112,7 @@ pub struct FastTargets {
     /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte
     /// (or [`BUF_FALLBACK`], see `fallback`).
     pub buf_addr: usize,
-    /// V8 before 13 (`v8-fast-api.md` §6.1): the V8 signature ends with a
+    /// V8 before 13 (`docs/v8-fast-api.md` §8.1, §8.3): the V8 signature ends with a
     /// `FastApiCallbackOptions&` (at `plan.options`), and a `buf_addr` result of
     /// [`BUF_FALLBACK`] makes the trampoline set the options' `fallback` flag (its first byte)
     /// and return without calling C, so V8 re-runs the call on the slow path with the same

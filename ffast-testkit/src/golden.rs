@@ -557,22 +557,7 @@ pub fn fallback_changes_only_buffers(classify: fn(&Signature) -> CallPlan) {
 /// has a `string` result and a `string` argument: every other trampoline is the same
 /// whatever its address (so byte-identical to before it existed).
 pub fn str_release_changes_only_string_results(classify: fn(&Signature) -> CallPlan) {
-    let more: [(&[&str], &str); 8] = [
-        (&["string"], "usize"),
-        (&["string", "string"], "i32"),
-        (&["string", "f64", "string"], "i64"),
-        (&[], "string"),
-        (&["i32", "pointer"], "string"),
-        (&["string"], "string"),
-        (&["string", "i32"], "string"),
-        (
-            &[
-                "i64", "i64", "i64", "i64", "i64", "i64", "i64", "i64", "string", "string",
-            ],
-            "string",
-        ),
-    ];
-    for (params, result) in SCALARS.into_iter().chain(more) {
+    for (params, result) in SCALARS.into_iter().chain(MORE_SCALARS.iter().copied()) {
         let plan = classify(&Signature::parse(params, result).unwrap());
         let mut t = targets(false);
         let a = trampoline::fast(&plan, &t).unwrap();

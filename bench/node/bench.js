@@ -434,7 +434,7 @@ function parent() {
       continue;
     }
     if (row.kind === 'struct') {
-      // Bar: ffast hot <= 2x ffast's f64_2 from the same run (issue #4 §6).
+      // Bar: ffast hot <= 2x ffast's f64_2 from the same run (docs/structs.md §9).
       for (let k = 0; k < ratioCols.length; k++) cells.push('–');
       const S2 = results.f64_2 && results.f64_2.ffast;
       if (ok('ffast') && S2 && S2.ok) {

@@ -246,13 +246,7 @@ pub unsafe fn make_functions(
 /// fast-API addon, because a hot call's cost on some CPUs depends on that count modulo the
 /// dispatch width. Unset (the default), the code is untouched.
 fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
-    static NOPS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let k = *NOPS.get_or_init(|| {
-        std::env::var("FFAST_BENCH_NOPS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(0, |k| k.min(64))
-    });
+    let k = crate::config::get().bench_nops;
     if k == 0 {
         return code;
     }
@@ -268,12 +262,7 @@ fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
 /// `FFAST_DEBUG=asm` prints every fast trampoline's bytes (decode with
 /// `objdump -D -b binary -mi386:x86-64`).
 fn debug_listing(name: &str, code: &[u8]) {
-    // Read once: declaring a library asks for every symbol.
-    static ASM: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let asm = *ASM.get_or_init(|| {
-        std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "asm"))
-    });
-    if asm {
+    if crate::config::get().debug_asm {
         let hex: Vec<String> = code.iter().map(|b| format!("{b:02x}")).collect();
         eprintln!(
             "ffast: trampoline {name} ({} bytes): {}",

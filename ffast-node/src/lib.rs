@@ -6,6 +6,7 @@
 
 mod binding;
 mod callback;
+mod config;
 mod convert;
 mod lane;
 mod loader;

@@ -183,11 +183,9 @@ impl V8 {
             .into_owned();
         let mut it = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
         let (major, minor) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
-        // FFAST_TEST_UNVERIFIED_V8 makes the running V8 count as unverified (tests of the
-        // fallback path: warning + N-API functions).
-        let verified = VERIFIED.contains(&(major, minor))
-            && std::env::var_os("FFAST_TEST_UNVERIFIED_V8").is_none();
-        if !verified && std::env::var_os("FFAST_TRUST_V8").is_none() {
+        let config = crate::config::get();
+        let verified = VERIFIED.contains(&(major, minor)) && !config.test_unverified_v8;
+        if !verified && !config.trust_v8 {
             return Err(format!(
                 "V8 {version} is not on ffast's verified list (Node 20, 22, 24, 26); set FFAST_TRUST_V8=1 to try fast calls anyway"
             ));
@@ -243,7 +241,7 @@ impl V8 {
     pub fn get() -> Result<&'static V8, &'static str> {
         static CELL: OnceLock<Result<V8, String>> = OnceLock::new();
         match CELL.get_or_init(|| {
-            if std::env::var_os("FFAST_NO_FAST").is_some() {
+            if crate::config::get().no_fast {
                 return Err("fast calls disabled by FFAST_NO_FAST".into());
             }
             if !cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {

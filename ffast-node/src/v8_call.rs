@@ -165,7 +165,7 @@ pub unsafe fn probe() {
         if probe_smi(integer_new, isolate) {
             SMI32.store(true, Ordering::Relaxed);
         }
-        if std::env::var_os("FFAST_TEST_NAPI_CALLBACKS").is_some() {
+        if crate::config::get().test_napi_callbacks {
             return None;
         }
         resolve(v8, get_current, integer_new, isolate)

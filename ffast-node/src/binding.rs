@@ -2,6 +2,7 @@
 //! target is the trampoline and whose regular callback is the shared slow path.
 
 use crate::convert::{arg_to_slot, result_value, smi_result, ArgError, StringScratch, SCRATCH};
+use crate::platform::{classify, supported};
 use crate::state::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::area::Area;
@@ -10,34 +11,6 @@ use ffast_core::trampoline::{self, FastTargets};
 use ffast_core::{CallPlan, Error, Isa, Signature, Type};
 use napi::sys;
 use std::ffi::c_void;
-
-cfg_if::cfg_if! {
-    if #[cfg(all(target_arch = "x86_64", not(windows)))] {
-        use ffast_abi_sysv64::classify;
-        const SUPPORTED: bool = true;
-    } else if #[cfg(all(target_arch = "aarch64", target_os = "linux"))] {
-        use ffast_abi_aapcs64::classify;
-        const SUPPORTED: bool = true;
-    } else if #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))] {
-        use ffast_abi_darwin::classify;
-        const SUPPORTED: bool = true;
-    } else {
-        fn classify(_: &Signature) -> CallPlan {
-            unreachable!("guarded by supported()")
-        }
-        const SUPPORTED: bool = false;
-    }
-}
-
-/// Whether this target has an ABI crate.
-pub fn supported() -> bool {
-    SUPPORTED
-}
-
-/// This target's CallPlan for `sig` (callers check [`supported`] first).
-pub fn plan(sig: &Signature) -> CallPlan {
-    classify(sig)
-}
 
 pub struct Binding {
     pub name: String,

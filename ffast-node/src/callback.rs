@@ -1044,7 +1044,7 @@ pub unsafe fn create(
 
 /// A new slot and its trampoline, leaked (never freed: see the module comment).
 fn new_slot(sig: Signature, service: &'static Service) -> Result<&'static Slot, Error> {
-    let plan = crate::binding::plan(&sig);
+    let plan = crate::platform::classify(&sig);
     let mut slot = Box::new(Slot {
         sig,
         service: AtomicPtr::new(service as *const Service as *mut Service),

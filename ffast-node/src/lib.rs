@@ -12,6 +12,7 @@ mod lane;
 mod loader;
 mod memory;
 mod nonblocking;
+mod platform;
 mod state;
 mod uncache;
 mod v8;
@@ -78,7 +79,7 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
         (Ok(()), Err(why)) => (false, Some(why.to_string())),
-        (Ok(()), Ok(_)) if !binding::supported() => {
+        (Ok(()), Ok(_)) if !platform::supported() => {
             (false, Some("no ABI for this platform".into()))
         }
         (Ok(()), Ok(_)) => (true, None),
@@ -699,7 +700,7 @@ pub fn callback_create(
     orphan: Unknown,
     options: CallbackOptions,
 ) -> Result<Vec<f64>> {
-    if !binding::supported() {
+    if !platform::supported() {
         return Err(fail(
             &env,
             "ERR_FFAST_UNSUPPORTED",

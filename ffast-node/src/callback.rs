@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 /// The JS side of a live callback. Its references are used on the owning JS thread only.
 struct Live {
     func: sys::napi_ref,
-    /// The same function as a V8 global handle (the direct route, v8_call.rs): its slot is the
+    /// The same function as a V8 global handle (the direct route, v8::call): its slot is the
     /// function's `Local` for every call, so no handle is made per call. Null without that
     /// route, and once released.
     global: Cell<*mut usize>,
@@ -80,7 +80,7 @@ impl Live {
             sys::napi_delete_reference(env, self.func);
             sys::napi_delete_reference(env, self.report);
             let g = self.global.replace(ptr::null_mut());
-            if let (false, Some(js)) = (g.is_null(), crate::v8_call::get()) {
+            if let (false, Some(js)) = (g.is_null(), crate::v8::call::get()) {
                 js.dispose(g);
             }
         }
@@ -102,7 +102,7 @@ pub struct Service {
     depth: &'static AtomicU32,
     /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
     orphan: sys::napi_ref,
-    /// What the direct route (v8_call.rs) needs; None without it.
+    /// What the direct route (v8::call) needs; None without it.
     direct: Option<Direct>,
     /// The thread's heap-number map for direct Number reads of results, or 0.
     number_map: usize,
@@ -311,7 +311,7 @@ fn on_owner_thread(svc: &Service) -> bool {
     if !svc.alive.load(Ordering::Acquire) {
         return false;
     }
-    match (&svc.direct, crate::v8_call::get()) {
+    match (&svc.direct, crate::v8::call::get()) {
         // V8's thread-local current isolate: cheaper to read than this addon's thread-local
         // env (a __tls_get_addr call from a shared object).
         (Some(d), Some(js)) => js.isolate() == d.isolate,
@@ -660,7 +660,7 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]
 unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]) -> u64 {
     // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
     // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service().direct.as_ref()) {
+    if let (Some(js), Some(d)) = (crate::v8::call::get(), slot.service().direct.as_ref()) {
         return js.with_scope(d.isolate, || {
             run_js_scoped(env, slot, live, args, Some((js, d)))
         });
@@ -719,7 +719,7 @@ unsafe fn run_js_scoped(
     slot: &Slot,
     live: &Arc<Live>,
     args: &[u64],
-    direct: Option<(&crate::v8_call::JsCall, &Direct)>,
+    direct: Option<(&crate::v8::call::JsCall, &Direct)>,
 ) -> u64 {
     // Arguments in a stack array for the common arities (no allocation per call); `words`
     // holds the tagged Smis that need no handle (a Smi is not a heap reference, so a slot the
@@ -740,7 +740,7 @@ unsafe fn run_js_scoped(
         .zip(&slot.sig.params)
         .zip(args)
     {
-        *v = match small_int(t, raw).and_then(crate::v8_call::smi_word) {
+        *v = match small_int(t, raw).and_then(crate::v8::call::smi_word) {
             Some(word) => {
                 *w = word;
                 w as *mut usize as sys::napi_value
@@ -751,7 +751,7 @@ unsafe fn run_js_scoped(
     let g = live.global.get();
     let outcome = match direct {
         Some((js, d)) if !g.is_null() => {
-            use crate::v8_call::Called;
+            use crate::v8::call::Called;
             let (func, recv) = (g as *const c_void, d.undefined as *const c_void);
             match js.call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv)) {
                 Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
@@ -871,7 +871,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
     }
     let mut orphan_ref = ptr::null_mut();
     sys::napi_create_reference(env, orphan, 1, &mut orphan_ref);
-    let direct = crate::v8_call::get().and_then(|js| {
+    let direct = crate::v8::call::get().and_then(|js| {
         let isolate = js.isolate();
         let context = js.current_context(isolate);
         if isolate.is_null() || context.is_null() {
@@ -992,7 +992,7 @@ pub unsafe fn create(
     let mut rref = ptr::null_mut();
     sys::napi_create_reference(env, func, 1, &mut fref);
     sys::napi_create_reference(env, report, 1, &mut rref);
-    let global = match crate::v8_call::get() {
+    let global = match crate::v8::call::get() {
         Some(js) => js.global(func as *const c_void),
         None => ptr::null_mut(),
     };

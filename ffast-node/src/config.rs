@@ -15,7 +15,7 @@ pub struct Config {
     /// `FFAST_NO_FAST`: no V8 fast calls at all (every function is a plain N-API function).
     pub no_fast: bool,
     /// `FFAST_TRUST_V8`: try fast calls on a V8 whose layouts were not verified
-    /// (`VERIFIED` in v8.rs).
+    /// (`VERIFIED` in v8::api).
     pub trust_v8: bool,
     /// `FFAST_TEST_UNVERIFIED_V8`: count the running V8 as unverified (tests of the fallback
     /// path: warning + N-API functions).
@@ -23,9 +23,9 @@ pub struct Config {
     /// `FFAST_TEST_NAPI_CALLBACKS`: callbacks call JS through N-API even where V8's API could
     /// (tests run the callback suite on both routes).
     pub test_napi_callbacks: bool,
-    /// `FFAST_NO_RAW_VIEWS`: buffers never take the raw typed-array read (views.rs).
+    /// `FFAST_NO_RAW_VIEWS`: buffers never take the raw typed-array read (v8::views).
     pub no_raw_views: bool,
-    /// `FFAST_TEST_TEMPLATE_ROUTE`: force a template-cache route (uncache.rs).
+    /// `FFAST_TEST_TEMPLATE_ROUTE`: force a template-cache route (v8::uncache).
     pub template_route: TemplateRoute,
     /// `FFAST_BENCH_NOPS=k` (0..=64, benchmarks only): k NOPs at the entry of every fast
     /// trampoline (binding.rs).
@@ -34,7 +34,7 @@ pub struct Config {
     pub debug_asm: bool,
     /// `FFAST_DEBUG=dlopen`: print each dlopen decision (loader.rs).
     pub debug_dlopen: bool,
-    /// `FFAST_DEBUG=views`: report the raw typed-array self-check (views.rs).
+    /// `FFAST_DEBUG=views`: report the raw typed-array self-check (v8::views).
     pub debug_views: bool,
 }
 

@@ -443,7 +443,7 @@ pub fn smi_result(ty: Type, raw: u64) -> Option<usize> {
     match FastRet::of(ty) {
         FastRet::I32 | FastRet::U32 => i32::try_from(int_result(ty, raw))
             .ok()
-            .and_then(crate::v8_call::smi_word),
+            .and_then(crate::v8::call::smi_word),
         _ => None,
     }
 }
@@ -840,7 +840,7 @@ fn kept_decoded(p: *const u8) {
 }
 
 /// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of
-/// [`crate::views`] instead, which end here for what they do not read directly). The JS wrapper
+/// [`crate::v8::views`] instead, which end here for what they do not read directly). The JS wrapper
 /// has already checked the value is a buffer or null, so a `None` cannot happen; NULL is passed
 /// if it somehow did.
 ///

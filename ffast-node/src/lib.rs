@@ -14,10 +14,7 @@ mod memory;
 mod nonblocking;
 mod platform;
 mod state;
-mod uncache;
 mod v8;
-mod v8_call;
-mod views;
 
 use binding::Request;
 use ffast_core::{Error, Signature};
@@ -67,14 +64,16 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     state::with(|s| s.error_class = r);
 
     // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probe's handles.
-    unsafe { v8_call::probe() };
+    unsafe { v8::call::probe() };
     // SAFETY: as above (after the probe).
-    let number_map = unsafe { v8_call::number_map() };
+    let number_map = unsafe { v8::call::number_map() };
     state::with(|s| s.number_map = number_map);
     // Before any function is made on this isolate: how its functions are kept out of V8's
-    // template cache (uncache.rs).
+    // template cache (v8::uncache).
     // SAFETY: as above.
-    let template_route = v8::V8::get().ok().map(|api| unsafe { uncache::probe(api) });
+    let template_route = v8::V8::get()
+        .ok()
+        .map(|api| unsafe { v8::uncache::probe(api) });
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -91,8 +90,8 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     obj.set("jit", jit.is_ok())?;
     // How C → JS callbacks call JS, and whether small integers are read and written as raw
     // Smis (tests check each Node line takes the route it should).
-    obj.set("callbackRoute", v8_call::route())?;
-    obj.set("smi", v8_call::smi32())?;
+    obj.set("callbackRoute", v8::call::route())?;
+    obj.set("smi", v8::call::smi32())?;
     // `field` or `mark` where functions die with their last reference (null: no fast calls).
     obj.set("templateRoute", template_route)?;
     Ok(raw(&env, obj.raw()))
@@ -662,7 +661,7 @@ pub fn buffer_route(env: Env) -> &'static str {
     match v8::V8::get() {
         Err(_) => "none",
         // SAFETY: inside this N-API call on env's thread.
-        Ok(api) if unsafe { views::raw_reads(env.raw(), api) } => "raw",
+        Ok(api) if unsafe { v8::views::raw_reads(env.raw(), api) } => "raw",
         Ok(api) if api.buffer_fallback => "fallback",
         Ok(_) => "general",
     }
@@ -738,7 +737,7 @@ pub fn callback_close(env: Env, id: u32) -> bool {
 #[napi]
 pub fn callback_scope_test(n: u32) -> Option<bool> {
     // SAFETY: an N-API call on a JS thread; the handles live in the scope the test opens.
-    v8_call::get().and_then(|js| unsafe { js.scope_self_test(n as usize) })
+    v8::call::get().and_then(|js| unsafe { js.scope_self_test(n as usize) })
 }
 
 /// `[live, recycled]` callback trampolines on this thread (tests).

@@ -366,7 +366,7 @@ impl V8 {
     }
 
     /// A plain `FunctionTemplate` calling `callback` (no fast target), as [`new_function`]
-    /// makes them: for probes (uncache.rs). Null on failure.
+    /// makes them: for probes (v8::uncache). Null on failure.
     ///
     /// # Safety
     /// On `isolate`'s thread inside a HandleScope; `callback` a valid `FunctionCallback`.
@@ -453,8 +453,8 @@ impl V8 {
             return None;
         }
         // Kept out of V8's template cache, so the function dies with its last reference
-        // (uncache.rs, docs/v8-template-cache.md).
-        crate::uncache::apply(isolate, tmpl);
+        // (v8::uncache, docs/v8-template-cache.md).
+        crate::v8::uncache::apply(isolate, tmpl);
         let f = (self.get_function)(tmpl, context);
         (!f.is_null()).then_some(f)
     }

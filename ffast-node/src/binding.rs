@@ -21,7 +21,7 @@ pub struct Binding {
     pub invoke: unsafe extern "C" fn(*mut u64),
     pub env: sys::napi_env,
     wide_slot: *mut u64,
-    /// The thread's heap-number map for direct Number reads (convert::number_of), or 0.
+    /// The thread's heap-number map for direct Number reads (v8::tagged::number_of), or 0.
     number_map: usize,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
     /// Nonblocking calls count here too: they never take the fast path.

@@ -740,7 +740,7 @@ unsafe fn run_js_scoped(
         .zip(&slot.sig.params)
         .zip(args)
     {
-        *v = match small_int(t, raw).and_then(crate::v8::call::smi_word) {
+        *v = match small_int(t, raw).and_then(crate::v8::tagged::smi_word) {
             Some(word) => {
                 *w = word;
                 w as *mut usize as sys::napi_value

@@ -6,6 +6,7 @@
 //! - 64-bit integers: integral Numbers exactly, fractions truncated, BigInt in [-2^63, 2^64);
 //! - buffers: one function, [`buffer_address`], used by both paths.
 
+use crate::v8::tagged::{number_of, Num};
 use crate::v8::V8;
 use ffast_core::trampoline::{FastRet, MAX_SAFE};
 use ffast_core::Type;
@@ -115,36 +116,6 @@ fn wide_bits(d: f64) -> Option<u64> {
     (-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19)
         .contains(&d)
         .then_some(if d < 0.0 { d as i64 as u64 } else { d as u64 })
-}
-
-/// A Number read straight from its tagged word (rust-fast-calls.md §4 "mode 1").
-#[derive(Clone, Copy)]
-pub enum Num {
-    Int(i32),
-    Double(f64),
-}
-
-/// The Number in handle `v` without a call: a Smi (`v << 32`), or a heap number (a heap
-/// object whose map is `number_map`, its value the 8 bytes after the map). `number_map` is
-/// this isolate's heap-number map, 0 where the probe (v8_call::number_map) did not verify this
-/// layout: then, and for every other value, `None`.
-///
-/// # Safety
-/// `v` is a live handle of the current call on `number_map`'s isolate.
-#[inline(always)]
-pub unsafe fn number_of(v: sys::napi_value, number_map: usize) -> Option<Num> {
-    if number_map == 0 {
-        return None;
-    }
-    let w = *(v as *const usize);
-    if w as u32 == 0 {
-        return Some(Num::Int((w >> 32) as i32));
-    }
-    // A heap object pointer carries tag 1 (kHeapObjectTag); its map is its first word.
-    if w & 1 == 1 && *((w - 1) as *const usize) == number_map {
-        return Some(Num::Double(*((w - 1 + 8) as *const f64)));
-    }
-    None
 }
 
 /// The slot of a ≤ 32-bit integer parameter from its ToInt32 value: a C cast.
@@ -443,7 +414,7 @@ pub fn smi_result(ty: Type, raw: u64) -> Option<usize> {
     match FastRet::of(ty) {
         FastRet::I32 | FastRet::U32 => i32::try_from(int_result(ty, raw))
             .ok()
-            .and_then(crate::v8::call::smi_word),
+            .and_then(crate::v8::tagged::smi_word),
         _ => None,
     }
 }

@@ -63,10 +63,12 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     })?;
     state::with(|s| s.error_class = r);
 
-    // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probe's handles.
+    // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probes' handles.
+    unsafe { v8::tagged::probe() };
+    // SAFETY: as above.
     unsafe { v8::call::probe() };
-    // SAFETY: as above (after the probe).
-    let number_map = unsafe { v8::call::number_map() };
+    // SAFETY: as above (after the Smi probe).
+    let number_map = unsafe { v8::tagged::number_map() };
     state::with(|s| s.number_map = number_map);
     // Before any function is made on this isolate: how its functions are kept out of V8's
     // template cache (v8::uncache).
@@ -91,7 +93,7 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     // How C → JS callbacks call JS, and whether small integers are read and written as raw
     // Smis (tests check each Node line takes the route it should).
     obj.set("callbackRoute", v8::call::route())?;
-    obj.set("smi", v8::call::smi32())?;
+    obj.set("smi", v8::tagged::smi32())?;
     // `field` or `mark` where functions die with their last reference (null: no fast calls).
     obj.set("templateRoute", template_route)?;
     Ok(raw(&env, obj.raw()))

@@ -26,8 +26,9 @@
 //! 3. [`Route::Cached`]: neither verified: functions are made as before (they live as long as
 //!    the isolate on V8 11/12).
 
+use super::api::V8;
+use super::symbols::sym;
 use crate::config::TemplateRoute;
-use crate::v8::{sym, V8};
 use std::cell::Cell;
 use std::ffi::c_void;
 

@@ -30,8 +30,8 @@
 //! `BUF_FALLBACK` for those arrays, V8 re-runs the call on the slow path, which materializes
 //! the array — after which it is off the heap and later calls take the raw path.
 
+use super::api::V8;
 use crate::convert::ffast_buf_addr;
-use crate::v8::V8;
 use ffast_core::trampoline::BUF_FALLBACK;
 use napi::sys;
 use std::ffi::c_void;

@@ -2,8 +2,9 @@
 //! target is the trampoline and whose regular callback is the shared slow path.
 
 use crate::convert::{arg_to_slot, result_value, smi_result, ArgError, StringScratch, SCRATCH};
+use crate::errors;
 use crate::platform::{classify, supported};
-use crate::state::{self, CodeSet};
+use crate::thread::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::area::Area;
 use ffast_core::jit::Arena;
@@ -33,7 +34,7 @@ pub struct Binding {
     pub pending: std::cell::Cell<u64>,
     /// Calls of this function whose slow path or nonblocking entry is on the JS thread's stack
     /// (see [`on_stack`]): JS may run inside them (a callback, an async hook) and close the
-    /// library; its code set is freed only once this is 0 again (state::CodeSet::busy).
+    /// library; its code set is freed only once this is 0 again (thread::CodeSet::busy).
     pub on_stack: std::cell::Cell<u32>,
     /// The code set was closed while busy: the call that finishes last frees it.
     pub closing: std::cell::Cell<bool>,
@@ -80,7 +81,7 @@ pub unsafe fn make_functions(
         )));
     }
     let v8 = V8::get().ok();
-    let (wide_slot, number_map) = state::with(|s| (s.wide_slot, s.number_map));
+    let (wide_slot, number_map) = thread::with(|s| (s.wide_slot, s.number_map));
     // The buffer helper for this V8 (its first use may run the raw-view self-check).
     let buf_addr = match v8 {
         Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
@@ -411,16 +412,16 @@ fn slow_result(b: &Binding, raw: u64) -> Option<sys::napi_value> {
     result_value(b.env, b.sig.result, raw, b.wide_slot)
 }
 
-pub(crate) fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
-    state::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
+pub(crate) fn report(env: sys::napi_env, from: errors::ThrowFrom, b: &Binding, e: ArgError) {
+    errors::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
 }
 
 /// Run `f` (a whole slow call or nonblocking entry of `b`) with the call counted in
 /// `b.on_stack`. JS that runs inside it (a callback under a tracked call, an async hook, an
 /// error constructor) may close the library: the code set then waits in `closing`
-/// (state::take_library) and is freed here, once `f` is done with the binding, by the last
+/// (thread::take_library) and is freed here, once `f` is done with the binding, by the last
 /// such call to return (unless index.js holds it until its JS wrapper is done too, see
-/// state::take_library). The slow stub tail-jumps here (trampoline::slow_stub), so no code of
+/// thread::take_library). The slow stub tail-jumps here (trampoline::slow_stub), so no code of
 /// the set is on the stack then.
 ///
 /// # Safety
@@ -436,7 +437,7 @@ pub(crate) unsafe fn on_stack<R>(b: *const Binding, f: impl FnOnce(&Binding) -> 
     };
     if closing {
         // `b` is not touched again: this may free it.
-        drop(state::reap_closed());
+        drop(thread::reap_closed());
     }
     r
 }
@@ -460,7 +461,7 @@ unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
                 }
             }
         },
-        Err(e) => report(b.env, state::ThrowFrom::V8Callback, b, e),
+        Err(e) => report(b.env, errors::ThrowFrom::V8Callback, b, e),
     })
 }
 
@@ -472,7 +473,7 @@ unsafe extern "C" fn napi_entry(
     with_napi_args(env, info, |b, args| match slow_call(b, args) {
         Ok(raw) => slow_result(b, raw).unwrap_or(std::ptr::null_mut()),
         Err(e) => {
-            report(env, state::ThrowFrom::Napi, b, e);
+            report(env, errors::ThrowFrom::Napi, b, e);
             std::ptr::null_mut()
         }
     })

@@ -222,7 +222,7 @@ static SLOTS_MADE: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
     /// Never dropped (no destructor is registered): a thread-local destructor runs inside
-    /// `exit()` while other threads may be calling these trampolines (state.rs).
+    /// `exit()` while other threads may be calling these trampolines (thread.rs).
     static REG: ManuallyDrop<RefCell<Registry>> = ManuallyDrop::new(RefCell::new(Registry {
         service: None,
         live: HashMap::new(),
@@ -315,7 +315,7 @@ fn on_owner_thread(svc: &Service) -> bool {
         // V8's thread-local current isolate: cheaper to read than this addon's thread-local
         // env (a __tls_get_addr call from a shared object).
         (Some(d), Some(js)) => js.isolate() == d.isolate,
-        _ => crate::state::current_env() == svc.env,
+        _ => crate::thread::current_env() == svc.env,
     }
 }
 
@@ -566,7 +566,7 @@ unsafe fn report_now(
     msg: &str,
     defer: bool,
 ) {
-    match crate::state::ffast_error(env, code, msg) {
+    match crate::errors::ffast_error(env, code, msg) {
         Some(err) => deliver(env, live, svc, err, defer),
         None if defer => {
             svc.post_deferred(
@@ -581,7 +581,7 @@ unsafe fn report_now(
         // On a shallow stack: the env is shutting down, or the class is unusable. A plain
         // Error if one can be made; None only when nobody could receive it anyway.
         None => {
-            if let Some(err) = crate::state::error_value(env, code, msg) {
+            if let Some(err) = crate::errors::error_value(env, code, msg) {
                 deliver(env, live, svc, err, false);
             }
         }
@@ -891,7 +891,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
         depth: sync_depth(),
         orphan: orphan_ref,
         direct,
-        number_map: crate::state::with(|s| s.number_map),
+        number_map: crate::thread::with(|s| s.number_map),
         waiting: Mutex::new(Vec::new()),
         alive: AtomicBool::new(true),
         deferred: AtomicU32::new(0),

@@ -818,6 +818,6 @@ fn kept_decoded(p: *const u8) {
 /// # Safety
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn ffast_buf_addr(v: *const c_void) -> u64 {
-    let env = crate::state::current_env();
+    let env = crate::thread::current_env();
     buffer_address_unchecked(env, v, true).unwrap_or(0)
 }

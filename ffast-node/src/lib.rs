@@ -8,12 +8,13 @@ mod binding;
 mod callback;
 mod config;
 mod convert;
+mod errors;
 mod lane;
 mod loader;
 mod memory;
 mod nonblocking;
 mod platform;
-mod state;
+mod thread;
 mod v8;
 
 use binding::Request;
@@ -24,7 +25,7 @@ use napi_derive::napi;
 
 /// Throw `FfastError(code, msg)` and tell napi-rs the exception is already pending.
 fn fail(env: &Env, code: &str, msg: &str) -> napi::Error {
-    state::throw(env.raw(), state::ThrowFrom::Napi, code, msg);
+    errors::throw(env.raw(), errors::ThrowFrom::Napi, code, msg);
     napi::Error::new(Status::PendingException, msg.to_string())
 }
 
@@ -54,14 +55,14 @@ fn check(env: &Env, st: sys::napi_status) -> Result<()> {
 /// `{ fast, reason, v8 }`: whether V8 fast calls are on, and why not.
 #[napi]
 pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
-    state::set_env(env.raw());
+    thread::set_env(env.raw());
     let mut r = std::ptr::null_mut();
     // SAFETY: error_class is a live value of this call; the reference keeps it alive for the
     // thread's life (it is never released: the class lives as long as the module).
     check(&env, unsafe {
         sys::napi_create_reference(env.raw(), error_class.raw(), 1, &mut r)
     })?;
-    state::with(|s| s.error_class = r);
+    thread::with(|s| s.error_class = r);
 
     // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probes' handles.
     unsafe { v8::tagged::probe() };
@@ -69,7 +70,7 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     unsafe { v8::call::probe() };
     // SAFETY: as above (after the Smi probe).
     let number_map = unsafe { v8::tagged::number_map() };
-    state::with(|s| s.number_map = number_map);
+    thread::with(|s| s.number_map = number_map);
     // Before any function is made on this isolate: how its functions are kept out of V8's
     // template cache (v8::uncache).
     // SAFETY: as above.
@@ -177,12 +178,12 @@ pub fn open(
             ),
         )
     })?;
-    Ok(state::with(|s| {
+    Ok(thread::with(|s| {
         let id = s.next_lib;
         s.next_lib += 1;
         s.libs.insert(
             id,
-            state::CodeSet {
+            thread::CodeSet {
                 arena: ffast_core::jit::Arena::new(),
                 bindings: Vec::new(),
                 lib: Some(lib),
@@ -217,7 +218,7 @@ pub fn load_check(env: Env, path: String, first: Option<bool>) -> Result<Unknown
 /// one N-API call each cost more than the binding itself.
 #[napi]
 pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>>> {
-    state::with(|s| {
+    thread::with(|s| {
         let l = s
             .libs
             .get(&lib)
@@ -236,15 +237,15 @@ pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>
 
 /// Close a library: its trampolines and bindings are freed, then the library is unloaded. With
 /// calls on the stack or nonblocking calls in flight, that happens when the last of them
-/// finishes; with `hold` (closed from inside a call, see state::take_library), not before
+/// finishes; with `hold` (closed from inside a call, see thread::take_library), not before
 /// `release_closed`.
 #[napi]
 pub fn close(lib: u32, hold: Option<bool>) -> bool {
-    match state::take_library(lib, hold.unwrap_or(false)) {
-        state::Taken::Missing => false,
-        state::Taken::Deferred => true,
+    match thread::take_library(lib, hold.unwrap_or(false)) {
+        thread::Taken::Missing => false,
+        thread::Taken::Deferred => true,
         // Dropped here, outside the state borrow: dlclose may run library destructors.
-        state::Taken::Now(set) => {
+        thread::Taken::Now(set) => {
             drop(set);
             true
         }
@@ -255,7 +256,7 @@ pub fn close(lib: u32, hold: Option<bool>) -> bool {
 /// next turn of the event loop after such a close).
 #[napi]
 pub fn release_closed() {
-    drop(state::release_held());
+    drop(thread::release_held());
 }
 
 /// A signature in its spelled form; `makeFunctions` takes each distinct one once.
@@ -416,7 +417,7 @@ pub fn make_functions(
         });
     }
     if let Some(id) = lib {
-        if !state::with(|s| s.libs.contains_key(&id)) {
+        if !thread::with(|s| s.libs.contains_key(&id)) {
             return Err(fail(&env, "ERR_FFAST_CLOSED", "library is closed"));
         }
     }
@@ -452,7 +453,7 @@ pub fn make_functions(
     let bound = match lib {
         Some(id) => {
             // (Still open: nothing between the check above and here runs JS.)
-            state::with(|s| {
+            thread::with(|s| {
                 if let Some(l) = s.libs.get_mut(&id) {
                     l.arena.absorb(std::mem::take(&mut set.arena));
                     l.bindings.append(&mut set.bindings);
@@ -469,7 +470,7 @@ pub fn make_functions(
             let mut total = 0;
             // SAFETY: an N-API call on env's thread.
             unsafe { sys::napi_adjust_external_memory(env.raw(), bytes, &mut total) };
-            Some(state::add_bound(set, refs, bytes))
+            Some(thread::add_bound(set, refs, bytes))
         }
     };
     // The finalizer of a bound batch's objects (hint: the batch id).
@@ -535,7 +536,7 @@ pub fn make_functions(
 }
 
 /// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
-/// (state::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
+/// (thread::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
 /// the garbage collection that found the object dead, so no call of the batch is on the stack
 /// (docs/v8-template-cache.md §4).
 unsafe extern "C" fn release_bound(
@@ -543,7 +544,7 @@ unsafe extern "C" fn release_bound(
     _data: *mut std::ffi::c_void,
     hint: *mut std::ffi::c_void,
 ) {
-    let (set, bytes) = state::release_bound(hint as usize as u64);
+    let (set, bytes) = thread::release_bound(hint as usize as u64);
     if bytes != 0 {
         let mut total = 0;
         // SAFETY: finalizers run on env's thread with env alive.
@@ -562,7 +563,7 @@ fn page_size() -> usize {
 /// results from it as BigInt64/BigUint64).
 #[napi]
 pub fn wide_slot(env: Env) -> Result<Unknown<'static>> {
-    let p = state::with(|s| s.wide_slot);
+    let p = thread::with(|s| s.wide_slot);
     // SAFETY: the slot is leaked (never freed), so the view can outlive any call.
     unsafe { external_array_buffer(&env, p.cast(), 8) }
 }
@@ -645,13 +646,13 @@ pub fn helpers(env: Env) -> Result<Unknown<'static>> {
 /// `close()` returns them).
 #[napi]
 pub fn jit_pages() -> u32 {
-    state::jit_pages() as u32
+    thread::jit_pages() as u32
 }
 
 /// Nonblocking calls of this thread still in flight.
 #[napi]
 pub fn pending_calls() -> f64 {
-    state::pending_calls() as f64
+    thread::pending_calls() as f64
 }
 
 /// Which fast-path route buffer arguments take on this V8 (runs the raw-view self-check on
@@ -678,7 +679,7 @@ pub fn lane_calls() -> f64 {
 /// How many times this thread ran the slow path (tests prove the fast path with it).
 #[napi]
 pub fn slow_calls() -> f64 {
-    state::slow_calls() as f64
+    thread::slow_calls() as f64
 }
 
 #[napi(object)]

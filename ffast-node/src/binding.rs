@@ -1,8 +1,8 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
 //! target is the trampoline and whose regular callback is the shared slow path.
 
-use crate::convert::{arg_to_slot, result_value, smi_result, ArgError, StringScratch, SCRATCH};
-use crate::errors;
+use crate::convert::{arg_to_slot, result_value, smi_result, StringScratch, SCRATCH};
+use crate::errors::{self, ErrorCode, FfastError};
 use crate::platform::{classify, supported};
 use crate::thread::{self, CodeSet};
 use crate::v8::{self, V8};
@@ -315,17 +315,17 @@ fn declared_index(sig: &Signature, i: usize) -> usize {
 
 /// The argument-count check of every non-fast call.
 #[inline(always)]
-pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), ArgError> {
+pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), FfastError> {
     let n = b.sig.params.len();
     if args.len() != n {
-        return Err(ArgError {
-            code: "ERR_FFAST_ARG_COUNT",
-            msg: format!(
+        return Err(FfastError::new(
+            ErrorCode::ArgCount,
+            format!(
                 "expected {n} argument{}, got {}",
                 if n == 1 { "" } else { "s" },
                 args.len()
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -341,7 +341,7 @@ pub(crate) unsafe fn args_to_slots(
     args: JsArgs,
     slots: *mut u64,
     keep: &mut StringScratch,
-) -> Result<(), ArgError> {
+) -> Result<(), FfastError> {
     for (i, &ty) in b.sig.params.iter().enumerate() {
         *slots.add(i) = arg_to_slot(
             b.env,
@@ -360,7 +360,7 @@ pub(crate) unsafe fn args_to_slots(
 /// every argument, call through the invoker; the raw C result (slots[n]) is the caller's to
 /// convert.
 #[inline(always)]
-unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, ArgError> {
+unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
     b.slow_calls.set(b.slow_calls.get() + 1);
     check_count(b, args)?;
     let n = b.sig.params.len();
@@ -412,7 +412,7 @@ fn slow_result(b: &Binding, raw: u64) -> Option<sys::napi_value> {
     result_value(b.env, b.sig.result, raw, b.wide_slot)
 }
 
-pub(crate) fn report(env: sys::napi_env, from: errors::ThrowFrom, b: &Binding, e: ArgError) {
+pub(crate) fn report(env: sys::napi_env, from: errors::ThrowFrom, b: &Binding, e: FfastError) {
     errors::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
 }
 

@@ -33,6 +33,7 @@
 //! not map trampolines without bound.
 
 use crate::convert::{arg_to_slot, StringScratch, SCRATCH};
+use crate::errors::ErrorCode;
 use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, MAX_SAFE};
 use ffast_core::{Error, Signature, Type};
@@ -194,7 +195,7 @@ enum Item {
     },
     Report {
         live: Option<Arc<Live>>,
-        code: &'static str,
+        code: ErrorCode,
         msg: String,
     },
     /// An error value the reporter could not take where it happened (see `deliver`).
@@ -268,7 +269,7 @@ impl Service {
         true
     }
 
-    fn report_later(&self, live: Option<Arc<Live>>, code: &'static str, msg: String) {
+    fn report_later(&self, live: Option<Arc<Live>>, code: ErrorCode, msg: String) {
         self.post(Item::Report { live, code, msg });
     }
 
@@ -323,7 +324,7 @@ fn on_owner_thread(svc: &Service) -> bool {
 fn report_closed(slot: &Slot) {
     slot.service().report_later(
         None,
-        "ERR_FFAST_CLOSED",
+        ErrorCode::Closed,
         format!(
             "callback 0x{:x} called after close(); C got the default value",
             slot.pointer
@@ -356,7 +357,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             Arc::increment_strong_count(p);
             svc.report_later(
                 Some(Arc::from_raw(p)),
-                "ERR_FFAST_CALLBACK_CONTEXT",
+                ErrorCode::CallbackContext,
                 "callback called synchronously outside a call that may run JS (declare the C \
                  function's callback parameter as 'function', or the function with \
                  `callbacks: true`); C got the default value"
@@ -426,7 +427,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
 fn report_deadlock(svc: &Service, live: Arc<Live>) {
     svc.report_later(
         Some(live),
-        "ERR_FFAST_CALLBACK_DEADLOCK",
+        ErrorCode::CallbackDeadlock,
         "blocking callback called from a foreign thread while its JS thread is inside a \
          synchronous call that may run callbacks (it cannot run JS until that call returns); C \
          got the default value. Call such C functions with nonblocking: true, or use \
@@ -527,7 +528,7 @@ unsafe extern "C" fn call_js(
                     env,
                     None,
                     svc,
-                    "ERR_FFAST_CLOSED",
+                    ErrorCode::Closed,
                     "callback closed before a queued call ran; C got the default value",
                     false,
                 );
@@ -562,7 +563,7 @@ unsafe fn report_now(
     env: sys::napi_env,
     live: Option<&Arc<Live>>,
     svc: &Service,
-    code: &'static str,
+    code: ErrorCode,
     msg: &str,
     defer: bool,
 ) {
@@ -766,7 +767,7 @@ unsafe fn run_js_scoped(
     let svc = slot.service();
     match outcome {
         Outcome::Silent => {}
-        Outcome::Failed(why) => report_now(env, Some(live), svc, "ERR_FFAST_INTERNAL", &why, true),
+        Outcome::Failed(why) => report_now(env, Some(live), svc, ErrorCode::Internal, &why, true),
         Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
         Outcome::Returned(_) if slot.sig.result == Type::Void => {}
         Outcome::Returned(out) => {

@@ -6,6 +6,7 @@
 //! - 64-bit integers: integral Numbers exactly, fractions truncated, BigInt in [-2^63, 2^64);
 //! - buffers: one function, [`buffer_address`], used by both paths.
 
+use crate::errors::{ErrorCode, FfastError};
 use crate::v8::tagged::{number_of, Num};
 use crate::v8::V8;
 use ffast_core::trampoline::{FastRet, MAX_SAFE};
@@ -14,27 +15,21 @@ use napi::sys;
 use std::ffi::c_void;
 use std::ptr;
 
-/// A conversion failure: error code and message (the binding adds the function name).
-pub struct ArgError {
-    pub code: &'static str,
-    pub msg: String,
-}
-
-fn type_err(i: usize, want: &str, env: sys::napi_env, v: sys::napi_value) -> ArgError {
-    ArgError {
-        code: "ERR_FFAST_ARG_TYPE",
-        msg: format!(
+fn type_err(i: usize, want: &str, env: sys::napi_env, v: sys::napi_value) -> FfastError {
+    FfastError::new(
+        ErrorCode::ArgType,
+        format!(
             "invalid argument {i}: expected {want}, got {}",
             describe(env, v)
         ),
-    }
+    )
 }
 
-fn range_err(i: usize, want: &str, what: String) -> ArgError {
-    ArgError {
-        code: "ERR_FFAST_ARG_RANGE",
-        msg: format!("invalid argument {i}: {what} is out of range for {want}"),
-    }
+fn range_err(i: usize, want: &str, what: String) -> FfastError {
+    FfastError::new(
+        ErrorCode::ArgRange,
+        format!("invalid argument {i}: {what} is out of range for {want}"),
+    )
 }
 
 pub fn typeof_(env: sys::napi_env, v: sys::napi_value) -> sys::napi_valuetype {
@@ -61,7 +56,7 @@ fn describe(env: sys::napi_env, v: sys::napi_value) -> &'static str {
 
 /// A 64-bit integer argument from a Number or BigInt: bits of the value modulo 2^64, for values
 /// in [-2^63, 2^64).
-fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Result<u64, ArgError> {
+fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Result<u64, FfastError> {
     if let Some(r) = wide_number(env, v, i, ty) {
         return r;
     }
@@ -97,7 +92,7 @@ fn wide_number(
     v: sys::napi_value,
     i: usize,
     ty: Type,
-) -> Option<Result<u64, ArgError>> {
+) -> Option<Result<u64, FfastError>> {
     let mut d = 0f64;
     // SAFETY: as in typeof_.
     if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
@@ -269,7 +264,7 @@ pub fn arg_to_slot(
     i: usize,
     keep: &mut StringScratch,
     number_map: usize,
-) -> Result<u64, ArgError> {
+) -> Result<u64, FfastError> {
     // SAFETY: v is a live value of the current call, on number_map's isolate (callers pass
     // their thread's map).
     if let Some(n) = unsafe { number_of(v, number_map) } {
@@ -288,7 +283,7 @@ fn arg_to_slot_napi(
     v: sys::napi_value,
     i: usize,
     keep: &mut StringScratch,
-) -> Result<u64, ArgError> {
+) -> Result<u64, FfastError> {
     match ty {
         Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32 => {
             let mut x = 0i32;

@@ -18,19 +18,24 @@ mod thread;
 mod v8;
 
 use binding::Request;
+use errors::ErrorCode;
 use ffast_core::{Error, Signature};
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
 /// Throw `FfastError(code, msg)` and tell napi-rs the exception is already pending.
-fn fail(env: &Env, code: &str, msg: &str) -> napi::Error {
+fn fail(env: &Env, code: ErrorCode, msg: &str) -> napi::Error {
     errors::throw(env.raw(), errors::ThrowFrom::Napi, code, msg);
     napi::Error::new(Status::PendingException, msg.to_string())
 }
 
 fn core_fail(env: &Env, e: &Error, context: &str) -> napi::Error {
-    fail(env, e.code(), &format!("{context}{}", e.message()))
+    fail(
+        env,
+        ErrorCode::of_core(e),
+        &format!("{context}{}", e.message()),
+    )
 }
 
 /// A raw value as a napi-rs return value.
@@ -45,7 +50,7 @@ fn check(env: &Env, st: sys::napi_status) -> Result<()> {
     } else {
         Err(fail(
             env,
-            "ERR_FFAST_INTERNAL",
+            ErrorCode::Internal,
             &format!("N-API call failed with status {st}"),
         ))
     }
@@ -126,7 +131,7 @@ pub fn open(
     {
         return Err(fail(
             &env,
-            "ERR_FFAST_UNSUPPORTED",
+            ErrorCode::Unsupported,
             "dlopen: deep: true needs RTLD_DEEPBIND, which only glibc has",
         ));
     }
@@ -171,7 +176,7 @@ pub fn open(
     let lib = lib.map_err(|e| {
         fail(
             &env,
-            "ERR_FFAST_LIBRARY_NOT_FOUND",
+            ErrorCode::LibraryNotFound,
             &format!(
                 "cannot open library '{}': {e}",
                 path.as_deref().unwrap_or("<process>")
@@ -223,7 +228,7 @@ pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>
             .libs
             .get(&lib)
             .and_then(|c| c.lib.as_ref())
-            .ok_or_else(|| fail(&env, "ERR_FFAST_CLOSED", "library is closed"))?;
+            .ok_or_else(|| fail(&env, ErrorCode::Closed, "library is closed"))?;
         Ok(names
             .iter()
             .map(|name| {
@@ -332,7 +337,7 @@ pub fn layout(env: Env, desc: String, deps: Option<Vec<Unknown>>) -> Result<Unkn
             .map_err(|_| {
                 fail(
                     &env,
-                    "ERR_FFAST_INTERNAL",
+                    ErrorCode::Internal,
                     "layout: a dependency is not a type handle",
                 )
             })?;
@@ -378,7 +383,7 @@ pub fn make_functions(
     if addresses.len() != names.len() || sig_of.len() != names.len() {
         return Err(fail(
             &env,
-            "ERR_FFAST_INTERNAL",
+            ErrorCode::Internal,
             "makeFunctions: column lengths differ",
         ));
     }
@@ -396,7 +401,7 @@ pub fn make_functions(
             None => {
                 return Err(fail(
                     &env,
-                    "ERR_FFAST_INTERNAL",
+                    ErrorCode::Internal,
                     "makeFunctions: signature index out of range",
                 ))
             }
@@ -404,7 +409,7 @@ pub fn make_functions(
         if !(address >= 1.0 && address.fract() == 0.0 && address < 9.007_199_254_740_992e15) {
             return Err(fail(
                 &env,
-                "ERR_FFAST_ARG_RANGE",
+                ErrorCode::ArgRange,
                 &format!("invalid function address for '{name}'"),
             ));
         }
@@ -418,7 +423,7 @@ pub fn make_functions(
     }
     if let Some(id) = lib {
         if !thread::with(|s| s.libs.contains_key(&id)) {
-            return Err(fail(&env, "ERR_FFAST_CLOSED", "library is closed"));
+            return Err(fail(&env, ErrorCode::Closed, "library is closed"));
         }
     }
     // Where JS writes aggregate arguments and finds an aggregate result (nothing to say for the
@@ -605,7 +610,7 @@ pub fn cstring(env: Env, ptr: memory::Addr, len: Option<f64>) -> Result<Unknown<
     }
     let len = match len {
         Some(n) if n >= 0.0 => Some(n as usize),
-        Some(_) => return Err(fail(&env, "ERR_FFAST_ARG_RANGE", "byteLength must be >= 0")),
+        Some(_) => return Err(fail(&env, ErrorCode::ArgRange, "byteLength must be >= 0")),
         None => None,
     };
     // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
@@ -622,7 +627,7 @@ pub fn to_array_buffer(env: Env, ptr: memory::Addr, len: f64) -> Result<Unknown<
     if ptr == 0 && len > 0.0 {
         return Err(fail(
             &env,
-            "ERR_FFAST_NULL_POINTER",
+            ErrorCode::NullPointer,
             "toArrayBuffer: pointer is NULL",
         ));
     }
@@ -705,7 +710,7 @@ pub fn callback_create(
     if !platform::supported() {
         return Err(fail(
             &env,
-            "ERR_FFAST_UNSUPPORTED",
+            ErrorCode::Unsupported,
             "callbacks: no ABI for this platform",
         ));
     }

@@ -22,8 +22,8 @@
 //! joins its pool threads on the way out, the lane is abandoned.
 
 use crate::binding::{args_to_slots, check_count, report, with_napi_args, Binding, JsArgs};
-use crate::convert::{settled_value, typeof_, ArgError, StringScratch};
-use crate::errors::{self, ThrowFrom};
+use crate::convert::{settled_value, typeof_, StringScratch};
+use crate::errors::{self, ErrorCode, FfastError, ThrowFrom};
 use crate::lane;
 use crate::thread;
 use ffast_core::Type;
@@ -63,11 +63,8 @@ pub unsafe extern "C" fn entry(
     })
 }
 
-fn internal(what: &str) -> ArgError {
-    ArgError {
-        code: "ERR_FFAST_INTERNAL",
-        msg: format!("{what} failed"),
-    }
+fn internal(what: &str) -> FfastError {
+    FfastError::new(ErrorCode::Internal, format!("{what} failed"))
 }
 
 /// Convert the arguments, queue the job, return its promise.
@@ -78,7 +75,7 @@ unsafe fn start(
     env: sys::napi_env,
     b: &Binding,
     args: JsArgs,
-) -> Result<sys::napi_value, ArgError> {
+) -> Result<sys::napi_value, FfastError> {
     b.slow_calls.set(b.slow_calls.get() + 1);
     check_count(b, args)?;
     let n = b.sig.params.len();
@@ -131,7 +128,7 @@ unsafe fn start(
 ///
 /// # Safety
 /// On env's JS thread, inside an N-API call; `job` is ready to run and has its deferred.
-unsafe fn queue_work(env: sys::napi_env, b: &Binding, mut job: Box<Job>) -> Result<(), ArgError> {
+unsafe fn queue_work(env: sys::napi_env, b: &Binding, mut job: Box<Job>) -> Result<(), FfastError> {
     let mut name = ptr::null_mut();
     let data = &mut *job as *mut Job as *mut c_void;
     if sys::napi_create_string_utf8(
@@ -216,7 +213,7 @@ pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status:
         } else {
             format!("call of '{}' failed to run (status {status})", b.name)
         };
-        if let Some(err) = errors::error_value(env, "ERR_FFAST_CANCELLED", &msg) {
+        if let Some(err) = errors::error_value(env, ErrorCode::Cancelled, &msg) {
             settled = sys::napi_reject_deferred(env, job.deferred, err);
         }
     }

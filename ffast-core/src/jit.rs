@@ -736,19 +736,7 @@ mod tests {
         let at = a.write(&[0xc3; 8]).unwrap();
         a.seal().unwrap();
         // Read the kernel's view of the mapping: r-x, never w.
-        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
-        let line = maps
-            .lines()
-            .find(|l| {
-                let r = l.split(' ').next().unwrap();
-                let (s, e) = r.split_once('-').unwrap();
-                let (s, e) = (
-                    usize::from_str_radix(s, 16).unwrap(),
-                    usize::from_str_radix(e, 16).unwrap(),
-                );
-                at.0 >= s && at.0 < e
-            })
-            .expect("mapping present");
+        let line = mapping_of(at.0);
         assert!(line.split(' ').nth(1).unwrap().starts_with("r-x"), "{line}");
     }
 

@@ -34,7 +34,8 @@ unsafe impl Send for Arena {}
 /// addresses tidy in listings).
 const CODE_ALIGN: usize = 16;
 
-fn page_size() -> usize {
+/// The system's page size (the unit of mapping and protection).
+pub fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     if n > 0 {

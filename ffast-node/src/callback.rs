@@ -151,12 +151,14 @@ pub struct Slot {
     /// foreign path needs were four atomic read-modify-writes per call, a sixth of a
     /// same-thread callback's cost. Null when closed.
     owner_live: AtomicPtr<Live>,
-    _code: Arena,
+    /// The entry trampoline: in a page shared with the other slots of its batch (`new_slots`).
     pointer: usize,
+    /// Whether a callback ever had this slot (a batch's spares have not, until taken).
+    used: AtomicBool,
 }
 
 // SAFETY: other threads read `sig` and `pointer` (immutable after creation), the atomics, and
-// `live` under its mutex; `_code` is only held (never touched after sealing).
+// `live` under its mutex.
 unsafe impl Send for Slot {}
 // SAFETY: as above.
 unsafe impl Sync for Slot {}
@@ -217,8 +219,10 @@ struct Registry {
 /// Slots of threads whose env has ended, by signature: reused by any thread's `create`.
 static RETIRED: Mutex<Option<HashMap<Signature, Vec<&'static Slot>>>> = Mutex::new(None);
 
-/// Slots (trampolines) made by the whole process: they are never freed, so this is what
-/// callbacks hold mapped (tests: bounded across worker lifetimes).
+/// Slots (trampolines) the whole process has taken into use, each counted on its first use (a
+/// batch's spares are made ahead, `new_slots`): they are never freed, so this is what callbacks
+/// hold mapped, beside at most one batch's spares per signature and thread (tests: bounded
+/// across worker lifetimes).
 static SLOTS_MADE: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
@@ -948,6 +952,8 @@ unsafe extern "C" fn teardown(arg: *mut c_void) {
         r.service = None;
         let mut all: Vec<&'static Slot> = r.live.drain().map(|(_, s)| s).collect();
         all.extend(r.free.drain().flat_map(|(_, v)| v));
+        // Spares first, so that other threads (which pop from the end) take used slots first.
+        all.sort_by_key(|s| s.used.load(Ordering::Relaxed));
         all
     });
     for &s in &slots {
@@ -1027,8 +1033,22 @@ pub unsafe fn create(
                 .store(svc as *const Service as *mut Service, Ordering::Release);
             s
         }
-        None => new_slot(sig, svc)?,
+        None => {
+            let (s, spares) = new_slots(sig, svc)?;
+            // Spares wait in this thread's free list like closed slots (an ended thread's go
+            // to RETIRED with them, `teardown`), behind them: a slot that served before is
+            // taken first, so spares are used only when no used one is free.
+            REG.with(|r| {
+                let mut r = r.borrow_mut();
+                let free = r.free.entry(s.sig.clone()).or_default();
+                free.splice(0..0, spares);
+            });
+            s
+        }
     };
+    if !slot.used.swap(true, Ordering::Relaxed) {
+        SLOTS_MADE.fetch_add(1, Ordering::Relaxed);
+    }
     slot.owner_live
         .store(Arc::into_raw(live.clone()).cast_mut(), Ordering::Relaxed);
     *slot.live.lock().unwrap() = Some(live);
@@ -1043,26 +1063,53 @@ pub unsafe fn create(
     Ok((id, pointer))
 }
 
-/// A new slot and its trampoline, leaked (never freed: see the module comment).
-fn new_slot(sig: Signature, service: &'static Service) -> Result<&'static Slot, Error> {
+/// How many entry trampolines one batch makes at most. A page holds 20-60 of them (64 to 200
+/// bytes each): a batch fills one page, so a callback's code costs its share of a page
+/// instead of a whole one (a page per callback was 4 KiB of a callback's ~5.6 KiB).
+const BATCH_MAX: usize = 64;
+
+/// New slots of `sig` with their trampolines, leaked (never freed: see the module comment):
+/// the one to use now, and spares of the same signature for this thread's free list. All of a
+/// batch's trampolines are written to one arena and sealed together, so no page is ever
+/// writable after code on it can run (W^X: a later batch gets fresh pages).
+fn new_slots(
+    sig: Signature,
+    service: &'static Service,
+) -> Result<(&'static Slot, Vec<&'static Slot>), Error> {
     let plan = crate::platform::classify(&sig);
-    let mut slot = Box::new(Slot {
-        sig,
-        service: AtomicPtr::new(service as *const Service as *mut Service),
-        live: Mutex::new(None),
-        owner_live: AtomicPtr::new(ptr::null_mut()),
-        _code: Arena::new(),
-        pointer: 0,
-    });
-    let ctx = &*slot as *const Slot as usize;
-    let code = trampoline::callback_entry(&plan, ctx, dispatch as *const () as usize)?;
+    let make = |sig: Signature| {
+        Box::new(Slot {
+            sig,
+            service: AtomicPtr::new(service as *const Service as *mut Service),
+            live: Mutex::new(None),
+            owner_live: AtomicPtr::new(ptr::null_mut()),
+            pointer: 0,
+            used: AtomicBool::new(false),
+        })
+    };
+    let entry = |slot: &Slot| {
+        let ctx = slot as *const Slot as usize;
+        trampoline::callback_entry(&plan, ctx, dispatch as *const () as usize)
+    };
+    let mut first = make(sig);
+    let code = entry(&first)?;
+    // Sizes differ by a few bytes between contexts (arm64 loads an address in 1-4 moves),
+    // so the batch leaves one trampoline's room: an overflow would only start a second page.
+    let room = ffast_core::jit::page_size().saturating_sub(code.len() + 32);
+    let count = (room / code.len().next_multiple_of(16).max(16)).clamp(1, BATCH_MAX);
     let mut arena = Arena::new();
-    let at = arena.write(&code)?.0;
+    first.pointer = arena.write(&code)?.0;
+    let mut spares = Vec::with_capacity(count - 1);
+    for _ in 1..count {
+        let mut s = make(first.sig.clone());
+        s.pointer = arena.write(&entry(&s)?)?.0;
+        spares.push(s);
+    }
     arena.seal()?;
-    slot._code = arena;
-    slot.pointer = at;
-    SLOTS_MADE.fetch_add(1, Ordering::Relaxed);
-    Ok(Box::leak(slot))
+    // The code stays mapped for good (module comment): the arena is never dropped.
+    std::mem::forget(arena);
+    let spares = spares.into_iter().map(|s| &*Box::leak(s)).collect();
+    Ok((Box::leak(first), spares))
 }
 
 /// Close a callback: its JS references are released now; its trampoline goes to the free
@@ -1104,7 +1151,7 @@ pub fn counts() -> (usize, usize) {
     })
 }
 
-/// Callback trampolines the process has made (each stays mapped for good, see `RETIRED`).
+/// Callback trampolines the process has taken into use (each stays mapped for good, see `RETIRED`).
 pub fn slots_made() -> usize {
     SLOTS_MADE.load(Ordering::Relaxed)
 }

@@ -361,6 +361,8 @@ export const __internal: {
   callbackRoute: 'v8-inline-scope' | 'v8-scope' | 'napi';
   /** Whether the slow path reads and writes small integers as raw Smis (verified at load). */
   smi: boolean;
+  /** How `string` results and cstring() become JS strings: ffast's own V8 function, or N-API. */
+  stringRoute: 'v8' | 'napi';
 };
 
 // ------------------------------------------------------------------ callbacks

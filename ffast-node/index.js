@@ -51,6 +51,15 @@ if (!info.fast && !process.env.FFAST_NO_FAST && !process.env.FFAST_QUIET) {
   });
 }
 
+/**
+ * The decoder of `string` results and cstring(): V8's own function making the string
+ * (`convert.rs` cstring_entry, docs/strings.md §4) where the addon could make one, else the
+ * N-API `cstring`. Given a non-NULL address as a Number (and a checked byteLength only when
+ * there is one).
+ */
+const decoder = info.decoder;
+const nativeCstring = decoder !== null ? decoder : (p) => native.cstring(p);
+
 const wideBuf = native.wideSlot();
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
@@ -826,9 +835,6 @@ function ptrArg(v, where) {
 
 const nul = () => null;
 
-function nativeCstring(p, len) {
-  return native.cstring(p, len);
-}
 
 /**
  * A parameter or result type as the native side spells it: scalar names pass through, a
@@ -1276,7 +1282,9 @@ const isNull = (p) => p === null || p === undefined || p === 0 || p === 0n; // 0
 function cstring(pointer, byteLength) {
   if (byteLength !== undefined) checkLength(byteLength, 'cstring');
   if (isNull(pointer)) return null;
-  return native.cstring(checkAddress(pointer, 'cstring'), byteLength);
+  const p = checkAddress(pointer, 'cstring');
+  if (typeof p !== 'number' || decoder === null) return native.cstring(p, byteLength);
+  return byteLength === undefined ? decoder(p) : decoder(p, byteLength);
 }
 
 /** A zero-copy ArrayBuffer over `byteLength` bytes of native memory at `pointer`. */
@@ -1460,6 +1468,8 @@ module.exports = {
     callbackRoute: info.callbackRoute,
     smi: info.smi,
     templateRoute: info.templateRoute,
+    // 'v8' where strings are made by ffast's own V8 function, 'napi' otherwise.
+    stringRoute: decoder !== null ? 'v8' : 'napi',
     // The native API itself (makeFunctions' area contract is tested at this level).
     native,
   },

@@ -243,6 +243,14 @@ export interface DlopenOptions {
    * See docs/loading.md.
    */
   deep?: boolean;
+  /**
+   * `'eager'` (the default): dlopen checks every definition, looks up every symbol and makes
+   * every function. `'lazy'`: dlopen opens the library and reads the symbols object only; each
+   * function is made on the first read of its property (then a read-only data property holding
+   * the same kind of function eager binding gives). A bad definition or a missing symbol throws
+   * eager's error from that first read. See docs/definitions-and-memory.md, "Lazy binding".
+   */
+  bind?: 'eager' | 'lazy';
 }
 
 export interface Library<S extends Record<string, Definition>> {

@@ -408,13 +408,14 @@ const CHUNK = 16;
 const factories = new Map();
 const vm = require('node:vm');
 
-function wrapAll(list, state) {
+/** `chunk`: literals per script run (1 for a single wrapper made on its own: lazy binding). */
+function wrapAll(list, state, chunk = CHUNK) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
     const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr];
-    for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
-    for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
+    for (let k = 0; k < chunk; k++) args.push(g.fns[k]);
+    for (let k = 0; k < chunk; k++) args.push(k < g.names.length ? g.names[k] : '');
     const made = g.script.runInThisContext().apply(null, args);
     for (let k = 0; k < g.at.length; k++) out[g.at[k]] = made[k];
     g.at = [];
@@ -425,28 +426,29 @@ function wrapAll(list, state) {
     const { params, result, name, fn, nonblocking = false, key } = list[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [] };
+      g = { script: factoryFor(key, params, result, nonblocking, chunk), at: [], fns: [], names: [] };
       groups.set(key, g);
     }
     g.at.push(i);
     g.fns.push(fn);
     g.names.push(name);
-    if (g.at.length === CHUNK) flush(g);
+    if (g.at.length === chunk) flush(g);
   }
   for (const g of groups.values()) if (g.at.length) flush(g);
   return out;
 }
 
-/** The compiled script making CHUNK wrappers of one shape (see wrapAll). */
-function factoryFor(key, params, result, nonblocking) {
-  let script = factories.get(key);
+/** The compiled script making `chunk` wrappers of one shape (see wrapAll). */
+function factoryFor(key, params, result, nonblocking, chunk) {
+  const id = chunk === CHUNK ? key : `${chunk}\u0000${key}`;
+  let script = factories.get(id);
   if (script === undefined) {
-    const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
+    const R = (f) => Array.from({ length: chunk }, (_, k) => f(k));
     const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
 const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
-    factories.set(key, script);
+    factories.set(id, script);
   }
   return script;
 }
@@ -920,17 +922,34 @@ function shapeKey(d) {
   return k;
 }
 
+/**
+ * A function copying a cached shape and a definition's name and optional into a new object,
+ * member by member: `{ ...shape, name, optional }` took V8's generic object clone, about a third
+ * of checking a definition whose shape was cached. One per distinct list of members (the
+ * members are checkFull's own identifiers, never user text).
+ */
+const cloners = new Map();
+function shapeCloner(keys) {
+  const id = keys.join(',');
+  let f = cloners.get(id);
+  if (f === undefined) {
+    f = new Function('c', 'd', `return { ${keys.map((k) => `${k}: c.${k}`).join(', ')}, name: d.name, optional: d.optional };`);
+    cloners.set(id, f);
+  }
+  return f;
+}
+
 function checkDefinition(key, def) {
   const d = readDefinition(key, def);
   const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
-    if (c !== undefined) return { ...c, name: d.name, optional: d.optional };
+    if (c !== undefined) return c.clone(c.shape, d);
   }
   const full = checkFull(key, d);
   if (sk !== undefined && !full.aggregates) {
     const { name: _n, optional: _o, ...shape } = full;
-    checkedShapes.set(sk, shape);
+    checkedShapes.set(sk, { shape, clone: shapeCloner(Object.keys(shape)) });
   }
   return full;
 }
@@ -1037,7 +1056,10 @@ const DLOPEN_OPTIONS = {
   lazy: 'boolean', // RTLD_LAZY instead of RTLD_NOW
   global: 'boolean', // RTLD_GLOBAL instead of RTLD_LOCAL
   deep: 'boolean', // RTLD_DEEPBIND always (true) or never (false); default: on collision (docs/loading.md)
+  bind: 'string', // 'eager' (default): every function made by dlopen; 'lazy': each on first access
 };
+/** Values of dlopen's `bind` option. */
+const BIND_MODES = ['eager', 'lazy'];
 
 /** dlopen's options, read as definitions are (own properties, unknown ones refused). */
 function dlopenOptions(options) {
@@ -1048,6 +1070,9 @@ function dlopenOptions(options) {
   const o = readOwn(options, Object.keys(DLOPEN_OPTIONS), 'dlopen', 'option');
   for (const k of Object.keys(o)) {
     if (typeof o[k] !== DLOPEN_OPTIONS[k]) fail('ERR_FFAST_DEFINITION', `dlopen: option '${k}' must be a ${DLOPEN_OPTIONS[k]}, got ${show(o[k])}`);
+  }
+  if (o.bind !== undefined && !BIND_MODES.includes(o.bind)) {
+    fail('ERR_FFAST_DEFINITION', `dlopen: option 'bind' must be 'eager' or 'lazy', got ${show(o.bind)}`);
   }
   return o;
 }
@@ -1086,21 +1111,27 @@ function dlopen(libPath, symbols, options) {
     fail('ERR_FFAST_DEFINITION', `dlopen: symbols must be an object, got ${describe(symbols)}`);
   }
   const opts = dlopenOptions(options);
+  const lazy = opts.bind === 'lazy';
   const defs = [];
   for (const k of ownKeys(symbols, 'dlopen: symbols')) {
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
-    defs.push([k, checkDefinition(k, ownValue(symbols, k, 'dlopen: symbols'))]);
+    const v = ownValue(symbols, k, 'dlopen: symbols');
+    defs.push([k, lazy ? v : checkDefinition(k, v)]);
   }
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
   const out = Object.create(null);
   try {
+    if (lazy) {
+      lazySymbols(out, defs, handle, state, libPath);
+      return library(libPath, out, handle, state);
+    }
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
     const wanted = [];
     defs.forEach(([key, d], i) => {
       if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
-      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(d.name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+      else notFound(d.name, libPath);
     });
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
 
@@ -1129,9 +1160,14 @@ function dlopen(libPath, symbols, options) {
     native.close(handle);
     throw e;
   }
+  return library(libPath, out, handle, state);
+}
+
+/** The object dlopen returns. */
+function library(libPath, symbols, handle, state) {
   const lib = {
     path: libPath,
-    symbols: out,
+    symbols,
     close() {
       if (state.closed) return;
       state.closed = true;
@@ -1140,6 +1176,54 @@ function dlopen(libPath, symbols, options) {
   };
   if (typeof Symbol.dispose === 'symbol') lib[Symbol.dispose] = lib.close;
   return lib;
+}
+
+const notFound = (name, libPath) =>
+  fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+
+/**
+ * `bind: 'lazy'` (docs/definitions-and-memory.md, "Lazy binding"): dlopen opens the library and
+ * reads the symbols object's keys and values only; each property is an accessor that, on its
+ * first read, checks the definition, looks the symbol up and makes the function exactly as
+ * eager dlopen does (checkDefinition, native.symbols, makeFunctions, then wrapAll or wrap), and
+ * replaces itself by a read-only data property holding it. So a caller gets the same wrapper
+ * and the same constant fast target as eager binding gives, and later reads are plain data
+ * loads. A bad definition or a missing symbol throws eager's error from that first read (and
+ * again from each later read: the accessor stays). The object is not extensible, and frozen
+ * once every property has been read. Read first after close(), a property holds a function
+ * throwing the closed error, as eager's functions do when called after close().
+ */
+function lazySymbols(out, defs, handle, state, libPath) {
+  for (const [key, def] of defs) {
+    Object.defineProperty(out, key, {
+      get: () => makeLazy(out, key, def, handle, state, libPath),
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  Object.preventExtensions(out);
+}
+
+/** Make one lazily bound function and put it in place of its accessor (see lazySymbols). */
+function makeLazy(out, key, def, handle, state, libPath) {
+  let f;
+  if (state.closed) {
+    f = { [key]: () => closedErr(key) }[key];
+  } else {
+    const d = checkDefinition(key, def);
+    const address = native.symbols(handle, [d.name])[0];
+    if (address === null) {
+      if (!d.optional) notFound(d.name, libPath);
+      f = null;
+    } else {
+      const made = makeFunctions(handle, [[key, d, address]]);
+      f = d.aggregates
+        ? wrap(made[0], key, d, state)
+        : wrapAll([{ fn: made[0], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], state, 1)[0];
+    }
+  }
+  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
+  return f;
 }
 
 /** Script names of the generated wrappers (see `wrapperScript` and `wrap`). */

@@ -1192,38 +1192,90 @@ const notFound = (name, libPath) =>
  * again from each later read: the accessor stays). The object is not extensible, and frozen
  * once every property has been read. Read first after close(), a property holds a function
  * throwing the closed error, as eager's functions do when called after close().
+ *
+ * Batches: making one function costs a JIT mapping, an N-API call and a wrapper-script run that
+ * eager binding shares among all symbols. So a read also makes up to `batch - 1` of the next
+ * unread scalar-signature symbols in declaration order (each checked the same way; one that
+ * fails is left for its own read, which throws), kept until their own first read. `batch`
+ * starts at 1 and doubles with each read that had to make something, up to LAZY_BATCH: a program
+ * reading a few symbols makes about that many, one reading most of them pays about eager's
+ * cost per symbol.
  */
 function lazySymbols(out, defs, handle, state, libPath) {
-  for (const [key, def] of defs) {
-    Object.defineProperty(out, key, {
-      get: () => makeLazy(out, key, def, handle, state, libPath),
+  const lz = { out, handle, state, libPath, entries: defs.map(([key, def]) => ({ key, def, done: false, made: undefined, bad: false })), batch: 1 };
+  lz.entries.forEach((e, i) => {
+    Object.defineProperty(out, e.key, {
+      get: () => makeLazy(lz, i),
       enumerable: true,
       configurable: true,
     });
-  }
+  });
   Object.preventExtensions(out);
 }
 
-/** Make one lazily bound function and put it in place of its accessor (see lazySymbols). */
-function makeLazy(out, key, def, handle, state, libPath) {
-  let f;
+/** The most functions one lazy read makes (see lazySymbols). */
+const LAZY_BATCH = 64;
+
+/** Make lazily bound entry `i` (and a batch after it) and put it in place of its accessor. */
+function makeLazy(lz, i) {
+  const { out, handle, state } = lz;
+  const e = lz.entries[i];
+  let f = e.made;
   if (state.closed) {
-    f = { [key]: () => closedErr(key) }[key];
-  } else {
-    const d = checkDefinition(key, def);
+    f = { [e.key]: () => closedErr(e.key) }[e.key];
+  } else if (f === undefined) {
+    const d = checkDefinition(e.key, e.def);
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
-      if (!d.optional) notFound(d.name, libPath);
+      if (!d.optional) notFound(d.name, lz.libPath);
       f = null;
+    } else if (d.aggregates) {
+      f = wrap(makeFunctions(handle, [[e.key, d, address]])[0], e.key, d, state);
     } else {
-      const made = makeFunctions(handle, [[key, d, address]]);
-      f = d.aggregates
-        ? wrap(made[0], key, d, state)
-        : wrapAll([{ fn: made[0], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], state, 1)[0];
+      f = makeBatch(lz, i, d, address);
     }
   }
-  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
+  e.done = true;
+  e.made = undefined;
+  Object.defineProperty(out, e.key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
+}
+
+/** The function of entry `i` (checked: `d`, at `address`), made with a batch of later entries. */
+function makeBatch(lz, i, d, address) {
+  const want = lz.batch;
+  lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
+  const more = [];
+  for (let k = i + 1; k < lz.entries.length && more.length < want - 1; k++) {
+    const n = lz.entries[k];
+    if (n.done || n.bad || n.made !== undefined) continue;
+    try {
+      const dn = checkDefinition(n.key, n.def);
+      if (!dn.aggregates) more.push([k, dn]);
+      else n.bad = true;
+    } catch {
+      n.bad = true; // its own read throws the error
+    }
+  }
+  const list = [[lz.entries[i].key, d, address]];
+  const at = [i];
+  if (more.length > 0) {
+    const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
+    more.forEach(([k, dn], j) => {
+      if (addresses[j] !== null) {
+        list.push([lz.entries[k].key, dn, addresses[j]]);
+        at.push(k);
+      } else lz.entries[k].bad = true;
+    });
+  }
+  const made = makeFunctions(lz.handle, list);
+  const fns = wrapAll(
+    list.map(([key, dn], j) => ({ fn: made[j], name: key, params: dn.parameters, result: dn.result, nonblocking: dn.nonblocking, key: dn.sigKey })),
+    lz.state,
+    list.length === 1 ? 1 : CHUNK,
+  );
+  for (let j = 1; j < at.length; j++) lz.entries[at[j]].made = fns[j];
+  return fns[0];
 }
 
 /** Script names of the generated wrappers (see `wrapperScript` and `wrap`). */

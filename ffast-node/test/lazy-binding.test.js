@@ -173,3 +173,43 @@ test('unread symbols cost no code: 200 lazy dlopen+close cycles of 50 symbols ma
   lib.close();
   assert.equal(ffast.__internal.jitPages(), before);
 });
+
+test('batches: reading in order makes later functions ahead of their reads; bad definitions among them still throw their own error on their own read', () => {
+  const defs = {};
+  for (let i = 0; i < 150; i++) {
+    if (i % 7 === 3) defs[`s${i}`] = T(['nope'], 'i32', { name: 'add_i32' });
+    else if (i % 11 === 5) defs[`s${i}`] = T([], 'i32', { name: `missing_${i}` });
+    else defs[`s${i}`] = T(['i32', 'i32'], 'i32', { name: 'add_i32' });
+  }
+  const lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+  const eagerErr = (k) => thrown(() => ffast.dlopen(h.FIXTURE, { [k]: defs[k] }));
+  for (let i = 0; i < 150; i++) {
+    const k = `s${i}`;
+    if (i % 7 === 3 || i % 11 === 5) {
+      const a = thrown(() => lib.symbols[k]);
+      const b = eagerErr(k);
+      assert.equal(a.code, b.code, k);
+      assert.equal(a.message, b.message, k);
+      continue;
+    }
+    const f = lib.symbols[k];
+    assert.equal(f.name, k);
+    assert.equal(f(i, 1), i + 1, k);
+  }
+  // One made in a batch ahead of its read is hot like the others.
+  h.register(lib.symbols.s149, defs.s149);
+  coldHot(lib.symbols.s149, [40, 2], 42);
+  lib.close();
+});
+
+test('close() with functions made ahead of their reads: reading them gives the closed error when called', () => {
+  const defs = {};
+  for (let i = 0; i < 40; i++) defs[`s${i}`] = T(['i32', 'i32'], 'i32', { name: 'add_i32' });
+  const lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+  for (let i = 0; i < 8; i++) assert.equal(lib.symbols[`s${i}`](i, 1), i + 1);
+  lib.close();
+  for (let i = 0; i < 40; i++) {
+    const e = thrown(() => lib.symbols[`s${i}`](1, 2));
+    assert.equal(e.code, 'ERR_FFAST_CLOSED', `s${i}`);
+  }
+});

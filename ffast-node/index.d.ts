@@ -243,6 +243,14 @@ export interface DlopenOptions {
    * See docs/loading.md.
    */
   deep?: boolean;
+  /**
+   * `'eager'` (the default): dlopen checks every definition, looks up every symbol and makes
+   * every function. `'lazy'`: dlopen opens the library and reads the symbols object only; each
+   * function is made on the first read of its property (then a read-only data property holding
+   * the same kind of function eager binding gives). A bad definition or a missing symbol throws
+   * eager's error from that first read. See docs/definitions-and-memory.md, "Lazy binding".
+   */
+  bind?: 'eager' | 'lazy';
 }
 
 export interface Library<S extends Record<string, Definition>> {
@@ -361,6 +369,8 @@ export const __internal: {
   callbackRoute: 'v8-inline-scope' | 'v8-scope' | 'napi';
   /** Whether the slow path reads and writes small integers as raw Smis (verified at load). */
   smi: boolean;
+  /** How `string` results and cstring() become JS strings: ffast's own V8 function, or N-API. */
+  stringRoute: 'v8' | 'napi';
 };
 
 // ------------------------------------------------------------------ callbacks

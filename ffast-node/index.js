@@ -51,6 +51,15 @@ if (!info.fast && !process.env.FFAST_NO_FAST && !process.env.FFAST_QUIET) {
   });
 }
 
+/**
+ * The decoder of `string` results and cstring(): V8's own function making the string
+ * (`convert.rs` cstring_entry, docs/strings.md §4) where the addon could make one, else the
+ * N-API `cstring`. Given a non-NULL address as a Number (and a checked byteLength only when
+ * there is one).
+ */
+const decoder = info.decoder;
+const nativeCstring = decoder !== null ? decoder : (p) => native.cstring(p);
+
 const wideBuf = native.wideSlot();
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
@@ -399,13 +408,14 @@ const CHUNK = 16;
 const factories = new Map();
 const vm = require('node:vm');
 
-function wrapAll(list, state) {
+/** `chunk`: literals per script run (1 for a single wrapper made on its own: lazy binding). */
+function wrapAll(list, state, chunk = CHUNK) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
     const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr];
-    for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
-    for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
+    for (let k = 0; k < chunk; k++) args.push(g.fns[k]);
+    for (let k = 0; k < chunk; k++) args.push(k < g.names.length ? g.names[k] : '');
     const made = g.script.runInThisContext().apply(null, args);
     for (let k = 0; k < g.at.length; k++) out[g.at[k]] = made[k];
     g.at = [];
@@ -416,28 +426,29 @@ function wrapAll(list, state) {
     const { params, result, name, fn, nonblocking = false, key } = list[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [] };
+      g = { script: factoryFor(key, params, result, nonblocking, chunk), at: [], fns: [], names: [] };
       groups.set(key, g);
     }
     g.at.push(i);
     g.fns.push(fn);
     g.names.push(name);
-    if (g.at.length === CHUNK) flush(g);
+    if (g.at.length === chunk) flush(g);
   }
   for (const g of groups.values()) if (g.at.length) flush(g);
   return out;
 }
 
-/** The compiled script making CHUNK wrappers of one shape (see wrapAll). */
-function factoryFor(key, params, result, nonblocking) {
-  let script = factories.get(key);
+/** The compiled script making `chunk` wrappers of one shape (see wrapAll). */
+function factoryFor(key, params, result, nonblocking, chunk) {
+  const id = chunk === CHUNK ? key : `${chunk}\u0000${key}`;
+  let script = factories.get(id);
   if (script === undefined) {
-    const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
+    const R = (f) => Array.from({ length: chunk }, (_, k) => f(k));
     const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
 const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
-    factories.set(key, script);
+    factories.set(id, script);
   }
   return script;
 }
@@ -826,9 +837,6 @@ function ptrArg(v, where) {
 
 const nul = () => null;
 
-function nativeCstring(p, len) {
-  return native.cstring(p, len);
-}
 
 /**
  * A parameter or result type as the native side spells it: scalar names pass through, a
@@ -914,17 +922,34 @@ function shapeKey(d) {
   return k;
 }
 
+/**
+ * A function copying a cached shape and a definition's name and optional into a new object,
+ * member by member: `{ ...shape, name, optional }` took V8's generic object clone, about a third
+ * of checking a definition whose shape was cached. One per distinct list of members (the
+ * members are checkFull's own identifiers, never user text).
+ */
+const cloners = new Map();
+function shapeCloner(keys) {
+  const id = keys.join(',');
+  let f = cloners.get(id);
+  if (f === undefined) {
+    f = new Function('c', 'd', `return { ${keys.map((k) => `${k}: c.${k}`).join(', ')}, name: d.name, optional: d.optional };`);
+    cloners.set(id, f);
+  }
+  return f;
+}
+
 function checkDefinition(key, def) {
   const d = readDefinition(key, def);
   const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
-    if (c !== undefined) return { ...c, name: d.name, optional: d.optional };
+    if (c !== undefined) return c.clone(c.shape, d);
   }
   const full = checkFull(key, d);
   if (sk !== undefined && !full.aggregates) {
     const { name: _n, optional: _o, ...shape } = full;
-    checkedShapes.set(sk, shape);
+    checkedShapes.set(sk, { shape, clone: shapeCloner(Object.keys(shape)) });
   }
   return full;
 }
@@ -1031,7 +1056,10 @@ const DLOPEN_OPTIONS = {
   lazy: 'boolean', // RTLD_LAZY instead of RTLD_NOW
   global: 'boolean', // RTLD_GLOBAL instead of RTLD_LOCAL
   deep: 'boolean', // RTLD_DEEPBIND always (true) or never (false); default: on collision (docs/loading.md)
+  bind: 'string', // 'eager' (default): every function made by dlopen; 'lazy': each on first access
 };
+/** Values of dlopen's `bind` option. */
+const BIND_MODES = ['eager', 'lazy'];
 
 /** dlopen's options, read as definitions are (own properties, unknown ones refused). */
 function dlopenOptions(options) {
@@ -1042,6 +1070,9 @@ function dlopenOptions(options) {
   const o = readOwn(options, Object.keys(DLOPEN_OPTIONS), 'dlopen', 'option');
   for (const k of Object.keys(o)) {
     if (typeof o[k] !== DLOPEN_OPTIONS[k]) fail('ERR_FFAST_DEFINITION', `dlopen: option '${k}' must be a ${DLOPEN_OPTIONS[k]}, got ${show(o[k])}`);
+  }
+  if (o.bind !== undefined && !BIND_MODES.includes(o.bind)) {
+    fail('ERR_FFAST_DEFINITION', `dlopen: option 'bind' must be 'eager' or 'lazy', got ${show(o.bind)}`);
   }
   return o;
 }
@@ -1080,21 +1111,27 @@ function dlopen(libPath, symbols, options) {
     fail('ERR_FFAST_DEFINITION', `dlopen: symbols must be an object, got ${describe(symbols)}`);
   }
   const opts = dlopenOptions(options);
+  const lazy = opts.bind === 'lazy';
   const defs = [];
   for (const k of ownKeys(symbols, 'dlopen: symbols')) {
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
-    defs.push([k, checkDefinition(k, ownValue(symbols, k, 'dlopen: symbols'))]);
+    const v = ownValue(symbols, k, 'dlopen: symbols');
+    defs.push([k, lazy ? v : checkDefinition(k, v)]);
   }
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
   const out = Object.create(null);
   try {
+    if (lazy) {
+      lazySymbols(out, defs, handle, state, libPath);
+      return library(libPath, out, handle, state);
+    }
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
     const wanted = [];
     defs.forEach(([key, d], i) => {
       if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
-      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(d.name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+      else notFound(d.name, libPath);
     });
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
 
@@ -1123,9 +1160,14 @@ function dlopen(libPath, symbols, options) {
     native.close(handle);
     throw e;
   }
+  return library(libPath, out, handle, state);
+}
+
+/** The object dlopen returns. */
+function library(libPath, symbols, handle, state) {
   const lib = {
     path: libPath,
-    symbols: out,
+    symbols,
     close() {
       if (state.closed) return;
       state.closed = true;
@@ -1134,6 +1176,106 @@ function dlopen(libPath, symbols, options) {
   };
   if (typeof Symbol.dispose === 'symbol') lib[Symbol.dispose] = lib.close;
   return lib;
+}
+
+const notFound = (name, libPath) =>
+  fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+
+/**
+ * `bind: 'lazy'` (docs/definitions-and-memory.md, "Lazy binding"): dlopen opens the library and
+ * reads the symbols object's keys and values only; each property is an accessor that, on its
+ * first read, checks the definition, looks the symbol up and makes the function exactly as
+ * eager dlopen does (checkDefinition, native.symbols, makeFunctions, then wrapAll or wrap), and
+ * replaces itself by a read-only data property holding it. So a caller gets the same wrapper
+ * and the same constant fast target as eager binding gives, and later reads are plain data
+ * loads. A bad definition or a missing symbol throws eager's error from that first read (and
+ * again from each later read: the accessor stays). The object is not extensible, and frozen
+ * once every property has been read. Read first after close(), a property holds a function
+ * throwing the closed error, as eager's functions do when called after close().
+ *
+ * Batches: making one function costs a JIT mapping, an N-API call and a wrapper-script run that
+ * eager binding shares among all symbols. So a read also makes up to `batch - 1` of the next
+ * unread scalar-signature symbols in declaration order (each checked the same way; one that
+ * fails is left for its own read, which throws), kept until their own first read. `batch`
+ * starts at 1 and doubles with each read that had to make something, up to LAZY_BATCH: a program
+ * reading a few symbols makes about that many, one reading most of them pays about eager's
+ * cost per symbol.
+ */
+function lazySymbols(out, defs, handle, state, libPath) {
+  const lz = { out, handle, state, libPath, entries: defs.map(([key, def]) => ({ key, def, done: false, made: undefined, bad: false })), batch: 1 };
+  lz.entries.forEach((e, i) => {
+    Object.defineProperty(out, e.key, {
+      get: () => makeLazy(lz, i),
+      enumerable: true,
+      configurable: true,
+    });
+  });
+  Object.preventExtensions(out);
+}
+
+/** The most functions one lazy read makes (see lazySymbols). */
+const LAZY_BATCH = 64;
+
+/** Make lazily bound entry `i` (and a batch after it) and put it in place of its accessor. */
+function makeLazy(lz, i) {
+  const { out, handle, state } = lz;
+  const e = lz.entries[i];
+  let f = e.made;
+  if (state.closed) {
+    f = { [e.key]: () => closedErr(e.key) }[e.key];
+  } else if (f === undefined) {
+    const d = checkDefinition(e.key, e.def);
+    const address = native.symbols(handle, [d.name])[0];
+    if (address === null) {
+      if (!d.optional) notFound(d.name, lz.libPath);
+      f = null;
+    } else if (d.aggregates) {
+      f = wrap(makeFunctions(handle, [[e.key, d, address]])[0], e.key, d, state);
+    } else {
+      f = makeBatch(lz, i, d, address);
+    }
+  }
+  e.done = true;
+  e.made = undefined;
+  Object.defineProperty(out, e.key, { value: f, writable: false, enumerable: true, configurable: false });
+  return f;
+}
+
+/** The function of entry `i` (checked: `d`, at `address`), made with a batch of later entries. */
+function makeBatch(lz, i, d, address) {
+  const want = lz.batch;
+  lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
+  const more = [];
+  for (let k = i + 1; k < lz.entries.length && more.length < want - 1; k++) {
+    const n = lz.entries[k];
+    if (n.done || n.bad || n.made !== undefined) continue;
+    try {
+      const dn = checkDefinition(n.key, n.def);
+      if (!dn.aggregates) more.push([k, dn]);
+      else n.bad = true;
+    } catch {
+      n.bad = true; // its own read throws the error
+    }
+  }
+  const list = [[lz.entries[i].key, d, address]];
+  const at = [i];
+  if (more.length > 0) {
+    const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
+    more.forEach(([k, dn], j) => {
+      if (addresses[j] !== null) {
+        list.push([lz.entries[k].key, dn, addresses[j]]);
+        at.push(k);
+      } else lz.entries[k].bad = true;
+    });
+  }
+  const made = makeFunctions(lz.handle, list);
+  const fns = wrapAll(
+    list.map(([key, dn], j) => ({ fn: made[j], name: key, params: dn.parameters, result: dn.result, nonblocking: dn.nonblocking, key: dn.sigKey })),
+    lz.state,
+    list.length === 1 ? 1 : CHUNK,
+  );
+  for (let j = 1; j < at.length; j++) lz.entries[at[j]].made = fns[j];
+  return fns[0];
 }
 
 /** Script names of the generated wrappers (see `wrapperScript` and `wrap`). */
@@ -1276,7 +1418,9 @@ const isNull = (p) => p === null || p === undefined || p === 0 || p === 0n; // 0
 function cstring(pointer, byteLength) {
   if (byteLength !== undefined) checkLength(byteLength, 'cstring');
   if (isNull(pointer)) return null;
-  return native.cstring(checkAddress(pointer, 'cstring'), byteLength);
+  const p = checkAddress(pointer, 'cstring');
+  if (typeof p !== 'number' || decoder === null) return native.cstring(p, byteLength);
+  return byteLength === undefined ? decoder(p) : decoder(p, byteLength);
 }
 
 /** A zero-copy ArrayBuffer over `byteLength` bytes of native memory at `pointer`. */
@@ -1460,6 +1604,8 @@ module.exports = {
     callbackRoute: info.callbackRoute,
     smi: info.smi,
     templateRoute: info.templateRoute,
+    // 'v8' where strings are made by ffast's own V8 function, 'napi' otherwise.
+    stringRoute: decoder !== null ? 'v8' : 'napi',
     // The native API itself (makeFunctions' area contract is tested at this level).
     native,
   },

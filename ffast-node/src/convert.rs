@@ -480,6 +480,104 @@ pub unsafe fn c_string(env: sys::napi_env, p: *const u8, len: Option<usize>) -> 
     out
 }
 
+thread_local! {
+    /// This thread's heap-number map (v8::tagged::number_map), for [`cstring_entry`]: a plain
+    /// cell read on every decode, set by [`decoder`] (0: no decoder on this thread).
+    static DECODE_MAP: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A C address or byte length given to [`cstring_entry`] as a Number: a non-negative integer up
+/// to 2^53 (index.js checked it; anything else is reported, not trusted).
+fn whole(n: Num) -> Option<usize> {
+    match n {
+        Num::Int(i) => usize::try_from(i).ok(),
+        Num::Double(d) if (0.0..=MAX_SAFE as f64).contains(&d) && d.fract() == 0.0 => {
+            Some(d as usize)
+        }
+        Num::Double(_) => None,
+    }
+}
+
+/// The raw V8 callback of the thread's decoder function `(address[, byteLength]) -> string`:
+/// [`c_string`]'s job (same bytes, same U+FFFD rule, the kept result released the same way)
+/// without N-API — arguments read as tagged words, the string made by V8's own constructor
+/// (v8::strings::new_string) and its word stored into the return slot, as `slow_entry` does.
+/// index.js calls it with Numbers it checked (a non-NULL address; a length only when given);
+/// BigInt addresses take the N-API `cstring`.
+///
+/// # Safety
+/// Called by V8 only, as the regular callback of the function [`decoder`] made, with that
+/// line's `FunctionCallbackInfo`.
+unsafe extern "C" fn cstring_entry(info: *const usize) {
+    let Ok(v8) = V8::get() else {
+        return; // unreachable: the function is made only when V8 resolved
+    };
+    let ci = crate::v8::call_info(v8.fci, info);
+    let map = DECODE_MAP.with(|m| m.get());
+    let arg = |i: usize| -> Option<usize> {
+        // SAFETY: i < argc, so the slot is one of this call's live argument handles.
+        (i < ci.argc)
+            .then(|| unsafe { number_of(ci.args.add(i) as sys::napi_value, map) })
+            .flatten()
+            .and_then(whole)
+    };
+    let throw = |code, msg: &str| {
+        let env = crate::thread::current_env();
+        crate::errors::throw(env, crate::errors::ThrowFrom::V8Callback, code, msg)
+    };
+    let (p, len) = match (arg(0), ci.argc) {
+        (Some(p), 1) if p != 0 => (p as *const u8, None),
+        (Some(p), 2) if p != 0 => match arg(1) {
+            Some(n) => (p as *const u8, Some(n)),
+            None => return throw(ErrorCode::ArgRange, "cstring: bad length"),
+        },
+        _ => return throw(ErrorCode::ArgType, "cstring: bad address"),
+    };
+    // The caller vouches that `p` is a readable C string (or `len` readable bytes): the same
+    // contract as C's own use of the pointer, and as the N-API `cstring`'s.
+    let bytes = match len {
+        Some(n) => std::slice::from_raw_parts(p, n),
+        None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
+    };
+    let n = bytes.len();
+    // SAFETY: V8 opened a HandleScope around this callback (docs/v8-binding.md §3), so the
+    // string's handle lives until V8 has read the return slot.
+    let made = crate::v8::strings::new_string(v8.isolate(), bytes);
+    kept_decoded(p);
+    match made {
+        // ReturnValue::Set: the tagged word into the return slot (no pointer compression in
+        // official Node builds, docs/v8-fast-api.md §9.9).
+        Some(word) => *ci.ret = word,
+        None => throw(
+            ErrorCode::ArgRange,
+            &format!("cstring: {n} bytes of text are more than a JS string can hold"),
+        ),
+    }
+}
+
+/// The thread's decoder function (see [`cstring_entry`]), or None where V8's route is off
+/// (fast calls off, a V8 symbol missing, raw Number reads unverified): then index.js decodes
+/// through N-API (`cstring`). Made once per thread by `init`.
+///
+/// # Safety
+/// On a JS thread inside an N-API call (a HandleScope is open), after the template-cache probe
+/// (v8::uncache) and with `number_map` this thread's (v8::tagged::number_map).
+pub unsafe fn decoder(number_map: usize) -> Option<sys::napi_value> {
+    let api = V8::get().ok()?;
+    if number_map == 0 || !crate::v8::strings::resolve() {
+        return None;
+    }
+    DECODE_MAP.with(|m| m.set(number_map));
+    let f = api.new_function(
+        cstring_entry as *const () as usize,
+        None,
+        &[],
+        Type::Void,
+        false,
+    )?;
+    Some(f as sys::napi_value)
+}
+
 /// Where an empty buffer points C: a few read-only zero bytes, never written (a write faults,
 /// as one through NULL would). V8 gives a buffer of length 0 no memory — its data pointer is
 /// NULL for `new ArrayBuffer(0)`, an empty on-heap typed array once materialized, and a
@@ -796,7 +894,7 @@ pub fn keep_result(text: &[u8]) -> *const u8 {
 }
 
 /// Release a large kept result once `p` (just decoded) was it.
-fn kept_decoded(p: *const u8) {
+pub(crate) fn kept_decoded(p: *const u8) {
     KEPT.with(|k| {
         let mut k = k.borrow_mut();
         if k.as_ptr() == p && k.capacity() > KEPT_REUSE_MAX {

@@ -82,6 +82,10 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     let template_route = v8::V8::get()
         .ok()
         .map(|api| unsafe { v8::uncache::probe(api) });
+    // The string decoder of `cstring()` and `string` results (convert::cstring_entry): a
+    // function of V8's own, made after the template-cache probe like every other function.
+    // SAFETY: as above; number_map is this thread's.
+    let decoder = unsafe { convert::decoder(number_map) };
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -102,6 +106,11 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     obj.set("smi", v8::tagged::smi32())?;
     // `field` or `mark` where functions die with their last reference (null: no fast calls).
     obj.set("templateRoute", template_route)?;
+    // null: strings are decoded through N-API (`cstring`).
+    match decoder {
+        Some(f) => obj.set("decoder", raw(&env, f))?,
+        None => obj.set("decoder", Null)?,
+    }
     Ok(raw(&env, obj.raw()))
 }
 

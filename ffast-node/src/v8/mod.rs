@@ -12,7 +12,8 @@
 //! - `uncache`: keeping ffast's function templates out of V8's template cache;
 //! - `function`: making a JS function with a fast-call target;
 //! - `call`: calling JS from a callback without N-API;
-//! - `views`: reading an off-heap typed array's data address raw (V8 11/12).
+//! - `views`: reading an off-heap typed array's data address raw (V8 11/12);
+//! - `strings`: JS strings made from C text by V8's own constructors.
 
 mod api;
 pub mod call;
@@ -20,6 +21,7 @@ mod call_info;
 mod fast_api;
 mod function;
 mod scope;
+pub mod strings;
 mod symbols;
 pub mod tagged;
 pub mod uncache;

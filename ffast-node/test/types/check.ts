@@ -43,6 +43,10 @@ dlopen(null, { f: { parameters: ['i33'], result: 'void' } });
 dlopen(null, { f: { parameters: ['i32'] } });
 // @ts-expect-error: an unknown dlopen option
 dlopen(null, {}, { lazzy: true });
+// bind: 'lazy' gives the same typed symbols
+const lz: number = dlopen(null, { getpid: { result: 'i32' } }, { bind: 'lazy' }).symbols.getpid();
+// @ts-expect-error: bind is 'eager' or 'lazy'
+dlopen(null, {}, { bind: 'later' });
 // no parameters: none
 const np = dlopen(null, { getpid: { result: 'i32' } });
 const pid: number = np.symbols.getpid();

@@ -1,0 +1,215 @@
+'use strict';
+// dlopen(path, symbols, { bind: 'lazy' }) (docs/definitions-and-memory.md, "Lazy binding"):
+// each function is made on the first read of its property, which then holds it as a read-only
+// data property. Checked here: the property protocol, that a lazily made function is the same
+// kind of wrapper with the fast target (cold and hot, fast path proven), that definition and
+// symbol errors are eager's own errors thrown from the first read, close() before a first read,
+// struct and nonblocking functions, bad `bind` values, and that unread symbols cost no code.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./_helpers.js');
+const { ffast, coldHot, coldHotAsync } = h;
+
+const T = (parameters, result, more) => ({ parameters, result, ...more });
+const DEFS = {
+  add_i32: T(['i32', 'i32'], 'i32'),
+  id_f64: T(['f64'], 'f64'),
+  id_u64: T(['u64'], 'u64'),
+  c_strlen: T(['string'], 'usize'),
+  static_ascii: T([], 'string'),
+  plus: T(['i32', 'i32'], 'i32', { name: 'add_i32' }),
+};
+
+/** What a function throws (or a failure if it does not). */
+function thrown(f) {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected a throw');
+}
+
+test("bind: 'lazy' — accessors until first read, then read-only data properties holding the function", () => {
+  const lib = ffast.dlopen(h.FIXTURE, DEFS, { bind: 'lazy' });
+  const s = lib.symbols;
+  assert.deepEqual(Object.keys(s), Object.keys(DEFS));
+  assert.equal(Object.isExtensible(s), false);
+  assert.equal(Object.isFrozen(s), false);
+  for (const k of Object.keys(DEFS)) {
+    const d = Object.getOwnPropertyDescriptor(s, k);
+    assert.equal(typeof d.get, 'function', `${k}: an accessor before the first read`);
+    assert.equal(d.enumerable, true);
+  }
+  const f = s.add_i32;
+  assert.equal(typeof f, 'function');
+  assert.equal(f.name, 'add_i32');
+  assert.equal(f.length, 2);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(s, 'add_i32'), { value: f, writable: false, enumerable: true, configurable: false });
+  assert.equal(s.add_i32, f, 'the same function on every read');
+  assert.equal(f(2, 3), 5);
+  assert.equal(typeof Object.getOwnPropertyDescriptor(s, 'id_f64').get, 'function', 'other symbols untouched');
+  assert.throws(() => {
+    'use strict';
+    s.add_i32 = null;
+  }, TypeError);
+  assert.throws(() => {
+    'use strict';
+    s.other = 1;
+  }, TypeError);
+  for (const k of Object.keys(DEFS)) void s[k];
+  assert.equal(Object.isFrozen(s), true, 'frozen once every property was read');
+  lib.close();
+});
+
+test('a lazily made function is eager’s: same results, same errors, the fast target reached hot', () => {
+  const lazy = ffast.dlopen(h.FIXTURE, DEFS, { bind: 'lazy' }).symbols;
+  const eager = ffast.dlopen(h.FIXTURE, DEFS).symbols;
+  h.register(lazy.add_i32, DEFS.add_i32);
+  coldHot(lazy.add_i32, [2, 40], 42);
+  h.register(lazy.id_f64, DEFS.id_f64);
+  coldHot(lazy.id_f64, [-0.5], -0.5);
+  h.register(lazy.id_u64, DEFS.id_u64);
+  coldHot(lazy.id_u64, [2n ** 64n - 1n], 2n ** 64n - 1n);
+  h.register(lazy.c_strlen, DEFS.c_strlen);
+  coldHot(lazy.c_strlen, ['h\u00e9llo'], 6);
+  h.register(lazy.plus, DEFS.plus);
+  coldHot(lazy.plus, [7, 8], 15);
+  coldHot(lazy.static_ascii, [], 'plain ascii');
+  // Same wrapper checks, same typed errors, same parameter count.
+  for (const k of ['add_i32', 'c_strlen', 'id_u64']) {
+    assert.equal(lazy[k].length, eager[k].length, `${k}.length`);
+  }
+  for (const [k, args] of [['add_i32', [1]], ['c_strlen', [{}]], ['id_u64', [2n ** 64n]], ['add_i32', [1, 2, 3]]]) {
+    const a = thrown(() => lazy[k](...args));
+    const b = thrown(() => eager[k](...args));
+    assert.equal(a.code, b.code, `${k} code`);
+    assert.equal(a.message, b.message, `${k} message`);
+  }
+});
+
+test('definition errors and missing symbols: eager’s error, thrown by the first read (and every read until it succeeds)', () => {
+  const bad = {
+    ok: T(['i32', 'i32'], 'i32', { name: 'add_i32' }),
+    badType: T(['nope'], 'i32', { name: 'add_i32' }),
+    noResult: { parameters: ['i32'], name: 'add_i32' },
+    unknownKey: { parameters: [], result: 'i32', name: 'add_i32', retrun: 'i32' },
+    missing: T([], 'i32', { name: 'no_such_symbol_anywhere' }),
+    optionalMissing: T([], 'i32', { name: 'no_such_symbol_anywhere', optional: true }),
+  };
+  const lib = ffast.dlopen(h.FIXTURE, bad, { bind: 'lazy' });
+  assert.equal(lib.symbols.ok(1, 2), 3);
+  assert.equal(lib.symbols.optionalMissing, null);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(lib.symbols, 'optionalMissing'), { value: null, writable: false, enumerable: true, configurable: false });
+  for (const k of ['badType', 'noResult', 'unknownKey', 'missing']) {
+    const lazyErr = thrown(() => lib.symbols[k]);
+    const eagerErr = thrown(() => ffast.dlopen(h.FIXTURE, { [k]: bad[k] }));
+    assert.ok(lazyErr instanceof ffast.FfastError, `${k}: ${lazyErr}`);
+    assert.equal(lazyErr.code, eagerErr.code, `${k} code`);
+    assert.equal(lazyErr.message, eagerErr.message, `${k} message`);
+    const again = thrown(() => lib.symbols[k]);
+    assert.equal(again.message, lazyErr.message, `${k}: the accessor stays`);
+    assert.equal(typeof Object.getOwnPropertyDescriptor(lib.symbols, k).get, 'function');
+  }
+  lib.close();
+});
+
+test('what dlopen itself still checks with bind: lazy: the path, options, keys, the symbols object', () => {
+  for (const v of ['Lazy', 'now', '', true, 1, null, {}]) {
+    const e = thrown(() => ffast.dlopen(h.FIXTURE, DEFS, { bind: v }));
+    assert.equal(e.code, 'ERR_FFAST_DEFINITION', String(v));
+    assert.match(e.message, /option 'bind' must be/);
+  }
+  assert.equal(typeof ffast.dlopen(h.FIXTURE, DEFS, { bind: 'eager' }).symbols.add_i32, 'function');
+  assert.equal(thrown(() => ffast.dlopen('/no/such/lib.so', DEFS, { bind: 'lazy' })).code, 'ERR_FFAST_LIBRARY_NOT_FOUND');
+  assert.equal(thrown(() => ffast.dlopen(h.FIXTURE, { [Symbol('x')]: DEFS.add_i32 }, { bind: 'lazy' })).code, 'ERR_FFAST_DEFINITION');
+  const getterThrows = {
+    get add_i32() {
+      throw new Error('boom');
+    },
+  };
+  const e = thrown(() => ffast.dlopen(h.FIXTURE, getterThrows, { bind: 'lazy' }));
+  assert.equal(e.code, 'ERR_FFAST_DEFINITION');
+  assert.match(e.message, /boom/);
+});
+
+test('close() before a first read: the property holds a function throwing eager’s closed error', () => {
+  const lazy = ffast.dlopen(h.FIXTURE, DEFS, { bind: 'lazy' });
+  const eager = ffast.dlopen(h.FIXTURE, DEFS);
+  const read = lazy.symbols.add_i32;
+  lazy.close();
+  eager.close();
+  for (const f of [read, lazy.symbols.id_f64, lazy.symbols.badName]) {
+    if (f === undefined) continue;
+    const a = thrown(() => f(1, 2));
+    assert.equal(a.code, 'ERR_FFAST_CLOSED');
+  }
+  const a = thrown(() => lazy.symbols.id_f64(1));
+  const b = thrown(() => eager.symbols.id_f64(1));
+  assert.equal(a.message, b.message);
+  assert.equal(lazy.symbols.id_f64.name, 'id_f64');
+});
+
+test('struct and nonblocking functions made lazily', async () => {
+  const DivT = ffast.struct({ quot: 'int', rem: 'int' });
+  const libc = ffast.dlopen(null, { div: T(['int', 'int'], DivT) }, { bind: 'lazy' });
+  h.register(libc.symbols.div, T(['int', 'int'], DivT));
+  coldHot(libc.symbols.div, [17, 5], (r) => r.quot === 3 && r.rem === 2, { identical: false, stable: false });
+  const lib = ffast.dlopen(h.FIXTURE, { add: T(['i32', 'i32', 'i32'], 'i32', { name: 'sleep_ms_then_add', nonblocking: true }) }, { bind: 'lazy' });
+  await coldHotAsync(lib.symbols.add, [0, 20, 22], 42);
+  libc.close();
+  lib.close();
+});
+
+test('unread symbols cost no code: 200 lazy dlopen+close cycles of 50 symbols map no pages, reads map them and close returns them', () => {
+  const many = {};
+  for (let i = 0; i < 50; i++) many[`f${i}`] = T(['i32', 'i32'], 'i32', { name: 'add_i32' });
+  const before = ffast.__internal.jitPages();
+  for (let n = 0; n < 200; n++) ffast.dlopen(h.FIXTURE, many, { bind: 'lazy' }).close();
+  assert.equal(ffast.__internal.jitPages(), before);
+  const lib = ffast.dlopen(h.FIXTURE, many, { bind: 'lazy' });
+  assert.equal(lib.symbols.f7(3, 4), 7);
+  assert.ok(ffast.__internal.jitPages() > before, 'a read made code');
+  lib.close();
+  assert.equal(ffast.__internal.jitPages(), before);
+});
+
+test('batches: reading in order makes later functions ahead of their reads; bad definitions among them still throw their own error on their own read', () => {
+  const defs = {};
+  for (let i = 0; i < 150; i++) {
+    if (i % 7 === 3) defs[`s${i}`] = T(['nope'], 'i32', { name: 'add_i32' });
+    else if (i % 11 === 5) defs[`s${i}`] = T([], 'i32', { name: `missing_${i}` });
+    else defs[`s${i}`] = T(['i32', 'i32'], 'i32', { name: 'add_i32' });
+  }
+  const lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+  const eagerErr = (k) => thrown(() => ffast.dlopen(h.FIXTURE, { [k]: defs[k] }));
+  for (let i = 0; i < 150; i++) {
+    const k = `s${i}`;
+    if (i % 7 === 3 || i % 11 === 5) {
+      const a = thrown(() => lib.symbols[k]);
+      const b = eagerErr(k);
+      assert.equal(a.code, b.code, k);
+      assert.equal(a.message, b.message, k);
+      continue;
+    }
+    const f = lib.symbols[k];
+    assert.equal(f.name, k);
+    assert.equal(f(i, 1), i + 1, k);
+  }
+  // One made in a batch ahead of its read is hot like the others.
+  h.register(lib.symbols.s149, defs.s149);
+  coldHot(lib.symbols.s149, [40, 2], 42);
+  lib.close();
+});
+
+test('close() with functions made ahead of their reads: reading them gives the closed error when called', () => {
+  const defs = {};
+  for (let i = 0; i < 40; i++) defs[`s${i}`] = T(['i32', 'i32'], 'i32', { name: 'add_i32' });
+  const lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+  for (let i = 0; i < 8; i++) assert.equal(lib.symbols[`s${i}`](i, 1), i + 1);
+  lib.close();
+  for (let i = 0; i < 40; i++) {
+    const e = thrown(() => lib.symbols[`s${i}`](1, 2));
+    assert.equal(e.code, 'ERR_FFAST_CLOSED', `s${i}`);
+  }
+});

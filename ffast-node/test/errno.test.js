@@ -243,9 +243,9 @@ test('libc through dlopen(null): strtol ERANGE, open ENOENT/EEXIST (open is vari
     close: { parameters: ['int'], result: 'int' },
   });
   const { strtol, open, openFixed } = libc.symbols;
-  coldHotErrno(strtol, ['99999999999999999999', null, 10], 2n ** 63n - 1n, E.ERANGE, { pre: 'E(0);', fast: false, label: 'strtol_max' });
-  coldHotErrno(strtol, ['-99999999999999999999', null, 10], -(2n ** 63n), E.ERANGE, { pre: 'E(0);', fast: false, label: 'strtol_min' });
-  coldHotErrno(strtol, ['42', null, 10], 42, 0, { pre: 'E(0);', warmArgs: ['99999999999999999999', null, 10], label: 'strtol_ok' });
+  coldHotErrno(strtol, ['99999999999999999999', 0, 10], 2n ** 63n - 1n, E.ERANGE, { pre: 'E(0);', fast: false, label: 'strtol_max' });
+  coldHotErrno(strtol, ['-99999999999999999999', 0, 10], -(2n ** 63n), E.ERANGE, { pre: 'E(0);', fast: false, label: 'strtol_min' });
+  coldHotErrno(strtol, ['42', 0, 10], 42, 0, { pre: 'E(0);', warmArgs: ['99999999999999999999', 0, 10], label: 'strtol_ok' });
   const missing = '/nonexistent-ffast-errno-test/x';
   const { O_RDONLY, O_CREAT, O_EXCL, O_WRONLY } = fs.constants;
   coldHotErrno(open, [missing, O_RDONLY], -1, E.ENOENT, { fast: false, label: 'open_pairs' });

@@ -158,4 +158,22 @@ impl CallPlan {
     pub fn uses_area(&self) -> bool {
         !self.area_args.is_empty() || !self.area_ret.is_empty()
     }
+
+    /// How many vector registers carry arguments (scalar and aggregate), at most 8. SysV x86-64
+    /// callers of a function with an ellipsis pass an upper bound of this count in %al, which
+    /// the callee's `va_start` prologue reads to decide whether to save xmm0-7 (psABI §3.2.3,
+    /// §3.5.7); the x64 emitters set %al to it before every call of a C target
+    /// (`docs/variadic.md` §2.1). Other ABIs ignore it.
+    pub fn vector_regs(&self) -> u8 {
+        let mut used = [false; 32];
+        let locs = self.args.iter().map(|a| a.c);
+        for loc in locs.chain(self.area_args.iter().map(|a| a.c)) {
+            if let Loc::Fpr(x) = loc {
+                if let Some(u) = used.get_mut(x as usize) {
+                    *u = true;
+                }
+            }
+        }
+        used.iter().filter(|&&u| u).count().min(8) as u8
+    }
 }

@@ -141,6 +141,26 @@ fn gpr(n: u8) -> Gpr {
     Gpr::from_num(n)
 }
 
+/// Call (or, `tail`, jump to) the C target through r11 with %al set to the number of vector
+/// registers the plan passes arguments in. A callee with an ellipsis reads %al in its `va_start`
+/// prologue and saves xmm0-7 only when it is non-zero (psABI §3.2.3, §3.5.7), so every call of a
+/// C target sets it — the target may be variadic though declared with fixed parameters, and
+/// whatever rax held before (a target's address: `mov rax, target; jmp rax` left its low byte)
+/// would be read as the count. The exact count is a valid upper bound; non-variadic callees
+/// ignore al. r11 is caller-saved and never carries an argument (§3.2.3: it is scratch).
+fn call_target(a: &mut Asm, plan: &CallPlan, target: usize, tail: bool) {
+    a.mov_r64_imm64(Gpr::R11, target as u64);
+    match plan.vector_regs() {
+        0 => a.xor_r32_r32(Gpr::Rax, Gpr::Rax),
+        n => a.mov_r32_imm32(Gpr::Rax, n as u32),
+    }
+    if tail {
+        a.jmp_r64(Gpr::R11);
+    } else {
+        a.call_r64(Gpr::R11);
+    }
+}
+
 /// Convert the C result (rax / xmm0) to its fast-call representation, then run `epilogue`
 /// (which must end in `ret`) on every exit path.
 fn convert_result(
@@ -248,12 +268,11 @@ fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
             a.mov_m64_r64(Mem::new(Gpr::Rsp, out_base + off as i32), Gpr::Rax);
         }
     }
-    a.mov_r64_imm64(Gpr::Rax, t.target as u64);
     if frame == 0 {
-        a.jmp_r64(Gpr::Rax);
+        call_target(a, plan, t.target, true);
         return Ok(());
     }
-    a.call_r64(Gpr::Rax);
+    call_target(a, plan, t.target, false);
     convert_result(a, plan.ret.ty, t.wide_slot, &|a| {
         a.add_r64_imm32(Gpr::Rsp, frame);
         a.ret();
@@ -378,8 +397,7 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     }
     area_reg_args(a, plan, t.area)?;
     // 5. The call.
-    a.mov_r64_imm64(Gpr::Rax, t.target as u64);
-    a.call_r64(Gpr::Rax);
+    call_target(a, plan, t.target, false);
     area_result(a, plan, t.area)?;
 
     // 6. Release string copies that did not fit their scratch (rare: long or non-ASCII text).
@@ -455,8 +473,7 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
         }
     }
     area_reg_args(&mut a, plan, area)?;
-    a.mov_r64_imm64(Gpr::R11, target as u64);
-    a.call_r64(Gpr::R11);
+    call_target(&mut a, plan, target, false);
     area_result(&mut a, plan, area)?;
     let res = slot(plan.args.len());
     match plan.ret.ty.class() {

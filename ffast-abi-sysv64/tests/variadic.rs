@@ -6,7 +6,7 @@
 //! parameters is called right too.
 
 use ffast_abi_sysv64::classify;
-use ffast_core::{CallPlan, Loc, Loc::*, Signature, Type};
+use ffast_core::{CallPlan, Loc, Signature, Type};
 
 fn plan(params: &[&str], result: &str) -> CallPlan {
     classify(&Signature::parse(params, result).unwrap())

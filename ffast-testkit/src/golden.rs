@@ -72,6 +72,15 @@ fn sig_text<S: AsRef<str>>(params: &[S], result: &str) -> String {
 /// [`SCALARS`]: every shape the trampoline tests run (string results, narrow arguments and
 /// results, stack arguments on both sides, helpers, fallbacks, callback entries).
 pub const MORE_SCALARS: &[(&[&str], &str)] = &[
+    // Variadic shapes (docs/variadic.md): a float widened to double in a vector register and in
+    // stack slots (past xmm7 / v7, and every one on Apple arm64), a narrow integer promoted.
+    (&["string", "...", "f32", "i8", "f64"], "i32"),
+    (
+        &[
+            "i32", "...", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "u16",
+        ],
+        "f64",
+    ),
     (&["string"], "usize"),
     (&["string", "string"], "i32"),
     (&["string", "f64", "string"], "i64"),

@@ -114,6 +114,15 @@ fn store_stack(a: &mut Asm, ty: Type, off: i32, slots: StackSlots) {
     }
 }
 
+/// A `float` matching an ellipsis is passed as a `double` (C11 §6.5.2.2p6): load the float at
+/// `[base + off]`, widen it (exactly) and store the double to the outgoing stack slot at
+/// `[sp + dst]`, through d0 — only called before the register arguments are loaded.
+fn widen_to_stack(a: &mut Asm, base: X, off: i32, dst: i32) {
+    a.ldr_s(S(0), base, off);
+    a.fcvt_d_s(D(0), S(0));
+    a.str_d(D(0), SP, dst);
+}
+
 /// Addresses the area through x17: `at(offset)` returns the immediate to use with x17, loading
 /// x17 with a new base (the 16-aligned start of the offset's block, so every scaled immediate
 /// stays a multiple of its access size) when the last one is out of reach.
@@ -278,7 +287,9 @@ pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     // C stack arguments need the framed path's outgoing area.
     let mut a = Asm::new();
     let mut pool = Pool::default();
-    if direct_eligible(plan) && plan.c_stack_bytes == 0 {
+    // A float passed through an ellipsis is widened to double by the framed path.
+    let widens = (0..plan.args.len()).any(|i| plan.widens_float(i));
+    if direct_eligible(plan) && plan.c_stack_bytes == 0 && !widens {
         fast_direct(&mut a, &mut pool, plan, t)?;
     } else {
         fast_framed(&mut a, &mut pool, plan, t)?;
@@ -422,16 +433,22 @@ fn fast_framed(
         }
     };
 
-    // 3. Outgoing stack arguments, through IP0.
+    // 3. Outgoing stack arguments, through IP0 (a float widened for an ellipsis through d0,
+    //    which no argument occupies yet). Stored as their C type: a promoted narrow integer
+    //    takes 4 bytes of Apple's 8-byte variadic slot.
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
             let (b, o) = value_at(i)?;
+            if plan.widens_float(i) {
+                widen_to_stack(a, b, o, off as i32);
+                continue;
+            }
             match arg.ty.class() {
                 ValueClass::Int { .. } => load_int(a, arg.ty, IP0, b, o)?,
                 ValueClass::Float { size: 4 } => a.ldr_w(W(IP0.0), b, o),
                 _ => a.ldr_x(IP0, b, o),
             }
-            store_stack(a, arg.ty, off as i32, plan.stack_slots);
+            store_stack(a, plan.c_type(i), off as i32, plan.stack_slots);
         }
     }
     area_stack_args(a, pool, plan, t.area);
@@ -440,7 +457,12 @@ fn fast_framed(
         let (b, o) = value_at(i)?;
         match arg.c {
             Loc::Gpr(r) => load_int(a, arg.ty, X(r), b, o)?,
-            Loc::Fpr(r) => load_float(a, arg.ty, r, b, o),
+            Loc::Fpr(r) => {
+                load_float(a, arg.ty, r, b, o);
+                if plan.widens_float(i) {
+                    a.fcvt_d_s(D(r), S(r));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }
@@ -516,15 +538,24 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     a.mov_x_x(slots, X(0));
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
+            if plan.widens_float(i) {
+                widen_to_stack(&mut a, slots, 8 * i as i32, off as i32);
+                continue;
+            }
             a.ldr_x(IP0, slots, 8 * i as i32);
-            store_stack(&mut a, arg.ty, off as i32, plan.stack_slots);
+            store_stack(&mut a, plan.c_type(i), off as i32, plan.stack_slots);
         }
     }
     area_stack_args(&mut a, &mut pool, plan, area);
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => a.ldr_x(X(r), slots, 8 * i as i32),
-            Loc::Fpr(r) => load_float(&mut a, arg.ty, r, slots, 8 * i as i32),
+            Loc::Fpr(r) => {
+                load_float(&mut a, arg.ty, r, slots, 8 * i as i32);
+                if plan.widens_float(i) {
+                    a.fcvt_d_s(D(r), S(r));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }

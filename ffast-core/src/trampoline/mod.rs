@@ -309,6 +309,12 @@ fn callback_scalars_only(plan: &CallPlan) -> Result<(), Error> {
 /// (rax/xmm0, x0/d0/s0), the stack 16-byte aligned at the inner call. The mirror image of
 /// [`invoker`].
 pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Vec<u8>, Error> {
+    // A JS function has no va_list to read variadic arguments through (docs/variadic.md §1.3).
+    if plan.variadic.is_some() {
+        return Err(Error::Unsupported(
+            "a callback cannot be variadic ('...')".into(),
+        ));
+    }
     callback_scalars_only(plan)?;
     match plan.isa {
         Isa::X64 => x64::callback_entry(plan, ctx, dispatch),

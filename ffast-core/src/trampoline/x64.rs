@@ -113,6 +113,15 @@ fn load_float(a: &mut Asm, ty: Type, dst: Xmm, src: Mem) {
     }
 }
 
+/// A `float` matching an ellipsis is passed as a `double` (C11 §6.5.2.2p6): load the float at
+/// `src`, widen it (exactly) and store the double to the stack slot `dst`, through xmm0 — only
+/// called before the register arguments are loaded.
+fn widen_to_stack(a: &mut Asm, src: Mem, dst: Mem) {
+    a.movss_x_m(Xmm(0), src);
+    a.cvtss2sd_x_x(Xmm(0), Xmm(0));
+    a.movsd_m_x(dst, Xmm(0));
+}
+
 /// Round rsp down to the plan's stack alignment when it exceeds the 16 bytes every frame here
 /// keeps anyway: an over-aligned aggregate on the stack (32, 64, … bytes) sits at an offset
 /// that is a multiple of its alignment, and psABI §3.2.2 asks the end of the argument area to
@@ -205,8 +214,10 @@ fn convert_result(
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     check_stack_slots(plan)?;
     let mut a = Asm::new();
-    // An over-aligned stack needs the framed path's realignment.
-    if direct_eligible(plan) && plan.stack_align <= 16 {
+    // An over-aligned stack needs the framed path's realignment, and a float passed through an
+    // ellipsis (widened to double) the framed path's conversion.
+    let widens = (0..plan.args.len()).any(|i| plan.widens_float(i));
+    if direct_eligible(plan) && plan.stack_align <= 16 && !widens {
         fast_direct(&mut a, plan, t)?;
     } else {
         fast_framed(&mut a, plan, t)?;
@@ -374,10 +385,15 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
         }
     };
 
-    // 3. Outgoing stack arguments (one 8-byte slot each, §3.2.3), through rax.
+    // 3. Outgoing stack arguments (one 8-byte slot each, §3.2.3), through rax (a float
+    //    widened for an ellipsis through xmm0, which no argument occupies yet).
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
             let dst = Mem::new(Gpr::Rsp, off as i32);
+            if plan.widens_float(i) {
+                widen_to_stack(a, value_at(i)?, dst);
+                continue;
+            }
             match arg.ty.class() {
                 ValueClass::Int { .. } => load_int(a, arg.ty, Gpr::Rax, value_at(i)?)?,
                 ValueClass::Float { size: 4 } => a.mov_r32_m32(Gpr::Rax, value_at(i)?),
@@ -391,7 +407,12 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => load_int(a, arg.ty, gpr(r), value_at(i)?)?,
-            Loc::Fpr(x) => load_float(a, arg.ty, Xmm(x), value_at(i)?),
+            Loc::Fpr(x) => {
+                load_float(a, arg.ty, Xmm(x), value_at(i)?);
+                if plan.widens_float(i) {
+                    a.cvtss2sd_x_x(Xmm(x), Xmm(x));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }
@@ -460,6 +481,10 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     a.mov_r64_r64(Gpr::Rbx, Gpr::Rdi);
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
+            if plan.widens_float(i) {
+                widen_to_stack(&mut a, slot(i), Mem::new(Gpr::Rsp, off as i32));
+                continue;
+            }
             a.mov_r64_m64(Gpr::Rax, slot(i));
             a.mov_m64_r64(Mem::new(Gpr::Rsp, off as i32), Gpr::Rax);
         }
@@ -468,7 +493,12 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => a.mov_r64_m64(gpr(r), slot(i)),
-            Loc::Fpr(x) => load_float(&mut a, arg.ty, Xmm(x), slot(i)),
+            Loc::Fpr(x) => {
+                load_float(&mut a, arg.ty, Xmm(x), slot(i));
+                if plan.widens_float(i) {
+                    a.cvtss2sd_x_x(Xmm(x), Xmm(x));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }

@@ -52,6 +52,8 @@ if (!info.fast && !process.env.FFAST_NO_FAST && !process.env.FFAST_QUIET) {
 }
 
 const wideBuf = native.wideSlot();
+// This thread's saved errno (docs/errno.md): errno: true calls write it, errno() reads it.
+const errnoCell = new Int32Array(native.errnoSlot());
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
 
@@ -874,7 +876,7 @@ const isMarker = (p) => typeof p === 'string' && p.trim() === VARIADIC;
  * The keys a definition may have: the one list (a key added here is read by readDefinition,
  * and suggested for near misses).
  */
-const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'];
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno'];
 
 /**
  * A definition read as checkFull and the shape cache need it: own properties only, each once
@@ -896,6 +898,7 @@ function readDefinition(key, def) {
     optional: bool(d.optional, false, where, 'optional'),
     nonblocking: bool(d.nonblocking, false, where, 'nonblocking'),
     callbacks: bool(d.callbacks, false, where, 'callbacks'),
+    errno: bool(d.errno, false, where, 'errno'),
   };
 }
 
@@ -909,7 +912,7 @@ const checkedShapes = new Map();
 function shapeKey(d) {
   const { parameters, result } = d;
   if (typeof result !== 'string' || result.includes('\u0000')) return undefined;
-  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}`;
+  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}${d.errno ? 1 : 0}`;
   for (let i = 0; i < parameters.length; i++) {
     const p = parameters[i];
     if (typeof p !== 'string' || p.includes('\u0000')) return undefined;
@@ -956,10 +959,11 @@ function checkFull(key, d) {
   const callbacks = d.callbacks || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
     parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
+    errno: d.errno,
     // A definition ending in '...': what each shape is made from (variadicFunction).
     variadic: vi !== -1 && !d.shape ? { fixed: parameters.slice(0, vi), result: d.result, callbacks: d.callbacks } : null,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
-    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}`,
+    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}${d.errno ? ' errno' : ''}`,
   };
 }
 
@@ -990,7 +994,7 @@ function makeFunctions(handle, list) {
     const k = d.sigKey;
     let j = index.get(k);
     if (j === undefined) {
-      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks) }) - 1;
+      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno) }) - 1;
       index.set(k, j);
     }
     names[i] = key;
@@ -1249,7 +1253,7 @@ function variadicFunction(key, d, address, handle, state) {
     if (g !== undefined) return g;
     const full = checkFull(key, {
       parameters: [...fixed, VARIADIC, ...types], result, name: key, optional: false,
-      nonblocking: d.nonblocking, callbacks, shape: true,
+      nonblocking: d.nonblocking, callbacks, errno: d.errno, shape: true,
     });
     g = byCanonical.get(full.sigKey);
     if (g === undefined) {
@@ -1290,6 +1294,19 @@ function variadicFunction(key, d, address, handle, state) {
     },
   });
   return dispatch;
+}
+
+/**
+ * errno() is the value the last `errno: true` call on this JS thread left in C's errno (0
+ * before any); errno(v) sets it, and the next `errno: true` call starts C with it
+ * (docs/errno.md). A load or a store: nothing native runs.
+ */
+function errno(v) {
+  if (v === undefined) return errnoCell[0];
+  if (typeof v !== 'number') fail('ERR_FFAST_ARG_TYPE', `errno: expected an integer Number, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) fail('ERR_FFAST_ARG_RANGE', `errno: ${show(v)} is not a C int`);
+  errnoCell[0] = v;
+  return undefined;
 }
 
 /** Bind a raw C function pointer. */
@@ -1555,6 +1572,7 @@ module.exports = {
   read,
   write,
   suffix,
+  errno,
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,

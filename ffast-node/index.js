@@ -1269,6 +1269,31 @@ function variadicFunction(key, d, address, handle, state) {
     bySpelling.set(spelled, g);
     return g;
   };
+  // Form (a): a tree of Maps keyed by each type argument as given (a Map looks a key up by
+  // identity or string hash, running no user code), leading to a per-shape "pairs" function
+  // that drops the type arguments and calls the shape with positional arguments, so that, once
+  // hot, it inlines the shape's wrapper and makes its fast call.
+  const tree = { next: new Map(), fn: undefined };
+  const pairsFor = (args, m) => {
+    const types = new Array(m);
+    for (let k = 0; k < m; k++) types[k] = args[nf + 2 * k];
+    const g = shapeOf(types, 'ERR_FFAST_ARG_COUNT');
+    const fixedArgs = Array.from({ length: nf }, (_, i) => `a${i}`);
+    const pairArgs = Array.from({ length: m }, (_, k) => `t${k}, v${k}`);
+    const callArgs = [...fixedArgs, ...Array.from({ length: m }, (_, k) => `v${k}`)];
+    const fn = instantiate(['g'], `return function ${'pairs'}(${[...fixedArgs, ...pairArgs].join(', ')}) { return g(${callArgs.join(', ')}); };`, [g]);
+    let node = tree;
+    for (let k = 0; k < m; k++) {
+      let next = node.next.get(types[k]);
+      if (next === undefined) {
+        next = { next: new Map(), fn: undefined };
+        node.next.set(types[k], next);
+      }
+      node = next;
+    }
+    node.fn = fn;
+    return fn;
+  };
   const dispatch = {
     [key](...args) {
       if (state.closed) closedErr(key);
@@ -1278,13 +1303,10 @@ function variadicFunction(key, d, address, handle, state) {
         fail('ERR_FFAST_ARG_COUNT', `'${clip(key)}': variadic arguments come as type/value pairs; the type ${show(args[n - 1])} has no value`);
       }
       const m = (n - nf) / 2;
-      const types = new Array(m);
-      const call = args.slice(0, nf + m);
-      for (let k = 0; k < m; k++) {
-        types[k] = args[nf + 2 * k];
-        call[nf + k] = args[nf + 2 * k + 1];
-      }
-      return shapeOf(types, 'ERR_FFAST_ARG_COUNT')(...call);
+      let node = tree;
+      for (let k = 0; k < m && node !== undefined; k++) node = node.next.get(args[nf + 2 * k]);
+      const fn = node !== undefined && node.fn !== undefined ? node.fn : pairsFor(args, m);
+      return Reflect.apply(fn, undefined, args);
     },
   }[key];
   Object.defineProperty(dispatch, 'length', { value: nf });

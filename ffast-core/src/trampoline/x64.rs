@@ -528,7 +528,9 @@ pub(super) fn invoker(
     a.push_r64(Gpr::Rbx); // callee-saved: holds `slots` across the call
     if errno_location.is_some() {
         a.push_r64(Gpr::R12); // callee-saved: holds the errno address across the call
-        a.sub_r64_imm32(Gpr::Rsp, out as i32); // rsp ≡ 0 mod 16 after three pushes
+        if out > 0 {
+            a.sub_r64_imm32(Gpr::Rsp, out as i32); // rsp ≡ 0 mod 16 after three pushes
+        }
     } else {
         a.sub_r64_imm32(Gpr::Rsp, out as i32 + 8); // keeps rsp ≡ 0 mod 16 at the call
     }

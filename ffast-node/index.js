@@ -1281,7 +1281,7 @@ function variadicFunction(key, d, address, handle, state) {
     const fixedArgs = Array.from({ length: nf }, (_, i) => `a${i}`);
     const pairArgs = Array.from({ length: m }, (_, k) => `t${k}, v${k}`);
     const callArgs = [...fixedArgs, ...Array.from({ length: m }, (_, k) => `v${k}`)];
-    const fn = instantiate(['g'], `return function ${'pairs'}(${[...fixedArgs, ...pairArgs].join(', ')}) { return g(${callArgs.join(', ')}); };`, [g]);
+    const fn = instantiate(['g'], `return function pairs(${[...fixedArgs, ...pairArgs].join(', ')}) { return g(${callArgs.join(', ')}); };`, [g]);
     let node = tree;
     for (let k = 0; k < m; k++) {
       let next = node.next.get(types[k]);

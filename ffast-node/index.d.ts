@@ -21,6 +21,13 @@ export type BufferTypeName = 'buffer';
 export type FunctionTypeName = 'function';
 export type VoidTypeName = 'void';
 
+/** Scalar type names: what a variadic argument may be (after `'...'`). */
+export type ScalarTypeName =
+  | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName
+  | FunctionTypeName;
+/** Ends a variadic function's parameters (C's ellipsis): README "Variadic functions". */
+export type VariadicMarker = '...';
+
 export type ParameterType =
   | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName
   | AggregateType | PointerType | FunctionTypeName;
@@ -183,8 +190,11 @@ export type ResultValue<T> =
  * any other own key is an ERR_FFAST_DEFINITION naming the nearest valid one.
  */
 export interface Definition {
-  /** Default: none (a call with arguments then fails with ERR_FFAST_ARG_COUNT). */
-  readonly parameters?: readonly ParameterType[];
+  /**
+   * Default: none (a call with arguments then fails with ERR_FFAST_ARG_COUNT). Ending with
+   * `'...'` declares a variadic function (README "Variadic functions").
+   */
+  readonly parameters?: readonly (ParameterType | VariadicMarker)[];
   /** Required: `'void'` for a function that returns nothing. */
   readonly result: ResultType;
   /** The C symbol, when it differs from the key. */
@@ -203,6 +213,11 @@ export interface Definition {
    * runs on the slow path and lets callbacks run JS during the call (README "Callbacks").
    */
   readonly callbacks?: boolean;
+  /**
+   * Exchange C's errno with this JS thread's saved value around each call: `errno()` then
+   * returns what the call left; a nonblocking call resolves to `{ value, errno }`.
+   */
+  readonly errno?: boolean;
 }
 
 /** The JS argument list of a parameter list (a mapped tuple keeps arity and positions). */
@@ -215,14 +230,33 @@ type ParamsOf<D> = D extends { readonly parameters: infer P extends readonly unk
  * aggregate result may instead be written into one extra trailing buffer (or object), which is
  * returned.
  */
-export type ForeignFunction<D extends Definition> = D['nonblocking'] extends true
-  ? (...args: Args<ParamsOf<D>>) => Promise<ResultValue<D['result']>>
+export type ForeignFunction<D extends Definition> = ParamsOf<D> extends readonly [...infer F, VariadicMarker]
+  ? VariadicFunction<F, D>
+  : D['nonblocking'] extends true
+  ? (...args: Args<ParamsOf<D>>) => Promise<AsyncResult<D>>
   : D['result'] extends CType<infer O, any>
   ? {
       (...args: Args<ParamsOf<D>>): O;
       <B extends BufferSource | Partial<O>>(...args: [...Args<ParamsOf<D>>, B]): B;
     }
   : (...args: Args<ParamsOf<D>>) => ResultValue<D['result']>;
+
+/** What a nonblocking call's Promise settles to (`{ value, errno }` with `errno: true`). */
+export type AsyncResult<D extends Definition> = D['errno'] extends true
+  ? { value: ResultValue<D['result']>; errno: number }
+  : ResultValue<D['result']>;
+/** A call's result: the value, or a Promise of it for a nonblocking function. */
+type CallResult<D extends Definition> = D['nonblocking'] extends true ? Promise<AsyncResult<D>> : ResultValue<D['result']>;
+
+/**
+ * A variadic function (parameters ending in `'...'`, fixed part `F`): called with the fixed
+ * arguments then type/value pairs, or through `variadic(...types)`, the cached function of one
+ * shape (a V8 fast call where its types allow).
+ */
+export interface VariadicFunction<F extends readonly unknown[], D extends Definition> {
+  (...args: [...Args<F>, ...unknown[]]): CallResult<D>;
+  variadic<const T extends readonly ScalarTypeName[]>(...types: T): (...args: [...Args<F>, ...Args<T>]) => CallResult<D>;
+}
 
 export type Symbols<S extends Record<string, Definition>> = {
   readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
@@ -276,6 +310,13 @@ export function dlopen<const S extends Record<string, Definition>>(
   symbols: S,
   options?: DlopenOptions,
 ): Library<S>;
+
+/**
+ * The errno saved by the last `errno: true` call on this JS thread (0 before any); with a value
+ * (a C int), set it: the next `errno: true` call starts C with it.
+ */
+export function errno(): number;
+export function errno(value: number): void;
 
 /** Call a raw C function pointer. */
 export function bind<const D extends Definition>(address: Pointer, definition: D): ForeignFunction<D>;

@@ -61,6 +61,8 @@ const decoder = info.decoder;
 const nativeCstring = decoder !== null ? decoder : (p) => native.cstring(p);
 
 const wideBuf = native.wideSlot();
+// This thread's saved errno (docs/errno.md): errno: true calls write it, errno() reads it.
+const errnoCell = new Int32Array(native.errnoSlot());
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
 
@@ -874,11 +876,15 @@ const MAX_BY_VALUE = 4096;
 /** ffast_core::signature::MAX_PARAMS: also bounds how much of a user's array is read. */
 const MAX_PARAMS = 127;
 
+/** The parameter that marks a variadic function's ellipsis (ffast_core::signature::VARIADIC_MARKER). */
+const VARIADIC = '...';
+const isMarker = (p) => typeof p === 'string' && p.trim() === VARIADIC;
+
 /**
  * The keys a definition may have: the one list (a key added here is read by readDefinition,
  * and suggested for near misses).
  */
-const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'];
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno'];
 
 /**
  * A definition read as checkFull and the shape cache need it: own properties only, each once
@@ -900,6 +906,7 @@ function readDefinition(key, def) {
     optional: bool(d.optional, false, where, 'optional'),
     nonblocking: bool(d.nonblocking, false, where, 'nonblocking'),
     callbacks: bool(d.callbacks, false, where, 'callbacks'),
+    errno: bool(d.errno, false, where, 'errno'),
   };
 }
 
@@ -913,7 +920,7 @@ const checkedShapes = new Map();
 function shapeKey(d) {
   const { parameters, result } = d;
   if (typeof result !== 'string' || result.includes('\u0000')) return undefined;
-  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}`;
+  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}${d.errno ? 1 : 0}`;
   for (let i = 0; i < parameters.length; i++) {
     const p = parameters[i];
     if (typeof p !== 'string' || p.includes('\u0000')) return undefined;
@@ -957,6 +964,12 @@ function checkDefinition(key, def) {
 /** Check a read definition (readDefinition) and resolve its types. */
 function checkFull(key, d) {
   const { parameters, name, optional, nonblocking } = d;
+  // A variadic function's definition ends with '...' (docs/variadic.md §1.3); a shape
+  // (d.shape) has its variadic types after it, checked by variadicType first.
+  const vi = parameters.findIndex(isMarker);
+  if (vi !== -1 && !d.shape && vi !== parameters.length - 1) {
+    fail('ERR_FFAST_DEFINITION', `in definition of ${keyName(key)}: '${VARIADIC}' must be the last parameter (it stands for the variadic arguments), found at parameter ${vi} of ${parameters.length}`);
+  }
   const ps = parameters.map((p, i) => typeSpec(p, `in definition of ${keyName(key)}: parameter ${i}`, false));
   const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
@@ -971,8 +984,11 @@ function checkFull(key, d) {
   const callbacks = d.callbacks || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
     parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
+    errno: d.errno,
+    // A definition ending in '...': what each shape is made from (variadicFunction).
+    variadic: vi !== -1 && !d.shape ? { fixed: parameters.slice(0, vi), result: d.result, callbacks: d.callbacks } : null,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
-    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}`,
+    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}${d.errno ? ' errno' : ''}`,
   };
 }
 
@@ -1003,7 +1019,7 @@ function makeFunctions(handle, list) {
     const k = d.sigKey;
     let j = index.get(k);
     if (j === undefined) {
-      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks) }) - 1;
+      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno) }) - 1;
       index.set(k, j);
     }
     names[i] = key;
@@ -1133,13 +1149,14 @@ function dlopen(libPath, symbols, options) {
       if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
       else notFound(d.name, libPath);
     });
-    const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
+    // Variadic definitions make their functions per shape, on demand (variadicFunction).
+    const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null && w[1].variadic === null));
 
     // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
     // constant-like function (an accessor in the call path costs as much as the fast call).
     // Scalar signatures: one batch text for all (see wrapAll). Signatures with structs get
     // their own generated wrapper (wrap), which closes over their encoders and the area.
-    const bound = wanted.filter((w) => w[2] !== null);
+    const bound = wanted.filter((w) => w[2] !== null && w[1].variadic === null);
     const plain = [];
     bound.forEach(([key, d], i) => {
       if (!d.aggregates) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
@@ -1149,6 +1166,7 @@ function dlopen(libPath, symbols, options) {
     let j = 0;
     for (const [key, d, address] of wanted) {
       if (address === null) out[key] = null;
+      else if (d.variadic !== null) out[key] = variadicFunction(key, d, address, handle, state);
       else if (d.aggregates) out[key] = wrap(made[i++], key, d, state);
       else {
         out[key] = batch[j++];
@@ -1326,6 +1344,135 @@ function closeLibrary(handle) {
   }
 }
 
+// ------------------------------------------------------------------ variadic functions
+// docs/variadic.md. A definition ending in '...' becomes a dispatcher taking the fixed
+// arguments then type/value pairs (form a), with a `variadic(...types)` method returning the
+// function of that shape (form b). A shape is an ordinary binding of the signature
+// [...fixed, '...', ...types] (ffast_core gives the variadic arguments their promoted C types;
+// on x64 every trampoline sets %al), made once and cached per canonical shape.
+
+/**
+ * Check a type given for a variadic argument (C position `pos`) without reading through it: only
+ * a primitive string of a scalar type name goes on to the native parser; no getter, trap or
+ * toString of an object runs.
+ */
+function variadicType(t, key, pos) {
+  const where = `${keyName(key)}: variadic argument ${pos}`;
+  if (typeof t === 'string') {
+    if (t.length > 128) fail('ERR_FFAST_TYPE', `${where}: unknown type ${show(t)}`);
+    if (isMarker(t)) fail('ERR_FFAST_TYPE', `${where}: '${VARIADIC}' is not a type`);
+    if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${where}: ${show(t)}: a variadic argument is a scalar type name`);
+    return;
+  }
+  if (S.isType(t) || S.isPointerType(t)) {
+    fail('ERR_FFAST_UNSUPPORTED', `${where}: structs, unions and pointer(T) are not passed as variadic arguments (pass a 'pointer')`);
+  }
+  fail('ERR_FFAST_TYPE', `${where} must be a type name, got ${describe(t)}`);
+}
+
+/**
+ * The dispatcher (form a) of variadic definition `d` (checked, with d.variadic) for the C
+ * function at `address`; its shapes join library `handle` (null for bind(): each shape is a
+ * bound batch of its own). `state` is the library's ({ closed }).
+ */
+function variadicFunction(key, d, address, handle, state) {
+  const { fixed, result, callbacks } = d.variadic;
+  const nf = fixed.length;
+  const byCanonical = new Map(); // canonical signature key → shape function
+  const bySpelling = new Map(); // type names as given, NUL-joined → shape function
+  const shapeOf = (types, countCode) => {
+    if (state.closed) closedErr(key);
+    if (nf + types.length > MAX_PARAMS) {
+      fail(countCode, `${keyName(key)}: ${nf + types.length} arguments in all, at most ${MAX_PARAMS} are supported`);
+    }
+    let spelled = '';
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i];
+      variadicType(t, key, nf + i);
+      spelled += `\0${t}`;
+    }
+    let g = bySpelling.get(spelled);
+    if (g !== undefined) return g;
+    const full = checkFull(key, {
+      parameters: [...fixed, VARIADIC, ...types], result, name: key, optional: false,
+      nonblocking: d.nonblocking, callbacks, errno: d.errno, shape: true,
+    });
+    g = byCanonical.get(full.sigKey);
+    if (g === undefined) {
+      const [m] = makeFunctions(handle, [[key, full, address]]);
+      // The wrapper sees the JS arguments: the marker is no argument.
+      const at = full.parameters.indexOf(VARIADIC);
+      const vd = { ...full, parameters: full.parameters.filter((_, i) => i !== at), specs: full.specs.filter((_, i) => i !== at) };
+      g = vd.aggregates
+        ? wrap(m, key, vd, state)
+        : wrapAll([{ fn: m, name: key, params: vd.parameters, result: vd.result, nonblocking: vd.nonblocking, key: full.sigKey }], state)[0];
+      byCanonical.set(full.sigKey, g);
+    }
+    bySpelling.set(spelled, g);
+    return g;
+  };
+  // Form (a): a tree of Maps keyed by each type argument as given (a Map looks a key up by
+  // identity or string hash, running no user code), leading to a per-shape "pairs" function
+  // that drops the type arguments and calls the shape with positional arguments, so that, once
+  // hot, it inlines the shape's wrapper and makes its fast call.
+  const tree = { next: new Map(), fn: undefined };
+  const pairsFor = (args, m) => {
+    const types = new Array(m);
+    for (let k = 0; k < m; k++) types[k] = args[nf + 2 * k];
+    const g = shapeOf(types, 'ERR_FFAST_ARG_COUNT');
+    const fixedArgs = Array.from({ length: nf }, (_, i) => `a${i}`);
+    const pairArgs = Array.from({ length: m }, (_, k) => `t${k}, v${k}`);
+    const callArgs = [...fixedArgs, ...Array.from({ length: m }, (_, k) => `v${k}`)];
+    const fn = instantiate(['g'], `return function pairs(${[...fixedArgs, ...pairArgs].join(', ')}) { return g(${callArgs.join(', ')}); };`, [g]);
+    let node = tree;
+    for (let k = 0; k < m; k++) {
+      let next = node.next.get(types[k]);
+      if (next === undefined) {
+        next = { next: new Map(), fn: undefined };
+        node.next.set(types[k], next);
+      }
+      node = next;
+    }
+    node.fn = fn;
+    return fn;
+  };
+  const dispatch = {
+    [key](...args) {
+      if (state.closed) closedErr(key);
+      const n = args.length;
+      if (n < nf) fail('ERR_FFAST_ARG_COUNT', `'${clip(key)}' expects at least ${nf} arguments (then type/value pairs), got ${n}`);
+      if ((n - nf) % 2 !== 0) {
+        fail('ERR_FFAST_ARG_COUNT', `'${clip(key)}': variadic arguments come as type/value pairs; the type ${show(args[n - 1])} has no value`);
+      }
+      const m = (n - nf) / 2;
+      let node = tree;
+      for (let k = 0; k < m && node !== undefined; k++) node = node.next.get(args[nf + 2 * k]);
+      const fn = node !== undefined && node.fn !== undefined ? node.fn : pairsFor(args, m);
+      return Reflect.apply(fn, undefined, args);
+    },
+  }[key];
+  Object.defineProperty(dispatch, 'length', { value: nf });
+  Object.defineProperty(dispatch, 'variadic', {
+    value: function variadic(...types) {
+      return shapeOf(types, 'ERR_FFAST_DEFINITION');
+    },
+  });
+  return dispatch;
+}
+
+/**
+ * errno() is the value the last `errno: true` call on this JS thread left in C's errno (0
+ * before any); errno(v) sets it, and the next `errno: true` call starts C with it
+ * (docs/errno.md). A load or a store: nothing native runs.
+ */
+function errno(v) {
+  if (v === undefined) return errnoCell[0];
+  if (typeof v !== 'number') fail('ERR_FFAST_ARG_TYPE', `errno: expected an integer Number, got ${describe(v)}`);
+  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) fail('ERR_FFAST_ARG_RANGE', `errno: ${show(v)} is not a C int`);
+  errnoCell[0] = v;
+  return undefined;
+}
+
 /** Bind a raw C function pointer. */
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
@@ -1337,6 +1484,7 @@ function bind(address, definition) {
 
 /** The function calling `addr` with checked definition `d`, reporting as `name`. */
 function bindNamed(addr, d, name) {
+  if (d.variadic !== null) return variadicFunction(name, d, addr, null, { closed: false });
   const [m] = makeFunctions(null, [[name, d, addr]]);
   if (d.aggregates) return wrap(m, name, d, { closed: false });
   return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
@@ -1546,6 +1694,8 @@ function callback(definition, fn) {
   const { result, threads = 'block', onError, deadlockMs = 100 } = d;
   parameters.forEach((p, i) => {
     if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
+    // A JS function cannot be called variadically: C would need to know the types at run time.
+    if (isMarker(p)) fail('ERR_FFAST_UNSUPPORTED', `in callback definition: parameter ${i}: a callback cannot be variadic ('${VARIADIC}')`);
     if (p.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i}: unknown type ${show(p)}`);
   });
   if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: result must be a type name, got ${describe(result)}`);
@@ -1588,6 +1738,7 @@ module.exports = {
   read,
   write,
   suffix,
+  errno,
   FfastError,
   __internal: {
     slowCalls: native.slowCalls,

@@ -296,12 +296,19 @@ pub fn classify(sig: &Signature) -> CallPlan {
     let mut entry = Allocator::new(Registers::entry(), Slots::default());
     let mut args = Vec::with_capacity(sig.params.len());
     let mut area_args = Vec::new();
+    // AAPCS64 passes variadic arguments exactly as named ones (its argument-passing rules do
+    // not tell them apart; va_start saves x0-x7 and v0-v7), as their promoted C type.
+    let variadic = sig.variadic_arg();
     for (i, p) in sig.declared().enumerate() {
         match p {
-            Param::Scalar(_, ty) => args.push(ArgPlan {
+            Param::Scalar(n, ty) => args.push(ArgPlan {
                 ty,
                 entry: Some(entry.place(ty)),
-                c: c.place(ty),
+                c: c.place(if variadic.is_some_and(|v| n >= v) {
+                    ty.promoted()
+                } else {
+                    ty
+                }),
             }),
             Param::Aggregate(agg) => c.place_aggregate(agg, i, &mut area_args),
         }
@@ -330,6 +337,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
         stack_align: STACK_ALIGN,
         stack_slots: Slots::SLOTS,
         fast: Ok(()),
+        variadic,
     }
 }
 

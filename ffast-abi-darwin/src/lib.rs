@@ -93,11 +93,12 @@ impl StackRule for Packed {
 /// Classify a signature for a C function called with Apple's arm64 convention, and for the V8
 /// fast-call entry that forwards to it.
 ///
-/// Signatures carry no variadic marker yet; when they do, a variadic signature goes through
-/// [`classify_variadic`] with its count of fixed parameters instead (Apple: "variadic arguments
-/// are always passed on the stack").
+/// A variadic signature (`sig.variadic`) goes through [`classify_variadic`] with its count of
+/// fixed parameters (Apple: "variadic arguments are always passed on the stack").
 pub fn classify(sig: &Signature) -> CallPlan {
-    classify_variadic(sig, sig.declared_len())
+    let mut plan = classify_variadic(sig, sig.variadic.unwrap_or(sig.declared_len()));
+    plan.variadic = sig.variadic_arg();
+    plan
 }
 
 /// Classify a call to a variadic C function whose first `fixed` parameters are the named ones.
@@ -174,6 +175,13 @@ pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
         stack_align: STACK_ALIGN,
         stack_slots: Packed::SLOTS,
         fast,
+        // The scalars among the fixed parameters: the first variadic argument's index in args.
+        variadic: (fixed < sig.declared_len()).then(|| {
+            sig.declared()
+                .take(fixed)
+                .filter(|p| matches!(p, Param::Scalar(..)))
+                .count()
+        }),
     }
 }
 

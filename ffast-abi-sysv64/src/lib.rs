@@ -190,14 +190,22 @@ pub fn classify(sig: &Signature) -> CallPlan {
     // The receiver occupies the first INTEGER register on the entry side.
     let mut entry = Allocator::new(1);
     let mut args = Vec::with_capacity(sig.params.len());
+    // Variadic arguments are classified and placed exactly as fixed ones (§3.2.3 makes no
+    // difference), as their promoted C type, which keeps its class; the caller's extra duty,
+    // %al, is the emitters' (CallPlan::vector_regs, docs/variadic.md §2.1).
+    let variadic = sig.variadic_arg();
     for (i, p) in sig.declared().enumerate() {
         match p {
-            Param::Scalar(_, ty) => {
-                let class = ty.class();
+            Param::Scalar(n, ty) => {
+                let c_ty = if variadic.is_some_and(|v| n >= v) {
+                    ty.promoted()
+                } else {
+                    ty
+                };
                 args.push(ArgPlan {
                     ty,
-                    entry: Some(entry.place(class)),
-                    c: c.place(class),
+                    entry: Some(entry.place(ty.class())),
+                    c: c.place(c_ty.class()),
                 });
             }
             Param::Aggregate(agg) => c.place_aggregate(agg, i, &mut area_args),
@@ -232,6 +240,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
         // §3.2.3: "The size of each argument gets rounded up to eightbytes."
         stack_slots: StackSlots::EightByte,
         fast: Ok(()),
+        variadic,
     }
 }
 

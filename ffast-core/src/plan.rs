@@ -145,6 +145,10 @@ pub struct CallPlan {
     pub stack_slots: StackSlots,
     /// Whether V8 may call a trampoline for this signature, and if not, why.
     pub fast: Result<(), &'static str>,
+    /// For a call through an ellipsis: the index in `args` of the first variadic argument
+    /// (they are the last `args`: only scalars match the `...`). Their C type is the promoted
+    /// one ([`CallPlan::c_type`]); `None` for a function with fixed parameters only.
+    pub variadic: Option<usize>,
 }
 
 impl CallPlan {
@@ -157,5 +161,40 @@ impl CallPlan {
     /// Whether the trampolines touch the binding's area.
     pub fn uses_area(&self) -> bool {
         !self.area_args.is_empty() || !self.area_ret.is_empty()
+    }
+
+    /// The C type of argument `i`: its type, or for a variadic argument the type C's default
+    /// argument promotions make of it (`int` for narrow integers, `double` for `float`, C11
+    /// §6.5.2.2p6). The emitters pass this type; `args[i].ty` stays what JS converts to.
+    pub fn c_type(&self, i: usize) -> Type {
+        let ty = self.args[i].ty;
+        match self.variadic {
+            Some(v) if i >= v => ty.promoted(),
+            _ => ty,
+        }
+    }
+
+    /// Whether argument `i` is a `float` that C receives as a `double` (variadic), which the
+    /// emitters widen.
+    pub fn widens_float(&self, i: usize) -> bool {
+        self.args[i].ty == Type::F32 && self.c_type(i) == Type::F64
+    }
+
+    /// How many vector registers carry arguments (scalar and aggregate), at most 8. SysV x86-64
+    /// callers of a function with an ellipsis pass an upper bound of this count in %al, which
+    /// the callee's `va_start` prologue reads to decide whether to save xmm0-7 (psABI §3.2.3,
+    /// §3.5.7); the x64 emitters set %al to it before every call of a C target
+    /// (`docs/variadic.md` §2.1). Other ABIs ignore it.
+    pub fn vector_regs(&self) -> u8 {
+        let mut used = [false; 32];
+        let locs = self.args.iter().map(|a| a.c);
+        for loc in locs.chain(self.area_args.iter().map(|a| a.c)) {
+            if let Loc::Fpr(x) = loc {
+                if let Some(u) = used.get_mut(x as usize) {
+                    *u = true;
+                }
+            }
+        }
+        used.iter().filter(|&&u| u).count().min(8) as u8
     }
 }

@@ -21,6 +21,10 @@ pub const MAX_PARAMS: usize = 127;
 /// interfaces that pass larger objects by value are not known to exist.
 pub const MAX_AGGREGATE_SIZE: usize = 4096;
 
+/// The parameter text that marks the end of the fixed parameters of a variadic function (C's
+/// ellipsis). The types after it are one call's variadic arguments (`docs/variadic.md` §3).
+pub const VARIADIC_MARKER: &str = "...";
+
 /// Alignment of every aggregate's region in the area: the trampolines may load and store whole
 /// eightbytes (and on arm64 pairs of them) at any region offset.
 pub const AREA_ALIGN: usize = 16;
@@ -65,6 +69,11 @@ pub struct Signature {
     pub agg_result: Option<Aggregate>,
     /// Bytes of area the binding needs (0 without aggregates; a multiple of [`AREA_ALIGN`]).
     pub area_size: u32,
+    /// For a function with an ellipsis: the declared position of the first variadic argument
+    /// (the number of fixed parameters, aggregates included). Every declared parameter from
+    /// there on is a scalar matching the `...`, passed with C's default argument promotions
+    /// ([`Type::promoted`]); none at all is a valid call. `None`: not variadic.
+    pub variadic: Option<usize>,
 }
 
 /// What one parameter or result text names.
@@ -155,6 +164,7 @@ impl Signature {
             agg_params: Vec::new(),
             agg_result: None,
             area_size: 0,
+            variadic: None,
         })
     }
 
@@ -162,16 +172,33 @@ impl Signature {
     /// (`"struct{x:f64,y:f64}"`). A top-level array is an `Error::Type`; an aggregate without a
     /// valid layout keeps the layout engine's error kind.
     pub fn parse<S: AsRef<str>>(params: &[S], result: &str) -> Result<Self, Error> {
-        if params.len() > MAX_PARAMS {
+        // `...` marks where a variadic function's fixed parameters end; it is no argument.
+        let mut variadic = None;
+        for (i, p) in params.iter().enumerate() {
+            if p.as_ref().trim() == VARIADIC_MARKER {
+                if variadic.is_some() {
+                    return Err(Error::Definition(format!(
+                        "parameter {i}: a second '{VARIADIC_MARKER}' (it appears once, after the fixed parameters)"
+                    )));
+                }
+                variadic = Some(i);
+            }
+        }
+        let count = params.len() - variadic.is_some() as usize;
+        if count > MAX_PARAMS {
             return Err(Error::Definition(format!(
-                "{} parameters, at most {MAX_PARAMS} are supported",
-                params.len()
+                "{count} parameters, at most {MAX_PARAMS} are supported"
             )));
         }
         let mut area = AreaLayout(0);
         let mut scalars = Vec::with_capacity(params.len());
         let mut aggs = Vec::new();
+        let mut declared = 0;
         for (i, p) in params.iter().enumerate() {
+            if Some(i) == variadic {
+                continue;
+            }
+            let after_marker = variadic.is_some_and(|v| i > v);
             match parse_one(p.as_ref(), &format!("parameter {i}"))? {
                 Parsed::Scalar(t) if !t.valid_param() => {
                     return Err(Error::Type(format!(
@@ -179,11 +206,18 @@ impl Signature {
                     )))
                 }
                 Parsed::Scalar(t) => scalars.push(t),
+                Parsed::Aggregate(ty, ..) if after_marker => {
+                    // C allows a struct there, but ffast does not pass one (docs/variadic.md §1.1).
+                    return Err(Error::Unsupported(format!(
+                        "parameter {i}: '{ty}' after '{VARIADIC_MARKER}': structs and unions are not passed as variadic arguments (pass a pointer)"
+                    )));
+                }
                 Parsed::Aggregate(ty, size, align) => aggs.push(AggParam {
-                    index: i,
+                    index: declared,
                     agg: area.place(ty, size, align),
                 }),
             }
+            declared += 1;
         }
         let (result, agg_result) = match parse_one(result, "result")? {
             Parsed::Scalar(t) => (t, None),
@@ -193,7 +227,14 @@ impl Signature {
         sig.agg_params = aggs;
         sig.agg_result = agg_result;
         sig.area_size = area.0.next_multiple_of(AREA_ALIGN) as u32;
+        sig.variadic = variadic;
         Ok(sig)
+    }
+
+    /// The index in [`Signature::params`] (the JS arguments) of the first variadic argument:
+    /// aggregates only come before the marker, so it is the fixed scalars' count.
+    pub fn variadic_arg(&self) -> Option<usize> {
+        self.variadic.map(|v| v - self.agg_params.len())
     }
 
     /// Whether any parameter or the result is an aggregate (the binding then owns an area).
@@ -222,14 +263,21 @@ impl Signature {
         })
     }
 
-    /// Canonical text of every declared parameter (scalar names, aggregates' canonical form).
+    /// Canonical text of every declared parameter (scalar names, aggregates' canonical form),
+    /// with the variadic marker where the definition had it: parsing the texts again gives the
+    /// same signature.
     pub fn param_texts(&self) -> Vec<String> {
-        self.declared()
+        let mut texts: Vec<String> = self
+            .declared()
             .map(|p| match p {
                 Param::Scalar(_, t) => t.name().to_string(),
                 Param::Aggregate(a) => a.ty.to_string(),
             })
-            .collect()
+            .collect();
+        if let Some(v) = self.variadic {
+            texts.insert(v, VARIADIC_MARKER.to_string());
+        }
+        texts
     }
 
     /// Canonical text of the result.

@@ -193,6 +193,18 @@ impl Type {
         self != Type::Void
     }
 
+    /// The type C passes for an argument of this type matching an ellipsis: C's default
+    /// argument promotions (C11 §6.5.2.2p6-7) — the integer promotions take `_Bool`, `char`
+    /// and `short` (signed or not) to `int`, which holds all their values, and `float` becomes
+    /// `double`. Every other parameter type passes as itself (`docs/variadic.md` §1.1).
+    pub fn promoted(self) -> Type {
+        match self {
+            Type::Bool | Type::I8 | Type::U8 | Type::I16 | Type::U16 => Type::I32,
+            Type::F32 => Type::F64,
+            t => t,
+        }
+    }
+
     /// Allowed as a result (a JS buffer cannot be returned: C hands back a pointer).
     pub fn valid_result(self) -> bool {
         self != Type::Buffer

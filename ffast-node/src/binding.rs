@@ -8,7 +8,7 @@ use crate::thread::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::area::Area;
 use ffast_core::jit::Arena;
-use ffast_core::trampoline::{self, FastTargets};
+use ffast_core::trampoline::{self, ErrnoTargets, FastTargets};
 use ffast_core::{CallPlan, Error, Isa, Signature, Type};
 use napi::sys;
 use std::ffi::c_void;
@@ -40,6 +40,17 @@ pub struct Binding {
     pub closing: std::cell::Cell<bool>,
     /// The thread's tracked-call depth, for functions that may run callbacks (see callback.rs).
     tracked: Option<&'static std::sync::atomic::AtomicU32>,
+    /// `errno: true`: the thread's saved errno (docs/errno.md), exchanged through slots[n + 1]
+    /// by the invoker; null otherwise.
+    pub errno_saved: *mut i32,
+}
+
+impl Binding {
+    /// Whether calls exchange errno (`errno: true`).
+    #[inline(always)]
+    pub fn has_errno(&self) -> bool {
+        !self.errno_saved.is_null()
+    }
 }
 
 /// The invoker of a binding whose code is not placed yet (never called: functions are created
@@ -56,6 +67,8 @@ pub struct Request {
     /// May call back into JS synchronously: slow path only (V8 forbids JS inside a fast call),
     /// counted in the thread's tracked-call depth.
     pub callbacks: bool,
+    /// `errno: true` (docs/errno.md).
+    pub errno: bool,
 }
 
 /// A created function and its area (address and size; size 0 without aggregates).
@@ -81,7 +94,14 @@ pub unsafe fn make_functions(
         )));
     }
     let v8 = V8::get().ok();
-    let (wide_slot, number_map) = thread::with(|s| (s.wide_slot, s.number_map));
+    let (wide_slot, number_map, errno_saved) =
+        thread::with(|s| (s.wide_slot, s.number_map, s.errno_saved));
+    // The fast trampolines of errno: true functions run on this thread only (they belong to
+    // its isolate), so its errno address is compiled in (docs/errno.md §3).
+    let errno_targets = ErrnoTargets {
+        errno_addr: crate::platform::errno_addr() as usize,
+        saved: errno_saved as usize,
+    };
     // The buffer helper for this V8 (its first use may run the raw-view self-check).
     let buf_addr = match v8 {
         Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
@@ -110,7 +130,8 @@ pub unsafe fn make_functions(
     for r in reqs {
         let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
         let area = Area::new(r.sig.area_size);
-        let invoker = trampoline::invoker(plan, r.address, area.addr())?;
+        let errno_fn = r.errno.then(crate::platform::errno_location);
+        let invoker = trampoline::invoker_errno(plan, r.address, area.addr(), errno_fn)?;
         let b = Box::new(Binding {
             name: r.name,
             sig: r.sig,
@@ -124,6 +145,11 @@ pub unsafe fn make_functions(
             on_stack: std::cell::Cell::new(0),
             closing: std::cell::Cell::new(false),
             tracked: r.callbacks.then(crate::callback::sync_depth),
+            errno_saved: if r.errno {
+                errno_saved
+            } else {
+                std::ptr::null_mut()
+            },
         });
         if r.nonblocking {
             if b.sig.area_size > 0 {
@@ -149,9 +175,13 @@ pub unsafe fn make_functions(
                 let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
                 // A backend may decline a signature it cannot encode (e.g. a frame beyond
                 // arm64's immediate reach): the function then runs on the slow path only.
-                let fast = match fast_ok
-                    .then(|| trampoline::fast(plan, &targets(r.address, b.area.addr())))
-                {
+                let fast = match fast_ok.then(|| {
+                    trampoline::fast_errno(
+                        plan,
+                        &targets(r.address, b.area.addr()),
+                        r.errno.then_some(errno_targets),
+                    )
+                }) {
                     None | Some(Err(Error::Unsupported(_))) => None,
                     Some(Ok(code)) => {
                         let code = bench_nops(code, plan.isa);
@@ -365,19 +395,25 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
     check_count(b, args)?;
     let n = b.sig.params.len();
     // Uninitialised on purpose: every slot the invoker reads is written below, and zeroing
-    // showed up as a tenth of a cold call's cost.
+    // showed up as a tenth of a cold call's cost. errno: true adds slots[n + 1].
+    let words = n + 1 + b.has_errno() as usize;
     let mut inline = [std::mem::MaybeUninit::<u64>::uninit(); INLINE_SLOTS];
     let mut heap = Vec::new();
-    let slots: *mut u64 = if n < INLINE_SLOTS {
+    let slots: *mut u64 = if words <= INLINE_SLOTS {
         inline.as_mut_ptr().cast()
     } else {
-        heap.resize(n + 1, 0u64);
+        heap.resize(words, 0u64);
         heap.as_mut_ptr()
     };
     let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
     // SAFETY: `text` has SCRATCH bytes and lives until after the call below.
     let mut keep = StringScratch::new(text.as_mut_ptr().cast());
     args_to_slots(b, args, slots, &mut keep)?;
+    // errno: true — the saved value goes in, C's errno comes back (set by the invoker right
+    // after C returns; copied to the saved value before anything else can run JS).
+    if b.has_errno() {
+        *slots.add(n + 1) = *b.errno_saved as u32 as u64;
+    }
     // SAFETY: `invoke` loads n arguments from `slots` and writes the result to slots[n];
     // strings in `keep` stay alive until after the call.
     match b.tracked {
@@ -391,6 +427,9 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
             (b.invoke)(slots);
             depth.store(d, std::sync::atomic::Ordering::Relaxed);
         }
+    }
+    if b.has_errno() {
+        *b.errno_saved = *slots.add(n + 1) as u32 as i32;
     }
     let raw = *slots.add(n);
     // A string result may point into the argument copies, which end here: the wrapper decodes

@@ -282,6 +282,8 @@ pub struct SigDef {
     pub nonblocking: Option<bool>,
     /// May call back into JS synchronously (a `function` parameter or `callbacks: true`).
     pub callbacks: Option<bool>,
+    /// `errno: true`: errno is exchanged with the thread's saved value around each call.
+    pub errno: Option<bool>,
 }
 
 /// Parse a definition's types (so the JS side knows the canonical names before binding):
@@ -428,6 +430,7 @@ pub fn make_functions(
             sig,
             nonblocking: sigs[k as usize].nonblocking.unwrap_or(false),
             callbacks: sigs[k as usize].callbacks.unwrap_or(false),
+            errno: sigs[k as usize].errno.unwrap_or(false),
         });
     }
     if let Some(id) = lib {
@@ -580,6 +583,15 @@ pub fn wide_slot(env: Env) -> Result<Unknown<'static>> {
     let p = thread::with(|s| s.wide_slot);
     // SAFETY: the slot is leaked (never freed), so the view can outlive any call.
     unsafe { external_array_buffer(&env, p.cast(), 8) }
+}
+
+/// The thread's saved errno as a 4-byte external ArrayBuffer (`errno()` reads and `errno(v)`
+/// writes it through an Int32Array: docs/errno.md).
+#[napi]
+pub fn errno_slot(env: Env) -> Result<Unknown<'static>> {
+    let p = thread::with(|s| s.errno_saved);
+    // SAFETY: the cell is leaked (never freed), so the view can outlive any call.
+    unsafe { external_array_buffer(&env, p.cast(), 4) }
 }
 
 /// An ArrayBuffer over memory ffast does not own (no finalizer frees it).

@@ -82,7 +82,8 @@ unsafe fn start(
     let mut job = Box::new(Job {
         binding: b,
         invoke: b.invoke,
-        slots: vec![0; n + 1],
+        // errno: true adds slots[n + 1]: the saved value in, errno as C left it out.
+        slots: vec![0; n + 1 + b.has_errno() as usize],
         _strings: StringScratch::owned(),
         pins: Vec::new(),
         deferred: ptr::null_mut(),
@@ -94,6 +95,10 @@ unsafe fn start(
         ..
     } = &mut *job;
     args_to_slots(b, args, slots.as_mut_ptr(), strings)?;
+    if b.has_errno() {
+        // The value errno() has when the call is made (docs/errno.md §1).
+        slots[n + 1] = *b.errno_saved as u32 as u64;
+    }
     // Pin buffers only now: a conversion error above leaves nothing to release.
     for (i, &ty) in b.sig.params.iter().enumerate() {
         let v = args.get(i);
@@ -203,8 +208,13 @@ pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status:
     let b = &*job.binding;
     let mut settled = sys::Status::napi_generic_failure;
     if status == sys::Status::napi_ok {
-        let raw = job.slots[b.sig.params.len()];
-        let value = settled_value(env, b.sig.result, raw);
+        let n = b.sig.params.len();
+        let raw = job.slots[n];
+        let mut value = settled_value(env, b.sig.result, raw);
+        if b.has_errno() {
+            // { value, errno }: errno as C left it on the thread that ran the call.
+            value = with_errno(env, value, job.slots[n + 1] as u32 as i32);
+        }
         // Fails only while the env is being torn down (no JS can observe the promise then).
         settled = sys::napi_resolve_deferred(env, job.deferred, value);
     } else {
@@ -249,4 +259,18 @@ unsafe fn cancel_queued(env: sys::napi_env) {
         // Fails (harmlessly) for a work already running.
         sys::napi_cancel_async_work(env, w as sys::napi_async_work);
     }
+}
+
+/// `{ value, errno }`, the result of a nonblocking `errno: true` call (docs/errno.md §1).
+///
+/// # Safety
+/// On env's JS thread, inside a handle scope; `value` is a value of this scope.
+unsafe fn with_errno(env: sys::napi_env, value: sys::napi_value, errno: i32) -> sys::napi_value {
+    let mut obj = ptr::null_mut();
+    let mut e = ptr::null_mut();
+    sys::napi_create_object(env, &mut obj);
+    sys::napi_create_int32(env, errno, &mut e);
+    sys::napi_set_named_property(env, obj, c"value".as_ptr(), value);
+    sys::napi_set_named_property(env, obj, c"errno".as_ptr(), e);
+    obj
 }

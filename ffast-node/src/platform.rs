@@ -29,3 +29,29 @@ cfg_if::cfg_if! {
 pub fn supported() -> bool {
     SUPPORTED
 }
+
+/// The address of libc's `int *errno_location(void)` for this target: glibc and musl name it
+/// `__errno_location`, Apple's libc `__error` (docs/errno.md §3). It returns the calling
+/// thread's errno, whose address is fixed for the thread's life.
+pub fn errno_location() -> usize {
+    cfg_if::cfg_if! {
+        if #[cfg(target_vendor = "apple")] {
+            libc::__error as *const () as usize
+        } else {
+            libc::__errno_location as *const () as usize
+        }
+    }
+}
+
+/// This thread's errno address.
+pub fn errno_addr() -> *mut i32 {
+    cfg_if::cfg_if! {
+        if #[cfg(target_vendor = "apple")] {
+            // SAFETY: __error has no preconditions; it returns this thread's errno.
+            unsafe { libc::__error() }
+        } else {
+            // SAFETY: __errno_location has no preconditions; it returns this thread's errno.
+            unsafe { libc::__errno_location() }
+        }
+    }
+}

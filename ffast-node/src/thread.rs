@@ -46,6 +46,9 @@ pub struct ThreadState {
     /// Raw 64 bits of the last unsafe 64-bit result (see ffast_core::trampoline). Leaked: the
     /// JS side keeps a view over it for the isolate's life.
     pub wide_slot: *mut u64,
+    /// The saved errno of `errno: true` calls on this thread (docs/errno.md): what `errno()`
+    /// returns. Leaked like the wide slot: the JS side keeps a view over it.
+    pub errno_saved: *mut i32,
     pub libs: HashMap<u32, CodeSet>,
     pub next_lib: u32,
     /// Code of `bind()` batches, by id, each freed when the last JS object that can reach it
@@ -307,6 +310,7 @@ pub fn with<R>(f: impl FnOnce(&mut ThreadState) -> R) -> R {
         let st = s.get_or_insert_with(|| ThreadState {
             error_class: std::ptr::null_mut(),
             wide_slot: Box::leak(Box::new(0u64)),
+            errno_saved: Box::leak(Box::new(0i32)),
             libs: HashMap::new(),
             next_lib: 1,
             bound: HashMap::new(),

@@ -15,7 +15,7 @@
 //! `bash scripts/gen-trampoline-golden.sh`, which runs these tests with `FFAST_BLESS=1`.
 
 use crate::structs::Shape;
-use ffast_core::trampoline::{self, FastTargets};
+use ffast_core::trampoline::{self, ErrnoTargets, FastTargets};
 use ffast_core::{CallPlan, Isa, Signature};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -72,6 +72,15 @@ fn sig_text<S: AsRef<str>>(params: &[S], result: &str) -> String {
 /// [`SCALARS`]: every shape the trampoline tests run (string results, narrow arguments and
 /// results, stack arguments on both sides, helpers, fallbacks, callback entries).
 pub const MORE_SCALARS: &[(&[&str], &str)] = &[
+    // Variadic shapes (docs/variadic.md): a float widened to double in a vector register and in
+    // stack slots (past xmm7 / v7, and every one on Apple arm64), a narrow integer promoted.
+    (&["string", "...", "f32", "i8", "f64"], "i32"),
+    (
+        &[
+            "i32", "...", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "u16",
+        ],
+        "f64",
+    ),
     (&["string"], "usize"),
     (&["string", "string"], "i32"),
     (&["string", "f64", "string"], "i64"),
@@ -198,6 +207,23 @@ pub fn signatures() -> [(&'static str, Vec<Sig>); 2] {
     [("scalars", scalars), ("aggregates", aggregates)]
 }
 
+/// Signatures whose `errno: true` trampolines are pinned too (docs/errno.md): a direct one (it
+/// then calls instead of tail-calling), one converting a wide result, a framed one (string
+/// helper and frees after the call), one with stack arguments.
+pub const ERRNO_SCALARS: [(&[&str], &str); 4] = [
+    (&["i32", "i32"], "i32"),
+    (&["i32", "i64"], "i64"),
+    (&["i32", "string"], "string"),
+    (&["i64"; 8], "i64"),
+];
+
+/// Fixed addresses the errno trampolines exchange through, and libc's errno function.
+pub const ERRNO: ErrnoTargets = ErrnoTargets {
+    errno_addr: 0x1212_3434_5656,
+    saved: 0x7878_9a9a_bcbc,
+};
+pub const ERRNO_LOCATION: usize = 0x2323_4545_6767;
+
 /// Fixed addresses of the callback entries and the slow stub.
 pub const CALLBACK_CTX: usize = 0x5555_6666_7777;
 pub const CALLBACK_DISPATCH: usize = 0x8888_9999_aaaa;
@@ -250,6 +276,19 @@ pub fn listings(
             title: "slow stub".into(),
             code: trampoline::slow_stub(isa, SLOW_CALLBACK, SLOW_DATA).map_err(err),
         });
+        for (params, result) in ERRNO_SCALARS {
+            let plan = classify(&Signature::parse(params, result).expect("signature"));
+            let s = sig_text(params, result);
+            out.push(Listing {
+                title: format!("fast, errno {s}"),
+                code: trampoline::fast_errno(&plan, &t, Some(ERRNO)).map_err(err),
+            });
+            out.push(Listing {
+                title: format!("invoker, errno {s}"),
+                code: trampoline::invoker_errno(&plan, t.target, t.area, Some(ERRNO_LOCATION))
+                    .map_err(err),
+            });
+        }
     }
     out
 }

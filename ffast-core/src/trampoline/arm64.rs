@@ -13,7 +13,7 @@
 
 use super::{
     align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
-    FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+    ErrnoTargets, FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
 };
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
@@ -112,6 +112,15 @@ fn store_stack(a: &mut Asm, ty: Type, off: i32, slots: StackSlots) {
         (StackSlots::Natural, 4) => a.str_w(w, SP, off),
         _ => a.str_x(IP0, SP, off),
     }
+}
+
+/// A `float` matching an ellipsis is passed as a `double` (C11 §6.5.2.2p6): load the float at
+/// `[base + off]`, widen it (exactly) and store the double to the outgoing stack slot at
+/// `[sp + dst]`, through d0 — only called before the register arguments are loaded.
+fn widen_to_stack(a: &mut Asm, base: X, off: i32, dst: i32) {
+    a.ldr_s(S(0), base, off);
+    a.fcvt_d_s(D(0), S(0));
+    a.str_d(D(0), SP, dst);
 }
 
 /// Addresses the area through x17: `at(offset)` returns the immediate to use with x17, loading
@@ -216,6 +225,29 @@ fn area_result(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) -> Re
     Ok(())
 }
 
+/// Right before the call: C's errno = the thread's saved value, through x16/x17 (IP0/IP1: the
+/// linker's scratch registers, never arguments or results; x18 is not touched, Apple reserves
+/// it). Every argument register stays as loaded.
+fn errno_in(a: &mut Asm, pool: &mut Pool, e: Option<ErrnoTargets>) {
+    if let Some(e) = e {
+        pool.load(a, IP0, e.saved as u64);
+        a.ldr_w(W(AREA.0), IP0, 0);
+        pool.load(a, IP0, e.errno_addr as u64);
+        a.str_w(W(AREA.0), IP0, 0);
+    }
+}
+
+/// Right after the call (and the aggregate result's stores): the saved value = C's errno,
+/// through x16/x17, so the result registers (x0, x1, v0-v3) are untouched.
+fn errno_out(a: &mut Asm, pool: &mut Pool, e: Option<ErrnoTargets>) {
+    if let Some(e) = e {
+        pool.load(a, IP0, e.errno_addr as u64);
+        a.ldr_w(W(AREA.0), IP0, 0);
+        pool.load(a, IP0, e.saved as u64);
+        a.str_w(W(AREA.0), IP0, 0);
+    }
+}
+
 /// Convert the C result (x0 / v0) to its fast-call representation and run `epilogue` on every
 /// exit path.
 fn convert_result(
@@ -273,15 +305,21 @@ fn check_stack_align(plan: &CallPlan) -> Result<(), Error> {
     Ok(())
 }
 
-pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+pub(super) fn fast(
+    plan: &CallPlan,
+    t: &FastTargets,
+    errno: Option<ErrnoTargets>,
+) -> Result<Vec<u8>, Error> {
     check_stack_align(plan)?;
     // C stack arguments need the framed path's outgoing area.
     let mut a = Asm::new();
     let mut pool = Pool::default();
-    if direct_eligible(plan) && plan.c_stack_bytes == 0 {
-        fast_direct(&mut a, &mut pool, plan, t)?;
+    // A float passed through an ellipsis is widened to double by the framed path.
+    let widens = (0..plan.args.len()).any(|i| plan.widens_float(i));
+    if direct_eligible(plan) && plan.c_stack_bytes == 0 && !widens {
+        fast_direct(&mut a, &mut pool, plan, t, errno)?;
     } else {
-        fast_framed(&mut a, &mut pool, plan, t)?;
+        fast_framed(&mut a, &mut pool, plan, t, errno)?;
     }
     pool.emit(&mut a);
     a.finish()
@@ -296,8 +334,10 @@ fn fast_direct(
     pool: &mut Pool,
     plan: &CallPlan,
     t: &FastTargets,
+    errno: Option<ErrnoTargets>,
 ) -> Result<(), Error> {
-    let convert = result_needs_conversion(plan.ret.ty);
+    // Saving errno needs the call to return here, as converting the result does.
+    let convert = result_needs_conversion(plan.ret.ty) || errno.is_some();
     // No return address is pushed on arm64: entry stack arguments start at SP, or at SP + 16
     // once the frame record is saved.
     let base = if convert {
@@ -317,12 +357,15 @@ fn fast_direct(
             (e, c) => return Err(Error::Encode(format!("direct trampoline: {e:?} -> {c:?}"))),
         }
     }
-    pool.load(a, IP0, t.target as u64);
     if !convert {
+        pool.load(a, IP0, t.target as u64);
         a.br(IP0);
         return Ok(());
     }
+    errno_in(a, pool, errno);
+    pool.load(a, IP0, t.target as u64);
     a.blr(IP0);
+    errno_out(a, pool, errno);
     convert_result(a, pool, plan.ret.ty, t.wide_slot, &|a| {
         a.ldp_x_post(FP, LR, SP, 16);
         a.ret();
@@ -346,6 +389,7 @@ fn fast_framed(
     pool: &mut Pool,
     plan: &CallPlan,
     t: &FastTargets,
+    errno: Option<ErrnoTargets>,
 ) -> Result<(), Error> {
     // With a fallback, the options pointer gets spill slot n (when it arrives in a register).
     let options = super::fallback_options(plan, t)?;
@@ -422,16 +466,22 @@ fn fast_framed(
         }
     };
 
-    // 3. Outgoing stack arguments, through IP0.
+    // 3. Outgoing stack arguments, through IP0 (a float widened for an ellipsis through d0,
+    //    which no argument occupies yet). Stored as their C type: a promoted narrow integer
+    //    takes 4 bytes of Apple's 8-byte variadic slot.
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
             let (b, o) = value_at(i)?;
+            if plan.widens_float(i) {
+                widen_to_stack(a, b, o, off as i32);
+                continue;
+            }
             match arg.ty.class() {
                 ValueClass::Int { .. } => load_int(a, arg.ty, IP0, b, o)?,
                 ValueClass::Float { size: 4 } => a.ldr_w(W(IP0.0), b, o),
                 _ => a.ldr_x(IP0, b, o),
             }
-            store_stack(a, arg.ty, off as i32, plan.stack_slots);
+            store_stack(a, plan.c_type(i), off as i32, plan.stack_slots);
         }
     }
     area_stack_args(a, pool, plan, t.area);
@@ -440,15 +490,22 @@ fn fast_framed(
         let (b, o) = value_at(i)?;
         match arg.c {
             Loc::Gpr(r) => load_int(a, arg.ty, X(r), b, o)?,
-            Loc::Fpr(r) => load_float(a, arg.ty, r, b, o),
+            Loc::Fpr(r) => {
+                load_float(a, arg.ty, r, b, o);
+                if plan.widens_float(i) {
+                    a.fcvt_d_s(D(r), S(r));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }
     area_reg_args(a, pool, plan, t.area)?;
-    // 5. The call.
+    // 5. The call (errno exchanged around it, the aggregate result stored first).
+    errno_in(a, pool, errno);
     pool.load(a, IP0, t.target as u64);
     a.blr(IP0);
     area_result(a, pool, plan, t.area)?;
+    errno_out(a, pool, errno);
 
     // 6. Release string copies that did not fit their scratch. A string result may point into
     //    a copy: str_release moves it out of each copy before that copy ends (the result stays
@@ -496,7 +553,15 @@ fn fast_framed(
 }
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i], raw result to slots[n].
-pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
+/// With `errno_location`, errno is exchanged through `slots[n+1]` (see
+/// [`super::invoker_errno`]): x20 (callee-saved, saved in the frame record's spare word)
+/// holds the thread's errno address.
+pub(super) fn invoker(
+    plan: &CallPlan,
+    target: usize,
+    area: usize,
+    errno_location: Option<usize>,
+) -> Result<Vec<u8>, Error> {
     check_stack_align(plan)?;
     let mut a = Asm::new();
     let mut pool = Pool::default();
@@ -510,28 +575,57 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     a.stp_x_pre(FP, LR, SP, -32);
     a.mov_x_sp(FP);
     a.str_x(slots, SP, 16);
+    let errno_at = X(20); // callee-saved: the errno address across the call
+    if errno_location.is_some() {
+        a.str_x(errno_at, SP, 24);
+    }
     if out > 0 {
         a.sub_x_x_imm(SP, SP, out);
     }
     a.mov_x_x(slots, X(0));
+    if let Some(f) = errno_location {
+        // Before any argument register is loaded: the call may clobber every caller-saved one.
+        pool.load(&mut a, IP0, f as u64);
+        a.blr(IP0);
+        a.mov_x_x(errno_at, X(0));
+    }
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
+            if plan.widens_float(i) {
+                widen_to_stack(&mut a, slots, 8 * i as i32, off as i32);
+                continue;
+            }
             a.ldr_x(IP0, slots, 8 * i as i32);
-            store_stack(&mut a, arg.ty, off as i32, plan.stack_slots);
+            store_stack(&mut a, plan.c_type(i), off as i32, plan.stack_slots);
         }
     }
     area_stack_args(&mut a, &mut pool, plan, area);
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => a.ldr_x(X(r), slots, 8 * i as i32),
-            Loc::Fpr(r) => load_float(&mut a, arg.ty, r, slots, 8 * i as i32),
+            Loc::Fpr(r) => {
+                load_float(&mut a, arg.ty, r, slots, 8 * i as i32);
+                if plan.widens_float(i) {
+                    a.fcvt_d_s(D(r), S(r));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }
     area_reg_args(&mut a, &mut pool, plan, area)?;
+    let errno_slot = 8 * (plan.args.len() as i32 + 1);
+    if errno_location.is_some() {
+        a.ldr_w(W(IP0.0), slots, errno_slot);
+        a.str_w(W(IP0.0), errno_at, 0);
+    }
     pool.load(&mut a, IP0, target as u64);
     a.blr(IP0);
     area_result(&mut a, &mut pool, plan, area)?;
+    if errno_location.is_some() {
+        // x16: not a result register; the 32-bit load zero-extends into the whole slot.
+        a.ldr_w(W(IP0.0), errno_at, 0);
+        a.str_x(IP0, slots, errno_slot);
+    }
     let res = 8 * plan.args.len() as i32;
     match plan.ret.ty.class() {
         ValueClass::None => {}
@@ -541,6 +635,9 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     }
     a.mov_sp_x(FP);
     a.ldr_x(slots, SP, 16);
+    if errno_location.is_some() {
+        a.ldr_x(errno_at, SP, 24);
+    }
     a.ldp_x_post(FP, LR, SP, 32);
     a.ret();
     pool.emit(&mut a);

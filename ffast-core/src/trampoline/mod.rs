@@ -125,12 +125,36 @@ pub struct FastTargets {
     pub area: usize,
 }
 
+/// What a fast trampoline of an `errno: true` function exchanges errno with (`docs/errno.md`
+/// §3). A fast trampoline only ever runs on the JS thread that made it (V8 runs an isolate's
+/// JS on one thread at a time, and each Node isolate stays on its thread), so both addresses
+/// are that thread's, fixed for its life, and compiled in like the wide slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrnoTargets {
+    /// The thread's C `errno` (`__errno_location()` / `__error()` on that thread).
+    pub errno_addr: usize,
+    /// The thread's saved value (an `i32` cell): stored into errno right before the call,
+    /// and set to errno right after it returns.
+    pub saved: usize,
+}
+
 /// Fast-call trampoline for `plan`.
 pub fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    fast_errno(plan, t, None)
+}
+
+/// Fast-call trampoline for `plan` that, with `errno`, sets C's errno to the saved value right
+/// before calling the target and saves errno right after it returns, before anything else
+/// runs (a trampoline with errno never tail-calls: it needs the return).
+pub fn fast_errno(
+    plan: &CallPlan,
+    t: &FastTargets,
+    errno: Option<ErrnoTargets>,
+) -> Result<Vec<u8>, Error> {
     plan.fast.map_err(|why| Error::Unsupported(why.into()))?;
     match plan.isa {
-        Isa::X64 => x64::fast(plan, t),
-        Isa::Arm64 => arm64::fast(plan, t),
+        Isa::X64 => x64::fast(plan, t, errno),
+        Isa::Arm64 => arm64::fast(plan, t, errno),
     }
 }
 
@@ -271,9 +295,23 @@ fn helper_order(plan: &CallPlan, buffers_first: bool) -> Vec<usize> {
 /// Slow-path invoker for `plan`: `extern "C" fn(slots: *mut u64)`. `area` is the binding's
 /// area (see [`FastTargets::area`]).
 pub fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
+    invoker_errno(plan, target, area, None)
+}
+
+/// [`invoker`] exchanging errno through `slots[n + 1]` when `errno_location` is given: that
+/// function (`extern "C" fn() -> *mut i32`, libc's `__errno_location` / `__error`) is called
+/// once at entry on whatever thread runs the invoker (the JS thread, the lane, a pool thread);
+/// C's errno is set to `slots[n + 1]` (low 32 bits) right before the target is called, and
+/// errno is stored to `slots[n + 1]` right after it returns (`docs/errno.md` §3).
+pub fn invoker_errno(
+    plan: &CallPlan,
+    target: usize,
+    area: usize,
+    errno_location: Option<usize>,
+) -> Result<Vec<u8>, Error> {
     match plan.isa {
-        Isa::X64 => x64::invoker(plan, target, area),
-        Isa::Arm64 => arm64::invoker(plan, target, area),
+        Isa::X64 => x64::invoker(plan, target, area, errno_location),
+        Isa::Arm64 => arm64::invoker(plan, target, area, errno_location),
     }
 }
 
@@ -309,6 +347,12 @@ fn callback_scalars_only(plan: &CallPlan) -> Result<(), Error> {
 /// (rax/xmm0, x0/d0/s0), the stack 16-byte aligned at the inner call. The mirror image of
 /// [`invoker`].
 pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Vec<u8>, Error> {
+    // A JS function has no va_list to read variadic arguments through (docs/variadic.md §1.3).
+    if plan.variadic.is_some() {
+        return Err(Error::Unsupported(
+            "a callback cannot be variadic ('...')".into(),
+        ));
+    }
     callback_scalars_only(plan)?;
     match plan.isa {
         Isa::X64 => x64::callback_entry(plan, ctx, dispatch),

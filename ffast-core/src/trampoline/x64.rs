@@ -7,7 +7,7 @@
 
 use super::{
     align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
-    FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+    ErrnoTargets, FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
 };
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
@@ -113,6 +113,15 @@ fn load_float(a: &mut Asm, ty: Type, dst: Xmm, src: Mem) {
     }
 }
 
+/// A `float` matching an ellipsis is passed as a `double` (C11 §6.5.2.2p6): load the float at
+/// `src`, widen it (exactly) and store the double to the stack slot `dst`, through xmm0 — only
+/// called before the register arguments are loaded.
+fn widen_to_stack(a: &mut Asm, src: Mem, dst: Mem) {
+    a.movss_x_m(Xmm(0), src);
+    a.cvtss2sd_x_x(Xmm(0), Xmm(0));
+    a.movsd_m_x(dst, Xmm(0));
+}
+
 /// Round rsp down to the plan's stack alignment when it exceeds the 16 bytes every frame here
 /// keeps anyway: an over-aligned aggregate on the stack (32, 64, … bytes) sits at an offset
 /// that is a multiple of its alignment, and psABI §3.2.2 asks the end of the argument area to
@@ -139,6 +148,50 @@ fn check_stack_slots(plan: &CallPlan) -> Result<(), Error> {
 
 fn gpr(n: u8) -> Gpr {
     Gpr::from_num(n)
+}
+
+/// Call (or, `tail`, jump to) the C target through r11 with %al set to the number of vector
+/// registers the plan passes arguments in. A callee with an ellipsis reads %al in its `va_start`
+/// prologue and saves xmm0-7 only when it is non-zero (psABI §3.2.3, §3.5.7), so every call of a
+/// C target sets it — the target may be variadic though declared with fixed parameters, and
+/// whatever rax held before (a target's address: `mov rax, target; jmp rax` left its low byte)
+/// would be read as the count. The exact count is a valid upper bound; non-variadic callees
+/// ignore al. r11 is caller-saved and never carries an argument (§3.2.3: it is scratch).
+fn call_target(a: &mut Asm, plan: &CallPlan, target: usize, tail: bool) {
+    a.mov_r64_imm64(Gpr::R11, target as u64);
+    match plan.vector_regs() {
+        0 => a.xor_r32_r32(Gpr::Rax, Gpr::Rax),
+        n => a.mov_r32_imm32(Gpr::Rax, n as u32),
+    }
+    if tail {
+        a.jmp_r64(Gpr::R11);
+    } else {
+        a.call_r64(Gpr::R11);
+    }
+}
+
+/// Right before the call: C's errno = the thread's saved value. Through r10 and r11 only
+/// (caller-saved, never arguments, free once the arguments are loaded), so every argument
+/// register stays as loaded.
+fn errno_in(a: &mut Asm, e: Option<ErrnoTargets>) {
+    if let Some(e) = e {
+        a.mov_r64_imm64(Gpr::R11, e.saved as u64);
+        a.mov_r32_m32(Gpr::R10, Mem::new(Gpr::R11, 0));
+        a.mov_r64_imm64(Gpr::R11, e.errno_addr as u64);
+        a.mov_m32_r32(Mem::new(Gpr::R11, 0), Gpr::R10);
+    }
+}
+
+/// Right after the call (and the aggregate result's stores): the saved value = C's errno,
+/// through r10 and r11, so the result registers (rax, rdx, xmm0, xmm1) are untouched and no
+/// call can run before errno is read.
+fn errno_out(a: &mut Asm, e: Option<ErrnoTargets>) {
+    if let Some(e) = e {
+        a.mov_r64_imm64(Gpr::R11, e.errno_addr as u64);
+        a.mov_r32_m32(Gpr::R10, Mem::new(Gpr::R11, 0));
+        a.mov_r64_imm64(Gpr::R11, e.saved as u64);
+        a.mov_m32_r32(Mem::new(Gpr::R11, 0), Gpr::R10);
+    }
 }
 
 /// Convert the C result (rax / xmm0) to its fast-call representation, then run `epilogue`
@@ -182,14 +235,20 @@ fn convert_result(
     Ok(())
 }
 
-pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+pub(super) fn fast(
+    plan: &CallPlan,
+    t: &FastTargets,
+    errno: Option<ErrnoTargets>,
+) -> Result<Vec<u8>, Error> {
     check_stack_slots(plan)?;
     let mut a = Asm::new();
-    // An over-aligned stack needs the framed path's realignment.
-    if direct_eligible(plan) && plan.stack_align <= 16 {
-        fast_direct(&mut a, plan, t)?;
+    // An over-aligned stack needs the framed path's realignment, and a float passed through an
+    // ellipsis (widened to double) the framed path's conversion.
+    let widens = (0..plan.args.len()).any(|i| plan.widens_float(i));
+    if direct_eligible(plan) && plan.stack_align <= 16 && !widens {
+        fast_direct(&mut a, plan, t, errno)?;
     } else {
-        fast_framed(&mut a, plan, t)?;
+        fast_framed(&mut a, plan, t, errno)?;
     }
     a.finish()
 }
@@ -197,8 +256,14 @@ pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
 /// The direct shape (see the module above): no spills. The integer registers shift down by one
 /// (the receiver's register is free), stack arguments are moved, and the target is tail-called
 /// — or called, when the result needs converting.
-fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
-    let convert = result_needs_conversion(plan.ret.ty);
+fn fast_direct(
+    a: &mut Asm,
+    plan: &CallPlan,
+    t: &FastTargets,
+    errno: Option<ErrnoTargets>,
+) -> Result<(), Error> {
+    // Saving errno needs the call to return here, as converting the result does.
+    let convert = result_needs_conversion(plan.ret.ty) || errno.is_some();
     // A sibling call: with no result to convert, the C stack arguments are written over V8's
     // (the callee owns its incoming argument area, psABI §3.2.2) and the target is tail-called.
     // C never needs more stack than V8 passed: it has one more integer register, and both sides
@@ -248,12 +313,13 @@ fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
             a.mov_m64_r64(Mem::new(Gpr::Rsp, out_base + off as i32), Gpr::Rax);
         }
     }
-    a.mov_r64_imm64(Gpr::Rax, t.target as u64);
     if frame == 0 {
-        a.jmp_r64(Gpr::Rax);
+        call_target(a, plan, t.target, true);
         return Ok(());
     }
-    a.call_r64(Gpr::Rax);
+    errno_in(a, errno);
+    call_target(a, plan, t.target, false);
+    errno_out(a, errno);
     convert_result(a, plan.ret.ty, t.wide_slot, &|a| {
         a.add_r64_imm32(Gpr::Rsp, frame);
         a.ret();
@@ -273,7 +339,12 @@ fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 ///   [rbp-…]                 STR_SCRATCH bytes per string argument
 ///   [rsp+off]               outgoing C stack arguments
 /// ```
-fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
+fn fast_framed(
+    a: &mut Asm,
+    plan: &CallPlan,
+    t: &FastTargets,
+    errno: Option<ErrnoTargets>,
+) -> Result<(), Error> {
     // With a fallback, the options pointer gets spill slot n (when it arrives in a register).
     let options = super::fallback_options(plan, t)?;
     let n = plan.args.len() as u32;
@@ -355,10 +426,15 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
         }
     };
 
-    // 3. Outgoing stack arguments (one 8-byte slot each, §3.2.3), through rax.
+    // 3. Outgoing stack arguments (one 8-byte slot each, §3.2.3), through rax (a float
+    //    widened for an ellipsis through xmm0, which no argument occupies yet).
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
             let dst = Mem::new(Gpr::Rsp, off as i32);
+            if plan.widens_float(i) {
+                widen_to_stack(a, value_at(i)?, dst);
+                continue;
+            }
             match arg.ty.class() {
                 ValueClass::Int { .. } => load_int(a, arg.ty, Gpr::Rax, value_at(i)?)?,
                 ValueClass::Float { size: 4 } => a.mov_r32_m32(Gpr::Rax, value_at(i)?),
@@ -372,15 +448,21 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => load_int(a, arg.ty, gpr(r), value_at(i)?)?,
-            Loc::Fpr(x) => load_float(a, arg.ty, Xmm(x), value_at(i)?),
+            Loc::Fpr(x) => {
+                load_float(a, arg.ty, Xmm(x), value_at(i)?);
+                if plan.widens_float(i) {
+                    a.cvtss2sd_x_x(Xmm(x), Xmm(x));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }
     area_reg_args(a, plan, t.area)?;
-    // 5. The call.
-    a.mov_r64_imm64(Gpr::Rax, t.target as u64);
-    a.call_r64(Gpr::Rax);
+    // 5. The call (errno exchanged around it, the aggregate result stored first).
+    errno_in(a, errno);
+    call_target(a, plan, t.target, false);
     area_result(a, plan, t.area)?;
+    errno_out(a, errno);
 
     // 6. Release string copies that did not fit their scratch (rare: long or non-ASCII text).
     //    A string result may point into a copy: str_release moves it out of each copy before
@@ -429,7 +511,14 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i] (integers already extended to
 /// 64 bits, floats as their bit patterns), raw result to slots[n].
-pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
+/// With `errno_location`, errno is exchanged through `slots[n+1]` (see
+/// [`super::invoker_errno`]): r12 (callee-saved, pushed) holds the thread's errno address.
+pub(super) fn invoker(
+    plan: &CallPlan,
+    target: usize,
+    area: usize,
+    errno_location: Option<usize>,
+) -> Result<Vec<u8>, Error> {
     check_stack_slots(plan)?;
     let mut a = Asm::new();
     let out = align16(plan.c_stack_bytes);
@@ -437,11 +526,28 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     a.push_r64(Gpr::Rbp);
     a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
     a.push_r64(Gpr::Rbx); // callee-saved: holds `slots` across the call
-    a.sub_r64_imm32(Gpr::Rsp, out as i32 + 8); // keeps rsp ≡ 0 mod 16 at the call
+    if errno_location.is_some() {
+        a.push_r64(Gpr::R12); // callee-saved: holds the errno address across the call
+        if out > 0 {
+            a.sub_r64_imm32(Gpr::Rsp, out as i32); // rsp ≡ 0 mod 16 after three pushes
+        }
+    } else {
+        a.sub_r64_imm32(Gpr::Rsp, out as i32 + 8); // keeps rsp ≡ 0 mod 16 at the call
+    }
     align_outgoing(&mut a, plan); // the epilogue restores rsp from rbp
     a.mov_r64_r64(Gpr::Rbx, Gpr::Rdi);
+    if let Some(f) = errno_location {
+        // Before any argument register is loaded: the call may clobber every caller-saved one.
+        a.mov_r64_imm64(Gpr::Rax, f as u64);
+        a.call_r64(Gpr::Rax);
+        a.mov_r64_r64(Gpr::R12, Gpr::Rax);
+    }
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
+            if plan.widens_float(i) {
+                widen_to_stack(&mut a, slot(i), Mem::new(Gpr::Rsp, off as i32));
+                continue;
+            }
             a.mov_r64_m64(Gpr::Rax, slot(i));
             a.mov_m64_r64(Mem::new(Gpr::Rsp, off as i32), Gpr::Rax);
         }
@@ -450,14 +556,28 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     for (i, arg) in plan.args.iter().enumerate() {
         match arg.c {
             Loc::Gpr(r) => a.mov_r64_m64(gpr(r), slot(i)),
-            Loc::Fpr(x) => load_float(&mut a, arg.ty, Xmm(x), slot(i)),
+            Loc::Fpr(x) => {
+                load_float(&mut a, arg.ty, Xmm(x), slot(i));
+                if plan.widens_float(i) {
+                    a.cvtss2sd_x_x(Xmm(x), Xmm(x));
+                }
+            }
             Loc::Stack(_) => {}
         }
     }
     area_reg_args(&mut a, plan, area)?;
-    a.mov_r64_imm64(Gpr::R11, target as u64);
-    a.call_r64(Gpr::R11);
+    let errno_slot = slot(plan.args.len() + 1);
+    if errno_location.is_some() {
+        a.mov_r32_m32(Gpr::R10, errno_slot);
+        a.mov_m32_r32(Mem::new(Gpr::R12, 0), Gpr::R10);
+    }
+    call_target(&mut a, plan, target, false);
     area_result(&mut a, plan, area)?;
+    if errno_location.is_some() {
+        // r10, r11: neither holds a result register.
+        a.mov_r32_m32(Gpr::R10, Mem::new(Gpr::R12, 0));
+        a.mov_m64_r64(errno_slot, Gpr::R10);
+    }
     let res = slot(plan.args.len());
     match plan.ret.ty.class() {
         ValueClass::None => {}
@@ -465,7 +585,12 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
         ValueClass::Float { size: 4 } => a.movss_m_x(res, Xmm(0)),
         ValueClass::Float { .. } => a.movsd_m_x(res, Xmm(0)),
     }
-    a.lea_r64_m(Gpr::Rsp, Mem::new(Gpr::Rbp, -8));
+    if errno_location.is_some() {
+        a.lea_r64_m(Gpr::Rsp, Mem::new(Gpr::Rbp, -16));
+        a.pop_r64(Gpr::R12);
+    } else {
+        a.lea_r64_m(Gpr::Rsp, Mem::new(Gpr::Rbp, -8));
+    }
     a.pop_r64(Gpr::Rbx);
     a.pop_r64(Gpr::Rbp);
     a.ret();

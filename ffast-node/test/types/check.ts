@@ -1,6 +1,6 @@
 // Type-level tests of index.d.ts: compiled with `tsc --noEmit` by scripts/test.sh. Each
 // `@ts-expect-error` line must be an error, so the declarations cannot silently go loose.
-import { dlopen, bind, callback, Callback, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode } from 'ffast';
+import { dlopen, bind, errno, callback, Callback, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode } from 'ffast';
 
 const lib = dlopen('libm.so.6', {
   cos: { parameters: ['f64'], result: 'f64' },
@@ -202,3 +202,25 @@ callback({ parameters: [], result: 'i32' }, () => 'x');
 libc.symbols.qsort(new Int32Array(4), 4, 4, 'cmp');
 // @ts-expect-error: threads must be 'block' or 'queue'
 callback({ parameters: [], result: 'void', threads: 'never' }, () => {});
+
+// ------------------------------------------------------------------ variadic functions, errno
+const vlibc = dlopen(null, {
+  printf: { parameters: ['const char*', '...'], result: 'int' },
+  strtol: { parameters: ['string', 'pointer', 'int'], result: 'long', errno: true },
+  nbOpen: { name: 'open', parameters: ['string', 'int', '...'], result: 'int', errno: true, nonblocking: true },
+});
+const printed: number = vlibc.symbols.printf('%d %s\n', 'int', 1, 'string', 'x');
+const pf = vlibc.symbols.printf.variadic('int', 'double');
+const printed2: number = pf('%d %f\n', 1, 2.5);
+// @ts-expect-error: a shape takes its types' values
+pf('%d %f\n', 1, 'x');
+// @ts-expect-error: only scalar type names after '...'
+vlibc.symbols.printf.variadic('struct');
+const lv: number | bigint = vlibc.symbols.strtol('42', 0, 10);
+const en: number = errno();
+errno(0);
+// @ts-expect-error: errno(v) returns nothing
+const bad: number = errno(0);
+vlibc.symbols.nbOpen('/x', 0).then((r: { value: number; errno: number }) => r.errno);
+// @ts-expect-error: only a definition ending in '...' has .variadic
+vlibc.symbols.strtol.variadic;

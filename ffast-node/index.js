@@ -339,6 +339,7 @@ function bufferProblem(v, parts) {
 const S = require('./structs.js')({
   native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError,
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
+  cstring: (p) => native.cstring(p),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -595,7 +596,7 @@ function wrap(m, name, d, state) {
       }
       const off = m.argOffsets[i];
       pre.push(
-        `if (typeof ${a} === 'object' && ${a} !== null && !$isMem(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
+        `if (typeof ${a} === 'object' && ${a} !== null && !$isMem(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where}, $sink);
       else $copyIn(${au8}, ${off}, ${size}, ${a}, ${where});`,
       );
       return;
@@ -613,16 +614,16 @@ function wrap(m, name, d, state) {
     // The address comes out of one per-wrapper function (not a branch-local assignment in the
     // wrapper): TurboFan then sees one Number input for the fast call's uint64 parameter.
     const toAddr = instantiate(
-      ['$tdv', '$tu8', '$taddr', '$enc', '$isMem', '$copyIn', '$ptrArg', '$where'],
+      ['$tdv', '$tu8', '$taddr', '$enc', '$isMem', '$copyIn', '$ptrArg', '$where', '$sink'],
       `"use strict"; return function ptrArg_${i}(a) { // ffast pointer(T) argument
         if (typeof a === 'object' && a !== null) {
-          if (!$isMem(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
+          if (!$isMem(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where, $sink)'};
           else $copyIn($tu8, 0, ${size}, a, $where);
           return $taddr;
         }
         return $ptrArg(a, $where);
       };`,
-      [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`],
+      [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`, stringSink],
     );
     pre.push(`const ${p} = ${k(toAddr)}(${a});`);
     if (spec.direction !== 'in') {
@@ -709,6 +710,18 @@ function wrap(m, name, d, state) {
   }
   let main = `${pre.join('\n      ')}
       ${body}`;
+  if (specs.some((sp) => sp !== null && sp.by !== 'fn' && S.hasStrings(sp.T))) {
+    // String members (docs/struct-strings.md §2): their copies are made in the thread's arena
+    // while the arguments are encoded, and live until the call's result is made and copied
+    // back; then the arena goes back to where this call found it (whatever happened).
+    main = `const m0 = $arena.pos, m1 = $arena.big.length;
+      try {
+      ${main}
+      } finally {
+        $arena.pos = m0;
+        if ($arena.big.length !== m1) $arena.big.length = m1;
+      }`;
+  }
   if (typed.length) {
     // The entries are released however the call ends (an argument error, C's return); then
     // the first error a per-call function gave is the call's (thrown from the finally, it
@@ -746,13 +759,13 @@ function wrap(m, name, d, state) {
     [
       '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
       '$isMem', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$cbArg', '$strErr',
-      '$acq', '$rel', '$typedArg', '$after', '$none', ...extraNames,
+      '$acq', '$rel', '$typedArg', '$after', '$none', '$sink', '$arena', ...extraNames,
     ],
     src,
     [
       fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
       isMem, copyIn, copyBack, outPrep, ptrArg, callbackArg, strErr,
-      acquire, release, typedFnArg, afterPerCall, NONE, ...extra,
+      acquire, release, typedFnArg, afterPerCall, NONE, stringSink, arena, ...extra,
     ],
   );
   Object.defineProperty(w, 'length', { value: n });
@@ -785,6 +798,38 @@ function resultValue(result, v) {
     default:
       return v;
   }
+}
+
+// ------------------------------------------------------------------ string members: the call's arena
+// (docs/struct-strings.md §2.) The UTF-8 copies of a call's string members: written into one
+// per-thread (per-module-instance) 64 KiB block at `pos`, or, when a string does not fit in
+// what is left, into a block of its own kept in `big`. A wrapper takes a mark (pos, big.length)
+// before encoding and restores it when the call is done, so nested calls stack above it.
+const ARENA_SIZE = 64 * 1024;
+const arena = { u8: null, base: 0, pos: 0, big: [] };
+
+/** The address of a NUL-terminated UTF-8 copy of `s`, valid until the current call's mark is restored. */
+function stringSink(s) {
+  if (arena.u8 === null) {
+    // Off the pool (its own ArrayBuffer, never detached: the address stays valid).
+    arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
+    arena.base = native.bufferAddress(arena.u8);
+  }
+  const room = ARENA_SIZE - arena.pos;
+  // A UTF-16 unit needs at most 3 bytes of UTF-8 (a pair 4 for 2 units): the cheap bound first.
+  if (3 * s.length + 1 <= room || Buffer.byteLength(s, 'utf8') + 1 <= room) {
+    const at = arena.pos;
+    const n = arena.u8.write(s, at, 'utf8');
+    arena.u8[at + n] = 0;
+    arena.pos = at + n + 1;
+    return arena.base + at;
+  }
+  const n = Buffer.byteLength(s, 'utf8');
+  const b = Buffer.allocUnsafeSlow(n + 1);
+  b.write(s, 0, 'utf8');
+  b[n] = 0;
+  arena.big.push(b);
+  return native.bufferAddress(b);
 }
 
 // ------------------------------------------------------------------ memory or object?

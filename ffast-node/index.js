@@ -713,14 +713,14 @@ function wrap(m, name, d, state) {
   if (specs.some((sp) => sp !== null && sp.by !== 'fn' && S.hasStrings(sp.T))) {
     // String members (docs/struct-strings.md §2): their copies are made in the thread's arena
     // while the arguments are encoded, and live until the call's result is made and copied
-    // back; then the arena goes back to where this call found it (whatever happened).
-    main = `const m0 = $arena.pos, m1 = $arena.big.length;
-      try {
-      ${main}
-      } finally {
-        $arena.pos = m0;
-        if ($arena.big.length !== m1) $arena.big.length = m1;
-      }`;
+    // back; then the arena goes back to where this call found it. No try/finally: on Node 22 a
+    // V8 call inside `try {}` is never a fast call (docs/v8-fast-api.md §6.3). A call that
+    // throws leaves its mark (depth > 0); the next call finding one with no other wrapper on
+    // the stack (not nested) takes the arena back (arenaStale).
+    main = `if ($arena.depth !== 0) $arenaStale();
+      const m0 = $arena.pos, m1 = $arena.big.length;
+      $arena.depth++;
+      ${main.replace(/return ([^;]*);/g, '{ const $r = $1; $arenaDone(m0, m1); return $r; }')}`;
   }
   if (typed.length) {
     // The entries are released however the call ends (an argument error, C's return); then
@@ -759,13 +759,13 @@ function wrap(m, name, d, state) {
     [
       '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
       '$isMem', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$cbArg', '$strErr',
-      '$acq', '$rel', '$typedArg', '$after', '$none', '$sink', '$arena', ...extraNames,
+      '$acq', '$rel', '$typedArg', '$after', '$none', '$sink', '$arena', '$arenaStale', '$arenaDone', ...extraNames,
     ],
     src,
     [
       fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
       isMem, copyIn, copyBack, outPrep, ptrArg, callbackArg, strErr,
-      acquire, release, typedFnArg, afterPerCall, NONE, stringSink, arena, ...extra,
+      acquire, release, typedFnArg, afterPerCall, NONE, stringSink, arena, arenaStale, arenaDone, ...extra,
     ],
   );
   Object.defineProperty(w, 'length', { value: n });
@@ -808,7 +808,28 @@ function resultValue(result, v) {
 const ARENA_SIZE = 64 * 1024;
 /** Strings up to this many UTF-16 units are tried as ASCII first (see stringSink). */
 const SHORT = 64;
-const arena = { u8: null, base: 0, pos: 0, big: [] };
+const arena = { u8: null, base: 0, pos: 0, big: [], depth: 0 };
+
+/** A call with string members is done: the arena back to its mark `(pos, n)`. */
+function arenaDone(pos, n) {
+  arena.pos = pos;
+  if (arena.big.length !== n) arena.big.length = n;
+  arena.depth--;
+}
+
+/**
+ * A call with string members starts while the arena holds marks: either it is nested (JS run
+ * by another ffast call: a callback, a getter, a setter), whose strings must stay, or a call
+ * threw before it was done. The JS stack tells (insideCall: the current wrapper's own frame is
+ * one): when no other ffast call is on it, the arena is free again. Rare, so the stack walk is
+ * affordable.
+ */
+function arenaStale() {
+  if (wrapperFrames() > 1) return;
+  arena.pos = 0;
+  arena.big.length = 0;
+  arena.depth = 0;
+}
 
 /** The address of a NUL-terminated UTF-8 copy of `s`, valid until the current call's mark is restored. */
 function stringSink(s) {
@@ -1261,6 +1282,11 @@ const WRAPPER_SCRIPTS = new Set(['ffast:wrappers', 'ffast:wrap']);
  * hold only delays the free to the next turn.
  */
 function insideCall() {
+  return wrapperFrames() > 0;
+}
+
+/** How many frames of generated wrappers the JS stack holds (Infinity when it cannot be read). */
+function wrapperFrames() {
   const saved = [Error.prepareStackTrace, Error.stackTraceLimit];
   try {
     Error.stackTraceLimit = Infinity;
@@ -1268,10 +1294,12 @@ function insideCall() {
     const o = {};
     Error.captureStackTrace(o);
     const frames = o.stack;
-    if (!Array.isArray(frames)) return true;
-    return frames.some((f) => WRAPPER_SCRIPTS.has(f.getScriptNameOrSourceURL()));
+    if (!Array.isArray(frames)) return Infinity;
+    let n = 0;
+    for (const f of frames) if (WRAPPER_SCRIPTS.has(f.getScriptNameOrSourceURL())) n++;
+    return n;
   } catch {
-    return true;
+    return Infinity;
   } finally {
     try {
       [Error.prepareStackTrace, Error.stackTraceLimit] = saved;
@@ -1451,6 +1479,11 @@ function callbackArg(v, i, name) {
     if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
     return v.pointer;
   }
+  return notCallbackArg(v, i, name);
+}
+
+/** callbackArg for anything but a Callback (kept apart: callbackArg is inlined into every hot wrapper). */
+function notCallbackArg(v, i, name) {
   if (typeof v === 'function') {
     fail(
       'ERR_FFAST_ARG_TYPE',

@@ -288,3 +288,22 @@ test('a string member on the fast path: the wrapper copies, V8 calls the trampol
   h.hot(S.ss_hash, [{ name: 'q'.repeat(BIG), n: 1 }], FAST);
   h.hot(S.ss_phash, [{ name: '\u00e9', n: 1 }], FAST);
 });
+
+test('a call that throws after its strings were copied (a bad scalar argument found by the native side) keeps nothing either', () => {
+  const { S } = open();
+  const n = ARM ? 2000 : 20000;
+  const s = 'k'.repeat(100000); // a block of its own per call
+  const base = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < n; i++) {
+    // the struct is encoded (its string copied), then the native conversion refuses 'nope'
+    const r = h.capture(() => S.ss_hash_after({ name: s, n: i }, 'nope'));
+    if (r.ok || r.error.code !== 'ERR_FFAST_ARG_TYPE') assert.fail(`call ${i}: ${r.ok ? 'returned' : r.error.message}`);
+  }
+  const grown = process.memoryUsage().arrayBuffers - base;
+  assert.ok(grown < 256 * 1024 * 1024, `array buffers grew by ${(grown / 1e6).toFixed(0)} MB`);
+  // later calls, cold and hot, still get their own text
+  h.coldHot(S.ss_name, [{ name: 'after a throw', n: 0 }], 'after a throw');
+  // (ss_hash's wrapper is optimized by the loops of earlier tests: no cold call is left for it)
+  assert.equal(S.ss_hash({ name: 'x'.repeat(70000), n: 1 }), hashOf('x'.repeat(70000), 1));
+  assert.equal(h.hot(S.ss_hash, [{ name: 'y'.repeat(70000), n: 2 }], FAST), hashOf('y'.repeat(70000), 2));
+});

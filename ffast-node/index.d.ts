@@ -19,6 +19,18 @@ export type StringTypeName = 'string' | 'char*' | 'char *' | 'const char*' | 'co
 export type BufferTypeName = 'buffer';
 /** A C function pointer: takes a `Callback`, an address, or null. */
 export type FunctionTypeName = 'function';
+/**
+ * A C function pointer whose C signature is known (docs/callbacks.md §1.2): as a parameter it
+ * also takes a plain JS function, which becomes a callback for that call only (what it throws
+ * is thrown by the call); a `Callback` must have the same signature. As a result, or inside a
+ * callback's definition, it is an address, as `'function'` is.
+ */
+export interface FunctionType {
+  readonly function: {
+    readonly parameters?: readonly CallbackParameterType[];
+    readonly result: CallbackResultType;
+  };
+}
 export type VoidTypeName = 'void';
 
 /** Scalar type names: what a variadic argument may be (after `'...'`). */
@@ -30,14 +42,18 @@ export type VariadicMarker = '...';
 
 export type ParameterType =
   | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName
-  | AggregateType | PointerType | FunctionTypeName;
+  | AggregateType | PointerType | FunctionTypeName | FunctionType;
 export type ResultType =
   | VoidTypeName | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName
-  | AggregateType | PointerType<CType, 'in'> | FunctionTypeName;
+  | AggregateType | PointerType<CType, 'in'> | FunctionTypeName | FunctionType;
 
 // ------------------------------------------------------------------ structs, unions, arrays
-/** Scalar names a struct/union/array member may have ('string' is refused: use 'pointer'). */
-export type FieldTypeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName;
+/**
+ * Scalar names a struct/union/array member may have. A string (char*) member is a UTF-8 copy
+ * valid for the call when passed to C, decoded on the way out; a union cannot hold one, and
+ * T.encode / view setters take only null for it (docs/struct-strings.md).
+ */
+export type FieldTypeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
 /** A member's type: a scalar name or a type object. */
 export type FieldType = FieldTypeName | CType;
 /** A member: its type, or `{ type, align }` (like `__attribute__((aligned(align)))`). */
@@ -52,6 +68,7 @@ export type FieldValue<F> =
   F extends Int64TypeName ? number | bigint :
   F extends BoolTypeName ? boolean :
   F extends PointerTypeName ? Pointer | null :
+  F extends StringTypeName ? string | null :
   never;
 /** JS value a member accepts when encoding. */
 export type FieldInput<F> =
@@ -61,6 +78,7 @@ export type FieldInput<F> =
   F extends Int64TypeName ? number | bigint :
   F extends BoolTypeName ? boolean :
   F extends PointerTypeName ? Pointer | null :
+  F extends StringTypeName ? string | null :
   never;
 export type StructValue<F extends Fields> = { -readonly [K in keyof F]: FieldValue<F[K]> };
 export type StructInput<F extends Fields> = { readonly [K in keyof F]: FieldInput<F[K]> };
@@ -165,6 +183,8 @@ export type ArgValue<T> =
   T extends PointerType<CType<infer O, infer I>, infer D>
     ? (D extends 'in' ? I : D extends 'out' ? Partial<O> : I) | BufferSource | TypeView<O> | Pointer | null | undefined :
   T extends CType<infer O, infer I> ? I | BufferSource | TypeView<O> :
+  T extends FunctionType
+    ? Callback | Pointer | null | undefined | ((...args: CallbackArgs<ParamsOf<T['function']>>) => CallbackReturnValue<T['function']['result']>) :
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
@@ -176,6 +196,7 @@ export type ArgValue<T> =
 /** JS type returned for a result type. */
 export type ResultValue<T> =
   T extends PointerType ? Pointer | null :
+  T extends FunctionType ? Pointer | null :
   T extends CType<infer O, any> ? O :
   T extends VoidTypeName ? undefined :
   T extends Int32TypeName | FloatTypeName ? number :
@@ -435,7 +456,7 @@ export type CallbackArgValue<T> =
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
-  T extends PointerTypeName | FunctionTypeName ? Pointer | null :
+  T extends PointerTypeName | FunctionTypeName | FunctionType ? Pointer | null :
   T extends StringTypeName ? string | null :
   never;
 
@@ -445,7 +466,7 @@ export type CallbackReturnValue<T> =
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? unknown :
-  T extends PointerTypeName | FunctionTypeName ? Pointer | null | undefined :
+  T extends PointerTypeName | FunctionTypeName | FunctionType ? Pointer | Callback | null | undefined :
   never;
 
 type CallbackArgs<P extends readonly unknown[]> = { -readonly [K in keyof P]: CallbackArgValue<P[K]> };

@@ -350,6 +350,7 @@ function bufferProblem(v, parts) {
 const S = require('./structs.js')({
   native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError,
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
+  cstring: (p) => native.cstring(p),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -462,15 +463,16 @@ const wrapErr = (st, name, want, got) => (st.closed ? closedErr(name) : countErr
 function wrapperSource(params, result, k, nonblocking = false) {
   const n = params.length;
   const args = params.map((_, j) => `a${j}`).join(',');
-  // Pointer (and `function`) parameters also take a Callback object: one typeof test, which a
-  // hot caller passing Numbers folds away. Other objects go on to the native type error.
+  // Pointer (and `function`) parameters also take a Callback object: typeof tests, which a
+  // hot caller passing Numbers folds away. A function or a buffer gets an error that says what
+  // to do (callbackArg); other objects go on to the native type error.
   // Strings: see strErr.
   const checks = params
     .map((t, j) =>
       t === 'buffer'
         ? `if(!isBuf(a${j}))B(n${k},${j},a${j});`
         : t === 'pointer'
-          ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});`
+          ? `if(typeof a${j}==='object'&&a${j}!==null||typeof a${j}==='function')a${j}=cb(a${j},${j},n${k});`
           : t === 'string'
             ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
             : '',
@@ -563,6 +565,8 @@ function wrap(m, name, d, state) {
   const post = [];
   // Extra values the generated function closes over (named $k0, $k1, …).
   const extra = [];
+  // Typed function parameters: [index, pool expression].
+  const typed = [];
   const k = (v) => {
     extra.push(v);
     return `$k${extra.length - 1}`;
@@ -580,7 +584,19 @@ function wrap(m, name, d, state) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
       else if (t === 'string') pre.push(`if (typeof ${a} !== 'string' && ${a} !== null && ${a} !== undefined) $strErr($name, ${i}, ${a});`);
       // Pointer (and `function`) parameters also take a Callback object (see wrapperSource).
-      else if (t === 'pointer') pre.push(`if (typeof ${a} === 'object' && ${a} !== null) ${a} = $cbArg(${a});`);
+      else if (t === 'pointer') pre.push(`if ((typeof ${a} === 'object' && ${a} !== null) || typeof ${a} === 'function') ${a} = $cbArg(${a}, ${i}, $name);`);
+      callArgs.push(a);
+      return;
+    }
+    if (spec.by === 'fn') {
+      // A typed function parameter (docs/callbacks.md §7.2): a JS function takes a pool entry
+      // for this call, released (and what it threw rethrown) when the call returns.
+      const P = k(spec.pool);
+      typed.push([i, P]);
+      pre.push(
+        `if (typeof ${a} === 'function') { e${i} = $acq(${P}); e${i}.fn = ${a}; ${a} = e${i}.pointer; }
+      else if (${a} !== null && ${a} !== undefined) ${a} = $typedArg(${a}, ${P}, ${i}, $name);`,
+      );
       callArgs.push(a);
       return;
     }
@@ -593,7 +609,7 @@ function wrap(m, name, d, state) {
       }
       const off = m.argOffsets[i];
       pre.push(
-        `if (typeof ${a} === 'object' && ${a} !== null && !$isMem(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
+        `if (typeof ${a} === 'object' && ${a} !== null && !$isMem(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where}, $sink);
       else $copyIn(${au8}, ${off}, ${size}, ${a}, ${where});`,
       );
       return;
@@ -611,16 +627,16 @@ function wrap(m, name, d, state) {
     // The address comes out of one per-wrapper function (not a branch-local assignment in the
     // wrapper): TurboFan then sees one Number input for the fast call's uint64 parameter.
     const toAddr = instantiate(
-      ['$tdv', '$tu8', '$taddr', '$enc', '$isMem', '$copyIn', '$ptrArg', '$where'],
+      ['$tdv', '$tu8', '$taddr', '$enc', '$isMem', '$copyIn', '$ptrArg', '$where', '$sink'],
       `"use strict"; return function ptrArg_${i}(a) { // ffast pointer(T) argument
         if (typeof a === 'object' && a !== null) {
-          if (!$isMem(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
+          if (!$isMem(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where, $sink)'};
           else $copyIn($tu8, 0, ${size}, a, $where);
           return $taddr;
         }
         return $ptrArg(a, $where);
       };`,
-      [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`],
+      [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`, stringSink],
     );
     pre.push(`const ${p} = ${k(toAddr)}(${a});`);
     if (spec.direction !== 'in') {
@@ -694,8 +710,43 @@ function wrap(m, name, d, state) {
     // reuse the thread's wide slot and kept string result (convert.rs keep_result) and this
     // function's pointer(T) temporaries.
     body = `const c = ${call};\n      const r = ${resultValue(result, 'c')};${tail}\n      return r;`;
+  } else if (d.nonblocking) {
+    // Only typed function parameters bring a nonblocking function here (no aggregates): its
+    // entries are released when the Promise settles.
+    const es = typed.map(([i]) => `e${i}`);
+    body = `const p = ${call};
+      const q = $after(p, [${es.join(', ')}], [${typed.map(([, P]) => P).join(', ')}]);
+      ${es.map((e) => `${e} = null;`).join(' ')}
+      return q;`;
   } else {
     body = resultTail(result, call);
+  }
+  let main = `${pre.join('\n      ')}
+      ${body}`;
+  if (specs.some((sp) => sp !== null && sp.by !== 'fn' && S.hasStrings(sp.T))) {
+    // String members (docs/struct-strings.md §2): their copies are made in the thread's arena
+    // while the arguments are encoded, and live until the call's result is made and copied
+    // back; then the arena goes back to where this call found it. No try/finally: on Node 22 a
+    // V8 call inside `try {}` is never a fast call (docs/v8-fast-api.md §6.3). A call that
+    // throws leaves its mark (depth > 0); the next call finding one with no other wrapper on
+    // the stack (not nested) takes the arena back (arenaStale).
+    main = `if ($arena.depth !== 0) $arenaStale();
+      const m0 = $arena.pos, m1 = $arena.big.length;
+      $arena.depth++;
+      ${main.replace(/return ([^;]*);/g, '{ const $r = $1; $arenaDone(m0, m1); return $r; }')}`;
+  }
+  if (typed.length) {
+    // The entries are released however the call ends (an argument error, C's return); then
+    // the first error a per-call function gave is the call's (thrown from the finally, it
+    // replaces the result).
+    main = `let ${typed.map(([i]) => `e${i} = null`).join(', ')};
+      try {
+      ${main}
+      } finally {
+        let x = $none;
+        ${typed.map(([i, P]) => `if (e${i} !== null) { const y = $rel(${P}, e${i}); if (x === $none) x = y; }`).join('\n        ')}
+        if (x !== $none) throw x;
+      }`;
   }
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
@@ -713,20 +764,21 @@ function wrap(m, name, d, state) {
   const src = `"use strict"; return { [$name]: function (${formals}) { // ffast wrapper
       if ($st.closed) $closedErr($name);
       ${countCheck}
-      ${pre.join('\n      ')}
-      ${body}
+      ${main}
     } }[$name];
 //# sourceURL=ffast:wrap`; // names the wrapper's frames for insideCall()
   const extraNames = extra.map((_, i) => `$k${i}`);
   const w = instantiate(
     [
       '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-      '$isMem', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$cbArg', '$strErr', ...extraNames,
+      '$isMem', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$cbArg', '$strErr',
+      '$acq', '$rel', '$typedArg', '$after', '$none', '$sink', '$arena', '$arenaStale', '$arenaDone', ...extraNames,
     ],
     src,
     [
       fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-      isMem, copyIn, copyBack, outPrep, ptrArg, callbackArg, strErr, ...extra,
+      isMem, copyIn, copyBack, outPrep, ptrArg, callbackArg, strErr,
+      acquire, release, typedFnArg, afterPerCall, NONE, stringSink, arena, arenaStale, arenaDone, ...extra,
     ],
   );
   Object.defineProperty(w, 'length', { value: n });
@@ -759,6 +811,78 @@ function resultValue(result, v) {
     default:
       return v;
   }
+}
+
+// ------------------------------------------------------------------ string members: the call's arena
+// (docs/struct-strings.md §2.) The UTF-8 copies of a call's string members: written into one
+// per-thread (per-module-instance) 64 KiB block at `pos`, or, when a string does not fit in
+// what is left, into a block of its own kept in `big`. A wrapper takes a mark (pos, big.length)
+// before encoding and restores it when the call is done, so nested calls stack above it.
+const ARENA_SIZE = 64 * 1024;
+/** Strings up to this many UTF-16 units are tried as ASCII first (see stringSink). */
+const SHORT = 64;
+const arena = { u8: null, base: 0, pos: 0, big: [], depth: 0 };
+
+/** A call with string members is done: the arena back to its mark `(pos, n)`. */
+function arenaDone(pos, n) {
+  arena.pos = pos;
+  if (arena.big.length !== n) arena.big.length = n;
+  arena.depth--;
+}
+
+/**
+ * A call with string members starts while the arena holds marks: either it is nested (JS run
+ * by another ffast call: a callback, a getter, a setter), whose strings must stay, or a call
+ * threw before it was done. The JS stack tells (insideCall: the current wrapper's own frame is
+ * one): when no other ffast call is on it, the arena is free again. Rare, so the stack walk is
+ * affordable.
+ */
+function arenaStale() {
+  if (wrapperFrames() > 1) return;
+  arena.pos = 0;
+  arena.big.length = 0;
+  arena.depth = 0;
+}
+
+/** The address of a NUL-terminated UTF-8 copy of `s`, valid until the current call's mark is restored. */
+function stringSink(s) {
+  if (arena.u8 === null) {
+    // Off the pool (its own ArrayBuffer, never detached: the address stays valid).
+    arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
+    arena.base = native.bufferAddress(arena.u8);
+  }
+  const room = ARENA_SIZE - arena.pos;
+  // A UTF-16 unit needs at most 3 bytes of UTF-8 (a pair 4 for 2 units): the cheap bound first.
+  if (3 * s.length + 1 <= room || Buffer.byteLength(s, 'utf8') + 1 <= room) {
+    const at = arena.pos;
+    const u8 = arena.u8;
+    if (s.length <= SHORT) {
+      // Short ASCII text byte by byte: Buffer.prototype.write is a native call costing more
+      // than the whole fast call (67 vs 25 ns for a 5-byte name, Node 26); anything else
+      // (a unit >= 0x80) is written by it below, from the start.
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        u8[at + i] = c;
+      }
+      if (i === s.length) {
+        u8[at + i] = 0;
+        arena.pos = at + i + 1;
+        return arena.base + at;
+      }
+    }
+    const n = u8.write(s, at, 'utf8');
+    u8[at + n] = 0;
+    arena.pos = at + n + 1;
+    return arena.base + at;
+  }
+  const n = Buffer.byteLength(s, 'utf8');
+  const b = Buffer.allocUnsafeSlow(n + 1);
+  b.write(s, 0, 'utf8');
+  b[n] = 0;
+  arena.big.push(b);
+  return native.bufferAddress(b);
 }
 
 // ------------------------------------------------------------------ memory or object?
@@ -868,6 +992,10 @@ function typeSpec(t, what, isResult) {
     if (isResult && t.direction !== 'in') fail('ERR_FFAST_TYPE', `${what}: a result cannot be ${t.direction}(pointer(T))`);
     return { text: 'pointer', spec: isResult ? null : { by: 'pointer', T: t.to, direction: t.direction } };
   }
+  if (t !== null && typeof t === 'object') {
+    const f = functionType(t, what);
+    return { text: 'function', spec: isResult ? null : { by: 'fn', pool: poolFor(f) } };
+  }
   return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
 }
 
@@ -954,7 +1082,7 @@ function checkDefinition(key, def) {
     if (c !== undefined) return c.clone(c.shape, d);
   }
   const full = checkFull(key, d);
-  if (sk !== undefined && !full.aggregates) {
+  if (sk !== undefined && !full.generated) {
     const { name: _n, optional: _o, ...shape } = full;
     checkedShapes.set(sk, { shape, clone: shapeCloner(Object.keys(shape)) });
   }
@@ -973,7 +1101,10 @@ function checkFull(key, d) {
   const ps = parameters.map((p, i) => typeSpec(p, `in definition of ${keyName(key)}: parameter ${i}`, false));
   const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
-  const aggregates = rs.spec !== null || specs.some((x) => x !== null);
+  // Typed function parameters (docs/callbacks.md §1.2) are no aggregates: a nonblocking
+  // function may take them. Both need a generated wrapper (wrap) rather than the batch one.
+  const typed = specs.some((x) => x !== null && x.by === 'fn');
+  const aggregates = rs.spec !== null || specs.some((x) => x !== null && x.by !== 'fn');
   if (nonblocking && aggregates) {
     // The area and the pointer(T) temporaries are per function: calls in flight would share them.
     fail('ERR_FFAST_UNSUPPORTED', `${keyName(key)}: a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
@@ -981,12 +1112,14 @@ function checkFull(key, d) {
   const sig = signatureOf(key, ps.map((p) => p.text), rs.text);
   // A function that may call back into JS synchronously: slow path only, tracked (README
   // "Callbacks"). Implied by a `function` parameter.
-  const callbacks = d.callbacks || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
+  // A `function` parameter, typed or not.
+  const callbacks = d.callbacks || typed || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
     parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
     errno: d.errno,
     // A definition ending in '...': what each shape is made from (variadicFunction).
     variadic: vi !== -1 && !d.shape ? { fixed: parameters.slice(0, vi), result: d.result, callbacks: d.callbacks } : null,
+    generated: aggregates || typed,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
     sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}${d.errno ? ' errno' : ''}`,
   };
@@ -1159,7 +1292,7 @@ function dlopen(libPath, symbols, options) {
     const bound = wanted.filter((w) => w[2] !== null && w[1].variadic === null);
     const plain = [];
     bound.forEach(([key, d], i) => {
-      if (!d.aggregates) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
+      if (!d.generated) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
     });
     const batch = wrapAll(plain, state);
     let i = 0;
@@ -1167,7 +1300,7 @@ function dlopen(libPath, symbols, options) {
     for (const [key, d, address] of wanted) {
       if (address === null) out[key] = null;
       else if (d.variadic !== null) out[key] = variadicFunction(key, d, address, handle, state);
-      else if (d.aggregates) out[key] = wrap(made[i++], key, d, state);
+      else if (d.generated) out[key] = wrap(made[i++], key, d, state);
       else {
         out[key] = batch[j++];
         i++;
@@ -1309,6 +1442,11 @@ const WRAPPER_SCRIPTS = new Set(['ffast:wrappers', 'ffast:wrap']);
  * hold only delays the free to the next turn.
  */
 function insideCall() {
+  return wrapperFrames() > 0;
+}
+
+/** How many frames of generated wrappers the JS stack holds (Infinity when it cannot be read). */
+function wrapperFrames() {
   const saved = [Error.prepareStackTrace, Error.stackTraceLimit];
   try {
     Error.stackTraceLimit = Infinity;
@@ -1316,10 +1454,12 @@ function insideCall() {
     const o = {};
     Error.captureStackTrace(o);
     const frames = o.stack;
-    if (!Array.isArray(frames)) return true;
-    return frames.some((f) => WRAPPER_SCRIPTS.has(f.getScriptNameOrSourceURL()));
+    if (!Array.isArray(frames)) return Infinity;
+    let n = 0;
+    for (const f of frames) if (WRAPPER_SCRIPTS.has(f.getScriptNameOrSourceURL())) n++;
+    return n;
   } catch {
-    return true;
+    return Infinity;
   } finally {
     try {
       [Error.prepareStackTrace, Error.stackTraceLimit] = saved;
@@ -1486,7 +1626,7 @@ function bind(address, definition) {
 function bindNamed(addr, d, name) {
   if (d.variadic !== null) return variadicFunction(name, d, addr, null, { closed: false });
   const [m] = makeFunctions(null, [[name, d, addr]]);
-  if (d.aggregates) return wrap(m, name, d, { closed: false });
+  if (d.generated) return wrap(m, name, d, { closed: false });
   return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
 }
 
@@ -1621,13 +1761,225 @@ if (typeof Symbol.dispose === 'symbol') Callback.prototype[Symbol.dispose] = Cal
 /** Every Callback made (a brand check that runs no Proxy trap, unlike instanceof). */
 const callbacks = new WeakSet();
 
-/** A pointer argument given as an object: a Callback's address; anything else unchanged. */
-function callbackArg(v) {
+/**
+ * A pointer argument given as an object or a function (argument `i` of `name`): a Callback's
+ * address. A JS function or a buffer is a mistake with a known fix, said here (docs/callbacks.md
+ * §1.4); any other value goes on unchanged to the native conversion, which refuses it.
+ */
+function callbackArg(v, i, name) {
   if (callbacks.has(v)) {
     if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
     return v.pointer;
   }
+  return notCallbackArg(v, i, name);
+}
+
+/** callbackArg for anything but a Callback (kept apart: callbackArg is inlined into every hot wrapper). */
+function notCallbackArg(v, i, name) {
+  if (typeof v === 'function') {
+    fail(
+      'ERR_FFAST_ARG_TYPE',
+      `invalid argument ${i}: expected pointer (number, bigint or null), got function: wrap it with callback() (or declare the parameter's C type: { function: { parameters, result } }) for '${name}'`,
+    );
+  }
+  if (ArrayBuffer.isView(v) || isAnyArrayBuffer(v)) {
+    fail('ERR_FFAST_ARG_TYPE', `invalid argument ${i}: expected pointer (number, bigint or null), got ${describe(v)}: pass ptr(buf) or declare 'buffer' for '${name}'`);
+  }
   return v;
+}
+
+// ------------------------------------------------------------------ typed function parameters
+// `{ function: { parameters, result } }` (docs/callbacks.md §1.2, §1.3, §7.2, §7.3).
+
+/** The canonical signature key of each Callback (`params)result`, as the native side spells them). */
+const callbackKeys_ = new WeakMap();
+/** `(i32, pointer) => f64` for a signature key. */
+const sigText = (key) => {
+  const j = key.lastIndexOf(')');
+  return `(${key.slice(0, j).split(',').filter(Boolean).join(', ')}) => ${key.slice(j + 1)}`;
+};
+
+/**
+ * A callback parameter or result type as its text: a type name as it is, a typed function
+ * `{ function: … }` as 'function' (a function pointer is an address, whatever its signature).
+ */
+function callbackTypeText(t, what) {
+  if (typeof t === 'string') {
+    if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
+    return t;
+  }
+  if (t !== null && typeof t === 'object' && !S.isType(t) && !S.isPointerType(t)) {
+    functionType(t, what);
+    return 'function';
+  }
+  if (S.isType(t) || S.isPointerType(t)) {
+    // docs/callbacks.md §1.1 has the design; until then C's pointer can be read with T.decode.
+    fail('ERR_FFAST_TYPE', `${what}: structs, unions and arrays are not callback types yet; declare 'pointer' and read it with T.decode(p) or T.view(p)`);
+  }
+  return fail('ERR_FFAST_TYPE', `${what} must be a type name, got ${describe(t)}`);
+}
+
+/**
+ * The canonical signature of a callback definition read with readOwn (`parameters`, `result`):
+ * `{ parameters, result, key }`, checked as callback() checks it (no 'buffer' parameter, no
+ * 'string' result: callback.rs check_signature says why).
+ */
+function callbackSignature(d, where) {
+  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
+  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where}: the definition has no 'result' (say result: 'void' for a function that returns nothing)`);
+  const ps = parameters.map((p, i) => callbackTypeText(p, `${where}: parameter ${i}`));
+  const rs = callbackTypeText(d.result, `${where}: result`);
+  const sig = signatureOf('callback', ps, rs);
+  const b = sig.parameters.indexOf('buffer');
+  if (b >= 0) fail('ERR_FFAST_TYPE', `${where}: parameter ${b}: 'buffer' is not a callback parameter type (C passes an address: use 'pointer')`);
+  if (sig.result === 'string') {
+    fail('ERR_FFAST_TYPE', `${where}: result: 'string' is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
+  }
+  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}` };
+}
+
+/** A typed function type `{ function: { parameters, result } }` (what: where it is, for messages). */
+function functionType(t, what) {
+  const keys = ownKeys(t, what);
+  if (!keys.includes('function')) {
+    fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object (or { function: { parameters, result } } for a C function pointer), got ${describe(t)}`);
+  }
+  const inner = readOwn(t, ['function'], what).function;
+  if (inner === null || typeof inner !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `${what}: function must be the C function's definition { parameters, result }, got ${describe(inner)}`);
+  }
+  // threads, onError and deadlockMs belong to a prepared Callback (callback()).
+  const d = readOwn(inner, ['parameters', 'result'], `${what}: function`);
+  return callbackSignature(d, `${what}: function`);
+}
+
+/** A unique marker: no error recorded. */
+const NONE = Symbol('ffast.none');
+/** Per-call function pools by signature key (this thread's: each isolate has its own module). */
+const pools = new Map();
+
+/** The pool of a typed function signature: `{ parameters, result, key, free, dflt, make }`. */
+function poolFor(f) {
+  let P = pools.get(f.key);
+  if (P === undefined) {
+    const r = f.result;
+    // What C gets when JS is not run (the value the native side gives for a missing result).
+    const dflt = r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
+    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt };
+    pools.set(f.key, P);
+  }
+  return P;
+}
+
+const releasedWarning = () =>
+  process.emitWarning(
+    new FfastError(
+      'ERR_FFAST_CLOSED',
+      'a JS function passed for a call was called by C after that call returned (C kept the pointer; make a Callback with callback() for that); C got the default value',
+    ),
+  );
+
+/**
+ * A pool entry: an ordinary callback, never closed, whose JS function calls the entry's `fn`
+ * (the function of the call holding the entry) — or, once that function threw, gives C the
+ * default value without running JS again; or, released, warns (C kept the pointer).
+ */
+function makeEntry(P) {
+  const e = { fn: null, err: NONE, pointer: 0 };
+  const n = P.parameters.length;
+  const as = Array.from({ length: n }, (_, i) => `a${i}`).join(', ');
+  const disp = instantiate(
+    ['e', 'NONE', 'released', 'dflt'],
+    `"use strict"; return function ffastPerCall(${as}) {
+      const f = e.fn;
+      if (f === null) { released(); return dflt; }
+      if (e.err !== NONE) return dflt;
+      return f(${as});
+    };`,
+    [e, NONE, releasedWarning, P.dflt],
+  );
+  // The first error of a call is the call's (it throws it when C returns); with no call (a
+  // late error delivered after the release), a warning.
+  const report = (err) => {
+    if (e.fn !== null) {
+      if (e.err === NONE) e.err = err;
+    } else orphanReport(err);
+  };
+  const fn = returnsPointer(P.result) ? pointerResults(disp) : disp;
+  const [, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  e.pointer = pointer;
+  return e;
+}
+
+/** Take an entry for a call (made when the pool is empty: its size is the deepest nesting). */
+function acquire(P) {
+  return P.free.length > 0 ? P.free.pop() : makeEntry(P);
+}
+
+/** Give an entry back when its call returned; what its function threw, or NONE. */
+function release(P, e) {
+  const err = e.err;
+  e.fn = null;
+  e.err = NONE;
+  P.free.push(e);
+  return err;
+}
+
+/** Release `es` (entries or null) of pools `ps`; the first error recorded, or NONE. */
+function releaseAll(es, ps) {
+  let x = NONE;
+  for (let j = 0; j < es.length; j++) {
+    if (es[j] === null) continue;
+    const y = release(ps[j], es[j]);
+    if (x === NONE) x = y;
+  }
+  return x;
+}
+
+/** A nonblocking call's Promise: the entries are released, and an error rethrown, when it settles. */
+function afterPerCall(p, es, ps) {
+  return p.then(
+    (v) => {
+      const x = releaseAll(es, ps);
+      if (x !== NONE) throw x;
+      return v;
+    },
+    (err) => {
+      const x = releaseAll(es, ps);
+      throw x !== NONE ? x : err;
+    },
+  );
+}
+
+/**
+ * A typed function argument that is not a JS function, null or undefined: a Callback of the
+ * same signature, or an address (passed as is: `cb.pointer` passes a Callback of another
+ * signature on purpose).
+ */
+function typedFnArg(v, P, i, name) {
+  if (typeof v === 'object' && callbacks.has(v)) {
+    if (v.closed) fail('ERR_FFAST_CLOSED', `invalid argument ${i}: a closed Callback for '${name}'`);
+    const key = callbackKeys_.get(v);
+    if (key !== P.key) {
+      fail(
+        'ERR_FFAST_ARG_TYPE',
+        `invalid argument ${i}: a Callback of signature ${sigText(key)} for a function pointer of signature ${sigText(P.key)} (pass its .pointer to pass it anyway) for '${name}'`,
+      );
+    }
+    return v.pointer;
+  }
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= 0 && v < 2 ** 64) return v;
+    return fail('ERR_FFAST_ARG_RANGE', `invalid argument ${i}: ${show(v)} is not an address for '${name}'`);
+  }
+  if (typeof v === 'bigint') {
+    if (v >= 0n && v <= MAX_ADDRESS) return v;
+    return fail('ERR_FFAST_ARG_RANGE', `invalid argument ${i}: ${show(v)} is not an address for '${name}'`);
+  }
+  return fail(
+    'ERR_FFAST_ARG_TYPE',
+    `invalid argument ${i}: expected a function, a Callback of signature ${sigText(P.key)}, an address or null, got ${describe(v)} for '${name}'`,
+  );
 }
 
 /** Errors of a callback: its onError, else an uncaught exception on the next tick. */
@@ -1674,6 +2026,10 @@ function pointerResults(fn) {
       if (r.closed) fail('ERR_FFAST_CLOSED', 'invalid callback result: a closed Callback; C got the default value');
       return r.pointer;
     }
+    // A per-call function lives for one call: it cannot outlive this return.
+    if (typeof r === 'function') {
+      fail('ERR_FFAST_ARG_TYPE', 'invalid callback result: a JS function for a function result; return a Callback made with callback() (C keeps it); C got the default value');
+    }
     return r;
   };
 }
@@ -1692,14 +2048,13 @@ function callback(definition, fn) {
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, 'callback: parameters', MAX_PARAMS);
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', "callback: the definition has no 'result' (say result: 'void' for a function that returns nothing)");
   const { result, threads = 'block', onError, deadlockMs = 100 } = d;
-  parameters.forEach((p, i) => {
-    if (typeof p !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i} must be a type name, got ${describe(p)}`);
+  // Type names; a typed function `{ function: … }` is a function pointer (an address).
+  const texts = parameters.map((p, i) => {
     // A JS function cannot be called variadically: C would need to know the types at run time.
     if (isMarker(p)) fail('ERR_FFAST_UNSUPPORTED', `in callback definition: parameter ${i}: a callback cannot be variadic ('${VARIADIC}')`);
-    if (p.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: parameter ${i}: unknown type ${show(p)}`);
+    return callbackTypeText(p, `in callback definition: parameter ${i}`);
   });
-  if (typeof result !== 'string') fail('ERR_FFAST_TYPE', `in callback definition: result must be a type name, got ${describe(result)}`);
-  if (result.length > 128) fail('ERR_FFAST_TYPE', `in callback definition: result: unknown type ${show(result)}`);
+  const resultText = callbackTypeText(result, 'in callback definition: result');
   if (threads !== 'block' && threads !== 'queue') {
     fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
@@ -1710,12 +2065,15 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
-  const [id, pointer] = native.callbackCreate(parameters, result, returnsPointer(result) ? pointerResults(fn) : fn, report, orphanReport, {
+  const [id, pointer] = native.callbackCreate(texts, resultText, returnsPointer(resultText) ? pointerResults(fn) : fn, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });
   const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
   callbacks.add(cb);
+  // Its canonical signature, which a typed function parameter checks (docs/callbacks.md §1.2).
+  const sig = signatureOf('callback', texts, resultText);
+  callbackKeys_.set(cb, `${sig.parameters.join(',')})${sig.result}`);
   return cb;
 }
 

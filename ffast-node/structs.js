@@ -21,7 +21,7 @@ const { isProxy } = require('node:util').types;
 
 module.exports = function makeStructs(api) {
   const { native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError } = api;
-  const { bufferParts, bufferProblem, NOT_BUFFER, checkAddress, toArrayBuffer } = api;
+  const { bufferParts, bufferProblem, NOT_BUFFER, checkAddress, toArrayBuffer, cstring } = api;
   /** Every type object made here (a look-alike object cannot pass for one). */
   const typeObjects = new WeakSet();
   /** pointer(T) parameter types. */
@@ -36,8 +36,9 @@ module.exports = function makeStructs(api) {
 
   // --------------------------------------------------------------------------- scalars
   // Scalars a field may have, by canonical name (what native layout() prints): byte size and
-  // the DataView accessors. 'string' fields are refused: decoding a `char*` field would need an
-  // owner for the bytes when encoding; a 'pointer' field and cstring() say so explicitly.
+  // the DataView accessors. A 'string' (char*) member is a pointer-sized member whose JS value
+  // is a string: encoded into a copy that lives for the call (the encoder's string sink, see
+  // docs/struct-strings.md), decoded with cstring().
   const SCALARS = {
     bool: { size: 1 },
     i8: { size: 1, get: 'getInt8', set: 'setInt8', min: -128, max: 127 },
@@ -51,6 +52,7 @@ module.exports = function makeStructs(api) {
     u64: { size: 8, wide: 'unsigned' },
     usize: { size: 8, wide: 'unsigned' },
     pointer: { size: 8, wide: 'pointer' },
+    string: { size: 8, wide: 'string' },
     f32: { size: 4, get: 'getFloat32', set: 'setFloat32', float: true },
     f64: { size: 8, get: 'getFloat64', set: 'setFloat64', float: true },
   };
@@ -72,9 +74,6 @@ module.exports = function makeStructs(api) {
       fail('ERR_FFAST_TYPE', `${where}: unknown type '${spelling}'`);
     }
     const name = l.type;
-    if (name === 'string') {
-      fail('ERR_FFAST_TYPE', `${where}: a string (char*) field needs an owner for its bytes; declare it 'pointer' and read it with cstring()`);
-    }
     if (!SCALARS[name]) fail('ERR_FFAST_TYPE', `${where}: '${spelling}' cannot be a field type`);
     scalarCache.set(spelling, name);
     return name;
@@ -119,6 +118,9 @@ module.exports = function makeStructs(api) {
     }
     return { pack };
   }
+
+  /** Whether a member type is or holds a string member (at any depth). */
+  const stringsIn = (t) => (typeof t === 'string' ? t === 'string' : internals.get(t).hasStrings);
 
   /** Nesting depth of a member type (scalars: 0). */
   const depthOf = (t) => (typeof t === 'string' ? 0 : internals.get(t).depth);
@@ -175,6 +177,16 @@ module.exports = function makeStructs(api) {
       }
       fields.push({ name, type: fieldType(t, where), align });
     }
+    // A union is decoded with every member read: a string member would follow the bytes of
+    // whichever member C stored as a pointer (docs/struct-strings.md §1). Refused where a
+    // union is built, which every path making a union type goes through.
+    const withStrings = fields.find((f) => stringsIn(f.type));
+    if (kind === 'union' && withStrings !== undefined) {
+      fail(
+        'ERR_FFAST_TYPE',
+        `union field ${keyName(withStrings.name)}: a union cannot hold a string member (decoding reads every member); use a 'pointer' member and cstring()`,
+      );
+    }
     let depth = 1;
     let weight = 1;
     let nodes = 1;
@@ -191,7 +203,7 @@ module.exports = function makeStructs(api) {
     fields.forEach((f, i) => {
       f.offset = l.offsets[i];
     });
-    return makeType(kind, l, fields, { pack, depth, weight, nodes, element: undefined, length: undefined });
+    return makeType(kind, l, fields, { pack, depth, weight, nodes, element: undefined, length: undefined, hasStrings: withStrings !== undefined });
   }
 
   function layoutOf(text, kind, deps) {
@@ -221,7 +233,9 @@ module.exports = function makeStructs(api) {
     checkDepth(depth, 'array');
     const deps = [];
     const l = layoutOf(`[${typeTok(elem, deps)};${length}]`, 'array', deps);
-    return makeType('array', l, null, { element: elem, length, depth, weight: 1 + weightOf(elem), nodes: 1 + nodesOf(elem), pack: undefined });
+    return makeType('array', l, null, {
+      element: elem, length, depth, weight: 1 + weightOf(elem), nodes: 1 + nodesOf(elem), pack: undefined, hasStrings: stringsIn(elem),
+    });
   }
 
   /**
@@ -271,7 +285,7 @@ module.exports = function makeStructs(api) {
     const T = Object.create(null);
     const info = {
       kind, size: l.size, align: l.align, fields, element: extra.element, length: extra.length, pack: extra.pack,
-      depth: extra.depth, weight: extra.weight, nodes: extra.nodes, handle: l.handle, text: undefined,
+      depth: extra.depth, weight: extra.weight, nodes: extra.nodes, handle: l.handle, text: undefined, hasStrings: extra.hasStrings,
     };
     internals.set(T, info);
     const pub = fields
@@ -514,6 +528,23 @@ module.exports = function makeStructs(api) {
     const v = dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
     return v === 0 ? null : v <= 9007199254740991 ? v : dv.getBigUint64(o, true);
   }
+  /** A string member: NULL is null, else the UTF-8 text at the address (as cstring reads it). */
+  function rstr(dv, o) {
+    const p = rptr(dv, o);
+    return p === null ? null : cstring(p);
+  }
+  /**
+   * The string sink of T.encode and view setters: there is no call for a copy to live for
+   * (docs/struct-strings.md §1); null is never given to a sink.
+   */
+  function noSink(v, w, p) {
+    pathFail(
+      'ERR_FFAST_UNSUPPORTED',
+      w,
+      p,
+      `a string member's C copy lives for one call, and ${w} has none; write null, or make the member a 'pointer' to memory you own`,
+    );
+  }
   const I64MIN = -(2n ** 63n);
   const I64MAX = 2n ** 63n - 1n;
   const U64MAX = 2n ** 64n - 1n;
@@ -521,7 +552,7 @@ module.exports = function makeStructs(api) {
   // --------------------------------------------------------------------------- code generation
   // Generated functions close over these (positional parameters of every `new Function`), and
   // over `$d<i>`: per function, the nested types' code it calls.
-  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, I64MIN, I64MAX, U64MAX };
+  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX };
   const RT_NAMES = Object.keys(RT).map((k) => `$${k}`);
   const RT_VALUES = Object.values(RT);
   let serial = 0;
@@ -574,7 +605,7 @@ module.exports = function makeStructs(api) {
     if (!inlined(t, ctx)) {
       // A big nested type: its own encoder, errors reframed with this path.
       const e = `e${++ctx.n}`;
-      return `try { ${depOf(ctx, info.code.enc)}(dv, ${o}, ${v}, w); } catch (${e}) { $reframe(${e}, ${p}); }`;
+      return `try { ${depOf(ctx, info.code.enc)}(dv, ${o}, ${v}, w, s); } catch (${e}) { $reframe(${e}, ${p}); }`;
     }
     const id = ++ctx.n;
     if (info.kind === 'array') {
@@ -586,7 +617,7 @@ module.exports = function makeStructs(api) {
         // Elements of a big type: one try around the loop, the index read in the catch.
         const x = `x${id}`;
         return `${head}let ${i} = 0;
-try { for (; ${i} < ${info.length}; ${i}++) ${depOf(ctx, internals.get(info.element).code.enc)}(dv, ${o} + ${i} * ${es}, ${v}[${i}], w); }
+try { for (; ${i} < ${info.length}; ${i}++) ${depOf(ctx, internals.get(info.element).code.enc)}(dv, ${o} + ${i} * ${es}, ${v}[${i}], w, s); }
 catch (${x}) { $reframe(${x}, ${joinIndex(p, i)}); }`;
       }
       return `${head}for (let ${i} = 0; ${i} < ${info.length}; ${i}++) { const ${e} = ${v}[${i}];
@@ -623,6 +654,13 @@ ${genEnc(info.element, e, `${o} + ${i} * ${es}`, joinIndex(p, i), ctx)}
   }
 
   function genEncScalar(t, v, o, p) {
+    if (t === 'string') {
+      // s: the string sink of the encoding (the call's arena, or noSink), giving the address
+      // of a NUL-terminated UTF-8 copy.
+      return `if (${v} === null) { dv.setUint32(${o}, 0, true); dv.setUint32(${o} + 4, 0, true); }
+else if (typeof ${v} === 'string') $w64n(dv, ${o}, s(${v}, w, ${p}));
+else $typeErr(w, ${p}, "string (or null)", ${v});`;
+    }
     const s = SCALARS[t];
     const want = lit(`${t} (${t === 'bool' ? 'boolean' : s.wide ? `number or bigint${s.wide === 'pointer' ? ' or null' : ''}` : 'number'})`);
     if (t === 'bool') return `if (typeof ${v} !== 'boolean') $typeErr(w, ${p}, ${want}, ${v});\ndv.setUint8(${o}, ${v} ? 1 : 0);`;
@@ -676,6 +714,7 @@ dv.${s.set}(${o}, ${v}, true);`;
     const s = SCALARS[t];
     if (t === 'bool') return `dv.getUint8(${o}) !== 0`;
     if (!s.wide) return `dv.${s.get}(${o}, true)`;
+    if (s.wide === 'string') return `$rstr(dv, ${o})`;
     return `${s.wide === 'signed' ? '$r64' : s.wide === 'unsigned' ? '$ru64' : '$rptr'}(dv, ${o})`;
   }
 
@@ -723,7 +762,7 @@ dv.${s.set}(${o}, ${v}, true);`;
     internals.set(node, info);
     let ctx = newCtx(node);
     const encBody = genEnc(node, 'v', 'o', '""', ctx);
-    const enc = build([], `return function enc(dv, o, v, w) {\n${encBody}\n};`, [], `encode ${name}`, ctx);
+    const enc = build([], `return function enc(dv, o, v, w, s) {\n${encBody}\n};`, [], `encode ${name}`, ctx);
     ctx = newCtx(node);
     const d = genDec(node, 'o', ctx);
     const dec = build([], `return function dec(dv, o) {\n${d.pre}return ${d.expr};\n};`, [], `decode ${name}`, ctx);
@@ -832,10 +871,10 @@ ${sets.join('\n')}
           } catch (e) {
             fail('ERR_FFAST_ARG_RANGE', `${what}.encode: cannot allocate ${size} bytes (pass a target)`, e);
           }
-          enc(new DataView(out.buffer), 0, value, `${what}.encode`);
+          enc(new DataView(out.buffer), 0, value, `${what}.encode`, noSink);
           return out;
         }
-        enc(dvOf(target, offset, 'encode'), 0, value, `${what}.encode`);
+        enc(dvOf(target, offset, 'encode'), 0, value, `${what}.encode`, noSink);
         return target;
       },
       decode(source, offset) {
@@ -867,7 +906,7 @@ ${sets.join('\n')}
       if (typeof t !== 'string') return `return new ${depOf(ctx, internals.get(t).code.View)}(this[$kDv], ${o});`;
       return `const dv = this[$kDv]; return ${genDecScalar(t, o)};`;
     };
-    const setter = (t, o, p) => `const dv = this[$kDv]; const w = 'view'; ${genEnc(t, 'v', o, lit(p), ctx)}`;
+    const setter = (t, o, p) => `const dv = this[$kDv]; const w = 'view'; const s = $noSink; ${genEnc(t, 'v', o, lit(p), ctx)}`;
     let members = '';
     const self = depOf(ctx, info);
     let ctor = 'this[$kDv] = dv; this[$kOff] = o; new $ViewBrand(this);';
@@ -889,7 +928,7 @@ ${sets.join('\n')}
       const chk = `if (!(Number.isInteger(i) && i >= 0 && i < ${info.length})) $rangeErr('view', '', ${lit(`an index of ${name}`)}, i);`;
       members += `get length() { return ${info.length}; }\n`;
       members += `get(i) { ${chk} ${getter(info.element, `this[$kOff] + i * ${es}`)} }\n`;
-      members += `set(i, v) { ${chk} const dv = this[$kDv]; const w = 'view'; const o = this[$kOff] + i * ${es}; ${genEnc(info.element, 'v', 'o', '"[" + i + "]"', ctx)} }\n`;
+      members += `set(i, v) { ${chk} const dv = this[$kDv]; const w = 'view'; const s = $noSink; const o = this[$kOff] + i * ${es}; ${genEnc(info.element, 'v', 'o', '"[" + i + "]"', ctx)} }\n`;
       members += `*[Symbol.iterator]() { for (let i = 0; i < ${info.length}; i++) yield this.get(i); }\n`;
       members += `toJSON() { return ${self}.code.dec(this[$kDv], this[$kOff]); }\n`;
     }
@@ -957,6 +996,7 @@ ${sets.join('\n')}
     isType: (t) => t !== null && typeof t === 'object' && typeObjects.has(t),
     isPointerType: (t) => t !== null && typeof t === 'object' && pointerTypes.has(t),
     codeOf: (t) => internals.get(t).code,
+    hasStrings: (t) => internals.get(t).hasStrings,
     kDv,
     kOff,
     isView: ViewBrand.has,

@@ -640,6 +640,21 @@ pub fn cstring(env: Env, ptr: memory::Addr, len: Option<f64>) -> Result<Unknown<
     Ok(raw(&env, v))
 }
 
+/// The address of a Node Buffer's bytes (index.js: the string-member arena and its big
+/// blocks, docs/struct-strings.md §2). A plain N-API function rather than a bound `ptr`, so a
+/// call encoding string members counts as one slow call, not one per block it makes.
+#[napi]
+pub fn buffer_address(env: Env, buf: Unknown) -> Result<f64> {
+    let mut data = std::ptr::null_mut();
+    let mut len = 0usize;
+    // SAFETY: env's thread inside this N-API call; `buf` is a value of this call. N-API checks
+    // that it is a Buffer (napi_invalid_arg otherwise) and writes only the two out-pointers.
+    check(&env, unsafe {
+        sys::napi_get_buffer_info(env.raw(), buf.raw(), &mut data, &mut len)
+    })?;
+    Ok(data as usize as f64)
+}
+
 /// A zero-copy ArrayBuffer over native memory (the memory stays owned by C). `ptr` as for
 /// [`cstring`].
 #[napi]

@@ -97,7 +97,9 @@ test('type definitions: typed errors for every malformed shape', () => {
     [() => struct({ a: 'i33' }), 'ERR_FFAST_TYPE', "unknown type 'i33'"],
     [() => struct({ a: 'void' }), 'ERR_FFAST_TYPE', "'a'"],
     [() => struct({ a: 'buffer' }), 'ERR_FFAST_TYPE', "'a'"],
-    [() => struct({ a: 'string' }), 'ERR_FFAST_TYPE', 'pointer'],
+    // A string member is a char* (struct-strings.test.js); a union cannot hold one, since
+    // decoding reads every member and would follow another member's bytes as a pointer.
+    [() => union({ a: 'string', b: 'i64' }), 'ERR_FFAST_TYPE', 'string'],
     [() => struct({ a: 'struct{x:i32}' }), 'ERR_FFAST_TYPE', 'not a scalar type name'],
     [() => struct({ a: 'i32,b:i64' }), 'ERR_FFAST_TYPE', 'not a scalar type name'],
     [() => struct({ a: 42 }), 'ERR_FFAST_TYPE', 'got number'],

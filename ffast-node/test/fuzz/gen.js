@@ -7,10 +7,12 @@
 //
 // - C (emitC): a function that hashes every argument byte-exactly — the value bytes of every
 //   scalar leaf, walked member by member (padding is unspecified, so never hashed), the UTF-8 bytes
-//   of a string, the first N bytes of a buffer — and returns a result derived from that hash
-//   (void results leave the hash in a global). Callback variants (kind 'cb') take a function
-//   pointer, call it with arguments derived from a seed argument, hash what they sent, and return
-//   0 when the callback's result is the one derived from that hash (else a nonzero code).
+//   of a string (a parameter or a struct member), the first N bytes of a buffer — and returns a
+//   result derived from that hash (void results leave the hash in a global). Callback variants
+//   (kind 'cb') take a function pointer, call it with arguments derived from a seed argument —
+//   scalars, strings, and structs/unions by value — hash what they sent, and return 0 when the
+//   callback's result (a scalar or an aggregate, compared member by member) is the one derived
+//   from that hash (else a nonzero code).
 // - JS (this file): the same hash over the JS arguments, computed from ffast's documented
 //   conversion rules (README "Types") without ffast's help, and the expected result; for callbacks
 //   the arguments C derives from the seed, and the result to return.
@@ -25,10 +27,16 @@
 // ------------------------------------------------------------------------------------- switches
 /** Every exclusion the generator knows, with why it exists. `on` = excluded by default. */
 const EXCLUDE = {
-  // (none excluded by default yet; an entry looks like:)
-  // 'string-results': { on: true, why: 'docs/strings.md §2: ...' },
+  // structs/unions by value as callback parameters and results: not implemented yet
+  // (docs/callbacks.md §5-§7; callback() refuses them)
+  'callback-aggregates': { on: true, why: 'docs/callbacks.md: structs by value in callbacks are not implemented yet' },
 };
-const EXCLUSION_NAMES = ['string-args', 'string-results', 'buffer-args', 'aggregates', 'callbacks', 'nonblocking', ...Object.keys(EXCLUDE)];
+const EXCLUSION_NAMES = [
+  'string-args', 'string-results', 'buffer-args', 'aggregates', 'callbacks', 'nonblocking',
+  // string members of structs
+  'string-members',
+  ...Object.keys(EXCLUDE),
+];
 
 function exclusions(env = process.env.FFAST_FUZZ_EXCLUDE) {
   const set = new Set(Object.keys(EXCLUDE).filter((k) => EXCLUDE[k].on));
@@ -105,16 +113,25 @@ const PARAM_SCALARS = [...FIELD_SCALARS, 'string', 'buffer'];
 const RESULT_SCALARS = [...FIELD_SCALARS, 'string', 'void'];
 const CB_PARAMS = [...FIELD_SCALARS, 'string'];
 const CB_RESULTS = [...FIELD_SCALARS, 'void'];
+/** How often a struct member (not under a union, not in an HFA) is a `string` (a char*). */
+const STRING_MEMBER_RATE = 0.06;
 const isFloat = (t) => t === 'f32' || t === 'f64';
 const scalarSize = (t) => (INT[t] || FLOAT[t]).size;
 const cScalar = (t) => (t === 'string' ? 'const char *' : t === 'buffer' ? 'const uint8_t *' : t === 'void' ? 'void' : (INT[t] || FLOAT[t]).c);
+const isString = (n) => n.k === 'scalar' && n.t === 'string';
+/** Whether a type node has a string leaf anywhere below it (every member, a union's too). */
+function hasStrings(n) {
+  if (n.k === 'scalar') return n.t === 'string';
+  if (n.k === 'array') return hasStrings(n.elem);
+  return n.fields.some((f) => hasStrings(f.type));
+}
 
 // A type node: { k: 'scalar', t } | { k: 'array', elem, len } |
 // { k: 'struct' | 'union', id, fields: [{ name, type, align }], pack, active }.
 
 /** Layout of a node, computed here independently (C11 + gcc's aligned/pack rules): size, align. */
 function layout(n) {
-  if (n.k === 'scalar') return { size: scalarSize(n.t), align: scalarSize(n.t) };
+  if (n.k === 'scalar') return n.t === 'string' ? { size: 8, align: 8 } : { size: scalarSize(n.t), align: scalarSize(n.t) };
   if (n.k === 'array') {
     const l = layout(n.elem);
     return { size: l.size * n.len, align: l.align };
@@ -154,6 +171,10 @@ function leaves(n, path = []) {
 function genAggregate(r, ctx, depth, hfa) {
   const id = ctx.nextType++;
   const union = r.chance(hfa ? 0.1 : 0.18);
+  // README: a union cannot hold a string member, at any depth below it.
+  const strings = ctx.strings && !union;
+  const saved = ctx.strings;
+  ctx.strings = strings;
   const base = hfa ? r.pick(['f32', 'f64']) : null;
   const nf = hfa ? r.range(1, r.chance(0.8) ? 4 : 6) : r.range(1, depth > 1 ? 3 : 6);
   const fields = [];
@@ -167,10 +188,10 @@ function genAggregate(r, ctx, depth, hfa) {
     } else if (roll < 12 && depth < 3) {
       type = genAggregate(r, ctx, depth + 1, r.chance(0.3));
     } else if (roll < 22) {
-      const elem = depth < 3 && r.chance(0.25) ? genAggregate(r, ctx, depth + 1, r.chance(0.3)) : { k: 'scalar', t: r.pick(FIELD_SCALARS) };
+      const elem = depth < 3 && r.chance(0.25) ? genAggregate(r, ctx, depth + 1, r.chance(0.3)) : { k: 'scalar', t: fieldScalar(r, strings) };
       type = { k: 'array', elem, len: r.range(1, elem.k === 'scalar' ? 6 : 2) };
     } else {
-      type = { k: 'scalar', t: r.pick(FIELD_SCALARS) };
+      type = { k: 'scalar', t: fieldScalar(r, strings) };
     }
     // Over-aligned members: mostly modest, sometimes 32/64 (docs/abi-stack-alignment.md).
     let align;
@@ -180,8 +201,11 @@ function genAggregate(r, ctx, depth, hfa) {
   }
   const pack = !hfa && r.chance(0.15) ? r.pick([1, 2, 4, 8, 16]) : undefined;
   const n = { k: union ? 'union' : 'struct', id, fields, pack, active: union ? r.int(nf) : 0 };
+  ctx.strings = saved;
   return n;
 }
+/** A member scalar: now and then a string where strings may be. */
+const fieldScalar = (r, strings) => (strings && r.chance(STRING_MEMBER_RATE) ? 'string' : r.pick(FIELD_SCALARS));
 function genAggregateHfa(r, ctx, depth, base) {
   const id = ctx.nextType++;
   const nf = r.range(1, 2);
@@ -191,10 +215,12 @@ function genAggregateHfa(r, ctx, depth, base) {
 }
 
 /** An aggregate small enough (≤ 4096 bytes, ffast's by-value limit; mostly far smaller). */
-function genSmallAggregate(r, ctx) {
+function genSmallAggregate(r, ctx, strings) {
   for (;;) {
     const save = ctx.nextType;
+    ctx.strings = strings;
     const n = genAggregate(r, ctx, 1, r.chance(0.3));
+    ctx.strings = false;
     if (layout(n).size <= (r.chance(0.9) ? 96 : 4096)) return n;
     ctx.nextType = save;
   }
@@ -202,20 +228,23 @@ function genSmallAggregate(r, ctx) {
 
 /**
  * One signature. kind 'fn': a C function called from JS; kind 'cb': a C function that calls a
- * JS callback (scalar/pointer/string parameters and results only: structs by value in callbacks
- * are not supported yet — see cbParam below, the extension point).
+ * JS callback whose parameters are scalars, pointers, strings and structs/unions by value (string
+ * members too), and whose result is a scalar, void, or an aggregate without strings (a struct with
+ * a string member cannot be a callback result: its C copy could not outlive the return).
  */
 function genSignature(seed, index, opts) {
   const r = rng(seed, index);
   const ex = opts.exclude;
-  const ctx = { nextType: 0 };
+  const ctx = { nextType: 0, strings: false };
   const cbRate = ex.has('callbacks') ? 0 : opts.callbackRate ?? 0.15;
   const kind = r.chance(cbRate) ? 'cb' : 'fn';
   // 0–40 parameters, most of them short.
   const roll = r.u32() % 100;
   const np = roll < 50 ? r.range(0, 6) : roll < 85 ? r.range(7, 16) : r.range(17, 40);
   const sig = { seed, index, kind, params: [], result: null, name: null };
-  const aggRate = ex.has('aggregates') || kind === 'cb' ? 0 : r.pick([0, 0.1, 0.3, 0.6]);
+  const aggOff = ex.has('aggregates') || (kind === 'cb' && ex.has('callback-aggregates'));
+  const aggRate = aggOff ? 0 : r.pick([0, 0.1, 0.3, 0.6]);
+  const strings = !ex.has('string-members');
   const floatBias = r.pick([0.1, 0.3, 0.6]);
   const pickScalar = (pool) => {
     let xs = pool;
@@ -225,30 +254,31 @@ function genSignature(seed, index, opts) {
     return r.pick(xs);
   };
   for (let i = 0; i < np; i++) {
-    if (r.chance(aggRate)) sig.params.push(genSmallAggregate(r, ctx));
-    else sig.params.push({ k: 'scalar', t: pickScalar(kind === 'cb' ? cbParam(r) : PARAM_SCALARS) });
+    if (r.chance(aggRate)) sig.params.push(genSmallAggregate(r, ctx, strings));
+    else sig.params.push({ k: 'scalar', t: pickScalar(kind === 'cb' ? CB_PARAMS : PARAM_SCALARS) });
   }
   if (kind === 'cb') {
-    sig.result = { k: 'scalar', t: r.pick(CB_RESULTS) };
+    sig.result = !aggOff && r.chance(aggRate > 0 ? 0.35 : 0.08) ? genSmallAggregate(r, ctx, false) : { k: 'scalar', t: r.pick(CB_RESULTS) };
   } else if (!ex.has('aggregates') && r.chance(aggRate > 0 ? 0.35 : 0.08)) {
-    sig.result = genSmallAggregate(r, ctx);
+    sig.result = genSmallAggregate(r, ctx, strings && !ex.has('string-results'));
   } else {
     let xs = RESULT_SCALARS;
     if (ex.has('string-results')) xs = xs.filter((t) => t !== 'string');
     sig.result = { k: 'scalar', t: r.pick(xs) };
   }
   sig.hasAggregates = sig.params.some((p) => p.k !== 'scalar') || sig.result.k !== 'scalar';
-  sig.nonblocking = !ex.has('nonblocking') && !sig.hasAggregates && r.chance(opts.nonblockingRate ?? 0.06);
+  // A callback variant's C function takes (function pointer, u32) whatever the callback's own
+  // types, so it may be nonblocking: its callback then comes from a foreign thread (the lane or a
+  // pool thread). A void one is sometimes made `threads: 'queue'` there (arguments copied, C
+  // does not wait).
+  const bindsAggregates = kind === 'fn' && sig.hasAggregates;
+  const voidCb = kind === 'cb' && sig.result.k === 'scalar' && sig.result.t === 'void';
+  sig.nonblocking = !ex.has('nonblocking') && !bindsAggregates && r.chance(opts.nonblockingRate ?? (voidCb ? 0.5 : kind === 'cb' ? 0.12 : 0.06));
+  sig.queue = voidCb && sig.nonblocking && r.chance(0.5);
   sig.name = `fuzz_${opts.tag}_${index}`;
   sig.valueSeed = r.u32();
   decorate(sig);
   return sig;
-}
-// Callback parameter types: scalars, pointers and strings. The extension point for structs by
-// value in callbacks: return an aggregate node here (genSmallAggregate) once ffast supports them
-// (trampoline::callback_entry refuses them today) and teach emitCallback/cbArgs to build it.
-function cbParam() {
-  return CB_PARAMS;
 }
 
 // ------------------------------------------------------------------------------------- C
@@ -281,7 +311,8 @@ const arraySuffix = (n) => (n.k === 'array' ? `[${n.len}]${arraySuffix(n.elem)}`
 function cHashValue(n, expr, out, ind = '  ') {
   if (n.k === 'scalar') {
     const t = n.t;
-    if (t === 'bool') out.push(`${ind}{ uint8_t v = (uint8_t)(${expr}); fz_h(&h, &v, 1); }`);
+    if (t === 'string') out.push(`${ind}fz_hs(&h, ${expr});`);
+    else if (t === 'bool') out.push(`${ind}{ uint8_t v = (uint8_t)(${expr}); fz_h(&h, &v, 1); }`);
     else if (t === 'pointer') out.push(`${ind}{ uint64_t v = (uint64_t)(uintptr_t)(${expr}); fz_h(&h, &v, 8); }`);
     else out.push(`${ind}{ ${cScalar(t)} v = ${expr}; fz_h(&h, &v, sizeof v); }`);
     return;
@@ -315,20 +346,21 @@ function cHashParam(sig, p, i, expr, out) {
 const NARROW = ['bool', 'i8', 'u8', 'i16', 'u16'];
 
 /** C statements filling the leaves of `expr` (node n) from h, leaf k from fz_wide(h, k). */
-function cFill(n, expr, out, counter, ind = '  ') {
+function cFill(n, expr, out, counter, ind = '  ', src = 'h') {
   if (n.k === 'scalar') {
-    out.push(`${ind}${expr} = ${cFromWide(n.t, `fz_wide(h, ${counter.k++})`)};`);
+    out.push(`${ind}${expr} = ${cFromWide(n.t, `fz_wide(${src}, ${counter.k++})`)};`);
     return;
   }
   if (n.k === 'array') {
-    for (let i = 0; i < n.len; i++) cFill(n.elem, `${expr}[${i}]`, out, counter, ind);
+    for (let i = 0; i < n.len; i++) cFill(n.elem, `${expr}[${i}]`, out, counter, ind, src);
     return;
   }
   const fs = n.k === 'union' ? [n.fields[n.active]] : n.fields;
-  for (const f of fs) cFill(f.type, `${expr}.${f.name}`, out, counter, ind);
+  for (const f of fs) cFill(f.type, `${expr}.${f.name}`, out, counter, ind, src);
 }
 function cFromWide(t, w) {
   switch (t) {
+    case 'string': return `((${w}) % ${STRINGS.length + 1} == ${STRINGS.length} ? NULL : fz_strings[(${w}) % ${STRINGS.length + 1}])`;
     case 'bool': return `(bool)((${w}) & 1)`;
     case 'f32': return `fz_f32(${w})`;
     case 'f64': return `fz_f64(${w})`;
@@ -420,14 +452,25 @@ function emitReturn(sig, res, out) {
 
 /**
  * A callback variant: `int32_t name(R (*fn)(P…), uint32_t seed)` calls fn with arguments made
- * from seed (argument j from fz_wide(seed, j)), hashes them as a function would, and returns 0 when
- * fn's result is the one derived from that hash, 1 otherwise (2 for a void result never fails).
+ * from seed — scalar argument j from fz_wide(seed, j), the leaves of aggregate argument j (a
+ * union's active member; its other bytes zero) from fz_wide(fz_mix(seed, 1000 + j), k) — hashes
+ * them as a function would, and returns 0 when fn's result is the one derived from that hash, 1
+ * (or the 1-based index of the first wrong leaf of an aggregate) otherwise; a void result never
+ * fails here (its hash is left in fz_last).
  */
 function emitCallback(sig, out) {
   const pt = sig.params.map((p) => cType(sig, p)).join(', ') || 'void';
   out.push(`typedef ${cType(sig, sig.result)} (*${sig.name}_fn)(${pt});`);
   out.push(`int32_t ${sig.name}(${sig.name}_fn fn, uint32_t seed) {`);
   sig.params.forEach((p, j) => {
+    if (p.k !== 'scalar') {
+      out.push(`  ${cType(sig, p)} a${j};`);
+      out.push(`  memset(&a${j}, 0, sizeof a${j});`);
+      out.push(`  { uint32_t hs = fz_mix(seed, ${1000 + j});`);
+      cFill(p, `a${j}`, out, { k: 0 }, '    ', 'hs');
+      out.push('  }');
+      return;
+    }
     const w = `fz_wide(seed, ${j})`;
     if (p.t === 'string') out.push(`  const char *a${j} = (${w}) % ${STRINGS.length + 1} == ${STRINGS.length} ? NULL : fz_strings[(${w}) % ${STRINGS.length + 1}];`);
     else out.push(`  ${cScalar(p.t)} a${j} = ${cFromWide(p.t, w)};`);
@@ -435,12 +478,23 @@ function emitCallback(sig, out) {
   out.push('  uint32_t h = 2166136261u;');
   sig.params.forEach((p, j) => cHashParam(sig, p, j, `a${j}`, out));
   const call = `fn(${sig.params.map((_, j) => `a${j}`).join(', ')})`;
-  const t = sig.result.t;
-  if (t === 'void') {
+  const res = sig.result;
+  if (res.k !== 'scalar') {
+    out.push(`  ${cType(sig, res)} got = ${call};`);
+    out.push(`  ${cType(sig, res)} want;`);
+    out.push('  memset(&want, 0, sizeof want);');
+    cFill(res, 'want', out, { k: 0 });
+    // Member by member (padding is unspecified); floats and everything else by bytes.
+    leafExprs(res, 'x').forEach((e, i) => {
+      out.push(`  if (memcmp(&${e.replace(/^x/, 'got')}, &${e.replace(/^x/, 'want')}, sizeof ${e.replace(/^x/, 'got')}) != 0) return ${i + 1};`);
+    });
+    out.push('  return 0;');
+  } else if (res.t === 'void') {
     out.push(`  ${call};`);
     out.push('  fz_last = h;');
     out.push('  return 0;');
   } else {
+    const t = res.t;
     out.push(`  ${cScalar(t)} got = ${call};`);
     out.push(`  ${cScalar(t)} want = ${cFromWide(t, 'fz_wide(h, 0)')};`);
     // Floats compare by bits (-0 vs 0 counts); bool as bool.
@@ -448,6 +502,18 @@ function emitCallback(sig, out) {
   }
   out.push('}');
   return out.join('\n');
+}
+
+/** C lvalue expressions of the leaves of node n under `expr` (a union: its active member). */
+function leafExprs(n, expr) {
+  if (n.k === 'scalar') return [expr];
+  if (n.k === 'array') {
+    const out = [];
+    for (let i = 0; i < n.len; i++) out.push(...leafExprs(n.elem, `${expr}[${i}]`));
+    return out;
+  }
+  const fs = n.k === 'union' ? [n.fields[n.active]] : n.fields;
+  return fs.flatMap((f) => leafExprs(f.type, `${expr}.${f.name}`));
 }
 
 function emitC(sigs) {
@@ -495,15 +561,17 @@ function valueAt(v, path) {
   return v;
 }
 
+/** fz_hs: a string's UTF-8 length and bytes as C sees its copy (cut at the first U+0000); NULL a marker. */
+function hashString(h, v) {
+  if (v === null) return fnvBytes(h, [0xff, 0xff, 0xff, 0xff, 0xff]);
+  const s = v.includes('\0') ? v.slice(0, v.indexOf('\0')) : v;
+  const b = Buffer.from(s, 'utf8');
+  return fnvBytes(fnvBytes(h, le(b.length, 4)), b);
+}
+
 function hashParam(h, p, i, v) {
   h = fnvBytes(h, [i & 0xff]);
-  if (p.k === 'scalar' && p.t === 'string') {
-    if (v === null) return fnvBytes(h, [0xff, 0xff, 0xff, 0xff, 0xff]);
-    // C sees the UTF-8 copy, cut at the first U+0000.
-    const s = v.includes('\0') ? v.slice(0, v.indexOf('\0')) : v;
-    const b = Buffer.from(s, 'utf8');
-    return fnvBytes(fnvBytes(h, le(b.length, 4)), b);
-  }
+  if (p.k === 'scalar' && p.t === 'string') return hashString(h, v);
   if (p.k === 'scalar' && p.t === 'buffer') {
     if (v === null) return fnvBytes(h, [0xfe]);
     const u8 = v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)
@@ -518,7 +586,7 @@ function hashParam(h, p, i, v) {
     if (INT[p.t].signed && x >= 2 ** (8 * b.length - 1)) x -= 2 ** (8 * b.length);
     return fnvBytes(h, le(x, 4));
   }
-  for (const l of leaves(p)) h = fnvBytes(h, scalarBytes(l.t, valueAt(v, l.path)));
+  for (const l of leaves(p)) h = l.t === 'string' ? hashString(h, valueAt(v, l.path)) : fnvBytes(h, scalarBytes(l.t, valueAt(v, l.path)));
   return h;
 }
 
@@ -544,6 +612,10 @@ const f32FromBits = (w) => {
 /** The JS value ffast gives for a C scalar of type t made from 64 bits w (README "Types"). */
 function fromWide(t, w) {
   switch (t) {
+    case 'string': {
+      const k = Number(w % BigInt(STRINGS.length + 1));
+      return k === STRINGS.length ? null : STRINGS[k];
+    }
     case 'bool': return (w & 1n) === 1n;
     case 'i8': return Number(BigInt.asIntN(8, w));
     case 'u8': return Number(BigInt.asUintN(8, w));
@@ -583,16 +655,35 @@ function expectedResult(res, h) {
   return leaves(res).map((l, k) => ({ path: l.path, t: l.t, v: fromWide(l.t, wide(h, k)) }));
 }
 
-/** The arguments a callback variant's C side makes from seed (see emitCallback). */
+/**
+ * The arguments a callback variant's C side makes from seed (see emitCallback): scalars, or for
+ * an aggregate its leaves (a union: the active member's) as `[{ path, t, v }]`.
+ */
 function cbArgs(sig, seed) {
   return sig.params.map((p, j) => {
-    const w = wide(seed, j);
-    if (p.t === 'string') {
-      const k = Number(w % BigInt(STRINGS.length + 1));
-      return k === STRINGS.length ? null : STRINGS[k];
+    if (p.k !== 'scalar') {
+      const hs = mix(seed, 1000 + j);
+      return leaves(p).map((l, k) => ({ path: l.path, t: l.t, v: fromWide(l.t, wide(hs, k)) }));
     }
-    return fromWide(p.t, w);
+    return fromWide(p.t, wide(seed, j));
   });
+}
+
+/** A JS value of node n from its leaves (`[{ path, v }]` as expectedResult gives them). */
+function buildValue(n, ls) {
+  const root = {};
+  for (const l of ls) {
+    let o = root;
+    let key = 'v';
+    const path = ['v', ...l.path];
+    for (let i = 0; i < path.length - 1; i++) {
+      key = path[i];
+      if (o[key] === undefined) o[key] = typeof path[i + 1] === 'number' ? [] : {};
+      o = o[key];
+    }
+    o[path[path.length - 1]] = l.v;
+  }
+  return root.v;
 }
 
 // ------------------------------------------------------------------------------------- JS values
@@ -759,6 +850,6 @@ function jsValueSource(v) {
 
 module.exports = {
   EXCLUDE, EXCLUSION_NAMES, exclusions, mix, wide, rng, layout, leaves, genSignature, emitC, emitFunction,
-  hashArgs, expectedResult, cbArgs, genArgs, genValue, jsType, jsTypeSource, jsValueSource, valueAt, fromWide,
-  STRINGS, FNV0,
+  hashArgs, expectedResult, cbArgs, buildValue, genArgs, genValue, jsType, jsTypeSource, jsValueSource, valueAt, fromWide,
+  hasStrings, STRINGS, FNV0,
 };

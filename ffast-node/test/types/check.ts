@@ -1,6 +1,6 @@
 // Type-level tests of index.d.ts: compiled with `tsc --noEmit` by scripts/test.sh. Each
 // `@ts-expect-error` line must be an error, so the declarations cannot silently go loose.
-import { dlopen, bind, errno, callback, Callback, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode } from 'ffast';
+import { dlopen, bind, errno, callback, Callback, ptr, cstring, toArrayBuffer, read, write, suffix, FfastError, __internal, type FfastErrorCode, type Pointer } from 'ffast';
 
 const lib = dlopen('libm.so.6', {
   cos: { parameters: ['f64'], result: 'f64' },
@@ -140,7 +140,7 @@ view.pos.x = 3;
 const t0: number = view.tags.get(0);
 // @ts-expect-error: unknown member
 view.nope;
-// @ts-expect-error: 'string' is not a field type
+// a 'string' (char*) member: a copy for the call (docs/struct-strings.md)
 struct({ s: 'string' });
 // @ts-expect-error: pack must be a #pragma pack value
 struct({ a: 'i32' }, { pack: 3 });
@@ -224,3 +224,31 @@ const bad: number = errno(0);
 vlibc.symbols.nbOpen('/x', 0).then((r: { value: number; errno: number }) => r.errno);
 // @ts-expect-error: only a definition ending in '...' has .variadic
 vlibc.symbols.strtol.variadic;
+// Typed function parameters: a plain function with the C signature's argument types, a Callback,
+// an address or null.
+const CMP = { function: { parameters: ['pointer', 'pointer'], result: 'i32' } } as const;
+const typed = dlopen(null, {
+  qsort: { parameters: ['buffer', 'size_t', 'size_t', CMP], result: 'void' },
+  get_cmp: { parameters: [], result: CMP },
+} as const);
+typed.symbols.qsort(new Int32Array(4), 4, 4, (a, b) => {
+  const pa: Pointer | null = a;
+  return 0;
+});
+typed.symbols.qsort(new Int32Array(4), 4, 4, cmp);
+typed.symbols.qsort(new Int32Array(4), 4, 4, null);
+const gotCmp: Pointer | null = typed.symbols.get_cmp();
+// @ts-expect-error: the comparator returns a number for an i32 result
+typed.symbols.qsort(new Int32Array(4), 4, 4, () => 'x');
+// a typed function inside a callback's definition is an address
+callback({ parameters: [CMP], result: 'void' }, (f) => {
+  const fp: Pointer | null = f;
+});
+// String members: strings (or null) in and out.
+const Person = struct({ name: 'string', age: 'i32' });
+const person: { name: string | null; age: number } = Person.decode(new Uint8Array(16));
+const byPerson = dlopen(null, { greet: { parameters: [Person], result: 'i32' } } as const);
+byPerson.symbols.greet({ name: 'x', age: 1 });
+byPerson.symbols.greet({ name: null, age: 1 });
+// @ts-expect-error: a string member takes a string or null
+byPerson.symbols.greet({ name: 1, age: 1 });

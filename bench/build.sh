@@ -25,7 +25,7 @@ newer() { # newer OUT SRC... : true if OUT is missing or older than any SRC
   return 1
 }
 
-if newer "$OUT/libbenchlib.so" "$ROOT/bench/native/benchlib.c"; then
+if newer "$OUT/libbenchlib.so" "$ROOT/bench/native/benchlib.c" "$ROOT/bench/native/benchlib.h"; then
   echo "build: libbenchlib.so"
   gcc -O2 -fPIC -shared -o "$OUT/libbenchlib.so" "$ROOT/bench/native/benchlib.c"
 fi
@@ -36,19 +36,21 @@ for n in "${NODES[@]}" /usr/bin/node; do
   inc="$(dirname "$(dirname "$(readlink -f "$n")")")/include/node"
   [ -f "$inc/node_api.h" ] && { NAPI_INC="$inc"; break; }
 done
-if newer "$OUT/napi.node" "$ROOT/bench/baselines/napi.c" "$OUT/libbenchlib.so"; then
+# Both addons open the whole-task rows' libraries (sqlite3, zlib, libcrypto) at run time
+# (bench/baselines/syslibs.h): no -l for them, no -dev headers needed; -ldl for dlopen.
+if newer "$OUT/napi.node" "$ROOT/bench/baselines/napi.c" "$ROOT/bench/baselines/syslibs.h" "$OUT/libbenchlib.so"; then
   echo "build: napi.node (headers $NAPI_INC)"
   gcc -O2 -fPIC -shared -DNAPI_VERSION=8 -I"$NAPI_INC" "$ROOT/bench/baselines/napi.c" \
-    -L"$OUT" -lbenchlib -Wl,-rpath,'$ORIGIN' -o "$OUT/napi.node"
+    -L"$OUT" -lbenchlib -ldl -Wl,-rpath,'$ORIGIN' -o "$OUT/napi.node"
 fi
 
 # fastapi OUT INC RPATH [g++ flags...]: one build of the fast-API addon.
 fastapi() {
   local o=$1 inc=$2 rpath=$3; shift 3
-  if newer "$o" "$ROOT/bench/baselines/fastapi.cc" "$OUT/libbenchlib.so" "$inc/v8-version.h"; then
+  if newer "$o" "$ROOT/bench/baselines/fastapi.cc" "$ROOT/bench/baselines/syslibs.h" "$OUT/libbenchlib.so" "$inc/v8-version.h"; then
     echo "build: ${o#"$OUT/"} (headers $inc${*:+, $*})"
     g++ -std=gnu++20 -O2 -fPIC -shared "$@" -I"$inc" "$ROOT/bench/baselines/fastapi.cc" \
-      -L"$OUT" -lbenchlib -Wl,-rpath,"$rpath" -o "$o"
+      -L"$OUT" -lbenchlib -ldl -Wl,-rpath,"$rpath" -o "$o"
   fi
 }
 

@@ -580,7 +580,7 @@ function wrap(m, name, d, state) {
       }
       const off = m.argOffsets[i];
       pre.push(
-        `if (typeof ${a} === 'object' && ${a} !== null && ${a}[$kDv] === undefined && !$isBufObj(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
+        `if (typeof ${a} === 'object' && ${a} !== null && !$isMem(${a})) ${k(code.enc)}(${adv}, ${off}, ${a}, ${where});
       else $copyIn(${au8}, ${off}, ${size}, ${a}, ${where});`,
       );
       return;
@@ -598,21 +598,22 @@ function wrap(m, name, d, state) {
     // The address comes out of one per-wrapper function (not a branch-local assignment in the
     // wrapper): TurboFan then sees one Number input for the fast call's uint64 parameter.
     const toAddr = instantiate(
-      ['$tdv', '$tu8', '$taddr', '$enc', '$kDv', '$isBufObj', '$copyIn', '$ptrArg', '$where'],
+      ['$tdv', '$tu8', '$taddr', '$enc', '$isMem', '$copyIn', '$ptrArg', '$where'],
       `"use strict"; return function ptrArg_${i}(a) { // ffast pointer(T) argument
         if (typeof a === 'object' && a !== null) {
-          if (a[$kDv] === undefined && !$isBufObj(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
+          if (!$isMem(a)) ${spec.direction === 'out' ? '$tu8.fill(0)' : '$enc($tdv, 0, a, $where)'};
           else $copyIn($tu8, 0, ${size}, a, $where);
           return $taddr;
         }
         return $ptrArg(a, $where);
       };`,
-      [tmpDv, tmpU8, tmpAddr, code.enc, S.kDv, isBufObj, copyIn, ptrArg, `argument ${i} of '${name}'`],
+      [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`],
     );
     pre.push(`const ${p} = ${k(toAddr)}(${a});`);
     if (spec.direction !== 'in') {
+      const where = k(`argument ${i} of '${name}'`);
       post.push(
-        `if (${p} === ${k(tmpAddr)}) { if (${a}[$kDv] === undefined && !$isBufObj(${a})) ${k(code.decInto)}(${k(tmpDv)}, 0, ${a}); else $copyBack(${k(tmpU8)}, ${size}, ${a}); }`,
+        `if (${p} === ${k(tmpAddr)}) { if (!$isMem(${a})) ${k(code.decInto)}(${k(tmpDv)}, 0, ${a}, ${where}); else $copyBack(${k(tmpU8)}, ${size}, ${a}, ${where}); }`,
       );
     }
     callArgs.push(p);
@@ -651,18 +652,18 @@ function wrap(m, name, d, state) {
       copy = `oc.u.set($ret);`;
     }
     const toOut = instantiate(
-      ['$adv', '$ai32', '$ret', '$decInto', '$outPrep', '$name', '$af64'],
+      ['$adv', '$ai32', '$ret', '$decInto', '$outPrep', '$name', '$af64', '$where'],
       `"use strict"; const oc = { o: undefined, u: null, d: null, w: null, f: null };
       return function resultInto(out) { // ffast result buffer
         if (out !== oc.o || (oc.u !== null && oc.u.length === 0)) $outPrep(oc, out, ${size}, $name);
         if (oc.u !== null) {
           ${copy}
-        } else $decInto($adv, ${m.retOffset}, out);
+        } else $decInto($adv, ${m.retOffset}, out, $where);
         return out;
       };`,
       [
         new DataView(m.area), new Int32Array(m.area), new Uint8Array(m.area).subarray(m.retOffset, m.retOffset + size),
-        code.decInto, outPrep, name, new Float64Array(m.area),
+        code.decInto, outPrep, name, new Float64Array(m.area), `result object of '${name}'`,
       ],
     );
     // The result is read before the copy-back (`tail`): copying back into the caller's objects
@@ -707,12 +708,12 @@ function wrap(m, name, d, state) {
   const w = instantiate(
     [
       '$f', '$st', '$name', '$closedErr', '$countErr', '$bufErr', '$isBuf', '$wi', '$wu', '$cstr', '$nul',
-      '$isBufObj', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$kDv', '$cbArg', '$strErr', ...extraNames,
+      '$isMem', '$copyIn', '$copyBack', '$outPrep', '$ptrArg', '$cbArg', '$strErr', ...extraNames,
     ],
     src,
     [
       fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
-      isBufObj, copyIn, copyBack, outPrep, ptrArg, S.kDv, callbackArg, strErr, ...extra,
+      isMem, copyIn, copyBack, outPrep, ptrArg, callbackArg, strErr, ...extra,
     ],
   );
   Object.defineProperty(w, 'length', { value: n });
@@ -747,17 +748,41 @@ function resultValue(result, v) {
   }
 }
 
-const isBufObj = (v) => ArrayBuffer.isView(v) || v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer);
+// ------------------------------------------------------------------ memory or object?
+// An aggregate (a struct or union by value, pointer(T), out/inout, a result target) is given
+// either as memory — a typed array, DataView, ArrayBuffer, SharedArrayBuffer, or a view made by
+// T.view — whose bytes are used, or as an object whose members are encoded (and stored back).
+// Which one a value is, is decided everywhere by brand checks, as for `buffer` parameters
+// (bufferParts): ArrayBuffer.isView, util.types.isAnyArrayBuffer and the view brand
+// (structs.js ViewBrand) look at what the value is, never at a property, prototype or
+// toStringTag it shows. A look-alike (Object.create(ArrayBuffer.prototype), an object with a
+// view's prototype) or a Proxy around a buffer or view is therefore an object, and is encoded
+// and stored into as one.
 
-/** The first `size` bytes of a buffer, typed array, DataView or type view, as a Uint8Array. */
+const { isAnyArrayBuffer } = require('node:util').types;
+const { kDv } = S;
+
+/**
+ * Whether an object given for an aggregate is memory (see above); the decision is the brand
+ * checks'. For an ordinary object, which is what the hot path sees, a view's symbol and
+ * `instanceof` first answer cheaply whether a brand check could pass at all (TurboFan folds
+ * both to a map check), so a plain object costs no brand check: util.types.isAnyArrayBuffer on
+ * every struct argument cost 16–32 ns, several times the call itself, and a miss of
+ * `#view in v` 9–28 ns (docs/definitions-and-memory.md). What these filters cannot change is the
+ * answer: they only decide whether a brand check runs, and the brand check has the last word.
+ * (For a Proxy they ask its get and getPrototypeOf traps; whatever the traps answer, a Proxy
+ * fails the brand checks. A buffer whose prototype was replaced by a foreign one is taken as
+ * an object.)
+ */
+function isMem(v) {
+  if (ArrayBuffer.isView(v)) return true;
+  if (v[kDv] !== undefined) return S.isView(v);
+  return (v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)) && isAnyArrayBuffer(v);
+}
+
+/** The first `size` bytes of memory given for an aggregate (see isMem), as a Uint8Array. */
 function bytesOf(v, size, where) {
-  let parts = bufferParts(v);
-  if (parts === NOT_BUFFER && v !== null && typeof v === 'object' && v[S.kDv] !== undefined) {
-    // A type view (T.view): its bytes from its offset on.
-    const off = v[S.kOff];
-    parts = bufferParts(v[S.kDv]);
-    if (typeof parts === 'object') parts = { buf: parts.buf, start: parts.start + off, len: parts.len - off };
-  }
+  const parts = S.memoryParts(v);
   if (typeof parts !== 'object') {
     const why = parts === NOT_BUFFER ? `expected an object or a buffer of at least ${size} bytes, got ${describe(v)}` : bufferProblem(v, parts);
     return fail('ERR_FFAST_ARG_TYPE', `${where}: ${why}`);
@@ -770,8 +795,9 @@ function bytesOf(v, size, where) {
 function copyIn(u8, off, size, v, where) {
   u8.set(bytesOf(v, size, where), off);
 }
-function copyBack(u8, size, v) {
-  bytesOf(v, size, '').set(u8.subarray(0, size));
+/** C's bytes back into the memory given (it may have been detached or shrunk meanwhile). */
+function copyBack(u8, size, v, where) {
+  bytesOf(v, size, where).set(u8.subarray(0, size));
 }
 
 /**
@@ -779,7 +805,7 @@ function copyBack(u8, size, v) {
  * buffer, typed array, DataView or type view), or null for a plain object (decoded into).
  */
 function outPrep(oc, out, size, name) {
-  if (out !== null && typeof out === 'object' && out[S.kDv] === undefined && !isBufObj(out)) {
+  if (out !== null && typeof out === 'object' && !isMem(out)) {
     oc.u = null;
   } else {
     oc.u = bytesOf(out, size, `result buffer of '${name}'`);
@@ -1332,6 +1358,34 @@ const orphanReport = (err) => process.emitWarning(err);
 
 const callbackKeys = ['parameters', 'result', 'threads', 'onError', 'deadlockMs'];
 
+/** Whether a callback result type is a pointer (`pointer`, `function`, `void*`, …). */
+function returnsPointer(result) {
+  try {
+    return signatureOf('callback', [], result).result === 'pointer';
+  } catch {
+    return false; // (not a valid result type: callbackCreate says why)
+  }
+}
+
+/**
+ * `fn` for a callback whose result is a pointer: a Callback it returns converts as a pointer
+ * argument does (README "Callbacks": results convert as arguments do) — an open one gives C
+ * its address, a closed one is ERR_FFAST_CLOSED (reported, and C gets the default value, as
+ * for any exception the function throws). The native conversion of results knows Numbers,
+ * BigInts and null; the Callback brand (the `callbacks` WeakSet) is known here. Only
+ * pointer-result callbacks get this wrapper, so no other callback pays for it.
+ */
+function pointerResults(fn) {
+  return function ffastPointerResult() {
+    const r = Reflect.apply(fn, undefined, arguments);
+    if (typeof r === 'object' && r !== null && callbacks.has(r)) {
+      if (r.closed) fail('ERR_FFAST_CLOSED', 'invalid callback result: a closed Callback; C got the default value');
+      return r.pointer;
+    }
+    return r;
+  };
+}
+
 /**
  * A C function pointer that calls `fn`.
  * definition: { parameters, result, threads?: 'block' | 'queue', onError?: (err) => void,
@@ -1362,7 +1416,7 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
-  const [id, pointer] = native.callbackCreate(parameters, result, fn, report, orphanReport, {
+  const [id, pointer] = native.callbackCreate(parameters, result, returnsPointer(result) ? pointerResults(fn) : fn, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });

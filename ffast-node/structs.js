@@ -15,6 +15,10 @@
 // generated code only ever holds them as JSON string literals (`v["my name"]`, computed class
 // keys), never as identifiers (docs/definitions-and-memory.md: the ECMAScript rules behind it).
 
+'use strict';
+
+const { isProxy } = require('node:util').types;
+
 module.exports = function makeStructs(api) {
   const { native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError } = api;
   const { bufferParts, bufferProblem, NOT_BUFFER, checkAddress, toArrayBuffer } = api;
@@ -390,6 +394,104 @@ module.exports = function makeStructs(api) {
     Object.defineProperty(t, k, { value: v, writable: true, enumerable: true, configurable: true });
   }
 
+  // --------------------------------------------------------------------------- storing into the caller's object
+  // (docs/bad-input-matrix.md R3.) decInto stores C's values with plain assignments, as the
+  // caller would; a store can fail two ways. The object itself refuses it (frozen, a read-only
+  // member, a getter without a setter, not extensible, a module namespace): nothing of the
+  // caller's ran, the failure is ffast's finding, and it becomes ERR_FFAST_ARG_TYPE naming
+  // the members, after every other member has been stored. Or code of the caller's ran (a
+  // setter, a Proxy trap) and threw: that is the caller's own outcome and passes through
+  // unchanged, as an exception a getter throws while encoding does; a Proxy whose set trap
+  // returns false counts as such code (its trap ran; the engine's TypeError passes through).
+  // Telling the two apart needs no call of the caller's code: an ordinary object's own
+  // property descriptors and prototype say whether a setter or a Proxy was reached.
+
+  /** One store, as decInto makes it (strict: a refused store throws). */
+  function storeOne(t, k, v) {
+    if (k === '__proto__') defOwn(t, k, v);
+    else t[k] = v;
+  }
+
+  /**
+   * Whether storing `k` into `t` reached code of the caller's: a Proxy (a trap) or a setter
+   * found on the way up the prototype chain. Reads only descriptors and prototypes of
+   * objects that are not Proxies, which runs no user code.
+   */
+  function storeRanCode(t, k) {
+    try {
+      if (k === '__proto__') return isProxy(t); // defineProperty: a Proxy's trap, nothing else
+      for (let o = t; o !== null; o = Object.getPrototypeOf(o)) {
+        if (isProxy(o)) return true;
+        const d = Object.getOwnPropertyDescriptor(o, k);
+        if (d !== undefined) return Object.hasOwn(d, 'set') && d.set !== undefined;
+      }
+      return false;
+    } catch {
+      // (an exotic object whose descriptor cannot be read, e.g. a module namespace binding
+      // in its temporal dead zone: the engine's own refusal)
+      return false;
+    }
+  }
+
+  /** Why an object refused a store that ran none of the caller's code (storeRanCode false). */
+  function refusal(t, k) {
+    try {
+      if (k === '__proto__') {
+        const d = Object.getOwnPropertyDescriptor(t, k);
+        if (d !== undefined && !d.configurable) return 'read-only';
+      } else {
+        for (let o = t; o !== null; o = Object.getPrototypeOf(o)) {
+          const d = Object.getOwnPropertyDescriptor(o, k);
+          if (d === undefined) continue;
+          if (!Object.hasOwn(d, 'value')) return 'a getter without a setter';
+          if (!d.writable) return 'read-only';
+          if (o === t) return 'refused';
+          break;
+        }
+      }
+      return Object.isExtensible(t) ? 'refused' : 'the object is not extensible';
+    } catch {
+      return 'refused';
+    }
+  }
+
+  /**
+   * decInto's store number `k` into `t` threw `e`: finish the stores after it, then report
+   * every refused one (see above). `type`: `keys` (the member names; null for an array, whose
+   * keys are the indices), `n` (how many) and `dec`, which decodes the values again from C's
+   * block (an object by member name, or an array): only a setter that called the same function
+   * again could have changed that block by then.
+   */
+  function storeRest(e, t, k, dv, o, w, type) {
+    const { keys, n } = type;
+    const decoded = type.dec(dv, o);
+    const refused = [];
+    let first;
+    for (let j = k; ; ) {
+      const key = keys === null ? j : keys[j];
+      if (storeRanCode(t, key)) throw e;
+      refused.push(`${keys === null ? `[${j}]` : keyName(key)} (${refusal(t, key)})`);
+      if (first === undefined) first = e;
+      for (j++; j < n; j++) {
+        try {
+          const key = keys === null ? j : keys[j];
+          storeOne(t, key, decoded[key]);
+        } catch (x) {
+          e = x;
+          break;
+        }
+      }
+      if (j >= n) break;
+    }
+    const what = keys === null ? 'element' : 'member';
+    const others = refused.length < n ? `; the other ${what}s were stored` : '';
+    fail(
+      'ERR_FFAST_ARG_TYPE',
+      `${w === undefined ? 'decode' : w}: the object refused C's value for ${what}${refused.length > 1 ? 's' : ''} ${refused.join(', ')}${others}`,
+      first,
+    );
+  }
+
   // 64-bit values. Numbers are split into 32-bit halves (no BigInt allocation on the hot path):
   // for an integer |v| < 2^64, floor(v / 2^32) and the remainder are exact in doubles.
   function w64n(dv, o, v) {
@@ -419,7 +521,7 @@ module.exports = function makeStructs(api) {
   // --------------------------------------------------------------------------- code generation
   // Generated functions close over these (positional parameters of every `new Function`), and
   // over `$d<i>`: per function, the nested types' code it calls.
-  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, I64MIN, I64MAX, U64MAX };
+  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, I64MIN, I64MAX, U64MAX };
   const RT_NAMES = Object.keys(RT).map((k) => `$${k}`);
   const RT_VALUES = Object.values(RT);
   let serial = 0;
@@ -590,6 +692,27 @@ dv.${s.set}(${o}, ${v}, true);`;
   const kOff = Symbol('ffast.view.offset');
 
   /**
+   * The brand of every view made here: `new ViewBrand(view)` (in each view constructor) gives
+   * the view a private field, and `#view in v` tells a view from anything else, reading no
+   * property and running no Proxy trap (a look-alike made with Object.create(View.prototype),
+   * an object that copied the symbols, or a Proxy around a view has no brand). The field is
+   * added by a class whose base returns the object it is given (a derived class's fields are
+   * put on whatever `super()` returns), because every view class has its own generated text:
+   * with a common base class holding the field, a nested member access (`v.b.x`) went from
+   * 2–10 ns to 73–92 ns (V8 no longer elided the view's allocation); the brand added this way
+   * costs nothing measurable (docs/definitions-and-memory.md).
+   */
+  function ReturnTarget(o) {
+    return o;
+  }
+  class ViewBrand extends ReturnTarget {
+    #view = true;
+    static has(v) {
+      return v !== null && typeof v === 'object' && #view in v;
+    }
+  }
+
+  /**
    * Compile one type's code: `enc(dv, o, v, w)`, `dec(dv, o)`, `decInto(dv, o, target)`, the
    * view class, and the public encode/decode/view.
    */
@@ -604,6 +727,15 @@ dv.${s.set}(${o}, ${v}, true);`;
     ctx = newCtx(node);
     const d = genDec(node, 'o', ctx);
     const dec = build([], `return function dec(dv, o) {\n${d.pre}return ${d.expr};\n};`, [], `decode ${name}`, ctx);
+    // decInto(dv, o, t, w): C's result stored into the caller's object `t` (out/inout
+    // pointer(T) arguments, an aggregate result decoded into an object). A struct's members are
+    // all decoded before the first store: a store may run a setter, and JS run there may call
+    // the same function again, reusing the memory being read. A store the object refuses is
+    // finished by storeRest (the other members are still stored, then ERR_FFAST_ARG_TYPE),
+    // which decodes the values again (`dec`) rather than taking the decoded locals: a handler
+    // that kept them alive (or passed storeRest more than a few arguments) cost 3.5–4 ns per
+    // call on Node 24/26 (a Pt2 decoded into an object: 19.3 → 23 ns, measured); this one costs
+    // nothing measurable.
     let decInto;
     ctx = newCtx(node);
     if (!info.fields) {
@@ -611,19 +743,37 @@ dv.${s.set}(${o}, ${v}, true);`;
       const e = genDec(info.element, `o + i * ${sizeOf(info.element)}`, ctx);
       decInto = build(
         [],
-        `return function decInto(dv, o, t) {\nfor (let i = 0; i < ${info.length}; i++) { ${e.pre}\nt[i] = ${e.expr}; }\n};`,
+        `return function decInto(dv, o, t, w) {
+let i = 0;
+try { for (; i < ${info.length}; i++) { ${e.pre}\nt[i] = ${e.expr}; } }
+catch (e) { $storeRest(e, t, i, dv, o, w, ${depOf(ctx, { keys: null, n: info.length, dec })}); }
+};`,
         [],
         `decodeInto ${name}`,
         ctx,
       );
     } else {
       let pre = '';
-      const sets = info.fields.map((f) => {
+      const sets = info.fields.map((f, k) => {
         const x = genDec(f.type, info.kind === 'union' ? 'o' : `o + ${f.offset}`, ctx);
         pre += x.pre;
-        return f.name === '__proto__' ? `$defOwn(t, "__proto__", ${x.expr});` : `${prop('t', f.name)} = ${x.expr};`;
+        pre += `const x${k} = ${x.expr};\n`;
+        const store = f.name === '__proto__' ? `$defOwn(t, "__proto__", x${k});` : `${prop('t', f.name)} = x${k};`;
+        return `${store} k = ${k + 1};`;
       });
-      decInto = build([], `return function decInto(dv, o, t) {\n${pre}${sets.join('\n')}\n};`, [], `decodeInto ${name}`, ctx);
+      const rest = depOf(ctx, { keys: Object.freeze(info.fields.map((f) => f.name)), n: info.fields.length, dec });
+      decInto = build(
+        [],
+        `return function decInto(dv, o, t, w) {
+${pre}let k = 0;
+try {
+${sets.join('\n')}
+} catch (e) { $storeRest(e, t, k, dv, o, w, ${rest}); }
+};`,
+        [],
+        `decodeInto ${name}`,
+        ctx,
+      );
     }
     internals.delete(node);
     const View = makeViewClass(info, name);
@@ -653,11 +803,11 @@ dv.${s.set}(${o}, ${v}, true);`;
         if (atAddr > U64MAX) fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: offset ${offset} from ${show(target)} runs past the end of the address space`);
         return new DataView(toArrayBuffer(atAddr, size));
       }
-      const parts = bufferParts(target);
+      const parts = memoryParts(target);
       if (typeof parts !== 'object') {
         fail(
           'ERR_FFAST_ARG_TYPE',
-          `${what}.${fn}: ${parts === NOT_BUFFER ? `expected a buffer, typed array, DataView or pointer, got ${describe(target)}` : bufferProblem(target, parts)}`,
+          `${what}.${fn}: ${parts === NOT_BUFFER ? `expected a buffer, typed array, DataView, type view or pointer, got ${describe(target)}` : bufferProblem(target, parts)}`,
         );
       }
       if (offset + size > parts.len) {
@@ -701,8 +851,15 @@ dv.${s.set}(${o}, ${v}, true);`;
    * A view class: an accessor per field over (DataView, offset). Nested composites and arrays
    * give views of their own (zero-copy all the way down); assigning one encodes the whole value.
    * Accessors have computed keys (`get ["constructor"]()` is a plain accessor, where the same
-   * name as a literal key would be a class constructor); a member named toJSON wins over the
-   * view's own toJSON.
+   * name as a literal key would be a class constructor).
+   *
+   * A view's own helpers never hide a member: struct and union views have one, `toJSON()`
+   * (decodes); array views (which have no member names) have `length`, `get`, `set`,
+   * `toJSON` and the iterator. A member named `toJSON` is that member (`view.toJSON` reads
+   * it); JSON.stringify then finds no function there, so such a view also carries every
+   * member as an own enumerable accessor (the prototype's), which JSON.stringify lists in
+   * member order (an array index is never a member name). Only types with such a member pay
+   * for the own properties.
    */
   function makeViewClass(info, name) {
     const ctx = newCtx(null);
@@ -713,13 +870,20 @@ dv.${s.set}(${o}, ${v}, true);`;
     const setter = (t, o, p) => `const dv = this[$kDv]; const w = 'view'; ${genEnc(t, 'v', o, lit(p), ctx)}`;
     let members = '';
     const self = depOf(ctx, info);
+    let ctor = 'this[$kDv] = dv; this[$kOff] = o; new $ViewBrand(this);';
+    let own = null;
     if (info.fields) {
       for (const f of info.fields) {
         const o = `this[$kOff] + ${info.kind === 'union' ? 0 : f.offset}`;
         const k = `[${lit(f.name)}]`;
         members += `get ${k}() { ${getter(f.type, o)} }\nset ${k}(v) { ${setter(f.type, o, step(f.name, true))} }\n`;
       }
-      if (!info.fields.some((f) => f.name === 'toJSON')) members += `toJSON() { return ${self}.code.dec(this[$kDv], this[$kOff]); }\n`;
+      if (info.fields.some((f) => f.name === 'toJSON')) {
+        own = { add: null };
+        ctor += ` ${depOf(ctx, own)}.add(this);`;
+      } else {
+        members += `toJSON() { return ${self}.code.dec(this[$kDv], this[$kOff]); }\n`;
+      }
     } else {
       const es = sizeOf(info.element);
       const chk = `if (!(Number.isInteger(i) && i >= 0 && i < ${info.length})) $rangeErr('view', '', ${lit(`an index of ${name}`)}, i);`;
@@ -730,13 +894,39 @@ dv.${s.set}(${o}, ${v}, true);`;
       members += `toJSON() { return ${self}.code.dec(this[$kDv], this[$kOff]); }\n`;
     }
     // (toJSON reads info.code at call time: it exists once compile() has returned.)
-    return build(
-      ['$kDv', '$kOff'],
-      `return class ${info.kind}View {\nconstructor(dv, o) { this[$kDv] = dv; this[$kOff] = o; }\n${members}};`,
-      [kDv, kOff],
+    const View = build(
+      ['$kDv', '$kOff', '$ViewBrand'],
+      `return class ${info.kind}View {\nconstructor(dv, o) { ${ctor} }\n${members}};`,
+      [kDv, kOff, ViewBrand],
       `view ${name}`,
       ctx,
     );
+    if (own !== null) {
+      const descs = info.fields.map((f) => {
+        const d = Object.getOwnPropertyDescriptor(View.prototype, f.name);
+        return [f.name, { get: d.get, set: d.set, enumerable: true, configurable: false }];
+      });
+      own.add = (v) => {
+        for (const [k, d] of descs) Object.defineProperty(v, k, d);
+      };
+    }
+    return View;
+  }
+
+  /**
+   * `{ buf, start, len }` of memory given by value: a buffer or view (bufferParts), or a type
+   * view (its bytes from its offset on); else why not (NOT_BUFFER, DETACHED, OUT_OF_BOUNDS).
+   * Brand checks only: a look-alike of either is NOT_BUFFER, and nothing of the value's runs.
+   */
+  function memoryParts(v) {
+    if (ArrayBuffer.isView(v) || !ViewBrand.has(v)) return bufferParts(v);
+    const parts = bufferParts(v[kDv]);
+    if (typeof parts !== 'object') return parts;
+    const off = v[kOff];
+    // (a view's offset is always in its DataView; one made by calling a view class's
+    // constructor with other arguments is memory only if they make sense)
+    if (!(Number.isSafeInteger(off) && off >= 0 && off <= parts.len)) return NOT_BUFFER;
+    return { buf: parts.buf, start: parts.start + off, len: parts.len - off };
   }
 
   // --------------------------------------------------------------------------- pointer(T)
@@ -769,5 +959,7 @@ dv.${s.set}(${o}, ${v}, true);`;
     codeOf: (t) => internals.get(t).code,
     kDv,
     kOff,
+    isView: ViewBrand.has,
+    memoryParts,
   };
 };

@@ -13,12 +13,14 @@
 #include <node.h>
 #include <v8.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
 #include "../native/benchlib.h"
+#include "syslibs.h"
 
 // Phase sweep only (bench/node/phase.sh): -DFASTAPI_NOPS=k puts k one-byte NOPs at the start of
 // every fast target, shifting the instruction count of the loop iteration without changing what
@@ -111,6 +113,10 @@ struct FastOneByteString {  // kSeqOneByteString; data is NOT NUL-terminated
 struct FastTypedArrayU8 {  // FastApiTypedArray<uint8_t>: {size_t length_; T* data_;}
   size_t length;
   uint8_t* data;
+};
+struct FastTypedArrayU64 {  // FastApiTypedArray<uint64_t>
+  size_t length;
+  uint64_t* data;
 };
 #endif
 
@@ -270,6 +276,169 @@ static uint32_t F_sum64_gc(Local<Value>, Local<Value> v) {
 }
 #endif
 
+// ---------------------------------------------------------------------------------------------------
+// Rows of the "slow corners" (issue 13 scope 6).
+//
+// Typed-array arguments: FastApiTypedArray<T> on V8 < 13 (Node 20/22), a Local<Value> read with
+// ViewData on V8 >= 13 (as sum64 above). TA(T) is the argument's C++ type, TA_DATA(a) its data.
+#if V8_MAJOR_VERSION < 13
+#define TA_U8 const FastTypedArrayU8&
+#define TA_U64 const FastTypedArrayU64&
+#define TA_DATA(a) ((void*)(a).data)
+#define TA_SCOPE() ((void)0)
+#else
+#define TA_U8 Local<Value>
+#define TA_U64 Local<Value>
+#define TA_DATA(a) ((void*)ViewData(a))
+#define TA_SCOPE() HandleScope scope(Isolate::GetCurrent())
+#endif
+// A fast one-byte string as a NUL-terminated C string in `stack` (or a malloc'd copy, freed by the
+// caller through *heap when it does not fit).
+static const char* CStr(const FastOneByteString& s, char* stack, size_t cap, char** heap) {
+  char* buf = s.length < cap ? stack : (char*)malloc(s.length + 1);
+  *heap = buf == stack ? nullptr : buf;
+  memcpy(buf, s.data, s.length);
+  buf[s.length] = 0;
+  return buf;
+}
+
+// ---- str_ret: the baseline is a regular V8 callback (a fast call cannot return a string): the
+// C string becomes a JS string with String::NewFromUtf8. Not counted in slowCalls (no fast path).
+static void S_str_ret(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  info.GetReturnValue().Set(String::NewFromUtf8(isolate, str_ret(ArgI32(info, 0))).ToLocalChecked());
+}
+// ---- ptr_bigint: ptr_arg registered with Int64Representation::kBigInt (V8 >= 12), so a BigInt
+// argument takes the fast path; V8 11 (Node 20) has no BigInt representation: its fast path
+// takes Numbers only and a BigInt goes to the slow callback (which reads BigInts).
+// ---- ptr_null: (pointer, int32) with the pointer given as 0 (a fast uint64 parameter takes no null).
+static void S_ptr_null(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(ptr_null((const void*)(uintptr_t)ArgU64(info, 0), ArgI32(info, 1)));
+}
+static int32_t F_ptr_null(Local<Value>, uint64_t p, int32_t v) { PAD(); return ptr_null((const void*)(uintptr_t)p, v); }
+// ---- out_ptr: open_thing(name, BigUint64Array(1)) as a fast call.
+static void S_open_thing(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  String::Utf8Value name(info.GetIsolate(), info[0]);
+  if (!*name || !info[1]->IsBigUint64Array()) {
+    info.GetIsolate()->ThrowException(Exception::TypeError(
+        String::NewFromUtf8Literal(info.GetIsolate(), "open_thing: expected (string, BigUint64Array)")));
+    return;
+  }
+  info.GetReturnValue().Set(open_thing(*name, (void**)ViewData(info[1])));
+}
+static int32_t F_open_thing(Local<Value>, const FastOneByteString& name, TA_U64 out) {
+  PAD();
+  TA_SCOPE();
+  char stack[256], *heap;
+  int32_t r = open_thing(CStr(name, stack, sizeof stack, &heap), (void**)TA_DATA(out));
+  free(heap);
+  return r;
+}
+// ---- errno: maybe_fail without capture; maybe_fail_errno saves errno right after the call into
+// a thread-local (what ffast's errno: true does), get_errno reads it (both fast calls).
+static thread_local int32_t g_errno;
+static void S_maybe_fail(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(maybe_fail(ArgI32(info, 0)));
+}
+static int32_t F_maybe_fail(Local<Value>, int32_t v) { PAD(); return maybe_fail(v); }
+static void S_maybe_fail_errno(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  int32_t v = ArgI32(info, 0);
+  int32_t r = maybe_fail(v);
+  g_errno = errno;
+  info.GetReturnValue().Set(r);
+}
+static int32_t F_maybe_fail_errno(Local<Value>, int32_t v) {
+  PAD();
+  int32_t r = maybe_fail(v);
+  g_errno = errno;
+  return r;
+}
+static void S_get_errno(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  info.GetReturnValue().Set(g_errno);
+}
+static int32_t F_get_errno(Local<Value>) { PAD(); return g_errno; }
+// ---- variadic: bl_snprintf(buf, n, fmt, int, double, string), the compiler making the variadic
+// call (it sets %al).
+static void S_bl_snprintf(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  Isolate* isolate = info.GetIsolate();
+  String::Utf8Value fmt(isolate, info[2]), s(isolate, info[5]);
+  if (!info[0]->IsArrayBufferView() || !*fmt || !*s) {
+    isolate->ThrowException(Exception::TypeError(
+        String::NewFromUtf8Literal(isolate, "bl_snprintf: expected (Uint8Array, n, string, int, double, string)")));
+    return;
+  }
+  info.GetReturnValue().Set(bl_snprintf((char*)ViewData(info[0]), (size_t)ArgU64(info, 1), *fmt,
+                                        ArgI32(info, 3), ArgF64(info, 4), *s));
+}
+static int32_t F_bl_snprintf(Local<Value>, TA_U8 buf, uint32_t n, const FastOneByteString& fmt,
+                             int32_t a, double d, const FastOneByteString& s) {
+  PAD();
+  TA_SCOPE();
+  char fstack[64], sstack[256], *fheap, *sheap;
+  const char* f = CStr(fmt, fstack, sizeof fstack, &fheap);
+  const char* str = CStr(s, sstack, sizeof sstack, &sheap);
+  int32_t r = bl_snprintf((char*)TA_DATA(buf), n, f, a, d, str);
+  free(fheap);
+  free(sheap);
+  return r;
+}
+// ---- whole-task rows on Debian's libraries (syslibs.h). syslib(name): undefined when the library
+// loaded, else why not; the harness checks it before using crc32/sha256_64.
+static void SysLib(const FunctionCallbackInfo<Value>& info) {
+  String::Utf8Value name(info.GetIsolate(), info[0]);
+  const char* n = *name ? *name : "";
+  const char* err = !strcmp(n, "sqlite") ? sqlite_api()->error
+                    : !strcmp(n, "zlib") ? zlib_api()->error
+                    : !strcmp(n, "crypto") ? crypto_api()->error
+                                           : "unknown library";
+  if (err) info.GetReturnValue().Set(String::NewFromUtf8(info.GetIsolate(), err).ToLocalChecked());
+}
+static void S_crc32(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  if (!info[1]->IsArrayBufferView()) {
+    info.GetIsolate()->ThrowException(Exception::TypeError(
+        String::NewFromUtf8Literal(info.GetIsolate(), "crc32: expected a Uint8Array")));
+    return;
+  }
+  info.GetReturnValue().Set((uint32_t)zlib_api()->crc32((uint32_t)ArgU64(info, 0), ViewData(info[1]),
+                                                        (uint32_t)ArgU64(info, 2)));
+}
+#if V8_MAJOR_VERSION < 13
+static uint32_t F_crc32(Local<Value>, uint32_t crc, TA_U8 buf, uint32_t len) {
+  PAD();
+  return (uint32_t)g_zlib.crc32(crc, (const unsigned char*)TA_DATA(buf), len);
+}
+#else
+// A read-only input: ArrayBufferView::GetContents needs no handle scope (the faster route on V8 13+,
+// see sum64_getcontents); an on-heap view is copied into `storage` (at most its 64 bytes are read).
+static uint32_t F_crc32(Local<Value>, uint32_t crc, Local<Value> v, uint32_t len) {
+  PAD();
+  uint8_t storage[64];
+  MemorySpan<uint8_t> span = v.As<ArrayBufferView>()->GetContents(MemorySpan<uint8_t>(storage, 64));
+  return (uint32_t)g_zlib.crc32(crc, span.data(), len <= span.size() ? len : (uint32_t)span.size());
+}
+#endif
+static void S_sha256_64(const FunctionCallbackInfo<Value>& info) {
+  g_slow_calls++;
+  if (!info[0]->IsArrayBufferView() || !info[1]->IsArrayBufferView()) {
+    info.GetIsolate()->ThrowException(Exception::TypeError(
+        String::NewFromUtf8Literal(info.GetIsolate(), "sha256_64: expected (Uint8Array, Uint8Array)")));
+    return;
+  }
+  info.GetReturnValue().Set(syslib_sha256(crypto_api(), ViewData(info[0]), 64, (unsigned char*)ViewData(info[1])));
+}
+static int32_t F_sha256_64(Local<Value>, TA_U8 msg, TA_U8 out) {
+  PAD();
+  TA_SCOPE();
+  return syslib_sha256(&g_crypto, TA_DATA(msg), 64, (unsigned char*)TA_DATA(out));
+}
+
 // ---- helpers (slow only) ----
 static void SlowCalls(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set((double)g_slow_calls);
@@ -281,7 +450,8 @@ static void PtrOf(const FunctionCallbackInfo<Value>& info) {
 
 // ---------------------------------------------------------------------------------------------------
 static void Register(Local<Context> ctx, Local<Object> exports, const char* name, FunctionCallback slow,
-                     const void* fast, CTypeInfo ret, std::initializer_list<CTypeInfo> args) {
+                     const void* fast, CTypeInfo ret, std::initializer_list<CTypeInfo> args,
+                     bool bigint64 = false) {
   Isolate* isolate = Isolate::GetCurrent();
   const CFunction* cf = nullptr;
   if (fast) {
@@ -294,8 +464,10 @@ static void Register(Local<Context> ctx, Local<Object> exports, const char* name
     CTypeInfo* ret_info = new CTypeInfo(ret);
 #if V8_MAJOR_VERSION >= 12
     CFunctionInfo* fi = new CFunctionInfo(*ret_info, (unsigned)n, arg_info,
-                                          CFunctionInfo::Int64Representation::kNumber);
+                                          bigint64 ? CFunctionInfo::Int64Representation::kBigInt
+                                                   : CFunctionInfo::Int64Representation::kNumber);
 #else
+    (void)bigint64;  // V8 11: 64-bit fast arguments are Numbers only
     CFunctionInfo* fi = new CFunctionInfo(*ret_info, (unsigned)n, arg_info);
 #endif
     cf = new CFunction(fast, fi);
@@ -337,6 +509,25 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   Register(ctx, exports, "sum64", S_sum64, FAST(F_sum64), U32, {VAL});
   Register(ctx, exports, "sum64_getcontents", S_sum64, FAST(F_sum64_gc), U32, {VAL});
 #endif
+  // Rows of the "slow corners" (issue 13 scope 6).
+#if V8_MAJOR_VERSION < 13
+  const CTypeInfo TAU8(T::kUint8, CTypeInfo::SequenceType::kIsTypedArray),
+      TAU64(T::kUint64, CTypeInfo::SequenceType::kIsTypedArray);
+#else
+  const CTypeInfo TAU8 = VAL, TAU64 = VAL;
+#endif
+  Register(ctx, exports, "str_ret", S_str_ret, nullptr, V, {I32});
+  Register(ctx, exports, "ptr_arg_bigint", S_ptr_arg, FAST(F_ptr_arg), U32, {U64}, true);
+  Register(ctx, exports, "ptr_null", S_ptr_null, FAST(F_ptr_null), I32, {U64, I32});
+  Register(ctx, exports, "open_thing", S_open_thing, FAST(F_open_thing), I32, {STR, TAU64});
+  Register(ctx, exports, "maybe_fail", S_maybe_fail, FAST(F_maybe_fail), I32, {I32});
+  Register(ctx, exports, "maybe_fail_errno", S_maybe_fail_errno, FAST(F_maybe_fail_errno), I32, {I32});
+  Register(ctx, exports, "get_errno", S_get_errno, FAST(F_get_errno), I32, {});
+  Register(ctx, exports, "bl_snprintf", S_bl_snprintf, FAST(F_bl_snprintf), I32,
+           {TAU8, U32, STR, I32, F64, STR});
+  Register(ctx, exports, "syslib", SysLib, nullptr, V, {VAL});
+  Register(ctx, exports, "crc32", S_crc32, FAST(F_crc32), U32, {U32, TAU8, U32});
+  Register(ctx, exports, "sha256_64", S_sha256_64, FAST(F_sha256_64), I32, {TAU8, TAU8});
   Register(ctx, exports, "slowCalls", SlowCalls, nullptr, V, {});
   Register(ctx, exports, "ptrOf", PtrOf, nullptr, V, {VAL});
   (void)VAL;

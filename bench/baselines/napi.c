@@ -3,13 +3,16 @@
  *   gcc -O2 -fPIC -shared -DNAPI_VERSION=8 -I/usr/include/node bench/baselines/napi.c \
  *       -Ltarget/bench -lbenchlib -Wl,-rpath,'$ORIGIN' -o target/bench/napi.node
  * Representations match fastapi.cc: pointer args as Numbers, pointer/u64 results as doubles,
- * strings copied as UTF-8 into a NUL-terminated stack buffer, Uint8Array via napi_get_typedarray_info. */
+ * strings copied as UTF-8 into a NUL-terminated stack buffer, Uint8Array via napi_get_typedarray_info.
+ * The whole-task rows' libraries (sqlite3, zlib, libcrypto) are opened at run time: syslibs.h. */
+#include <errno.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../native/benchlib.h"
+#include "syslibs.h"
 
 #define ARGS(n)                                                      \
   size_t argc = (n);                                                 \
@@ -252,6 +255,193 @@ static napi_value N_qsort_i32(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- Rows of the "slow corners" (issue 13 scope 6) ------------------------------------------------ */
+/* A typed array's data pointer into *data (NULL for an empty one); false after throwing when v is
+ * not a typed array. */
+static bool TypedData(napi_env env, napi_value v, void *data) {
+  if (napi_get_typedarray_info(env, v, NULL, NULL, (void **)data, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a TypedArray");
+    return false;
+  }
+  return true;
+}
+/* A JS string as NUL-terminated UTF-8: into `stack` when it fits, else into a malloc'd buffer
+ * (*heap, freed by the caller). NULL after throwing. */
+static char *Utf8Arg(napi_env env, napi_value v, char *stack, size_t cap, char **heap) {
+  size_t len = 0;
+  *heap = NULL;
+  if (napi_get_value_string_utf8(env, v, stack, cap, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a string");
+    return NULL;
+  }
+  if (len < cap - 1) return stack;
+  napi_get_value_string_utf8(env, v, NULL, 0, &len);
+  *heap = malloc(len + 1);
+  if (!*heap) return NULL;
+  napi_get_value_string_utf8(env, v, *heap, len + 1, &len);
+  return *heap;
+}
+/* str_ret: the C string becomes a JS string with napi_create_string_utf8. */
+static napi_value N_str_ret(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  napi_value r;
+  napi_create_string_utf8(env, str_ret(I32(env, argv[0])), NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+/* ptr_null: the pointer argument as the addon's NULL, 0. */
+static napi_value N_ptr_null(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  return RI32(env, ptr_null((const void *)(uintptr_t)U64(env, argv[0]), I32(env, argv[1])));
+}
+/* out_ptr: open_thing(name, out) with `out` a BigUint64Array(1) that receives the handle. */
+static napi_value N_open_thing(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  char stack[256], *heap;
+  const char *name = Utf8Arg(env, argv[0], stack, sizeof stack, &heap);
+  void **out = NULL;
+  if (!name || !TypedData(env, argv[1], &out)) { free(heap); return NULL; }
+  int32_t r = open_thing(name, out);
+  free(heap);
+  return RI32(env, r);
+}
+/* errno: the call, then errno saved right after it (what ffast's errno: true does); get_errno
+ * reads the saved value. maybe_fail: the same call without capture. */
+static int g_errno;
+static napi_value N_maybe_fail(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  return RI32(env, maybe_fail(I32(env, argv[0])));
+}
+static napi_value N_maybe_fail_errno(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int32_t v = I32(env, argv[0]);
+  int32_t r = maybe_fail(v);
+  g_errno = errno;
+  return RI32(env, r);
+}
+static napi_value N_get_errno(napi_env env, napi_callback_info info) { return RI32(env, g_errno); }
+/* variadic: bl_snprintf(buf, n, fmt, int, double, string), the C compiler doing the variadic call. */
+static napi_value N_bl_snprintf(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  char fstack[64], sstack[256], *fheap, *sheap;
+  char *buf = NULL;
+  if (!TypedData(env, argv[0], &buf)) return NULL;
+  uint32_t n = (uint32_t)I32(env, argv[1]);
+  const char *fmt = Utf8Arg(env, argv[2], fstack, sizeof fstack, &fheap);
+  int32_t a = I32(env, argv[3]);
+  double d = F64(env, argv[4]);
+  const char *str = Utf8Arg(env, argv[5], sstack, sizeof sstack, &sheap);
+  int32_t r = fmt && str ? bl_snprintf(buf, n, fmt, a, d, str) : 0;
+  free(fheap);
+  free(sheap);
+  return RI32(env, r);
+}
+
+/* Whole-task rows on Debian's libraries (syslibs.h). syslib(name): undefined when the library
+ * loaded, else the reason (a string) — the harness checks it before using the functions below. */
+static napi_value N_syslib(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  char name[16];
+  size_t len = 0;
+  napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len);
+  const char *err = !strcmp(name, "sqlite") ? sqlite_api()->error
+                    : !strcmp(name, "zlib") ? zlib_api()->error
+                    : !strcmp(name, "crypto") ? crypto_api()->error
+                                              : "unknown library";
+  if (!err) return NULL;
+  napi_value r;
+  napi_create_string_utf8(env, err, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+/* crc32(crc, buf, len): zlib's crc32 over a typed array's bytes. */
+static napi_value N_crc32(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  uint32_t crc = (uint32_t)I32(env, argv[0]);
+  const unsigned char *buf = NULL;
+  if (!TypedData(env, argv[1], &buf)) return NULL;
+  uint32_t len = (uint32_t)I32(env, argv[2]);
+  return RU32(env, (uint32_t)zlib_api()->crc32(crc, buf, len));
+}
+/* sha256_64(msg, out): the row's whole C sequence (EVP_MD_CTX_new, DigestInit_ex, Update of 64
+ * bytes, Final_ex, free) in one call; returns 1 on success. */
+static napi_value N_sha256_64(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  const void *msg = NULL;
+  unsigned char *out = NULL;
+  if (!TypedData(env, argv[0], &msg) || !TypedData(env, argv[1], &out)) return NULL;
+  return RI32(env, syslib_sha256(crypto_api(), msg, 64, out));
+}
+/* sqlite3: one N-API function per C function the task calls, so the JS task code is the same as
+ * ffast's (bench/node/corners.js). Handles are Numbers or BigInts in, out-parameters are
+ * BigUint64Array(1), column_text returns a string (napi_create_string_utf8) or null. */
+#define H(v) ((void *)(uintptr_t)U64(env, (v)))
+static napi_value N_sqlite3_open(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  char stack[256], *heap;
+  const char *name = Utf8Arg(env, argv[0], stack, sizeof stack, &heap);
+  void **out = NULL;
+  int32_t r = name && TypedData(env, argv[1], &out) ? sqlite_api()->open(name, out) : -1;
+  free(heap);
+  return RI32(env, r);
+}
+static napi_value N_sqlite3_close(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  return RI32(env, sqlite_api()->close(H(argv[0])));
+}
+static napi_value N_sqlite3_exec(napi_env env, napi_callback_info info) {
+  ARGS(2); /* (db, sql, null, null, null): no callback, no error message */
+  char stack[256], *heap;
+  const char *sql = Utf8Arg(env, argv[1], stack, sizeof stack, &heap);
+  int32_t r = sql ? sqlite_api()->exec(H(argv[0]), sql, NULL, NULL, NULL) : -1;
+  free(heap);
+  return RI32(env, r);
+}
+static napi_value N_sqlite3_prepare_v2(napi_env env, napi_callback_info info) {
+  ARGS(4); /* (db, sql, nbyte, out, null) */
+  char stack[256], *heap;
+  const char *sql = Utf8Arg(env, argv[1], stack, sizeof stack, &heap);
+  void **out = NULL;
+  int32_t r = sql && TypedData(env, argv[3], &out) ? sqlite_api()->prepare_v2(H(argv[0]), sql, I32(env, argv[2]), out, NULL) : -1;
+  free(heap);
+  return RI32(env, r);
+}
+static napi_value N_sqlite3_bind_int(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  return RI32(env, sqlite_api()->bind_int(H(argv[0]), I32(env, argv[1]), I32(env, argv[2])));
+}
+static napi_value N_sqlite3_bind_text(napi_env env, napi_callback_info info) {
+  ARGS(3); /* (stmt, i, text, -1, SQLITE_TRANSIENT): sqlite copies the text */
+  char stack[256], *heap;
+  const char *text = Utf8Arg(env, argv[2], stack, sizeof stack, &heap);
+  int32_t r = text ? sqlite_api()->bind_text(H(argv[0]), I32(env, argv[1]), text, -1, (void (*)(void *))(intptr_t)-1) : -1;
+  free(heap);
+  return RI32(env, r);
+}
+static napi_value N_sqlite3_step(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  return RI32(env, sqlite_api()->step(H(argv[0])));
+}
+static napi_value N_sqlite3_reset(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  return RI32(env, sqlite_api()->reset(H(argv[0])));
+}
+static napi_value N_sqlite3_column_int(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  return RI32(env, sqlite_api()->column_int(H(argv[0]), I32(env, argv[1])));
+}
+static napi_value N_sqlite3_column_text(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  const unsigned char *t = sqlite_api()->column_text(H(argv[0]), I32(env, argv[1]));
+  napi_value r;
+  if (!t) napi_get_null(env, &r);
+  else napi_create_string_utf8(env, (const char *)t, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+static napi_value N_sqlite3_finalize(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  return RI32(env, sqlite_api()->finalize(H(argv[0])));
+}
+#undef H
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor d[] = {
 #define F(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
@@ -261,6 +451,15 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       F("u64_ret", N_u64_ret), F("c_strlen", N_strlen), F("sum64", N_sum64), F("ptrOf", N_ptrOf),
       F("i32_1_async", N_i32_1_async),
       F("cb_sum", N_cb_sum), F("qsort_i32", N_qsort_i32),
+      F("str_ret", N_str_ret), F("ptr_null", N_ptr_null), F("open_thing", N_open_thing), F("maybe_fail", N_maybe_fail),
+      F("maybe_fail_errno", N_maybe_fail_errno), F("get_errno", N_get_errno),
+      F("bl_snprintf", N_bl_snprintf), F("syslib", N_syslib), F("crc32", N_crc32),
+      F("sha256_64", N_sha256_64), F("sqlite3_open", N_sqlite3_open),
+      F("sqlite3_close", N_sqlite3_close), F("sqlite3_exec", N_sqlite3_exec),
+      F("sqlite3_prepare_v2", N_sqlite3_prepare_v2), F("sqlite3_bind_int", N_sqlite3_bind_int),
+      F("sqlite3_bind_text", N_sqlite3_bind_text), F("sqlite3_step", N_sqlite3_step),
+      F("sqlite3_reset", N_sqlite3_reset), F("sqlite3_column_int", N_sqlite3_column_int),
+      F("sqlite3_column_text", N_sqlite3_column_text), F("sqlite3_finalize", N_sqlite3_finalize),
 #undef F
   };
   napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);

@@ -26,6 +26,13 @@ uint32_t sum64(const uint8_t *);
 /* Callback rows: C calls back into JS. */
 int32_t cb_sum(int32_t (*f)(int32_t), int32_t n);
 void qsort_i32(int32_t *a, size_t n, int (*cmp)(const void *, const void *));
+/* Rows of the "slow corners" (issue 13 scope 6). */
+const char *str_ret(int32_t k);
+int32_t ptr_null(const void *p, int32_t v);
+int32_t open_thing(const char *name, void **out);
+uint64_t thing_handle(size_t name_len);
+int32_t maybe_fail(int32_t v);
+int32_t bl_snprintf(char *buf, size_t n, const char *fmt, ...);
 #ifdef __cplusplus
 }
 #endif

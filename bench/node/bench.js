@@ -4,6 +4,8 @@
 //   node bench/node/bench.js [--rows=noop,i32_2,...] [--impls=fastapi,napi,ffast,ffast-cold,js]
 //                            [--json=out.json] [--samples=7] [--n=2000000] [--warmup=300000]
 //                            [--runs=3] [--fastapi-sum64=getcontents]   (faster fastapi sum64 variant on Node 24/26)
+//                            [--task-n=K --task-warmup=K]  (task rows: tasks per sample / warm-up tasks)
+//                            [--row-n=N --row-warmup=N]    (corner rows with their own n, e.g. sha256)
 //
 // Every (implementation, row) pair runs in a FRESH child process of the same Node binary:
 //   fastapi     hand-written V8 fast-API addon (target/bench/fastapi-node<major>.node): the floor
@@ -80,6 +82,11 @@ const ROWS = [
     callback: { parameters: ['pointer', 'pointer'], result: 'i32' }, cbSrc: '(a, b) => read.i32(a) - read.i32(b)', plainCbSrc: '(a, b) => a - b',
     js: 'function (a, n, g) { a.sort(g); }' },
 ];
+// The "slow corners" rows (issue 13 scope 6): string results, BigInt pointers, out-pointers, errno,
+// variadic calls, whole tasks on Debian's sqlite3/zlib/libcrypto. Bound per implementation:
+// bench/node/corners.js (shared task code and capability switches: bench/tasks.cjs).
+const CORNERS = require('./corners.js');
+ROWS.push(...CORNERS.ROWS);
 // Implementations an async row runs with: the fast-API addon has no async form, and a nonblocking
 // ffast function is never a fast call (ffast-cold would measure the same code).
 const ASYNC_IMPLS = new Set(['napi', 'ffast', 'js']);
@@ -115,6 +122,7 @@ function ffastBuilt() {
 async function child() {
   const impl = ARGS.impl;
   const row = ROW_BY_NAME[ARGS.row];
+  if (row.bind) return childCorner(impl, row);
   const out = { impl, row: row.name, ok: false };
   const isAsync = row.loop === 'async';
   const isCb = row.kind === 'callback';
@@ -221,6 +229,93 @@ async function child() {
   process.stdout.write('\n@@RESULT ' + JSON.stringify(out) + '\n');
 }
 
+// Child for a corners row (bench/node/corners.js): the row binds each implementation itself.
+// Same method as child(): a loop function from unique source, int32 accumulator checked against
+// the reference loop after every chunk and sample, natural tiering. Task rows (kind 'task'): a
+// chunk is one task, row.warmup tasks of warm-up (no TurboFan wait: the task's own loops tier up
+// inside the first task), row.n tasks per sample.
+async function childCorner(impl, row) {
+  const out = { impl, row: row.name, ok: false };
+  try {
+    const base = impl.replace(/-cold$/, '');
+    const isTask = row.kind === 'task';
+    const n = Number(ARGS[isTask ? 'task-n' : 'row-n'] || row.n || N);
+    const warmupMin = Number(ARGS[isTask ? 'task-warmup' : 'row-warmup'] || row.warmup || WARMUP);
+    const chunk = isTask ? 1 : Math.min(CHUNK, n);
+    const u8 = new Uint8Array(new ArrayBuffer(64));
+    for (let k = 0; k < 64; k++) u8[k] = (k * 7 + 3) & 255;
+    let ffastMod = null, slowCalls = null;
+    const addons = {};
+    const loadAddon = (b) => addons[b] || (addons[b] = require(b === 'fastapi' ? FASTAPI : NAPI));
+    const env = {
+      u8, LIBBENCH,
+      ffast: () => ffastMod || (ffastMod = require(FFAST_DIR)),
+      addon: () => loadAddon(base),
+    };
+    let b;
+    if (base === 'js') {
+      if (row.noJs) throw new CORNERS.NotApplicable('no plain-JS implementation');
+      b = row.ref(env);
+    } else if (base === 'ffast' || base === 'fastapi' || base === 'napi') {
+      b = row.bind(base, env);
+    } else throw new Error(`unknown impl ${impl}`);
+    if (b.note) out.note = b.note;
+    if (base === 'ffast' && ffastMod && ffastMod.__internal) {
+      if (ffastMod.__internal.slowCalls) slowCalls = () => ffastMod.__internal.slowCalls();
+      out.fastEnabled = ffastMod.__internal.fastEnabled;
+    }
+    if ((base === 'fastapi') && addons.fastapi && addons.fastapi.slowCalls) slowCalls = () => addons.fastapi.slowCalls();
+    const r = row.ref(env);
+
+    const tag = `${impl.replace(/\W/g, '_')}_${row.name}_${process.pid}`;
+    const mk = (name, x) => {
+      const aux = x.aux || {};
+      const keys = Object.keys(aux);
+      const call = x.call || `f(${x.args})`;
+      const src = `// ${name} ${tag}\nconst { ${keys.join(', ')} } = aux;\nreturn function ${name}_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    const r = ${call};\n    acc = (acc + (${x.use || 'r'})) | 0;\n  }\n  return acc;\n};`;
+      return new Function('f', 'aux', src)(x.f, aux);
+    };
+    const loop = mk('loop', b);
+    const ref = mk('ref', r);
+    const expChunk = ref(chunk), expN = ref(n);
+    const tierFn = new Function('fn', 'return %ActiveTierIsTurbofan(fn);');
+    const isTF = () => tierFn(loop);
+    // Warm-up: as child(), plus a 5 s cap (a heavy row at ~1 µs/call would take 30 s to reach MAX_WARMUP).
+    let warm = 0;
+    const w0 = Date.now();
+    while (warm < warmupMin || (!isTask && !isTF() && warm < MAX_WARMUP && Date.now() - w0 < 5000)) {
+      const a = loop(chunk);
+      if (a !== expChunk) throw new Error(`wrong result in warm-up: ${a} !== ${expChunk}`);
+      warm += chunk;
+    }
+    out.warmupCalls = warm;
+    out.turbofanBefore = isTF();
+    const slow0 = slowCalls ? slowCalls() : null;
+    const samples = [];
+    for (let s = 0; s < SAMPLES; s++) {
+      const t0 = process.hrtime.bigint();
+      const a = loop(n);
+      const t1 = process.hrtime.bigint();
+      if (a !== expN) throw new Error(`wrong result: ${a} !== ${expN}`);
+      samples.push(Number(t1 - t0) / n);
+    }
+    out.turbofanAfter = isTF();
+    out.callsPerSample = n;
+    if (slowCalls) {
+      out.slowCallsInSamples = slowCalls() - slow0;
+      out.fastFraction = 1 - out.slowCallsInSamples / (SAMPLES * n * (b.calls || 1));
+    }
+    const sorted = [...samples].sort((x, y) => x - y);
+    out.samples = samples.map((x) => +x.toFixed(3));
+    out.median = +sorted[sorted.length >> 1].toFixed(3);
+    out.min = +sorted[0].toFixed(3);
+    out.ok = true;
+  } catch (e) {
+    if (e && e.na) { out.na = true; out.naReason = e.na; } else out.error = String((e && e.stack) || e);
+  }
+  process.stdout.write('\n@@RESULT ' + JSON.stringify(out) + '\n');
+}
+
 // ------------------------------------------------------------------------------------------------
 // Parent: spawn the children, print a markdown table, write JSON.
 function parent() {
@@ -261,13 +356,14 @@ function parent() {
         const flags = ['--allow-natives-syntax', ...(IMPL_FLAGS[impl] || [])];
         const cargs = [...flags, __filename, '--child', `--impl=${impl}`, `--row=${row.name}`, `--n=${N}`, `--samples=${SAMPLES}`, `--warmup=${WARMUP}`,
           ...(ARGS['fastapi-sum64'] ? [`--fastapi-sum64=${ARGS['fastapi-sum64']}`] : []),
-          ...(ARGS['async-n'] ? [`--async-n=${ARGS['async-n']}`] : [])];
+          ...(ARGS['async-n'] ? [`--async-n=${ARGS['async-n']}`] : []),
+          ...['task-n', 'task-warmup', 'row-n', 'row-warmup'].filter((k) => ARGS[k]).map((k) => `--${k}=${ARGS[k]}`)];
         let res = runChild(cargs, impl, row.name);
-        if (res.na) res = { impl, row: row.name, ok: true, na: true };
+        if (res.na) res = { impl, row: row.name, ok: true, na: true, naReason: res.naReason };
         runs[row.name][impl].push(res);
         if (res.na) continue;
         process.stderr.write(`  [run ${run + 1}/${RUNS}] ${row.name.padEnd(8)} ${impl.padEnd(12)} ${res.ok ? `${res.median.toFixed(2)} ns (min ${res.min.toFixed(2)})` +
-          (res.fastFraction !== undefined ? ` fast=${(100 * res.fastFraction).toFixed(2)}%` : '') + (res.turbofanAfter ? '' : ' [not TurboFan after]') +
+          (res.fastFraction !== undefined ? ` fast=${(100 * res.fastFraction).toFixed(2)}%` : '') + (res.turbofanAfter || row.kind === 'task' ? '' : ' [not TurboFan after]') +
           ` warmup=${res.warmupCalls}` : 'ERROR'}\n`);
       }
     }
@@ -280,7 +376,7 @@ function parent() {
     for (const impl of impls) {
       const rs = runs[row.name][impl];
       if (rs.length === 0) continue; // not run for this row (async rows)
-      if (rs.every((x) => x.na)) { results[row.name][impl] = { ok: false, na: true }; continue; }
+      if (rs.every((x) => x.na)) { results[row.name][impl] = { ok: false, na: true, naReason: rs[0].naReason }; continue; }
       const bad = rs.find((x) => !x.ok);
       if (bad) { errors.push(bad); results[row.name][impl] = { ok: false, error: bad.error, runs: rs }; continue; }
       const meds = rs.map((x) => x.median).sort((a, b) => a - b);
@@ -294,8 +390,9 @@ function parent() {
       };
       if (rs[0].fastFraction !== undefined) {
         agg.slowCallsInSamples = rs.reduce((a, x) => a + x.slowCallsInSamples, 0);
-        agg.fastFraction = 1 - agg.slowCallsInSamples / (rs.length * SAMPLES * N);
+        agg.fastFraction = rs.reduce((a, x) => a + x.fastFraction, 0) / rs.length; // runs have equal call counts
       }
+      if (rs[0].note) agg.note = rs[0].note;
       if (rs[0].fastEnabled !== undefined) agg.fastEnabled = rs[0].fastEnabled;
       results[row.name][impl] = agg;
     }
@@ -310,10 +407,14 @@ function parent() {
   const showBar = ratioCols.length > 0;
   const header = ['row', ...cols, ...ratioCols, ...(showBar ? ['bar'] : [])];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((h, k) => (k === 0 ? '---' : '---:')).join('|')}|`];
-  const fmt = (res, impl) => {
+  const fmt = (res, impl, row) => {
+    if (res && res.na && res.naReason) {
+      const why = /^(capability missing|library missing)/.exec(res.naReason);
+      return why ? `n/a (${why[1]})` : 'n/a';
+    }
     if (!res || res.na) return '–';
     if (!res.ok) return 'ERR';
-    let s = res.median.toFixed(2);
+    let s = row.kind === 'task' ? `${(res.median / 1e3).toFixed(res.median >= 1e5 ? 0 : 1)} µs` : res.median.toFixed(2);
     if (res.fastFraction !== undefined && !impl.endsWith('-cold') && res.fastFraction < 0.99) s += ` (slow ${(100 * (1 - res.fastFraction)).toFixed(0)}%)`;
     return s;
   };
@@ -321,7 +422,7 @@ function parent() {
   const bars = {};
   for (const row of rows) {
     const R = results[row.name];
-    const cells = [row.name, ...cols.map((c) => fmt(R[c], c))];
+    const cells = [row.name, ...cols.map((c) => fmt(R[c], c, row))];
     const ok = (i) => R[i] && R[i].ok;
     const marks = [];
     const rowBar = {};
@@ -333,7 +434,7 @@ function parent() {
       continue;
     }
     if (row.kind === 'struct') {
-      // Bar: ffast hot <= 2x ffast's f64_2 from the same run (issue #4 §6).
+      // Bar: ffast hot <= 2x ffast's f64_2 from the same run (docs/structs.md §9).
       for (let k = 0; k < ratioCols.length; k++) cells.push('–');
       const S2 = results.f64_2 && results.f64_2.ffast;
       if (ok('ffast') && S2 && S2.ok) {
@@ -342,6 +443,12 @@ function parent() {
         if (q > 2) barFails++;
         if (showBar) cells.push(`${q.toFixed(2)}x ffast f64_2 ${q <= 2 ? '✓' : '✗'}`);
       } else if (showBar) cells.push(ok('ffast') ? 'run f64_2 too' : '✗');
+      bars[row.name] = rowBar;
+      lines.push(`| ${cells.join(' | ')} |`);
+      continue;
+    }
+    if (row.bar) { // corners rows (bench/node/corners.js): their own bars
+      barFails += cornerBars(row, R, results, cells, ratioCols, rowBar, showBar);
       bars[row.name] = rowBar;
       lines.push(`| ${cells.join(' | ')} |`);
       continue;
@@ -380,6 +487,21 @@ function parent() {
   console.log(lines.join('\n'));
   console.log('');
   if (showBar) console.log(`bar: ffast <= 1.15x fastapi (scalar rows), <= 1.5x (strlen, sum64); ffast-cold <= 1.5x napi; struct rows <= 2x ffast f64_2. ${barFails === 0 ? 'ALL PASS' : `${barFails} failing check(s)`}`);
+  if (showBar && rows.some((r) => r.bar)) {
+    console.log('corner rows: str_ret/str_cstring/out_ptr/variadic*/crc32/sha256 hot <= 1.5x fastapi (str_*: a regular V8 callback making the string), errno_off/errno <= 1.15x;' +
+      ' ptr_bigint <= 1.3x ffast ptr_arg, errno <= 1.1x ffast errno_off (same run); sqlite* (µs per task) hot <= 1.0x napi; every corner row cold <= 1.5x napi. n/a cells never fail a bar.');
+  }
+  // n/a reasons and binding notes under the table, one line per (row, text) with its implementations
+  const byText = new Map();
+  const add = (row, impl, text) => { const k = `${row}\u0000${text}`; if (!byText.has(k)) byText.set(k, { row, text, impls: [] }); byText.get(k).impls.push(impl); };
+  for (const row of rows) {
+    for (const impl of cols) {
+      const c = results[row.name][impl];
+      if (c && c.na && c.naReason) add(row.name, impl, `n/a (${c.naReason})`);
+      if (c && c.note) add(row.name, impl, c.note);
+    }
+  }
+  for (const { row, text, impls } of byText.values()) console.log(`  ${row} ${impls.join(', ')}: ${text}`);
   console.log('(slow N%) = share of calls that went through the slow callback in the timed samples (counter-based, fastapi/ffast only).');
   if (rows.some((r) => r.kind === 'async')) console.log('async: ns per awaited call (one in flight: JS -> other thread -> JS); ffast nonblocking (lane thread) vs a hand-written napi_async_work addon (libuv pool); no fast-API column.');
   for (const e of errors) console.log(`\nERROR ${e.impl} ${e.row}:\n${e.error}`);
@@ -390,6 +512,48 @@ function parent() {
     console.log(`wrote ${ARGS.json}`);
   }
   if (errors.some((e) => e.impl.startsWith('ffast'))) process.exitCode = 1;
+}
+
+/** Bar checks of a corners row (row.bar: hot, cold, vs, hotVs, hotInfo); fills the ratio and bar
+ * cells and rowBar; returns the number of failing checks. An n/a ffast cell (capability or library
+ * missing, no baseline) fails nothing: the row says why instead. */
+function cornerBars(row, R, results, cells, ratioCols, rowBar, showBar) {
+  const B = row.bar;
+  const ok = (i) => R[i] && R[i].ok;
+  const marks = [];
+  let fails = 0;
+  const check = (name, q, lim, label) => {
+    rowBar[name] = { ratio: +q.toFixed(3), limit: lim, pass: q <= lim };
+    marks.push(`${label} ${q <= lim ? '✓' : '✗'}`);
+    if (q > lim) fails++;
+  };
+  const ffastNa = R.ffast && R.ffast.na;
+  for (const c of ratioCols) {
+    if (c === 'ffast/fastapi') cells.push(ok('ffast') && ok('fastapi') ? (R.ffast.median / R.fastapi.median).toFixed(2) : '–');
+    else if (c === 'ffast-cold/napi') cells.push(ok('ffast-cold') && ok('napi') ? (R['ffast-cold'].median / R.napi.median).toFixed(2) : '–');
+  }
+  if (ffastNa) {
+    if (showBar) cells.push(`n/a: ${R.ffast.naReason ? R.ffast.naReason.split(':')[0] : 'not run'}`);
+    return 0;
+  }
+  if (B.hot && ratioCols.includes('ffast/fastapi')) {
+    if (ok('ffast') && ok('fastapi')) check('hot', R.ffast.median / R.fastapi.median, B.hot, 'hot');
+    else if (!ok('ffast')) { marks.push('hot ✗'); fails++; }
+  }
+  if (B.hotVs && ok('ffast') && ok(B.hotVs[0])) check('hotVs', R.ffast.median / R[B.hotVs[0]].median, B.hotVs[1], `hot/${B.hotVs[0]}`);
+  else if (B.hotVs && !ok('ffast') && R.ffast) { marks.push(`hot/${B.hotVs[0]} ✗`); fails++; }
+  if (B.vs) {
+    const [other, lim] = B.vs;
+    const O = results[other] && results[other].ffast;
+    if (ok('ffast') && O && O.ok) check('vs', R.ffast.median / O.median, lim, `${(R.ffast.median / O.median).toFixed(2)}x ffast ${other}`);
+    else if (ok('ffast')) marks.push(`(run ${other} too)`);
+  }
+  if (B.cold && ratioCols.includes('ffast-cold/napi')) {
+    if (ok('ffast-cold') && ok('napi')) check('cold', R['ffast-cold'].median / R.napi.median, B.cold, 'cold');
+    else if (R['ffast-cold'] && !R['ffast-cold'].ok && !R['ffast-cold'].na) { marks.push('cold ✗'); fails++; }
+  }
+  if (showBar) cells.push(marks.join(' ') || '–');
+  return fails;
 }
 
 /** One child run (`cargs`: Node flags, this file, its arguments) → its result object. */

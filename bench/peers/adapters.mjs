@@ -8,6 +8,8 @@
 //   unsupported: { row: reason } — cells shown as unsupported without running anything.
 // `runtime`: node | deno | bun | c; `flags`: extra runtime flags; `node`: the Node line required.
 import { createRequire } from 'node:module';
+import { ROWS } from './rows.mjs';
+import { CORNERS } from './corners.mjs';
 
 const NO_BASELINE = 'n/a: no hand-written addon for this row';
 const req = (ctx) => createRequire(`${ctx.cache}/node_modules/`);
@@ -254,7 +256,7 @@ const jsPeer = {
   },
 };
 
-export const PEERS = {
+const PEERS_ = {
   fastapi: { ...addon('fastapi-node<M>.node'), label: 'V8 fast-API addon', baseline: true },
   napi: { ...addon('napi.node'), label: 'N-API addon', baseline: true },
   ffast: { ...ffastPeer(false), label: 'ffast (hot)' },
@@ -268,3 +270,15 @@ export const PEERS = {
   js: { ...jsPeer, label: 'plain JS function' },
   c: { runtime: 'c', flags: [], label: 'C via function pointer', unsupported: { async: 'n/a' } },
 };
+
+// The corner rows a peer has no binding for are unsupported (corners.mjs gives the reason).
+for (const [name, p] of Object.entries(PEERS_)) {
+  const c = CORNERS[name.replace(/-cold$/, '')];
+  for (const row of ROWS.filter((r) => r.corner)) {
+    if (!c) p.unsupported = { ...p.unsupported, [row.name]: 'unsupported: no binding' };
+    else if (typeof c.unsupported === 'string') p.unsupported = { ...p.unsupported, [row.name]: c.unsupported };
+    else if (c.unsupported && c.unsupported[row.name]) p.unsupported = { ...p.unsupported, [row.name]: c.unsupported[row.name] };
+    else if (c.rows && !c.rows[row.name]) p.unsupported = { ...p.unsupported, [row.name]: 'unsupported: no binding' };
+  }
+}
+export const PEERS = PEERS_;

@@ -14,6 +14,7 @@
 // Calls per sample: `n`, reduced so that one sample takes about `sampleMs` for slow peers.
 import { ROW_BY_NAME, STR } from './rows.mjs';
 import { PEERS } from './adapters.mjs';
+import { CORNERS, refOf } from './corners.mjs';
 
 const argv = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const job = JSON.parse(argv[argv.length - 1]);
@@ -46,6 +47,7 @@ async function main() {
     const ctx = makeCtx(job);
     const state = await peer.load(ctx);
     if (row.loop === 'declare') return await declare(out, peer, state, ctx);
+    if (row.corner) return await corner(out, peer, state, row, ctx);
     const u8 = ctx.u8;
     const d1 = 1.5, d2 = 2.25, d3 = 0.25;
     const b = await peer.bind(state, row, ctx);
@@ -117,6 +119,76 @@ async function main() {
   } catch (e) {
     out.error = String((e && e.stack) || e).slice(0, 3000);
   }
+  return out;
+}
+
+// A corner row (rows.mjs corner: true; bindings in corners.mjs): the binding gives the call source,
+// the result's use and closure constants (aux); the reference is bench/node/corners.js's. Task rows
+// (kind 'task'): a chunk is one task, about sampleMs per sample, at least 1 task.
+async function corner(out, peer, state, row, ctx) {
+  const name = job.peer.replace(/-cold$/, '');
+  const spec = CORNERS[name];
+  let b;
+  try {
+    if (spec.bind) b = await spec.bind(name === 'ffast' ? { ffast: state } : name === 'js' ? {} : { addon: state }, row.name, ctx);
+    else b = await spec.rows[row.name](state, ctx);
+  } catch (e) {
+    if (e && e.na) { out.unsupported = `n/a: ${e.na}`; return out; }
+    throw e;
+  }
+  if (b.note) out.note = b.note;
+  const r = refOf(row.name, ctx);
+  const tag = `${job.peer.replace(/\W/g, '_')}_${row.name}_${process.pid}_${Date.now() % 1e6}`;
+  const mk = (nm, x) => {
+    const aux = x.aux || {};
+    const call = x.call || `f(${x.args})`;
+    const src = `// ${nm} ${tag}\nconst { ${Object.keys(aux).join(', ')} } = aux;\nreturn function ${nm}_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    const r = ${call};\n    acc = (acc + (${x.use || 'r'})) | 0;\n  }\n  return acc;\n};`;
+    return new Function('f', 'aux', src)(x.f, aux);
+  };
+  const loop = mk('loop', b), ref = mk('ref', r);
+  const isTask = row.kind === 'task';
+  const tier = await tierChecker();
+  out.tier = tier.name;
+  const chunk = isTask ? 1 : 1000;
+  const expChunk = ref(chunk);
+  let warm = 0, first = 0;
+  const t0 = now();
+  for (;;) {
+    const c0 = now();
+    const a = loop(chunk);
+    if (warm === 0) first = (now() - c0) / chunk;
+    if (a !== expChunk) throw new Error(`wrong result in warm-up: ${a} !== ${expChunk}`);
+    warm += chunk;
+    const el = (now() - t0) / 1e6;
+    if (isTask ? warm >= 3 || el > 2000 : (warm >= job.warmup || el > 300) && (tier.check(loop) || el > 2000 || warm >= 3e7)) break;
+  }
+  out.warmupCalls = warm;
+  out.warmupMs = +((now() - t0) / 1e6).toFixed(1);
+  out.optimizedBefore = isTask ? null : tier.check(loop);
+  out.firstChunkNs = +first.toFixed(1);
+  if (isTask && first > 5e9) {
+    // A peer needing > 5 s per task (ffi-napi: every pointer result costs milliseconds on Node 26)
+    // gets its first task as its only sample, so the cell stays within the orchestrator's timeout.
+    out.note = `${out.note ? `${out.note}; ` : ''}one task timed (the first: > 5 s per task)`;
+    out.optimizedAfter = null;
+    finish(out, [first], 1);
+    return out;
+  }
+  const c0 = now();
+  if (loop(chunk) !== expChunk) throw new Error('wrong result');
+  const est = (now() - c0) / chunk;
+  const n = isTask ? Math.max(1, Math.min(5, Math.round((job.sampleMs * 1e6) / est))) : Math.max(chunk, Math.min(job.n, Math.round((job.sampleMs * 1e6) / Math.max(est, 0.05) / chunk) * chunk));
+  const expN = ref(n);
+  const samples = [];
+  for (let s = 0; s < job.samples; s++) {
+    const t1 = now();
+    const a = loop(n);
+    const t2 = now();
+    if (a !== expN) throw new Error(`wrong result: ${a} !== ${expN}`);
+    samples.push((t2 - t1) / n);
+  }
+  out.optimizedAfter = isTask ? null : tier.check(loop);
+  finish(out, samples, n);
   return out;
 }
 

@@ -33,5 +33,15 @@ export const ROWS = [
   { name: 'async', sym: 'i32_1', params: ['i32'], ret: 'i32', args: 'i', kind: 'feature', loop: 'async', js: 'async function (a) { return (a + 1) | 0; }',
     note: 'await of one call run off the JS thread (worker pool / new thread), i.e. a full round trip' },
   { name: 'declare', kind: 'declare', loop: 'declare', note: 'open a library and bind 1,000 int32(int32) symbols, then close; ns per symbol' },
+  // The "slow corners" (issue 13 scope 6): each peer binds them its own way (corners.mjs); the
+  // addons, ffast and js run bench/node/corners.js. `lib`: a Debian library the row needs.
+  { name: 'str_ret', corner: true, kind: 'string', note: 'const char *str_ret(int): a 16-23 byte ASCII C string result decoded to a JS string' },
+  { name: 'ptr_bigint', corner: true, kind: 'bigint', note: 'ptr_arg with the pointer given as a BigInt (peers whose pointers are BigInts run their ptr_arg call)' },
+  { name: 'out_ptr', corner: true, kind: 'heavy', note: 'int open_thing(const char *, void **out): the handle read back from each peer\'s out-parameter' },
+  { name: 'errno', corner: true, kind: 'scalar', note: 'maybe_fail(i) (fails 1 call in 16, setting errno) with errno read after each failure' },
+  { name: 'variadic', corner: true, kind: 'heavy', note: 'bl_snprintf(buf, 64, "%d %f %s", i, 1.5, "abc"), a variadic C function' },
+  { name: 'crc32', corner: true, kind: 'heavy', lib: 'zlib', note: 'zlib crc32 over a 16-byte buffer (Debian libz.so.1)' },
+  { name: 'sha256', corner: true, kind: 'heavy', lib: 'crypto', note: 'SHA-256 of 64 bytes through libcrypto EVP (ctx new, DigestInit_ex, Update, Final_ex, free): ns per message' },
+  { name: 'sqlite', corner: true, kind: 'task', lib: 'sqlite', note: 'sqlite3: 10^4 INSERTs (prepared, bind_int/bind_text/step/reset) + SELECT reading INTEGER and TEXT: ns per task' },
 ];
 export const ROW_BY_NAME = Object.fromEntries(ROWS.map((r) => [r.name, r]));

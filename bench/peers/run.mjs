@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { ROWS, ROW_BY_NAME } from './rows.mjs';
 import { PEERS } from './adapters.mjs';
 
@@ -44,6 +45,18 @@ const bunV = tryRun(BUN, ['--version']);
 if (!denoV) cannot.deno = `cannot run: ${DENO} --version failed`;
 if (!bunV) cannot.bun = `cannot run: ${BUN} --version failed`;
 if (!fs.existsSync(CFLOOR)) cannot.c = 'cannot run: target/bench/cfloor missing (bench/peers/setup.sh)';
+// Debian libraries of the whole-task rows: a missing one makes its row's cells "cannot run" (the
+// N-API addon's syslib() tries the same dlopen the baselines use and says why it failed).
+const libMissing = {};
+{
+  const SYSLIBS = createRequire(import.meta.url)('../tasks.cjs').SYSLIBS;
+  let addon = null;
+  try { addon = createRequire(import.meta.url)(path.join(ROOT, 'target', 'bench', 'napi.node')); } catch { /* reported per row below */ }
+  for (const [k, v] of Object.entries(SYSLIBS)) {
+    const why = addon ? addon.syslib(k) : 'target/bench/napi.node missing (bench/build.sh)';
+    if (why !== undefined) libMissing[k] = `cannot run: library missing: ${v.soname} (Debian package ${v.pkg}): ${why}`;
+  }
+}
 
 // ---- one cell ----------------------------------------------------------------------------------
 function runCell(peerName, row) {
@@ -77,7 +90,7 @@ function runCell(peerName, row) {
 // ---- main loop -----------------------------------------------------------------------------------
 const cells = {};
 for (const row of rows) { cells[row.name] = {}; for (const p of peerNames) cells[row.name][p] = []; }
-const staticReason = (p, row) => cannot[p] || (PEERS[p].unsupported && PEERS[p].unsupported[row.name]);
+const staticReason = (p, row) => cannot[p] || (row.lib && libMissing[row.lib]) || (PEERS[p].unsupported && PEERS[p].unsupported[row.name]);
 const t0 = Date.now();
 console.error(`peer benchmark: ${rows.length} rows x ${peerNames.length} peers x ${RUNS} run(s), ${SAMPLES} samples each${QUICK ? ' (quick)' : ''}`);
 for (let run = 0; run < RUNS; run++) {
@@ -164,7 +177,7 @@ const meta = {
 // ---- bars ----------------------------------------------------------------------------------------
 const ok = (r, p) => results[r] && results[r][p] && results[r][p].status === 'ok';
 const v = (r, p) => results[r][p].median;
-const bars = { beatsNodePeers: [], nearFastapi: [], denoBunFaster: [] };
+const bars = { beatsNodePeers: [], nearFastapi: [], denoBunFaster: [], issue13: [] };
 for (const row of rows) {
   const r = row.name;
   for (const p of ['koffi', 'node:ffi', 'ffi-rs', 'ffi-napi']) {
@@ -173,13 +186,23 @@ for (const row of rows) {
     const q = v(r, p) / v(r, 'ffast');
     bars.beatsNodePeers.push({ row: r, peer: p, kind: row.kind, ratio: +q.toFixed(2), pass: v(r, 'ffast') < v(r, p) });
   }
-  if (row.kind === 'scalar' && ok(r, 'fastapi')) {
+  // an n/a ffast cell (a capability not there yet) is listed as not comparable, not failed
+  if (row.kind === 'scalar' && ok(r, 'fastapi') && !(results[r].ffast && results[r].ffast.status === 'unsupported')) {
     const q = ok(r, 'ffast') ? v(r, 'ffast') / v(r, 'fastapi') : Infinity;
     bars.nearFastapi.push({ row: r, ratio: +q.toFixed(3), pass: q <= 1.15 });
   }
   for (const p of ['deno', 'bun']) {
     if (ok(r, p) && ok(r, 'ffast') && v(r, p) < v(r, 'ffast')) bars.denoBunFaster.push({ row: r, peer: p, ratio: +(v(r, 'ffast') / v(r, p)).toFixed(2) });
   }
+}
+// Issue 13's row bars: a string result <= 0.5x koffi; a BigInt pointer <= 1.3x the Number call.
+if (ok('str_ret', 'ffast') && ok('str_ret', 'koffi')) {
+  const q = v('str_ret', 'ffast') / v('str_ret', 'koffi');
+  bars.issue13.push({ row: 'str_ret', check: 'ffast <= 0.5x koffi', ratio: +q.toFixed(3), pass: q <= 0.5 });
+}
+if (ok('ptr_bigint', 'ffast') && ok('ptr_arg', 'ffast')) {
+  const q = v('ptr_bigint', 'ffast') / v('ptr_arg', 'ffast');
+  bars.issue13.push({ row: 'ptr_bigint', check: 'ffast <= 1.3x ffast ptr_arg', ratio: +q.toFixed(3), pass: q <= 1.3 });
 }
 
 const json = { meta, results, bars };
@@ -201,7 +224,7 @@ export function renderMarkdown(j) {
   const rowNames = Object.keys(R);
   const reasons = [];
   const foot = (s) => { let k = reasons.indexOf(s); if (k < 0) { reasons.push(s); k = reasons.length - 1; } return k + 1; };
-  const fmtNs = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const fmtNs = (x, r) => (M.rows[r] && M.rows[r].kind === 'task' ? `${(x / 1e6).toFixed(x >= 1e8 ? 0 : 1)} ms` : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
   const fmtQ = (q) => (q >= 100 ? q.toFixed(0) : q >= 10 ? q.toFixed(1) : q.toFixed(2));
   const L = [];
   L.push(`### FFI peers: ns per call (median of ${M.method.runs} fresh processes × ${M.method.samples} samples; lower is better)`);
@@ -209,7 +232,7 @@ export function renderMarkdown(j) {
   L.push(`${M.cpu} (${M.cores} cores), ${M.platform}; Node ${M.runtimes.node} (V8 ${M.runtimes.v8}), ${(M.runtimes.deno || 'deno ?').split(';')[0]}, bun ${M.runtimes.bun}; ` +
     `koffi ${M.packages.koffi}, ffi-rs ${M.packages['ffi-rs']}, ffi-napi ${M.packages['ffi-napi']}; ffast ${M.packages.ffast}; ${M.date.slice(0, 10)}.`);
   L.push('');
-  L.push('Cells: ns/call, and in parentheses the ratio to the V8 fast-API addon (`fastapi`) where both ran. `declare`: ns per symbol to bind 1,000 symbols.');
+  L.push('Cells: ns/call, and in parentheses the ratio to the V8 fast-API addon (`fastapi`) where both ran. `declare`: ns per symbol to bind 1,000 symbols; `sha256`: ns per message; `sqlite`: ms per whole task.');
   L.push('');
   L.push(`| row | ${peers.join(' | ')} |`);
   L.push(`|---|${peers.map(() => '---:').join('|')}|`);
@@ -219,7 +242,7 @@ export function renderMarkdown(j) {
       const c = R[r][p];
       if (!c) return '';
       if (c.status === 'ok') {
-        let s = fmtNs(c.median);
+        let s = fmtNs(c.median, r);
         if (base && p !== 'fastapi') s += ` (${fmtQ(c.median / base)}×)`;
         if (!c.optimized) s += ` [${foot('loop not yet in the top JIT tier when sampled (slow peer: warm-up capped at 2 s; immaterial at µs per call)')}]`;
         return p === 'ffast' ? `**${s}**` : s;
@@ -240,16 +263,19 @@ export function renderMarkdown(j) {
   const perCall = B.beatsNodePeers.filter((x) => x.kind !== 'declare');
   const decl = B.beatsNodePeers.filter((x) => x.kind === 'declare');
   const fails1 = perCall.filter((x) => !x.pass);
-  L.push(`- ${fails1.length ? '✗' : '✓'} ffast hot faster than koffi, node:ffi, ffi-rs and ffi-napi on every per-call row both support` +
+  L.push(`- ${fails1.length ? '✗' : '✓'} ffast hot faster than koffi, node:ffi, ffi-rs and ffi-napi on every row both support (declare aside)` +
     (fails1.length ? `: fails on ${fails1.map((x) => `${x.row} vs ${x.peer} (peer/ffast = ${x.ratio})`).join(', ')}` : ''));
   const worst = perCall.filter((x) => x.pass).reduce((a, x) => (!a || x.ratio < a.ratio ? x : a), null);
   if (worst) L.push(`  - closest win: ${worst.row} vs ${worst.peer}, ffast ${worst.ratio}× faster`);
   if (decl.length) L.push(`- ${decl.every((x) => x.pass) ? '✓' : '✗'} declare (bind 1,000 symbols): ` + decl.map((x) => `${x.pass ? '✓' : '✗'} ${x.peer} ${x.pass ? `${x.ratio}× slower than ffast` : `${(1 / x.ratio).toFixed(1)}× faster than ffast`}`).join(', '));
-  const nc = [...new Set((B.notComparable || []).map((x) => x.row))];
-  if (nc.length) L.push(`- not comparable (ffast: not implemented yet): ${nc.join(', ')}`);
+  const nc = [...new Map((B.notComparable || []).map((x) => [x.row, x])).values()];
+  if (nc.length) L.push(`- not comparable (no ffast result): ${nc.map((x) => `${x.row} (${String(x.why).split('\n')[0].slice(0, 100)})`).join(', ')}`);
   const fails2 = B.nearFastapi.filter((x) => !x.pass);
-  L.push(`- ${fails2.length ? '✗' : '✓'} ffast hot within 1.15× of the fast-API addon on every scalar row` +
-    (fails2.length ? `: fails on ${fails2.map((x) => `${x.row} (${x.ratio}×)`).join(', ')}` : ` (worst ${Math.max(...B.nearFastapi.map((x) => x.ratio)).toFixed(2)}×)`));
+  if (B.nearFastapi.length) {
+    L.push(`- ${fails2.length ? '✗' : '✓'} ffast hot within 1.15× of the fast-API addon on every scalar row` +
+      (fails2.length ? `: fails on ${fails2.map((x) => `${x.row} (${x.ratio}×)`).join(', ')}` : ` (worst ${Math.max(...B.nearFastapi.map((x) => x.ratio)).toFixed(2)}×)`));
+  }
+  for (const x of B.issue13 || []) L.push(`- ${x.pass ? '✓' : '✗'} ${x.row}: ${x.check} (${x.ratio}×)`);
   L.push(`- Deno/Bun faster than ffast hot on: ${B.denoBunFaster.length ? B.denoBunFaster.map((x) => `${x.row} (${x.peer}, ${x.ratio}×)`).join(', ') : 'no row'}`);
   L.push('');
   return L.join('\n') + '\n';

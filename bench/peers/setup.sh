@@ -21,7 +21,7 @@ FFAST_NODE_LINES=26 bash scripts/node-matrix.sh
 bash bench/build.sh "$N26"
 
 newer() { local out=$1; shift; [ -e "$out" ] || return 0; for s in "$@"; do [ "$s" -nt "$out" ] && return 0; done; return 1; }
-if newer "$OUT/libpeerbench.so" bench/native/benchlib.c bench/peers/native/peerlib.c; then
+if newer "$OUT/libpeerbench.so" bench/native/benchlib.c bench/native/benchlib.h bench/peers/native/peerlib.c; then
   echo "setup: libpeerbench.so"
   gcc -O2 -fPIC -shared -o "$OUT/libpeerbench.so" bench/native/benchlib.c bench/peers/native/peerlib.c
 fi

@@ -98,7 +98,7 @@ fn homogeneous(ty: &CType) -> Option<(Type, usize)> {
 mod tests {
     use super::*;
     use ffast_core::layout::{Composite, Field};
-    use ffast_core::testkit::shapes::{fields, st, st_of, un_of};
+    use ffast_testkit::shapes::{fields, st, st_of, un_of};
     use std::sync::Arc;
     use AggPass::*;
     use Type::*;

@@ -27,7 +27,7 @@
 //!     in memory the caller provides, its address in x8 (§6.9), which is not an argument
 //!     register and so shifts nothing.
 //!
-//! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.2) is the same
+//! The entry side (V8's fast call into the trampoline, `docs/v8-fast-api.md` §6) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes x0, so integral JS arguments
 //! start at x1 while floating-point ones still start at v0.
 //!
@@ -40,7 +40,7 @@ pub mod aggregate;
 use aggregate::AggPass;
 use ffast_core::{
     Aggregate, AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature,
-    Type, ValueClass,
+    StackSlots, Type, ValueClass,
 };
 
 /// Argument registers of each class: x0–x7 and v0–v7 (C.1, C.9).
@@ -52,7 +52,7 @@ pub const X0: u8 = 0;
 pub const X8: u8 = 8;
 /// v0: first floating-point argument and floating-point result.
 pub const V0: u8 = 0;
-/// Where V8 passes the JS receiver: C argument 0 of the fast call (`v8-fast-api.md` §7.2).
+/// Where V8 passes the JS receiver: C argument 0 of the fast call (`docs/v8-fast-api.md` §6).
 pub const RECEIVER: Loc = Loc::Gpr(X0);
 /// AAPCS64 §6.4.5.1: SP is 16-byte aligned at every public interface.
 pub const STACK_ALIGN: u32 = 16;
@@ -101,6 +101,8 @@ pub trait StackRule {
     /// `--target=arm64-apple-macos` passes `struct { long x __attribute__((aligned(16))); }`
     /// after a `char` in x1, x2; docs/abi-stack-alignment.md).
     const EVEN_NGRN_FOR_16_ALIGNED: bool = true;
+    /// What the plan tells the emitter of this rule ([`CallPlan::stack_slots`]).
+    const SLOTS: StackSlots;
     /// Byte offset (from `Stack(0)`) of the next stack argument of type `ty`.
     fn place(&mut self, ty: Type) -> u32;
     /// Byte offset of a composite that is not an HFA, `size` bytes (a multiple of 8) aligned
@@ -120,6 +122,8 @@ pub struct Slots {
 }
 
 impl StackRule for Slots {
+    const SLOTS: StackSlots = StackSlots::EightByte;
+
     fn place(&mut self, _ty: Type) -> u32 {
         // C.5 / C.16: a scalar narrower than 8 bytes is given a size of 8, as if copied into
         // the low bits of a 64-bit register; C.17 copies it to the NSAA, which then advances.
@@ -324,6 +328,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
         options: Some(options),
         c_stack_bytes: c.stack.bytes(),
         stack_align: STACK_ALIGN,
+        stack_slots: Slots::SLOTS,
         fast: Ok(()),
     }
 }
@@ -331,7 +336,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::testkit::{area_args as area, area_rets as rets};
+    use ffast_testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     fn plan(params: &[&str], result: &str) -> CallPlan {
@@ -354,6 +359,7 @@ mod tests {
         let p = plan(&[], "void");
         assert_eq!((p.isa, p.abi), (Isa::Arm64, "aapcs64"));
         assert_eq!((p.receiver, p.stack_align, p.fast), (Gpr(0), 16, Ok(())));
+        assert_eq!(p.stack_slots, StackSlots::EightByte);
         assert_eq!(
             p.ret,
             RetPlan {
@@ -366,7 +372,7 @@ mod tests {
 
     #[test]
     fn options_pointer_follows_the_js_arguments_in_the_integer_sequence() {
-        // v8-fast-api.md §6: the next integral C argument after the last JS argument.
+        // docs/v8-fast-api.md §8: the next integral C argument after the last JS argument.
         assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(3)));
         assert_eq!(plan(&["f64", "buffer"], "void").options, Some(Gpr(2)));
         assert_eq!(plan(&["i32"; 6], "void").options, Some(Gpr(7)));

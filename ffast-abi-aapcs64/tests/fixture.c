@@ -15,7 +15,7 @@ size_t c_strlen(const char *s) { return strlen(s); }
 uint32_t sum_bytes(const uint8_t *p, size_t n) { uint32_t s = 0; for (size_t i = 0; i < n; i++) s += p[i]; return s; }
 
 // Buffer functions for the fallback tests (shared by the ABI crates).
-#include "../../ffast-core/testdata/fallback.c"
+#include "../../ffast-testkit/testdata/fallback.c"
 
 // Position-weighted sums: a swapped, dropped or shifted argument changes the result.
 int64_t wsum_i64_10(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, int64_t h,
@@ -45,4 +45,4 @@ __asm__(".globl sp_mod16\n.type sp_mod16,%function\nsp_mod16:\n mov x0, sp\n and
 #endif
 
 // Aggregates by value (shared with the other ABI crates).
-#include "../../ffast-core/testdata/structs.c"
+#include "../../ffast-testkit/testdata/structs.c"

@@ -5,8 +5,8 @@
 #![cfg(all(target_arch = "aarch64", target_os = "linux"))]
 
 use ffast_abi_aapcs64::classify;
-use ffast_core::fast_fn;
-use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
+use ffast_testkit::fast_fn;
+use ffast_testkit::{invoke, AbiTests, Built, OneByte, RECV};
 use std::path::Path;
 
 const ABI: AbiTests = AbiTests {
@@ -16,9 +16,9 @@ const ABI: AbiTests = AbiTests {
     lib_name: "libtramp_fixture_arm64.so",
 };
 
-ffast_core::shared_fallback_tests!(ABI);
-ffast_core::shared_trampoline_tests!(build, "raw_x0");
-ffast_core::shared_aggregate_tests!(build);
+ffast_testkit::shared_fallback_tests!(ABI);
+ffast_testkit::shared_trampoline_tests!(build, "raw_x0");
+ffast_testkit::shared_aggregate_tests!(build);
 
 fn build(params: &[&str], result: &str, target: &str) -> Built {
     ABI.build(params, result, target)
@@ -143,7 +143,7 @@ fn sp_is_16_byte_aligned_at_every_call() {
 
 #[test]
 fn callback_entries_store_every_shape_and_return_the_result() {
-    ffast_core::testkit::callbacks::all_shapes(
+    ffast_testkit::callbacks::all_shapes(
         &classify,
         Path::new(env!("CARGO_TARGET_TMPDIR")),
         "libcallback_fixture_arm64.so",

@@ -26,14 +26,16 @@
 //!
 //! On top of the C convention, V8's fast-call entry on macOS arm64 cannot pass stack arguments:
 //! it refuses a fast call with more than 8 C arguments counting the receiver
-//! (`v8-fast-api.md` §7.2). Such a plan has `fast: Err(..)` and no entry locations; the
+//! (`docs/v8-fast-api.md` §6, "macOS arm64"). Such a plan has `fast: Err(..)` and no entry locations; the
 //! slow path still calls C through the `c` side.
 
 use ffast_abi_aapcs64::aggregate::{self, AggPass};
 use ffast_abi_aapcs64::{
     aggregate_result, ret_plan, Allocator, Registers, StackRule, RECEIVER, STACK_ALIGN,
 };
-use ffast_core::{AreaArg, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, Signature, Type};
+use ffast_core::{
+    AreaArg, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, Signature, StackSlots, Type,
+};
 
 /// x18, the platform register: Apple reserves it ("Don't use x18"). Not an argument register,
 /// so the classifier never assigns it; exported for the emitter's scratch-register choice.
@@ -62,6 +64,7 @@ impl Packed {
 impl StackRule for Packed {
     // See the trait: Apple does not start a 16-aligned composite at an even x register.
     const EVEN_NGRN_FOR_16_ALIGNED: bool = false;
+    const SLOTS: StackSlots = StackSlots::Natural;
 
     fn place(&mut self, ty: Type) -> u32 {
         // Every scalar here is naturally aligned to its size (LP64, `Type::size`).
@@ -169,6 +172,7 @@ pub fn classify_variadic(sig: &Signature, fixed: usize) -> CallPlan {
         options,
         c_stack_bytes: c.stack.bytes(),
         stack_align: STACK_ALIGN,
+        stack_slots: Packed::SLOTS,
         fast,
     }
 }
@@ -195,8 +199,8 @@ fn entry_side(params: &[Type]) -> (Vec<Option<Loc>>, Option<Loc>, Result<(), &'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::testkit::{area_args as area, area_rets as rets};
     use ffast_core::RetPlan;
+    use ffast_testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     fn sig(params: &[&str], result: &str) -> Signature {
@@ -227,6 +231,7 @@ mod tests {
         let p = plan(&[], "void");
         assert_eq!((p.isa, p.abi), (Isa::Arm64, "darwin-arm64"));
         assert_eq!((p.receiver, p.stack_align, p.fast), (Gpr(0), 16, Ok(())));
+        assert_eq!(p.stack_slots, StackSlots::Natural);
         assert_eq!(
             p.ret,
             RetPlan {
@@ -443,6 +448,23 @@ mod tests {
         let s = sig(&["i8", "f32"], "void");
         assert_eq!(classify_variadic(&s, 2), classify(&s));
         assert_eq!(classify_variadic(&s, 5), classify(&s));
+    }
+
+    #[test]
+    fn the_arm64_emitter_packs_by_the_plans_stack_rule() {
+        // Eight integers fill x0-x7; the two i8 after them share an eightbyte at 0 and 1. The
+        // emitter stores one byte each because the plan says `Natural`, whatever its `abi`
+        // name: the same plan with `EightByte` gives other code (8-byte stores).
+        use ffast_core::trampoline;
+        let mut params = vec!["i64"; 8];
+        params.extend(["i8", "i8"]);
+        let mut p = plan(&params, "void");
+        assert_eq!((p.args[8].c, p.args[9].c), (Stack(0), Stack(1)));
+        let natural = trampoline::invoker(&p, 0x1000, 0x2000).unwrap();
+        p.abi = "another name";
+        assert_eq!(trampoline::invoker(&p, 0x1000, 0x2000).unwrap(), natural);
+        p.stack_slots = StackSlots::EightByte;
+        assert_ne!(trampoline::invoker(&p, 0x1000, 0x2000).unwrap(), natural);
     }
 
     #[test]

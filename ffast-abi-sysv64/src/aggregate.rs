@@ -147,8 +147,8 @@ pub fn fits(classes: &[Eightbyte], free_int_regs: usize, free_sse_regs: usize) -
 mod tests {
     use super::*;
     use ffast_core::layout::{Composite, Field};
-    use ffast_core::testkit::shapes::{fields, st, st_of, un_of};
     use ffast_core::Type::{self, *};
+    use ffast_testkit::shapes::{fields, st, st_of, un_of};
     use std::sync::Arc;
     use AggClass::*;
     use Eightbyte::*;

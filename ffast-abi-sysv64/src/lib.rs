@@ -24,7 +24,7 @@
 //!   the callee to a buffer whose address the caller passes as a hidden first argument in rdi
 //!   (so the visible integer arguments start at rsi); rax returns that address.
 //!
-//! The entry side (V8's fast call into the trampoline, `v8-fast-api.md` §7.1) is the same
+//! The entry side (V8's fast call into the trampoline, `docs/v8-fast-api.md` §6) is the same
 //! convention applied to `(receiver, js args…)`: the receiver takes rdi, so INTEGER-class JS
 //! arguments start at rsi while SSE-class ones still start at xmm0.
 
@@ -32,8 +32,8 @@ pub mod aggregate;
 
 use aggregate::{AggClass, Eightbyte};
 use ffast_core::{
-    AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature, Type,
-    ValueClass,
+    AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, Param, RetPlan, Signature, StackSlots,
+    Type, ValueClass,
 };
 
 /// rdi, rsi, rdx, rcx, r8, r9 (hardware numbers).
@@ -122,7 +122,7 @@ impl Allocator {
         // §3.2.3: MEMORY class, or not enough registers for every eightbyte: the whole object
         // goes to the stack at an offset that is a multiple of its alignment (at least 8), with
         // no upper cap: gcc places a 32-aligned struct at offset 32 after seven integers, a
-        // 64-aligned one at 64 (issue 15 finding 12: rounding to at most 16 put it at 16 and
+        // 64-aligned one at 64 (`docs/abi-stack-alignment.md`: rounding to at most 16 put it at 16 and
         // shifted every later stack argument). The caller's stack is then aligned to that much
         // at the call (§3.2.2), so offsets are alignments of the addresses too.
         let align = (agg.align as u32).max(8);
@@ -229,6 +229,8 @@ pub fn classify(sig: &Signature) -> CallPlan {
         options: Some(options),
         c_stack_bytes: c.stack,
         stack_align: c.stack_align,
+        // §3.2.3: "The size of each argument gets rounded up to eightbytes."
+        stack_slots: StackSlots::EightByte,
         fast: Ok(()),
     }
 }
@@ -236,7 +238,7 @@ pub fn classify(sig: &Signature) -> CallPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ffast_core::testkit::{area_args as area, area_rets as rets};
+    use ffast_testkit::{area_args as area, area_rets as rets};
     use Loc::*;
 
     const RDI: u8 = 7;
@@ -252,6 +254,30 @@ mod tests {
 
     fn locs(p: &CallPlan) -> Vec<(Option<Loc>, Loc)> {
         p.args.iter().map(|a| (a.entry, a.c)).collect()
+    }
+
+    #[test]
+    fn stack_arguments_take_eightbyte_slots() {
+        let p = plan(&["i8"; 8], "void");
+        assert_eq!(p.stack_slots, StackSlots::EightByte);
+        assert_eq!((p.args[6].c, p.args[7].c), (Stack(0), Stack(8)));
+    }
+
+    #[test]
+    fn the_x64_emitter_refuses_naturally_packed_stack_arguments() {
+        // Its stores into the outgoing area are 8 bytes wide: a plan packing stack arguments
+        // by size (no x64 ABI does) would be emitted wrongly, so it is refused.
+        use ffast_core::trampoline;
+        let mut p = plan(&["i8"; 8], "i32");
+        let t = ffast_testkit::golden::targets(false);
+        assert!(trampoline::fast(&p, &t).is_ok());
+        assert!(trampoline::invoker(&p, 0x1000, 0x6000).is_ok());
+        assert!(trampoline::callback_entry(&p, 0x1000, 0x2000).is_ok());
+        p.stack_slots = StackSlots::Natural;
+        let unsupported = |r: Result<Vec<u8>, ffast_core::Error>| matches!(r, Err(ffast_core::Error::Unsupported(m)) if m.contains("Natural"));
+        assert!(unsupported(trampoline::fast(&p, &t)));
+        assert!(unsupported(trampoline::invoker(&p, 0x1000, 0x6000)));
+        assert!(unsupported(trampoline::callback_entry(&p, 0x1000, 0x2000)));
     }
 
     #[test]
@@ -274,7 +300,7 @@ mod tests {
 
     #[test]
     fn floats_do_not_shift_and_interleave_independently() {
-        // (f64 a, i32 b, f64 c): a in xmm0, b in esi/edi, c in xmm1 — §7.1 proof case.
+        // (f64 a, i32 b, f64 c): a in xmm0, b in esi/edi, c in xmm1 — the case docs/v8-fast-api.md §6 gives.
         let p = plan(&["f64", "i32", "f64"], "f64");
         assert_eq!(
             locs(&p),
@@ -343,7 +369,7 @@ mod tests {
 
     #[test]
     fn options_pointer_follows_the_js_arguments_in_the_integer_sequence() {
-        // v8-fast-api.md §6: the next integer-class C argument after the last JS argument.
+        // docs/v8-fast-api.md §8: the next integer-class C argument after the last JS argument.
         assert_eq!(plan(&["buffer", "usize"], "u32").options, Some(Gpr(RCX)));
         assert_eq!(plan(&["f64", "buffer"], "void").options, Some(Gpr(RDX)));
         assert_eq!(plan(&["i32"; 4], "void").options, Some(Gpr(R9)));

@@ -14,7 +14,7 @@ size_t c_strlen(const char *s) { return strlen(s); }
 uint32_t sum_bytes(const uint8_t *p, size_t n) { uint32_t s = 0; for (size_t i = 0; i < n; i++) s += p[i]; return s; }
 
 // Buffer functions for the fallback tests (shared by the ABI crates).
-#include "../../ffast-core/testdata/fallback.c"
+#include "../../ffast-testkit/testdata/fallback.c"
 
 // Position-weighted sums: a swapped, dropped or shifted argument changes the result.
 int64_t wsum_i64_8(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g, int64_t h) {
@@ -46,7 +46,7 @@ int32_t wsum_i32_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_
 }
 
 // Aggregates by value (shared with the other ABI crates).
-#include "../../ffast-core/testdata/structs.c"
+#include "../../ffast-testkit/testdata/structs.c"
 
 #if defined(__x86_64__)
 // Report rsp mod 64 at entry: 56 when the caller's rsp was 64-aligned at the call (a 64-aligned

@@ -4,8 +4,8 @@
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 
 use ffast_abi_sysv64::classify;
-use ffast_core::fast_fn;
-use ffast_core::testkit::{invoke, AbiTests, Built, OneByte, RECV};
+use ffast_testkit::fast_fn;
+use ffast_testkit::{invoke, AbiTests, Built, OneByte, RECV};
 use std::path::Path;
 
 const ABI: AbiTests = AbiTests {
@@ -15,9 +15,9 @@ const ABI: AbiTests = AbiTests {
     lib_name: "libtramp_fixture.so",
 };
 
-ffast_core::shared_fallback_tests!(ABI);
-ffast_core::shared_trampoline_tests!(build, "raw_rdi");
-ffast_core::shared_aggregate_tests!(build);
+ffast_testkit::shared_fallback_tests!(ABI);
+ffast_testkit::shared_trampoline_tests!(build, "raw_rdi");
+ffast_testkit::shared_aggregate_tests!(build);
 
 fn build(params: &[&str], result: &str, target: &str) -> Built {
     ABI.build(params, result, target)
@@ -127,7 +127,7 @@ fn eight_int32_reuse_the_callers_argument_area() {
 
 #[test]
 fn callback_entries_store_every_shape_and_return_the_result() {
-    ffast_core::testkit::callbacks::all_shapes(
+    ffast_testkit::callbacks::all_shapes(
         &classify,
         Path::new(env!("CARGO_TARGET_TMPDIR")),
         "libcallback_fixture_x64.so",
@@ -154,7 +154,7 @@ fn the_stack_is_aligned_to_an_over_aligned_stack_argument() {
     // Seven integers, then a 64-aligned struct on the stack, then an integer: the fast
     // trampoline and the invoker align rsp to 64 at the call (rsp ≡ 56 mod 64 at entry), from
     // whatever depth they are called. Without an over-aligned argument, the usual 16.
-    use ffast_core::testkit::structs::{Shape, O64};
+    use ffast_testkit::structs::{Shape, O64};
     let mut p = vec!["i64"; 7];
     p.push(O64::TEXT);
     p.push("i64");

@@ -480,9 +480,9 @@ fn map_rw(len: usize) -> Result<Page, Error> {
 
 /// x86-64 keeps instruction and data caches coherent; arm64 does not, so freshly written code
 /// must be cleaned to the point of unification before it runs (hardware needs it even where
-/// qemu does not, `cross-arch.md` A4).
+/// qemu does not, `docs/arm64-qemu.md` §4).
 fn flush_icache(start: *mut u8, len: usize) {
-    // qemu cannot notice a missing flush (cross-arch.md A4), so tests check it is requested.
+    // qemu cannot notice a missing flush (docs/arm64-qemu.md §4), so tests check it is requested.
     #[cfg(test)]
     tests::FLUSHED.with(|f| f.borrow_mut().push((start as usize, len)));
     cfg_if::cfg_if! {

@@ -11,12 +11,10 @@ pub mod jit;
 pub mod layout;
 pub mod plan;
 pub mod signature;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 pub mod trampoline;
 pub mod types;
 
 pub use error::Error;
-pub use plan::{AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, RetPlan};
+pub use plan::{AreaArg, AreaRet, AreaSrc, ArgPlan, CallPlan, Isa, Loc, RetPlan, StackSlots};
 pub use signature::{Aggregate, Param, Signature};
 pub use types::{Type, ValueClass};

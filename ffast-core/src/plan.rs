@@ -7,7 +7,7 @@
 //! Two conventions meet in a fast-call trampoline:
 //! - the **entry** side: V8's optimizing compiler calls the trampoline as a C function whose
 //!   argument 0 is the JS receiver, followed by the JS arguments in their fast-call
-//!   representation (`v8-fast-api.md` §7);
+//!   representation (`docs/v8-fast-api.md` §6);
 //! - the **C** side: the target function, called with the platform's C convention.
 //!
 //! The slow-path invoker only uses the C side: it loads each argument from an array of 8-byte
@@ -92,11 +92,27 @@ pub struct AreaRet {
     pub ty: Type,
 }
 
+/// How the C side lays out its stack arguments: the rule the platforms disagree on most. The
+/// emitters read it to size their stores into the outgoing argument area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackSlots {
+    /// Every stack argument takes whole 8-byte slots, a narrower scalar widened to 8 bytes
+    /// (SysV x86-64 psABI §3.2.3; AAPCS64 §6.8.2 C.5 and C.16). Emitters store 8 bytes per
+    /// slot, a narrow integer already extended.
+    EightByte,
+    /// Each stack argument takes its natural size at its natural alignment, so neighbours
+    /// may share an eightbyte (Apple arm64: "Function arguments may consume slots on the stack
+    /// that are not multiples of 8 bytes"). Emitters store exactly the argument's size, so
+    /// nothing lands on its neighbour.
+    Natural,
+}
+
 /// The complete plan for one signature on one ABI.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallPlan {
     pub isa: Isa,
-    /// ABI name, for diagnostics (`"sysv64"`, `"aapcs64"`, `"darwin-arm64"`).
+    /// ABI name, for diagnostics only (`"sysv64"`, `"aapcs64"`, `"darwin-arm64"`): what the
+    /// emitters must know of the ABI is in the fields below.
     pub abi: &'static str,
     pub args: Vec<ArgPlan>,
     /// The scalar result (`Void` for an aggregate result, which JS reads from the area).
@@ -113,7 +129,7 @@ pub struct CallPlan {
     /// [`CallPlan::options`].
     pub entry_stack_bytes: u32,
     /// Where V8 passes the `FastApiCallbackOptions*` of a fast signature that declares one: an
-    /// integer-class C argument after the last JS argument (`v8-fast-api.md` §6). Only
+    /// integer-class C argument after the last JS argument (`docs/v8-fast-api.md` §8). Only
     /// trampolines that may ask V8 for its fallback use it
     /// ([`crate::trampoline::FastTargets::fallback`]); `None` when V8 could not pass it.
     pub options: Option<Loc>,
@@ -125,6 +141,8 @@ pub struct CallPlan {
     /// (psABI §3.2.2; `docs/abi-stack-alignment.md`). A power of two; the emitters align the
     /// outgoing argument area to it.
     pub stack_align: u32,
+    /// How the C stack arguments are laid out (the offsets in `c` and `area_args` follow it).
+    pub stack_slots: StackSlots,
     /// Whether V8 may call a trampoline for this signature, and if not, why.
     pub fast: Result<(), &'static str>,
 }

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-/// A scalar FFI type. Aggregates arrive with the structs issue; everything here fits a register.
+/// A scalar FFI type: everything here fits a register. Aggregates (structs, unions, arrays) are
+/// `layout::CType`s, passed through the binding's area (`docs/structs.md` §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     Void,

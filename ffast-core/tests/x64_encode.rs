@@ -689,7 +689,7 @@ fn unreferenced_unbound_label_is_fine() {
 }
 
 #[test]
-#[should_panic]
+#[should_panic(expected = "bound twice")]
 fn binding_twice_panics() {
     let mut a = Asm::new();
     let l = a.new_label();

@@ -1,8 +1,10 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
 //! target is the trampoline and whose regular callback is the shared slow path.
 
-use crate::convert::{arg_to_slot, result_value, smi_result, ArgError, StringScratch, SCRATCH};
-use crate::state::{self, CodeSet};
+use crate::convert::{arg_to_slot, result_value, smi_result, StringScratch, SCRATCH};
+use crate::errors::{self, ErrorCode, FfastError};
+use crate::platform::{classify, supported};
+use crate::thread::{self, CodeSet};
 use crate::v8::{self, V8};
 use ffast_core::area::Area;
 use ffast_core::jit::Arena;
@@ -10,34 +12,6 @@ use ffast_core::trampoline::{self, FastTargets};
 use ffast_core::{CallPlan, Error, Isa, Signature, Type};
 use napi::sys;
 use std::ffi::c_void;
-
-cfg_if::cfg_if! {
-    if #[cfg(all(target_arch = "x86_64", not(windows)))] {
-        use ffast_abi_sysv64::classify;
-        const SUPPORTED: bool = true;
-    } else if #[cfg(all(target_arch = "aarch64", target_os = "linux"))] {
-        use ffast_abi_aapcs64::classify;
-        const SUPPORTED: bool = true;
-    } else if #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))] {
-        use ffast_abi_darwin::classify;
-        const SUPPORTED: bool = true;
-    } else {
-        fn classify(_: &Signature) -> CallPlan {
-            unreachable!("guarded by supported()")
-        }
-        const SUPPORTED: bool = false;
-    }
-}
-
-/// Whether this target has an ABI crate.
-pub fn supported() -> bool {
-    SUPPORTED
-}
-
-/// This target's CallPlan for `sig` (callers check [`supported`] first).
-pub fn plan(sig: &Signature) -> CallPlan {
-    classify(sig)
-}
 
 pub struct Binding {
     pub name: String,
@@ -48,7 +22,7 @@ pub struct Binding {
     pub invoke: unsafe extern "C" fn(*mut u64),
     pub env: sys::napi_env,
     wide_slot: *mut u64,
-    /// The thread's heap-number map for direct Number reads (convert::number_of), or 0.
+    /// The thread's heap-number map for direct Number reads (v8::tagged::number_of), or 0.
     number_map: usize,
     /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
     /// Nonblocking calls count here too: they never take the fast path.
@@ -60,7 +34,7 @@ pub struct Binding {
     pub pending: std::cell::Cell<u64>,
     /// Calls of this function whose slow path or nonblocking entry is on the JS thread's stack
     /// (see [`on_stack`]): JS may run inside them (a callback, an async hook) and close the
-    /// library; its code set is freed only once this is 0 again (state::CodeSet::busy).
+    /// library; its code set is freed only once this is 0 again (thread::CodeSet::busy).
     pub on_stack: std::cell::Cell<u32>,
     /// The code set was closed while busy: the call that finishes last frees it.
     pub closing: std::cell::Cell<bool>,
@@ -107,11 +81,11 @@ pub unsafe fn make_functions(
         )));
     }
     let v8 = V8::get().ok();
-    let (wide_slot, number_map) = state::with(|s| (s.wide_slot, s.number_map));
+    let (wide_slot, number_map) = thread::with(|s| (s.wide_slot, s.number_map));
     // The buffer helper for this V8 (its first use may run the raw-view self-check).
     let buf_addr = match v8 {
         Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
-            crate::views::buffer_helper(env, api)
+            crate::v8::views::buffer_helper(env, api)
         }
         _ => crate::convert::ffast_buf_addr as *const () as usize,
     };
@@ -246,13 +220,7 @@ pub unsafe fn make_functions(
 /// fast-API addon, because a hot call's cost on some CPUs depends on that count modulo the
 /// dispatch width. Unset (the default), the code is untouched.
 fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
-    static NOPS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let k = *NOPS.get_or_init(|| {
-        std::env::var("FFAST_BENCH_NOPS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(0, |k| k.min(64))
-    });
+    let k = crate::config::get().bench_nops;
     if k == 0 {
         return code;
     }
@@ -268,12 +236,7 @@ fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
 /// `FFAST_DEBUG=asm` prints every fast trampoline's bytes (decode with
 /// `objdump -D -b binary -mi386:x86-64`).
 fn debug_listing(name: &str, code: &[u8]) {
-    // Read once: declaring a library asks for every symbol.
-    static ASM: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let asm = *ASM.get_or_init(|| {
-        std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "asm"))
-    });
-    if asm {
+    if crate::config::get().debug_asm {
         let hex: Vec<String> = code.iter().map(|b| format!("{b:02x}")).collect();
         eprintln!(
             "ffast: trampoline {name} ({} bytes): {}",
@@ -352,17 +315,17 @@ fn declared_index(sig: &Signature, i: usize) -> usize {
 
 /// The argument-count check of every non-fast call.
 #[inline(always)]
-pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), ArgError> {
+pub(crate) fn check_count(b: &Binding, args: JsArgs) -> Result<(), FfastError> {
     let n = b.sig.params.len();
     if args.len() != n {
-        return Err(ArgError {
-            code: "ERR_FFAST_ARG_COUNT",
-            msg: format!(
+        return Err(FfastError::new(
+            ErrorCode::ArgCount,
+            format!(
                 "expected {n} argument{}, got {}",
                 if n == 1 { "" } else { "s" },
                 args.len()
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -378,7 +341,7 @@ pub(crate) unsafe fn args_to_slots(
     args: JsArgs,
     slots: *mut u64,
     keep: &mut StringScratch,
-) -> Result<(), ArgError> {
+) -> Result<(), FfastError> {
     for (i, &ty) in b.sig.params.iter().enumerate() {
         *slots.add(i) = arg_to_slot(
             b.env,
@@ -397,7 +360,7 @@ pub(crate) unsafe fn args_to_slots(
 /// every argument, call through the invoker; the raw C result (slots[n]) is the caller's to
 /// convert.
 #[inline(always)]
-unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, ArgError> {
+unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
     b.slow_calls.set(b.slow_calls.get() + 1);
     check_count(b, args)?;
     let n = b.sig.params.len();
@@ -449,16 +412,16 @@ fn slow_result(b: &Binding, raw: u64) -> Option<sys::napi_value> {
     result_value(b.env, b.sig.result, raw, b.wide_slot)
 }
 
-pub(crate) fn report(env: sys::napi_env, from: state::ThrowFrom, b: &Binding, e: ArgError) {
-    state::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
+pub(crate) fn report(env: sys::napi_env, from: errors::ThrowFrom, b: &Binding, e: FfastError) {
+    errors::throw(env, from, e.code, &format!("{} for '{}'", e.msg, b.name));
 }
 
 /// Run `f` (a whole slow call or nonblocking entry of `b`) with the call counted in
 /// `b.on_stack`. JS that runs inside it (a callback under a tracked call, an async hook, an
 /// error constructor) may close the library: the code set then waits in `closing`
-/// (state::take_library) and is freed here, once `f` is done with the binding, by the last
+/// (thread::take_library) and is freed here, once `f` is done with the binding, by the last
 /// such call to return (unless index.js holds it until its JS wrapper is done too, see
-/// state::take_library). The slow stub tail-jumps here (trampoline::slow_stub), so no code of
+/// thread::take_library). The slow stub tail-jumps here (trampoline::slow_stub), so no code of
 /// the set is on the stack then.
 ///
 /// # Safety
@@ -474,7 +437,7 @@ pub(crate) unsafe fn on_stack<R>(b: *const Binding, f: impl FnOnce(&Binding) -> 
     };
     if closing {
         // `b` is not touched again: this may free it.
-        drop(state::reap_closed());
+        drop(thread::reap_closed());
     }
     r
 }
@@ -498,7 +461,7 @@ unsafe extern "C" fn slow_entry(info: *const usize, b: *const Binding) {
                 }
             }
         },
-        Err(e) => report(b.env, state::ThrowFrom::V8Callback, b, e),
+        Err(e) => report(b.env, errors::ThrowFrom::V8Callback, b, e),
     })
 }
 
@@ -510,7 +473,7 @@ unsafe extern "C" fn napi_entry(
     with_napi_args(env, info, |b, args| match slow_call(b, args) {
         Ok(raw) => slow_result(b, raw).unwrap_or(std::ptr::null_mut()),
         Err(e) => {
-            report(env, state::ThrowFrom::Napi, b, e);
+            report(env, errors::ThrowFrom::Napi, b, e);
             std::ptr::null_mut()
         }
     })

@@ -33,6 +33,7 @@
 //! not map trampolines without bound.
 
 use crate::convert::{arg_to_slot, StringScratch, SCRATCH};
+use crate::errors::ErrorCode;
 use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, MAX_SAFE};
 use ffast_core::{Error, Signature, Type};
@@ -49,7 +50,7 @@ use std::time::{Duration, Instant};
 /// The JS side of a live callback. Its references are used on the owning JS thread only.
 struct Live {
     func: sys::napi_ref,
-    /// The same function as a V8 global handle (the direct route, v8_call.rs): its slot is the
+    /// The same function as a V8 global handle (the direct route, v8::call): its slot is the
     /// function's `Local` for every call, so no handle is made per call. Null without that
     /// route, and once released.
     global: Cell<*mut usize>,
@@ -80,7 +81,7 @@ impl Live {
             sys::napi_delete_reference(env, self.func);
             sys::napi_delete_reference(env, self.report);
             let g = self.global.replace(ptr::null_mut());
-            if let (false, Some(js)) = (g.is_null(), crate::v8_call::get()) {
+            if let (false, Some(js)) = (g.is_null(), crate::v8::call::get()) {
                 js.dispose(g);
             }
         }
@@ -102,7 +103,7 @@ pub struct Service {
     depth: &'static AtomicU32,
     /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
     orphan: sys::napi_ref,
-    /// What the direct route (v8_call.rs) needs; None without it.
+    /// What the direct route (v8::call) needs; None without it.
     direct: Option<Direct>,
     /// The thread's heap-number map for direct Number reads of results, or 0.
     number_map: usize,
@@ -194,7 +195,7 @@ enum Item {
     },
     Report {
         live: Option<Arc<Live>>,
-        code: &'static str,
+        code: ErrorCode,
         msg: String,
     },
     /// An error value the reporter could not take where it happened (see `deliver`).
@@ -222,7 +223,7 @@ static SLOTS_MADE: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
     /// Never dropped (no destructor is registered): a thread-local destructor runs inside
-    /// `exit()` while other threads may be calling these trampolines (state.rs).
+    /// `exit()` while other threads may be calling these trampolines (thread.rs).
     static REG: ManuallyDrop<RefCell<Registry>> = ManuallyDrop::new(RefCell::new(Registry {
         service: None,
         live: HashMap::new(),
@@ -268,7 +269,7 @@ impl Service {
         true
     }
 
-    fn report_later(&self, live: Option<Arc<Live>>, code: &'static str, msg: String) {
+    fn report_later(&self, live: Option<Arc<Live>>, code: ErrorCode, msg: String) {
         self.post(Item::Report { live, code, msg });
     }
 
@@ -311,11 +312,11 @@ fn on_owner_thread(svc: &Service) -> bool {
     if !svc.alive.load(Ordering::Acquire) {
         return false;
     }
-    match (&svc.direct, crate::v8_call::get()) {
+    match (&svc.direct, crate::v8::call::get()) {
         // V8's thread-local current isolate: cheaper to read than this addon's thread-local
         // env (a __tls_get_addr call from a shared object).
         (Some(d), Some(js)) => js.isolate() == d.isolate,
-        _ => crate::state::current_env() == svc.env,
+        _ => crate::thread::current_env() == svc.env,
     }
 }
 
@@ -323,7 +324,7 @@ fn on_owner_thread(svc: &Service) -> bool {
 fn report_closed(slot: &Slot) {
     slot.service().report_later(
         None,
-        "ERR_FFAST_CLOSED",
+        ErrorCode::Closed,
         format!(
             "callback 0x{:x} called after close(); C got the default value",
             slot.pointer
@@ -356,7 +357,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             Arc::increment_strong_count(p);
             svc.report_later(
                 Some(Arc::from_raw(p)),
-                "ERR_FFAST_CALLBACK_CONTEXT",
+                ErrorCode::CallbackContext,
                 "callback called synchronously outside a call that may run JS (declare the C \
                  function's callback parameter as 'function', or the function with \
                  `callbacks: true`); C got the default value"
@@ -426,7 +427,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
 fn report_deadlock(svc: &Service, live: Arc<Live>) {
     svc.report_later(
         Some(live),
-        "ERR_FFAST_CALLBACK_DEADLOCK",
+        ErrorCode::CallbackDeadlock,
         "blocking callback called from a foreign thread while its JS thread is inside a \
          synchronous call that may run callbacks (it cannot run JS until that call returns); C \
          got the default value. Call such C functions with nonblocking: true, or use \
@@ -527,7 +528,7 @@ unsafe extern "C" fn call_js(
                     env,
                     None,
                     svc,
-                    "ERR_FFAST_CLOSED",
+                    ErrorCode::Closed,
                     "callback closed before a queued call ran; C got the default value",
                     false,
                 );
@@ -562,11 +563,11 @@ unsafe fn report_now(
     env: sys::napi_env,
     live: Option<&Arc<Live>>,
     svc: &Service,
-    code: &'static str,
+    code: ErrorCode,
     msg: &str,
     defer: bool,
 ) {
-    match crate::state::ffast_error(env, code, msg) {
+    match crate::errors::ffast_error(env, code, msg) {
         Some(err) => deliver(env, live, svc, err, defer),
         None if defer => {
             svc.post_deferred(
@@ -581,7 +582,7 @@ unsafe fn report_now(
         // On a shallow stack: the env is shutting down, or the class is unusable. A plain
         // Error if one can be made; None only when nobody could receive it anyway.
         None => {
-            if let Some(err) = crate::state::error_value(env, code, msg) {
+            if let Some(err) = crate::errors::error_value(env, code, msg) {
                 deliver(env, live, svc, err, false);
             }
         }
@@ -660,7 +661,7 @@ unsafe fn run_js(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]
 unsafe fn run_js_inner(env: sys::napi_env, slot: &Slot, live: &Arc<Live>, args: &[u64]) -> u64 {
     // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
     // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-    if let (Some(js), Some(d)) = (crate::v8_call::get(), slot.service().direct.as_ref()) {
+    if let (Some(js), Some(d)) = (crate::v8::call::get(), slot.service().direct.as_ref()) {
         return js.with_scope(d.isolate, || {
             run_js_scoped(env, slot, live, args, Some((js, d)))
         });
@@ -719,7 +720,7 @@ unsafe fn run_js_scoped(
     slot: &Slot,
     live: &Arc<Live>,
     args: &[u64],
-    direct: Option<(&crate::v8_call::JsCall, &Direct)>,
+    direct: Option<(&crate::v8::call::JsCall, &Direct)>,
 ) -> u64 {
     // Arguments in a stack array for the common arities (no allocation per call); `words`
     // holds the tagged Smis that need no handle (a Smi is not a heap reference, so a slot the
@@ -740,7 +741,7 @@ unsafe fn run_js_scoped(
         .zip(&slot.sig.params)
         .zip(args)
     {
-        *v = match small_int(t, raw).and_then(crate::v8_call::smi_word) {
+        *v = match small_int(t, raw).and_then(crate::v8::tagged::smi_word) {
             Some(word) => {
                 *w = word;
                 w as *mut usize as sys::napi_value
@@ -751,7 +752,7 @@ unsafe fn run_js_scoped(
     let g = live.global.get();
     let outcome = match direct {
         Some((js, d)) if !g.is_null() => {
-            use crate::v8_call::Called;
+            use crate::v8::call::Called;
             let (func, recv) = (g as *const c_void, d.undefined as *const c_void);
             match js.call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv)) {
                 Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
@@ -766,7 +767,7 @@ unsafe fn run_js_scoped(
     let svc = slot.service();
     match outcome {
         Outcome::Silent => {}
-        Outcome::Failed(why) => report_now(env, Some(live), svc, "ERR_FFAST_INTERNAL", &why, true),
+        Outcome::Failed(why) => report_now(env, Some(live), svc, ErrorCode::Internal, &why, true),
         Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
         Outcome::Returned(_) if slot.sig.result == Type::Void => {}
         Outcome::Returned(out) => {
@@ -871,7 +872,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
     }
     let mut orphan_ref = ptr::null_mut();
     sys::napi_create_reference(env, orphan, 1, &mut orphan_ref);
-    let direct = crate::v8_call::get().and_then(|js| {
+    let direct = crate::v8::call::get().and_then(|js| {
         let isolate = js.isolate();
         let context = js.current_context(isolate);
         if isolate.is_null() || context.is_null() {
@@ -891,7 +892,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
         depth: sync_depth(),
         orphan: orphan_ref,
         direct,
-        number_map: crate::state::with(|s| s.number_map),
+        number_map: crate::thread::with(|s| s.number_map),
         waiting: Mutex::new(Vec::new()),
         alive: AtomicBool::new(true),
         deferred: AtomicU32::new(0),
@@ -992,7 +993,7 @@ pub unsafe fn create(
     let mut rref = ptr::null_mut();
     sys::napi_create_reference(env, func, 1, &mut fref);
     sys::napi_create_reference(env, report, 1, &mut rref);
-    let global = match crate::v8_call::get() {
+    let global = match crate::v8::call::get() {
         Some(js) => js.global(func as *const c_void),
         None => ptr::null_mut(),
     };
@@ -1044,7 +1045,7 @@ pub unsafe fn create(
 
 /// A new slot and its trampoline, leaked (never freed: see the module comment).
 fn new_slot(sig: Signature, service: &'static Service) -> Result<&'static Slot, Error> {
-    let plan = crate::binding::plan(&sig);
+    let plan = crate::platform::classify(&sig);
     let mut slot = Box::new(Slot {
         sig,
         service: AtomicPtr::new(service as *const Service as *mut Service),

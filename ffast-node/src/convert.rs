@@ -6,6 +6,8 @@
 //! - 64-bit integers: integral Numbers exactly, fractions truncated, BigInt in [-2^63, 2^64);
 //! - buffers: one function, [`buffer_address`], used by both paths.
 
+use crate::errors::{ErrorCode, FfastError};
+use crate::v8::tagged::{number_of, Num};
 use crate::v8::V8;
 use ffast_core::trampoline::{FastRet, MAX_SAFE};
 use ffast_core::Type;
@@ -13,27 +15,21 @@ use napi::sys;
 use std::ffi::c_void;
 use std::ptr;
 
-/// A conversion failure: error code and message (the binding adds the function name).
-pub struct ArgError {
-    pub code: &'static str,
-    pub msg: String,
-}
-
-fn type_err(i: usize, want: &str, env: sys::napi_env, v: sys::napi_value) -> ArgError {
-    ArgError {
-        code: "ERR_FFAST_ARG_TYPE",
-        msg: format!(
+fn type_err(i: usize, want: &str, env: sys::napi_env, v: sys::napi_value) -> FfastError {
+    FfastError::new(
+        ErrorCode::ArgType,
+        format!(
             "invalid argument {i}: expected {want}, got {}",
             describe(env, v)
         ),
-    }
+    )
 }
 
-fn range_err(i: usize, want: &str, what: String) -> ArgError {
-    ArgError {
-        code: "ERR_FFAST_ARG_RANGE",
-        msg: format!("invalid argument {i}: {what} is out of range for {want}"),
-    }
+fn range_err(i: usize, want: &str, what: String) -> FfastError {
+    FfastError::new(
+        ErrorCode::ArgRange,
+        format!("invalid argument {i}: {what} is out of range for {want}"),
+    )
 }
 
 pub fn typeof_(env: sys::napi_env, v: sys::napi_value) -> sys::napi_valuetype {
@@ -60,7 +56,7 @@ fn describe(env: sys::napi_env, v: sys::napi_value) -> &'static str {
 
 /// A 64-bit integer argument from a Number or BigInt: bits of the value modulo 2^64, for values
 /// in [-2^63, 2^64).
-fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Result<u64, ArgError> {
+fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Result<u64, FfastError> {
     if let Some(r) = wide_number(env, v, i, ty) {
         return r;
     }
@@ -96,7 +92,7 @@ fn wide_number(
     v: sys::napi_value,
     i: usize,
     ty: Type,
-) -> Option<Result<u64, ArgError>> {
+) -> Option<Result<u64, FfastError>> {
     let mut d = 0f64;
     // SAFETY: as in typeof_.
     if unsafe { sys::napi_get_value_double(env, v, &mut d) } != sys::Status::napi_ok {
@@ -115,36 +111,6 @@ fn wide_bits(d: f64) -> Option<u64> {
     (-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19)
         .contains(&d)
         .then_some(if d < 0.0 { d as i64 as u64 } else { d as u64 })
-}
-
-/// A Number read straight from its tagged word (rust-fast-calls.md §4 "mode 1").
-#[derive(Clone, Copy)]
-pub enum Num {
-    Int(i32),
-    Double(f64),
-}
-
-/// The Number in handle `v` without a call: a Smi (`v << 32`), or a heap number (a heap
-/// object whose map is `number_map`, its value the 8 bytes after the map). `number_map` is
-/// this isolate's heap-number map, 0 where the probe (v8_call::number_map) did not verify this
-/// layout: then, and for every other value, `None`.
-///
-/// # Safety
-/// `v` is a live handle of the current call on `number_map`'s isolate.
-#[inline(always)]
-pub unsafe fn number_of(v: sys::napi_value, number_map: usize) -> Option<Num> {
-    if number_map == 0 {
-        return None;
-    }
-    let w = *(v as *const usize);
-    if w as u32 == 0 {
-        return Some(Num::Int((w >> 32) as i32));
-    }
-    // A heap object pointer carries tag 1 (kHeapObjectTag); its map is its first word.
-    if w & 1 == 1 && *((w - 1) as *const usize) == number_map {
-        return Some(Num::Double(*((w - 1 + 8) as *const f64)));
-    }
-    None
 }
 
 /// The slot of a ≤ 32-bit integer parameter from its ToInt32 value: a C cast.
@@ -298,7 +264,7 @@ pub fn arg_to_slot(
     i: usize,
     keep: &mut StringScratch,
     number_map: usize,
-) -> Result<u64, ArgError> {
+) -> Result<u64, FfastError> {
     // SAFETY: v is a live value of the current call, on number_map's isolate (callers pass
     // their thread's map).
     if let Some(n) = unsafe { number_of(v, number_map) } {
@@ -317,7 +283,7 @@ fn arg_to_slot_napi(
     v: sys::napi_value,
     i: usize,
     keep: &mut StringScratch,
-) -> Result<u64, ArgError> {
+) -> Result<u64, FfastError> {
     match ty {
         Type::I8 | Type::U8 | Type::I16 | Type::U16 | Type::I32 | Type::U32 => {
             let mut x = 0i32;
@@ -443,7 +409,7 @@ pub fn smi_result(ty: Type, raw: u64) -> Option<usize> {
     match FastRet::of(ty) {
         FastRet::I32 | FastRet::U32 => i32::try_from(int_result(ty, raw))
             .ok()
-            .and_then(crate::v8_call::smi_word),
+            .and_then(crate::v8::tagged::smi_word),
         _ => None,
     }
 }
@@ -840,13 +806,13 @@ fn kept_decoded(p: *const u8) {
 }
 
 /// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of
-/// [`crate::views`] instead, which end here for what they do not read directly). The JS wrapper
+/// [`crate::v8::views`] instead, which end here for what they do not read directly). The JS wrapper
 /// has already checked the value is a buffer or null, so a `None` cannot happen; NULL is passed
 /// if it somehow did.
 ///
 /// # Safety
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn ffast_buf_addr(v: *const c_void) -> u64 {
-    let env = crate::state::current_env();
+    let env = crate::thread::current_env();
     buffer_address_unchecked(env, v, true).unwrap_or(0)
 }

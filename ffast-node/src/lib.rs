@@ -6,31 +6,36 @@
 
 mod binding;
 mod callback;
+mod config;
 mod convert;
+mod errors;
 mod lane;
 mod loader;
 mod memory;
 mod nonblocking;
-mod state;
-mod uncache;
+mod platform;
+mod thread;
 mod v8;
-mod v8_call;
-mod views;
 
 use binding::Request;
+use errors::ErrorCode;
 use ffast_core::{Error, Signature};
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
 /// Throw `FfastError(code, msg)` and tell napi-rs the exception is already pending.
-fn fail(env: &Env, code: &str, msg: &str) -> napi::Error {
-    state::throw(env.raw(), state::ThrowFrom::Napi, code, msg);
+fn fail(env: &Env, code: ErrorCode, msg: &str) -> napi::Error {
+    errors::throw(env.raw(), errors::ThrowFrom::Napi, code, msg);
     napi::Error::new(Status::PendingException, msg.to_string())
 }
 
 fn core_fail(env: &Env, e: &Error, context: &str) -> napi::Error {
-    fail(env, e.code(), &format!("{context}{}", e.message()))
+    fail(
+        env,
+        ErrorCode::of_core(e),
+        &format!("{context}{}", e.message()),
+    )
 }
 
 /// A raw value as a napi-rs return value.
@@ -45,7 +50,7 @@ fn check(env: &Env, st: sys::napi_status) -> Result<()> {
     } else {
         Err(fail(
             env,
-            "ERR_FFAST_INTERNAL",
+            ErrorCode::Internal,
             &format!("N-API call failed with status {st}"),
         ))
     }
@@ -55,29 +60,33 @@ fn check(env: &Env, st: sys::napi_status) -> Result<()> {
 /// `{ fast, reason, v8 }`: whether V8 fast calls are on, and why not.
 #[napi]
 pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
-    state::set_env(env.raw());
+    thread::set_env(env.raw());
     let mut r = std::ptr::null_mut();
     // SAFETY: error_class is a live value of this call; the reference keeps it alive for the
     // thread's life (it is never released: the class lives as long as the module).
     check(&env, unsafe {
         sys::napi_create_reference(env.raw(), error_class.raw(), 1, &mut r)
     })?;
-    state::with(|s| s.error_class = r);
+    thread::with(|s| s.error_class = r);
 
-    // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probe's handles.
-    unsafe { v8_call::probe() };
-    // SAFETY: as above (after the probe).
-    let number_map = unsafe { v8_call::number_map() };
-    state::with(|s| s.number_map = number_map);
-    // Before any function is made on this isolate: how its functions are kept out of V8's
-    // template cache (uncache.rs).
+    // SAFETY: an N-API call on a JS thread: a HandleScope is open for the probes' handles.
+    unsafe { v8::tagged::probe() };
     // SAFETY: as above.
-    let template_route = v8::V8::get().ok().map(|api| unsafe { uncache::probe(api) });
+    unsafe { v8::call::probe() };
+    // SAFETY: as above (after the Smi probe).
+    let number_map = unsafe { v8::tagged::number_map() };
+    thread::with(|s| s.number_map = number_map);
+    // Before any function is made on this isolate: how its functions are kept out of V8's
+    // template cache (v8::uncache).
+    // SAFETY: as above.
+    let template_route = v8::V8::get()
+        .ok()
+        .map(|api| unsafe { v8::uncache::probe(api) });
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
         (Ok(()), Err(why)) => (false, Some(why.to_string())),
-        (Ok(()), Ok(_)) if !binding::supported() => {
+        (Ok(()), Ok(_)) if !platform::supported() => {
             (false, Some("no ABI for this platform".into()))
         }
         (Ok(()), Ok(_)) => (true, None),
@@ -89,8 +98,8 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     obj.set("jit", jit.is_ok())?;
     // How C → JS callbacks call JS, and whether small integers are read and written as raw
     // Smis (tests check each Node line takes the route it should).
-    obj.set("callbackRoute", v8_call::route())?;
-    obj.set("smi", v8_call::smi32())?;
+    obj.set("callbackRoute", v8::call::route())?;
+    obj.set("smi", v8::tagged::smi32())?;
     // `field` or `mark` where functions die with their last reference (null: no fast calls).
     obj.set("templateRoute", template_route)?;
     Ok(raw(&env, obj.raw()))
@@ -122,7 +131,7 @@ pub fn open(
     {
         return Err(fail(
             &env,
-            "ERR_FFAST_UNSUPPORTED",
+            ErrorCode::Unsupported,
             "dlopen: deep: true needs RTLD_DEEPBIND, which only glibc has",
         ));
     }
@@ -167,19 +176,19 @@ pub fn open(
     let lib = lib.map_err(|e| {
         fail(
             &env,
-            "ERR_FFAST_LIBRARY_NOT_FOUND",
+            ErrorCode::LibraryNotFound,
             &format!(
                 "cannot open library '{}': {e}",
                 path.as_deref().unwrap_or("<process>")
             ),
         )
     })?;
-    Ok(state::with(|s| {
+    Ok(thread::with(|s| {
         let id = s.next_lib;
         s.next_lib += 1;
         s.libs.insert(
             id,
-            state::CodeSet {
+            thread::CodeSet {
                 arena: ffast_core::jit::Arena::new(),
                 bindings: Vec::new(),
                 lib: Some(lib),
@@ -214,12 +223,12 @@ pub fn load_check(env: Env, path: String, first: Option<bool>) -> Result<Unknown
 /// one N-API call each cost more than the binding itself.
 #[napi]
 pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>>> {
-    state::with(|s| {
+    thread::with(|s| {
         let l = s
             .libs
             .get(&lib)
             .and_then(|c| c.lib.as_ref())
-            .ok_or_else(|| fail(&env, "ERR_FFAST_CLOSED", "library is closed"))?;
+            .ok_or_else(|| fail(&env, ErrorCode::Closed, "library is closed"))?;
         Ok(names
             .iter()
             .map(|name| {
@@ -233,15 +242,15 @@ pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>
 
 /// Close a library: its trampolines and bindings are freed, then the library is unloaded. With
 /// calls on the stack or nonblocking calls in flight, that happens when the last of them
-/// finishes; with `hold` (closed from inside a call, see state::take_library), not before
+/// finishes; with `hold` (closed from inside a call, see thread::take_library), not before
 /// `release_closed`.
 #[napi]
 pub fn close(lib: u32, hold: Option<bool>) -> bool {
-    match state::take_library(lib, hold.unwrap_or(false)) {
-        state::Taken::Missing => false,
-        state::Taken::Deferred => true,
+    match thread::take_library(lib, hold.unwrap_or(false)) {
+        thread::Taken::Missing => false,
+        thread::Taken::Deferred => true,
         // Dropped here, outside the state borrow: dlclose may run library destructors.
-        state::Taken::Now(set) => {
+        thread::Taken::Now(set) => {
             drop(set);
             true
         }
@@ -252,7 +261,7 @@ pub fn close(lib: u32, hold: Option<bool>) -> bool {
 /// next turn of the event loop after such a close).
 #[napi]
 pub fn release_closed() {
-    drop(state::release_held());
+    drop(thread::release_held());
 }
 
 /// A signature in its spelled form; `makeFunctions` takes each distinct one once.
@@ -328,7 +337,7 @@ pub fn layout(env: Env, desc: String, deps: Option<Vec<Unknown>>) -> Result<Unkn
             .map_err(|_| {
                 fail(
                     &env,
-                    "ERR_FFAST_INTERNAL",
+                    ErrorCode::Internal,
                     "layout: a dependency is not a type handle",
                 )
             })?;
@@ -374,7 +383,7 @@ pub fn make_functions(
     if addresses.len() != names.len() || sig_of.len() != names.len() {
         return Err(fail(
             &env,
-            "ERR_FFAST_INTERNAL",
+            ErrorCode::Internal,
             "makeFunctions: column lengths differ",
         ));
     }
@@ -392,7 +401,7 @@ pub fn make_functions(
             None => {
                 return Err(fail(
                     &env,
-                    "ERR_FFAST_INTERNAL",
+                    ErrorCode::Internal,
                     "makeFunctions: signature index out of range",
                 ))
             }
@@ -400,7 +409,7 @@ pub fn make_functions(
         if !(address >= 1.0 && address.fract() == 0.0 && address < 9.007_199_254_740_992e15) {
             return Err(fail(
                 &env,
-                "ERR_FFAST_ARG_RANGE",
+                ErrorCode::ArgRange,
                 &format!("invalid function address for '{name}'"),
             ));
         }
@@ -413,8 +422,8 @@ pub fn make_functions(
         });
     }
     if let Some(id) = lib {
-        if !state::with(|s| s.libs.contains_key(&id)) {
-            return Err(fail(&env, "ERR_FFAST_CLOSED", "library is closed"));
+        if !thread::with(|s| s.libs.contains_key(&id)) {
+            return Err(fail(&env, ErrorCode::Closed, "library is closed"));
         }
     }
     // Where JS writes aggregate arguments and finds an aggregate result (nothing to say for the
@@ -449,7 +458,7 @@ pub fn make_functions(
     let bound = match lib {
         Some(id) => {
             // (Still open: nothing between the check above and here runs JS.)
-            state::with(|s| {
+            thread::with(|s| {
                 if let Some(l) = s.libs.get_mut(&id) {
                     l.arena.absorb(std::mem::take(&mut set.arena));
                     l.bindings.append(&mut set.bindings);
@@ -466,7 +475,7 @@ pub fn make_functions(
             let mut total = 0;
             // SAFETY: an N-API call on env's thread.
             unsafe { sys::napi_adjust_external_memory(env.raw(), bytes, &mut total) };
-            Some(state::add_bound(set, refs, bytes))
+            Some(thread::add_bound(set, refs, bytes))
         }
     };
     // The finalizer of a bound batch's objects (hint: the batch id).
@@ -532,7 +541,7 @@ pub fn make_functions(
 }
 
 /// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
-/// (state::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
+/// (thread::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
 /// the garbage collection that found the object dead, so no call of the batch is on the stack
 /// (docs/v8-template-cache.md §4).
 unsafe extern "C" fn release_bound(
@@ -540,7 +549,7 @@ unsafe extern "C" fn release_bound(
     _data: *mut std::ffi::c_void,
     hint: *mut std::ffi::c_void,
 ) {
-    let (set, bytes) = state::release_bound(hint as usize as u64);
+    let (set, bytes) = thread::release_bound(hint as usize as u64);
     if bytes != 0 {
         let mut total = 0;
         // SAFETY: finalizers run on env's thread with env alive.
@@ -559,7 +568,7 @@ fn page_size() -> usize {
 /// results from it as BigInt64/BigUint64).
 #[napi]
 pub fn wide_slot(env: Env) -> Result<Unknown<'static>> {
-    let p = state::with(|s| s.wide_slot);
+    let p = thread::with(|s| s.wide_slot);
     // SAFETY: the slot is leaked (never freed), so the view can outlive any call.
     unsafe { external_array_buffer(&env, p.cast(), 8) }
 }
@@ -601,7 +610,7 @@ pub fn cstring(env: Env, ptr: memory::Addr, len: Option<f64>) -> Result<Unknown<
     }
     let len = match len {
         Some(n) if n >= 0.0 => Some(n as usize),
-        Some(_) => return Err(fail(&env, "ERR_FFAST_ARG_RANGE", "byteLength must be >= 0")),
+        Some(_) => return Err(fail(&env, ErrorCode::ArgRange, "byteLength must be >= 0")),
         None => None,
     };
     // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
@@ -618,7 +627,7 @@ pub fn to_array_buffer(env: Env, ptr: memory::Addr, len: f64) -> Result<Unknown<
     if ptr == 0 && len > 0.0 {
         return Err(fail(
             &env,
-            "ERR_FFAST_NULL_POINTER",
+            ErrorCode::NullPointer,
             "toArrayBuffer: pointer is NULL",
         ));
     }
@@ -642,13 +651,13 @@ pub fn helpers(env: Env) -> Result<Unknown<'static>> {
 /// `close()` returns them).
 #[napi]
 pub fn jit_pages() -> u32 {
-    state::jit_pages() as u32
+    thread::jit_pages() as u32
 }
 
 /// Nonblocking calls of this thread still in flight.
 #[napi]
 pub fn pending_calls() -> f64 {
-    state::pending_calls() as f64
+    thread::pending_calls() as f64
 }
 
 /// Which fast-path route buffer arguments take on this V8 (runs the raw-view self-check on
@@ -660,7 +669,7 @@ pub fn buffer_route(env: Env) -> &'static str {
     match v8::V8::get() {
         Err(_) => "none",
         // SAFETY: inside this N-API call on env's thread.
-        Ok(api) if unsafe { views::raw_reads(env.raw(), api) } => "raw",
+        Ok(api) if unsafe { v8::views::raw_reads(env.raw(), api) } => "raw",
         Ok(api) if api.buffer_fallback => "fallback",
         Ok(_) => "general",
     }
@@ -675,7 +684,7 @@ pub fn lane_calls() -> f64 {
 /// How many times this thread ran the slow path (tests prove the fast path with it).
 #[napi]
 pub fn slow_calls() -> f64 {
-    state::slow_calls() as f64
+    thread::slow_calls() as f64
 }
 
 #[napi(object)]
@@ -698,10 +707,10 @@ pub fn callback_create(
     orphan: Unknown,
     options: CallbackOptions,
 ) -> Result<Vec<f64>> {
-    if !binding::supported() {
+    if !platform::supported() {
         return Err(fail(
             &env,
-            "ERR_FFAST_UNSUPPORTED",
+            ErrorCode::Unsupported,
             "callbacks: no ABI for this platform",
         ));
     }
@@ -736,7 +745,7 @@ pub fn callback_close(env: Env, id: u32) -> bool {
 #[napi]
 pub fn callback_scope_test(n: u32) -> Option<bool> {
     // SAFETY: an N-API call on a JS thread; the handles live in the scope the test opens.
-    v8_call::get().and_then(|js| unsafe { js.scope_self_test(n as usize) })
+    v8::call::get().and_then(|js| unsafe { js.scope_self_test(n as usize) })
 }
 
 /// `[live, recycled]` callback trampolines on this thread (tests).

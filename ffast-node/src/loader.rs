@@ -105,10 +105,7 @@ pub fn decide_with(path: &str, want: Deep, all: bool) -> Decision {
 
 /// `FFAST_DEBUG=dlopen`: print each decision (and its time) to stderr.
 pub fn debug() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| {
-        std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "dlopen"))
-    })
+    crate::config::get().debug_dlopen
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

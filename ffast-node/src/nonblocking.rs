@@ -17,14 +17,15 @@
 //! a worker's) is destroyed (Environment::CleanupHandles waits for the thread-pool requests it
 //! counted), so a job never outlives its env; settling may fail then (no JS can run) and is
 //! ignored, and the completion frees a code set the env teardown left to it
-//! (state::teardown). `process.exit()` frees nothing (no teardown, no thread-local
+//! (thread::teardown). `process.exit()` frees nothing (no teardown, no thread-local
 //! destructors: docs/lifetimes.md), so a call still inside C returns into mapped code; libuv
 //! joins its pool threads on the way out, the lane is abandoned.
 
 use crate::binding::{args_to_slots, check_count, report, with_napi_args, Binding, JsArgs};
-use crate::convert::{settled_value, typeof_, ArgError, StringScratch};
+use crate::convert::{settled_value, typeof_, StringScratch};
+use crate::errors::{self, ErrorCode, FfastError, ThrowFrom};
 use crate::lane;
-use crate::state::{self, ThrowFrom};
+use crate::thread;
 use ffast_core::Type;
 use napi::sys;
 use std::ffi::c_void;
@@ -62,11 +63,8 @@ pub unsafe extern "C" fn entry(
     })
 }
 
-fn internal(what: &str) -> ArgError {
-    ArgError {
-        code: "ERR_FFAST_INTERNAL",
-        msg: format!("{what} failed"),
-    }
+fn internal(what: &str) -> FfastError {
+    FfastError::new(ErrorCode::Internal, format!("{what} failed"))
 }
 
 /// Convert the arguments, queue the job, return its promise.
@@ -77,7 +75,7 @@ unsafe fn start(
     env: sys::napi_env,
     b: &Binding,
     args: JsArgs,
-) -> Result<sys::napi_value, ArgError> {
+) -> Result<sys::napi_value, FfastError> {
     b.slow_calls.set(b.slow_calls.get() + 1);
     check_count(b, args)?;
     let n = b.sig.params.len();
@@ -130,7 +128,7 @@ unsafe fn start(
 ///
 /// # Safety
 /// On env's JS thread, inside an N-API call; `job` is ready to run and has its deferred.
-unsafe fn queue_work(env: sys::napi_env, b: &Binding, mut job: Box<Job>) -> Result<(), ArgError> {
+unsafe fn queue_work(env: sys::napi_env, b: &Binding, mut job: Box<Job>) -> Result<(), FfastError> {
     let mut name = ptr::null_mut();
     let data = &mut *job as *mut Job as *mut c_void;
     if sys::napi_create_string_utf8(
@@ -161,7 +159,7 @@ unsafe fn queue_work(env: sys::napi_env, b: &Binding, mut job: Box<Job>) -> Resu
     // Counted from here until `complete`: a library closed meanwhile keeps its code (and this
     // binding) until the count drops to zero.
     b.pending.set(b.pending.get() + 1);
-    state::with(|s| s.works.insert(job.work as usize));
+    thread::with(|s| s.works.insert(job.work as usize));
     // Owned by the async work from here; reclaimed in `complete`, which libuv calls exactly once
     // per queued work (after `execute`, or with napi_cancelled instead of it).
     let _ = Box::into_raw(job);
@@ -215,19 +213,19 @@ pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status:
         } else {
             format!("call of '{}' failed to run (status {status})", b.name)
         };
-        if let Some(err) = state::error_value(env, "ERR_FFAST_CANCELLED", &msg) {
+        if let Some(err) = errors::error_value(env, ErrorCode::Cancelled, &msg) {
             settled = sys::napi_reject_deferred(env, job.deferred, err);
         }
     }
     release(env, &mut job);
     if !job.work.is_null() {
-        state::with(|s| s.works.remove(&(job.work as usize)));
+        thread::with(|s| s.works.remove(&(job.work as usize)));
         sys::napi_delete_async_work(env, job.work);
     }
     b.pending.set(b.pending.get() - 1);
     drop(job);
     // A library closed while this call ran is unloaded once its last call is done.
-    drop(state::reap_closed());
+    drop(thread::reap_closed());
     if settled != sys::Status::napi_ok {
         // No JS can run: the env is being torn down (a worker's `terminate()`), and Node is
         // waiting for every queued work of this env before it goes. Calls no pool thread has
@@ -240,7 +238,7 @@ pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status:
 /// gets its `complete` (status napi_cancelled), which frees it; calls already inside C run to
 /// completion.
 unsafe fn cancel_queued(env: sys::napi_env) {
-    let works: Vec<usize> = state::with(|s| {
+    let works: Vec<usize> = thread::with(|s| {
         if std::mem::replace(&mut s.stopping, true) {
             Vec::new()
         } else {

@@ -131,7 +131,7 @@ function check(value, expect, msg) {
   else assertSame(value, expect, msg);
 }
 
-// ------------------------------------------------------------------ result helpers (spec §Results)
+// ------------------------------------------------------------------ result helpers (README "Types", docs/v8-fast-api.md §7)
 const SAFE = 2n ** 53n - 1n;
 /** Number when |v| <= 2^53-1, BigInt otherwise (spec result rule for 64-bit ints). */
 function int64Result(b) {
@@ -160,7 +160,7 @@ const toU16 = (x) => (x | 0) & 0xffff;
 const toI32 = (x) => x | 0;
 const toU32 = (x) => x >>> 0;
 
-// ------------------------------------------------------------------ fast-kind classification (spec §Fast path rules)
+// ------------------------------------------------------------------ fast-kind classification (docs/v8-fast-api.md §6)
 const INT64_MIN = -(2 ** 63);
 const INT64_LIM = 2 ** 63;
 const isView = (v) =>
@@ -237,7 +237,7 @@ function cold(fn, args, label = fn.name) {
 
 // ------------------------------------------------------------------ hot
 let caseCounter = 0;
-/** A fresh caller with unique source text (identical text would share feedback, see rust-fast-calls.md §6.4). */
+/** A fresh caller with unique source text (identical text would share feedback, see docs/v8-fast-api.md §10.2). */
 function makeCaller(nargs, label) {
   const n = ++caseCounter;
   const tag = String(label || 'fn').replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60);

@@ -26,11 +26,14 @@
 //
 // Size (FFAST_BAD_INPUT): 'ci' (default) runs every value cold and hot, with the sampling
 // bad_input_child.js modesFor describes; 'full' adds values (more typed-array variants, more
-// 10 MB strings) and runs every value in every mode; 'small', the default under an emulated CPU
-// (qemu: QEMU_LD_PREFIX or NODE_EXEC_WRAPPER set, as scripts/arm64.sh does), runs every value
-// cold and a few core ones hot. FFAST_BAD_INPUT_BLOCKS=a,b runs only those blocks;
-// FFAST_BAD_INPUT_JOBS=n children at a time; FFAST_BAD_INPUT_REPORT=file appends every failing
-// case as a JSON line.
+// 10 MB strings) and runs every value in every mode. Under an emulated CPU (qemu: QEMU_LD_PREFIX
+// or NODE_EXEC_WRAPPER set, as scripts/arm64.sh does), where one TurboFan compile costs ~0.1 s,
+// the default is 'small' on one line (EMULATED_FULL_LINE) — every value cold, 13 core values
+// hot — and 'lite' on the others: every value cold too, hot only the 10 core values that reach
+// a native fast path (bad_input_cases.js LITE), argument counts cold, and the definitions
+// proven fast calls on their first bindings only (see EMULATED_FULL_LINE for what that keeps).
+// FFAST_BAD_INPUT_BLOCKS=a,b runs only those blocks; FFAST_BAD_INPUT_JOBS=n children at a time;
+// FFAST_BAD_INPUT_REPORT=file appends every failing case as a JSON line.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -39,19 +42,57 @@ const os = require('node:os');
 const path = require('node:path');
 require('./_helpers.js'); // builds the fixture once, before the children start
 
+const major = +process.versions.node.split('.')[0];
 const EMULATED = Boolean(process.env.QEMU_LD_PREFIX || process.env.NODE_EXEC_WRAPPER);
-const LEVEL = ['small', 'ci', 'full'].includes(process.env.FFAST_BAD_INPUT) ? process.env.FFAST_BAD_INPUT : EMULATED ? 'small' : 'ci';
+/**
+ * Under emulation (arm64 under qemu in CI, three lines), the whole 'small' matrix runs on this
+ * line and 'lite' on the others, to keep each line's share of CI's budget near a minute and a
+ * half on 2 cores. What emulation adds over x64 is what is compiled for the CPU: the arm64
+ * trampolines, the native conversions built for arm64, V8's arm64 code around fast calls, and
+ * the AAPCS64 calling convention of the C fixture (struct/union by value, narrow integers,
+ * pointer(T) blocks). 'lite' keeps all of that for every parameter type on every line: every
+ * value cold (the native slow-path conversion of each), and hot every value kind that reaches
+ * native code on a fast path. What it leaves out is decided in JS before any native code runs
+ * (argument counts, three more objects of the wrong kind), proven hot on every x64 line and on
+ * this one. The newest line runs 'small': the fast-call API changed most there (V8 14).
+ */
+const EMULATED_FULL_LINE = 26;
+const LEVELS = ['lite', 'small', 'ci', 'full'];
+const LEVEL = LEVELS.includes(process.env.FFAST_BAD_INPUT) ? process.env.FFAST_BAD_INPUT
+  : EMULATED ? (major === EMULATED_FULL_LINE ? 'small' : 'lite') : 'ci';
 // Under qemu without binfmt_misc a child must be started through the emulator.
 const WRAPPER = process.env.NODE_EXEC_WRAPPER;
 const CHILD = path.join(__dirname, 'fixture', 'bad_input_child.js');
 const TYPES = ['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'isize', 'usize', 'f32', 'f64',
-  'pointer', 'function', 'string', 'buffer', 'struct', 'union', 'pointer(T)', 'out(pointer(T))', 'inout(pointer(T))'];
+  'pointer', 'function', 'string', 'buffer', 'struct', 'struct result target', 'union', 'pointer(T)', 'out(pointer(T))',
+  'inout(pointer(T))'];
 const ALIAS_BLOCKS = ['aliases-0of3', 'aliases-1of3', 'aliases-2of3'];
 let BLOCKS = [...TYPES, ...ALIAS_BLOCKS, 'callbacks', 'definitions', 'pollution'];
 if (process.env.FFAST_BAD_INPUT_BLOCKS) {
   const want = process.env.FFAST_BAD_INPUT_BLOCKS.split(',');
   BLOCKS = BLOCKS.filter((b) => want.includes(b));
 }
+/**
+ * The blocks a child process runs one after the other. Natively one each (a crash costs one
+ * block's restart, and blocks cannot disturb each other). Under emulation a child's start
+ * (Node under qemu, loading ffast and the fixture, building the catalogue) costs ~2 s of CPU,
+ * more than most blocks' cases, so blocks share children — longest group first. Within a group
+ * 'struct result target' and out(pointer(T)) come last: their stores reach objects every block
+ * shares (globalThis, the Callbacks), and a block after them would see those changed; definitions and pollution keep a
+ * child of their own (they absorb late uncaught errors of callbacks without onError).
+ */
+const EMULATED_GROUPS = [
+  ['string', 'buffer', 'struct', 'union', 'pointer(T)', 'struct result target', 'out(pointer(T))'],
+  ['i64', 'u64', 'isize', 'usize', 'f32', 'f64', 'pointer', 'function'],
+  ['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32'],
+  ['inout(pointer(T))', ...ALIAS_BLOCKS, 'callbacks'],
+  ['definitions', 'pollution'],
+];
+const GROUPS = (EMULATED && !process.env.FFAST_BAD_INPUT_UNGROUPED ? EMULATED_GROUPS : BLOCKS.map((b) => [b]))
+  .map((g) => g.filter((b) => BLOCKS.includes(b)))
+  .filter((g) => g.length > 0);
+const groupOf = new Map();
+for (const g of GROUPS) for (const b of g) groupOf.set(b, g.join(','));
 const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 const JOBS = Number(process.env.FFAST_BAD_INPUT_JOBS) || Math.max(2, Math.min(4, cpus));
 /** A child that prints nothing for this long is hung (a deadlock, not slowness: the slowest
@@ -99,7 +140,8 @@ function runChild(block, start) {
   });
 }
 
-/** Every unit of a block, resuming after a crashed or hung unit. */
+/** Every unit of a group of blocks (a,b,…), resuming after a crashed or hung unit; `total`:
+ * units per block. */
 async function runBlock(block) {
   const recs = [];
   let start = 0;
@@ -109,7 +151,7 @@ async function runBlock(block) {
     let begun = null;
     let ended = false;
     for (const l of r.lines) {
-      if (l.units !== undefined) total = l.units;
+      if (l.units !== undefined) total = l.perBlock;
       else if (l.end) ended = true;
       else if (l.fatal) recs.push({ fatal: l.fatal, type: block });
       else if (l.begin) begun = l;
@@ -153,11 +195,10 @@ function pump() {
       });
   }
 }
-for (const b of BLOCKS) schedule(b); // all start now; the tests below await them in order
+for (const g of GROUPS) schedule(g.join(',')); // all start now; the tests below await them in order
 
 // ------------------------------------------------------------------ analysis
 const cls = (o) => (o === undefined ? '(none)' : o.split(' ').slice(0, o.startsWith('val') ? 1 : 2).join(' '));
-const major = +process.versions.node.split('.')[0];
 
 /** The problems of one block's records: [{ kind, key, detail }]. */
 function problems(recs) {
@@ -231,11 +272,26 @@ function listing(ps, recs) {
   return lines.join('\n');
 }
 
+/** What a block ran: cases per mode ("cold 285, hot-good 13, …"), for the log. */
+function coverage(recs) {
+  const n = new Map();
+  for (const r of recs) if (r.u !== undefined) n.set(r.mode, (n.get(r.mode) || 0) + 1);
+  return [...n].map(([m, k]) => `${m} ${k}`).join(', ');
+}
+
+let said = false;
 for (const block of BLOCKS) {
   test(`bad input: ${block} [${LEVEL}]`, async (t) => {
-    const { recs, total } = await schedule(block);
+    if (!said) {
+      said = true;
+      t.diagnostic(`size '${LEVEL}' on Node ${major}${EMULATED ? ` (emulated CPU; '${EMULATED_FULL_LINE === major ? 'small' : 'lite'}' by default here, 'small' on Node ${EMULATED_FULL_LINE})` : ''}; ${GROUPS.length} child process group(s)`);
+    }
+    const group = await schedule(groupOf.get(block));
+    // this block's records (a child-level failure belongs to every block of its group)
+    const recs = group.recs.filter((r) => r.block === block || r.fatal !== undefined);
+    const total = group.total === null || group.total === undefined ? null : group.total[block];
     const ms = recs.reduce((a, r) => a + (r.ms || 0), 0);
-    t.diagnostic(`${recs.filter((r) => r.u !== undefined).length} cases, ${Math.round(ms)} ms inside the child`);
+    t.diagnostic(`${recs.filter((r) => r.u !== undefined).length} cases (${coverage(recs)}), ${Math.round(ms)} ms inside the child`);
     const ps = problems(recs);
     if (process.env.FFAST_BAD_INPUT_REPORT && ps.length) {
       fs.appendFileSync(process.env.FFAST_BAD_INPUT_REPORT,

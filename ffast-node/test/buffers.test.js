@@ -197,7 +197,7 @@ test('small typed arrays met on the heap inside an optimized call: every kind', 
   }
 });
 
-test('a fallback inside try {} returns normally (Node 20 fast-calls in try blocks, v8-fast-api.md §6.3)', () => {
+test('a fallback inside try {} returns normally (Node 20 fast-calls in try blocks, docs/v8-fast-api.md §9)', () => {
   // Node 20 calls fast even inside try (an exception thrown by a fallback's slow run would skip
   // this catch; the slow run of a fallback does not throw: it converts what V8 already
   // accepted); Node 22 never calls fast inside try; Node 24/26 do, without a fallback.

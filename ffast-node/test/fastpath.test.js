@@ -1,5 +1,5 @@
 'use strict';
-// The explicit proof that the V8 fast path is taken on this Node line (v8-fast-api.md §8.2):
+// The explicit proof that the V8 fast path is taken on this Node line (docs/v8-fast-api.md §12):
 // for representative signatures, optimize a loop with TurboFan, run 10^5 calls, assert that
 // __internal.slowCalls() did not move and the results are correct. Control: the same loops in a
 // fresh child process started with --no-turbo-fast-api-calls must show exactly N slow calls.

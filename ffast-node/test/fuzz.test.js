@@ -1,5 +1,5 @@
 'use strict';
-// The random-signature ABI fuzzer (issue 15 scope 2): random signatures (test/fuzz/gen.js) are
+// The random-signature ABI fuzzer (docs/abi-fuzzer.md): random signatures (test/fuzz/gen.js) are
 // compiled into a C library by $FFAST_TEST_CC (gcc; aarch64-linux-gnu-gcc for arm64), and every
 // function is called through ffast cold (slow path, counted) and hot (a fresh TurboFan-optimized
 // caller; the fast path asserted wherever the arguments and result are of fast kind), its result
@@ -514,7 +514,7 @@ double sum_t14(T14 t) { return t.a[0].f + 2.0 * t.a[0].c + 3.0 * t.a[1].f + 4.0 
 T14 make_t14(double x) { T14 t; memset(&t, 0, sizeof t); t.a[0].f = (float)x; t.a[0].c = 1; t.a[1].f = (float)(x + 0.5); t.a[1].c = -2; t.d = 3; return t; }
 `;
 
-test('regressions: over-aligned structs on the stack (issue 15 finding 12), SysV array classification', () => {
+test('regressions: over-aligned structs on the stack (docs/abi-stack-alignment.md), SysV array classification', () => {
   const lib = compile('regress', REGRESSIONS_C);
   const { struct, array } = ffast;
   const A32 = struct({ x: { type: 'f64', align: 32 } });

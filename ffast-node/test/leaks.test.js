@@ -1,6 +1,6 @@
 'use strict';
-// Memory over many lifetime cycles (issue 15, finding 9): dlopen + close, and bind() of
-// functions that are then dropped, give back what they took — V8 heap, executable pages and
+// Memory over many lifetime cycles (docs/lifetimes.md, docs/v8-template-cache.md §5): dlopen +
+// close, and bind() of functions that are then dropped, give back what they took — V8 heap, executable pages and
 // RSS — on every Node line. Also: how ffast keeps its V8 functions out of V8's template cache
 // (docs/v8-template-cache.md), and that the code of a bound function outlives neither its last
 // reference nor its last nonblocking call.
@@ -11,7 +11,7 @@
 //   finalizers), before and after the measured cycles: growth < 4 MB (the template-cache leak
 //   was ~8 KB per cycle: 80 MB over 10^4 cycles);
 // - RSS after a memory-pressure GC (what V8 does before running out: it also returns freed
-//   heap pages it keeps pooled for seconds on V8 13+): growth < 20 MB (the issue's bar);
+//   heap pages it keeps pooled for seconds on V8 13+): growth < 20 MB (the project's acceptance bar);
 // - executable pages: back to where they were.
 // The child's young generation is pinned to its smallest size (--max-semi-space-size=1): V8
 // grows it, up to 32–128 MB depending on the line, once enough objects have survived young
@@ -29,8 +29,8 @@ const { ffast } = h;
 const CHILD = path.join(__dirname, 'fixture', 'leak_child.js');
 const MB = 2 ** 20;
 const v8Major = Number(process.versions.v8.split('.')[0]);
-// arm64 runs under qemu here (cross-arch.md), ~20x slower: fewer cycles still show a leak of
-// a few KB per cycle many times over the bounds.
+// arm64 runs under qemu here (docs/arm64-qemu.md §5), ~20x slower: fewer cycles still show a
+// leak of a few KB per cycle many times over the bounds.
 const CYCLES = process.arch === 'x64' ? 10000 : 2000;
 
 function runChild(scenario, warmup, cycles, env = {}) {

@@ -1,5 +1,5 @@
 'use strict';
-// Loading (issue 14, scope 1; docs/loading.md): a library opened by path binds its own
+// Loading (docs/loading.md): a library opened by path binds its own
 // references inside itself and the dependencies it brings, never to the copies of zlib,
 // OpenSSL, libuv, … that the node executable bundles and exports.
 //

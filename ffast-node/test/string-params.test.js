@@ -1,5 +1,5 @@
 'use strict';
-// Non-string values for `string` parameters (issue 15, findings 2 and 3). Before V8 14 the fast
+// Non-string values for `string` parameters (docs/strings.md §3). Before V8 14 the fast
 // path's one-byte-string check reads only the representation and encoding bits of the instance
 // type, so objects whose type shares them (a Date, the global proxy, iterators, Intl segments…)
 // reached C as "strings" made of their own bytes; and on Node 20 the typed error from the slow

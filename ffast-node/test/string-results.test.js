@@ -1,5 +1,5 @@
 'use strict';
-// `string` results that point into `string` arguments (issue 15, finding 1). C's strstr,
+// `string` results that point into `string` arguments (docs/strings.md §2). C's strstr,
 // strchr, strpbrk, basename, strtok… return pointers into their argument; the argument's C
 // copy is ffast's for the call only (a stack scratch or a heap block on the fast path, the slow
 // path's scratch, a nonblocking job's copies), so the text must be taken out before the copy

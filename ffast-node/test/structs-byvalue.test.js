@@ -1,6 +1,6 @@
 'use strict';
-// Structs and unions by value through the public API (issue #4 §5–6, the area contract of
-// structs-design.md): every shape of §7 as an argument (checksum computed by C) and as a result
+// Structs and unions by value through the public API (docs/structs.md §4 the area contract, §5
+// results, §6 where they travel): every shape of §8 as an argument (checksum computed by C) and as a result
 // (built by C from scalars, and echoed), registers exhausted before the struct, several
 // aggregates mixed with scalars, libc div()/ldiv(), results into a caller's buffer or object,
 // buffers and views as arguments, and errors identical hot and cold.
@@ -68,7 +68,7 @@ const checksum = (n, v) => (n === 'S_tagged' ? wsum([v.tag, v.v.d]) : n === 'U_i
 // What C hands back for a union given one member: every member read from the same bytes.
 const asC = (n, v) => T[n].decode(T[n].encode(v));
 
-test('by value in: every shape of issue 4 §7, checksum computed by C (cold and hot, fast path)', () => {
+test('by value in: every shape of docs/structs.md §8, checksum computed by C (cold and hot, fast path)', () => {
   for (const n of shapes) call(S[`sum_${short(n)}`], [samples[n]], checksum(n, samples[n]));
 });
 

@@ -1,5 +1,5 @@
 'use strict';
-// By-value structs at the level of the native contract (docs: structs-design.md): makeFunctions
+// By-value structs at the level of the native contract (docs/structs.md §4): makeFunctions
 // returns { fn, area, argOffsets, retOffset } (the bare function without aggregates); the caller writes aggregate arguments into
 // the area, calls fn with the scalar arguments only, and reads an aggregate result from the
 // area. The public JS API is built on this; here every case runs cold and hot against C.
@@ -13,10 +13,10 @@ const { ffast, cold, hot, assertFfastError } = require('./_helpers.js');
 const native = ffast.__internal.native;
 const FAST = ffast.__internal.fastEnabled;
 
-// The aggregate fixture shared with the Rust trampoline tests (ffast-core/testdata/structs.c):
+// The aggregate fixture shared with the Rust trampoline tests (ffast-testkit/testdata/structs.c):
 // sum_T / make_T / mix_T / make8_T for every shape.
 const REPO = path.resolve(__dirname, '..', '..');
-const SRC = path.join(REPO, 'ffast-core', 'testdata', 'structs.c');
+const SRC = path.join(REPO, 'ffast-testkit', 'testdata', 'structs.c');
 const LIB = path.join(REPO, 'target', 'fixture', process.arch, 'libffast_structs.so');
 function buildLib() {
   let stale = true;

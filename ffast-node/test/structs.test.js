@@ -1,6 +1,6 @@
 'use strict';
-// Structs, unions and arrays in JS (issue #4): type objects checked against gcc's layout of the
-// fixture's own types, encode/decode of every field type checked against what C reads and
+// Structs, unions and arrays in JS (docs/structs.md §3, §7): type objects checked against gcc's
+// layout of the fixture's own types, encode/decode of every field type checked against what C reads and
 // writes, pointer(T) parameters (in, out, inout; objects, buffers, views, addresses, NULL),
 // zero-copy views, and typed errors (hot and cold alike for calls).
 const { test } = require('node:test');

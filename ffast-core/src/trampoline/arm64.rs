@@ -1,5 +1,6 @@
 //! AArch64 emission of the three trampoline kinds from a CallPlan (AAPCS64 and Apple's
-//! variant: the plan says where values live, including Apple's packed stack slots).
+//! variant: the plan says where values live and, in `stack_slots`, whether stack arguments take
+//! 8-byte slots or Apple's natural sizes).
 //!
 //! Scratch registers: x16/x17 (IP0/IP1, free for veneers and trampolines by AAPCS64 §6.4.1),
 //! x9–x11 (temporaries). x17 holds the area's address while aggregate values move. x8 is never
@@ -10,9 +11,12 @@
 //! Every frame is a multiple of 16 bytes, so SP stays 16-byte aligned at each call, as
 //! AAPCS64 §6.4.5.1 requires and hardware enforces (qemu does not: tests assert it).
 
-use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{
+    align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
+    FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+};
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
-use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
+use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
 
 const IP0: X = X(16);
 /// Holds (a point in) the area while aggregate values move.
@@ -55,10 +59,6 @@ impl Pool {
     }
 }
 
-fn align16(n: u32) -> u32 {
-    (n + 15) & !15
-}
-
 /// Largest frame whose offsets every load/store form used here can reach (byte loads with a
 /// scaled unsigned immediate reach 4095).
 const MAX_FRAME: u32 = 4080;
@@ -68,26 +68,13 @@ const MAX_FRAME: u32 = 4080;
 /// extending is always correct).
 fn load_int(a: &mut Asm, ty: Type, dst: X, base: X, off: i32) -> Result<(), Error> {
     let w = W(dst.0);
-    match ty.class() {
-        ValueClass::Int {
-            size: 1,
-            signed: true,
-        } => a.ldrsb_w(w, base, off),
-        ValueClass::Int {
-            size: 1,
-            signed: false,
-        } => a.ldrb_w(w, base, off),
-        ValueClass::Int {
-            size: 2,
-            signed: true,
-        } => a.ldrsh_w(w, base, off),
-        ValueClass::Int {
-            size: 2,
-            signed: false,
-        } => a.ldrh_w(w, base, off),
-        ValueClass::Int { size: 4, .. } => a.ldr_w(w, base, off),
-        ValueClass::Int { size: 8, .. } => a.ldr_x(dst, base, off),
-        c => return Err(Error::Encode(format!("load_int: {ty} is {c:?}"))),
+    match IntMove::of(ty, "load_int")? {
+        IntMove::Sx8 => a.ldrsb_w(w, base, off),
+        IntMove::Zx8 => a.ldrb_w(w, base, off),
+        IntMove::Sx16 => a.ldrsh_w(w, base, off),
+        IntMove::Zx16 => a.ldrh_w(w, base, off),
+        IntMove::W32 => a.ldr_w(w, base, off),
+        IntMove::X64 => a.ldr_x(dst, base, off),
     }
     Ok(())
 }
@@ -95,26 +82,13 @@ fn load_int(a: &mut Asm, ty: Type, dst: X, base: X, off: i32) -> Result<(), Erro
 /// Register-to-register form of [`load_int`].
 fn move_int(a: &mut Asm, ty: Type, dst: X, src: X) -> Result<(), Error> {
     let (wd, ws) = (W(dst.0), W(src.0));
-    match ty.class() {
-        ValueClass::Int {
-            size: 1,
-            signed: true,
-        } => a.sxtb_w_w(wd, ws),
-        ValueClass::Int {
-            size: 1,
-            signed: false,
-        } => a.uxtb_w_w(wd, ws),
-        ValueClass::Int {
-            size: 2,
-            signed: true,
-        } => a.sxth_w_w(wd, ws),
-        ValueClass::Int {
-            size: 2,
-            signed: false,
-        } => a.uxth_w_w(wd, ws),
-        ValueClass::Int { size: 4, .. } => a.mov_w_w(wd, ws),
-        ValueClass::Int { size: 8, .. } => a.mov_x_x(dst, src),
-        c => return Err(Error::Encode(format!("move_int: {ty} is {c:?}"))),
+    match IntMove::of(ty, "move_int")? {
+        IntMove::Sx8 => a.sxtb_w_w(wd, ws),
+        IntMove::Zx8 => a.uxtb_w_w(wd, ws),
+        IntMove::Sx16 => a.sxth_w_w(wd, ws),
+        IntMove::Zx16 => a.uxth_w_w(wd, ws),
+        IntMove::W32 => a.mov_w_w(wd, ws),
+        IntMove::X64 => a.mov_x_x(dst, src),
     }
     Ok(())
 }
@@ -127,14 +101,15 @@ fn load_float(a: &mut Asm, ty: Type, dst: u8, base: X, off: i32) {
     }
 }
 
-/// Store the C value held in IP0 (integers, extended) into an outgoing stack slot of `size`
-/// bytes: 8-byte slots on AAPCS64, natural sizes on Apple's ABI (the plan's offsets say which).
-fn store_stack(a: &mut Asm, ty: Type, off: i32, packed: bool) {
+/// Store the C value held in IP0 (integers, extended) into an outgoing stack argument: a whole
+/// 8-byte slot (AAPCS64), or exactly the value's size (Apple's natural packing, where the next
+/// argument may follow within the same eightbyte).
+fn store_stack(a: &mut Asm, ty: Type, off: i32, slots: StackSlots) {
     let w = W(IP0.0);
-    match (packed, ty.size()) {
-        (true, 1) => a.strb_w(w, SP, off),
-        (true, 2) => a.strh_w(w, SP, off),
-        (true, 4) => a.str_w(w, SP, off),
+    match (slots, ty.size()) {
+        (StackSlots::Natural, 1) => a.strb_w(w, SP, off),
+        (StackSlots::Natural, 2) => a.strh_w(w, SP, off),
+        (StackSlots::Natural, 4) => a.str_w(w, SP, off),
         _ => a.str_x(IP0, SP, off),
     }
 }
@@ -241,10 +216,6 @@ fn area_result(a: &mut Asm, pool: &mut Pool, plan: &CallPlan, area: usize) -> Re
     Ok(())
 }
 
-fn result_needs_conversion(ty: Type) -> bool {
-    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
-}
-
 /// Convert the C result (x0 / v0) to its fast-call representation and run `epilogue` on every
 /// exit path.
 fn convert_result(
@@ -254,30 +225,14 @@ fn convert_result(
     wide_slot: usize,
     epilogue: &dyn Fn(&mut Asm),
 ) -> Result<(), Error> {
-    let w0 = W(0);
     match FastRet::of(ty) {
         FastRet::F64 if ty == Type::F32 => a.fcvt_d_s(D(0), S(0)),
         FastRet::Void | FastRet::F64 => {}
-        FastRet::Bool | FastRet::I32 | FastRet::U32 => match ty.class() {
-            // Narrow results leave the upper bits of w0 unspecified (AAPCS64 §6.8.2 C.14).
-            ValueClass::Int {
-                size: 1,
-                signed: true,
-            } => a.sxtb_w_w(w0, w0),
-            ValueClass::Int {
-                size: 1,
-                signed: false,
-            } => a.uxtb_w_w(w0, w0),
-            ValueClass::Int {
-                size: 2,
-                signed: true,
-            } => a.sxth_w_w(w0, w0),
-            ValueClass::Int {
-                size: 2,
-                signed: false,
-            } => a.uxth_w_w(w0, w0),
-            _ => {}
-        },
+        // Narrow results leave the upper bits of w0 unspecified (AAPCS64 §6.8.2 C.14).
+        FastRet::Bool | FastRet::I32 | FastRet::U32 if IntMove::is_narrow(ty) => {
+            move_int(a, ty, X(0), X(0))?
+        }
+        FastRet::Bool | FastRet::I32 | FastRet::U32 => {}
         FastRet::WideSigned | FastRet::WideUnsigned => {
             let unsafe_int = a.new_label();
             pool.load(a, X(9), MAX_SAFE);
@@ -305,15 +260,6 @@ fn convert_result(
     Ok(())
 }
 
-fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
-    a.entry
-        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
-}
-
-fn packed(plan: &CallPlan) -> bool {
-    plan.abi.starts_with("darwin")
-}
-
 /// AAPCS64 never asks for more than SP's 16-byte alignment at a call (an argument's stack
 /// alignment is capped at 16, docs/abi-stack-alignment.md), so the frames here never realign;
 /// a plan that asked for more would be placed wrongly, so it is refused.
@@ -329,15 +275,11 @@ fn check_stack_align(plan: &CallPlan) -> Result<(), Error> {
 
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     check_stack_align(plan)?;
-    // Aggregates take the framed path: every JS argument is in memory before any register is
-    // loaded there, so area loads need no ordering. Scalar-only plans are unaffected.
-    let simple = plan.c_stack_bytes == 0
-        && !plan.uses_area()
-        && !plan.args.iter().any(|a| needs_helper(a.ty));
+    // C stack arguments need the framed path's outgoing area.
     let mut a = Asm::new();
     let mut pool = Pool::default();
-    if simple {
-        fast_simple(&mut a, &mut pool, plan, t)?;
+    if direct_eligible(plan) && plan.c_stack_bytes == 0 {
+        fast_direct(&mut a, &mut pool, plan, t)?;
     } else {
         fast_framed(&mut a, &mut pool, plan, t)?;
     }
@@ -345,10 +287,11 @@ pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
     a.finish()
 }
 
-/// Every C argument lives in a register: shift x1..x7 down to x0..x6, load the eighth integer
-/// from V8's stack into x7, then tail-call (LR still holds V8's return address) — or call and
-/// convert the result inside a minimal frame.
-fn fast_simple(
+/// The direct shape (see the module above); here every C argument also lives in a register:
+/// shift x1..x7 down to x0..x6, load the eighth integer from V8's stack into x7, then tail-call
+/// (LR still holds V8's return address) — or call and convert the result inside a minimal
+/// frame.
+fn fast_direct(
     a: &mut Asm,
     pool: &mut Pool,
     plan: &CallPlan,
@@ -371,7 +314,7 @@ fn fast_simple(
             (Loc::Gpr(s), Loc::Gpr(d)) => move_int(a, arg.ty, X(d), X(s))?,
             (Loc::Stack(off), Loc::Gpr(d)) => load_int(a, arg.ty, X(d), SP, base + off as i32)?,
             (Loc::Fpr(s), Loc::Fpr(d)) if s == d => {}
-            (e, c) => return Err(Error::Encode(format!("simple trampoline: {e:?} -> {c:?}"))),
+            (e, c) => return Err(Error::Encode(format!("direct trampoline: {e:?} -> {c:?}"))),
         }
     }
     pool.load(a, IP0, t.target as u64);
@@ -407,9 +350,7 @@ fn fast_framed(
     // With a fallback, the options pointer gets spill slot n (when it arrives in a register).
     let options = super::fallback_options(plan, t)?;
     let n = plan.args.len() as u32;
-    let strings: Vec<usize> = (0..plan.args.len())
-        .filter(|&i| plan.args[i].ty == Type::String)
-        .collect();
+    let strings = super::string_args(plan);
     let spill = align16(plan.c_stack_bytes);
     let save = spill + 8 * (n + options.is_some() as u32);
     let str_at = align16(save + 16);
@@ -490,7 +431,7 @@ fn fast_framed(
                 ValueClass::Float { size: 4 } => a.ldr_w(W(IP0.0), b, o),
                 _ => a.ldr_x(IP0, b, o),
             }
-            store_stack(a, arg.ty, off as i32, packed(plan));
+            store_stack(a, arg.ty, off as i32, plan.stack_slots);
         }
     }
     area_stack_args(a, pool, plan, t.area);
@@ -576,7 +517,7 @@ pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec
     for (i, arg) in plan.args.iter().enumerate() {
         if let Loc::Stack(off) = arg.c {
             a.ldr_x(IP0, slots, 8 * i as i32);
-            store_stack(&mut a, arg.ty, off as i32, packed(plan));
+            store_stack(&mut a, arg.ty, off as i32, plan.stack_slots);
         }
     }
     area_stack_args(&mut a, &mut pool, plan, area);
@@ -643,11 +584,7 @@ pub(super) fn callback_entry(
     let mut pool = Pool::default();
     let t = X(9);
     let widen = |a: &mut Asm, ty: Type| {
-        if let ValueClass::Int {
-            size: 1 | 2 | 4,
-            signed: true,
-        } = ty.class()
-        {
+        if sign_extends_to_64(ty) {
             a.sxtw_x_w(t, W(t.0));
         }
     };

@@ -13,6 +13,19 @@
 //! aggregate result's registers into the area, following the plan's `area_args` / `area_ret`
 //! (ffast_core::plan); for V8 such a function returns void.
 //!
+//! A fast trampoline takes one of two shapes, in both backends (`fast_direct`, `fast_framed`):
+//! - **direct**: no argument goes through a helper and none comes from the area
+//!   (`direct_eligible`, plus a backend's own condition): the integer arguments shift down one
+//!   register (the receiver's is free), the rest move straight to their C location, and the
+//!   target is tail-called, or called inside a minimal frame when the result needs converting;
+//! - **framed**: every argument is first saved in a frame, helpers convert strings and buffers,
+//!   the C arguments are then all loaded from memory (so there are no ordering hazards), and
+//!   after the call string copies are released and the result converted.
+//!
+//! Each backend emits the call to the target in one place per shape (and once in the invoker):
+//! that is where a per-call step (setting `al` for a variadic x64 callee, saving errno right
+//! after C returns) goes.
+//!
 //! Value representations at the V8 boundary (shared with ffast-node, which declares the V8
 //! types from them):
 //! - parameters: `bool` → bool; `i8 i16 i32` → int32; `u8 u16 u32` → uint32; `i64 isize` →
@@ -21,12 +34,12 @@
 //! - results: see [`FastRet`]. 64-bit integer results travel as a float64: the value itself
 //!   when it is a safe integer (|v| ≤ 2^53−1, exact), otherwise NaN with the raw 64 bits stored
 //!   in the thread's *wide slot*, from which the JS side builds a BigInt. This keeps results
-//!   exact on every Node line (Node 20 aborts on int64 fast returns, `v8-fast-api.md` §5.2).
+//!   exact on every Node line (Node 20 aborts on int64 fast returns, `docs/v8-fast-api.md` §7).
 
 pub mod arm64;
 pub mod x64;
 
-use crate::{CallPlan, Error, Isa, Loc, Type};
+use crate::{ArgPlan, CallPlan, Error, Isa, Loc, Type, ValueClass};
 
 /// Bytes of trampoline stack reserved per string argument: strings whose UTF-8 form (plus NUL)
 /// fits are converted without touching the heap.
@@ -99,7 +112,7 @@ pub struct FastTargets {
     /// `extern "C" fn(v: Local<Value>) -> *mut u8`: address of a buffer argument's first byte
     /// (or [`BUF_FALLBACK`], see `fallback`).
     pub buf_addr: usize,
-    /// V8 before 13 (`v8-fast-api.md` §6.1): the V8 signature ends with a
+    /// V8 before 13 (`docs/v8-fast-api.md` §8.1, §8.3): the V8 signature ends with a
     /// `FastApiCallbackOptions&` (at `plan.options`), and a `buf_addr` result of
     /// [`BUF_FALLBACK`] makes the trampoline set the options' `fallback` flag (its first byte)
     /// and return without calling C, so V8 re-runs the call on the slow path with the same
@@ -138,6 +151,107 @@ fn fallback_options(plan: &CallPlan, t: &FastTargets) -> Result<Option<Loc>, Err
 /// Whether the fast trampoline converts an argument of this type through a helper call.
 fn needs_helper(ty: Type) -> bool {
     matches!(ty, Type::String | Type::Buffer)
+}
+
+/// Whether the fast trampoline for `plan` may take the *direct* shape (see the module docs):
+/// no argument goes through a helper and no value comes from the area, so every argument moves
+/// straight from where V8 left it to where C wants it. (Aggregates take the framed shape, where
+/// every JS argument is in memory before any register is loaded, so area loads need no
+/// ordering.) A backend may ask for more (x64: no over-aligned stack; arm64: no C stack
+/// arguments).
+fn direct_eligible(plan: &CallPlan) -> bool {
+    !plan.uses_area() && !plan.args.iter().any(|a| needs_helper(a.ty))
+}
+
+/// Whether the C result must be converted before V8 gets it (see [`FastRet`]): every type but
+/// those whose C and fast-call representations are the same register with the same bits. A
+/// direct trampoline without a conversion tail-calls C.
+fn result_needs_conversion(ty: Type) -> bool {
+    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
+}
+
+/// Where V8 delivers argument `a` (plans that are not fast-eligible have none: an error here).
+fn entry_loc(a: &ArgPlan) -> Result<Loc, Error> {
+    a.entry
+        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
+}
+
+/// The indices of the `string` arguments, in argument order (string `k` owns scratch `k`).
+fn string_args(plan: &CallPlan) -> Vec<usize> {
+    (0..plan.args.len())
+        .filter(|&i| plan.args[i].ty == Type::String)
+        .collect()
+}
+
+fn align16(n: u32) -> u32 {
+    (n + 15) & !15
+}
+
+/// How an integer-class C value is brought into a register, the one table both backends read.
+/// Narrow values are extended to 32 bits from their C size, sign or zero per their type: V8
+/// hands int32/uint32 over with unspecified upper bits, a C callee's narrow result leaves them
+/// unspecified (SysV psABI §3.2.3, AAPCS64 §6.8.2 C.14/C.16), and callers extend narrow
+/// arguments (clang-compiled x86-64 callees rely on it; Apple arm64 requires it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IntMove {
+    /// 8 bits, sign-extended to 32.
+    Sx8,
+    /// 8 bits (also `bool`), zero-extended to 32.
+    Zx8,
+    /// 16 bits, sign-extended to 32.
+    Sx16,
+    /// 16 bits, zero-extended to 32.
+    Zx16,
+    /// 32 bits (a 32-bit register write zeroes the upper half).
+    W32,
+    /// 64 bits.
+    X64,
+}
+
+impl IntMove {
+    /// The move for a value of type `ty`; `what` names the caller in the error for a type
+    /// that is not integer-class.
+    fn of(ty: Type, what: &str) -> Result<IntMove, Error> {
+        Ok(match ty.class() {
+            ValueClass::Int {
+                size: 1,
+                signed: true,
+            } => IntMove::Sx8,
+            ValueClass::Int {
+                size: 1,
+                signed: false,
+            } => IntMove::Zx8,
+            ValueClass::Int {
+                size: 2,
+                signed: true,
+            } => IntMove::Sx16,
+            ValueClass::Int {
+                size: 2,
+                signed: false,
+            } => IntMove::Zx16,
+            ValueClass::Int { size: 4, .. } => IntMove::W32,
+            ValueClass::Int { size: 8, .. } => IntMove::X64,
+            c => return Err(Error::Encode(format!("{what}: {ty} is {c:?}"))),
+        })
+    }
+
+    /// Whether `ty` is an integer narrower than 32 bits (an extension, not a plain move).
+    fn is_narrow(ty: Type) -> bool {
+        matches!(ty.class(), ValueClass::Int { size: 1 | 2, .. })
+    }
+}
+
+/// Whether a callback entry widens an integer of type `ty` (already extended to 32 bits) to 64
+/// with a sign extension: signed types of at most 32 bits. Others are already zero-extended by
+/// the 32-bit move.
+fn sign_extends_to_64(ty: Type) -> bool {
+    matches!(
+        ty.class(),
+        ValueClass::Int {
+            size: 1 | 2 | 4,
+            signed: true,
+        }
+    )
 }
 
 /// The arguments that go through a helper, in the order the trampoline converts them:

@@ -5,9 +5,12 @@
 //! after they are loaded — and r10, which holds the area's address while aggregate values are
 //! moved (caller-saved, never an argument: it is only the static chain of nested functions).
 
-use super::{needs_helper, FastRet, FastTargets, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS};
+use super::{
+    align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
+    FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+};
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
-use crate::{AreaSrc, CallPlan, Error, Loc, Type, ValueClass};
+use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
 
 /// Holds the area's address while aggregate values move.
 const AREA: Gpr = Gpr::R10;
@@ -78,52 +81,26 @@ fn area_result(a: &mut Asm, plan: &CallPlan, area: usize) -> Result<(), Error> {
 /// as the C ABI's callers do (§3.2.3 leaves the upper bits of narrow values unspecified, but
 /// clang-compiled callees rely on sign/zero extension to 32 bits, so ffast always extends).
 fn load_int(a: &mut Asm, ty: Type, dst: Gpr, src: Mem) -> Result<(), Error> {
-    match ty.class() {
-        ValueClass::Int {
-            size: 1,
-            signed: true,
-        } => a.movsx_r32_m8(dst, src),
-        ValueClass::Int {
-            size: 1,
-            signed: false,
-        } => a.movzx_r32_m8(dst, src),
-        ValueClass::Int {
-            size: 2,
-            signed: true,
-        } => a.movsx_r32_m16(dst, src),
-        ValueClass::Int {
-            size: 2,
-            signed: false,
-        } => a.movzx_r32_m16(dst, src),
-        ValueClass::Int { size: 4, .. } => a.mov_r32_m32(dst, src),
-        ValueClass::Int { size: 8, .. } => a.mov_r64_m64(dst, src),
-        c => return Err(Error::Encode(format!("load_int: {ty} is {c:?}"))),
+    match IntMove::of(ty, "load_int")? {
+        IntMove::Sx8 => a.movsx_r32_m8(dst, src),
+        IntMove::Zx8 => a.movzx_r32_m8(dst, src),
+        IntMove::Sx16 => a.movsx_r32_m16(dst, src),
+        IntMove::Zx16 => a.movzx_r32_m16(dst, src),
+        IntMove::W32 => a.mov_r32_m32(dst, src),
+        IntMove::X64 => a.mov_r64_m64(dst, src),
     }
     Ok(())
 }
 
 /// Register-to-register form of [`load_int`].
 fn move_int(a: &mut Asm, ty: Type, dst: Gpr, src: Gpr) -> Result<(), Error> {
-    match ty.class() {
-        ValueClass::Int {
-            size: 1,
-            signed: true,
-        } => a.movsx_r32_r8(dst, src),
-        ValueClass::Int {
-            size: 1,
-            signed: false,
-        } => a.movzx_r32_r8(dst, src),
-        ValueClass::Int {
-            size: 2,
-            signed: true,
-        } => a.movsx_r32_r16(dst, src),
-        ValueClass::Int {
-            size: 2,
-            signed: false,
-        } => a.movzx_r32_r16(dst, src),
-        ValueClass::Int { size: 4, .. } => a.mov_r32_r32(dst, src),
-        ValueClass::Int { size: 8, .. } => a.mov_r64_r64(dst, src),
-        c => return Err(Error::Encode(format!("move_int: {ty} is {c:?}"))),
+    match IntMove::of(ty, "move_int")? {
+        IntMove::Sx8 => a.movsx_r32_r8(dst, src),
+        IntMove::Zx8 => a.movzx_r32_r8(dst, src),
+        IntMove::Sx16 => a.movsx_r32_r16(dst, src),
+        IntMove::Zx16 => a.movzx_r32_r16(dst, src),
+        IntMove::W32 => a.mov_r32_r32(dst, src),
+        IntMove::X64 => a.mov_r64_r64(dst, src),
     }
     Ok(())
 }
@@ -147,12 +124,21 @@ fn align_outgoing(a: &mut Asm, plan: &CallPlan) {
     }
 }
 
-fn gpr(n: u8) -> Gpr {
-    Gpr::from_num(n)
+/// Stack arguments take whole 8-byte slots on x86-64 (psABI §3.2.3), and every store here is 8
+/// bytes wide: a plan packing them by natural size would have neighbours overwritten, so it is
+/// refused.
+fn check_stack_slots(plan: &CallPlan) -> Result<(), Error> {
+    if plan.stack_slots != StackSlots::EightByte {
+        return Err(Error::Unsupported(format!(
+            "x64: stack arguments laid out as {:?}",
+            plan.stack_slots
+        )));
+    }
+    Ok(())
 }
 
-fn align16(n: u32) -> u32 {
-    (n + 15) & !15
+fn gpr(n: u8) -> Gpr {
+    Gpr::from_num(n)
 }
 
 /// Convert the C result (rax / xmm0) to its fast-call representation, then run `epilogue`
@@ -166,26 +152,11 @@ fn convert_result(
     match (FastRet::of(ty), ty) {
         (FastRet::Void | FastRet::F64, Type::F32) => a.cvtss2sd_x_x(Xmm(0), Xmm(0)),
         (FastRet::Void | FastRet::F64, _) => {}
-        (FastRet::Bool | FastRet::I32 | FastRet::U32, _) => match ty.class() {
-            // A narrow C result leaves the upper bits of eax unspecified (§3.2.3).
-            ValueClass::Int {
-                size: 1,
-                signed: true,
-            } => a.movsx_r32_r8(Gpr::Rax, Gpr::Rax),
-            ValueClass::Int {
-                size: 1,
-                signed: false,
-            } => a.movzx_r32_r8(Gpr::Rax, Gpr::Rax),
-            ValueClass::Int {
-                size: 2,
-                signed: true,
-            } => a.movsx_r32_r16(Gpr::Rax, Gpr::Rax),
-            ValueClass::Int {
-                size: 2,
-                signed: false,
-            } => a.movzx_r32_r16(Gpr::Rax, Gpr::Rax),
-            _ => {}
-        },
+        // A narrow C result leaves the upper bits of eax unspecified (§3.2.3).
+        (FastRet::Bool | FastRet::I32 | FastRet::U32, _) if IntMove::is_narrow(ty) => {
+            move_int(a, ty, Gpr::Rax, Gpr::Rax)?
+        }
+        (FastRet::Bool | FastRet::I32 | FastRet::U32, _) => {}
         (FastRet::WideSigned | FastRet::WideUnsigned, _) => {
             let unsafe_int = a.new_label();
             a.mov_r64_imm64(Gpr::Rcx, MAX_SAFE);
@@ -211,30 +182,21 @@ fn convert_result(
     Ok(())
 }
 
-fn result_needs_conversion(ty: Type) -> bool {
-    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
-}
-
 pub(super) fn fast(plan: &CallPlan, t: &FastTargets) -> Result<Vec<u8>, Error> {
+    check_stack_slots(plan)?;
     let mut a = Asm::new();
-    // Aggregates take the framed path too: there every JS argument is in memory before any
-    // register is loaded, so area loads need no ordering. Scalar-only plans are unaffected.
-    if plan.uses_area() || plan.stack_align > 16 || plan.args.iter().any(|a| needs_helper(a.ty)) {
-        fast_framed(&mut a, plan, t)?;
-    } else {
+    // An over-aligned stack needs the framed path's realignment.
+    if direct_eligible(plan) && plan.stack_align <= 16 {
         fast_direct(&mut a, plan, t)?;
+    } else {
+        fast_framed(&mut a, plan, t)?;
     }
     a.finish()
 }
 
-fn entry_loc(a: &crate::ArgPlan) -> Result<Loc, Error> {
-    a.entry
-        .ok_or_else(|| Error::Encode("argument without an entry location".into()))
-}
-
-/// No argument needs a helper: no spills. The integer registers shift down by one (the
-/// receiver's register is free), stack arguments are moved, and the target is tail-called —
-/// or called, when the result needs converting.
+/// The direct shape (see the module above): no spills. The integer registers shift down by one
+/// (the receiver's register is free), stack arguments are moved, and the target is tail-called
+/// — or called, when the result needs converting.
 fn fast_direct(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Error> {
     let convert = result_needs_conversion(plan.ret.ty);
     // A sibling call: with no result to convert, the C stack arguments are written over V8's
@@ -316,9 +278,7 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
     let options = super::fallback_options(plan, t)?;
     let n = plan.args.len() as u32;
     let spill = 8 * (n + options.is_some() as u32);
-    let strings: Vec<usize> = (0..plan.args.len())
-        .filter(|&i| plan.args[i].ty == Type::String)
-        .collect();
+    let strings = super::string_args(plan);
     let save_rax = -(spill as i32) - 8;
     let save_xmm = -(spill as i32) - 16;
     let scratch_at = |k: usize| -(spill as i32) - 16 - (STR_SCRATCH as i32) * (k as i32 + 1);
@@ -470,6 +430,7 @@ fn fast_framed(a: &mut Asm, plan: &CallPlan, t: &FastTargets) -> Result<(), Erro
 /// `extern "C" fn(slots: *mut u64)`: argument i from slots[i] (integers already extended to
 /// 64 bits, floats as their bit patterns), raw result to slots[n].
 pub(super) fn invoker(plan: &CallPlan, target: usize, area: usize) -> Result<Vec<u8>, Error> {
+    check_stack_slots(plan)?;
     let mut a = Asm::new();
     let out = align16(plan.c_stack_bytes);
     let slot = |i: usize| Mem::new(Gpr::Rbx, 8 * i as i32);
@@ -523,11 +484,7 @@ pub(super) fn slow_stub(callback: usize, data: usize) -> Result<Vec<u8>, Error> 
 /// Widen the integer in `r` (already extended to 32 bits by `load_int`/`move_int`) to 64 bits
 /// for a signed type; a 32-bit register write has already zeroed the upper half otherwise.
 fn sign_extend_64(a: &mut Asm, ty: Type, r: Gpr) {
-    if let ValueClass::Int {
-        size: 1 | 2 | 4,
-        signed: true,
-    } = ty.class()
-    {
+    if sign_extends_to_64(ty) {
         a.movsxd_r64_r32(r, r);
     }
 }
@@ -549,6 +506,7 @@ pub(super) fn callback_entry(
     ctx: usize,
     dispatch: usize,
 ) -> Result<Vec<u8>, Error> {
+    check_stack_slots(plan)?;
     let n = plan.args.len();
     let frame = align16(8 * (n as u32 + 1));
     let slot = |i: usize| Mem::new(Gpr::Rsp, 8 * i as i32);

@@ -1,5 +1,5 @@
 'use strict';
-// The random-signature ABI fuzzer's generator and its independent JS model (issue 15 scope 2).
+// The random-signature ABI fuzzer's generator and its independent JS model (docs/abi-fuzzer.md).
 //
 // One seeded generator makes, per (seed, index), a signature: 0–40 parameters of every scalar type
 // ffast has and of structs/unions by value (nested, packed, over-aligned members, arrays inside,
@@ -26,7 +26,7 @@
 /** Every exclusion the generator knows, with why it exists. `on` = excluded by default. */
 const EXCLUDE = {
   // (none excluded by default yet; an entry looks like:)
-  // 'string-results': { on: true, why: 'issue 15 finding 1: ...' },
+  // 'string-results': { on: true, why: 'docs/strings.md §2: ...' },
 };
 const EXCLUSION_NAMES = ['string-args', 'string-results', 'buffer-args', 'aggregates', 'callbacks', 'nonblocking', ...Object.keys(EXCLUDE)];
 
@@ -172,7 +172,7 @@ function genAggregate(r, ctx, depth, hfa) {
     } else {
       type = { k: 'scalar', t: r.pick(FIELD_SCALARS) };
     }
-    // Over-aligned members: mostly modest, sometimes 32/64 (issue 15 finding 12).
+    // Over-aligned members: mostly modest, sometimes 32/64 (docs/abi-stack-alignment.md).
     let align;
     if (!hfa && r.chance(0.1)) align = r.pick([1, 2, 4, 8, 16, 16, 32, 64]);
     else if (hfa && r.chance(0.04)) align = r.pick([8, 16, 32]);

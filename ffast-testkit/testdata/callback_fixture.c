@@ -1,4 +1,4 @@
-/* C callers of callback entry trampolines (ffast-core testkit::callbacks). Each cbt_* calls the
+/* C callers of callback entry trampolines (ffast-testkit callbacks). Each cbt_* calls the
  * function pointer it is given with fixed arguments and returns what it returned, so the Rust
  * side checks both directions: the slots the trampoline stored and the result C received. */
 #include <stdbool.h>

@@ -1,28 +1,27 @@
-//! C → JS calls through V8's own exported API (callback.rs), and the raw Smi encoding the slow
-//! path uses for small integers. Chosen once per process from the running V8 and verified by a
-//! probe; anything missing or unverified keeps the N-API route.
+//! C → JS calls through V8's own exported API (the callbacks' route to JS). Chosen once per
+//! process from the running V8 and verified by a probe; anything missing or unverified keeps
+//! the N-API route.
 //!
 //! Why: a same-thread callback through N-API paid, per call, `napi_open_handle_scope` (a heap
 //! object on Node 26, where V8 14 no longer exports the HandleScope constructor: a malloc and a
 //! free), `napi_get_reference_value`, `napi_call_function` (env checks, `IsFunction`, its own
 //! TryCatch) and one N-API call per converted value. This route does what those do with V8's
 //! exported functions, or with what V8's headers inline:
-//! - a stack `v8::HandleScope`: its exported constructor and destructor (V8 11–13), or on V8 14
-//!   the header-inline body of both, applied to the isolate's `HandleScopeData` at the offset
-//!   the header defines (`Internals::kIsolateHandleScopeDataOffset`), verified by a probe;
+//! - a stack `v8::HandleScope` (v8::scope): its exported constructor and destructor (V8
+//!   11–13), or on V8 14 the header-inline body of both, verified by a probe;
 //! - the JS function as a strong `v8::Global` whose slot is used as the `Local` (Node's own
 //!   `PersistentToLocal::Strong` does the same), `undefined` likewise;
 //! - `v8::TryCatch` + `v8::Function::Call` in the context N-API would use (the env's: the one
 //!   current when the thread's first callback was made, kept as a global), so an exception
 //!   thrown by the callback is caught exactly as N-API's TryCatch catches it.
 
-use crate::v8::{sym, HandleScope, V8};
+use super::api::V8;
+use super::scope::Scope;
+use super::symbols::{sym, FnIntegerNew, FnNumberNew, FnPtrPtr, FnVoidPtr};
+use super::tagged;
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-type FnVoidPtr = unsafe extern "C" fn() -> *mut c_void;
-type FnPtrPtr = unsafe extern "C" fn(*mut c_void) -> *mut c_void;
 type FnIsolateBool = unsafe extern "C" fn(*mut c_void) -> bool;
 /// `MaybeLocal<Value> Function::Call(Isolate*, Local<Context>, Local<Value>, int, Local<Value>*)`
 /// (V8 12.9+). `MaybeLocal` and `Local` are one pointer, trivially copyable: passed and returned
@@ -47,16 +46,11 @@ type FnTryCatchNew = unsafe extern "C" fn(*mut TryCatch, *mut c_void);
 type FnTryCatchDrop = unsafe extern "C" fn(*mut TryCatch);
 type FnTryCatchIs = unsafe extern "C" fn(*const TryCatch) -> bool;
 type FnTryCatchException = unsafe extern "C" fn(*const TryCatch) -> *mut c_void;
-type FnIntegerNew = unsafe extern "C" fn(*mut c_void, i32) -> *mut usize;
-type FnNumberNew = unsafe extern "C" fn(*mut c_void, f64) -> *mut usize;
 /// `GlobalizeReference(internal::Isolate*, Address value)` (V8 12+).
 type FnGlobalizeValue = unsafe extern "C" fn(*mut c_void, usize) -> *mut usize;
 /// `GlobalizeReference(internal::Isolate*, Address* handle)` (V8 11).
 type FnGlobalizeSlot = unsafe extern "C" fn(*mut c_void, *const usize) -> *mut usize;
 type FnDisposeGlobal = unsafe extern "C" fn(*mut usize);
-type FnScopeNew = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
-type FnScopeDrop = unsafe extern "C" fn(*mut HandleScope);
-type FnDeleteExtensions = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
 
 /// Room for a `v8::TryCatch` (48 bytes on V8 11–14: isolate, next, exception, message,
 /// stack address, flags), with margin. V8 links it into the isolate's handler chain by address
@@ -64,40 +58,6 @@ type FnDeleteExtensions = unsafe extern "C" fn(*mut HandleScope, *mut c_void);
 /// while constructed.
 #[repr(C, align(8))]
 pub struct TryCatch([u8; 128]);
-
-/// `v8::internal::HandleScopeData` (v8-internal.h, V8 12+): what the inline HandleScope edits.
-#[repr(C)]
-struct HandleScopeData {
-    next: *mut usize,
-    limit: *mut usize,
-    level: i32,
-    sealed_level: i32,
-}
-
-/// `v8::HandleScope`'s fields in release builds of V8 11–14 (`isolate_`, `prev_next_`,
-/// `prev_limit_`), for the inline route (the object V8's DeleteExtensions is called on).
-#[repr(C)]
-struct InlineScope {
-    isolate: *mut c_void,
-    prev_next: *mut usize,
-    prev_limit: *mut usize,
-}
-
-/// `Internals::kIsolateHandleScopeDataOffset` per V8 (major, minor) whose HandleScope
-/// constructor is header-inline, as computed by the header of that release (64-bit, no pointer
-/// compression, no sandbox: Node's official builds). A wrong entry cannot slip through: the
-/// probe checks it against handles V8 itself creates before anything is written there.
-const INLINE_SCOPE_OFFSETS: [((u32, u32), usize); 1] = [((14, 6), 560)];
-
-enum Scope {
-    /// V8 14+: the header-inline constructor and destructor, done here.
-    Inline {
-        offset: usize,
-        delete_extensions: FnDeleteExtensions,
-    },
-    /// V8 11–13: the exported constructor and destructor.
-    Exported { new: FnScopeNew, drop: FnScopeDrop },
-}
 
 enum CallFn {
     Isolate(FnCallIsolate),
@@ -144,9 +104,6 @@ pub enum Called {
 }
 
 static CALL: OnceLock<Option<JsCall>> = OnceLock::new();
-/// Set once the probe saw V8 store the Smi `v` as the word `v << 32` (64-bit, no pointer
-/// compression: every official Node build), which the slow path then reads and writes itself.
-static SMI32: AtomicBool = AtomicBool::new(false);
 
 /// Resolve and verify the route, once per process. Call on a JS thread inside an N-API call (a
 /// HandleScope is open: the probe creates a few handles in it).
@@ -162,10 +119,7 @@ pub unsafe fn probe() {
         if isolate.is_null() {
             return None;
         }
-        if probe_smi(integer_new, isolate) {
-            SMI32.store(true, Ordering::Relaxed);
-        }
-        if std::env::var_os("FFAST_TEST_NAPI_CALLBACKS").is_some() {
+        if crate::config::get().test_napi_callbacks {
             return None;
         }
         resolve(v8, get_current, integer_new, isolate)
@@ -187,90 +141,15 @@ pub fn route() -> &'static str {
     }
 }
 
-/// Whether the raw Smi encoding was verified (tests).
-pub fn smi32() -> bool {
-    SMI32.load(Ordering::Relaxed)
-}
-
-/// The tagged word of the Smi `v`, when the encoding was verified.
-#[inline(always)]
-pub fn smi_word(v: i32) -> Option<usize> {
-    SMI32
-        .load(Ordering::Relaxed)
-        .then_some(((v as i64) << 32) as usize)
-}
-
-/// This thread's heap-number map (the first word of every heap number), for reading Numbers
-/// without a call (convert::number_of); 0 when that layout is not verified here. Per isolate:
-/// a map is an object of its isolate's heap. Call once per thread, like [`probe`], after it.
-///
 /// # Safety
-/// On a JS thread inside an N-API call (the probe creates handles).
-pub unsafe fn number_map() -> usize {
-    if !smi32() {
-        return 0;
-    }
-    let (Ok(number_new), Ok(get_current)) = (
-        sym::<FnNumberNew>("_ZN2v86Number3NewEPNS_7IsolateEd"),
-        sym::<FnVoidPtr>("_ZN2v87Isolate10GetCurrentEv"),
-    ) else {
-        return 0;
-    };
-    let isolate = get_current();
-    if isolate.is_null() {
-        return 0;
-    }
-    // Values no Smi can hold: each must come back as a tagged heap object with the same first
-    // word (its map) and the value in the next 8 bytes (HeapNumber without pointer compression).
-    let mut map = 0;
-    for d in [0.5, -1.0e300, f64::NAN, 4_294_967_296.0] {
-        let h = number_new(isolate, d);
-        if h.is_null() || *h & 1 != 1 {
-            return 0;
-        }
-        let obj = *h - 1;
-        let m = *(obj as *const usize);
-        let got = *((obj + 8) as *const f64);
-        let same = got.to_bits() == d.to_bits() || (got.is_nan() && d.is_nan());
-        if (map != 0 && m != map) || !same {
-            return 0;
-        }
-        map = m;
-    }
-    map
-}
-
-/// Integer::New(isolate, v) must give a handle holding `v << 32`, for a positive and a
-/// negative value.
-unsafe fn probe_smi(integer_new: FnIntegerNew, isolate: *mut c_void) -> bool {
-    [7i32, -2].iter().all(|&v| {
-        let h = integer_new(isolate, v);
-        !h.is_null() && *h == ((v as i64) << 32) as usize
-    })
-}
-
+/// As [`probe`]; `isolate` the current one.
 unsafe fn resolve(
     v8: &V8,
     get_current: FnVoidPtr,
     integer_new: FnIntegerNew,
     isolate: *mut c_void,
 ) -> Option<JsCall> {
-    let scope = match INLINE_SCOPE_OFFSETS.iter().find(|(v, _)| *v == v8.version) {
-        Some(&(_, offset)) => {
-            let delete_extensions =
-                sym("_ZN2v811HandleScope16DeleteExtensionsEPNS_7IsolateE").ok()?;
-            probe_inline_scope(offset, delete_extensions, integer_new, isolate).then_some(
-                Scope::Inline {
-                    offset,
-                    delete_extensions,
-                },
-            )?
-        }
-        None => Scope::Exported {
-            new: sym("_ZN2v811HandleScopeC1EPNS_7IsolateE").ok()?,
-            drop: sym("_ZN2v811HandleScopeD1Ev").ok()?,
-        },
-    };
+    let scope = Scope::resolve(v8.version, integer_new, isolate)?;
     let call = match sym(
         "_ZN2v88Function4CallEPNS_7IsolateENS_5LocalINS_7ContextEEENS3_INS_5ValueEEEiPS7_",
     ) {
@@ -301,76 +180,6 @@ unsafe fn resolve(
     })
 }
 
-/// Check `offset` against the isolate before trusting it: reading first (the isolate object is
-/// far larger than any offset in the table), writing only once V8's own handle allocation
-/// matched. `next` must be exactly where Integer::New puts its handle, and advance by one slot;
-/// then a scope opened and closed here must get V8's next handle at the following slot and
-/// restore next, limit and level.
-unsafe fn probe_inline_scope(
-    offset: usize,
-    delete_extensions: FnDeleteExtensions,
-    integer_new: FnIntegerNew,
-    isolate: *mut c_void,
-) -> bool {
-    let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
-    let slot = std::mem::size_of::<usize>();
-    // A block with no room for the two probe handles: one more handle fills it, the next one
-    // opens a new block; so at most three rounds.
-    for _ in 0..3 {
-        let next = std::ptr::read_volatile(&(*data).next) as usize;
-        let limit = std::ptr::read_volatile(&(*data).limit) as usize;
-        let level = std::ptr::read_volatile(&(*data).level);
-        if next == 0 || limit < next || level <= 0 {
-            return false;
-        }
-        if limit - next < 2 * slot {
-            integer_new(isolate, 0);
-            continue;
-        }
-        let h = integer_new(isolate, 1) as usize;
-        if h != next || std::ptr::read_volatile(&(*data).next) as usize != next + slot {
-            return false;
-        }
-        let inner = with_inline_scope(isolate, data, delete_extensions, || {
-            (
-                std::ptr::read_volatile(&(*data).level),
-                integer_new(isolate, 2) as usize,
-            )
-        });
-        return inner == (level + 1, next + slot)
-            && std::ptr::read_volatile(&(*data).next) as usize == next + slot
-            && std::ptr::read_volatile(&(*data).limit) as usize == limit
-            && std::ptr::read_volatile(&(*data).level) == level;
-    }
-    false
-}
-
-/// What V8 14's inline `HandleScope::HandleScope` and `~HandleScope` do (v8-local-handle.h):
-/// remember next/limit and count the level; on close restore them, and free the blocks handles
-/// in this scope added (DeleteExtensions) when the limit moved.
-#[inline(always)]
-unsafe fn with_inline_scope<R>(
-    isolate: *mut c_void,
-    data: *mut HandleScopeData,
-    delete_extensions: FnDeleteExtensions,
-    f: impl FnOnce() -> R,
-) -> R {
-    let mut scope = InlineScope {
-        isolate,
-        prev_next: (*data).next,
-        prev_limit: (*data).limit,
-    };
-    (*data).level += 1;
-    let r = f();
-    (*data).next = scope.prev_next;
-    (*data).level -= 1;
-    if (*data).limit != scope.prev_limit {
-        (*data).limit = scope.prev_limit;
-        delete_extensions((&mut scope as *mut InlineScope).cast(), isolate);
-    }
-    r
-}
-
 impl JsCall {
     /// The current thread's isolate; null on a thread without one.
     #[inline(always)]
@@ -393,22 +202,7 @@ impl JsCall {
     /// On `isolate`'s thread, with that isolate entered.
     #[inline(always)]
     pub unsafe fn with_scope<R>(&self, isolate: *mut c_void, f: impl FnOnce() -> R) -> R {
-        match self.scope {
-            Scope::Inline {
-                offset,
-                delete_extensions,
-            } => {
-                let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
-                with_inline_scope(isolate, data, delete_extensions, f)
-            }
-            Scope::Exported { new, drop } => {
-                let mut hs = HandleScope::zeroed();
-                new(&mut hs, isolate);
-                let r = f();
-                drop(&mut hs);
-                r
-            }
-        }
+        self.scope.with(isolate, f)
     }
 
     /// Tests: open a scope on this route, create `n` handles in it (more than a handle block
@@ -429,7 +223,7 @@ impl JsCall {
                 .collect();
             // Every handle still holds its own number (none was freed or reused early); read
             // directly where that layout was verified.
-            let ok = !smi32()
+            let ok = !tagged::smi32()
                 || hs
                     .iter()
                     .enumerate()

@@ -1,4 +1,4 @@
-//! Rust mirrors of the aggregate shapes in `ffast-core/testdata/structs.c` (same layout:
+//! Rust mirrors of the aggregate shapes in `ffast-testkit/testdata/structs.c` (same layout:
 //! `repr(C)`, with `packed` / `align` where the C type has them), and what the C functions
 //! compute, so tests can check C's answers. Each `sum` / `make` is the C function of that name
 //! written again in Rust; the leaves are listed in the same order.
@@ -306,7 +306,7 @@ impl Shape for Q4 {
     }
 }
 
-/// Over-aligned by a member attribute (issue 15 finding 12): 32 bytes at alignment 32.
+/// Over-aligned by a member attribute (`docs/abi-stack-alignment.md`): 32 bytes at alignment 32.
 #[repr(C, align(32))]
 #[derive(Clone, Copy)]
 pub struct O32 {
@@ -389,7 +389,7 @@ impl Shape for H32 {
 #[macro_export]
 macro_rules! for_each_shape {
     ($($case:ident)::+, $($arg:expr),*) => {{
-        use $crate::testkit::structs::*;
+        use $crate::structs::*;
         $($case)::+::<I2>($($arg),*);
         $($case)::+::<F2>($($arg),*);
         $($case)::+::<D2>($($arg),*);
@@ -431,8 +431,8 @@ macro_rules! for_each_shape {
 pub mod cases {
     use super::Shape;
     use crate::fast_fn;
-    use crate::testkit::{invoke, Built, RECV};
-    use crate::Signature;
+    use crate::{invoke, Built, RECV};
+    use ffast_core::Signature;
 
     pub type Build<'a> = &'a dyn Fn(&[&str], &str, &str) -> Built;
 
@@ -694,43 +694,37 @@ macro_rules! shared_aggregate_tests {
     ($build:expr) => {
         #[test]
         fn aggregate_alone() {
-            $crate::for_each_shape!(ffast_core::testkit::structs::cases::alone, &$build);
+            $crate::for_each_shape!(ffast_testkit::structs::cases::alone, &$build);
         }
 
         #[test]
         fn aggregate_between_scalars() {
-            $crate::for_each_shape!(
-                ffast_core::testkit::structs::cases::between_scalars,
-                &$build
-            );
+            $crate::for_each_shape!(ffast_testkit::structs::cases::between_scalars, &$build);
         }
 
         #[test]
         fn two_aggregates() {
-            $crate::for_each_shape!(ffast_core::testkit::structs::cases::two_of_them, &$build);
+            $crate::for_each_shape!(ffast_testkit::structs::cases::two_of_them, &$build);
         }
 
         #[test]
         fn aggregate_after_integers() {
-            $crate::for_each_shape!(ffast_core::testkit::structs::cases::after_integers, &$build);
+            $crate::for_each_shape!(ffast_testkit::structs::cases::after_integers, &$build);
         }
 
         #[test]
         fn aggregate_after_doubles() {
-            $crate::for_each_shape!(ffast_core::testkit::structs::cases::after_doubles, &$build);
+            $crate::for_each_shape!(ffast_testkit::structs::cases::after_doubles, &$build);
         }
 
         #[test]
         fn aggregate_result() {
-            $crate::for_each_shape!(ffast_core::testkit::structs::cases::result, &$build);
+            $crate::for_each_shape!(ffast_testkit::structs::cases::result, &$build);
         }
 
         #[test]
         fn aggregate_result_after_scalars() {
-            $crate::for_each_shape!(
-                ffast_core::testkit::structs::cases::result_after_scalars,
-                &$build
-            );
+            $crate::for_each_shape!(ffast_testkit::structs::cases::result_after_scalars, &$build);
         }
     };
 }

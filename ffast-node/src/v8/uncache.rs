@@ -26,7 +26,9 @@
 //! 3. [`Route::Cached`]: neither verified: functions are made as before (they live as long as
 //!    the isolate on V8 11/12).
 
-use crate::v8::{sym, V8};
+use super::api::V8;
+use super::symbols::sym;
+use crate::config::TemplateRoute;
 use std::cell::Cell;
 use std::ffi::c_void;
 
@@ -144,7 +146,7 @@ pub unsafe fn probe(v8: &V8) -> &'static str {
 /// # Safety
 /// As [`probe`]; `isolate` the current one.
 unsafe fn choose(v8: &V8, isolate: *mut c_void) -> Route {
-    let force = std::env::var("FFAST_TEST_TEMPLATE_ROUTE").unwrap_or_default();
+    let force = crate::config::get().template_route;
     let template = || v8.template(isolate, probe_callback as *const () as usize);
     // A plain template instantiated twice: the same function means this V8 caches.
     let plain = template();
@@ -160,10 +162,10 @@ unsafe fn choose(v8: &V8, isolate: *mut c_void) -> Route {
         None => return Route::Cached,
     }
     let after = CANDIDATE_OFFSETS.map(|o| *object(plain).add(o / 8));
-    if force == "cached" {
+    if force == TemplateRoute::Cached {
         return Route::Cached;
     }
-    if force != "mark" {
+    if force != TemplateRoute::Mark {
         if let Some(route) = find_field(v8, template, before, after) {
             return route;
         }

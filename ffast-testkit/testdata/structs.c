@@ -1,6 +1,6 @@
-// Aggregates by value: one typedef per shape of issue #4 §7 (and a few ABI corner cases),
+// Aggregates by value: one typedef per shape of docs/structs.md §8 (and a few ABI corner cases),
 // each with the same family of functions. Included by the fixture of every ABI crate; the
-// Rust mirror of every shape is ffast-core/src/testkit/structs.rs.
+// Rust mirror of every shape is ffast-testkit/src/structs.rs.
 //
 // sum_T(s)   position-weighted sum of the scalar leaves: 1*leaf0 + 2*leaf1 + ...
 // make_T(x)  leaf i = x + 0.25*i (floating) or (int64_t)x + i (integral)
@@ -659,7 +659,7 @@ Q4 make8_Q4(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, do
   return make_Q4(x + a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h);
 }
 
-// Over-aligned (issue 15 finding 12): on x86-64 such a struct travels on the stack at an offset that
+// Over-aligned (docs/abi-stack-alignment.md): on x86-64 such a struct travels on the stack at an offset that
 // is a multiple of its own alignment (32, 64), not of 16; on AArch64 it is passed by reference.
 typedef struct { double a __attribute__((aligned(32))); } O32;
 double sum_O32(O32 s) { return 1.0 * (double)s.a; }

@@ -30,8 +30,8 @@
 //! `BUF_FALLBACK` for those arrays, V8 re-runs the call on the slow path, which materializes
 //! the array — after which it is off the heap and later calls take the raw path.
 
+use super::api::V8;
 use crate::convert::ffast_buf_addr;
-use crate::v8::V8;
 use ffast_core::trampoline::BUF_FALLBACK;
 use napi::sys;
 use std::ffi::c_void;
@@ -195,7 +195,7 @@ pub unsafe fn buffer_helper(env: sys::napi_env, api: &V8) -> usize {
 unsafe fn verified(env: sys::napi_env) -> bool {
     static DONE: OnceLock<bool> = OnceLock::new();
     *DONE.get_or_init(|| {
-        if std::env::var_os("FFAST_NO_RAW_VIEWS").is_some() {
+        if crate::config::get().no_raw_views {
             return false;
         }
         let t0 = std::time::Instant::now();
@@ -204,7 +204,7 @@ unsafe fn verified(env: sys::napi_env) -> bool {
         sys::napi_open_handle_scope(env, &mut scope);
         let r = verify(env);
         sys::napi_close_handle_scope(env, scope);
-        if std::env::var("FFAST_DEBUG").is_ok_and(|v| v.split(',').any(|p| p == "views")) {
+        if crate::config::get().debug_views {
             match &r {
                 Ok(_) => eprintln!("ffast: raw typed-array reads on ({:?})", t0.elapsed()),
                 Err(why) => eprintln!("ffast: raw typed-array reads off: {why}"),

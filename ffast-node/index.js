@@ -403,25 +403,28 @@ function wrapAll(list, state) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
-    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr];
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr, bigArg, bigOk];
     for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
     for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
+    for (let k = 0; k < CHUNK; k++) args.push(k < g.twins.length && g.twins[k] !== undefined ? g.twins[k] : null);
     const made = g.script.runInThisContext().apply(null, args);
     for (let k = 0; k < g.at.length; k++) out[g.at[k]] = made[k];
     g.at = [];
     g.fns = [];
     g.names = [];
+    g.twins = [];
   };
   for (let i = 0; i < list.length; i++) {
-    const { params, result, name, fn, nonblocking = false, key } = list[i];
+    const { params, result, name, fn, nonblocking = false, key, twin } = list[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [] };
+      g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [], twins: [] };
       groups.set(key, g);
     }
     g.at.push(i);
     g.fns.push(fn);
     g.names.push(name);
+    g.twins.push(twin);
     if (g.at.length === CHUNK) flush(g);
   }
   for (const g of groups.values()) if (g.at.length) flush(g);
@@ -433,8 +436,8 @@ function factoryFor(key, params, result, nonblocking) {
   let script = factories.get(key);
   if (script === undefined) {
     const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
-    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
-const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
+    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')},${R((k) => `W${k}`).join(',')}){
+const ${R((k) => `f${k}=F${k},n${k}=N${k},t${k}=W${k}`).join(',')};
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
     factories.set(key, script);
@@ -452,18 +455,25 @@ function wrapperSource(params, result, k, nonblocking = false) {
   // Pointer (and `function`) parameters also take a Callback object: one typeof test, which a
   // hot caller passing Numbers folds away. Other objects go on to the native type error.
   // Strings: see strErr.
+  // null/undefined for a pointer is 0 before the call: V8's fast path takes only Numbers for
+  // a 64-bit parameter, and anything else deoptimized the caller on every call (F1 of
+  // docs/pointers.md §6.4). BigInts: see wideDispatch.
+  const wide = nonblocking ? [] : params.flatMap((t, j) => (WIDE.has(t) ? [j] : []));
+  const convert = !BIGINT_TWINS && wide.length > 0;
   const checks = params
     .map((t, j) =>
       t === 'buffer'
         ? `if(!isBuf(a${j}))B(n${k},${j},a${j});`
         : t === 'pointer'
-          ? `if(typeof a${j}==='object'&&a${j}!==null)a${j}=cb(a${j});`
+          ? `if(typeof a${j}!=='number'){if(a${j}==null)a${j}=0;else if(typeof a${j}==='object')a${j}=cb(a${j})${convert ? `;else if(typeof a${j}==='bigint')a${j}=big(a${j})` : ''}}`
           : t === 'string'
             ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
-            : '',
+            : convert && WIDE.has(t)
+              ? `if(typeof a${j}==='bigint')a${j}=big(a${j});`
+              : '',
     )
     .join('');
-  const call = `f${k}(${args})`;
+  const call = BIGINT_TWINS && wide.length > 0 ? `(t${k}!==null&&${bigintTest(wide.map((j) => `a${j}`), 'bok')}?t${k}(${args}):f${k}(${args}))` : `f${k}(${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).
@@ -502,6 +512,53 @@ function wrapperSource(params, result, k, nonblocking = false) {
   return `(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(S,n${k},${n},arguments.length);${checks}${body}}`;
 }
 
+// ------------------------------------------------------------------ BigInt arguments
+// (docs/pointers.md §10.) V8 takes only Numbers on the fast path of a 64-bit parameter; a BigInt
+// deoptimized the caller and took the slow path, 7–30× a Number call. Where V8 can take
+// BigInts there (V8 12+: Node 22, 24, 26), every function with a 64-bit or pointer parameter
+// has a BigInt twin (binding.rs): the same trampoline, registered with V8's BigInt
+// representation. The wrapper calls the twin when every 64-bit argument is a BigInt in ffast's
+// range [-2^63, 2^64) — V8 would silently truncate any other BigInt mod 2^64, so those go to
+// the Number function, whose slow path throws ERR_FFAST_ARG_RANGE as before. A Number for a
+// twin's BigInt parameter would deoptimize the caller, so mixed calls also go to the Number
+// function (its slow path is exact). Without twins (Node 20), a BigInt that is exact as a
+// Number after the two's-complement mapping (|v| <= 2^53: every user-space address) becomes
+// that Number, which the fast path takes (a negative Number reaches a uint64 parameter as its
+// two's complement, docs/v8-fast-api.md §5.1); any other BigInt stays one (slow path, exact).
+
+/** The parameter types V8 passes as int64/uint64 (fast_api.rs param_ctype). */
+const WIDE = new Set(['pointer', 'i64', 'u64', 'isize', 'usize']);
+const BIGINT_TWINS = info.bigintTwins === true;
+
+/**
+ * Generated text: whether every one of `vars` is a BigInt in [-2^63, 2^64). With several, the
+ * test beyond the first `typeof` is a call (bigOk, named `ok` in the text), so a wrapper of many
+ * 64-bit parameters stays small enough for TurboFan to inline (ten inline tests made a wrapper
+ * of ten i64 parameters lose the fast call on Node 26).
+ */
+const bigintTest = (vars, ok) =>
+  vars.length === 1
+    ? `typeof ${vars[0]}==='bigint'&&(BigInt.asUintN(64,${vars[0]})===${vars[0]}||BigInt.asIntN(64,${vars[0]})===${vars[0]})`
+    : `typeof ${vars[0]}==='bigint'&&${ok}(${vars.join(',')})`;
+/** Whether every argument is a BigInt in [-2^63, 2^64) (see bigintTest). */
+function bigOk(...xs) {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (typeof x !== 'bigint' || (BigInt.asUintN(64, x) !== x && BigInt.asIntN(64, x) !== x)) return false;
+  }
+  return true;
+}
+
+const big64 = new BigInt64Array(1);
+const big32 = new Int32Array(big64.buffer);
+/** Without twins: a BigInt argument as the Number the fast path takes, when exact (see above). */
+function bigArg(x) {
+  if (BigInt.asUintN(64, x) !== x && BigInt.asIntN(64, x) !== x) return x; // the slow path's range error
+  big64[0] = x; // two's complement, little-endian on every supported target
+  const hi = big32[1];
+  return hi >= -0x200000 && hi < 0x200000 ? hi * 4294967296 + (big32[0] >>> 0) : x;
+}
+
 /**
  * The struct wrappers and their helpers (see wrap) are made by running a compiled factory text:
  * one vm.Script per distinct text, compiled once per process, run once per function made.
@@ -536,9 +593,11 @@ function instantiate(params, body, args) {
  * into the binding's native area at argOffsets[i] and calls the V8 function with only the
  * scalar arguments; an aggregate result is read from the area at retOffset after the call.
  */
-function wrap(m, name, d, state) {
+function wrap(m, name, d, state, twin = null) {
   // makeFunctions gives the bare function when the signature has no by-value aggregate.
   if (typeof m === 'function') m = { fn: m, area: null, argOffsets: null, retOffset: -1 };
+  // The native arguments V8 passes as int64/uint64 (BigInt dispatch, see BIGINT_TWINS).
+  const wideArgs = [];
   const fn = m.fn;
   const params = d.parameters;
   const result = d.result;
@@ -566,8 +625,10 @@ function wrap(m, name, d, state) {
     if (spec === null) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
       else if (t === 'string') pre.push(`if (typeof ${a} !== 'string' && ${a} !== null && ${a} !== undefined) $strErr($name, ${i}, ${a});`);
-      // Pointer (and `function`) parameters also take a Callback object (see wrapperSource).
-      else if (t === 'pointer') pre.push(`if (typeof ${a} === 'object' && ${a} !== null) ${a} = $cbArg(${a});`);
+      // Pointer (and `function`) parameters also take a Callback object, and null/undefined
+      // is 0 (see wrapperSource).
+      else if (t === 'pointer') pre.push(`if (typeof ${a} !== 'number') { if (${a} == null) ${a} = 0; else if (typeof ${a} === 'object') ${a} = $cbArg(${a}); }`);
+      if (WIDE.has(t)) wideArgs.push(a);
       callArgs.push(a);
       return;
     }
@@ -609,7 +670,8 @@ function wrap(m, name, d, state) {
       };`,
       [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`],
     );
-    pre.push(`const ${p} = ${k(toAddr)}(${a});`);
+    pre.push(`let ${p} = ${k(toAddr)}(${a});`);
+    wideArgs.push(p);
     if (spec.direction !== 'in') {
       const where = k(`argument ${i} of '${name}'`);
       post.push(
@@ -618,7 +680,14 @@ function wrap(m, name, d, state) {
     }
     callArgs.push(p);
   });
-  const call = `$f(${callArgs.join(', ')})`;
+  let call = `$f(${callArgs.join(', ')})`;
+  if (wideArgs.length > 0 && !d.nonblocking) {
+    if (BIGINT_TWINS) {
+      const tw = k(twin);
+      call = `(${tw} !== null && ${bigintTest(wideArgs, k(bigOk))} ? ${tw}(${callArgs.join(', ')}) : ${call})`;
+    }
+    else for (const v of wideArgs) pre.push(`if (typeof ${v} === 'bigint') ${v} = ${k(bigArg)}(${v});`);
+  }
   const aggResult = d.resultSpec !== null;
   const tail = post.length ? `
       ${post.join('\n      ')}` : '';
@@ -1105,14 +1174,18 @@ function dlopen(libPath, symbols, options) {
     const bound = wanted.filter((w) => w[2] !== null);
     const plain = [];
     bound.forEach(([key, d], i) => {
-      if (!d.aggregates) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
+      const twin = made.twins === undefined ? undefined : made.twins[i];
+      if (!d.aggregates) plain.push({ fn: made[i], twin, name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
     });
     const batch = wrapAll(plain, state);
     let i = 0;
     let j = 0;
     for (const [key, d, address] of wanted) {
       if (address === null) out[key] = null;
-      else if (d.aggregates) out[key] = wrap(made[i++], key, d, state);
+      else if (d.aggregates) {
+        out[key] = wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]);
+        i++;
+      }
       else {
         out[key] = batch[j++];
         i++;
@@ -1126,6 +1199,22 @@ function dlopen(libPath, symbols, options) {
   const lib = {
     path: libPath,
     symbols: out,
+    /** The address of any symbol of the library (function or variable); docs/pointers.md §9. */
+    address(name, options) {
+      if (typeof name !== 'string' || name === '' || name.includes('\0')) {
+        fail('ERR_FFAST_ARG_TYPE', `address: a symbol name must be a non-empty string without U+0000, got ${show(name)}`);
+      }
+      let optional = false;
+      if (options !== undefined) {
+        if (options === null || typeof options !== 'object') fail('ERR_FFAST_DEFINITION', `address: options must be an object, got ${describe(options)}`);
+        optional = bool(readOwn(options, ['optional'], 'address', 'option').optional, false, 'address', 'optional');
+      }
+      if (state.closed) fail('ERR_FFAST_CLOSED', `address('${clip(name, 200)}') after its library was closed`);
+      const [a] = native.symbols(handle, [name]);
+      if (a !== null) return a;
+      if (optional) return null;
+      return fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+    },
     close() {
       if (state.closed) return;
       state.closed = true;
@@ -1195,9 +1284,11 @@ function bind(address, definition) {
 
 /** The function calling `addr` with checked definition `d`, reporting as `name`. */
 function bindNamed(addr, d, name) {
-  const [m] = makeFunctions(null, [[name, d, addr]]);
-  if (d.aggregates) return wrap(m, name, d, { closed: false });
-  return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
+  const made = makeFunctions(null, [[name, d, addr]]);
+  const m = made[0];
+  const twin = made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0];
+  if (d.aggregates) return wrap(m, name, d, { closed: false }, twin);
+  return wrapAll([{ fn: m, twin, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).

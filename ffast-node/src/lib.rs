@@ -102,6 +102,12 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     obj.set("smi", v8::tagged::smi32())?;
     // `field` or `mark` where functions die with their last reference (null: no fast calls).
     obj.set("templateRoute", template_route)?;
+    // Whether 64-bit parameters can take BigInts on the fast path (a BigInt twin per function,
+    // V8 12+); without, the wrappers convert BigInts that are exact as Numbers (docs/pointers.md §10).
+    obj.set(
+        "bigintTwins",
+        fast && v8::V8::get().is_ok_and(|v| v.has_bigint_repr()),
+    )?;
     Ok(raw(&env, obj.raw()))
 }
 
@@ -467,7 +473,9 @@ pub fn make_functions(
             None
         }
         None => {
-            let refs = made.len() + made.iter().filter(|m| m.area.1 > 0).count();
+            let refs = made.len()
+                + made.iter().filter(|m| m.area.1 > 0).count()
+                + made.iter().filter(|m| m.twin.is_some()).count();
             // Told to V8 as external memory, so that code only the garbage collector can free
             // counts towards its decision to collect (else a loop binding and dropping
             // functions could map pages faster than V8 felt the need for a major GC).
@@ -535,6 +543,26 @@ pub fn make_functions(
                 o.raw()
             };
             check(&env, sys::napi_set_element(env.raw(), arr, i as u32, entry))?;
+        }
+        // The BigInt twins (docs/pointers.md §10), as `arr.twins[i]` (undefined where none),
+        // when there is any: the common entries stay what they were.
+        if made.iter().any(|m| m.twin.is_some()) {
+            let mut twins = std::ptr::null_mut();
+            check(
+                &env,
+                sys::napi_create_array_with_length(env.raw(), made.len(), &mut twins),
+            )?;
+            for (i, m) in made.iter().enumerate() {
+                if let Some(t) = m.twin {
+                    release(t);
+                    check(&env, sys::napi_set_element(env.raw(), twins, i as u32, t))?;
+                }
+            }
+            let key = c"twins";
+            check(
+                &env,
+                sys::napi_set_named_property(env.raw(), arr, key.as_ptr(), twins),
+            )?;
         }
     }
     Ok(raw(&env, arr))

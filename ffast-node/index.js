@@ -339,6 +339,7 @@ function bufferProblem(v, parts) {
 const S = require('./structs.js')({
   native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError,
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
+  scalarPointee: (t) => scalarPointee(t),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -468,12 +469,11 @@ function wrapperSource(params, result, k, nonblocking = false) {
           ? `if(typeof a${j}!=='number'){if(a${j}==null)a${j}=0;else if(typeof a${j}==='object')a${j}=cb(a${j})${convert ? `;else if(typeof a${j}==='bigint')a${j}=big(a${j})` : ''}}`
           : t === 'string'
             ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
-            : convert && WIDE.has(t)
-              ? `if(typeof a${j}==='bigint')a${j}=big(a${j});`
-              : '',
+            : (convert && WIDE.has(t) ? `if(typeof a${j}==='bigint')a${j}=big(a${j});` : '') + (UNSIGNED64.has(t) ? HIGH_U64(`a${j}`) : ''),
     )
     .join('');
-  const call = BIGINT_TWINS && wide.length > 0 ? `(t${k}!==null&&${bigintTest(wide.map((j) => `a${j}`), 'bok')}?t${k}(${args}):f${k}(${args}))` : `f${k}(${args})`;
+  const wv = wide.map((j) => `a${j}`);
+  const call = BIGINT_TWINS && wide.length > 0 ? `(t${k}!==null&&${bigintTest(wv, 'bok')}?t${k}(${twinArgs(params.map((_, j) => `a${j}`), wv, 'BigInt')}):f${k}(${args}))` : `f${k}(${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).
@@ -529,6 +529,14 @@ function wrapperSource(params, result, k, nonblocking = false) {
 /** The parameter types V8 passes as int64/uint64 (fast_api.rs param_ctype). */
 const WIDE = new Set(['pointer', 'i64', 'u64', 'isize', 'usize']);
 const BIGINT_TWINS = info.bigintTwins === true;
+/**
+ * u64/usize parameters: V8's fast path takes a Number only in the int64 range, so a Number in
+ * [2^63, 2^64) (valid for an unsigned parameter, README "Types") deoptimized the caller. The
+ * wrapper gives V8 its two's complement instead (exact: such doubles are multiples of 2^11),
+ * which reaches C as the same 64 bits (docs/v8-fast-api.md §5.1).
+ */
+const UNSIGNED64 = new Set(['u64', 'usize']);
+const HIGH_U64 = (a) => `if(typeof ${a}==='number'&&${a}>=9223372036854775808&&${a}<18446744073709551616)${a}-=18446744073709551616;`;
 
 /**
  * Generated text: whether every one of `vars` is a BigInt in [-2^63, 2^64). With several, the
@@ -539,12 +547,28 @@ const BIGINT_TWINS = info.bigintTwins === true;
 const bigintTest = (vars, ok) =>
   vars.length === 1
     ? `typeof ${vars[0]}==='bigint'&&(BigInt.asUintN(64,${vars[0]})===${vars[0]}||BigInt.asIntN(64,${vars[0]})===${vars[0]})`
-    : `typeof ${vars[0]}==='bigint'&&${ok}(${vars.join(',')})`;
-/** Whether every argument is a BigInt in [-2^63, 2^64) (see bigintTest). */
+    : `(${vars
+        .slice(0, 3)
+        .map((v) => `typeof ${v}==='bigint'`)
+        .join('||')})&&${ok}(${vars.join(',')})`;
+/**
+ * Generated text: the twin's arguments. With several 64-bit parameters, a BigInt in one of them
+ * (a BigInt handle next to a length, a typed pointer's temporary next to a BigInt value) calls
+ * the twin with the Numbers among them made BigInts (bigOk checked them: integers in range),
+ * since a Number for a twin's parameter would deoptimize the caller.
+ */
+const twinArgs = (args, wideVars, nb) => args.map((a) => (wideVars.length > 1 && wideVars.includes(a) ? `(typeof ${a}==='bigint'?${a}:${nb}(${a}))` : a)).join(',');
+/**
+ * Whether the twin can take these 64-bit arguments (see bigintTest): BigInts in [-2^63, 2^64)
+ * and integer Numbers in that range, at least one of them a BigInt (the caller checked the
+ * first three; any other mix goes to the Number function, whose slow path is exact).
+ */
 function bigOk(...xs) {
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
-    if (typeof x !== 'bigint' || (BigInt.asUintN(64, x) !== x && BigInt.asIntN(64, x) !== x)) return false;
+    if (typeof x === 'bigint') {
+      if (BigInt.asUintN(64, x) !== x && BigInt.asIntN(64, x) !== x) return false;
+    } else if (!(typeof x === 'number' && Number.isInteger(x) && x >= -TWO63 && x < TWO64)) return false;
   }
   return true;
 }
@@ -598,6 +622,11 @@ function wrap(m, name, d, state, twin = null) {
   if (typeof m === 'function') m = { fn: m, area: null, argOffsets: null, retOffset: -1 };
   // The native arguments V8 passes as int64/uint64 (BigInt dispatch, see BIGINT_TWINS).
   const wideArgs = [];
+  // Typed pointers (typedParam): reads before `pre`, decodes then stores after the call.
+  const reads = [];
+  const decs = [];
+  const stores = [];
+  const typedBack = [];
   const fn = m.fn;
   const params = d.parameters;
   const result = d.result;
@@ -628,8 +657,26 @@ function wrap(m, name, d, state, twin = null) {
       // Pointer (and `function`) parameters also take a Callback object, and null/undefined
       // is 0 (see wrapperSource).
       else if (t === 'pointer') pre.push(`if (typeof ${a} !== 'number') { if (${a} == null) ${a} = 0; else if (typeof ${a} === 'object') ${a} = $cbArg(${a}); }`);
+      if (UNSIGNED64.has(t)) pre.push(HIGH_U64(a));
       if (WIDE.has(t)) wideArgs.push(a);
       callArgs.push(a);
+      return;
+    }
+    if (spec.by === 'typed') {
+      // Typed pointer (typedParam): the arrays of all parameters are read before any is
+      // encoded (their getters may call this function again, which reuses the temporaries),
+      // decoded after the call before any is stored into (setters may call it again too).
+      const P = typedParam(spec.to, spec.direction, `argument ${i} of '${name}'`, d.nonblocking || d.callbacks);
+      const r = `r${i}`;
+      reads.push(`const ${r} = typeof ${a} === 'object' && ${a} !== null ? ${k(P.read)}(${a}) : undefined;`);
+      pre.push(`let p${i} = ${k(P.enc)}(${a}, ${r});`);
+      if (spec.direction !== 'in') {
+        decs.push(`const v${i} = ${r} !== undefined ? ${k(P.dec)}(${r}) : undefined;`);
+        stores.push(`if (${r} !== undefined) ${k(P.store)}(${r}, v${i});`);
+        typedBack.push({ r, dec: k(P.dec), store: k(P.store), i });
+      }
+      wideArgs.push(`p${i}`);
+      callArgs.push(`p${i}`);
       return;
     }
     const code = S.codeOf(spec.T);
@@ -684,15 +731,28 @@ function wrap(m, name, d, state, twin = null) {
   if (wideArgs.length > 0 && !d.nonblocking) {
     if (BIGINT_TWINS) {
       const tw = k(twin);
-      call = `(${tw} !== null && ${bigintTest(wideArgs, k(bigOk))} ? ${tw}(${callArgs.join(', ')}) : ${call})`;
+      call = `(${tw} !== null && ${bigintTest(wideArgs, k(bigOk))} ? ${tw}(${twinArgs(callArgs, wideArgs, 'BigInt')}) : ${call})`;
     }
     else for (const v of wideArgs) pre.push(`if (typeof ${v} === 'bigint') ${v} = ${k(bigArg)}(${v});`);
   }
   const aggResult = d.resultSpec !== null;
+  pre.unshift(...reads);
+  post.unshift(...decs);
+  post.push(...stores);
   const tail = post.length ? `
       ${post.join('\n      ')}` : '';
   let body;
-  if (aggResult) {
+  if (d.nonblocking) {
+    // Typed pointers only (checkFull refuses structs here): per-call temporaries, kept with the
+    // arguments (memory given by address) until the Promise settles, then written back on
+    // the JS thread before the caller's Promise resolves.
+    const keep = params.map((_, i) => `a${i}`).join(', ');
+    body = typedBack.length
+      ? `const keep = [${keep}];
+      return ${call}.then((c) => { keep.length = 0; ${post.join(' ')} return c; });`
+      : `const keep = [${keep}];
+      return ${call}.finally(() => { keep.length = 0; });`;
+  } else if (aggResult) {
     if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
     const code = S.codeOf(d.resultSpec.T);
     const size = d.resultSpec.T.size;
@@ -899,6 +959,287 @@ function nativeCstring(p, len) {
   return native.cstring(p, len);
 }
 
+// ------------------------------------------------------------------ typed pointers
+// (docs/pointers.md §2–§5.) pointer('i32'), out(pointer('pointer')), 'int*', 'sqlite3**': a JS
+// array is a temporary C array of its elements plus one zeroed element (written back for
+// out/inout), memory (a buffer, view or type view) is its address, a Number/BigInt an address,
+// null/undefined NULL, a Callback its pointer.
+
+/** Scalars a typed pointer can point to, by canonical name. */
+const POINTEES = new Set(['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'isize', 'usize', 'f32', 'f64', 'pointer', 'string']);
+const canonicalNames = new Map();
+/** The canonical name of a scalar type text (the native parser's), or undefined. */
+function canonicalScalar(t) {
+  if (typeof t !== 'string' || t.length > 128 || t.includes('\0') || t.includes('*')) return undefined;
+  let c = canonicalNames.get(t);
+  if (c === undefined) {
+    try {
+      c = native.signature('type', [t], 'void').parameters[0];
+    } catch {
+      c = null;
+    }
+    canonicalNames.set(t, c);
+  }
+  return c === null ? undefined : c;
+}
+/** What pointer(t) points to for a type name t: its canonical scalar name, or undefined. */
+function scalarPointee(t) {
+  const c = canonicalScalar(t);
+  return c !== undefined && POINTEES.has(c) ? c : undefined;
+}
+
+const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict']);
+const spellings = new Map();
+/**
+ * A C pointer spelling (docs/pointers.md §3): null when the text has no `*` (a scalar name, for
+ * the native parser), else { kind: 'string' } (char*), { kind: 'untyped' } (void*, FILE*),
+ * { kind: 'typed', to, direction } (int*, const double*, void**, char**) or { kind: 'bad', why }.
+ */
+function cSpelling(text) {
+  if (!text.includes('*')) return null;
+  let r = spellings.get(text);
+  if (r === undefined) {
+    r = parseSpelling(text);
+    spellings.set(text, r);
+  }
+  return r;
+}
+function parseSpelling(text) {
+  const toks = text.match(/\*|[A-Za-z_][A-Za-z0-9_]*|\S/g) || [];
+  const first = toks.indexOf('*');
+  const head = toks.slice(0, first);
+  const tail = toks.slice(first);
+  const bad = (why) => ({ kind: 'bad', why });
+  if (tail.some((x) => x !== '*' && !QUALIFIERS.has(x))) return bad('only qualifiers may follow a *');
+  const words = head.filter((w) => !QUALIFIERS.has(w));
+  if (words.length === 0 || words.some((w) => !/^[A-Za-z_]\w*$/.test(w))) return bad('expected a type name before the *');
+  const stars = tail.filter((x) => x === '*').length;
+  // The qualifiers written immediately before the last star qualify the pointee.
+  const last = tail.lastIndexOf('*');
+  const pointeeQuals = stars === 1 ? head.filter((w) => QUALIFIERS.has(w)) : tail.slice(tail.lastIndexOf('*', last - 1) + 1, last);
+  const direction = pointeeQuals.includes('const') ? 'in' : 'inout';
+  let tagged = false;
+  if (words[0] === 'struct' || words[0] === 'union' || words[0] === 'enum') {
+    if (words.length !== 2) return bad('expected one name after struct/union/enum');
+    tagged = true;
+  }
+  const base = words.join(' ');
+  // 'uint8_t*' was an untyped pointer before typed pointers existed (the bad-input matrix models
+  // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
+  if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
+  if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
+  if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) return bad('wide strings are not supported yet');
+  const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
+  if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
+  if (scalar !== undefined && scalar !== 'pointer' && scalar !== 'string') return { kind: 'typed', to: scalar, direction };
+  if (scalar === 'pointer') return { kind: 'typed', to: 'pointer', direction }; // pointer*, function*
+  // ffast's own names for string and buffer parameters are not C types: 'string*' means nothing.
+  if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
+  if (!tagged && words.length > 1) return bad('unknown type name');
+  return { kind: 'untyped' };
+}
+
+/** Element codecs of typed pointers: size, store (strict member rules), load (result rules). */
+const TWO63 = 2 ** 63;
+const TWO64 = 2 ** 64;
+const MIN_I64 = -(2n ** 63n);
+const MAX_U64 = 2n ** 64n - 1n;
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const elemErr = (where, j, code, msg) => fail(code, `${where}: [${j}]: ${msg}`);
+function intElem(size, lo, hi, setter, getter) {
+  return {
+    size,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'number') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected ${this.name} (number), got ${describe(v)}`);
+      const x = Math.trunc(v);
+      if (!(x >= lo && x <= hi)) elemErr(where, j, 'ERR_FFAST_ARG_RANGE', `${show(v)} is out of range for ${this.name}`);
+      dv[setter](off, x, true);
+    },
+    get: (dv, off) => dv[getter](off, true),
+  };
+}
+const num64 = (b) => (b >= -SAFE_BIG && b <= SAFE_BIG ? Number(b) : b);
+function wideElem(signed, isPtr) {
+  const lo = signed ? MIN_I64 : isPtr ? MIN_I64 : 0n;
+  const hi = signed ? 2n ** 63n - 1n : MAX_U64;
+  return {
+    size: 8,
+    set(dv, off, v, where, j) {
+      let b;
+      if (typeof v === 'bigint') b = v;
+      else if (typeof v === 'number') {
+        const x = Math.trunc(v);
+        if (!(x >= Number(lo) && x < (signed ? TWO63 : TWO64))) elemErr(where, j, 'ERR_FFAST_ARG_RANGE', `${show(v)} is out of range for ${this.name}`);
+        b = BigInt(x);
+      } else if (isPtr && (v === null || v === undefined)) b = 0n;
+      else if (isPtr && callbacks.has(v)) b = BigInt(callbackArg(v));
+      else return elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected ${this.name} (number or bigint${isPtr ? ' or null' : ''}), got ${describe(v)}`);
+      if (b < lo || b > hi) elemErr(where, j, 'ERR_FFAST_ARG_RANGE', `${show(v)} is out of range for ${this.name}`);
+      dv.setBigUint64(off, BigInt.asUintN(64, b), true);
+    },
+    get(dv, off) {
+      if (isPtr) {
+        const b = dv.getBigUint64(off, true);
+        return b === 0n ? null : num64(b);
+      }
+      return num64(signed ? dv.getBigInt64(off, true) : dv.getBigUint64(off, true));
+    },
+  };
+}
+const ELEMS = {
+  i8: intElem(1, -128, 127, 'setInt8', 'getInt8'),
+  u8: intElem(1, 0, 255, 'setUint8', 'getUint8'),
+  i16: intElem(2, -32768, 32767, 'setInt16', 'getInt16'),
+  u16: intElem(2, 0, 65535, 'setUint16', 'getUint16'),
+  i32: intElem(4, -(2 ** 31), 2 ** 31 - 1, 'setInt32', 'getInt32'),
+  u32: intElem(4, 0, 2 ** 32 - 1, 'setUint32', 'getUint32'),
+  i64: wideElem(true, false),
+  isize: wideElem(true, false),
+  u64: wideElem(false, false),
+  usize: wideElem(false, false),
+  pointer: wideElem(false, true),
+  f32: {
+    size: 4,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'number') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected f32 (number), got ${describe(v)}`);
+      dv.setFloat32(off, v, true);
+    },
+    get: (dv, off) => dv.getFloat32(off, true),
+  },
+  f64: {
+    size: 8,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'number') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected f64 (number), got ${describe(v)}`);
+      dv.setFloat64(off, v, true);
+    },
+    get: (dv, off) => dv.getFloat64(off, true),
+  },
+  bool: {
+    size: 1,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'boolean') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected bool (boolean), got ${describe(v)}`);
+      dv.setUint8(off, v ? 1 : 0);
+    },
+    get: (dv, off) => dv.getUint8(off) !== 0,
+  },
+};
+for (const [k, e] of Object.entries(ELEMS)) e.name = k;
+
+/** Base addresses of ArrayBuffers given as memory (their data does not move; see typedArg). */
+const bufferBase = new WeakMap();
+/** The address of memory given for a typed pointer, or a typed error. */
+function memoryAddress(v, parts, where) {
+  if (parts === DETACHED || parts === OUT_OF_BOUNDS) return fail('ERR_FFAST_ARG_TYPE', `${where}: ${bufferProblem(v, parts)}`);
+  // An empty view gets ptr()'s non-NULL address (not cached: an empty buffer has no data yet).
+  if (parts.len === 0) return ptr(new Uint8Array(parts.buf, parts.start, 0));
+  let base = bufferBase.get(parts.buf);
+  if (base === undefined) {
+    base = ptr(parts.buf);
+    bufferBase.set(parts.buf, base);
+  }
+  return base + parts.start;
+}
+
+/** Largest temporary kept per wrapper parameter; a larger array gets a block of its own. */
+const KEEP_BYTES = 1 << 20;
+
+/**
+ * The per-parameter helpers of a typed pointer parameter of one wrapper:
+ * read(a): for an array, its length and (unless out) its elements, read once each, in order
+ *   (the array's own code runs here, before anything is encoded); else undefined.
+ * enc(a, r): the address C gets: r's elements encoded into the temporary, or a's address.
+ * dec(r): C's elements back as JS values (no user code runs), for out/inout.
+ * store(r, vals): the values stored into the array (its setters run; a refused store is R3).
+ * `perCall`: every array gets a block of its own (nonblocking calls, calls that may re-enter).
+ */
+function typedParam(to, direction, where, perCall) {
+  // Made by its own run of a compiled text (instantiate), so each parameter's helpers have
+  // feedback of their own: shared by every typed pointer of the process, the element reads and
+  // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
+  return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
+}
+const TYPED_DEPS = ['ELEMS', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
+const typedDeps = { ELEMS, ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_SRC = `"use strict";
+  const isString = to === 'string';
+  const E = isString ? ELEMS.pointer : ELEMS[to];
+  const size = E.size;
+  const tmp = { ab: null, dv: null, addr: 0 };
+  const block = (bytes) => {
+    if (!perCall && tmp.ab !== null && tmp.ab.byteLength >= bytes) return tmp;
+    const ab = new ArrayBuffer(Math.max(bytes, perCall ? 0 : 64));
+    const b = { ab, dv: new DataView(ab), addr: ptr(ab) };
+    if (!perCall && bytes <= KEEP_BYTES) Object.assign(tmp, b);
+    return b;
+  };
+  function read(a) {
+    if (!Array.isArray(a)) return undefined;
+    const n = a.length;
+    if (!(Number.isSafeInteger(n) && n >= 0 && n < 2 ** 28)) fail('ERR_FFAST_ARG_RANGE', \`\${where}: an array of \${show(n)} elements\`);
+    if (n === 0 && direction !== 'in') fail('ERR_FFAST_ARG_RANGE', \`\${where}: an out array needs at least one element, e.g. [null]\`);
+    const vals = direction === 'out' ? null : new Array(n);
+    if (vals !== null) for (let j = 0; j < n; j++) vals[j] = a[j];
+    return { a, n, vals, b: null, strs: null };
+  }
+  function enc(a, r) {
+    if (r === undefined) {
+      if (typeof a === 'number' || typeof a === 'bigint') return a;
+      if (a === null || a === undefined) return 0;
+      if (typeof a === 'object') {
+        const parts = S.memoryParts(a);
+        if (typeof parts === 'object' || parts !== NOT_BUFFER) return memoryAddress(a, parts, where);
+        if (callbacks.has(a)) return callbackArg(a);
+      }
+      return fail('ERR_FFAST_ARG_TYPE', \`\${where}: expected an array, a buffer, an address or null for a pointer to \${to}, got \${describe(a)}\`);
+    }
+    const n = r.n;
+    let strBytes = 0;
+    if (isString && r.vals !== null) {
+      // UTF-8 copies with a NUL each (lone surrogates become U+FFFD), in one block for the call.
+      r.strs = new Array(n);
+      for (let j = 0; j < n; j++) {
+        const v = r.vals[j];
+        if (typeof v === 'string') strBytes += Buffer.byteLength(v, 'utf8') + 1;
+      }
+    }
+    const b = block((n + 1) * size + strBytes);
+    r.b = b;
+    const dv = b.dv;
+    if (r.vals === null) new Uint8Array(b.ab, 0, (n + 1) * size).fill(0);
+    else {
+      let so = (n + 1) * size;
+      for (let j = 0; j < n; j++) {
+        const v = r.vals[j];
+        if (isString && typeof v === 'string') {
+          const u8 = new Uint8Array(b.ab, so);
+          const len = Buffer.from(u8.buffer, u8.byteOffset, u8.length).write(v, 'utf8');
+          u8[len] = 0;
+          dv.setBigUint64(j * size, BigInt(b.addr + so), true);
+          r.strs[j] = b.addr + so;
+          so += len + 1;
+        } else E.set(dv, j * size, v, where, j);
+      }
+      for (let o = n * size; o < (n + 1) * size; o++) dv.setUint8(o, 0);
+    }
+    return b.addr;
+  }
+  function dec(r) {
+    const out = new Array(r.n);
+    for (let j = 0; j < r.n; j++) {
+      const v = E.get(r.b.dv, j * size);
+      // A char* C left pointing at the copy of the JS string that was there keeps that string.
+      out[j] = isString && r.strs !== null && r.strs[j] !== undefined && v === r.strs[j] ? r.vals[j] : v;
+    }
+    return out;
+  }
+  function store(r, vals) {
+    for (let j = 0; j < r.n; j++) {
+      if (!Reflect.set(r.a, j, vals[j])) fail('ERR_FFAST_ARG_TYPE', \`\${where}: [\${j}]: the array refused C's value (frozen, read-only or without a setter)\`);
+    }
+  }
+  return { read, enc, dec, store };
+`;
+
 /**
  * A parameter or result type as the native side spells it: scalar names pass through, a
  * struct/union type object becomes its canonical text (by value), pointer(T) becomes 'pointer'.
@@ -910,7 +1251,13 @@ function typeSpec(t, what, isResult) {
     // No type is spelled with more than a few words: don't send a megabyte to the parser (or
     // back in its message).
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
-    return { text: t, spec: null };
+    // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
+    const c = cSpelling(t);
+    if (c === null) return { text: t, spec: null };
+    if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
+    if (c.kind === 'string') return { text: 'string', spec: null };
+    if (c.kind === 'untyped' || isResult) return { text: 'pointer', spec: null };
+    return { text: 'pointer', spec: { by: 'typed', to: c.to, direction: c.direction } };
   }
   if (S.isType(t)) {
     // C passes arrays as pointers (C11 §6.7.6.3p7); a by-value array does not exist.
@@ -925,6 +1272,7 @@ function typeSpec(t, what, isResult) {
   }
   if (S.isPointerType(t)) {
     if (isResult && t.direction !== 'in') fail('ERR_FFAST_TYPE', `${what}: a result cannot be ${t.direction}(pointer(T))`);
+    if (typeof t.to === 'string') return { text: 'pointer', spec: isResult ? null : { by: 'typed', to: t.to, direction: t.direction } };
     return { text: 'pointer', spec: isResult ? null : { by: 'pointer', T: t.to, direction: t.direction } };
   }
   return fail('ERR_FFAST_TYPE', `${what} must be a type name or a type object, got ${describe(t)}`);
@@ -1005,7 +1353,7 @@ function checkFull(key, d) {
   const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
   const aggregates = rs.spec !== null || specs.some((x) => x !== null);
-  if (nonblocking && aggregates) {
+  if (nonblocking && (rs.spec !== null || specs.some((x) => x !== null && x.by !== 'typed'))) {
     // The area and the pointer(T) temporaries are per function: calls in flight would share them.
     fail('ERR_FFAST_UNSUPPORTED', `${keyName(key)}: a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
   }
@@ -1426,6 +1774,8 @@ function callbackArg(v) {
     if (v.closed) fail('ERR_FFAST_CLOSED', 'a closed Callback was passed as a function pointer');
     return v.pointer;
   }
+  // An untyped pointer has no element type to encode an array with (docs/pointers.md §2).
+  if (!isProxy(v) && Array.isArray(v)) fail('ERR_FFAST_ARG_TYPE', "an array for an untyped pointer: declare a typed pointer, e.g. pointer('i32'), 'int*' or out(pointer('pointer'))");
   return v;
 }
 

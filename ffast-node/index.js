@@ -662,6 +662,11 @@ function wrap(m, name, d, state, twin = null) {
       callArgs.push(a);
       return;
     }
+    if (spec.by === 'wide') {
+      pre.push(`let p${i} = ${k(wideParam(spec.unit, `argument ${i} of '${name}'`, d.nonblocking || d.callbacks))}(${a}, ${d.nonblocking ? 'keep' : 'null'});`);
+      callArgs.push(`p${i}`);
+      return;
+    }
     if (spec.by === 'typed') {
       // Typed pointer (typedParam): the arrays of all parameters are read before any is
       // encoded (their getters may call this function again, which reuses the temporaries),
@@ -742,16 +747,18 @@ function wrap(m, name, d, state, twin = null) {
   const tail = post.length ? `
       ${post.join('\n      ')}` : '';
   let body;
+  const decode = d.decode ? k(resultDecoder(d.decode, name, d.freeFn)) : null;
   if (d.nonblocking) {
-    // Typed pointers only (checkFull refuses structs here): per-call temporaries, kept with the
-    // arguments (memory given by address) until the Promise settles, then written back on
-    // the JS thread before the caller's Promise resolves.
-    const keep = params.map((_, i) => `a${i}`).join(', ');
-    body = typedBack.length
-      ? `const keep = [${keep}];
-      return ${call}.then((c) => { keep.length = 0; ${post.join(' ')} return c; });`
-      : `const keep = [${keep}];
-      return ${call}.finally(() => { keep.length = 0; });`;
+    // Typed pointers and wide strings only (checkFull refuses structs here): per-call
+    // temporaries, kept with the arguments (memory given by address) until the Promise
+    // settles, then written back (and a string result decoded and freed) on the JS thread
+    // before the caller's Promise resolves.
+    pre.unshift(`const keep = [${params.map((_, i) => `a${i}`).join(', ')}];`);
+    body = `return ${call}.then((c) => { keep.length = 0; ${post.join(' ')} return ${decode === null ? 'c' : `${decode}(c)`}; });`;
+  } else if (decode !== null) {
+    body = `const c = ${call};
+      const r = ${decode}(${resultValue('pointer', 'c')});${tail}
+      return r;`;
   } else if (aggResult) {
     if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
     const code = S.codeOf(d.resultSpec.T);
@@ -989,6 +996,8 @@ function scalarPointee(t) {
 }
 
 const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict']);
+/** ffast's names of the wide string types: their unit size (wchar_t: 4 on Linux and macOS). */
+const WIDE_NAMES = { u16string: 2, u32string: 4, wstring: process.platform === 'win32' ? 2 : 4 };
 const spellings = new Map();
 /**
  * A C pointer spelling (docs/pointers.md §3): null when the text has no `*` (a scalar name, for
@@ -1028,7 +1037,9 @@ function parseSpelling(text) {
   // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
   if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
   if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
-  if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) return bad('wide strings are not supported yet');
+  if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) {
+    return stars === 1 ? { kind: 'wide', unit: base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR } : { kind: 'typed', to: 'pointer', direction };
+  }
   const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
   if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
   if (scalar !== undefined && scalar !== 'pointer' && scalar !== 'string') return { kind: 'typed', to: scalar, direction };
@@ -1045,7 +1056,7 @@ const TWO64 = 2 ** 64;
 const MIN_I64 = -(2n ** 63n);
 const MAX_U64 = 2n ** 64n - 1n;
 const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-const elemErr = (where, j, code, msg) => fail(code, `${where}: [${j}]: ${msg}`);
+const elemErr = (where, j, code, msg) => fail(code, j < 0 ? `${where}: ${msg}` : `${where}: [${j}]: ${msg}`);
 function intElem(size, lo, hi, setter, getter) {
   return {
     size,
@@ -1060,7 +1071,7 @@ function intElem(size, lo, hi, setter, getter) {
 }
 const num64 = (b) => (b >= -SAFE_BIG && b <= SAFE_BIG ? Number(b) : b);
 function wideElem(signed, isPtr) {
-  const lo = signed ? MIN_I64 : isPtr ? MIN_I64 : 0n;
+  const lo = signed ? MIN_I64 : 0n;
   const hi = signed ? 2n ** 63n - 1n : MAX_U64;
   return {
     size: 8,
@@ -1140,6 +1151,63 @@ function memoryAddress(v, parts, where) {
   return base + parts.start;
 }
 
+/**
+ * A wide string parameter's encoder (docs/pointers.md §7): a JS string becomes its UTF-16 or
+ * UTF-32 copy with a 0 unit in a per-wrapper temporary (per call when `perCall`; kept in `keep`
+ * for a nonblocking call), null/undefined NULL. No user code runs, so the temporary cannot be
+ * reused by a re-entrant call before C gets it.
+ */
+function wideParam(unit, where, perCall) {
+  const tmp = { ab: null, addr: 0 };
+  return function wideArg(v, keep) {
+    if (typeof v !== 'string') {
+      if (v === null || v === undefined) return 0;
+      return fail('ERR_FFAST_ARG_TYPE', `${where}: expected string (or null), got ${v === null ? 'null' : typeof v}`);
+    }
+    const units = wideUnits(v, unit);
+    const bytes = units.byteLength;
+    let ab;
+    let addr;
+    if (!perCall && tmp.ab !== null && tmp.ab.byteLength >= bytes) {
+      ab = tmp.ab;
+      addr = tmp.addr;
+    } else {
+      ab = new ArrayBuffer(Math.max(bytes, perCall ? bytes : 64));
+      addr = native.tempAddress(ab);
+      if (keep !== null) keep.push(ab);
+      if (!perCall && bytes <= KEEP_BYTES) {
+        tmp.ab = ab;
+        tmp.addr = addr;
+      }
+    }
+    new Uint8Array(ab, 0, bytes).set(new Uint8Array(units.buffer, units.byteOffset, bytes));
+    return addr;
+  };
+}
+
+/** A string result's decoder: the address C returned, decoded, then freed by `freeFn` if any. */
+function resultDecoder({ unit }, name, freeFn) {
+  // Made by its own run of a compiled text (instantiate): decoders made by one closure literal
+  // share one feedback vector, and a hot caller of one of them deoptimized on what another had
+  // (or had not) seen.
+  return instantiate(
+    ['$cstring', '$decodeWide', '$callFree', '$unit', '$where', '$free'],
+    `"use strict"; return function stringResult(p) { // ffast string result
+      if (p === null) return null;
+      let s;
+      try {
+        s = $unit === 1 ? $cstring(p) : $decodeWide(p, undefined, $unit, $where);
+      } finally {
+        // Through a native helper, not a bound function: the call's own slow path (cold) is
+        // its only one, and the helper is never a slow path of ffast's counting.
+        if ($free !== 0) $callFree($free, p);
+      }
+      return s;
+    };`,
+    [cstring, decodeWide, native.callFree, unit, `result of '${name}'`, freeFn === undefined ? 0 : freeFn.address],
+  );
+}
+
 /** Largest temporary kept per wrapper parameter; a larger array gets a block of its own. */
 const KEEP_BYTES = 1 << 20;
 
@@ -1158,8 +1226,8 @@ function typedParam(to, direction, where, perCall) {
   // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
   return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
 }
-const TYPED_DEPS = ['ELEMS', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
-const typedDeps = { ELEMS, ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
+const typedDeps = { ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
 const TYPED_SRC = `"use strict";
   const isString = to === 'string';
   const E = isString ? ELEMS.pointer : ELEMS[to];
@@ -1168,7 +1236,7 @@ const TYPED_SRC = `"use strict";
   const block = (bytes) => {
     if (!perCall && tmp.ab !== null && tmp.ab.byteLength >= bytes) return tmp;
     const ab = new ArrayBuffer(Math.max(bytes, perCall ? 0 : 64));
-    const b = { ab, dv: new DataView(ab), addr: ptr(ab) };
+    const b = { ab, dv: new DataView(ab), addr: tempAddress(ab) };
     if (!perCall && bytes <= KEEP_BYTES) Object.assign(tmp, b);
     return b;
   };
@@ -1251,9 +1319,13 @@ function typeSpec(t, what, isResult) {
     // No type is spelled with more than a few words: don't send a megabyte to the parser (or
     // back in its message).
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
+    // Wide strings (docs/pointers.md §7): the wrapper encodes and decodes, V8 sees an address.
+    const w = WIDE_NAMES[t.trim()];
+    if (w !== undefined) return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: w }, wide: w };
     // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
     const c = cSpelling(t);
     if (c === null) return { text: t, spec: null };
+    if (c.kind === 'wide') return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: c.unit }, wide: c.unit };
     if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
     if (c.kind === 'string') return { text: 'string', spec: null };
     if (c.kind === 'untyped' || isResult) return { text: 'pointer', spec: null };
@@ -1287,7 +1359,7 @@ const MAX_PARAMS = 127;
  * The keys a definition may have: the one list (a key added here is read by readDefinition,
  * and suggested for near misses).
  */
-const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks'];
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'variable'];
 
 /**
  * A definition read as checkFull and the shape cache need it: own properties only, each once
@@ -1297,6 +1369,15 @@ function readDefinition(key, def) {
   const where = () => `definition of ${keyName(key)}`;
   if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where()} must be an object, got ${describe(def)}`);
   const d = readOwn(def, DEFINITION_KEYS, where);
+  if (d.variable !== undefined) {
+    // An exported variable (docs/pointers.md §9): a type and the lookup keys only.
+    for (const k of ['parameters', 'result', 'nonblocking', 'callbacks']) {
+      if (d[k] !== undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a variable has no '${k}'`);
+    }
+    const vname = d.name === undefined ? key : d.name;
+    if (typeof vname !== 'string' || vname === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(vname)}`);
+    return { variable: d.variable, name: vname, optional: bool(d.optional, false, where, 'optional') };
+  }
   // A forgotten result would silently drop what the function returns.
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where()} has no 'result' (say result: 'void' for a function that returns nothing)`);
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, () => `${where()}: parameters`, MAX_PARAMS);
@@ -1333,6 +1414,7 @@ function shapeKey(d) {
 
 function checkDefinition(key, def) {
   const d = readDefinition(key, def);
+  if (d.variable !== undefined) return { ...d, access: variableAccess(key, d.variable) };
   const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
@@ -1350,10 +1432,20 @@ function checkDefinition(key, def) {
 function checkFull(key, d) {
   const { parameters, name, optional, nonblocking } = d;
   const ps = parameters.map((p, i) => typeSpec(p, `in definition of ${keyName(key)}: parameter ${i}`, false));
-  const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
+  const rd = resultDescriptor(key, d.result);
+  const rs = typeSpec(rd.type, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
-  const aggregates = rs.spec !== null || specs.some((x) => x !== null);
-  if (nonblocking && (rs.spec !== null || specs.some((x) => x !== null && x.by !== 'typed'))) {
+  // A string result C allocated, or a wide string result: the wrapper decodes the address.
+  let decode = null;
+  if (rd.free !== undefined || rs.wide !== undefined) {
+    const isStr = rs.wide !== undefined || rs.text === 'string';
+    if (!isStr) signatureOf(key, [], rs.text); // an unknown type name: its ERR_FFAST_TYPE first
+    if (!isStr) fail('ERR_FFAST_DEFINITION', `in definition of ${keyName(key)}: result: free is for string results (string, char*, u16string, wstring, …), not ${show(rd.type)}`);
+    decode = { unit: rs.wide === undefined ? 1 : rs.wide, free: rd.free };
+    rs.text = 'pointer';
+  }
+  const aggregates = rs.spec !== null || decode !== null || specs.some((x) => x !== null);
+  if (nonblocking && (rs.spec !== null || specs.some((x) => x !== null && x.by !== 'typed' && x.by !== 'wide'))) {
     // The area and the pointer(T) temporaries are per function: calls in flight would share them.
     fail('ERR_FFAST_UNSUPPORTED', `${keyName(key)}: a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
   }
@@ -1362,10 +1454,25 @@ function checkFull(key, d) {
   // "Callbacks"). Implied by a `function` parameter.
   const callbacks = d.callbacks || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
-    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
+    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, decode, aggregates, name, optional, nonblocking, callbacks,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
     sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}`,
   };
+}
+
+/**
+ * A result: a type, or `{ type, free }` (docs/pointers.md §8.2) read as definitions are (own
+ * keys, unknown ones named), `free` the name of the C function that frees C's pointer.
+ */
+function resultDescriptor(key, r) {
+  if (r === null || typeof r !== 'object' || S.isType(r) || S.isPointerType(r)) return { type: r, free: undefined };
+  const where = () => `in definition of ${keyName(key)}: result`;
+  const o = readOwn(r, ['type', 'free'], where);
+  if (o.type === undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a result descriptor needs 'type'`);
+  if (o.free !== undefined && (typeof o.free !== 'string' || o.free === '' || o.free.includes('\0'))) {
+    fail('ERR_FFAST_DEFINITION', `${where()}: free must be the name of a C function, got ${show(o.free)}`);
+  }
+  return { type: o.type, free: o.free };
 }
 
 // Canonical signatures by spelling: a library's symbols share a few signatures, and asking the
@@ -1411,13 +1518,16 @@ function makeFunctions(handle, list) {
 // is not an address a typed error; an address is returned as a Number up to 2^53-1, beyond as
 // the exact BigInt (where the API can pass one on: read.*, write.*, cstring, toArrayBuffer).
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_SAFE_NUM = Number.MAX_SAFE_INTEGER;
 const MAX_ADDRESS = 2n ** 64n - 1n;
 const nullErr = (what) => fail('ERR_FFAST_NULL_POINTER', `${what}: pointer is NULL`);
 
 /** A non-NULL address: a positive safe-integer Number, or a BigInt in [1, 2^64). */
 function checkAddress(p, what) {
   if (typeof p === 'number') {
-    if (p > 0 && p <= Number.MAX_SAFE_INTEGER && Number.isInteger(p)) return p;
+    // (No property loads on the common path: inlined into a hot caller whose warm-up reached
+    // this line only through other callers, a load without feedback deoptimized it.)
+    if (p > 0 && p <= MAX_SAFE_NUM && p % 1 === 0) return p;
     if (p === 0) return nullErr(what); // and -0
     return fail('ERR_FFAST_ARG_RANGE', `${what}: ${show(p)} is not an address (a positive integer up to 2^53-1, or a BigInt)`);
   }
@@ -1509,9 +1619,20 @@ function dlopen(libPath, symbols, options) {
   try {
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
     const wanted = [];
+    const variables = [];
     defs.forEach(([key, d], i) => {
-      if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
-      else fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(d.name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+      if (addresses[i] === null && !d.optional) {
+        fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(d.name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+      }
+      if (d.variable !== undefined) variables.push([key, d, addresses[i]]);
+      else {
+        // A string result C allocated: its free function, in the library first, then the process.
+        if (addresses[i] !== null && d.decode && d.decode.free !== undefined) {
+          const [fa] = native.symbols(handle, [d.decode.free]);
+          d.freeFn = freeFunction(fa !== null ? fa : processSymbol(d.decode.free), d.decode.free, libPath);
+        }
+        wanted.push([key, d, addresses[i]]);
+      }
     });
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null));
 
@@ -1528,6 +1649,10 @@ function dlopen(libPath, symbols, options) {
     const batch = wrapAll(plain, state);
     let i = 0;
     let j = 0;
+    for (const [key, d, address] of variables) {
+      if (address === null) out[key] = null;
+      else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
+    }
     for (const [key, d, address] of wanted) {
       if (address === null) out[key] = null;
       else if (d.aggregates) {
@@ -1621,7 +1746,89 @@ function closeLibrary(handle) {
   }
 }
 
-/** Bind a raw C function pointer. */
+/** The address of a symbol of the process (libc's free, …), or null. */
+let processHandle = null;
+function processSymbol(name) {
+  if (processHandle === null) processHandle = native.open(null, false, false, undefined);
+  return native.symbols(processHandle, [name])[0];
+}
+/** `void free(void*)`-shaped C functions, bound once per address. */
+const freeFunctions = new Map();
+function freeFunction(addr, fname, libPath) {
+  if (addr === null) fail('ERR_FFAST_SYMBOL_NOT_FOUND', `free function '${clip(fname, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}' or the process`}`);
+  let f = freeFunctions.get(addr);
+  if (f === undefined) {
+    f = { address: addr };
+    freeFunctions.set(addr, f);
+  }
+  return f;
+}
+
+/**
+ * How an exported variable of type `t` is read and written (docs/pointers.md §9): `(address,
+ * state) => { get, set }` accessors reading C's current value and storing by the member rules.
+ */
+function variableAccess(key, t) {
+  const what = `variable ${keyName(key)}`;
+  const closed = (st) => st.closed && fail('ERR_FFAST_CLOSED', `${what} used after its library was closed`);
+  if (S.isType(t)) {
+    return (addr, st) => ({
+      get() {
+        closed(st);
+        return t.view(addr);
+      },
+      set(v) {
+        closed(st);
+        // Encoded aside first: a value that fails half-way leaves C's variable as it was.
+        const bytes = t.encode(v);
+        new Uint8Array(toArrayBuffer(addr, t.size)).set(bytes);
+      },
+    });
+  }
+  if (typeof t !== 'string') fail('ERR_FFAST_TYPE', `${what}: expected a type name or a struct/union/array type, got ${describe(t)}`);
+  const ts = typeSpec(t, what, true);
+  let kind;
+  let unit = 1;
+  if (ts.wide !== undefined) {
+    kind = 'string';
+    unit = ts.wide;
+  } else {
+    const c = canonicalScalar(ts.text);
+    if (c === undefined || c === 'void' || c === 'buffer') fail('ERR_FFAST_TYPE', `${what}: ${show(t)} is not a type a variable can have`);
+    kind = c;
+  }
+  const E = kind === 'string' ? ELEMS.pointer : ELEMS[kind];
+  const where = what;
+  return (addr, st) => {
+    const dv = new DataView(toArrayBuffer(addr, E.size));
+    if (kind === 'string') {
+      return {
+        get() {
+          closed(st);
+          const p = E.get(dv, 0);
+          return p === null ? null : unit === 1 ? cstring(p) : decodeWide(p, undefined, unit, where);
+        },
+        set(v) {
+          closed(st);
+          if (typeof v === 'string') fail('ERR_FFAST_ARG_TYPE', `${where}: a string variable takes an address (or null), not a JS string: alloc the bytes (or strdup them) and assign that address`);
+          E.set(dv, 0, v, where, -1);
+        },
+      };
+    }
+    return {
+      get() {
+        closed(st);
+        return E.get(dv, 0);
+      },
+      set(v) {
+        closed(st);
+        E.set(dv, 0, v, where, -1);
+      },
+    };
+  };
+}
+
+/** Bind a raw C function pointer. *//** Bind a raw C function pointer. */
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
   const addr = checkAddress(address, 'bind');
@@ -1632,6 +1839,8 @@ function bind(address, definition) {
 
 /** The function calling `addr` with checked definition `d`, reporting as `name`. */
 function bindNamed(addr, d, name) {
+  if (d.variable !== undefined) fail('ERR_FFAST_DEFINITION', `${name}: bind() takes a function definition, not a variable`);
+  if (d.decode && d.decode.free !== undefined) d.freeFn = freeFunction(processSymbol(d.decode.free), d.decode.free, null);
   const made = makeFunctions(null, [[name, d, addr]]);
   const m = made[0];
   const twin = made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0];
@@ -1868,6 +2077,181 @@ function callback(definition, fn) {
 
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
 
+// ------------------------------------------------------------------ C's heap, strings at addresses
+// (docs/pointers.md §7, §8.) alloc/free are C's calloc/aligned_alloc/free, so C may free what
+// alloc gave and free frees what C's malloc gave.
+const cHeap = dlopen(null, {
+  calloc: { parameters: ['usize', 'usize'], result: 'pointer' },
+  free: { parameters: ['pointer'], result: 'void' },
+}).symbols;
+const allocInfos = new Map();
+/** { size, align } of what alloc() is given, or a typed error. */
+function allocInfo(t) {
+  if (typeof t === 'number') {
+    if (!(Number.isSafeInteger(t) && t >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: ${show(t)} is not a byte count (a non-negative integer)`);
+    return { size: t, align: 16 };
+  }
+  if (typeof t === 'string') {
+    let i = allocInfos.get(t);
+    if (i === undefined) {
+      const c = t.length <= 128 ? cSpelling(t) : { kind: 'bad' };
+      let size;
+      if (c !== null) size = c.kind === 'bad' ? undefined : 8;
+      else {
+        const n = canonicalScalar(t);
+        size = n === undefined || n === 'void' || n === 'buffer' ? undefined : n === 'string' || n === 'pointer' ? 8 : ELEMS[n].size;
+      }
+      if (size === undefined) fail('ERR_FFAST_TYPE', `alloc: ${show(t)} is not a type with a size`);
+      i = { size, align: 16 };
+      allocInfos.set(t, i);
+    }
+    return i;
+  }
+  if (S.isType(t)) {
+    let i = allocInfos.get(t);
+    if (i === undefined) {
+      i = { size: t.size, align: Math.max(16, t.align) };
+      allocInfos.set(t, i);
+    }
+    return i;
+  }
+  if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
+  return fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
+}
+/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
+const ALLOC_MAX = 2 ** 47;
+/**
+ * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
+ * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
+ * so calloc is a fast call.
+ */
+function alloc(typeOrSize, count = 1) {
+  const info = allocInfos.get(typeOrSize);
+  if (info !== undefined && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
+    const p = info.align === 16 ? cHeap.calloc(1, info.size * count || 1) : allocAligned(info.size * count, info.align);
+    if (p !== null) return p;
+  }
+  return allocSlow(typeOrSize, count);
+}
+/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
+function allocAligned(total, align) {
+  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
+}
+function allocSlow(typeOrSize, count) {
+  const { size, align } = allocInfo(typeOrSize);
+  if (typeof count !== 'number') fail('ERR_FFAST_ARG_TYPE', `alloc: count must be a number, got ${describe(count)}`);
+  if (!(Number.isSafeInteger(count) && count >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: count ${show(count)} is not a non-negative integer`);
+  const total = size * count;
+  if (!(total <= ALLOC_MAX)) fail('ERR_FFAST_ARG_RANGE', `alloc: cannot allocate ${total} bytes`);
+  let p;
+  if (align <= 16) p = cHeap.calloc(1, total === 0 ? 1 : total);
+  else p = allocAligned(total, align);
+  if (p === null) fail('ERR_FFAST_ARG_RANGE', `alloc: cannot allocate ${total} bytes`);
+  return p;
+}
+/** C's free(): what alloc gave, or what C's malloc/strdup gave; NULL does nothing. */
+function free(p) {
+  if (typeof p === 'number' && p > 0 && p <= MAX_SAFE_NUM && p % 1 === 0) return cHeap.free(p);
+  if (p === null || p === undefined || p === 0 || p === 0n) return;
+  cHeap.free(checkAddress(p, 'free'));
+}
+
+/** The strings of a char** at `p`: `n` of them, or up to the first NULL; NULL entries null. */
+function cstrings(p, n) {
+  if (n !== undefined) checkLength(n, 'cstrings');
+  if (isNull(p)) return null;
+  const base = checkAddress(p, 'cstrings');
+  const out = [];
+  for (let i = 0; n === undefined || i < n; i++) {
+    const e = read.pointer(base, i * 8);
+    if (e === null && n === undefined) break;
+    out.push(e === null ? null : cstring(e));
+  }
+  return out;
+}
+
+/** Wide strings (docs/pointers.md §7): UTF-16 (2-byte units) and UTF-32 (4-byte: wchar_t here). */
+const WCHAR = process.platform === 'win32' ? 2 : 4;
+/** A JS string's code units in `unit` bytes each, lone surrogates as U+FFFD, plus a 0 unit. */
+function wideUnits(s, unit) {
+  const out = unit === 2 ? new Uint16Array(s.length + 1) : new Uint32Array(s.length + 1);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        if (unit === 2) {
+          out[n++] = c;
+          out[n++] = d;
+        } else out[n++] = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+        continue;
+      }
+    }
+    out[n++] = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+  }
+  out[n] = 0;
+  return out.subarray(0, n + 1);
+}
+/** Decode `length` units (or up to a 0 unit) of `unit` bytes at address p. */
+function decodeWide(p, length, unit, what) {
+  if (length !== undefined) checkLength(length, what);
+  if (isNull(p)) return null;
+  const a = checkAddress(p, what);
+  let units;
+  if (length !== undefined) units = wideView(a, length * unit, unit);
+  else {
+    // Up to the 0 unit, a page at a time: memory up to the end of the 4 KiB-aligned block that
+    // holds a valid unit is mapped (pages are at least 4 KiB), so nothing past the terminator's
+    // page is touched.
+    const parts = [];
+    let at = a;
+    let total = 0;
+    for (;;) {
+      const chunk = wideView(at, 4096 - (Number(BigInt(at) % 4096n)), unit);
+      const end = chunk.indexOf(0);
+      parts.push(end < 0 ? chunk : chunk.subarray(0, end));
+      total += end < 0 ? chunk.length : end;
+      if (end >= 0) break;
+      at = typeof at === 'bigint' ? at + BigInt(chunk.byteLength) : at + chunk.byteLength;
+    }
+    units = unit === 2 ? new Uint16Array(total) : new Uint32Array(total);
+    let o = 0;
+    for (const c of parts) {
+      units.set(c, o);
+      o += c.length;
+    }
+  }
+  let s = '';
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i];
+    if (unit === 2) {
+      if (u >= 0xd800 && u <= 0xdbff && i + 1 < units.length && units[i + 1] >= 0xdc00 && units[i + 1] <= 0xdfff) {
+        s += String.fromCharCode(u, units[++i]);
+      } else s += u >= 0xd800 && u <= 0xdfff ? '\ufffd' : String.fromCharCode(u);
+    } else s += u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff) ? '\ufffd' : String.fromCodePoint(u);
+    if (s.length > 4096 && units.length > 0) {
+      // (long strings: no quadratic concatenation concerns in V8's ropes)
+    }
+  }
+  return s;
+}
+/** `bytes` bytes at address a as units (copied: the caller may free the memory). */
+function wideView(a, bytes, unit) {
+  const n = Math.floor(bytes / unit);
+  const ab = n === 0 ? new ArrayBuffer(0) : native.toArrayBuffer(a, n * unit);
+  const u8 = new Uint8Array(n * unit);
+  u8.set(new Uint8Array(ab));
+  return unit === 2 ? new Uint16Array(u8.buffer) : new Uint32Array(u8.buffer);
+}
+/** The UTF-16 string at p (`length` code units, or up to a 0 unit); null for NULL. */
+const u16string = (p, length) => decodeWide(p, length, 2, 'u16string');
+/** The UTF-32 string at p (`length` code units, or up to a 0 unit); null for NULL. */
+const u32string = (p, length) => decodeWide(p, length, 4, 'u32string');
+/** The wchar_t string at p (UTF-32 on Linux and macOS, UTF-16 on Windows); null for NULL. */
+const wstring = (p, length) => decodeWide(p, length, WCHAR, 'wstring');
+
 module.exports = {
   dlopen,
   bind,
@@ -1875,6 +2259,12 @@ module.exports = {
   Callback,
   ptr,
   cstring,
+  cstrings,
+  u16string,
+  u32string,
+  wstring,
+  alloc,
+  free,
   toArrayBuffer,
   struct,
   union,

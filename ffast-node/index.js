@@ -404,7 +404,7 @@ function wrapAll(list, state) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
-    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr, bigArg, bigOk];
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr, bigArg, bigOk, highU64];
     for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
     for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : '');
     for (let k = 0; k < CHUNK; k++) args.push(k < g.twins.length && g.twins[k] !== undefined ? g.twins[k] : null);
@@ -437,13 +437,23 @@ function factoryFor(key, params, result, nonblocking) {
   let script = factories.get(key);
   if (script === undefined) {
     const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
-    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')},${R((k) => `W${k}`).join(',')}){
+    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,h64,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')},${R((k) => `W${k}`).join(',')}){
 const ${R((k) => `f${k}=F${k},n${k}=N${k},t${k}=W${k}`).join(',')};
+${R((k) => twinHelperSource(params, k, nonblocking)).join('')}
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
     factories.set(key, script);
   }
   return script;
+}
+
+/** Text of c<k>: wrapper k's twin call with its 64-bit Numbers made BigInts (see wrapperSource). */
+function twinHelperSource(params, k, nonblocking) {
+  const wide = nonblocking ? [] : params.flatMap((t, j) => (WIDE.has(t) ? [j] : []));
+  if (!BIGINT_TWINS || wide.length < 2) return '';
+  const args = params.map((_, j) => `a${j}`);
+  return `const c${k}=function(${args.join(',')}){return t${k}(${twinArgs(args, wide.map((j) => `a${j}`), 'BigInt')})};
+`;
 }
 
 /** A wrapper's closed or argument-count error (kept out of the wrappers so they stay small). */
@@ -469,11 +479,21 @@ function wrapperSource(params, result, k, nonblocking = false) {
           ? `if(typeof a${j}!=='number'){if(a${j}==null)a${j}=0;else if(typeof a${j}==='object')a${j}=cb(a${j})${convert ? `;else if(typeof a${j}==='bigint')a${j}=big(a${j})` : ''}}`
           : t === 'string'
             ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
-            : (convert && WIDE.has(t) ? `if(typeof a${j}==='bigint')a${j}=big(a${j});` : '') + (UNSIGNED64.has(t) ? HIGH_U64(`a${j}`) : ''),
+            : UNSIGNED64.has(t)
+              ? `if(typeof a${j}!=='number'||a${j}>=9223372036854775808)a${j}=h64(a${j});`
+              : convert && WIDE.has(t)
+                ? `if(typeof a${j}==='bigint')a${j}=big(a${j});`
+                : '',
     )
     .join('');
   const wv = wide.map((j) => `a${j}`);
-  const call = BIGINT_TWINS && wide.length > 0 ? `(t${k}!==null&&${bigintTest(wv, 'bok')}?t${k}(${twinArgs(params.map((_, j) => `a${j}`), wv, 'BigInt')}):f${k}(${args}))` : `f${k}(${args})`;
+  // Several 64-bit parameters: the twin is called through c<k> (twinHelperSource), which makes
+  // the Numbers among them BigInts; inline, that text made a wrapper of 9–12 such parameters too
+  // large for TurboFan to inline (the fast call was lost).
+  const call =
+    BIGINT_TWINS && wide.length > 0
+      ? `(t${k}!==null&&${bigintTest(wv, 'bok')}?${wide.length > 1 ? `c${k}(${args})` : `t${k}(${args})`}:f${k}(${args}))`
+      : `f${k}(${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).
@@ -536,7 +556,16 @@ const BIGINT_TWINS = info.bigintTwins === true;
  * which reaches C as the same 64 bits (docs/v8-fast-api.md §5.1).
  */
 const UNSIGNED64 = new Set(['u64', 'usize']);
-const HIGH_U64 = (a) => `if(typeof ${a}==='number'&&${a}>=9223372036854775808&&${a}<18446744073709551616)${a}-=18446744073709551616;`;
+/**
+ * A u64/usize argument that is not a Number below 2^63: a Number in [2^63, 2^64) as its two's
+ * complement; without twins, a BigInt through bigArg; anything else unchanged (one call, so a
+ * wrapper of many such parameters stays small enough to inline).
+ */
+function highU64(a) {
+  if (typeof a === 'number') return a < 18446744073709551616 ? a - 18446744073709551616 : a;
+  if (typeof a === 'bigint' && !BIGINT_TWINS) return bigArg(a);
+  return a;
+}
 
 /**
  * Generated text: whether every one of `vars` is a BigInt in [-2^63, 2^64). With several, the
@@ -657,7 +686,7 @@ function wrap(m, name, d, state, twin = null) {
       // Pointer (and `function`) parameters also take a Callback object, and null/undefined
       // is 0 (see wrapperSource).
       else if (t === 'pointer') pre.push(`if (typeof ${a} !== 'number') { if (${a} == null) ${a} = 0; else if (typeof ${a} === 'object') ${a} = $cbArg(${a}); }`);
-      if (UNSIGNED64.has(t)) pre.push(HIGH_U64(a));
+      if (UNSIGNED64.has(t)) pre.push(`if (typeof ${a} !== 'number' || ${a} >= 9223372036854775808) ${a} = ${k(highU64)}(${a});`);
       if (WIDE.has(t)) wideArgs.push(a);
       callArgs.push(a);
       return;

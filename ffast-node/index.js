@@ -653,6 +653,9 @@ function wrap(m, name, d, state, twin = null) {
   const wideArgs = [];
   // Typed pointers (typedParam): reads before `pre`, decodes then stores after the call.
   const reads = [];
+  // Typed pointer encodes run after every other argument's conversion: a struct argument's
+  // getters (user code) may call this function again, which reuses the temporaries.
+  const encs = [];
   const decs = [];
   const stores = [];
   const typedBack = [];
@@ -703,7 +706,7 @@ function wrap(m, name, d, state, twin = null) {
       const P = typedParam(spec.to, spec.direction, `argument ${i} of '${name}'`, d.nonblocking || d.callbacks);
       const r = `r${i}`;
       reads.push(`const ${r} = typeof ${a} === 'object' && ${a} !== null ? ${k(P.read)}(${a}) : undefined;`);
-      pre.push(`let p${i} = ${k(P.enc)}(${a}, ${r});`);
+      encs.push(`let p${i} = ${k(P.enc)}(${a}, ${r});`);
       if (spec.direction !== 'in') {
         decs.push(`const v${i} = ${r} !== undefined ? ${k(P.dec)}(${r}) : undefined;`);
         stores.push(`if (${r} !== undefined) ${k(P.store)}(${r}, v${i});`);
@@ -761,6 +764,7 @@ function wrap(m, name, d, state, twin = null) {
     }
     callArgs.push(p);
   });
+  pre.push(...encs);
   let call = `$f(${callArgs.join(', ')})`;
   if (wideArgs.length > 0 && !d.nonblocking) {
     if (BIGINT_TWINS) {
@@ -2260,9 +2264,6 @@ function decodeWide(p, length, unit, what) {
         s += String.fromCharCode(u, units[++i]);
       } else s += u >= 0xd800 && u <= 0xdfff ? '\ufffd' : String.fromCharCode(u);
     } else s += u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff) ? '\ufffd' : String.fromCodePoint(u);
-    if (s.length > 4096 && units.length > 0) {
-      // (long strings: no quadratic concatenation concerns in V8's ropes)
-    }
   }
   return s;
 }

@@ -32,6 +32,16 @@ export interface FunctionType {
   };
 }
 export type VoidTypeName = 'void';
+/** Wide strings (docs/pointers.md §7): UTF-16, UTF-32, wchar_t (UTF-32 on Linux and macOS). */
+export type WideStringTypeName = 'u16string' | 'u32string' | 'wstring';
+/**
+ * C pointer spellings (docs/pointers.md §3): `T*` for a known scalar T is a typed pointer
+ * (`const T*` in, `T*` inout), `T**`/`void**` a pointer to pointers, any other identifier `T*`
+ * an untyped pointer; `char*` is a string, `wchar_t*`/`char16_t*`/`char32_t*` wide strings.
+ */
+export type CPointerSpelling = `${string}*` | `${string}* const` | `${string}*const`;
+/** Scalars a typed pointer (pointer('i32'), 'int*') can point to. */
+export type ScalarPointeeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
 
 /** Scalar type names: what a variadic argument may be (after `'...'`). */
 export type ScalarTypeName =
@@ -42,10 +52,19 @@ export type VariadicMarker = '...';
 
 export type ParameterType =
   | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | BufferTypeName
-  | AggregateType | PointerType | FunctionTypeName | FunctionType;
+  | AggregateType | PointerType | FunctionTypeName | FunctionType | WideStringTypeName | CPointerSpelling | TypedPointerType;
 export type ResultType =
   | VoidTypeName | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName
-  | AggregateType | PointerType<CType, 'in'> | FunctionTypeName | FunctionType;
+  | AggregateType | PointerType<CType, 'in'> | FunctionTypeName | FunctionType | WideStringTypeName | CPointerSpelling | TypedPointerType<ScalarPointeeName, 'in'>
+  | ResultDescriptor;
+/**
+ * A string result C allocated (docs/pointers.md §8.2): decoded, then `free` (a C function named
+ * as in the library, else the process, e.g. 'free') is called with C's pointer.
+ */
+export interface ResultDescriptor {
+  readonly type: StringTypeName | WideStringTypeName | CPointerSpelling;
+  readonly free?: string;
+}
 
 // ------------------------------------------------------------------ structs, unions, arrays
 /**
@@ -171,8 +190,32 @@ export interface PointerType<T extends CType = CType, D extends 'in' | 'out' | '
   readonly type: 'pointer';
 }
 export function pointer<T extends CType>(type: T): PointerType<T, 'in'>;
+export function pointer<const E extends ScalarPointeeName>(type: E): TypedPointerType<E, 'in'>;
 export function out<T extends CType>(p: PointerType<T>): PointerType<T, 'out'>;
+export function out<E extends ScalarPointeeName>(p: TypedPointerType<E>): TypedPointerType<E, 'out'>;
 export function inout<T extends CType>(p: PointerType<T>): PointerType<T, 'inout'>;
+export function inout<E extends ScalarPointeeName>(p: TypedPointerType<E>): TypedPointerType<E, 'inout'>;
+/**
+ * A typed pointer (docs/pointers.md §2, §4): a JS array is a temporary C array of its elements
+ * plus a zeroed one (out/inout: C's values are written back, so `[null]` receives one), memory
+ * is passed by address, a Number/BigInt is an address, null is NULL.
+ */
+export interface TypedPointerType<E extends ScalarPointeeName = ScalarPointeeName, D extends 'in' | 'out' | 'inout' = 'in' | 'out' | 'inout'> {
+  readonly kind: 'pointer';
+  readonly to: string;
+  readonly direction: D;
+  readonly type: 'pointer';
+  /** (type-level only) */
+  readonly __element?: E;
+}
+/** An element of a typed pointer's array, by its scalar name. */
+export type ElementValue<E> =
+  E extends Int32TypeName | FloatTypeName ? number :
+  E extends Int64TypeName ? number | bigint :
+  E extends BoolTypeName ? boolean :
+  E extends StringTypeName ? string | Pointer | null | undefined :
+  E extends PointerTypeName ? Pointer | null | undefined :
+  never;
 
 /** An address: a Number (a BigInt only above 2^53). */
 export type Pointer = number | bigint;
@@ -185,12 +228,17 @@ export type ArgValue<T> =
   T extends CType<infer O, infer I> ? I | BufferSource | TypeView<O> :
   T extends FunctionType
     ? Callback | Pointer | null | undefined | ((...args: CallbackArgs<ParamsOf<T['function']>>) => CallbackReturnValue<T['function']['result']>) :
+  T extends TypedPointerType<infer E, infer D>
+    ? (D extends 'out' ? unknown[] : ElementValue<E>[]) | BufferSource | Pointer | Callback | null | undefined :
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
   T extends PointerTypeName | FunctionTypeName ? Pointer | Callback | null | undefined :
   T extends StringTypeName ? string | null | undefined :
   T extends BufferTypeName ? BufferSource | null | undefined :
+  T extends WideStringTypeName ? string | null | undefined :
+  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null | undefined :
+  T extends CPointerSpelling ? unknown[] | BufferSource | Pointer | Callback | null | undefined :
   never;
 
 /** JS type returned for a result type. */
@@ -204,6 +252,10 @@ export type ResultValue<T> =
   T extends BoolTypeName ? boolean :
   T extends PointerTypeName | FunctionTypeName ? Pointer | null :
   T extends StringTypeName ? string | null :
+  T extends ResultDescriptor ? string | null :
+  T extends WideStringTypeName ? string | null :
+  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null :
+  T extends CPointerSpelling | TypedPointerType ? Pointer | null :
   never;
 
 /**
@@ -279,9 +331,33 @@ export interface VariadicFunction<F extends readonly unknown[], D extends Defini
   variadic<const T extends readonly ScalarTypeName[]>(...types: T): (...args: [...Args<F>, ...Args<T>]) => CallResult<D>;
 }
 
-export type Symbols<S extends Record<string, Definition>> = {
-  readonly [K in keyof S]: S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>;
+export type Symbols<S extends Record<string, Definition | VariableDefinition>> = {
+  -readonly [K in keyof S as S[K] extends VariableDefinition ? K : never]: S[K] extends VariableDefinition ? VariableValue<S[K]['variable']> : never;
+} & {
+  readonly [K in keyof S as S[K] extends VariableDefinition ? never : K]: S[K] extends Definition
+    ? S[K]['optional'] extends true ? ForeignFunction<S[K]> | null : ForeignFunction<S[K]>
+    : never;
 };
+
+/**
+ * An exported variable (docs/pointers.md §9): `lib.symbols.<key>` reads C's current value and
+ * assignments store into it (member rules). A struct/union/array type gives a live view.
+ */
+export interface VariableDefinition {
+  readonly variable: Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | WideStringTypeName | CPointerSpelling | CType;
+  readonly name?: string;
+  readonly optional?: boolean;
+}
+/** A variable's JS value by its type (a string variable is assigned an address or null). */
+export type VariableValue<T> =
+  T extends CType<infer O, any> ? TypeView<O> :
+  T extends StringTypeName | WideStringTypeName ? string | null :
+  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null :
+  T extends Int32TypeName | FloatTypeName ? number :
+  T extends Int64TypeName ? number | bigint :
+  T extends BoolTypeName ? boolean :
+  T extends PointerTypeName | CPointerSpelling ? Pointer | null :
+  never;
 
 /** dlopen's options; any other key is an ERR_FFAST_DEFINITION naming the nearest valid one. */
 export interface DlopenOptions {
@@ -308,7 +384,7 @@ export interface DlopenOptions {
   bind?: 'eager' | 'lazy';
 }
 
-export interface Library<S extends Record<string, Definition>> {
+export interface Library<S extends Record<string, Definition | VariableDefinition>> {
   readonly path: string | null;
   readonly symbols: Symbols<S>;
   /**
@@ -317,6 +393,10 @@ export interface Library<S extends Record<string, Definition>> {
    */
   close(): void;
   [Symbol.dispose](): void;
+  /** The address of any symbol of the library (ERR_FFAST_SYMBOL_NOT_FOUND, or null when optional). */
+  address(name: string): Pointer;
+  address(name: string, options: { optional: true }): Pointer | null;
+  address(name: string, options?: { optional?: boolean }): Pointer | null;
 }
 
 /** Open a shared library (`null`: the process itself) and bind `symbols`. */
@@ -326,7 +406,7 @@ export interface FileURLLike {
   readonly protocol: string;
 }
 
-export function dlopen<const S extends Record<string, Definition>>(
+export function dlopen<const S extends Record<string, Definition | VariableDefinition>>(
   path: string | FileURLLike | null,
   symbols: S,
   options?: DlopenOptions,
@@ -352,6 +432,18 @@ export function ptr(view: BufferSource): number;
 export function cstring(pointer: Pointer | null | undefined, byteLength?: number): string | null;
 /** Zero-copy ArrayBuffer over native memory (the memory stays owned by C); NULL only with 0 bytes. */
 export function toArrayBuffer(pointer: Pointer | null | undefined, byteLength: number): ArrayBuffer;
+/** The strings of a `char**` at `pointer`: `count` entries (NULL ones null), or up to the first NULL. */
+export function cstrings(pointer: Pointer | null | undefined, count?: number): (string | null)[] | null;
+/** The UTF-16 string at `pointer` (`length` code units, or up to a 0 unit); null for NULL. */
+export function u16string(pointer: Pointer | null | undefined, length?: number): string | null;
+/** The UTF-32 string at `pointer` (`length` code units, or up to a 0 unit); null for NULL. */
+export function u32string(pointer: Pointer | null | undefined, length?: number): string | null;
+/** The wchar_t string at `pointer` (UTF-32 on Linux and macOS); null for NULL. */
+export function wstring(pointer: Pointer | null | undefined, length?: number): string | null;
+/** `count` elements of a type (or a byte count) on C's heap, zeroed, aligned to >= 16. */
+export function alloc(typeOrSize: ScalarPointeeName | CPointerSpelling | CType | number, count?: number): number;
+/** C's free(): what alloc() gave, or what C's malloc gave; NULL does nothing. */
+export function free(pointer: Pointer | null | undefined): void;
 
 /** A byte offset from an address (a BigInt for offsets beyond 2^53). */
 export type Offset = number | bigint;
@@ -458,6 +550,10 @@ export type CallbackArgValue<T> =
   T extends BoolTypeName ? boolean :
   T extends PointerTypeName | FunctionTypeName | FunctionType ? Pointer | null :
   T extends StringTypeName ? string | null :
+  T extends ResultDescriptor ? string | null :
+  T extends WideStringTypeName ? string | null :
+  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null :
+  T extends CPointerSpelling | TypedPointerType ? Pointer | null :
   never;
 
 /** What the JS function may return for the C result. */
@@ -483,6 +579,10 @@ export class Callback {
   readonly definition: Readonly<{ parameters: readonly string[]; result: string; threads: 'block' | 'queue' }>;
   close(): void;
   [Symbol.dispose](): void;
+  /** The address of any symbol of the library (ERR_FFAST_SYMBOL_NOT_FOUND, or null when optional). */
+  address(name: string): Pointer;
+  address(name: string, options: { optional: true }): Pointer | null;
+  address(name: string, options?: { optional?: boolean }): Pointer | null;
 }
 
 export function callback<const D extends CallbackDefinition>(definition: D, fn: CallbackFunction<D>): Callback;

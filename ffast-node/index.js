@@ -351,6 +351,7 @@ const S = require('./structs.js')({
   native, fail, describe, show, keyName, ownKeys, ownValue, readOwn, guarded, FfastError,
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
   cstring: (p) => native.cstring(p),
+  scalarPointee: (t) => scalarPointee(t),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -416,25 +417,28 @@ function wrapAll(list, state, chunk = CHUNK) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
-    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr];
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr, bigArg, bigOk, highU64];
     for (let k = 0; k < chunk; k++) args.push(g.fns[k]);
     for (let k = 0; k < chunk; k++) args.push(k < g.names.length ? g.names[k] : '');
+    for (let k = 0; k < chunk; k++) args.push(k < g.twins.length && g.twins[k] !== undefined ? g.twins[k] : null);
     const made = g.script.runInThisContext().apply(null, args);
     for (let k = 0; k < g.at.length; k++) out[g.at[k]] = made[k];
     g.at = [];
     g.fns = [];
     g.names = [];
+    g.twins = [];
   };
   for (let i = 0; i < list.length; i++) {
-    const { params, result, name, fn, nonblocking = false, key } = list[i];
+    const { params, result, name, fn, nonblocking = false, key, twin } = list[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { script: factoryFor(key, params, result, nonblocking, chunk), at: [], fns: [], names: [] };
+      g = { script: factoryFor(key, params, result, nonblocking, chunk), at: [], fns: [], names: [], twins: [] };
       groups.set(key, g);
     }
     g.at.push(i);
     g.fns.push(fn);
     g.names.push(name);
+    g.twins.push(twin);
     if (g.at.length === chunk) flush(g);
   }
   for (const g of groups.values()) if (g.at.length) flush(g);
@@ -447,13 +451,23 @@ function factoryFor(key, params, result, nonblocking, chunk) {
   let script = factories.get(id);
   if (script === undefined) {
     const R = (f) => Array.from({ length: chunk }, (_, k) => f(k));
-    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')}){
-const ${R((k) => `f${k}=F${k},n${k}=N${k}`).join(',')};
+    const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,h64,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')},${R((k) => `W${k}`).join(',')}){
+const ${R((k) => `f${k}=F${k},n${k}=N${k},t${k}=W${k}`).join(',')};
+${R((k) => twinHelperSource(params, k, nonblocking)).join('')}
 return [${R((k) => `({[n${k}]${wrapperSource(params, result, k, nonblocking)}})[n${k}]`).join(',\n')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
     factories.set(id, script);
   }
   return script;
+}
+
+/** Text of c<k>: wrapper k's twin call with its 64-bit Numbers made BigInts (see wrapperSource). */
+function twinHelperSource(params, k, nonblocking) {
+  const wide = nonblocking ? [] : params.flatMap((t, j) => (WIDE.has(t) ? [j] : []));
+  if (!BIGINT_TWINS || wide.length < 2) return '';
+  const args = params.map((_, j) => `a${j}`);
+  return `const c${k}=function(${args.join(',')}){return t${k}(${twinArgs(args, wide.map((j) => `a${j}`), 'BigInt')})};
+`;
 }
 
 /** A wrapper's closed or argument-count error (kept out of the wrappers so they stay small). */
@@ -467,18 +481,34 @@ function wrapperSource(params, result, k, nonblocking = false) {
   // hot caller passing Numbers folds away. A function or a buffer gets an error that says what
   // to do (callbackArg); other objects go on to the native type error.
   // Strings: see strErr.
+  // null/undefined for a pointer is 0 before the call: V8's fast path takes only Numbers for
+  // a 64-bit parameter, and anything else deoptimized the caller on every call (F1 of
+  // docs/pointers.md §6.4). BigInts: see wideDispatch.
+  const wide = nonblocking ? [] : params.flatMap((t, j) => (WIDE.has(t) ? [j] : []));
+  const convert = !BIGINT_TWINS && wide.length > 0;
   const checks = params
     .map((t, j) =>
       t === 'buffer'
         ? `if(!isBuf(a${j}))B(n${k},${j},a${j});`
         : t === 'pointer'
-          ? `if(typeof a${j}==='object'&&a${j}!==null||typeof a${j}==='function')a${j}=cb(a${j},${j},n${k});`
+          ? `if(typeof a${j}==='object'&&a${j}!==null||typeof a${j}==='function')a${j}=cb(a${j},${j},n${k});else if(a${j}==null)a${j}=0;${convert ? `else if(typeof a${j}==='bigint')a${j}=big(a${j});` : ''}`
           : t === 'string'
             ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
-            : '',
+            : UNSIGNED64.has(t)
+              ? `if(typeof a${j}!=='number'||a${j}>=9223372036854775808)a${j}=h64(a${j});`
+              : convert && WIDE.has(t)
+                ? `if(typeof a${j}==='bigint')a${j}=big(a${j});`
+                : '',
     )
     .join('');
-  const call = `f${k}(${args})`;
+  const wv = wide.map((j) => `a${j}`);
+  // Several 64-bit parameters: the twin is called through c<k> (twinHelperSource), which makes
+  // the Numbers among them BigInts; inline, that text made a wrapper of 9–12 such parameters too
+  // large for TurboFan to inline (the fast call was lost).
+  const call =
+    BIGINT_TWINS && wide.length > 0
+      ? `(t${k}!==null&&${bigintTest(wv, 'bok')}?${wide.length > 1 ? `c${k}(${args})` : `t${k}(${args})`}:f${k}(${args}))`
+      : `f${k}(${args})`;
   let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).
@@ -517,6 +547,86 @@ function wrapperSource(params, result, k, nonblocking = false) {
   return `(${n > 0 ? `${args},` : ''}$x=void 0){if(${bad})E(S,n${k},${n},arguments.length);${checks}${body}}`;
 }
 
+// ------------------------------------------------------------------ BigInt arguments
+// (docs/pointers.md §10.) V8 takes only Numbers on the fast path of a 64-bit parameter; a BigInt
+// deoptimized the caller and took the slow path, 7–30× a Number call. Where V8 can take
+// BigInts there (V8 12+: Node 22, 24, 26), every function with a 64-bit or pointer parameter
+// has a BigInt twin (binding.rs): the same trampoline, registered with V8's BigInt
+// representation. The wrapper calls the twin when every 64-bit argument is a BigInt in ffast's
+// range [-2^63, 2^64) — V8 would silently truncate any other BigInt mod 2^64, so those go to
+// the Number function, whose slow path throws ERR_FFAST_ARG_RANGE as before. A Number for a
+// twin's BigInt parameter would deoptimize the caller, so mixed calls also go to the Number
+// function (its slow path is exact). Without twins (Node 20), a BigInt that is exact as a
+// Number after the two's-complement mapping (|v| <= 2^53: every user-space address) becomes
+// that Number, which the fast path takes (a negative Number reaches a uint64 parameter as its
+// two's complement, docs/v8-fast-api.md §5.1); any other BigInt stays one (slow path, exact).
+
+/** The parameter types V8 passes as int64/uint64 (fast_api.rs param_ctype). */
+const WIDE = new Set(['pointer', 'i64', 'u64', 'isize', 'usize']);
+const BIGINT_TWINS = info.bigintTwins === true;
+/**
+ * u64/usize parameters: V8's fast path takes a Number only in the int64 range, so a Number in
+ * [2^63, 2^64) (valid for an unsigned parameter, README "Types") deoptimized the caller. The
+ * wrapper gives V8 its two's complement instead (exact: such doubles are multiples of 2^11),
+ * which reaches C as the same 64 bits (docs/v8-fast-api.md §5.1).
+ */
+const UNSIGNED64 = new Set(['u64', 'usize']);
+/**
+ * A u64/usize argument that is not a Number below 2^63: a Number in [2^63, 2^64) as its two's
+ * complement; without twins, a BigInt through bigArg; anything else unchanged (one call, so a
+ * wrapper of many such parameters stays small enough to inline).
+ */
+function highU64(a) {
+  if (typeof a === 'number') return a < 18446744073709551616 ? a - 18446744073709551616 : a;
+  if (typeof a === 'bigint' && !BIGINT_TWINS) return bigArg(a);
+  return a;
+}
+
+/**
+ * Generated text: whether every one of `vars` is a BigInt in [-2^63, 2^64). With several, the
+ * test beyond the first `typeof` is a call (bigOk, named `ok` in the text), so a wrapper of many
+ * 64-bit parameters stays small enough for TurboFan to inline (ten inline tests made a wrapper
+ * of ten i64 parameters lose the fast call on Node 26).
+ */
+const bigintTest = (vars, ok) =>
+  vars.length === 1
+    ? `typeof ${vars[0]}==='bigint'&&(BigInt.asUintN(64,${vars[0]})===${vars[0]}||BigInt.asIntN(64,${vars[0]})===${vars[0]})`
+    : `(${vars
+        .slice(0, 3)
+        .map((v) => `typeof ${v}==='bigint'`)
+        .join('||')})&&${ok}(${vars.join(',')})`;
+/**
+ * Generated text: the twin's arguments. With several 64-bit parameters, a BigInt in one of them
+ * (a BigInt handle next to a length, a typed pointer's temporary next to a BigInt value) calls
+ * the twin with the Numbers among them made BigInts (bigOk checked them: integers in range),
+ * since a Number for a twin's parameter would deoptimize the caller.
+ */
+const twinArgs = (args, wideVars, nb) => args.map((a) => (wideVars.length > 1 && wideVars.includes(a) ? `(typeof ${a}==='bigint'?${a}:${nb}(${a}))` : a)).join(',');
+/**
+ * Whether the twin can take these 64-bit arguments (see bigintTest): BigInts in [-2^63, 2^64)
+ * and integer Numbers in that range, at least one of them a BigInt (the caller checked the
+ * first three; any other mix goes to the Number function, whose slow path is exact).
+ */
+function bigOk(...xs) {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (typeof x === 'bigint') {
+      if (BigInt.asUintN(64, x) !== x && BigInt.asIntN(64, x) !== x) return false;
+    } else if (!(typeof x === 'number' && Number.isInteger(x) && x >= -TWO63 && x < TWO64)) return false;
+  }
+  return true;
+}
+
+const big64 = new BigInt64Array(1);
+const big32 = new Int32Array(big64.buffer);
+/** Without twins: a BigInt argument as the Number the fast path takes, when exact (see above). */
+function bigArg(x) {
+  if (BigInt.asUintN(64, x) !== x && BigInt.asIntN(64, x) !== x) return x; // the slow path's range error
+  big64[0] = x; // two's complement, little-endian on every supported target
+  const hi = big32[1];
+  return hi >= -0x200000 && hi < 0x200000 ? hi * 4294967296 + (big32[0] >>> 0) : x;
+}
+
 /**
  * The struct wrappers and their helpers (see wrap) are made by running a compiled factory text:
  * one vm.Script per distinct text, compiled once per process, run once per function made.
@@ -551,9 +661,19 @@ function instantiate(params, body, args) {
  * into the binding's native area at argOffsets[i] and calls the V8 function with only the
  * scalar arguments; an aggregate result is read from the area at retOffset after the call.
  */
-function wrap(m, name, d, state) {
+function wrap(m, name, d, state, twin = null) {
   // makeFunctions gives the bare function when the signature has no by-value aggregate.
   if (typeof m === 'function') m = { fn: m, area: null, argOffsets: null, retOffset: -1 };
+  // The native arguments V8 passes as int64/uint64 (BigInt dispatch, see BIGINT_TWINS).
+  const wideArgs = [];
+  // Typed pointers (typedParam): reads before `pre`, decodes then stores after the call.
+  const reads = [];
+  // Typed pointer encodes run after every other argument's conversion: a struct argument's
+  // getters (user code) may call this function again, which reuses the temporaries.
+  const encs = [];
+  const decs = [];
+  const stores = [];
+  const typedBack = [];
   const fn = m.fn;
   const params = d.parameters;
   const result = d.result;
@@ -583,8 +703,11 @@ function wrap(m, name, d, state) {
     if (spec === null) {
       if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
       else if (t === 'string') pre.push(`if (typeof ${a} !== 'string' && ${a} !== null && ${a} !== undefined) $strErr($name, ${i}, ${a});`);
-      // Pointer (and `function`) parameters also take a Callback object (see wrapperSource).
-      else if (t === 'pointer') pre.push(`if ((typeof ${a} === 'object' && ${a} !== null) || typeof ${a} === 'function') ${a} = $cbArg(${a}, ${i}, $name);`);
+      // Pointer (and `function`) parameters also take a Callback object, and null/undefined
+      // is 0 (see wrapperSource).
+      else if (t === 'pointer') pre.push(`if ((typeof ${a} === 'object' && ${a} !== null) || typeof ${a} === 'function') ${a} = $cbArg(${a}, ${i}, $name); else if (${a} == null) ${a} = 0;`);
+      if (UNSIGNED64.has(t)) pre.push(`if (typeof ${a} !== 'number' || ${a} >= 9223372036854775808) ${a} = ${k(highU64)}(${a});`);
+      if (WIDE.has(t)) wideArgs.push(a);
       callArgs.push(a);
       return;
     }
@@ -597,7 +720,30 @@ function wrap(m, name, d, state) {
         `if (typeof ${a} === 'function') { e${i} = $acq(${P}); e${i}.fn = ${a}; ${a} = e${i}.pointer; }
       else if (${a} !== null && ${a} !== undefined) ${a} = $typedArg(${a}, ${P}, ${i}, $name);`,
       );
+      wideArgs.push(a);
       callArgs.push(a);
+      return;
+    }
+    if (spec.by === 'wide') {
+      pre.push(`let p${i} = ${k(wideParam(spec.unit, `argument ${i} of '${name}'`, d.nonblocking || d.callbacks))}(${a}, ${d.nonblocking ? 'keep' : 'null'});`);
+      callArgs.push(`p${i}`);
+      return;
+    }
+    if (spec.by === 'typed') {
+      // Typed pointer (typedParam): the arrays of all parameters are read before any is
+      // encoded (their getters may call this function again, which reuses the temporaries),
+      // decoded after the call before any is stored into (setters may call it again too).
+      const P = typedParam(spec.to, spec.direction, `argument ${i} of '${name}'`, d.nonblocking || d.callbacks);
+      const r = `r${i}`;
+      reads.push(`const ${r} = typeof ${a} === 'object' && ${a} !== null ? ${k(P.read)}(${a}) : undefined;`);
+      encs.push(`let p${i} = ${k(P.enc)}(${a}, ${r});`);
+      if (spec.direction !== 'in') {
+        decs.push(`const v${i} = ${r} !== undefined ? ${k(P.dec)}(${r}) : undefined;`);
+        stores.push(`if (${r} !== undefined) ${k(P.store)}(${r}, v${i});`);
+        typedBack.push({ r, dec: k(P.dec), store: k(P.store), i });
+      }
+      wideArgs.push(`p${i}`);
+      callArgs.push(`p${i}`);
       return;
     }
     const code = S.codeOf(spec.T);
@@ -638,7 +784,8 @@ function wrap(m, name, d, state) {
       };`,
       [tmpDv, tmpU8, tmpAddr, code.enc, isMem, copyIn, ptrArg, `argument ${i} of '${name}'`, stringSink],
     );
-    pre.push(`const ${p} = ${k(toAddr)}(${a});`);
+    pre.push(`let ${p} = ${k(toAddr)}(${a});`);
+    wideArgs.push(p);
     if (spec.direction !== 'in') {
       const where = k(`argument ${i} of '${name}'`);
       post.push(
@@ -647,12 +794,44 @@ function wrap(m, name, d, state) {
     }
     callArgs.push(p);
   });
-  const call = `$f(${callArgs.join(', ')})`;
+  pre.push(...encs);
+  let call = `$f(${callArgs.join(', ')})`;
+  if (wideArgs.length > 0 && !d.nonblocking) {
+    if (BIGINT_TWINS) {
+      const tw = k(twin);
+      call = `(${tw} !== null && ${bigintTest(wideArgs, k(bigOk))} ? ${tw}(${twinArgs(callArgs, wideArgs, 'BigInt')}) : ${call})`;
+    }
+    else for (const v of wideArgs) pre.push(`if (typeof ${v} === 'bigint') ${v} = ${k(bigArg)}(${v});`);
+  }
   const aggResult = d.resultSpec !== null;
+  pre.unshift(...reads);
+  post.unshift(...decs);
+  post.push(...stores);
   const tail = post.length ? `
       ${post.join('\n      ')}` : '';
   let body;
-  if (aggResult) {
+  const decode = d.decode ? k(resultDecoder(d.decode, name, d.freeFn)) : null;
+  if (d.nonblocking) {
+    // Typed pointers and wide strings only (checkFull refuses structs here): per-call
+    // temporaries, kept with the arguments (memory given by address) until the Promise
+    // settles, then written back (and a string result decoded and freed) on the JS thread
+    // before the caller's Promise resolves.
+    // Typed function parameters too: their pool entries are released when the Promise
+    // settles ($after).
+    pre.unshift(`const keep = [${params.map((_, i) => `a${i}`).join(', ')}];`);
+    const settled = `${call}.then((c) => { keep.length = 0; ${post.join(' ')} return ${decode === null ? 'c' : `${decode}(c)`}; })`;
+    if (typed.length > 0) {
+      const es = typed.map(([i]) => `e${i}`);
+      body = `const p = ${settled};
+      const q = $after(p, [${es.join(', ')}], [${typed.map(([, P]) => P).join(', ')}]);
+      ${es.map((e) => `${e} = null;`).join(' ')}
+      return q;`;
+    } else body = `return ${settled};`;
+  } else if (decode !== null) {
+    body = `const c = ${call};
+      const r = ${decode}(${resultValue('pointer', 'c')});${tail}
+      return r;`;
+  } else if (aggResult) {
     if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
     const code = S.codeOf(d.resultSpec.T);
     const size = d.resultSpec.T.size;
@@ -710,20 +889,12 @@ function wrap(m, name, d, state) {
     // reuse the thread's wide slot and kept string result (convert.rs keep_result) and this
     // function's pointer(T) temporaries.
     body = `const c = ${call};\n      const r = ${resultValue(result, 'c')};${tail}\n      return r;`;
-  } else if (d.nonblocking) {
-    // Only typed function parameters bring a nonblocking function here (no aggregates): its
-    // entries are released when the Promise settles.
-    const es = typed.map(([i]) => `e${i}`);
-    body = `const p = ${call};
-      const q = $after(p, [${es.join(', ')}], [${typed.map(([, P]) => P).join(', ')}]);
-      ${es.map((e) => `${e} = null;`).join(' ')}
-      return q;`;
   } else {
     body = resultTail(result, call);
   }
   let main = `${pre.join('\n      ')}
       ${body}`;
-  if (specs.some((sp) => sp !== null && sp.by !== 'fn' && S.hasStrings(sp.T))) {
+  if (specs.some((sp) => sp !== null && sp.T !== undefined && S.hasStrings(sp.T))) {
     // String members (docs/struct-strings.md §2): their copies are made in the thread's arena
     // while the arguments are encoded, and live until the call's result is made and copied
     // back; then the arena goes back to where this call found it. No try/finally: on Node 22 a
@@ -964,6 +1135,348 @@ function ptrArg(v, where) {
 const nul = () => null;
 
 
+// ------------------------------------------------------------------ typed pointers
+// (docs/pointers.md §2–§5.) pointer('i32'), out(pointer('pointer')), 'int*', 'sqlite3**': a JS
+// array is a temporary C array of its elements plus one zeroed element (written back for
+// out/inout), memory (a buffer, view or type view) is its address, a Number/BigInt an address,
+// null/undefined NULL, a Callback its pointer.
+
+/** Scalars a typed pointer can point to, by canonical name. */
+const POINTEES = new Set(['bool', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64', 'isize', 'usize', 'f32', 'f64', 'pointer', 'string']);
+const canonicalNames = new Map();
+/** The canonical name of a scalar type text (the native parser's), or undefined. */
+function canonicalScalar(t) {
+  if (typeof t !== 'string' || t.length > 128 || t.includes('\0') || t.includes('*')) return undefined;
+  let c = canonicalNames.get(t);
+  if (c === undefined) {
+    try {
+      c = native.signature('type', [t], 'void').parameters[0];
+    } catch {
+      c = null;
+    }
+    canonicalNames.set(t, c);
+  }
+  return c === null ? undefined : c;
+}
+/** What pointer(t) points to for a type name t: its canonical scalar name, or undefined. */
+function scalarPointee(t) {
+  const c = canonicalScalar(t);
+  return c !== undefined && POINTEES.has(c) ? c : undefined;
+}
+
+const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict']);
+/** ffast's names of the wide string types: their unit size (wchar_t: 4 on Linux and macOS). */
+const WIDE_NAMES = { u16string: 2, u32string: 4, wstring: process.platform === 'win32' ? 2 : 4 };
+const spellings = new Map();
+/**
+ * A C pointer spelling (docs/pointers.md §3): null when the text has no `*` (a scalar name, for
+ * the native parser), else { kind: 'string' } (char*), { kind: 'untyped' } (void*, FILE*),
+ * { kind: 'typed', to, direction } (int*, const double*, void**, char**) or { kind: 'bad', why }.
+ */
+function cSpelling(text) {
+  if (!text.includes('*')) return null;
+  let r = spellings.get(text);
+  if (r === undefined) {
+    r = parseSpelling(text);
+    spellings.set(text, r);
+  }
+  return r;
+}
+function parseSpelling(text) {
+  const toks = text.match(/\*|[A-Za-z_][A-Za-z0-9_]*|\S/g) || [];
+  const first = toks.indexOf('*');
+  const head = toks.slice(0, first);
+  const tail = toks.slice(first);
+  const bad = (why) => ({ kind: 'bad', why });
+  if (tail.some((x) => x !== '*' && !QUALIFIERS.has(x))) return bad('only qualifiers may follow a *');
+  const words = head.filter((w) => !QUALIFIERS.has(w));
+  if (words.length === 0 || words.some((w) => !/^[A-Za-z_]\w*$/.test(w))) return bad('expected a type name before the *');
+  const stars = tail.filter((x) => x === '*').length;
+  // The qualifiers written immediately before the last star qualify the pointee.
+  const last = tail.lastIndexOf('*');
+  const pointeeQuals = stars === 1 ? head.filter((w) => QUALIFIERS.has(w)) : tail.slice(tail.lastIndexOf('*', last - 1) + 1, last);
+  const direction = pointeeQuals.includes('const') ? 'in' : 'inout';
+  let tagged = false;
+  if (words[0] === 'struct' || words[0] === 'union' || words[0] === 'enum') {
+    if (words.length !== 2) return bad('expected one name after struct/union/enum');
+    tagged = true;
+  }
+  const base = words.join(' ');
+  // 'uint8_t*' was an untyped pointer before typed pointers existed (the bad-input matrix models
+  // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
+  if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
+  if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
+  if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) {
+    return stars === 1 ? { kind: 'wide', unit: base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR } : { kind: 'typed', to: 'pointer', direction };
+  }
+  const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
+  if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
+  if (scalar !== undefined && scalar !== 'pointer' && scalar !== 'string') return { kind: 'typed', to: scalar, direction };
+  if (scalar === 'pointer') return { kind: 'typed', to: 'pointer', direction }; // pointer*, function*
+  // ffast's own names for string and buffer parameters are not C types: 'string*' means nothing.
+  if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
+  if (!tagged && words.length > 1) return bad('unknown type name');
+  return { kind: 'untyped' };
+}
+
+/** Element codecs of typed pointers: size, store (strict member rules), load (result rules). */
+const TWO63 = 2 ** 63;
+const TWO64 = 2 ** 64;
+const MIN_I64 = -(2n ** 63n);
+const MAX_U64 = 2n ** 64n - 1n;
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const elemErr = (where, j, code, msg) => fail(code, j < 0 ? `${where}: ${msg}` : `${where}: [${j}]: ${msg}`);
+function intElem(size, lo, hi, setter, getter) {
+  return {
+    size,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'number') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected ${this.name} (number), got ${describe(v)}`);
+      const x = Math.trunc(v);
+      if (!(x >= lo && x <= hi)) elemErr(where, j, 'ERR_FFAST_ARG_RANGE', `${show(v)} is out of range for ${this.name}`);
+      dv[setter](off, x, true);
+    },
+    get: (dv, off) => dv[getter](off, true),
+  };
+}
+const num64 = (b) => (b >= -SAFE_BIG && b <= SAFE_BIG ? Number(b) : b);
+function wideElem(signed, isPtr) {
+  const lo = signed ? MIN_I64 : 0n;
+  const hi = signed ? 2n ** 63n - 1n : MAX_U64;
+  return {
+    size: 8,
+    set(dv, off, v, where, j) {
+      let b;
+      if (typeof v === 'bigint') b = v;
+      else if (typeof v === 'number') {
+        const x = Math.trunc(v);
+        if (!(x >= Number(lo) && x < (signed ? TWO63 : TWO64))) elemErr(where, j, 'ERR_FFAST_ARG_RANGE', `${show(v)} is out of range for ${this.name}`);
+        b = BigInt(x);
+      } else if (isPtr && (v === null || v === undefined)) b = 0n;
+      else if (isPtr && callbacks.has(v)) b = BigInt(callbackArg(v));
+      else return elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected ${this.name} (number or bigint${isPtr ? ' or null' : ''}), got ${describe(v)}`);
+      if (b < lo || b > hi) elemErr(where, j, 'ERR_FFAST_ARG_RANGE', `${show(v)} is out of range for ${this.name}`);
+      dv.setBigUint64(off, BigInt.asUintN(64, b), true);
+    },
+    get(dv, off) {
+      if (isPtr) {
+        const b = dv.getBigUint64(off, true);
+        return b === 0n ? null : num64(b);
+      }
+      return num64(signed ? dv.getBigInt64(off, true) : dv.getBigUint64(off, true));
+    },
+  };
+}
+const ELEMS = {
+  i8: intElem(1, -128, 127, 'setInt8', 'getInt8'),
+  u8: intElem(1, 0, 255, 'setUint8', 'getUint8'),
+  i16: intElem(2, -32768, 32767, 'setInt16', 'getInt16'),
+  u16: intElem(2, 0, 65535, 'setUint16', 'getUint16'),
+  i32: intElem(4, -(2 ** 31), 2 ** 31 - 1, 'setInt32', 'getInt32'),
+  u32: intElem(4, 0, 2 ** 32 - 1, 'setUint32', 'getUint32'),
+  i64: wideElem(true, false),
+  isize: wideElem(true, false),
+  u64: wideElem(false, false),
+  usize: wideElem(false, false),
+  pointer: wideElem(false, true),
+  f32: {
+    size: 4,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'number') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected f32 (number), got ${describe(v)}`);
+      dv.setFloat32(off, v, true);
+    },
+    get: (dv, off) => dv.getFloat32(off, true),
+  },
+  f64: {
+    size: 8,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'number') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected f64 (number), got ${describe(v)}`);
+      dv.setFloat64(off, v, true);
+    },
+    get: (dv, off) => dv.getFloat64(off, true),
+  },
+  bool: {
+    size: 1,
+    set(dv, off, v, where, j) {
+      if (typeof v !== 'boolean') elemErr(where, j, 'ERR_FFAST_ARG_TYPE', `expected bool (boolean), got ${describe(v)}`);
+      dv.setUint8(off, v ? 1 : 0);
+    },
+    get: (dv, off) => dv.getUint8(off) !== 0,
+  },
+};
+for (const [k, e] of Object.entries(ELEMS)) e.name = k;
+
+/** Base addresses of ArrayBuffers given as memory (their data does not move; see typedArg). */
+const bufferBase = new WeakMap();
+/** The address of memory given for a typed pointer, or a typed error. */
+function memoryAddress(v, parts, where) {
+  if (parts === DETACHED || parts === OUT_OF_BOUNDS) return fail('ERR_FFAST_ARG_TYPE', `${where}: ${bufferProblem(v, parts)}`);
+  // An empty view gets ptr()'s non-NULL address (not cached: an empty buffer has no data yet).
+  if (parts.len === 0) return ptr(new Uint8Array(parts.buf, parts.start, 0));
+  let base = bufferBase.get(parts.buf);
+  if (base === undefined) {
+    base = ptr(parts.buf);
+    bufferBase.set(parts.buf, base);
+  }
+  return base + parts.start;
+}
+
+/**
+ * A wide string parameter's encoder (docs/pointers.md §7): a JS string becomes its UTF-16 or
+ * UTF-32 copy with a 0 unit in a per-wrapper temporary (per call when `perCall`; kept in `keep`
+ * for a nonblocking call), null/undefined NULL. No user code runs, so the temporary cannot be
+ * reused by a re-entrant call before C gets it.
+ */
+function wideParam(unit, where, perCall) {
+  const tmp = { ab: null, addr: 0 };
+  return function wideArg(v, keep) {
+    if (typeof v !== 'string') {
+      if (v === null || v === undefined) return 0;
+      return fail('ERR_FFAST_ARG_TYPE', `${where}: expected string (or null), got ${v === null ? 'null' : typeof v}`);
+    }
+    const units = wideUnits(v, unit);
+    const bytes = units.byteLength;
+    let ab;
+    let addr;
+    if (!perCall && tmp.ab !== null && tmp.ab.byteLength >= bytes) {
+      ab = tmp.ab;
+      addr = tmp.addr;
+    } else {
+      ab = new ArrayBuffer(Math.max(bytes, perCall ? bytes : 64));
+      addr = native.tempAddress(ab);
+      if (keep !== null) keep.push(ab);
+      if (!perCall && bytes <= KEEP_BYTES) {
+        tmp.ab = ab;
+        tmp.addr = addr;
+      }
+    }
+    new Uint8Array(ab, 0, bytes).set(new Uint8Array(units.buffer, units.byteOffset, bytes));
+    return addr;
+  };
+}
+
+/** A string result's decoder: the address C returned, decoded, then freed by `freeFn` if any. */
+function resultDecoder({ unit }, name, freeFn) {
+  // Made by its own run of a compiled text (instantiate): decoders made by one closure literal
+  // share one feedback vector, and a hot caller of one of them deoptimized on what another had
+  // (or had not) seen.
+  return instantiate(
+    ['$cstring', '$decodeWide', '$callFree', '$unit', '$where', '$free'],
+    `"use strict"; return function stringResult(p) { // ffast string result
+      if (p === null) return null;
+      let s;
+      try {
+        s = $unit === 1 ? $cstring(p) : $decodeWide(p, undefined, $unit, $where);
+      } finally {
+        // Through a native helper, not a bound function: the call's own slow path (cold) is
+        // its only one, and the helper is never a slow path of ffast's counting.
+        if ($free !== 0) $callFree($free, p);
+      }
+      return s;
+    };`,
+    [cstring, decodeWide, native.callFree, unit, `result of '${name}'`, freeFn === undefined ? 0 : freeFn.address],
+  );
+}
+
+/** Largest temporary kept per wrapper parameter; a larger array gets a block of its own. */
+const KEEP_BYTES = 1 << 20;
+
+/**
+ * The per-parameter helpers of a typed pointer parameter of one wrapper:
+ * read(a): for an array, its length and (unless out) its elements, read once each, in order
+ *   (the array's own code runs here, before anything is encoded); else undefined.
+ * enc(a, r): the address C gets: r's elements encoded into the temporary, or a's address.
+ * dec(r): C's elements back as JS values (no user code runs), for out/inout.
+ * store(r, vals): the values stored into the array (its setters run; a refused store is R3).
+ * `perCall`: every array gets a block of its own (nonblocking calls, calls that may re-enter).
+ */
+function typedParam(to, direction, where, perCall) {
+  // Made by its own run of a compiled text (instantiate), so each parameter's helpers have
+  // feedback of their own: shared by every typed pointer of the process, the element reads and
+  // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
+  return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
+}
+const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
+const typedDeps = { ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_SRC = `"use strict";
+  const isString = to === 'string';
+  const E = isString ? ELEMS.pointer : ELEMS[to];
+  const size = E.size;
+  const tmp = { ab: null, dv: null, addr: 0 };
+  const block = (bytes) => {
+    if (!perCall && tmp.ab !== null && tmp.ab.byteLength >= bytes) return tmp;
+    const ab = new ArrayBuffer(Math.max(bytes, perCall ? 0 : 64));
+    const b = { ab, dv: new DataView(ab), addr: tempAddress(ab) };
+    if (!perCall && bytes <= KEEP_BYTES) Object.assign(tmp, b);
+    return b;
+  };
+  function read(a) {
+    if (!Array.isArray(a)) return undefined;
+    const n = a.length;
+    if (!(Number.isSafeInteger(n) && n >= 0 && n < 2 ** 28)) fail('ERR_FFAST_ARG_RANGE', \`\${where}: an array of \${show(n)} elements\`);
+    if (n === 0 && direction !== 'in') fail('ERR_FFAST_ARG_RANGE', \`\${where}: an out array needs at least one element, e.g. [null]\`);
+    const vals = direction === 'out' ? null : new Array(n);
+    if (vals !== null) for (let j = 0; j < n; j++) vals[j] = a[j];
+    return { a, n, vals, b: null, strs: null };
+  }
+  function enc(a, r) {
+    if (r === undefined) {
+      if (typeof a === 'number' || typeof a === 'bigint') return a;
+      if (a === null || a === undefined) return 0;
+      if (typeof a === 'object') {
+        const parts = S.memoryParts(a);
+        if (typeof parts === 'object' || parts !== NOT_BUFFER) return memoryAddress(a, parts, where);
+        if (callbacks.has(a)) return callbackArg(a);
+      }
+      return fail('ERR_FFAST_ARG_TYPE', \`\${where}: expected an array, a buffer, an address or null for a pointer to \${to}, got \${describe(a)}\`);
+    }
+    const n = r.n;
+    let strBytes = 0;
+    if (isString && r.vals !== null) {
+      // UTF-8 copies with a NUL each (lone surrogates become U+FFFD), in one block for the call.
+      r.strs = new Array(n);
+      for (let j = 0; j < n; j++) {
+        const v = r.vals[j];
+        if (typeof v === 'string') strBytes += Buffer.byteLength(v, 'utf8') + 1;
+      }
+    }
+    const b = block((n + 1) * size + strBytes);
+    r.b = b;
+    const dv = b.dv;
+    if (r.vals === null) new Uint8Array(b.ab, 0, (n + 1) * size).fill(0);
+    else {
+      let so = (n + 1) * size;
+      for (let j = 0; j < n; j++) {
+        const v = r.vals[j];
+        if (isString && typeof v === 'string') {
+          const u8 = new Uint8Array(b.ab, so);
+          const len = Buffer.from(u8.buffer, u8.byteOffset, u8.length).write(v, 'utf8');
+          u8[len] = 0;
+          dv.setBigUint64(j * size, BigInt(b.addr + so), true);
+          r.strs[j] = b.addr + so;
+          so += len + 1;
+        } else E.set(dv, j * size, v, where, j);
+      }
+      for (let o = n * size; o < (n + 1) * size; o++) dv.setUint8(o, 0);
+    }
+    return b.addr;
+  }
+  function dec(r) {
+    const out = new Array(r.n);
+    for (let j = 0; j < r.n; j++) {
+      const v = E.get(r.b.dv, j * size);
+      // A char* C left pointing at the copy of the JS string that was there keeps that string.
+      out[j] = isString && r.strs !== null && r.strs[j] !== undefined && v === r.strs[j] ? r.vals[j] : v;
+    }
+    return out;
+  }
+  function store(r, vals) {
+    for (let j = 0; j < r.n; j++) {
+      if (!Reflect.set(r.a, j, vals[j])) fail('ERR_FFAST_ARG_TYPE', \`\${where}: [\${j}]: the array refused C's value (frozen, read-only or without a setter)\`);
+    }
+  }
+  return { read, enc, dec, store };
+`;
+
 /**
  * A parameter or result type as the native side spells it: scalar names pass through, a
  * struct/union type object becomes its canonical text (by value), pointer(T) becomes 'pointer'.
@@ -975,7 +1488,17 @@ function typeSpec(t, what, isResult) {
     // No type is spelled with more than a few words: don't send a megabyte to the parser (or
     // back in its message).
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
-    return { text: t, spec: null };
+    // Wide strings (docs/pointers.md §7): the wrapper encodes and decodes, V8 sees an address.
+    const w = WIDE_NAMES[t.trim()];
+    if (w !== undefined) return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: w }, wide: w };
+    // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
+    const c = cSpelling(t);
+    if (c === null) return { text: t, spec: null };
+    if (c.kind === 'wide') return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: c.unit }, wide: c.unit };
+    if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
+    if (c.kind === 'string') return { text: 'string', spec: null };
+    if (c.kind === 'untyped' || isResult) return { text: 'pointer', spec: null };
+    return { text: 'pointer', spec: { by: 'typed', to: c.to, direction: c.direction } };
   }
   if (S.isType(t)) {
     // C passes arrays as pointers (C11 §6.7.6.3p7); a by-value array does not exist.
@@ -990,6 +1513,7 @@ function typeSpec(t, what, isResult) {
   }
   if (S.isPointerType(t)) {
     if (isResult && t.direction !== 'in') fail('ERR_FFAST_TYPE', `${what}: a result cannot be ${t.direction}(pointer(T))`);
+    if (typeof t.to === 'string') return { text: 'pointer', spec: isResult ? null : { by: 'typed', to: t.to, direction: t.direction } };
     return { text: 'pointer', spec: isResult ? null : { by: 'pointer', T: t.to, direction: t.direction } };
   }
   if (t !== null && typeof t === 'object') {
@@ -1012,7 +1536,7 @@ const isMarker = (p) => typeof p === 'string' && p.trim() === VARIADIC;
  * The keys a definition may have: the one list (a key added here is read by readDefinition,
  * and suggested for near misses).
  */
-const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno'];
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno', 'variable'];
 
 /**
  * A definition read as checkFull and the shape cache need it: own properties only, each once
@@ -1022,6 +1546,15 @@ function readDefinition(key, def) {
   const where = () => `definition of ${keyName(key)}`;
   if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where()} must be an object, got ${describe(def)}`);
   const d = readOwn(def, DEFINITION_KEYS, where);
+  if (d.variable !== undefined) {
+    // An exported variable (docs/pointers.md §9): a type and the lookup keys only.
+    for (const k of ['parameters', 'result', 'nonblocking', 'callbacks']) {
+      if (d[k] !== undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a variable has no '${k}'`);
+    }
+    const vname = d.name === undefined ? key : d.name;
+    if (typeof vname !== 'string' || vname === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(vname)}`);
+    return { variable: d.variable, name: vname, optional: bool(d.optional, false, where, 'optional') };
+  }
   // A forgotten result would silently drop what the function returns.
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where()} has no 'result' (say result: 'void' for a function that returns nothing)`);
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, () => `${where()}: parameters`, MAX_PARAMS);
@@ -1076,6 +1609,7 @@ function shapeCloner(keys) {
 
 function checkDefinition(key, def) {
   const d = readDefinition(key, def);
+  if (d.variable !== undefined) return { ...d, access: variableAccess(key, d.variable) };
   const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
@@ -1099,13 +1633,24 @@ function checkFull(key, d) {
     fail('ERR_FFAST_DEFINITION', `in definition of ${keyName(key)}: '${VARIADIC}' must be the last parameter (it stands for the variadic arguments), found at parameter ${vi} of ${parameters.length}`);
   }
   const ps = parameters.map((p, i) => typeSpec(p, `in definition of ${keyName(key)}: parameter ${i}`, false));
-  const rs = typeSpec(d.result, `in definition of ${keyName(key)}: result`, true);
+  const rd = resultDescriptor(key, d.result);
+  const rs = typeSpec(rd.type, `in definition of ${keyName(key)}: result`, true);
   const specs = ps.map((p) => p.spec);
-  // Typed function parameters (docs/callbacks.md §1.2) are no aggregates: a nonblocking
-  // function may take them. Both need a generated wrapper (wrap) rather than the batch one.
+  // A string result C allocated, or a wide string result: the wrapper decodes the address.
+  let decode = null;
+  if (rd.free !== undefined || rs.wide !== undefined) {
+    const isStr = rs.wide !== undefined || rs.text === 'string';
+    if (!isStr) signatureOf(key, [], rs.text); // an unknown type name: its ERR_FFAST_TYPE first
+    if (!isStr) fail('ERR_FFAST_DEFINITION', `in definition of ${keyName(key)}: result: free is for string results (string, char*, u16string, wstring, …), not ${show(rd.type)}`);
+    decode = { unit: rs.wide === undefined ? 1 : rs.wide, free: rd.free };
+    rs.text = 'pointer';
+  }
+  // Typed function parameters (docs/callbacks.md §1.2), typed pointers and wide strings are no
+  // aggregates: a nonblocking function may take them. All of these need a generated wrapper
+  // (wrap) rather than the batch one: `generated` (`aggregates` says the same to older code).
   const typed = specs.some((x) => x !== null && x.by === 'fn');
-  const aggregates = rs.spec !== null || specs.some((x) => x !== null && x.by !== 'fn');
-  if (nonblocking && aggregates) {
+  const generated = rs.spec !== null || decode !== null || specs.some((x) => x !== null);
+  if (nonblocking && (rs.spec !== null || specs.some((x) => x !== null && x.by !== 'typed' && x.by !== 'wide' && x.by !== 'fn'))) {
     // The area and the pointer(T) temporaries are per function: calls in flight would share them.
     fail('ERR_FFAST_UNSUPPORTED', `${keyName(key)}: a nonblocking function cannot take or return structs (pass a pointer or a buffer)`);
   }
@@ -1115,14 +1660,31 @@ function checkFull(key, d) {
   // A `function` parameter, typed or not.
   const callbacks = d.callbacks || typed || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
   return {
-    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, aggregates, name, optional, nonblocking, callbacks,
+    parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, decode, aggregates: generated, name, optional, nonblocking, callbacks,
     errno: d.errno,
     // A definition ending in '...': what each shape is made from (variadicFunction).
     variadic: vi !== -1 && !d.shape ? { fixed: parameters.slice(0, vi), result: d.result, callbacks: d.callbacks } : null,
-    generated: aggregates || typed,
+    generated,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
     sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}${d.errno ? ' errno' : ''}`,
   };
+}
+
+/**
+ * A result: a type, or `{ type, free }` (docs/pointers.md §8.2) read as definitions are (own
+ * keys, unknown ones named), `free` the name of the C function that frees C's pointer.
+ */
+function resultDescriptor(key, r) {
+  // A type object, or a typed function `{ function: … }` (a function pointer result; hasOwn
+  // runs no user code on an object that is not a Proxy).
+  if (r === null || typeof r !== 'object' || S.isType(r) || S.isPointerType(r) || (!isProxy(r) && Object.hasOwn(r, 'function'))) return { type: r, free: undefined };
+  const where = () => `in definition of ${keyName(key)}: result`;
+  const o = readOwn(r, ['type', 'free'], where);
+  if (o.type === undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a result descriptor needs 'type'`);
+  if (o.free !== undefined && (typeof o.free !== 'string' || o.free === '' || o.free.includes('\0'))) {
+    fail('ERR_FFAST_DEFINITION', `${where()}: free must be the name of a C function, got ${show(o.free)}`);
+  }
+  return { type: o.type, free: o.free };
 }
 
 // Canonical signatures by spelling: a library's symbols share a few signatures, and asking the
@@ -1168,13 +1730,16 @@ function makeFunctions(handle, list) {
 // is not an address a typed error; an address is returned as a Number up to 2^53-1, beyond as
 // the exact BigInt (where the API can pass one on: read.*, write.*, cstring, toArrayBuffer).
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_SAFE_NUM = Number.MAX_SAFE_INTEGER;
 const MAX_ADDRESS = 2n ** 64n - 1n;
 const nullErr = (what) => fail('ERR_FFAST_NULL_POINTER', `${what}: pointer is NULL`);
 
 /** A non-NULL address: a positive safe-integer Number, or a BigInt in [1, 2^64). */
 function checkAddress(p, what) {
   if (typeof p === 'number') {
-    if (p > 0 && p <= Number.MAX_SAFE_INTEGER && Number.isInteger(p)) return p;
+    // (No property loads on the common path: inlined into a hot caller whose warm-up reached
+    // this line only through other callers, a load without feedback deoptimized it.)
+    if (p > 0 && p <= MAX_SAFE_NUM && p % 1 === 0) return p;
     if (p === 0) return nullErr(what); // and -0
     return fail('ERR_FFAST_ARG_RANGE', `${what}: ${show(p)} is not an address (a positive integer up to 2^53-1, or a BigInt)`);
   }
@@ -1278,9 +1843,15 @@ function dlopen(libPath, symbols, options) {
     }
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
     const wanted = [];
+    const variables = [];
     defs.forEach(([key, d], i) => {
-      if (addresses[i] !== null || d.optional) wanted.push([key, d, addresses[i]]);
-      else notFound(d.name, libPath);
+      if (addresses[i] === null && !d.optional) notFound(d.name, libPath);
+      if (d.variable !== undefined) variables.push([key, d, addresses[i]]);
+      else {
+        // A string result C allocated: its free function, in the library first, then the process.
+        if (addresses[i] !== null && d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, libPath);
+        wanted.push([key, d, addresses[i]]);
+      }
     });
     // Variadic definitions make their functions per shape, on demand (variadicFunction).
     const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null && w[1].variadic === null));
@@ -1292,15 +1863,23 @@ function dlopen(libPath, symbols, options) {
     const bound = wanted.filter((w) => w[2] !== null && w[1].variadic === null);
     const plain = [];
     bound.forEach(([key, d], i) => {
-      if (!d.generated) plain.push({ fn: made[i], name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
+      const twin = made.twins === undefined ? undefined : made.twins[i];
+      if (!d.aggregates) plain.push({ fn: made[i], twin, name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
     });
     const batch = wrapAll(plain, state);
     let i = 0;
     let j = 0;
+    for (const [key, d, address] of variables) {
+      if (address === null) out[key] = null;
+      else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
+    }
     for (const [key, d, address] of wanted) {
       if (address === null) out[key] = null;
       else if (d.variadic !== null) out[key] = variadicFunction(key, d, address, handle, state);
-      else if (d.generated) out[key] = wrap(made[i++], key, d, state);
+      else if (d.generated) {
+        out[key] = wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]);
+        i++;
+      }
       else {
         out[key] = batch[j++];
         i++;
@@ -1314,11 +1893,33 @@ function dlopen(libPath, symbols, options) {
   return library(libPath, out, handle, state);
 }
 
+/** The free function a `{ type, free }` result names: in the library first, then the process. */
+function resultFree(handle, free, libPath) {
+  const [fa] = native.symbols(handle, [free]);
+  return freeFunction(fa !== null ? fa : processSymbol(free), free, libPath);
+}
+
 /** The object dlopen returns. */
 function library(libPath, symbols, handle, state) {
   const lib = {
     path: libPath,
     symbols,
+    /** The address of any symbol of the library (function or variable); docs/pointers.md §9. */
+    address(name, options) {
+      if (typeof name !== 'string' || name === '' || name.includes('\0')) {
+        fail('ERR_FFAST_ARG_TYPE', `address: a symbol name must be a non-empty string without U+0000, got ${show(name)}`);
+      }
+      let optional = false;
+      if (options !== undefined) {
+        if (options === null || typeof options !== 'object') fail('ERR_FFAST_DEFINITION', `address: options must be an object, got ${describe(options)}`);
+        optional = bool(readOwn(options, ['optional'], 'address', 'option').optional, false, 'address', 'optional');
+      }
+      if (state.closed) fail('ERR_FFAST_CLOSED', `address('${clip(name, 200)}') after its library was closed`);
+      const [a] = native.symbols(handle, [name]);
+      if (a !== null) return a;
+      if (optional) return null;
+      return notFound(name, libPath);
+    },
     close() {
       if (state.closed) return;
       state.closed = true;
@@ -1380,8 +1981,18 @@ function makeLazy(lz, i) {
     if (address === null) {
       if (!d.optional) notFound(d.name, lz.libPath);
       f = null;
-    } else if (d.aggregates) {
-      f = wrap(makeFunctions(handle, [[e.key, d, address]])[0], e.key, d, state);
+    } else if (d.variable !== undefined) {
+      // An exported variable: the live accessor eager dlopen defines, in place of this one.
+      const access = d.access(address, state);
+      e.done = true;
+      Object.defineProperty(out, e.key, { ...access, enumerable: true, configurable: false });
+      return access.get();
+    } else if (d.variadic !== null) {
+      f = variadicFunction(e.key, d, address, handle, state);
+    } else if (d.generated) {
+      if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, lz.libPath);
+      const made = makeFunctions(handle, [[e.key, d, address]]);
+      f = wrap(made[0], e.key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
     } else {
       f = makeBatch(lz, i, d, address);
     }
@@ -1402,7 +2013,7 @@ function makeBatch(lz, i, d, address) {
     if (n.done || n.bad || n.made !== undefined) continue;
     try {
       const dn = checkDefinition(n.key, n.def);
-      if (!dn.aggregates) more.push([k, dn]);
+      if (dn.variable === undefined && !dn.variadic && !dn.generated) more.push([k, dn]);
       else n.bad = true;
     } catch {
       n.bad = true; // its own read throws the error
@@ -1421,7 +2032,7 @@ function makeBatch(lz, i, d, address) {
   }
   const made = makeFunctions(lz.handle, list);
   const fns = wrapAll(
-    list.map(([key, dn], j) => ({ fn: made[j], name: key, params: dn.parameters, result: dn.result, nonblocking: dn.nonblocking, key: dn.sigKey })),
+    list.map(([key, dn], j) => ({ fn: made[j], twin: made.twins === undefined ? undefined : made.twins[j], name: key, params: dn.parameters, result: dn.result, nonblocking: dn.nonblocking, key: dn.sigKey })),
     lz.state,
     list.length === 1 ? 1 : CHUNK,
   );
@@ -1613,6 +2224,88 @@ function errno(v) {
   return undefined;
 }
 
+/** The address of a symbol of the process (libc's free, …), or null. */
+let processHandle = null;
+function processSymbol(name) {
+  if (processHandle === null) processHandle = native.open(null, false, false, undefined);
+  return native.symbols(processHandle, [name])[0];
+}
+/** `void free(void*)`-shaped C functions, bound once per address. */
+const freeFunctions = new Map();
+function freeFunction(addr, fname, libPath) {
+  if (addr === null) fail('ERR_FFAST_SYMBOL_NOT_FOUND', `free function '${clip(fname, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}' or the process`}`);
+  let f = freeFunctions.get(addr);
+  if (f === undefined) {
+    f = { address: addr };
+    freeFunctions.set(addr, f);
+  }
+  return f;
+}
+
+/**
+ * How an exported variable of type `t` is read and written (docs/pointers.md §9): `(address,
+ * state) => { get, set }` accessors reading C's current value and storing by the member rules.
+ */
+function variableAccess(key, t) {
+  const what = `variable ${keyName(key)}`;
+  const closed = (st) => st.closed && fail('ERR_FFAST_CLOSED', `${what} used after its library was closed`);
+  if (S.isType(t)) {
+    return (addr, st) => ({
+      get() {
+        closed(st);
+        return t.view(addr);
+      },
+      set(v) {
+        closed(st);
+        // Encoded aside first: a value that fails half-way leaves C's variable as it was.
+        const bytes = t.encode(v);
+        new Uint8Array(toArrayBuffer(addr, t.size)).set(bytes);
+      },
+    });
+  }
+  if (typeof t !== 'string') fail('ERR_FFAST_TYPE', `${what}: expected a type name or a struct/union/array type, got ${describe(t)}`);
+  const ts = typeSpec(t, what, true);
+  let kind;
+  let unit = 1;
+  if (ts.wide !== undefined) {
+    kind = 'string';
+    unit = ts.wide;
+  } else {
+    const c = canonicalScalar(ts.text);
+    if (c === undefined || c === 'void' || c === 'buffer') fail('ERR_FFAST_TYPE', `${what}: ${show(t)} is not a type a variable can have`);
+    kind = c;
+  }
+  const E = kind === 'string' ? ELEMS.pointer : ELEMS[kind];
+  const where = what;
+  return (addr, st) => {
+    const dv = new DataView(toArrayBuffer(addr, E.size));
+    if (kind === 'string') {
+      return {
+        get() {
+          closed(st);
+          const p = E.get(dv, 0);
+          return p === null ? null : unit === 1 ? cstring(p) : decodeWide(p, undefined, unit, where);
+        },
+        set(v) {
+          closed(st);
+          if (typeof v === 'string') fail('ERR_FFAST_ARG_TYPE', `${where}: a string variable takes an address (or null), not a JS string: alloc the bytes (or strdup them) and assign that address`);
+          E.set(dv, 0, v, where, -1);
+        },
+      };
+    }
+    return {
+      get() {
+        closed(st);
+        return E.get(dv, 0);
+      },
+      set(v) {
+        closed(st);
+        E.set(dv, 0, v, where, -1);
+      },
+    };
+  };
+}
+
 /** Bind a raw C function pointer. */
 function bind(address, definition) {
   const d = checkDefinition('bind', definition);
@@ -1624,10 +2317,14 @@ function bind(address, definition) {
 
 /** The function calling `addr` with checked definition `d`, reporting as `name`. */
 function bindNamed(addr, d, name) {
+  if (d.variable !== undefined) fail('ERR_FFAST_DEFINITION', `${name}: bind() takes a function definition, not a variable`);
   if (d.variadic !== null) return variadicFunction(name, d, addr, null, { closed: false });
-  const [m] = makeFunctions(null, [[name, d, addr]]);
-  if (d.generated) return wrap(m, name, d, { closed: false });
-  return wrapAll([{ fn: m, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
+  if (d.decode && d.decode.free !== undefined) d.freeFn = freeFunction(processSymbol(d.decode.free), d.decode.free, null);
+  const made = makeFunctions(null, [[name, d, addr]]);
+  const m = made[0];
+  const twin = made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0];
+  if (d.aggregates) return wrap(m, name, d, { closed: false }, twin);
+  return wrapAll([{ fn: m, twin, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
 }
 
 // Built-in helpers, bound through the same machinery (so they take fast calls too).
@@ -1785,6 +2482,8 @@ function notCallbackArg(v, i, name) {
   if (ArrayBuffer.isView(v) || isAnyArrayBuffer(v)) {
     fail('ERR_FFAST_ARG_TYPE', `invalid argument ${i}: expected pointer (number, bigint or null), got ${describe(v)}: pass ptr(buf) or declare 'buffer' for '${name}'`);
   }
+  // An untyped pointer has no element type to encode an array with (docs/pointers.md §2).
+  if (!isProxy(v) && Array.isArray(v)) fail('ERR_FFAST_ARG_TYPE', "an array for an untyped pointer: declare a typed pointer, e.g. pointer('i32'), 'int*' or out(pointer('pointer'))");
   return v;
 }
 
@@ -2079,6 +2778,178 @@ function callback(definition, fn) {
 
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
 
+// ------------------------------------------------------------------ C's heap, strings at addresses
+// (docs/pointers.md §7, §8.) alloc/free are C's calloc/aligned_alloc/free, so C may free what
+// alloc gave and free frees what C's malloc gave.
+const cHeap = dlopen(null, {
+  calloc: { parameters: ['usize', 'usize'], result: 'pointer' },
+  free: { parameters: ['pointer'], result: 'void' },
+}).symbols;
+const allocInfos = new Map();
+/** { size, align } of what alloc() is given, or a typed error. */
+function allocInfo(t) {
+  if (typeof t === 'number') {
+    if (!(Number.isSafeInteger(t) && t >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: ${show(t)} is not a byte count (a non-negative integer)`);
+    return { size: t, align: 16 };
+  }
+  if (typeof t === 'string') {
+    let i = allocInfos.get(t);
+    if (i === undefined) {
+      const c = t.length <= 128 ? cSpelling(t) : { kind: 'bad' };
+      let size;
+      if (c !== null) size = c.kind === 'bad' ? undefined : 8;
+      else {
+        const n = canonicalScalar(t);
+        size = n === undefined || n === 'void' || n === 'buffer' ? undefined : n === 'string' || n === 'pointer' ? 8 : ELEMS[n].size;
+      }
+      if (size === undefined) fail('ERR_FFAST_TYPE', `alloc: ${show(t)} is not a type with a size`);
+      i = { size, align: 16 };
+      allocInfos.set(t, i);
+    }
+    return i;
+  }
+  if (S.isType(t)) {
+    let i = allocInfos.get(t);
+    if (i === undefined) {
+      i = { size: t.size, align: Math.max(16, t.align) };
+      allocInfos.set(t, i);
+    }
+    return i;
+  }
+  if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
+  return fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
+}
+/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
+const ALLOC_MAX = 2 ** 47;
+/**
+ * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
+ * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
+ * so calloc is a fast call.
+ */
+function alloc(typeOrSize, count = 1) {
+  const info = allocInfos.get(typeOrSize);
+  if (info !== undefined && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
+    const p = info.align === 16 ? cHeap.calloc(1, info.size * count || 1) : allocAligned(info.size * count, info.align);
+    if (p !== null) return p;
+  }
+  return allocSlow(typeOrSize, count);
+}
+/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
+function allocAligned(total, align) {
+  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
+}
+function allocSlow(typeOrSize, count) {
+  const { size, align } = allocInfo(typeOrSize);
+  if (typeof count !== 'number') fail('ERR_FFAST_ARG_TYPE', `alloc: count must be a number, got ${describe(count)}`);
+  if (!(Number.isSafeInteger(count) && count >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: count ${show(count)} is not a non-negative integer`);
+  const total = size * count;
+  if (!(total <= ALLOC_MAX)) fail('ERR_FFAST_ARG_RANGE', `alloc: cannot allocate ${total} bytes`);
+  let p;
+  if (align <= 16) p = cHeap.calloc(1, total === 0 ? 1 : total);
+  else p = allocAligned(total, align);
+  if (p === null) fail('ERR_FFAST_ARG_RANGE', `alloc: cannot allocate ${total} bytes`);
+  return p;
+}
+/** C's free(): what alloc gave, or what C's malloc/strdup gave; NULL does nothing. */
+function free(p) {
+  if (typeof p === 'number' && p > 0 && p <= MAX_SAFE_NUM && p % 1 === 0) return cHeap.free(p);
+  if (p === null || p === undefined || p === 0 || p === 0n) return;
+  cHeap.free(checkAddress(p, 'free'));
+}
+
+/** The strings of a char** at `p`: `n` of them, or up to the first NULL; NULL entries null. */
+function cstrings(p, n) {
+  if (n !== undefined) checkLength(n, 'cstrings');
+  if (isNull(p)) return null;
+  const base = checkAddress(p, 'cstrings');
+  const out = [];
+  for (let i = 0; n === undefined || i < n; i++) {
+    const e = read.pointer(base, i * 8);
+    if (e === null && n === undefined) break;
+    out.push(e === null ? null : cstring(e));
+  }
+  return out;
+}
+
+/** Wide strings (docs/pointers.md §7): UTF-16 (2-byte units) and UTF-32 (4-byte: wchar_t here). */
+const WCHAR = process.platform === 'win32' ? 2 : 4;
+/** A JS string's code units in `unit` bytes each, lone surrogates as U+FFFD, plus a 0 unit. */
+function wideUnits(s, unit) {
+  const out = unit === 2 ? new Uint16Array(s.length + 1) : new Uint32Array(s.length + 1);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        if (unit === 2) {
+          out[n++] = c;
+          out[n++] = d;
+        } else out[n++] = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+        continue;
+      }
+    }
+    out[n++] = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+  }
+  out[n] = 0;
+  return out.subarray(0, n + 1);
+}
+/** Decode `length` units (or up to a 0 unit) of `unit` bytes at address p. */
+function decodeWide(p, length, unit, what) {
+  if (length !== undefined) checkLength(length, what);
+  if (isNull(p)) return null;
+  const a = checkAddress(p, what);
+  let units;
+  if (length !== undefined) units = wideView(a, length * unit, unit);
+  else {
+    // Up to the 0 unit, a page at a time: memory up to the end of the 4 KiB-aligned block that
+    // holds a valid unit is mapped (pages are at least 4 KiB), so nothing past the terminator's
+    // page is touched.
+    const parts = [];
+    let at = a;
+    let total = 0;
+    for (;;) {
+      const chunk = wideView(at, 4096 - (Number(BigInt(at) % 4096n)), unit);
+      const end = chunk.indexOf(0);
+      parts.push(end < 0 ? chunk : chunk.subarray(0, end));
+      total += end < 0 ? chunk.length : end;
+      if (end >= 0) break;
+      at = typeof at === 'bigint' ? at + BigInt(chunk.byteLength) : at + chunk.byteLength;
+    }
+    units = unit === 2 ? new Uint16Array(total) : new Uint32Array(total);
+    let o = 0;
+    for (const c of parts) {
+      units.set(c, o);
+      o += c.length;
+    }
+  }
+  let s = '';
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i];
+    if (unit === 2) {
+      if (u >= 0xd800 && u <= 0xdbff && i + 1 < units.length && units[i + 1] >= 0xdc00 && units[i + 1] <= 0xdfff) {
+        s += String.fromCharCode(u, units[++i]);
+      } else s += u >= 0xd800 && u <= 0xdfff ? '\ufffd' : String.fromCharCode(u);
+    } else s += u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff) ? '\ufffd' : String.fromCodePoint(u);
+  }
+  return s;
+}
+/** `bytes` bytes at address a as units (copied: the caller may free the memory). */
+function wideView(a, bytes, unit) {
+  const n = Math.floor(bytes / unit);
+  const ab = n === 0 ? new ArrayBuffer(0) : native.toArrayBuffer(a, n * unit);
+  const u8 = new Uint8Array(n * unit);
+  u8.set(new Uint8Array(ab));
+  return unit === 2 ? new Uint16Array(u8.buffer) : new Uint32Array(u8.buffer);
+}
+/** The UTF-16 string at p (`length` code units, or up to a 0 unit); null for NULL. */
+const u16string = (p, length) => decodeWide(p, length, 2, 'u16string');
+/** The UTF-32 string at p (`length` code units, or up to a 0 unit); null for NULL. */
+const u32string = (p, length) => decodeWide(p, length, 4, 'u32string');
+/** The wchar_t string at p (UTF-32 on Linux and macOS, UTF-16 on Windows); null for NULL. */
+const wstring = (p, length) => decodeWide(p, length, WCHAR, 'wstring');
+
 module.exports = {
   dlopen,
   bind,
@@ -2086,6 +2957,12 @@ module.exports = {
   Callback,
   ptr,
   cstring,
+  cstrings,
+  u16string,
+  u32string,
+  wstring,
+  alloc,
+  free,
   toArrayBuffer,
   struct,
   union,

@@ -970,8 +970,17 @@ ${sets.join('\n')}
 
   // --------------------------------------------------------------------------- pointer(T)
   function pointer(T) {
+    // A scalar name: a typed pointer (docs/pointers.md §2), `to` its canonical name.
+    if (typeof T === 'string') {
+      const to = api.scalarPointee(T);
+      if (to === undefined) fail('ERR_FFAST_TYPE', `pointer: ${show(T)} is not a scalar type a pointer can point to (i8…f64, bool, pointer, string)`);
+      return makePointerType(to, 'in');
+    }
+    if (T !== null && typeof T === 'object' && pointerTypes.has(T)) {
+      fail('ERR_FFAST_TYPE', "pointer: a pointer to a pointer is pointer('pointer') (its elements are addresses)");
+    }
     if (T === null || typeof T !== 'object' || !typeObjects.has(T)) {
-      fail('ERR_FFAST_TYPE', `pointer: expected a type made by ffast.struct/union/array, got ${describe(T)}`);
+      fail('ERR_FFAST_TYPE', `pointer: expected a scalar type name or a type made by ffast.struct/union/array, got ${describe(T)}`);
     }
     return makePointerType(T, 'in');
   }

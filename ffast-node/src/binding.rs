@@ -74,6 +74,10 @@ pub struct Request {
 /// A created function and its area (address and size; size 0 without aggregates).
 pub struct Made {
     pub value: sys::napi_value,
+    /// The BigInt twin (docs/pointers.md §10): the same slow path and fast trampoline, with V8
+    /// passing BigInts to the 64-bit parameters. Made where V8 has the representation (V8 12+)
+    /// and the function has a fast target and a 64-bit or pointer parameter.
+    pub twin: Option<sys::napi_value>,
     pub area: (usize, usize),
 }
 
@@ -213,23 +217,33 @@ pub unsafe fn make_functions(
     arena.seal()?;
     let mut made = Vec::with_capacity(bindings.len());
     for (b, (slow, fast, nonblocking)) in bindings.iter().zip(entries) {
+        // The trampoline reads V8's options exactly when it may give up (FastTargets).
+        let options = fallback && b.sig.params.contains(&Type::Buffer);
+        let mut twin = None;
         let value = match (v8, slow) {
             _ if nonblocking => napi_function(env, b, crate::nonblocking::entry)?,
-            // The trampoline reads V8's options exactly when it may give up (FastTargets).
-            (Some(v8), Some(slow)) => v8
-                .new_function(
-                    slow,
-                    fast,
-                    &b.sig.params,
-                    b.sig.result,
-                    fallback && b.sig.params.contains(&Type::Buffer),
-                )
-                .ok_or_else(|| Error::Jit(format!("V8 could not create function '{}'", b.name)))?
-                as sys::napi_value,
+            (Some(v8), Some(slow)) => {
+                let create = |bigint| {
+                    v8.new_function(slow, fast, &b.sig.params, b.sig.result, options, bigint)
+                        .ok_or_else(|| {
+                            Error::Jit(format!("V8 could not create function '{}'", b.name))
+                        })
+                };
+                // A BigInt argument to a 64-bit parameter is an int64 in the same register
+                // as a Number's, so the twin shares the trampoline unchanged.
+                if fast.is_some()
+                    && v8.has_bigint_repr()
+                    && b.sig.params.iter().any(|t| is_wide(*t))
+                {
+                    twin = Some(create(true)? as sys::napi_value);
+                }
+                create(false)? as sys::napi_value
+            }
             _ => napi_function(env, b, napi_entry)?,
         };
         made.push(Made {
             value,
+            twin,
             area: (b.area.addr(), b.area.len()),
         });
     }
@@ -241,6 +255,15 @@ pub unsafe fn make_functions(
         },
         made,
     ))
+}
+
+/// A parameter V8 passes as an int64/uint64 (fast_api::param_ctype), which a BigInt twin
+/// takes as a BigInt.
+fn is_wide(t: Type) -> bool {
+    matches!(
+        t,
+        Type::I64 | Type::U64 | Type::ISize | Type::USize | Type::Pointer
+    )
 }
 
 /// Benchmarks only (`bench/node/phase.sh`): `FFAST_BENCH_NOPS=k` (0..=64) puts k NOPs at the

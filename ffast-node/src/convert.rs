@@ -574,6 +574,7 @@ pub unsafe fn decoder(number_map: usize) -> Option<sys::napi_value> {
         &[],
         Type::Void,
         false,
+        false,
     )?;
     Some(f as sys::napi_value)
 }

@@ -111,6 +111,12 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
         Some(f) => obj.set("decoder", raw(&env, f))?,
         None => obj.set("decoder", Null)?,
     }
+    // Whether 64-bit parameters can take BigInts on the fast path (a BigInt twin per function,
+    // V8 12+); without, the wrappers convert BigInts that are exact as Numbers (docs/pointers.md §10).
+    obj.set(
+        "bigintTwins",
+        fast && v8::V8::get().is_ok_and(|v| v.has_bigint_repr()),
+    )?;
     Ok(raw(&env, obj.raw()))
 }
 
@@ -479,7 +485,9 @@ pub fn make_functions(
             None
         }
         None => {
-            let refs = made.len() + made.iter().filter(|m| m.area.1 > 0).count();
+            let refs = made.len()
+                + made.iter().filter(|m| m.area.1 > 0).count()
+                + made.iter().filter(|m| m.twin.is_some()).count();
             // Told to V8 as external memory, so that code only the garbage collector can free
             // counts towards its decision to collect (else a loop binding and dropping
             // functions could map pages faster than V8 felt the need for a major GC).
@@ -547,6 +555,26 @@ pub fn make_functions(
                 o.raw()
             };
             check(&env, sys::napi_set_element(env.raw(), arr, i as u32, entry))?;
+        }
+        // The BigInt twins (docs/pointers.md §10), as `arr.twins[i]` (undefined where none),
+        // when there is any: the common entries stay what they were.
+        if made.iter().any(|m| m.twin.is_some()) {
+            let mut twins = std::ptr::null_mut();
+            check(
+                &env,
+                sys::napi_create_array_with_length(env.raw(), made.len(), &mut twins),
+            )?;
+            for (i, m) in made.iter().enumerate() {
+                if let Some(t) = m.twin {
+                    release(t);
+                    check(&env, sys::napi_set_element(env.raw(), twins, i as u32, t))?;
+                }
+            }
+            let key = c"twins";
+            check(
+                &env,
+                sys::napi_set_named_property(env.raw(), arr, key.as_ptr(), twins),
+            )?;
         }
     }
     Ok(raw(&env, arr))
@@ -652,6 +680,66 @@ pub fn buffer_address(env: Env, buf: Unknown) -> Result<f64> {
     check(&env, unsafe {
         sys::napi_get_buffer_info(env.raw(), buf.raw(), &mut data, &mut len)
     })?;
+    Ok(data as usize as f64)
+}
+
+/// Call `void free_fn(void *p)`: the free function a `{ type, free }` result names, right after
+/// the result was decoded (docs/pointers.md §8.2). A plain N-API call, so it is never counted
+/// as a slow call of a bound function.
+#[napi]
+pub fn call_free(free_fn: memory::Addr, p: memory::Addr) -> Result<()> {
+    if free_fn.0 == 0 {
+        return Err(napi::Error::from_reason("callFree: NULL function"));
+    }
+    // SAFETY: `free_fn` is the address dlsym gave for the symbol the definition named as its
+    // result's free function (index.js looks it up and never lets user code pass another), so
+    // the user declared it as `void f(void *)`; `p` is the non-NULL pointer C's function just
+    // returned, which that declaration says `free_fn` takes — C's contract, as in C.
+    unsafe {
+        let f: unsafe extern "C" fn(*mut std::ffi::c_void) = std::mem::transmute(free_fn.0);
+        f(p.0 as *mut std::ffi::c_void);
+    }
+    Ok(())
+}
+
+/// `alloc()` of a type aligned beyond malloc's 16 bytes: zeroed memory from C's
+/// `aligned_alloc` (so C's `free` frees it), `size` rounded up to a multiple of `align` as C11
+/// §7.22.3.1 requires; null when C has none. A plain N-API call: it takes no part in
+/// TurboFan's inlining decisions for the common `alloc` path (index.js).
+#[napi]
+pub fn aligned_calloc(align: f64, size: f64) -> Option<f64> {
+    let (a, n) = (align as usize, size as usize);
+    if !(a.is_power_of_two() && a as f64 == align && n as f64 == size && n > 0 && n % a == 0) {
+        return None;
+    }
+    // SAFETY: aligned_alloc with a power-of-two alignment and a size that is a multiple of it;
+    // the result (when not NULL) is n writable bytes, zeroed before anyone sees them.
+    unsafe {
+        let p = libc::aligned_alloc(a, n);
+        if p.is_null() {
+            return None;
+        }
+        std::ptr::write_bytes(p.cast::<u8>(), 0, n);
+        Some(p as usize as f64)
+    }
+}
+
+/// The data address of a non-empty ArrayBuffer made by index.js for a temporary (typed
+/// pointer arrays, wide strings): a plain N-API call, so making a temporary on a cold call is
+/// not counted as a slow call of a bound function (ptr() is one).
+#[napi]
+pub fn temp_address(env: Env, buf: Unknown) -> Result<f64> {
+    let mut data = std::ptr::null_mut();
+    let mut len = 0usize;
+    // SAFETY: `buf` is a live value of this call; napi_get_arraybuffer_info checks its type.
+    let st = unsafe { sys::napi_get_arraybuffer_info(env.raw(), buf.raw(), &mut data, &mut len) };
+    if st != sys::Status::napi_ok || data.is_null() || len == 0 {
+        return Err(fail(
+            &env,
+            ErrorCode::Internal,
+            "tempAddress: not a non-empty ArrayBuffer",
+        ));
+    }
     Ok(data as usize as f64)
 }
 

@@ -78,7 +78,11 @@ const defs = new WeakMap();
 function register(fnOrLib, symbols) {
   const syms = fnOrLib && fnOrLib.symbols ? fnOrLib.symbols : null;
   if (syms) {
-    for (const [k, d] of Object.entries(symbols)) if (syms[k]) defs.set(syms[k], d);
+    // (Own data properties only: a variable is an accessor, whose getter reads C's memory.)
+    for (const [k, d] of Object.entries(symbols)) {
+      const f = Object.getOwnPropertyDescriptor(syms, k)?.value;
+      if (typeof f === 'function') defs.set(f, d);
+    }
   } else if (typeof fnOrLib === 'function') {
     defs.set(fnOrLib, symbols);
   }

@@ -213,3 +213,30 @@ test('close() with functions made ahead of their reads: reading them gives the c
     assert.equal(e.code, 'ERR_FFAST_CLOSED', `s${i}`);
   }
 });
+
+test('lazily read: an exported variable is its live accessor, a variadic function has .variadic, a { type, free } result is freed — as eager binding makes them', () => {
+  const defs = () => ({
+    strdup: { parameters: ['const char*'], result: { type: 'string', free: 'free' } },
+    snprintf: { parameters: ['buffer', 'size_t', 'const char*', '...'], result: 'int' },
+    environ: { variable: 'pointer' },
+  });
+  const eager = ffast.dlopen(null, defs()).symbols;
+  const lib = ffast.dlopen(null, defs(), { bind: 'lazy' });
+  const lazy = lib.symbols;
+  assert.equal(typeof Object.getOwnPropertyDescriptor(lazy, 'environ').get, 'function');
+  assert.equal(lazy.environ, eager.environ);
+  assert.ok(typeof lazy.environ === 'number' && lazy.environ !== 0);
+  const d = Object.getOwnPropertyDescriptor(lazy, 'environ');
+  assert.equal(typeof d.get, 'function', 'still an accessor after the first read: the variable is live');
+  assert.equal(d.configurable, false);
+  assert.equal(lazy.strdup('lazy text'), 'lazy text');
+  coldHot(lazy.strdup, ['abc'], 'abc', { fast: false });
+  const buf = new Uint8Array(32);
+  assert.equal(typeof lazy.snprintf.variadic, 'function');
+  assert.equal(lazy.snprintf(buf, 32, '%d-%s', 'int', 7, 'string', 'x'), 3);
+  assert.equal(Buffer.from(buf.subarray(0, 3)).toString(), '7-x');
+  const shape = lazy.snprintf.variadic('double');
+  assert.equal(shape(buf, 32, '%.1f', 2.5), 3);
+  assert.equal(Buffer.from(buf.subarray(0, 3)).toString(), '2.5');
+  lib.close();
+});

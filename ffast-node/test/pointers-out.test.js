@@ -99,10 +99,10 @@ const outcome = (f) => {
 };
 
 /**
- * Whether an argument value takes the fast path: BigInts do on Node 22+ (every value in range),
- * on Node 20 when exact as a double after the two's-complement mapping (docs/pointers.md §10).
+ * Whether an argument value takes the fast path: BigInts do with BigInt twins (Node 22+ on x64: every value in range),
+ * on Node 20 and arm64 (no BigInt twins) when exact as a double after the two's-complement mapping (docs/pointers.md §10).
  */
-const fastArg = (v) => typeof v !== 'bigint' || h.major >= 22 || (BigInt.asIntN(64, v) >= -SAFE && BigInt.asIntN(64, v) <= SAFE);
+const fastArg = (v) => typeof v !== 'bigint' || h.ffast.__internal.bigintTwins || (BigInt.asIntN(64, v) >= -SAFE && BigInt.asIntN(64, v) <= SAFE);
 
 /** Equal with -0 and NaN told apart (Object.is), BigInt vs Number told apart. */
 const same = (a, b, msg) => h.assertSame(a, b, msg);

@@ -9,10 +9,12 @@
 //! - [`cases`]: the trampoline cases every ABI crate runs (one `#[test]` each through
 //!   [`shared_trampoline_tests!`] and [`shared_fallback_tests!`]);
 //! - [`structs`]: the aggregate shapes of `testdata/structs.c` and their cases;
+//! - [`callback_plans`]: the shapes callback entries rely on, checked over a classifier;
 //! - [`callbacks`]: callback entries called from C;
 //! - [`tables`]: rows and shapes for classification tables;
 //! - [`golden`]: golden disassembly of pinned trampolines.
 
+pub mod callback_plans;
 pub mod callbacks;
 pub mod cases;
 pub mod fixture;

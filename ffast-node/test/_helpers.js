@@ -46,25 +46,31 @@ const FIXTURE_DIR = path.join(REPO, 'target', 'fixture', process.arch);
 const CC = process.env.FFAST_TEST_CC || 'gcc';
 const FIXTURE = path.join(FIXTURE_DIR, 'libffast_test.so');
 
-function buildFixture() {
+/**
+ * Build C source `src` into FIXTURE_DIR/lib<name>.so when it is missing or older than its
+ * source (FFAST_TEST_CC for a cross compiler); `extra`: more compiler arguments. Returns the path.
+ */
+function buildLibrary(src, name, extra = []) {
+  const lib = path.join(FIXTURE_DIR, `lib${name}.so`);
   let stale = true;
   try {
-    stale = fs.statSync(FIXTURE).mtimeMs < fs.statSync(FIXTURE_SRC).mtimeMs;
+    stale = fs.statSync(lib).mtimeMs < fs.statSync(src).mtimeMs;
   } catch {
     stale = true;
   }
-  if (!stale) return FIXTURE;
+  if (!stale) return lib;
   fs.mkdirSync(FIXTURE_DIR, { recursive: true });
   // test files run in parallel processes: build to a private name, then rename atomically
-  const tmp = path.join(FIXTURE_DIR, `.libffast_test.${process.pid}.${Date.now()}.so`);
+  const tmp = path.join(FIXTURE_DIR, `.lib${name}.${process.pid}.${Date.now()}.so`);
   // -ffp-contract=off: no fused multiply-adds (gcc's default on arm64), so C rounds each step as the
   // tests' JS models do.
-  execFileSync(CC, ['-O2', '-ffp-contract=off', '-fPIC', '-shared', '-o', tmp, FIXTURE_SRC, '-lm', '-lpthread'], {
+  execFileSync(CC, ['-O2', '-ffp-contract=off', '-fPIC', '-shared', '-o', tmp, src, ...extra], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  fs.renameSync(tmp, FIXTURE);
-  return FIXTURE;
+  fs.renameSync(tmp, lib);
+  return lib;
 }
+const buildFixture = () => buildLibrary(FIXTURE_SRC, 'ffast_test', ['-lm', '-lpthread']);
 buildFixture();
 
 // ------------------------------------------------------------------ ffast
@@ -421,6 +427,7 @@ function flatString(parts) {
 }
 
 module.exports = {
+  buildLibrary,
   ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N, argIsFastKind,
   slowCalls, openFixture, register, buildFixture,
   cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError, until,

@@ -234,12 +234,6 @@ thread_local! {
         free: HashMap::new(),
         next: 1,
     }));
-    static DEPTH: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
-}
-
-/// This thread's tracked-call depth (leaked: foreign threads and bindings keep the address).
-pub fn sync_depth() -> &'static AtomicU32 {
-    DEPTH.with(|d| *d)
 }
 
 /// The default C value a callback returns when JS cannot give one: all-zero bits.
@@ -893,7 +887,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
     let svc: &'static Service = Box::leak(Box::new(Service {
         env,
         tsfn: Mutex::new(None),
-        depth: sync_depth(),
+        depth: crate::thread::sync_depth(),
         orphan: orphan_ref,
         direct,
         number_map: crate::thread::with(|s| s.number_map),

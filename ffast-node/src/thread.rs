@@ -21,6 +21,7 @@ use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::mem::ManuallyDrop;
+use std::sync::atomic::AtomicU32;
 
 /// Code and bindings owned together: a library's, or one `bind()`'s.
 pub struct CodeSet {
@@ -90,6 +91,8 @@ impl ThreadState {
 
 thread_local! {
     static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
+    /// Leaked: foreign threads (callback services) and bindings keep the address.
+    static DEPTH: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
     /// Never dropped (see the module comment): `ManuallyDrop` has no drop glue, so no
     /// thread-local destructor is registered.
     static STATE: ManuallyDrop<RefCell<Option<ThreadState>>> =
@@ -99,6 +102,14 @@ thread_local! {
 /// The env of this thread's isolate (null before `init`).
 pub fn current_env() -> sys::napi_env {
     ENV.with(|e| e.get())
+}
+
+/// This thread's tracked-call depth: calls of functions that may run callbacks (declared with
+/// a `function` parameter or `callbacks: true`) now on its stack. The slow path counts them;
+/// callbacks run JS synchronously only inside one, and a foreign caller blocked on a thread
+/// that stays inside one gives up (callback dispatch).
+pub fn sync_depth() -> &'static AtomicU32 {
+    DEPTH.with(|d| *d)
 }
 
 /// Record this thread's env (index.js's `init`) and register the env's cleanup hook once.

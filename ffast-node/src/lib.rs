@@ -11,15 +11,16 @@ mod convert;
 mod errors;
 mod lane;
 mod loader;
+mod make;
 mod memory;
 mod nonblocking;
 mod platform;
 mod thread;
 mod v8;
 
-use binding::Request;
 use errors::ErrorCode;
 use ffast_core::{Error, Signature};
+use make::Request;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
@@ -203,7 +204,7 @@ pub fn open(
         s.next_lib += 1;
         s.libs.insert(
             id,
-            thread::CodeSet {
+            binding::CodeSet {
                 arena: ffast_core::jit::Arena::new(),
                 bindings: Vec::new(),
                 lib: Some(lib),
@@ -467,7 +468,7 @@ pub fn make_functions(
         })
         .collect();
     // SAFETY: we are in an N-API call on env's thread.
-    let (mut set, made) = unsafe { binding::make_functions(env.raw(), reqs, None) }
+    let (mut set, made) = unsafe { make::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
     // A library's code is freed by `close`. A `bind()` batch's code is freed once every JS
     // object that can reach it is collected: its functions (a collected function can no

@@ -21,10 +21,11 @@
 //! destructors: docs/lifetimes.md), so a call still inside C returns into mapped code; libuv
 //! joins its pool threads on the way out, the lane is abandoned.
 
-use crate::binding::{args_to_slots, check_count, report, with_napi_args, Binding, JsArgs};
+use crate::binding::Binding;
 use crate::convert::{settled_value, typeof_, StringScratch};
 use crate::errors::{self, ErrorCode, FfastError, ThrowFrom};
 use crate::lane;
+use crate::make::{args_to_slots, check_count, report, with_napi_args, JsArgs};
 use crate::thread;
 use ffast_core::Type;
 use napi::sys;

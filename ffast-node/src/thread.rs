@@ -15,32 +15,12 @@
 //!   the library started may still run its code: the handle is leaked, which costs a reference
 //!   count, not memory).
 
-use crate::binding::Binding;
-use ffast_core::jit::Arena;
+use crate::binding::{Bound, CodeSet};
 use napi::sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::AtomicU32;
-
-/// Code and bindings owned together: a library's, or one `bind()`'s.
-pub struct CodeSet {
-    /// Dropped before `lib`: trampolines go before the code they call.
-    pub arena: Arena,
-    /// Boxed on purpose: each binding's address is embedded in its slow stub, so it must not
-    /// move when the vector grows.
-    #[allow(clippy::vec_box)]
-    pub bindings: Vec<Box<Binding>>,
-    pub lib: Option<libloading::Library>,
-}
-
-/// A `bind()` batch's code and how many of its JS objects (functions, struct areas) are alive.
-pub struct Bound {
-    pub set: CodeSet,
-    pub refs: usize,
-    /// Bytes reported to V8 as external memory while the batch lives.
-    pub bytes: i64,
-}
 
 pub struct ThreadState {
     pub error_class: sys::napi_ref,
@@ -143,48 +123,6 @@ unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
         }
     });
     drop(reap_closed());
-}
-
-impl CodeSet {
-    fn slow_calls(&self) -> u64 {
-        self.bindings.iter().map(|b| b.slow_calls.get()).sum()
-    }
-
-    /// Nonblocking calls of this set's functions that have not completed yet.
-    pub fn pending(&self) -> u64 {
-        self.bindings.iter().map(|b| b.pending.get()).sum()
-    }
-
-    /// Calls of this set that have not finished: nonblocking ones in flight, and calls whose
-    /// frames are on the JS thread's stack (a callback inside them may be what closes the
-    /// library). Freeing the set before they finish would return into unmapped code.
-    pub fn busy(&self) -> u64 {
-        self.bindings
-            .iter()
-            .map(|b| b.pending.get() + u64::from(b.on_stack.get()))
-            .sum()
-    }
-
-    /// Tell the bindings their set is closing: the last call to finish frees it (`binding::
-    /// on_stack`, `nonblocking::complete_job`).
-    fn mark_closing(&self) {
-        for b in &self.bindings {
-            b.closing.set(true);
-        }
-    }
-}
-
-impl Drop for CodeSet {
-    /// A set is never dropped with calls unfinished (`take_library`, `reap_closed` and the env
-    /// teardown defer it). This is the last line of defence: should it happen, the code is
-    /// leaked rather than unmapped under a thread that will return into it.
-    fn drop(&mut self) {
-        if self.busy() > 0 {
-            std::mem::forget(std::mem::replace(&mut self.arena, Arena::new()));
-            std::mem::forget(self.lib.take());
-            std::mem::forget(std::mem::take(&mut self.bindings));
-        }
-    }
 }
 
 /// Slow-path calls of every function this thread has bound (closed libraries included).

@@ -1,10 +1,11 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
 //! target is the trampoline and whose regular callback is the shared slow path.
 
+use crate::binding::{not_placed, Binding, CodeSet};
 use crate::convert::{arg_to_slot, result_value, smi_result, StringScratch, SCRATCH};
 use crate::errors::{self, ErrorCode, FfastError};
 use crate::platform::{classify, supported};
-use crate::thread::{self, CodeSet};
+use crate::thread;
 use crate::v8::{self, V8};
 use ffast_core::area::Area;
 use ffast_core::jit::Arena;
@@ -12,50 +13,6 @@ use ffast_core::trampoline::{self, ErrnoTargets, FastTargets};
 use ffast_core::{CallPlan, Error, Isa, Signature, Type};
 use napi::sys;
 use std::ffi::c_void;
-
-pub struct Binding {
-    pub name: String,
-    pub sig: Signature,
-    /// Loads the arguments from slots[0..n], calls the C function, writes the raw result to
-    /// slots[n]. Touches nothing but the slots, so pool threads may run it. (`not_placed` until
-    /// the code is placed, before the function exists.)
-    pub invoke: unsafe extern "C" fn(*mut u64),
-    pub env: sys::napi_env,
-    wide_slot: *mut u64,
-    /// The thread's heap-number map for direct Number reads (v8::tagged::number_of), or 0.
-    number_map: usize,
-    /// Slow-path calls of this function (a plain cell: a binding lives on one JS thread).
-    /// Nonblocking calls count here too: they never take the fast path.
-    pub slow_calls: std::cell::Cell<u64>,
-    /// Where JS writes aggregate arguments and reads an aggregate result; its address is
-    /// compiled into this binding's trampolines, so it lives exactly as long as they do.
-    pub area: Area,
-    /// Nonblocking calls started and not yet completed (changed on the JS thread only).
-    pub pending: std::cell::Cell<u64>,
-    /// Calls of this function whose slow path or nonblocking entry is on the JS thread's stack
-    /// (see [`on_stack`]): JS may run inside them (a callback, an async hook) and close the
-    /// library; its code set is freed only once this is 0 again (thread::CodeSet::busy).
-    pub on_stack: std::cell::Cell<u32>,
-    /// The code set was closed while busy: the call that finishes last frees it.
-    pub closing: std::cell::Cell<bool>,
-    /// The thread's tracked-call depth, for functions that may run callbacks (see callback.rs).
-    tracked: Option<&'static std::sync::atomic::AtomicU32>,
-    /// `errno: true`: the thread's saved errno (docs/errno.md), exchanged through slots[n + 1]
-    /// by the invoker; null otherwise.
-    pub errno_saved: *mut i32,
-}
-
-impl Binding {
-    /// Whether calls exchange errno (`errno: true`).
-    #[inline(always)]
-    pub fn has_errno(&self) -> bool {
-        !self.errno_saved.is_null()
-    }
-}
-
-/// The invoker of a binding whose code is not placed yet (never called: functions are created
-/// after placement).
-unsafe extern "C" fn not_placed(_: *mut u64) {}
 
 /// What the JS side asks for.
 pub struct Request {

@@ -15,6 +15,7 @@ mod make;
 mod memory;
 mod nonblocking;
 mod platform;
+mod slow;
 mod thread;
 mod v8;
 

@@ -25,7 +25,7 @@ use crate::binding::Binding;
 use crate::convert::{settled_value, typeof_, StringScratch};
 use crate::errors::{self, ErrorCode, FfastError, ThrowFrom};
 use crate::lane;
-use crate::make::{args_to_slots, check_count, report, with_napi_args, JsArgs};
+use crate::slow::{args_to_slots, check_count, report, with_napi_args, JsArgs};
 use crate::thread;
 use ffast_core::Type;
 use napi::sys;

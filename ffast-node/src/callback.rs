@@ -32,8 +32,9 @@
 //! (`RETIRED`) that later threads' callbacks reuse, so creating and terminating workers does
 //! not map trampolines without bound.
 
-use crate::convert::{arg_to_slot, StringScratch, SCRATCH};
 use crate::errors::ErrorCode;
+use crate::value::arg::arg_to_slot;
+use crate::value::strings::{StringScratch, SCRATCH};
 use ffast_core::jit::Arena;
 use ffast_core::trampoline::{self, MAX_SAFE};
 use ffast_core::{Error, Signature, Type};

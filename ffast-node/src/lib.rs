@@ -7,7 +7,6 @@
 mod binding;
 mod callback;
 mod config;
-mod convert;
 mod errors;
 mod lane;
 mod loader;
@@ -18,6 +17,7 @@ mod platform;
 mod slow;
 mod thread;
 mod v8;
+mod value;
 
 use errors::ErrorCode;
 use ffast_core::{Error, Signature};
@@ -84,10 +84,10 @@ pub fn init(env: Env, error_class: Unknown) -> Result<Unknown<'static>> {
     let template_route = v8::V8::get()
         .ok()
         .map(|api| unsafe { v8::uncache::probe(api) });
-    // The string decoder of `cstring()` and `string` results (convert::cstring_entry): a
+    // The string decoder of `cstring()` and `string` results (value::strings::cstring_entry): a
     // function of V8's own, made after the template-cache probe like every other function.
     // SAFETY: as above; number_map is this thread's.
-    let decoder = unsafe { convert::decoder(number_map) };
+    let decoder = unsafe { value::strings::decoder(number_map) };
     let jit = ffast_core::jit::self_test();
     let (fast, reason) = match (&jit, v8::V8::get()) {
         (Err(e), _) => (false, Some(e.to_string())),
@@ -666,7 +666,7 @@ pub fn cstring(env: Env, ptr: memory::Addr, len: Option<f64>) -> Result<Unknown<
     };
     // SAFETY: the caller promises `ptr` is a readable C string (or `len` readable bytes): the
     // same contract as C's own use of the pointer. We are on env's thread in its scope.
-    let v = unsafe { convert::c_string(env.raw(), ptr as *const u8, len) };
+    let v = unsafe { value::strings::c_string(env.raw(), ptr as *const u8, len) };
     Ok(raw(&env, v))
 }
 

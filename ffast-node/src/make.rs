@@ -67,16 +67,16 @@ pub unsafe fn make_functions(
         Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
             crate::v8::views::buffer_helper(env, api)
         }
-        _ => crate::convert::ffast_buf_addr as *const () as usize,
+        _ => crate::value::buffers::ffast_buf_addr as *const () as usize,
     };
     let fallback = v8.is_some_and(|v| v.buffer_fallback);
     let targets = |address, area| FastTargets {
         target: address,
         area,
         wide_slot: wide_slot as usize,
-        str_in: crate::convert::ffast_str_in as *const () as usize,
-        str_free: crate::convert::ffast_str_free as *const () as usize,
-        str_release: crate::convert::ffast_str_release as *const () as usize,
+        str_in: crate::value::strings::ffast_str_in as *const () as usize,
+        str_free: crate::value::strings::ffast_str_free as *const () as usize,
+        str_release: crate::value::strings::ffast_str_release as *const () as usize,
         buf_addr,
         fallback,
     };

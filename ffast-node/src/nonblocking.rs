@@ -22,11 +22,13 @@
 //! joins its pool threads on the way out, the lane is abandoned.
 
 use crate::binding::Binding;
-use crate::convert::{settled_value, typeof_, StringScratch};
 use crate::errors::{self, ErrorCode, FfastError, ThrowFrom};
 use crate::lane;
 use crate::slow::{args_to_slots, check_count, report, with_napi_args, JsArgs};
 use crate::thread;
+use crate::value::kind::typeof_;
+use crate::value::result::settled_value;
+use crate::value::strings::StringScratch;
 use ffast_core::Type;
 use napi::sys;
 use std::ffi::c_void;

@@ -5,10 +5,12 @@
 //! invoker and converts the raw result, counting the call as on the stack while it runs.
 
 use crate::binding::Binding;
-use crate::convert::{arg_to_slot, result_value, smi_result, StringScratch, SCRATCH};
 use crate::errors::{self, ErrorCode, FfastError};
 use crate::thread;
 use crate::v8::{self, V8};
+use crate::value::arg::arg_to_slot;
+use crate::value::result::{result_value, smi_result};
+use crate::value::strings::{StringScratch, SCRATCH};
 use ffast_core::{Signature, Type};
 use napi::sys;
 
@@ -144,7 +146,7 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
     }
     let raw = *slots.add(n);
     // A string result may point into the argument copies, which end here: the wrapper decodes
-    // it after this returns (convert::keep_result).
+    // it after this returns (value::strings::keep_result).
     let raw = if b.sig.result == Type::String {
         keep.keep(raw)
     } else {

@@ -1,6 +1,6 @@
 //! JS strings made from C text with V8's own constructors (`String::NewFromOneByte`,
 //! `String::NewFromUtf8`), for the raw callback that decodes `cstring()` and `string` results
-//! (`convert::cstring_entry`, docs/strings.md §4). Going through N-API instead cost a napi-rs
+//! (`value::strings::cstring_entry`, docs/strings.md §4). Going through N-API instead cost a napi-rs
 //! call per string: argument unwrapping, `napi_create_string_utf8`'s env checks and its own
 //! handle, and a copy of the text into a Rust `String` first.
 

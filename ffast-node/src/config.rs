@@ -23,7 +23,7 @@ pub struct Config {
     /// `FFAST_TEST_NAPI_CALLBACKS`: callbacks call JS through N-API even where V8's API could
     /// (tests run the callback suite on both routes).
     pub test_napi_callbacks: bool,
-    /// `FFAST_NO_RAW_VIEWS`: buffers never take the raw typed-array read (v8::views).
+    /// `FFAST_NO_RAW_VIEWS`: buffers never take the raw typed-array read (value::views).
     pub no_raw_views: bool,
     /// `FFAST_TEST_TEMPLATE_ROUTE`: force a template-cache route (v8::uncache).
     pub template_route: TemplateRoute,
@@ -34,7 +34,7 @@ pub struct Config {
     pub debug_asm: bool,
     /// `FFAST_DEBUG=dlopen`: print each dlopen decision (loader.rs).
     pub debug_dlopen: bool,
-    /// `FFAST_DEBUG=views`: report the raw typed-array self-check (v8::views).
+    /// `FFAST_DEBUG=views`: report the raw typed-array self-check (value::views).
     pub debug_views: bool,
 }
 

@@ -795,7 +795,7 @@ pub fn buffer_route(env: Env) -> &'static str {
     match v8::V8::get() {
         Err(_) => "none",
         // SAFETY: inside this N-API call on env's thread.
-        Ok(api) if unsafe { v8::views::raw_reads(env.raw(), api) } => "raw",
+        Ok(api) if unsafe { value::views::raw_reads(env.raw(), api) } => "raw",
         Ok(api) if api.buffer_fallback => "fallback",
         Ok(_) => "general",
     }

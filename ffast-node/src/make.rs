@@ -65,7 +65,7 @@ pub unsafe fn make_functions(
     // The buffer helper for this V8 (its first use may run the raw-view self-check).
     let buf_addr = match v8 {
         Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
-            crate::v8::views::buffer_helper(env, api)
+            crate::value::views::buffer_helper(env, api)
         }
         _ => crate::value::buffers::ffast_buf_addr as *const () as usize,
     };

@@ -12,7 +12,6 @@
 //! - `uncache`: keeping ffast's function templates out of V8's template cache;
 //! - `function`: making a JS function with a fast-call target;
 //! - `call`: calling JS from a callback without N-API;
-//! - `views`: reading an off-heap typed array's data address raw (V8 11/12);
 //! - `strings`: JS strings made from C text by V8's own constructors.
 
 mod api;
@@ -25,7 +24,6 @@ pub mod strings;
 mod symbols;
 pub mod tagged;
 pub mod uncache;
-pub mod views;
 
 pub use api::V8;
 pub use call_info::call_info;

@@ -165,7 +165,7 @@ unsafe fn view_address_napi(
 }
 
 /// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of
-/// [`crate::v8::views`] instead, which end here for what they do not read directly). The JS wrapper
+/// [`super::views`] instead, which end here for what they do not read directly). The JS wrapper
 /// has already checked the value is a buffer or null, so a `None` cannot happen; NULL is passed
 /// if it somehow did.
 ///

@@ -30,8 +30,8 @@
 //! `BUF_FALLBACK` for those arrays, V8 re-runs the call on the slow path, which materializes
 //! the array — after which it is off the heap and later calls take the raw path.
 
-use super::api::V8;
-use crate::value::buffers::ffast_buf_addr;
+use super::buffers::ffast_buf_addr;
+use crate::v8::V8;
 use ffast_core::trampoline::BUF_FALLBACK;
 use napi::sys;
 use std::ffi::c_void;
@@ -418,7 +418,7 @@ unsafe fn check_one(
                 return Err("an empty or detached view took the raw path".into());
             }
             // The slow path's own address for this value, and N-API's.
-            let slow = crate::value::buffers::buffer_address(env, v).unwrap_or(u64::MAX);
+            let slow = super::buffers::buffer_address(env, v).unwrap_or(u64::MAX);
             let (mut ty, mut len, mut data, mut ab, mut off) = (
                 0,
                 0usize,
@@ -446,7 +446,7 @@ unsafe fn check_one(
     }
     // The slow path runs for every view (on-heap ones are materialized here).
     if is_ta {
-        crate::value::buffers::buffer_address(env, v);
+        super::buffers::buffer_address(env, v);
     }
     match (want, raw) {
         ("raw", Raw::Addr(_)) | ("no", Raw::NotTypedArray | Raw::Declined) | ("any", _) => Ok(()),

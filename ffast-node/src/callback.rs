@@ -36,7 +36,7 @@ use crate::errors::ErrorCode;
 use crate::value::arg::arg_to_slot;
 use crate::value::strings::{StringScratch, SCRATCH};
 use ffast_core::jit::Arena;
-use ffast_core::trampoline::{self, MAX_SAFE};
+use ffast_core::trampoline;
 use ffast_core::{Error, Signature, Type};
 use napi::sys;
 use std::cell::{Cell, RefCell};
@@ -745,7 +745,7 @@ unsafe fn run_js_scoped(
                 *w = word;
                 w as *mut usize as sys::napi_value
             }
-            None => slot_value(env, t, raw),
+            None => crate::value::result::js_value(env, t, raw),
         };
     }
     let g = live.global.get();
@@ -807,44 +807,6 @@ fn small_int(ty: Type, raw: u64) -> Option<i32> {
         Type::U8 | Type::U16 | Type::U32 => i32::try_from(raw as u32).ok(),
         _ => None,
     }
-}
-
-/// The JS value of a C argument in slot form (integers already extended to 64 bits by the
-/// entry trampoline): Numbers; 64-bit integers beyond 2^53 as BigInt; NULL pointers and
-/// strings as null; `const char*` decoded as UTF-8 (invalid sequences replaced).
-unsafe fn slot_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_value {
-    let mut out = ptr::null_mut();
-    match ty {
-        Type::Bool => sys::napi_get_boolean(env, raw != 0, &mut out),
-        Type::I8 | Type::I16 | Type::I32 => {
-            sys::napi_create_int32(env, raw as i64 as i32, &mut out)
-        }
-        Type::U8 | Type::U16 | Type::U32 => sys::napi_create_uint32(env, raw as u32, &mut out),
-        Type::F32 => sys::napi_create_double(env, f32::from_bits(raw as u32) as f64, &mut out),
-        Type::F64 => sys::napi_create_double(env, f64::from_bits(raw), &mut out),
-        Type::I64 | Type::ISize => {
-            let v = raw as i64;
-            if v.unsigned_abs() <= MAX_SAFE {
-                sys::napi_create_double(env, v as f64, &mut out)
-            } else {
-                sys::napi_create_bigint_int64(env, v, &mut out)
-            }
-        }
-        Type::Pointer | Type::String if raw == 0 => sys::napi_get_null(env, &mut out),
-        Type::String => {
-            let s = CStr::from_ptr(raw as *const std::ffi::c_char).to_string_lossy();
-            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
-        }
-        Type::U64 | Type::USize | Type::Pointer | Type::Buffer => {
-            if raw <= MAX_SAFE {
-                sys::napi_create_double(env, raw as f64, &mut out)
-            } else {
-                sys::napi_create_bigint_uint64(env, raw, &mut out)
-            }
-        }
-        Type::Void => sys::napi_get_undefined(env, &mut out),
-    };
-    out
 }
 
 /// Check a callback signature: no buffer parameters (C passes a plain pointer: use

@@ -9,7 +9,7 @@
 //!   references so the backing store (and so the address C got) lives until completion.
 //! - lane or pool thread: only the binding's invoker on the job's own slots. No N-API, no thread-local
 //!   state, no wide slot: the invoker writes the raw result to slots[n] and returns.
-//! - JS thread, on completion: the raw result becomes the final JS value (`settled_value`), the
+//! - JS thread, on completion: the raw result becomes the final JS value (`value::result::js_value`), the
 //!   promise settles, the pins are released, and a library closed meanwhile is unloaded once its
 //!   last call is done.
 //!
@@ -27,7 +27,7 @@ use crate::lane;
 use crate::slow::{args_to_slots, check_count, report, with_napi_args, JsArgs};
 use crate::thread;
 use crate::value::kind::typeof_;
-use crate::value::result::settled_value;
+use crate::value::result::js_value;
 use crate::value::strings::StringScratch;
 use ffast_core::Type;
 use napi::sys;
@@ -213,7 +213,7 @@ pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status:
     if status == sys::Status::napi_ok {
         let n = b.sig.params.len();
         let raw = job.slots[n];
-        let mut value = settled_value(env, b.sig.result, raw);
+        let mut value = js_value(env, b.sig.result, raw);
         if b.has_errno() {
             // { value, errno }: errno as C left it on the thread that ran the call.
             value = with_errno(env, value, job.slots[n + 1] as u32 as i32);

@@ -85,15 +85,22 @@ fn wide_is_safe(ty: Type, raw: u64) -> bool {
     }
 }
 
-/// The final JS value of a raw C result, as the public sync wrapper returns it (index.js
-/// `wrap`): undefined for void, null for NULL pointers/strings, BigInt for 64-bit values beyond
-/// 2^53, the decoded string for `const char*`. Nonblocking calls settle their promise with it:
-/// they cannot use the wide slot, which a later call on this thread may overwrite before the
-/// promise's reactions run.
-pub fn settled_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_value {
+/// The final JS value of a raw C value of type `ty` in slot form: undefined for void, null for
+/// NULL pointers and strings, a Number, or a BigInt for 64-bit values beyond 2^53, the decoded
+/// text (UTF-8, invalid sequences replaced) for `const char*` — what the public sync wrapper
+/// returns (index.js `wrap`). The one conversion of both users that cannot use the fast-call
+/// representation: nonblocking calls settle their promise with it (they cannot use the wide
+/// slot, which a later call on this thread may overwrite before the promise's reactions run),
+/// and callbacks pass it C's arguments (an entry trampoline extends integers to 64 bits, which
+/// gives the same values).
+///
+/// # Safety
+/// On env's thread inside a HandleScope; for `Type::String`, a non-zero `raw` is a readable
+/// NUL-terminated string.
+pub unsafe fn js_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_value {
     let mut out = ptr::null_mut();
     // SAFETY: every call creates a value in the current HandleScope of this env (the caller
-    // runs on env's thread, inside a scope).
+    // runs on env's thread, inside a scope); a string is readable (the caller's promise).
     unsafe {
         match ty {
             Type::Void => {

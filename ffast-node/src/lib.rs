@@ -8,7 +8,6 @@ mod binding;
 mod callback;
 mod config;
 mod errors;
-mod lane;
 mod loader;
 mod make;
 mod memory;
@@ -804,7 +803,7 @@ pub fn buffer_route(env: Env) -> &'static str {
 /// Nonblocking calls this thread ran on its lane (the rest ran on the libuv pool).
 #[napi]
 pub fn lane_calls() -> f64 {
-    lane::calls() as f64
+    nonblocking::lane::calls() as f64
 }
 
 /// How many times this thread ran the slow path (tests prove the fast path with it).

@@ -105,7 +105,7 @@ pub fn set_env(env: sys::napi_env) {
 /// `process.exit()`, which skips it): every code set is closed as by `close()`, except that
 /// the library itself stays loaded. Registered first, it runs after the lane's and the
 /// callbacks' hooks; Node then waits for the env's queued pool calls, whose completions free
-/// the sets they kept (`nonblocking::complete_job`).
+/// the sets they kept (`nonblocking::job::complete_job`).
 unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
     with(|s| {
         // A later env on this thread (an embedder's) registers its own hook.

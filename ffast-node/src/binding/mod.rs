@@ -92,7 +92,7 @@ impl CodeSet {
     }
 
     /// Tell the bindings their set is closing: the last call to finish frees it (`binding::
-    /// on_stack`, `nonblocking::complete_job`).
+    /// on_stack`, `nonblocking::job::complete_job`).
     pub fn mark_closing(&self) {
         for b in &self.bindings {
             b.closing.set(true);

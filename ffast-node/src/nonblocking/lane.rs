@@ -23,7 +23,7 @@
 //!
 //! Pool size: one lane per JS thread, one call at a time. A call made while the lane is busy
 //! (calls in flight concurrently, or a long C call on the lane) goes to the libuv pool as
-//! before (`nonblocking.rs`), so concurrency and `UV_THREADPOOL_SIZE` behave as they always
+//! before (`pool.rs`), so concurrency and `UV_THREADPOOL_SIZE` behave as they always
 //! did and a long-running C function never holds up other calls.
 //!
 //! Lifetime:
@@ -41,7 +41,7 @@
 //!   lane itself is a leaked box, and neither the exit nor a thread-local destructor frees code
 //!   sets (docs/lifetimes.md).
 
-use crate::nonblocking::{self, Job};
+use super::job::{self, Job};
 use napi::sys;
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -334,7 +334,7 @@ fn run(shared: &Shared) {
             // does not touch it until it takes it back from `done`; the invoker reads the
             // argument words from its slots and writes the result to slots[n], and the strings
             // and pinned buffers the arguments point at live as long as the job.
-            unsafe { nonblocking::execute_job(p as *mut Job) };
+            unsafe { job::execute_job(p as *mut Job) };
             shared.mailbox.store(EMPTY, Ordering::Relaxed);
             // Hand-over (see the module comment): publish, then wake the loop unless it polls.
             shared.done.store(p, Ordering::SeqCst);
@@ -439,7 +439,7 @@ impl Lane {
         } else {
             sys::Status::napi_cancelled
         };
-        nonblocking::complete_job(env, job, status);
+        job::complete_job(env, job, status);
         if !cs.is_null() {
             sys::napi_close_callback_scope(env, cs);
         }

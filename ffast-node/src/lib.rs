@@ -820,7 +820,7 @@ pub struct CallbackOptions {
     pub deadlock_ms: f64,
 }
 
-/// Create a callback (see callback.rs): `[id, pointer]`. `report(err)` receives errors of this
+/// Create a callback (see callback/): `[id, pointer]`. `report(err)` receives errors of this
 /// callback, `orphan(err)` those of closed callbacks on this thread.
 #[napi]
 pub fn callback_create(

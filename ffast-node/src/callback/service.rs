@@ -1,0 +1,266 @@
+//! The data a callback's trampoline reaches and the thread it serves: the [`Slot`] (one per
+//! entry trampoline), the [`Live`] JS side of a callback, and the per-JS-thread [`Service`]
+//! that links foreign threads to the thread's event loop (its threadsafe function) and tells
+//! whether the current thread is the owner.
+
+use crate::errors::ErrorCode;
+use ffast_core::Signature;
+use napi::sys;
+use std::cell::Cell;
+use std::ffi::{c_void, CString};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// The JS side of a live callback. Its references are used on the owning JS thread only.
+pub(super) struct Live {
+    pub(super) func: sys::napi_ref,
+    /// The same function as a V8 global handle (the direct route, v8::call): its slot is the
+    /// function's `Local` for every call, so no handle is made per call. Null without that
+    /// route, and once released.
+    pub(super) global: Cell<*mut usize>,
+    pub(super) report: sys::napi_ref,
+    pub(super) queue: bool,
+    /// How long a blocked foreign caller tolerates its JS thread staying inside a tracked call.
+    pub(super) grace: Duration,
+    /// Calls of the JS function in progress (JS thread only): `close()` from inside the
+    /// function defers deleting the references until the outermost call is done.
+    pub(super) active: Cell<u32>,
+    /// Errors queued for a later delivery to `report` (JS thread only, `Item::Deliver`): the
+    /// references stay until the last is delivered.
+    pub(super) deferred: Cell<u32>,
+    pub(super) closed: Cell<bool>,
+    /// The references are deleted (closed and idle): reports go to the orphan reporter.
+    pub(super) released: Cell<bool>,
+}
+
+impl Live {
+    /// # Safety
+    /// On the owning JS thread.
+    pub(super) unsafe fn release_if_idle(&self, env: sys::napi_env) {
+        if self.closed.get()
+            && self.active.get() == 0
+            && self.deferred.get() == 0
+            && !self.released.replace(true)
+        {
+            sys::napi_delete_reference(env, self.func);
+            sys::napi_delete_reference(env, self.report);
+            let g = self.global.replace(ptr::null_mut());
+            if let (false, Some(js)) = (g.is_null(), crate::v8::call::get()) {
+                js.dispose(g);
+            }
+        }
+    }
+}
+
+// SAFETY: a Live is shared with foreign threads only to keep it alive inside queued items;
+// its napi references are read and deleted on the owning JS thread only.
+unsafe impl Send for Live {}
+// SAFETY: as above.
+unsafe impl Sync for Live {}
+
+/// One JS thread's link to its event loop, shared with foreign threads.
+pub(super) struct Service {
+    pub(super) env: sys::napi_env,
+    /// `None` once the env is being torn down.
+    pub(super) tsfn: Mutex<Option<usize>>,
+    /// Tracked synchronous calls in progress on the owning thread.
+    pub(super) depth: &'static AtomicU32,
+    /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
+    pub(super) orphan: sys::napi_ref,
+    /// What the direct route (v8::call) needs; None without it.
+    pub(super) direct: Option<Direct>,
+    /// The thread's heap-number map for direct Number reads of results, or 0.
+    pub(super) number_map: usize,
+    /// Blocking requests not yet answered (completed with the default value at teardown).
+    pub(super) waiting: Mutex<Vec<Arc<Request>>>,
+    /// Cleared at env teardown: a dead service never claims the current thread as its owner
+    /// (a later isolate or env may be allocated at its old address).
+    pub(super) alive: AtomicBool,
+    /// Items the owning thread queued for itself that have not run yet (`post_deferred`):
+    /// the threadsafe function is ref'd while there are any. Owning thread only.
+    pub(super) deferred: AtomicU32,
+}
+
+// SAFETY: foreign threads only touch the mutex-protected tsfn handle (whose use N-API allows
+// from any thread), the atomics (depth, alive), the isolate address and the waiting list; env
+// and orphan are used on the owning thread.
+unsafe impl Send for Service {}
+// SAFETY: as above.
+unsafe impl Sync for Service {}
+
+/// A thread's handles for calling JS through V8's API. The globals are never released: they
+/// live as long as the isolate.
+pub(super) struct Direct {
+    pub(super) isolate: *mut c_void,
+    /// The context the JS functions are called in: the one current when the thread's first
+    /// callback was made (index.js runs in the env's main context), which is what N-API uses.
+    /// Kept rather than asked for per call: asking costs a call and a handle.
+    pub(super) context: *mut usize,
+    /// `undefined`, the receiver of every callback.
+    pub(super) undefined: *mut usize,
+}
+
+/// The context of one entry trampoline: a leaked box (its address is embedded in the code,
+/// and the code may be called at any time, so neither is ever freed).
+pub(super) struct Slot {
+    pub(super) sig: Signature,
+    /// The service of the thread the slot serves: a leaked `Service`. Replaced only when a
+    /// slot retired by an ended thread is taken by another thread (`create`); a foreign caller
+    /// that reads the old one finds it dead and gets the default value.
+    pub(super) service: AtomicPtr<Service>,
+    /// The live callback, for foreign threads (read under the lock, then an Arc clone).
+    pub(super) live: Mutex<Option<Arc<Live>>>,
+    /// The same callback for its own JS thread: one strong count held as a raw pointer, written
+    /// and read only on that thread (Relaxed: a plain load). The lock and the Arc clone that the
+    /// foreign path needs were four atomic read-modify-writes per call, a sixth of a
+    /// same-thread callback's cost. Null when closed.
+    pub(super) owner_live: AtomicPtr<Live>,
+    /// The entry trampoline: in a page shared with the other slots of its batch (`new_slots`).
+    pub(super) pointer: usize,
+    /// Whether a callback ever had this slot (a batch's spares have not, until taken).
+    pub(super) used: AtomicBool,
+}
+
+// SAFETY: other threads read `sig` and `pointer` (immutable after creation), the atomics, and
+// `live` under its mutex.
+unsafe impl Send for Slot {}
+// SAFETY: as above.
+unsafe impl Sync for Slot {}
+
+impl Slot {
+    /// The service the slot serves now.
+    #[inline(always)]
+    pub(super) fn service(&self) -> &'static Service {
+        // SAFETY: always a leaked Service (`service()`), never freed.
+        unsafe { &*self.service.load(Ordering::Acquire) }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    Waiting,
+    Running,
+    Done(u64),
+    Abandoned,
+}
+
+/// A blocking call from a foreign thread.
+pub(super) struct Request {
+    pub(super) state: Mutex<State>,
+    pub(super) done: Condvar,
+}
+
+/// What a foreign thread (or a JS thread for itself) queues for the JS thread.
+pub(super) enum Item {
+    Call {
+        slot: &'static Slot,
+        live: Arc<Live>,
+        args: Vec<u64>,
+        _strings: Vec<CString>,
+        reply: Option<Arc<Request>>,
+    },
+    Report {
+        live: Option<Arc<Live>>,
+        code: ErrorCode,
+        msg: String,
+    },
+    /// An error value the reporter could not take where it happened (see `deliver`).
+    Deliver {
+        live: Option<Arc<Live>>,
+        err: sys::napi_ref,
+    },
+    /// An item the owning thread queued for itself, holding the loop alive (`post_deferred`).
+    Deferred(Box<Item>),
+}
+
+/// The default C value a callback returns when JS cannot give one: all-zero bits.
+pub(super) const DEFAULT: u64 = 0;
+
+pub(super) fn item_ptr(i: Item) -> *mut c_void {
+    Box::into_raw(Box::new(i)).cast()
+}
+
+impl Service {
+    /// Queue `item`; false when the thread is gone (the item is dropped).
+    pub(super) fn post(&self, item: Item) -> bool {
+        let guard = self.tsfn.lock().unwrap();
+        let Some(tsfn) = *guard else { return false };
+        let p = item_ptr(item);
+        // SAFETY: the handle is live while `tsfn` is Some (the cleanup hook clears it under this
+        // lock before Node frees it); the call is thread-safe and does not block (unbounded
+        // queue).
+        let st = unsafe {
+            sys::napi_call_threadsafe_function(
+                tsfn as sys::napi_threadsafe_function,
+                p,
+                sys::ThreadsafeFunctionCallMode::nonblocking,
+            )
+        };
+        if st != sys::Status::napi_ok {
+            // SAFETY: N-API did not take the item; we still own it.
+            drop(unsafe { Box::from_raw(p.cast::<Item>()) });
+            return false;
+        }
+        true
+    }
+
+    pub(super) fn report_later(&self, live: Option<Arc<Live>>, code: ErrorCode, msg: String) {
+        self.post(Item::Report { live, code, msg });
+    }
+
+    /// Queue `item` from the owning thread for a later turn, keeping the event loop alive
+    /// until it has run: the threadsafe function is unref'd (pending foreign callbacks do not
+    /// keep a process alive), but an error deferred from a callback must not be lost to the
+    /// process ending first. False when the thread is going away.
+    ///
+    /// # Safety
+    /// On the owning JS thread, `env` its env.
+    pub(super) unsafe fn post_deferred(&self, env: sys::napi_env, item: Item) -> bool {
+        let tsfn = match *self.tsfn.lock().unwrap() {
+            Some(t) => t as sys::napi_threadsafe_function,
+            None => return false,
+        };
+        if self.deferred.fetch_add(1, Ordering::Relaxed) == 0 {
+            sys::napi_ref_threadsafe_function(env, tsfn);
+        }
+        if self.post(Item::Deferred(Box::new(item))) {
+            return true;
+        }
+        self.deferred_done(env);
+        false
+    }
+
+    /// A deferred item has run (or was dropped): the last one lets the loop go.
+    ///
+    /// # Safety
+    /// On the owning JS thread, `env` its env.
+    pub(super) unsafe fn deferred_done(&self, env: sys::napi_env) {
+        if self.deferred.fetch_sub(1, Ordering::Relaxed) == 1 {
+            if let Some(t) = *self.tsfn.lock().unwrap() {
+                sys::napi_unref_threadsafe_function(env, t as sys::napi_threadsafe_function);
+            }
+        }
+    }
+}
+
+pub(super) fn on_owner_thread(svc: &Service) -> bool {
+    if !svc.alive.load(Ordering::Acquire) {
+        return false;
+    }
+    match (&svc.direct, crate::v8::call::get()) {
+        // V8's thread-local current isolate: cheaper to read than this addon's thread-local
+        // env (a __tls_get_addr call from a shared object).
+        (Some(d), Some(js)) => js.isolate() == d.isolate,
+        _ => crate::thread::current_env() == svc.env,
+    }
+}
+
+pub(super) fn finish(req: &Request, v: u64) {
+    let mut st = req.state.lock().unwrap();
+    if *st != State::Abandoned {
+        *st = State::Done(v);
+    }
+    req.done.notify_all();
+}

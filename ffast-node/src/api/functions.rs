@@ -1,0 +1,247 @@
+//! Making the JS functions of a batch of definitions, and freeing a `bind()` batch's code.
+
+use super::common::{check, core_fail, external_array_buffer, fail, raw};
+use crate::errors::ErrorCode;
+use crate::make::Request;
+use crate::{make, thread};
+use ffast_core::Signature;
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+
+/// A signature in its spelled form; `makeFunctions` takes each distinct one once.
+#[napi(object)]
+pub struct SigDef {
+    pub parameters: Vec<String>,
+    pub result: String,
+    /// Calls run on the libuv thread pool and return a Promise.
+    pub nonblocking: Option<bool>,
+    /// May call back into JS synchronously (a `function` parameter or `callbacks: true`).
+    pub callbacks: Option<bool>,
+    /// `errno: true`: errno is exchanged with the thread's saved value around each call.
+    pub errno: Option<bool>,
+}
+/// Create the JS functions: function i is called `names[i]`, calls `addresses[i]` and has
+/// signature `sigs[sig_of[i]]`. Columns rather than one object per function: converting 1,000
+/// definition objects cost as much as creating the functions (declare time, issue #3). With
+/// `lib`, their code joins that library (freed by `close`); without (`bind`), it is freed once
+/// the functions made here (and their struct areas) have been collected.
+///
+/// Returns one entry per function, in order: the function itself, or, when its signature has
+/// aggregates, `{fn, area, argOffsets, retOffset}`: `fn` takes the scalar parameters only (and
+/// returns undefined for an aggregate result); `area` is an ArrayBuffer over the binding's area,
+/// where the caller writes aggregate parameter i at `argOffsets[i]` (-1 for scalars) before the
+/// call and reads an aggregate result at `retOffset` (-1 without) after it.
+#[napi]
+pub fn make_functions(
+    env: Env,
+    lib: Option<u32>,
+    names: Vec<String>,
+    addresses: Vec<f64>,
+    sigs: Vec<SigDef>,
+    sig_of: Vec<u32>,
+) -> Result<Unknown<'static>> {
+    if addresses.len() != names.len() || sig_of.len() != names.len() {
+        return Err(fail(
+            &env,
+            ErrorCode::Internal,
+            "makeFunctions: column lengths differ",
+        ));
+    }
+    let parsed = sigs
+        .iter()
+        .map(|d| Signature::parse(&d.parameters, &d.result))
+        .collect::<Vec<_>>();
+    let mut reqs = Vec::with_capacity(names.len());
+    for ((name, address), k) in names.into_iter().zip(addresses).zip(sig_of) {
+        let sig = match parsed.get(k as usize) {
+            Some(Ok(sig)) => sig.clone(),
+            Some(Err(e)) => {
+                return Err(core_fail(&env, e, &format!("in definition of '{name}': ")))
+            }
+            None => {
+                return Err(fail(
+                    &env,
+                    ErrorCode::Internal,
+                    "makeFunctions: signature index out of range",
+                ))
+            }
+        };
+        if !(address >= 1.0 && address.fract() == 0.0 && address < 9.007_199_254_740_992e15) {
+            return Err(fail(
+                &env,
+                ErrorCode::ArgRange,
+                &format!("invalid function address for '{name}'"),
+            ));
+        }
+        reqs.push(Request {
+            name,
+            address: address as usize,
+            sig,
+            nonblocking: sigs[k as usize].nonblocking.unwrap_or(false),
+            callbacks: sigs[k as usize].callbacks.unwrap_or(false),
+            errno: sigs[k as usize].errno.unwrap_or(false),
+        });
+    }
+    if let Some(id) = lib {
+        if !thread::with(|s| s.libs.contains_key(&id)) {
+            return Err(fail(&env, ErrorCode::Closed, "library is closed"));
+        }
+    }
+    // Where JS writes aggregate arguments and finds an aggregate result (nothing to say for the
+    // common all-scalar signature).
+    let offsets: Vec<(Vec<f64>, f64)> = reqs
+        .iter()
+        .map(|r| {
+            if r.sig.area_size == 0 {
+                return (Vec::new(), -1.0);
+            }
+            let args = r
+                .sig
+                .arg_offsets()
+                .iter()
+                .map(|o| o.map_or(-1.0, f64::from))
+                .collect();
+            let ret = r
+                .sig
+                .agg_result
+                .as_ref()
+                .map_or(-1.0, |a| f64::from(a.offset));
+            (args, ret)
+        })
+        .collect();
+    // SAFETY: we are in an N-API call on env's thread.
+    let (mut set, made) = unsafe { make::make_functions(env.raw(), reqs, None) }
+        .map_err(|e| core_fail(&env, &e, ""))?;
+    // A library's code is freed by `close`. A `bind()` batch's code is freed once every JS
+    // object that can reach it is collected: its functions (a collected function can no
+    // longer be called, and optimized code that inlined its fast call holds it weakly and is
+    // deoptimized with it) and its struct areas; their finalizers count down `refs`.
+    let bound = match lib {
+        Some(id) => {
+            // (Still open: nothing between the check above and here runs JS.)
+            thread::with(|s| {
+                if let Some(l) = s.libs.get_mut(&id) {
+                    l.arena.absorb(std::mem::take(&mut set.arena));
+                    l.bindings.append(&mut set.bindings);
+                }
+            });
+            None
+        }
+        None => {
+            let refs = made.len()
+                + made.iter().filter(|m| m.area.1 > 0).count()
+                + made.iter().filter(|m| m.twin.is_some()).count();
+            // Told to V8 as external memory, so that code only the garbage collector can free
+            // counts towards its decision to collect (else a loop binding and dropping
+            // functions could map pages faster than V8 felt the need for a major GC).
+            let bytes = (set.arena.pages() * page_size()) as i64;
+            let mut total = 0;
+            // SAFETY: an N-API call on env's thread.
+            unsafe { sys::napi_adjust_external_memory(env.raw(), bytes, &mut total) };
+            Some(thread::add_bound(set, refs, bytes))
+        }
+    };
+    // The finalizer of a bound batch's objects (hint: the batch id).
+    let release = |obj: sys::napi_value| {
+        if let Some(id) = bound {
+            // SAFETY: `obj` is a live object of this call; the finalizer runs on this thread.
+            // If attaching fails, the batch simply never reaches zero (its code is kept).
+            unsafe {
+                sys::napi_add_finalizer(
+                    env.raw(),
+                    obj,
+                    std::ptr::null_mut(),
+                    Some(release_bound),
+                    id as usize as *mut std::ffi::c_void,
+                    std::ptr::null_mut(),
+                );
+            }
+        }
+    };
+    // Plain functions where possible: an object per function cost as much as creating the
+    // function itself (declare-time budget, issue #3).
+    let mut arr = std::ptr::null_mut();
+    // SAFETY: values are created in the current HandleScope; indices are in range.
+    unsafe {
+        check(
+            &env,
+            sys::napi_create_array_with_length(env.raw(), made.len(), &mut arr),
+        )?;
+        for (i, (m, (args, ret))) in made.iter().zip(offsets).enumerate() {
+            release(m.value);
+            let entry = if m.area.1 == 0 {
+                m.value
+            } else {
+                let mut o = Object::new(&env)?;
+                o.set("argOffsets", args)?;
+                o.set("retOffset", ret)?;
+                // The area lives as long as the binding: until the library is closed, or, for
+                // `bind`, until this buffer and the functions of its batch are collected. Like
+                // `toArrayBuffer`, the view must not be used after `close()`; index.js checks a
+                // closed library before touching it.
+                let area =
+                    external_array_buffer(&env, m.area.0 as *mut std::ffi::c_void, m.area.1)?.raw();
+                release(area);
+                for (k, v) in [(c"area", area), (c"fn", m.value)] {
+                    let mut key = std::ptr::null_mut();
+                    check(
+                        &env,
+                        sys::napi_create_string_utf8(
+                            env.raw(),
+                            k.as_ptr(),
+                            k.to_bytes().len() as isize,
+                            &mut key,
+                        ),
+                    )?;
+                    check(&env, sys::napi_set_property(env.raw(), o.raw(), key, v))?;
+                }
+                o.raw()
+            };
+            check(&env, sys::napi_set_element(env.raw(), arr, i as u32, entry))?;
+        }
+        // The BigInt twins (docs/pointers.md §10), as `arr.twins[i]` (undefined where none),
+        // when there is any: the common entries stay what they were.
+        if made.iter().any(|m| m.twin.is_some()) {
+            let mut twins = std::ptr::null_mut();
+            check(
+                &env,
+                sys::napi_create_array_with_length(env.raw(), made.len(), &mut twins),
+            )?;
+            for (i, m) in made.iter().enumerate() {
+                if let Some(t) = m.twin {
+                    release(t);
+                    check(&env, sys::napi_set_element(env.raw(), twins, i as u32, t))?;
+                }
+            }
+            let key = c"twins";
+            check(
+                &env,
+                sys::napi_set_named_property(env.raw(), arr, key.as_ptr(), twins),
+            )?;
+        }
+    }
+    Ok(raw(&env, arr))
+}
+/// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
+/// (thread::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
+/// the garbage collection that found the object dead, so no call of the batch is on the stack
+/// (docs/v8-template-cache.md §4).
+unsafe extern "C" fn release_bound(
+    env: sys::napi_env,
+    _data: *mut std::ffi::c_void,
+    hint: *mut std::ffi::c_void,
+) {
+    let (set, bytes) = thread::release_bound(hint as usize as u64);
+    if bytes != 0 {
+        let mut total = 0;
+        // SAFETY: finalizers run on env's thread with env alive.
+        sys::napi_adjust_external_memory(env, -bytes, &mut total);
+    }
+    // Dropped outside the state borrow (as `close` does).
+    drop(set);
+}
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
+}

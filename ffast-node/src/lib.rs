@@ -8,16 +8,16 @@
 //! its own earlier files), never from a later one; `scripts/layers.js` checks that the imports
 //! have no cycle, and docs/layers.md says which file a new piece of code goes to.
 
-// 1. Ground: settings, the ABI of this target, V8's API, C memory helpers, library loading.
+// 1. Ground: settings, the ABI of this target, V8's API, C memory helpers.
 mod config;
-mod loader;
 mod memory;
 mod platform;
 mod v8;
 
-// 2. State: bound functions as data, per-thread state, errors.
+// 2. State: bound functions as data, per-thread state, errors; opening libraries.
 mod binding;
 mod errors;
+mod loader;
 mod thread;
 
 // 3. Values across the boundary (JS → C slots, C → JS values, strings, buffers).

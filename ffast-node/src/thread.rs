@@ -142,6 +142,23 @@ pub fn jit_pages() -> usize {
     with(|s| s.code_sets().map(|c| c.arena.pages()).sum())
 }
 
+/// Keep an opened library (with no code yet) in this thread's table: its handle number.
+pub fn add_library(lib: libloading::Library) -> u32 {
+    with(|s| {
+        let id = s.next_lib;
+        s.next_lib += 1;
+        s.libs.insert(
+            id,
+            CodeSet {
+                arena: ffast_core::jit::Arena::new(),
+                bindings: Vec::new(),
+                lib: Some(lib),
+            },
+        );
+        id
+    })
+}
+
 /// What closing a library found.
 pub enum Taken {
     /// No such (open) library.

@@ -16,6 +16,8 @@
 //! those objects both define and refer to (through a relocation) that the global scope already
 //! defines. None: a plain dlopen, exactly as before. Any: RTLD_DEEPBIND.
 
+use crate::errors::ErrorCode;
+
 mod decision;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod elf;
@@ -62,4 +64,68 @@ pub fn decide_with(path: &str, want: Deep, all: bool) -> Decision {
 /// `FFAST_DEBUG=dlopen`: print each decision (and its time) to stderr.
 pub fn debug() -> bool {
     crate::config::get().debug_dlopen
+}
+
+/// Open the library at `path` (`None`: the process itself) with dlopen's `lazy` and `global`
+/// and the `deep` binding `want` asks for (decided by [`decide`]); the error code and message
+/// for JS when it cannot be opened.
+pub fn open(
+    path: Option<&str>,
+    lazy: bool,
+    global: bool,
+    want: Deep,
+) -> Result<libloading::Library, (ErrorCode, String)> {
+    // Only glibc has RTLD_DEEPBIND. macOS (two-level namespaces) and Windows (imports name
+    // their DLL) already bind a library's references to the libraries it was linked with, so
+    // `deep: true` holds there as is; elsewhere (musl) it cannot be had.
+    if want == Deep::On && !DEEPBIND_SUPPORTED && cfg!(all(unix, not(target_vendor = "apple"))) {
+        return Err((
+            ErrorCode::Unsupported,
+            "dlopen: deep: true needs RTLD_DEEPBIND, which only glibc has".to_string(),
+        ));
+    }
+    let lib = {
+        #[cfg(unix)]
+        {
+            use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_LAZY, RTLD_LOCAL, RTLD_NOW};
+            let mut flags = (if lazy { RTLD_LAZY } else { RTLD_NOW })
+                | if global { RTLD_GLOBAL } else { RTLD_LOCAL };
+            if let Some(p) = path {
+                let t0 = std::time::Instant::now();
+                let d = decide(p, want);
+                flags |= d.flag();
+                if debug() {
+                    eprintln!(
+                        "ffast dlopen '{p}': deep={} (asked {want:?}; {} object(s) read, {} collision(s){}, {} hazard(s){}{}{}; decided in {:.0} us)",
+                        d.deep,
+                        d.objects,
+                        d.collision_count,
+                        if d.collisions.is_empty() { String::new() } else { format!(": {}", d.collisions.join(" ")) },
+                        d.hazard_count,
+                        if d.hazards.is_empty() { String::new() } else { format!(": {}", d.hazards.join(" ")) },
+                        if d.loaded { "; already loaded: its bindings stay as they are" } else { "" },
+                        d.skipped.as_deref().map(|s| format!("; check skipped: {s}")).unwrap_or_default(),
+                        t0.elapsed().as_secs_f64() * 1e6
+                    );
+                }
+            }
+            match path {
+                // SAFETY: loading a library runs its initialisers; that is what the user asked for.
+                Some(p) => unsafe { Library::open(Some(p), flags) }.map(libloading::Library::from),
+                None => Ok(libloading::Library::from(Library::this())),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (lazy, global);
+            // SAFETY: as above.
+            unsafe { libloading::Library::new(path.unwrap_or_default()) }
+        }
+    };
+    lib.map_err(|e| {
+        (
+            ErrorCode::LibraryNotFound,
+            format!("cannot open library '{}': {e}", path.unwrap_or("<process>")),
+        )
+    })
 }

@@ -279,3 +279,88 @@ unsafe fn napi_function(
     }
     Ok(f)
 }
+
+/// Keep the code of functions just made: in library `lib`'s code set (freed by `close`), or,
+/// without a library (`bind()`), as a batch of its own, freed once every JS object that can
+/// reach it is collected. Returns the batch id, whose objects each need [`count_in_batch`].
+///
+/// # Safety
+/// In an N-API call on env's thread; `made` are the functions `set` was made with; `lib`, if
+/// any, was open when the functions were made, and no JS has run since.
+pub unsafe fn keep(
+    env: sys::napi_env,
+    lib: Option<u32>,
+    mut set: CodeSet,
+    made: &[Made],
+) -> Option<u64> {
+    // A library's code is freed by `close`. A `bind()` batch's code is freed once every JS
+    // object that can reach it is collected: its functions (a collected function can no
+    // longer be called, and optimized code that inlined its fast call holds it weakly and is
+    // deoptimized with it) and its struct areas; their finalizers count down `refs`.
+    match lib {
+        Some(id) => {
+            // (Still open: the caller checked it, and nothing since has run JS.)
+            thread::with(|s| {
+                if let Some(l) = s.libs.get_mut(&id) {
+                    l.arena.absorb(std::mem::take(&mut set.arena));
+                    l.bindings.append(&mut set.bindings);
+                }
+            });
+            None
+        }
+        None => {
+            let refs = made.len()
+                + made.iter().filter(|m| m.area.1 > 0).count()
+                + made.iter().filter(|m| m.twin.is_some()).count();
+            // Told to V8 as external memory, so that code only the garbage collector can free
+            // counts towards its decision to collect (else a loop binding and dropping
+            // functions could map pages faster than V8 felt the need for a major GC).
+            let bytes = (set.arena.pages() * page_size()) as i64;
+            let mut total = 0;
+            // SAFETY: an N-API call on env's thread.
+            unsafe { sys::napi_adjust_external_memory(env, bytes, &mut total) };
+            Some(thread::add_bound(set, refs, bytes))
+        }
+    }
+}
+
+/// Count `obj` (a function or struct area of `bind()` batch `id`) among the objects whose
+/// collection frees the batch: its finalizer counts the batch down.
+///
+/// # Safety
+/// `obj` is a live object of the current N-API call on env's thread.
+pub unsafe fn count_in_batch(env: sys::napi_env, obj: sys::napi_value, id: u64) {
+    // The finalizer runs on this thread. If attaching fails, the batch simply never reaches
+    // zero (its code is kept).
+    sys::napi_add_finalizer(
+        env,
+        obj,
+        std::ptr::null_mut(),
+        Some(release_bound),
+        id as usize as *mut c_void,
+        std::ptr::null_mut(),
+    );
+}
+
+/// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
+/// (thread::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
+/// the garbage collection that found the object dead, so no call of the batch is on the stack
+/// (docs/v8-template-cache.md §4).
+unsafe extern "C" fn release_bound(
+    env: sys::napi_env,
+    _data: *mut std::ffi::c_void,
+    hint: *mut std::ffi::c_void,
+) {
+    let (set, bytes) = thread::release_bound(hint as usize as u64);
+    if bytes != 0 {
+        let mut total = 0;
+        // SAFETY: finalizers run on env's thread with env alive.
+        sys::napi_adjust_external_memory(env, -bytes, &mut total);
+    }
+    // Dropped outside the state borrow (as `close` does).
+    drop(set);
+}
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
+}

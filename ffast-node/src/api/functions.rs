@@ -111,52 +111,14 @@ pub fn make_functions(
         })
         .collect();
     // SAFETY: we are in an N-API call on env's thread.
-    let (mut set, made) = unsafe { make::make_functions(env.raw(), reqs, None) }
+    let (set, made) = unsafe { make::make_functions(env.raw(), reqs, None) }
         .map_err(|e| core_fail(&env, &e, ""))?;
-    // A library's code is freed by `close`. A `bind()` batch's code is freed once every JS
-    // object that can reach it is collected: its functions (a collected function can no
-    // longer be called, and optimized code that inlined its fast call holds it weakly and is
-    // deoptimized with it) and its struct areas; their finalizers count down `refs`.
-    let bound = match lib {
-        Some(id) => {
-            // (Still open: nothing between the check above and here runs JS.)
-            thread::with(|s| {
-                if let Some(l) = s.libs.get_mut(&id) {
-                    l.arena.absorb(std::mem::take(&mut set.arena));
-                    l.bindings.append(&mut set.bindings);
-                }
-            });
-            None
-        }
-        None => {
-            let refs = made.len()
-                + made.iter().filter(|m| m.area.1 > 0).count()
-                + made.iter().filter(|m| m.twin.is_some()).count();
-            // Told to V8 as external memory, so that code only the garbage collector can free
-            // counts towards its decision to collect (else a loop binding and dropping
-            // functions could map pages faster than V8 felt the need for a major GC).
-            let bytes = (set.arena.pages() * page_size()) as i64;
-            let mut total = 0;
-            // SAFETY: an N-API call on env's thread.
-            unsafe { sys::napi_adjust_external_memory(env.raw(), bytes, &mut total) };
-            Some(thread::add_bound(set, refs, bytes))
-        }
-    };
-    // The finalizer of a bound batch's objects (hint: the batch id).
+    // SAFETY: as above.
+    let bound = unsafe { make::keep(env.raw(), lib, set, &made) };
     let release = |obj: sys::napi_value| {
         if let Some(id) = bound {
-            // SAFETY: `obj` is a live object of this call; the finalizer runs on this thread.
-            // If attaching fails, the batch simply never reaches zero (its code is kept).
-            unsafe {
-                sys::napi_add_finalizer(
-                    env.raw(),
-                    obj,
-                    std::ptr::null_mut(),
-                    Some(release_bound),
-                    id as usize as *mut std::ffi::c_void,
-                    std::ptr::null_mut(),
-                );
-            }
+            // SAFETY: `obj` is a live object of this call, on env's thread.
+            unsafe { make::count_in_batch(env.raw(), obj, id) };
         }
     };
     // Plain functions where possible: an object per function cost as much as creating the
@@ -222,26 +184,4 @@ pub fn make_functions(
         }
     }
     Ok(raw(&env, arr))
-}
-/// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
-/// (thread::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
-/// the garbage collection that found the object dead, so no call of the batch is on the stack
-/// (docs/v8-template-cache.md §4).
-unsafe extern "C" fn release_bound(
-    env: sys::napi_env,
-    _data: *mut std::ffi::c_void,
-    hint: *mut std::ffi::c_void,
-) {
-    let (set, bytes) = thread::release_bound(hint as usize as u64);
-    if bytes != 0 {
-        let mut total = 0;
-        // SAFETY: finalizers run on env's thread with env alive.
-        sys::napi_adjust_external_memory(env, -bytes, &mut total);
-    }
-    // Dropped outside the state borrow (as `close` does).
-    drop(set);
-}
-fn page_size() -> usize {
-    // SAFETY: sysconf has no preconditions.
-    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
 }

@@ -4,9 +4,10 @@
 //! The native API works on numbers and plain objects; library handles are small integers into
 //! a per-thread table so that workers never share state.
 //!
-//! The modules are layers: each imports only from the layers above it in this list (and from
-//! its own earlier files), never from a later one; `scripts/layers.js` checks that the imports
-//! have no cycle, and docs/layers.md says which file a new piece of code goes to.
+//! The modules are layers: a file imports only from its own layer and the layers listed before
+//! it, and no file reaches itself through its imports. `scripts/layers.js` checks both from the
+//! imports (the numbered comments below are its layer list); docs/layers.md shows the tree and
+//! says which file a new piece of code goes to.
 
 // 1. Ground: settings, the ABI of this target, V8's API, C memory helpers.
 mod config;

@@ -128,31 +128,35 @@ unsafe fn ffast_error_and_args(
     code: ErrorCode,
     msg: &str,
 ) -> (Option<sys::napi_value>, [sys::napi_value; 2]) {
-    let class = thread::with(|s| s.error_class);
-    let mut args = [std::ptr::null_mut(); 2];
-    let code = code.as_str();
-    sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
-    sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
-    let mut ctor = std::ptr::null_mut();
-    let mut pending = false;
-    sys::napi_is_exception_pending(env, &mut pending);
-    // (With an exception pending no JS can run, and clearing below would lose that one.)
-    if pending
-        || class.is_null()
-        || sys::napi_get_reference_value(env, class, &mut ctor) != sys::Status::napi_ok
-        || ctor.is_null()
-    {
-        return (None, args);
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread inside a HandleScope.
+    unsafe {
+        let class = thread::with(|s| s.error_class);
+        let mut args = [std::ptr::null_mut(); 2];
+        let code = code.as_str();
+        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
+        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
+        let mut ctor = std::ptr::null_mut();
+        let mut pending = false;
+        sys::napi_is_exception_pending(env, &mut pending);
+        // (With an exception pending no JS can run, and clearing below would lose that one.)
+        if pending
+            || class.is_null()
+            || sys::napi_get_reference_value(env, class, &mut ctor) != sys::Status::napi_ok
+            || ctor.is_null()
+        {
+            return (None, args);
+        }
+        let mut err = std::ptr::null_mut();
+        if sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err) == sys::Status::napi_ok {
+            return (Some(err), args);
+        }
+        // The constructor is JS: at the stack limit it throws a RangeError instead of running.
+        // Leave nothing pending (the next N-API call would fail on it).
+        let mut e = std::ptr::null_mut();
+        sys::napi_get_and_clear_last_exception(env, &mut e);
+        (None, args)
     }
-    let mut err = std::ptr::null_mut();
-    if sys::napi_new_instance(env, ctor, 2, args.as_ptr(), &mut err) == sys::Status::napi_ok {
-        return (Some(err), args);
-    }
-    // The constructor is JS: at the stack limit it throws a RangeError instead of running.
-    // Leave nothing pending (the next N-API call would fail on it).
-    let mut e = std::ptr::null_mut();
-    sys::napi_get_and_clear_last_exception(env, &mut e);
-    (None, args)
 }
 
 /// Throw an `FfastError(code, message)` (or a plain Error before `init`).

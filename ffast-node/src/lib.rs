@@ -9,6 +9,11 @@
 //! imports (the numbered comments below are its layer list); docs/layers.md shows the tree and
 //! says which file a new piece of code goes to.
 
+// Every unsafe operation sits in an `unsafe` block with a `// SAFETY:` comment, also inside an
+// `unsafe fn`, whose contract is its `# Safety` section.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
+
 // 1. Ground: settings, the ABI of this target, V8's API, C memory helpers.
 mod config;
 mod memory;

@@ -46,171 +46,177 @@ pub unsafe fn make_functions(
     reqs: Vec<Request>,
     lib: Option<libloading::Library>,
 ) -> Result<(CodeSet, Vec<Made>), Error> {
-    if !supported() {
-        return Err(Error::Unsupported(format!(
-            "no ABI for {}-{}",
-            std::env::consts::OS,
-            std::env::consts::ARCH
-        )));
-    }
-    let v8 = V8::get().ok();
-    let (wide_slot, number_map, errno_saved) =
-        thread::with(|s| (s.wide_slot, s.number_map, s.errno_saved));
-    // The fast trampolines of errno: true functions run on this thread only (they belong to
-    // its isolate), so its errno address is compiled in (docs/errno.md §3).
-    let errno_targets = ErrnoTargets {
-        errno_addr: crate::platform::errno_addr() as usize,
-        saved: errno_saved as usize,
-    };
-    // The buffer helper for this V8 (its first use may run the raw-view self-check).
-    let buf_addr = match v8 {
-        Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
-            crate::value::views::buffer_helper(env, api)
+    // SAFETY: the operations below need only this function's contract (# Safety): must run on the
+    // JS thread of `env`, inside an N-API call.
+    unsafe {
+        if !supported() {
+            return Err(Error::Unsupported(format!(
+                "no ABI for {}-{}",
+                std::env::consts::OS,
+                std::env::consts::ARCH
+            )));
         }
-        _ => crate::value::buffers::ffast_buf_addr as *const () as usize,
-    };
-    let fallback = v8.is_some_and(|v| v.buffer_fallback);
-    let targets = |address, area| FastTargets {
-        target: address,
-        area,
-        wide_slot: wide_slot as usize,
-        str_in: crate::value::strings::ffast_str_in as *const () as usize,
-        str_free: crate::value::strings::ffast_str_free as *const () as usize,
-        str_release: crate::value::strings::ffast_str_release as *const () as usize,
-        buf_addr,
-        fallback,
-    };
-    // 1. Emit every function's code (invoker, slow stub, fast trampoline); a library's symbols
-    //    mostly share a few signatures, so each is classified once.
-    let mut plans: std::collections::HashMap<Signature, CallPlan> = Default::default();
-    let mut bindings = Vec::with_capacity(reqs.len());
-    let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
-    // Whether each function is nonblocking.
-    let mut kinds: Vec<bool> = Vec::with_capacity(reqs.len());
-    for r in reqs {
-        let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
-        let area = Area::new(r.sig.area_size);
-        let errno_fn = r.errno.then(crate::platform::errno_location);
-        let invoker = trampoline::invoker_errno(plan, r.address, area.addr(), errno_fn)?;
-        let b = Box::new(Binding {
-            name: r.name,
-            sig: r.sig,
-            invoke: not_placed,
-            env,
-            wide_slot,
-            number_map,
-            slow_calls: std::cell::Cell::new(0),
+        let v8 = V8::get().ok();
+        let (wide_slot, number_map, errno_saved) =
+            thread::with(|s| (s.wide_slot, s.number_map, s.errno_saved));
+        // The fast trampolines of errno: true functions run on this thread only (they belong to
+        // its isolate), so its errno address is compiled in (docs/errno.md §3).
+        let errno_targets = ErrnoTargets {
+            errno_addr: crate::platform::errno_addr() as usize,
+            saved: errno_saved as usize,
+        };
+        // The buffer helper for this V8 (its first use may run the raw-view self-check).
+        let buf_addr = match v8 {
+            Some(api) if reqs.iter().any(|r| r.sig.params.contains(&Type::Buffer)) => {
+                crate::value::views::buffer_helper(env, api)
+            }
+            _ => crate::value::buffers::ffast_buf_addr as *const () as usize,
+        };
+        let fallback = v8.is_some_and(|v| v.buffer_fallback);
+        let targets = |address, area| FastTargets {
+            target: address,
             area,
-            pending: std::cell::Cell::new(0),
-            on_stack: std::cell::Cell::new(0),
-            closing: std::cell::Cell::new(false),
-            tracked: r.callbacks.then(thread::sync_depth),
-            errno_saved: if r.errno {
-                errno_saved
-            } else {
-                std::ptr::null_mut()
-            },
-        });
-        if r.nonblocking {
-            if b.sig.area_size > 0 {
-                // One area per function: calls in flight on the pool would share it.
-                return Err(Error::Unsupported(format!(
-                    "'{}': a nonblocking function cannot take or return structs by value",
-                    b.name
-                )));
-            }
-            // A plain N-API function: it returns a Promise, which no fast call can.
-            codes.push([Some(invoker), None, None]);
-            kinds.push(true);
-            bindings.push(b);
-            continue;
-        }
-        let data = &*b as *const Binding as usize;
-        let fast_ok = v8.is_some()
-            && b.sig.params.len() <= v8::MAX_FAST_PARAMS
-            && plan.fast.is_ok()
-            && b.tracked.is_none();
-        let (stub, fast) = match v8 {
-            Some(_) => {
-                let stub = trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
-                // A backend may decline a signature it cannot encode (e.g. a frame beyond
-                // arm64's immediate reach): the function then runs on the slow path only.
-                let fast = match fast_ok.then(|| {
-                    trampoline::fast_errno(
-                        plan,
-                        &targets(r.address, b.area.addr()),
-                        r.errno.then_some(errno_targets),
-                    )
-                }) {
-                    None | Some(Err(Error::Unsupported(_))) => None,
-                    Some(Ok(code)) => {
-                        let code = bench_nops(code, plan.isa);
-                        debug_listing(&b.name, &code);
-                        Some(code)
-                    }
-                    Some(Err(e)) => return Err(e),
-                };
-                (Some(stub), fast)
-            }
-            None => (None, None),
+            wide_slot: wide_slot as usize,
+            str_in: crate::value::strings::ffast_str_in as *const () as usize,
+            str_free: crate::value::strings::ffast_str_free as *const () as usize,
+            str_release: crate::value::strings::ffast_str_release as *const () as usize,
+            buf_addr,
+            fallback,
         };
-        codes.push([Some(invoker), stub, fast]);
-        kinds.push(false);
-        bindings.push(b);
-    }
-    // 2. Place it all with one mapping.
-    let mut arena = Arena::new();
-    arena.reserve(codes.iter().flatten().flatten().map(|c| c.as_slice()))?;
-    let mut entries = Vec::with_capacity(codes.len());
-    for ((b, [invoker, stub, fast]), nonblocking) in bindings.iter_mut().zip(codes).zip(kinds) {
-        let mut place = |c: Option<Vec<u8>>| c.map(|c| arena.write(&c).map(|a| a.0)).transpose();
-        let inv = place(invoker)?.expect("every binding has an invoker");
-        // SAFETY: `inv` is the invoker just emitted for this binding's plan; it is executable
-        // once the arena is sealed below, before any call can reach it.
-        b.invoke = std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv);
-        entries.push((place(stub)?, place(fast)?, nonblocking));
-    }
-    arena.seal()?;
-    let mut made = Vec::with_capacity(bindings.len());
-    for (b, (slow, fast, nonblocking)) in bindings.iter().zip(entries) {
-        // The trampoline reads V8's options exactly when it may give up (FastTargets).
-        let options = fallback && b.sig.params.contains(&Type::Buffer);
-        let mut twin = None;
-        let value = match (v8, slow) {
-            _ if nonblocking => napi_function(env, b, crate::nonblocking::entry)?,
-            (Some(v8), Some(slow)) => {
-                let create = |bigint| {
-                    v8.new_function(slow, fast, &b.sig.params, b.sig.result, options, bigint)
-                        .ok_or_else(|| {
-                            Error::Jit(format!("V8 could not create function '{}'", b.name))
-                        })
-                };
-                // A BigInt argument to a 64-bit parameter is an int64 in the same register
-                // as a Number's, so the twin shares the trampoline unchanged.
-                if fast.is_some()
-                    && v8.has_bigint_repr()
-                    && b.sig.params.iter().any(|t| is_wide(*t))
-                {
-                    twin = Some(create(true)? as sys::napi_value);
+        // 1. Emit every function's code (invoker, slow stub, fast trampoline); a library's symbols
+        //    mostly share a few signatures, so each is classified once.
+        let mut plans: std::collections::HashMap<Signature, CallPlan> = Default::default();
+        let mut bindings = Vec::with_capacity(reqs.len());
+        let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
+        // Whether each function is nonblocking.
+        let mut kinds: Vec<bool> = Vec::with_capacity(reqs.len());
+        for r in reqs {
+            let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
+            let area = Area::new(r.sig.area_size);
+            let errno_fn = r.errno.then(crate::platform::errno_location);
+            let invoker = trampoline::invoker_errno(plan, r.address, area.addr(), errno_fn)?;
+            let b = Box::new(Binding {
+                name: r.name,
+                sig: r.sig,
+                invoke: not_placed,
+                env,
+                wide_slot,
+                number_map,
+                slow_calls: std::cell::Cell::new(0),
+                area,
+                pending: std::cell::Cell::new(0),
+                on_stack: std::cell::Cell::new(0),
+                closing: std::cell::Cell::new(false),
+                tracked: r.callbacks.then(thread::sync_depth),
+                errno_saved: if r.errno {
+                    errno_saved
+                } else {
+                    std::ptr::null_mut()
+                },
+            });
+            if r.nonblocking {
+                if b.sig.area_size > 0 {
+                    // One area per function: calls in flight on the pool would share it.
+                    return Err(Error::Unsupported(format!(
+                        "'{}': a nonblocking function cannot take or return structs by value",
+                        b.name
+                    )));
                 }
-                create(false)? as sys::napi_value
+                // A plain N-API function: it returns a Promise, which no fast call can.
+                codes.push([Some(invoker), None, None]);
+                kinds.push(true);
+                bindings.push(b);
+                continue;
             }
-            _ => napi_function(env, b, napi_entry)?,
-        };
-        made.push(Made {
-            value,
-            twin,
-            area: (b.area.addr(), b.area.len()),
-        });
+            let data = &*b as *const Binding as usize;
+            let fast_ok = v8.is_some()
+                && b.sig.params.len() <= v8::MAX_FAST_PARAMS
+                && plan.fast.is_ok()
+                && b.tracked.is_none();
+            let (stub, fast) = match v8 {
+                Some(_) => {
+                    let stub =
+                        trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
+                    // A backend may decline a signature it cannot encode (e.g. a frame beyond
+                    // arm64's immediate reach): the function then runs on the slow path only.
+                    let fast = match fast_ok.then(|| {
+                        trampoline::fast_errno(
+                            plan,
+                            &targets(r.address, b.area.addr()),
+                            r.errno.then_some(errno_targets),
+                        )
+                    }) {
+                        None | Some(Err(Error::Unsupported(_))) => None,
+                        Some(Ok(code)) => {
+                            let code = bench_nops(code, plan.isa);
+                            debug_listing(&b.name, &code);
+                            Some(code)
+                        }
+                        Some(Err(e)) => return Err(e),
+                    };
+                    (Some(stub), fast)
+                }
+                None => (None, None),
+            };
+            codes.push([Some(invoker), stub, fast]);
+            kinds.push(false);
+            bindings.push(b);
+        }
+        // 2. Place it all with one mapping.
+        let mut arena = Arena::new();
+        arena.reserve(codes.iter().flatten().flatten().map(|c| c.as_slice()))?;
+        let mut entries = Vec::with_capacity(codes.len());
+        for ((b, [invoker, stub, fast]), nonblocking) in bindings.iter_mut().zip(codes).zip(kinds) {
+            let mut place =
+                |c: Option<Vec<u8>>| c.map(|c| arena.write(&c).map(|a| a.0)).transpose();
+            let inv = place(invoker)?.expect("every binding has an invoker");
+            // SAFETY: `inv` is the invoker just emitted for this binding's plan; it is executable
+            // once the arena is sealed below, before any call can reach it.
+            b.invoke = std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv);
+            entries.push((place(stub)?, place(fast)?, nonblocking));
+        }
+        arena.seal()?;
+        let mut made = Vec::with_capacity(bindings.len());
+        for (b, (slow, fast, nonblocking)) in bindings.iter().zip(entries) {
+            // The trampoline reads V8's options exactly when it may give up (FastTargets).
+            let options = fallback && b.sig.params.contains(&Type::Buffer);
+            let mut twin = None;
+            let value = match (v8, slow) {
+                _ if nonblocking => napi_function(env, b, crate::nonblocking::entry)?,
+                (Some(v8), Some(slow)) => {
+                    let create = |bigint| {
+                        v8.new_function(slow, fast, &b.sig.params, b.sig.result, options, bigint)
+                            .ok_or_else(|| {
+                                Error::Jit(format!("V8 could not create function '{}'", b.name))
+                            })
+                    };
+                    // A BigInt argument to a 64-bit parameter is an int64 in the same register
+                    // as a Number's, so the twin shares the trampoline unchanged.
+                    if fast.is_some()
+                        && v8.has_bigint_repr()
+                        && b.sig.params.iter().any(|t| is_wide(*t))
+                    {
+                        twin = Some(create(true)? as sys::napi_value);
+                    }
+                    create(false)? as sys::napi_value
+                }
+                _ => napi_function(env, b, napi_entry)?,
+            };
+            made.push(Made {
+                value,
+                twin,
+                area: (b.area.addr(), b.area.len()),
+            });
+        }
+        Ok((
+            CodeSet {
+                arena,
+                bindings,
+                lib,
+            },
+            made,
+        ))
     }
-    Ok((
-        CodeSet {
-            arena,
-            bindings,
-            lib,
-        },
-        made,
-    ))
 }
 
 /// A parameter V8 passes as an int64/uint64 (fast_api::param_ctype), which a BigInt twin
@@ -257,27 +263,36 @@ fn debug_listing(name: &str, code: &[u8]) {
 
 /// A plain napi function calling `entry` with the binding as its data: the N-API fallback
 /// (fast calls unavailable) with the same slow path, or a nonblocking function.
+///
+/// # Safety
+/// On env's JS thread inside an N-API call; `b` is boxed in a code set that outlives the
+/// function's calls (its address is the function's data).
 unsafe fn napi_function(
     env: sys::napi_env,
     b: &Binding,
     entry: unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
 ) -> Result<sys::napi_value, Error> {
-    let mut f = std::ptr::null_mut();
-    let st = sys::napi_create_function(
-        env,
-        b.name.as_ptr().cast(),
-        b.name.len() as isize,
-        Some(entry),
-        b as *const Binding as *mut c_void,
-        &mut f,
-    );
-    if st != sys::Status::napi_ok {
-        return Err(Error::Jit(format!(
-            "napi_create_function failed for '{}'",
-            b.name
-        )));
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread inside an N-API call; `b` is boxed in a code set that outlives the function's calls
+    // (its address is the function's data).
+    unsafe {
+        let mut f = std::ptr::null_mut();
+        let st = sys::napi_create_function(
+            env,
+            b.name.as_ptr().cast(),
+            b.name.len() as isize,
+            Some(entry),
+            b as *const Binding as *mut c_void,
+            &mut f,
+        );
+        if st != sys::Status::napi_ok {
+            return Err(Error::Jit(format!(
+                "napi_create_function failed for '{}'",
+                b.name
+            )));
+        }
+        Ok(f)
     }
-    Ok(f)
 }
 
 /// Keep the code of functions just made: in library `lib`'s code set (freed by `close`), or,
@@ -330,35 +345,47 @@ pub unsafe fn keep(
 /// # Safety
 /// `obj` is a live object of the current N-API call on env's thread.
 pub unsafe fn count_in_batch(env: sys::napi_env, obj: sys::napi_value, id: u64) {
-    // The finalizer runs on this thread. If attaching fails, the batch simply never reaches
-    // zero (its code is kept).
-    sys::napi_add_finalizer(
-        env,
-        obj,
-        std::ptr::null_mut(),
-        Some(release_bound),
-        id as usize as *mut c_void,
-        std::ptr::null_mut(),
-    );
+    // SAFETY: the operations below need only this function's contract (# Safety): `obj` is a live
+    // object of the current N-API call on env's thread.
+    unsafe {
+        // The finalizer runs on this thread. If attaching fails, the batch simply never reaches
+        // zero (its code is kept).
+        sys::napi_add_finalizer(
+            env,
+            obj,
+            std::ptr::null_mut(),
+            Some(release_bound),
+            id as usize as *mut c_void,
+            std::ptr::null_mut(),
+        );
+    }
 }
 
 /// Finalizer of a `bind()` batch's functions and areas: the last one frees the batch's code
 /// (thread::release_bound). N-API runs it from the event loop (a `SetImmediate`), never inside
 /// the garbage collection that found the object dead, so no call of the batch is on the stack
 /// (docs/v8-template-cache.md §4).
+///
+/// # Safety
+/// Called by N-API only, as the finalizer `count_in_batch` attached, on env's thread; `hint` is
+/// a batch id.
 unsafe extern "C" fn release_bound(
     env: sys::napi_env,
     _data: *mut std::ffi::c_void,
     hint: *mut std::ffi::c_void,
 ) {
-    let (set, bytes) = thread::release_bound(hint as usize as u64);
-    if bytes != 0 {
-        let mut total = 0;
-        // SAFETY: finalizers run on env's thread with env alive.
-        sys::napi_adjust_external_memory(env, -bytes, &mut total);
+    // SAFETY: the operations below need only this function's contract (# Safety): called by N-API
+    // only, as the finalizer `count_in_batch` attached, on env's thread; `hint` is a batch id.
+    unsafe {
+        let (set, bytes) = thread::release_bound(hint as usize as u64);
+        if bytes != 0 {
+            let mut total = 0;
+            // SAFETY: finalizers run on env's thread with env alive.
+            sys::napi_adjust_external_memory(env, -bytes, &mut total);
+        }
+        // Dropped outside the state borrow (as `close` does).
+        drop(set);
     }
-    // Dropped outside the state borrow (as `close` does).
-    drop(set);
 }
 fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.

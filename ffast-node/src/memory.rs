@@ -14,22 +14,29 @@ use std::ptr::{read_unaligned, write_unaligned};
 pub struct Addr(pub usize);
 
 impl FromNapiValue for Addr {
+    /// # Safety
+    /// napi-rs calls it with `v` a live value of the current call on env's thread.
     unsafe fn from_napi_value(env: sys::napi_env, v: sys::napi_value) -> napi::Result<Self> {
-        // Numbers first: the common case costs the one N-API call it cost as an f64.
-        let mut d = 0f64;
-        if sys::napi_get_value_double(env, v, &mut d) == sys::Status::napi_ok {
-            if d >= 0.0 && d <= ffast_core::trampoline::MAX_SAFE as f64 && d.fract() == 0.0 {
-                return Ok(Addr(d as usize));
+        // SAFETY: the operations below need only this function's contract (# Safety): napi-rs calls
+        // it with `v` a live value of the current call on env's thread.
+        unsafe {
+            // Numbers first: the common case costs the one N-API call it cost as an f64.
+            let mut d = 0f64;
+            if sys::napi_get_value_double(env, v, &mut d) == sys::Status::napi_ok {
+                if d >= 0.0 && d <= ffast_core::trampoline::MAX_SAFE as f64 && d.fract() == 0.0 {
+                    return Ok(Addr(d as usize));
+                }
+                return Err(napi::Error::from_reason(format!("{d} is not an address")));
             }
-            return Err(napi::Error::from_reason(format!("{d} is not an address")));
+            let (mut x, mut lossless) = (0u64, false);
+            if sys::napi_get_value_bigint_uint64(env, v, &mut x, &mut lossless)
+                == sys::Status::napi_ok
+                && lossless
+            {
+                return Ok(Addr(x as usize));
+            }
+            Err(napi::Error::from_reason("not an address"))
         }
-        let (mut x, mut lossless) = (0u64, false);
-        if sys::napi_get_value_bigint_uint64(env, v, &mut x, &mut lossless) == sys::Status::napi_ok
-            && lossless
-        {
-            return Ok(Addr(x as usize));
-        }
-        Err(napi::Error::from_reason("not an address"))
     }
 }
 
@@ -52,12 +59,14 @@ macro_rules! accessors {
             /// sum wraps like C's integer arithmetic on addresses: `p` and `off` come from JS
             /// separately, and only their sum has to lie inside an object.
             unsafe extern "C" fn $read(p: usize, off: isize) -> $t {
-                read_unaligned((p as *const u8).wrapping_offset(off).cast::<$t>())
+                // SAFETY: the caller's contract above: `p + off` is readable as this type.
+                unsafe { read_unaligned((p as *const u8).wrapping_offset(off).cast::<$t>()) }
             }
             /// # Safety
             /// `p + off` must be valid for writing a value of this type (C's contract).
             unsafe extern "C" fn $write(p: usize, off: isize, v: $t) {
-                write_unaligned((p as *mut u8).wrapping_offset(off).cast::<$t>(), v)
+                // SAFETY: the caller's contract above: `p + off` is writable as this type.
+                unsafe { write_unaligned((p as *mut u8).wrapping_offset(off).cast::<$t>(), v) }
             }
         )*
         /// (name, address) of every accessor.

@@ -106,6 +106,9 @@ pub fn set_env(env: sys::napi_env) {
 /// the library itself stays loaded. Registered first, it runs after the lane's and the
 /// callbacks' hooks; Node then waits for the env's queued pool calls, whose completions free
 /// the sets they kept (`nonblocking::job::complete_job`).
+///
+/// # Safety
+/// Called by N-API only, as the env cleanup hook `set_env` registered, on the env's thread.
 unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
     with(|s| {
         // A later env on this thread (an embedder's) registers its own hook.

@@ -44,17 +44,21 @@ pub(super) unsafe fn external_array_buffer(
     data: *mut std::ffi::c_void,
     len: usize,
 ) -> Result<Unknown<'static>> {
-    let mut ab = std::ptr::null_mut();
-    check(
-        env,
-        sys::napi_create_external_arraybuffer(
-            env.raw(),
-            data,
-            len,
-            None,
-            std::ptr::null_mut(),
-            &mut ab,
-        ),
-    )?;
-    Ok(raw(env, ab))
+    // SAFETY: the operations below need only this function's contract (# Safety): `[data, data +
+    // len)` must stay valid for as long as JS may use the buffer.
+    unsafe {
+        let mut ab = std::ptr::null_mut();
+        check(
+            env,
+            sys::napi_create_external_arraybuffer(
+                env.raw(),
+                data,
+                len,
+                None,
+                std::ptr::null_mut(),
+                &mut ab,
+            ),
+        )?;
+        Ok(raw(env, ab))
+    }
 }

@@ -50,6 +50,9 @@ impl Binding {
 
 /// The invoker of a binding whose code is not placed yet (never called: functions are created
 /// after placement).
+///
+/// # Safety
+/// Never called (a placeholder until the invoker is placed); any pointer is accepted.
 pub unsafe extern "C" fn not_placed(_: *mut u64) {}
 
 /// Code and bindings owned together: a library's, or one `bind()`'s.

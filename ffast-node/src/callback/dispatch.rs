@@ -32,90 +32,94 @@ pub(super) fn report_closed(slot: &Slot) {
 /// # Safety
 /// `ctx` is a `Slot` (never freed while its code is reachable) and `slots` has n + 1 entries.
 pub(super) unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
-    let slot = &*(ctx as *const Slot);
-    let n = slot.sig.params.len();
-    *slots.add(n) = DEFAULT;
-    let svc = slot.service();
-    if on_owner_thread(svc) {
-        let p = slot.owner_live.load(Ordering::Relaxed);
-        if p.is_null() {
-            report_closed(slot);
-            return;
-        }
-        // SAFETY: `p` carries a strong count that only this thread releases: `close` leaves it
-        // to the outermost running call when the callback closes itself (see below). Viewed
-        // as an Arc without taking a count (ManuallyDrop: none is released either).
-        let live = ManuallyDrop::new(Arc::from_raw(p));
-        if svc.depth.load(Ordering::Relaxed) == 0 {
-            // SAFETY: as above; the clone is for the report only (rare path).
-            Arc::increment_strong_count(p);
-            svc.report_later(
-                Some(Arc::from_raw(p)),
-                ErrorCode::CallbackContext,
-                "callback called synchronously outside a call that may run JS (declare the C \
+    // SAFETY: the operations below need only this function's contract (# Safety): `ctx` is a `Slot`
+    // (never freed while its code is reachable) and `slots` has n + 1 entries.
+    unsafe {
+        let slot = &*(ctx as *const Slot);
+        let n = slot.sig.params.len();
+        *slots.add(n) = DEFAULT;
+        let svc = slot.service();
+        if on_owner_thread(svc) {
+            let p = slot.owner_live.load(Ordering::Relaxed);
+            if p.is_null() {
+                report_closed(slot);
+                return;
+            }
+            // SAFETY: `p` carries a strong count that only this thread releases: `close` leaves it
+            // to the outermost running call when the callback closes itself (see below). Viewed
+            // as an Arc without taking a count (ManuallyDrop: none is released either).
+            let live = ManuallyDrop::new(Arc::from_raw(p));
+            if svc.depth.load(Ordering::Relaxed) == 0 {
+                // SAFETY: as above; the clone is for the report only (rare path).
+                Arc::increment_strong_count(p);
+                svc.report_later(
+                    Some(Arc::from_raw(p)),
+                    ErrorCode::CallbackContext,
+                    "callback called synchronously outside a call that may run JS (declare the C \
                  function's callback parameter as 'function', or the function with \
                  `callbacks: true`); C got the default value"
-                    .into(),
-            );
+                        .into(),
+                );
+                return;
+            }
+            let args = std::slice::from_raw_parts(slots, n);
+            *slots.add(n) = run_js(svc.env, slot, &live, args);
+            if live.closed.get() && live.active.get() == 0 {
+                // Closed from inside its own call: the outermost call releases the count `close`
+                // left (the slot may already serve a new callback: `p` is not read from it again).
+                drop(Arc::from_raw(p));
+            }
             return;
         }
+        let live = slot.live.lock().unwrap().clone();
+        let Some(live) = live else {
+            report_closed(slot);
+            return;
+        };
         let args = std::slice::from_raw_parts(slots, n);
-        *slots.add(n) = run_js(svc.env, slot, &live, args);
-        if live.closed.get() && live.active.get() == 0 {
-            // Closed from inside its own call: the outermost call releases the count `close`
-            // left (the slot may already serve a new callback: `p` is not read from it again).
-            drop(Arc::from_raw(p));
+        // Foreign thread: copy strings (a queued call outlives the C caller's frame).
+        let mut values = args.to_vec();
+        let mut strings = Vec::new();
+        for (i, &t) in slot.sig.params.iter().enumerate() {
+            if t == Type::String && values[i] != 0 {
+                let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
+                values[i] = s.as_ptr() as u64;
+                strings.push(s);
+            }
         }
-        return;
-    }
-    let live = slot.live.lock().unwrap().clone();
-    let Some(live) = live else {
-        report_closed(slot);
-        return;
-    };
-    let args = std::slice::from_raw_parts(slots, n);
-    // Foreign thread: copy strings (a queued call outlives the C caller's frame).
-    let mut values = args.to_vec();
-    let mut strings = Vec::new();
-    for (i, &t) in slot.sig.params.iter().enumerate() {
-        if t == Type::String && values[i] != 0 {
-            let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
-            values[i] = s.as_ptr() as u64;
-            strings.push(s);
+        if live.queue {
+            svc.post(Item::Call {
+                slot,
+                live,
+                args: values,
+                _strings: strings,
+                reply: None,
+            });
+            return;
         }
-    }
-    if live.queue {
-        svc.post(Item::Call {
+        let req = Arc::new(Request {
+            state: Mutex::new(State::Waiting),
+            done: Condvar::new(),
+        });
+        svc.waiting.lock().unwrap().push(req.clone());
+        let posted = svc.post(Item::Call {
             slot,
-            live,
+            live: live.clone(),
             args: values,
             _strings: strings,
-            reply: None,
+            reply: Some(req.clone()),
         });
-        return;
+        let result = if posted {
+            wait(svc, &req, live)
+        } else {
+            DEFAULT
+        };
+        svc.waiting
+            .lock()
+            .unwrap()
+            .retain(|r| !Arc::ptr_eq(r, &req));
+        *slots.add(n) = result;
     }
-    let req = Arc::new(Request {
-        state: Mutex::new(State::Waiting),
-        done: Condvar::new(),
-    });
-    svc.waiting.lock().unwrap().push(req.clone());
-    let posted = svc.post(Item::Call {
-        slot,
-        live: live.clone(),
-        args: values,
-        _strings: strings,
-        reply: Some(req.clone()),
-    });
-    let result = if posted {
-        wait(svc, &req, live)
-    } else {
-        DEFAULT
-    };
-    svc.waiting
-        .lock()
-        .unwrap()
-        .retain(|r| !Arc::ptr_eq(r, &req));
-    *slots.add(n) = result;
 }
 
 pub(super) fn report_deadlock(svc: &Service, live: Arc<Live>) {
@@ -163,81 +167,94 @@ pub(super) fn wait(svc: &Service, req: &Request, live: Arc<Live>) -> u64 {
 
 /// The threadsafe function's call_js: runs queued items on the JS thread. `env` is null when
 /// the function is being torn down: blocked callers get the default value.
+///
+/// # Safety
+/// Called by N-API only, as the call_js of the thread's threadsafe function: on the owning JS
+/// thread (or with a null `env` at teardown); `ctx` is the leaked `Service`, `data` an `Item` boxed
+/// by `Service::post`, owned by this call.
 pub(super) unsafe extern "C" fn call_js(
     env: sys::napi_env,
     _f: sys::napi_value,
     ctx: *mut c_void,
     data: *mut c_void,
 ) {
-    let item = *Box::from_raw(data.cast::<Item>());
-    if env.is_null() {
-        if let Item::Call { reply: Some(r), .. } = item {
-            finish(&r, DEFAULT);
+    // SAFETY: the operations below need only this function's contract (# Safety): called by N-API
+    // only, as the call_js of the thread's threadsafe function: on the owning JS thread (or with a
+    // null `env` at teardown); `ctx` is the leaked `Service`, `data` an `Item` boxed by
+    // `Service::post`, owned by this call.
+    unsafe {
+        let item = *Box::from_raw(data.cast::<Item>());
+        if env.is_null() {
+            if let Item::Call { reply: Some(r), .. } = item {
+                finish(&r, DEFAULT);
+            }
+            return;
         }
-        return;
-    }
-    // The service outlives its threadsafe function (services are leaked).
-    let svc = &*(ctx as *const Service);
-    let item = match item {
-        Item::Deferred(inner) => {
-            svc.deferred_done(env);
-            *inner
-        }
-        other => other,
-    };
-    match item {
-        Item::Call {
-            slot,
-            live,
-            args,
-            reply,
-            ..
-        } => {
-            if let Some(r) = &reply {
-                let mut st = r.state.lock().unwrap();
-                if *st == State::Abandoned {
-                    return;
+        // The service outlives its threadsafe function (services are leaked).
+        let svc = &*(ctx as *const Service);
+        let item = match item {
+            Item::Deferred(inner) => {
+                svc.deferred_done(env);
+                *inner
+            }
+            other => other,
+        };
+        match item {
+            Item::Call {
+                slot,
+                live,
+                args,
+                reply,
+                ..
+            } => {
+                if let Some(r) = &reply {
+                    let mut st = r.state.lock().unwrap();
+                    if *st == State::Abandoned {
+                        return;
+                    }
+                    *st = State::Running;
                 }
-                *st = State::Running;
+                // A callback closed while this call was queued: its references are gone.
+                let open = slot
+                    .live
+                    .lock()
+                    .unwrap()
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, &live));
+                let v = if open {
+                    run_js(env, slot, &live, &args)
+                } else {
+                    report_now(
+                        env,
+                        None,
+                        svc,
+                        ErrorCode::Closed,
+                        "callback closed before a queued call ran; C got the default value",
+                        false,
+                    );
+                    DEFAULT
+                };
+                if let Some(r) = reply {
+                    finish(&r, v);
+                }
             }
-            // A callback closed while this call was queued: its references are gone.
-            let open = slot
-                .live
-                .lock()
-                .unwrap()
-                .as_ref()
-                .is_some_and(|l| Arc::ptr_eq(l, &live));
-            let v = if open {
-                run_js(env, slot, &live, &args)
-            } else {
-                report_now(
-                    env,
-                    None,
-                    svc,
-                    ErrorCode::Closed,
-                    "callback closed before a queued call ran; C got the default value",
-                    false,
-                );
-                DEFAULT
-            };
-            if let Some(r) = reply {
-                finish(&r, v);
+            Item::Report { live, code, msg } => {
+                report_now(env, live.as_ref(), svc, code, &msg, false)
             }
+            Item::Deliver { live, err } => {
+                let mut v = ptr::null_mut();
+                sys::napi_get_reference_value(env, err, &mut v);
+                sys::napi_delete_reference(env, err);
+                if !v.is_null() {
+                    deliver(env, live.as_ref(), svc, v, false);
+                }
+                if let Some(l) = &live {
+                    l.deferred.set(l.deferred.get() - 1);
+                    l.release_if_idle(env);
+                }
+            }
+            // Unwrapped above; never nested.
+            Item::Deferred(_) => {}
         }
-        Item::Report { live, code, msg } => report_now(env, live.as_ref(), svc, code, &msg, false),
-        Item::Deliver { live, err } => {
-            let mut v = ptr::null_mut();
-            sys::napi_get_reference_value(env, err, &mut v);
-            sys::napi_delete_reference(env, err);
-            if !v.is_null() {
-                deliver(env, live.as_ref(), svc, v, false);
-            }
-            if let Some(l) = &live {
-                l.deferred.set(l.deferred.get() - 1);
-                l.release_if_idle(env);
-            }
-        }
-        // Unwrapped above; never nested.
-        Item::Deferred(_) => {}
     }
 }

@@ -14,6 +14,9 @@ use std::sync::Arc;
 /// Create an `FfastError(code, msg)` and hand it to the callback's reporter (or the thread's
 /// orphan reporter). On the JS thread, where JS may run. `defer`: see [`deliver`]; the error
 /// is then created later too (its constructor is JS).
+///
+/// # Safety
+/// On the owning JS thread of `svc`, `env` its env, inside a handle scope.
 pub(super) unsafe fn report_now(
     env: sys::napi_env,
     live: Option<&Arc<Live>>,
@@ -22,23 +25,27 @@ pub(super) unsafe fn report_now(
     msg: &str,
     defer: bool,
 ) {
-    match crate::errors::ffast_error(env, code, msg) {
-        Some(err) => deliver(env, live, svc, err, defer),
-        None if defer => {
-            svc.post_deferred(
-                env,
-                Item::Report {
-                    live: live.cloned(),
-                    code,
-                    msg: msg.to_string(),
-                },
-            );
-        }
-        // On a shallow stack: the env is shutting down, or the class is unusable. A plain
-        // Error if one can be made; None only when nobody could receive it anyway.
-        None => {
-            if let Some(err) = crate::errors::error_value(env, code, msg) {
-                deliver(env, live, svc, err, false);
+    // SAFETY: the operations below need only this function's contract (# Safety): on the owning JS
+    // thread of `svc`, `env` its env, inside a handle scope.
+    unsafe {
+        match crate::errors::ffast_error(env, code, msg) {
+            Some(err) => deliver(env, live, svc, err, defer),
+            None if defer => {
+                svc.post_deferred(
+                    env,
+                    Item::Report {
+                        live: live.cloned(),
+                        code,
+                        msg: msg.to_string(),
+                    },
+                );
+            }
+            // On a shallow stack: the env is shutting down, or the class is unusable. A plain
+            // Error if one can be made; None only when nobody could receive it anyway.
+            None => {
+                if let Some(err) = crate::errors::error_value(env, code, msg) {
+                    deliver(env, live, svc, err, false);
+                }
             }
         }
     }
@@ -55,6 +62,10 @@ pub(super) unsafe fn report_now(
 /// until it is delivered (even if the callback is closed meanwhile), so it reaches `onError`
 /// exactly once. Without `defer` (already on the event loop's shallow stack) a reporter that
 /// cannot run means the env is shutting down: nobody is left to tell.
+///
+/// # Safety
+/// On the owning JS thread of `svc`, `env` its env, inside a handle scope; `err` is a value of
+/// that scope.
 pub(super) unsafe fn deliver(
     env: sys::napi_env,
     live: Option<&Arc<Live>>,
@@ -62,86 +73,106 @@ pub(super) unsafe fn deliver(
     err: sys::napi_value,
     defer: bool,
 ) {
-    let r = match live {
-        Some(l) if !l.released.get() => l.report,
-        _ => svc.orphan,
-    };
-    let mut f = ptr::null_mut();
-    let mut recv = ptr::null_mut();
-    let mut out = ptr::null_mut();
-    sys::napi_get_reference_value(env, r, &mut f);
-    sys::napi_get_undefined(env, &mut recv);
-    if sys::napi_call_function(env, recv, f, 1, &err, &mut out) == sys::Status::napi_ok {
-        return;
-    }
-    // Never leave an exception pending on the way back to C. (The reporter catches what
-    // `onError` throws, so this is the stack limit, or a terminating env.)
-    let mut e = ptr::null_mut();
-    sys::napi_get_and_clear_last_exception(env, &mut e);
-    if !defer {
-        return;
-    }
-    let mut keep = ptr::null_mut();
-    if sys::napi_create_reference(env, err, 1, &mut keep) != sys::Status::napi_ok {
-        return;
-    }
-    if let Some(l) = live {
-        l.deferred.set(l.deferred.get() + 1);
-    }
-    if !svc.post_deferred(
-        env,
-        Item::Deliver {
-            live: live.cloned(),
-            err: keep,
-        },
-    ) {
-        // The env is being torn down: nobody to deliver to.
-        if let Some(l) = live {
-            l.deferred.set(l.deferred.get() - 1);
+    // SAFETY: the operations below need only this function's contract (# Safety): on the owning JS
+    // thread of `svc`, `env` its env, inside a handle scope; `err` is a value of that scope.
+    unsafe {
+        let r = match live {
+            Some(l) if !l.released.get() => l.report,
+            _ => svc.orphan,
+        };
+        let mut f = ptr::null_mut();
+        let mut recv = ptr::null_mut();
+        let mut out = ptr::null_mut();
+        sys::napi_get_reference_value(env, r, &mut f);
+        sys::napi_get_undefined(env, &mut recv);
+        if sys::napi_call_function(env, recv, f, 1, &err, &mut out) == sys::Status::napi_ok {
+            return;
         }
-        sys::napi_delete_reference(env, keep);
+        // Never leave an exception pending on the way back to C. (The reporter catches what
+        // `onError` throws, so this is the stack limit, or a terminating env.)
+        let mut e = ptr::null_mut();
+        sys::napi_get_and_clear_last_exception(env, &mut e);
+        if !defer {
+            return;
+        }
+        let mut keep = ptr::null_mut();
+        if sys::napi_create_reference(env, err, 1, &mut keep) != sys::Status::napi_ok {
+            return;
+        }
+        if let Some(l) = live {
+            l.deferred.set(l.deferred.get() + 1);
+        }
+        if !svc.post_deferred(
+            env,
+            Item::Deliver {
+                live: live.cloned(),
+                err: keep,
+            },
+        ) {
+            // The env is being torn down: nobody to deliver to.
+            if let Some(l) = live {
+                l.deferred.set(l.deferred.get() - 1);
+            }
+            sys::napi_delete_reference(env, keep);
+        }
     }
 }
 
 /// Call the JS function with the converted arguments and convert its result. Runs on the
 /// owning thread where JS may run; never leaves an exception pending.
+///
+/// # Safety
+/// On the owning JS thread of the slot's service, `env` its env, where JS may run; `args` holds
+/// one slot per parameter of `slot.sig` (strings readable until this returns).
 pub(super) unsafe fn run_js(
     env: sys::napi_env,
     slot: &Slot,
     live: &Arc<Live>,
     args: &[u64],
 ) -> u64 {
-    live.active.set(live.active.get() + 1);
-    let result = run_js_inner(env, slot, live, args);
-    live.active.set(live.active.get() - 1);
-    live.release_if_idle(env);
-    result
+    // SAFETY: the operations below need only this function's contract (# Safety): on the owning JS
+    // thread of the slot's service, `env` its env, where JS may run; `args` holds one slot per
+    // parameter of `slot.sig` (strings readable until this returns).
+    unsafe {
+        live.active.set(live.active.get() + 1);
+        let result = run_js_inner(env, slot, live, args);
+        live.active.set(live.active.get() - 1);
+        live.release_if_idle(env);
+        result
+    }
 }
 
+/// # Safety
+/// As [`run_js`].
 pub(super) unsafe fn run_js_inner(
     env: sys::napi_env,
     slot: &Slot,
     live: &Arc<Live>,
     args: &[u64],
 ) -> u64 {
-    // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
-    // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-    if let (Some(js), Some(d)) = (crate::v8::call::get(), slot.service().direct.as_ref()) {
-        return js.with_scope(d.isolate, || {
-            run_js_scoped(env, slot, live, args, Some((js, d)))
-        });
-    }
-    match crate::v8::V8::get()
-        .ok()
-        .and_then(|v| v.scope.as_ref().map(|s| (v, s)))
-    {
-        Some((v8, scope)) => v8.with_scope(scope, || run_js_scoped(env, slot, live, args, None)),
-        None => {
-            let mut scope = ptr::null_mut();
-            sys::napi_open_handle_scope(env, &mut scope);
-            let r = run_js_scoped(env, slot, live, args, None);
-            sys::napi_close_handle_scope(env, scope);
-            r
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`run_js`].
+    unsafe {
+        // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
+        // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
+        if let (Some(js), Some(d)) = (crate::v8::call::get(), slot.service().direct.as_ref()) {
+            return js.with_scope(d.isolate, || {
+                run_js_scoped(env, slot, live, args, Some((js, d)))
+            });
+        }
+        match crate::v8::V8::get()
+            .ok()
+            .and_then(|v| v.scope.as_ref().map(|s| (v, s)))
+        {
+            Some((v8, scope)) => {
+                v8.with_scope(scope, || run_js_scoped(env, slot, live, args, None))
+            }
+            None => {
+                let mut scope = ptr::null_mut();
+                sys::napi_open_handle_scope(env, &mut scope);
+                let r = run_js_scoped(env, slot, live, args, None);
+                sys::napi_close_handle_scope(env, scope);
+                r
+            }
         }
     }
 }
@@ -157,26 +188,35 @@ pub(super) enum Outcome {
 }
 
 /// Call the JS function through N-API (the route where V8's API is not available).
+///
+/// # Safety
+/// On the owning JS thread, inside a handle scope; `argv` are values of that scope; the
+/// callback's references are not released.
 pub(super) unsafe fn call_napi(
     env: sys::napi_env,
     live: &Live,
     argv: &[sys::napi_value],
 ) -> Outcome {
-    let mut f = ptr::null_mut();
-    let mut recv = ptr::null_mut();
-    let mut out = ptr::null_mut();
-    sys::napi_get_reference_value(env, live.func, &mut f);
-    sys::napi_get_undefined(env, &mut recv);
-    let st = sys::napi_call_function(env, recv, f, argv.len(), argv.as_ptr(), &mut out);
-    if st == sys::Status::napi_ok {
-        return Outcome::Returned(out);
-    }
-    let mut e = ptr::null_mut();
-    sys::napi_get_and_clear_last_exception(env, &mut e);
-    if e.is_null() {
-        Outcome::Failed(format!("calling the callback failed with status {st}"))
-    } else {
-        Outcome::Threw(e)
+    // SAFETY: the operations below need only this function's contract (# Safety): on the owning JS
+    // thread, inside a handle scope; `argv` are values of that scope; the callback's references are
+    // not released.
+    unsafe {
+        let mut f = ptr::null_mut();
+        let mut recv = ptr::null_mut();
+        let mut out = ptr::null_mut();
+        sys::napi_get_reference_value(env, live.func, &mut f);
+        sys::napi_get_undefined(env, &mut recv);
+        let st = sys::napi_call_function(env, recv, f, argv.len(), argv.as_ptr(), &mut out);
+        if st == sys::Status::napi_ok {
+            return Outcome::Returned(out);
+        }
+        let mut e = ptr::null_mut();
+        sys::napi_get_and_clear_last_exception(env, &mut e);
+        if e.is_null() {
+            Outcome::Failed(format!("calling the callback failed with status {st}"))
+        } else {
+            Outcome::Threw(e)
+        }
     }
 }
 
@@ -191,76 +231,82 @@ pub(super) unsafe fn run_js_scoped(
     args: &[u64],
     direct: Option<(&crate::v8::call::JsCall, &Direct)>,
 ) -> u64 {
-    // Arguments in a stack array for the common arities (no allocation per call); `words`
-    // holds the tagged Smis that need no handle (a Smi is not a heap reference, so a slot the
-    // GC does not know is a valid location for it).
-    let mut inline = [ptr::null_mut(); 8];
-    let mut inline_words = [0usize; 8];
-    let (mut heap, mut heap_words) = (Vec::new(), Vec::new());
-    let (argv, words): (&mut [sys::napi_value], &mut [usize]) = if args.len() <= inline.len() {
-        (&mut inline[..args.len()], &mut inline_words[..args.len()])
-    } else {
-        heap.resize(args.len(), ptr::null_mut());
-        heap_words.resize(args.len(), 0);
-        (&mut heap, &mut heap_words)
-    };
-    for (((v, w), &t), &raw) in argv
-        .iter_mut()
-        .zip(words.iter_mut())
-        .zip(&slot.sig.params)
-        .zip(args)
-    {
-        *v = match small_int(t, raw).and_then(crate::v8::tagged::smi_word) {
-            Some(word) => {
-                *w = word;
-                w as *mut usize as sys::napi_value
-            }
-            None => crate::value::result::js_value(env, t, raw),
+    // SAFETY: the operations below need only this function's contract (# Safety): on the owning JS
+    // thread, inside a handle scope.
+    unsafe {
+        // Arguments in a stack array for the common arities (no allocation per call); `words`
+        // holds the tagged Smis that need no handle (a Smi is not a heap reference, so a slot the
+        // GC does not know is a valid location for it).
+        let mut inline = [ptr::null_mut(); 8];
+        let mut inline_words = [0usize; 8];
+        let (mut heap, mut heap_words) = (Vec::new(), Vec::new());
+        let (argv, words): (&mut [sys::napi_value], &mut [usize]) = if args.len() <= inline.len() {
+            (&mut inline[..args.len()], &mut inline_words[..args.len()])
+        } else {
+            heap.resize(args.len(), ptr::null_mut());
+            heap_words.resize(args.len(), 0);
+            (&mut heap, &mut heap_words)
         };
-    }
-    let g = live.global.get();
-    let outcome = match direct {
-        Some((js, d)) if !g.is_null() => {
-            use crate::v8::call::Called;
-            let (func, recv) = (g as *const c_void, d.undefined as *const c_void);
-            match js.call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv)) {
-                Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
-                Called::Threw(e) => Outcome::Threw(e as sys::napi_value),
-                Called::Terminating => Outcome::Silent,
-                Called::Failed => Outcome::Failed("V8 gave no result and no exception".into()),
-            }
+        for (((v, w), &t), &raw) in argv
+            .iter_mut()
+            .zip(words.iter_mut())
+            .zip(&slot.sig.params)
+            .zip(args)
+        {
+            *v = match small_int(t, raw).and_then(crate::v8::tagged::smi_word) {
+                Some(word) => {
+                    *w = word;
+                    w as *mut usize as sys::napi_value
+                }
+                None => crate::value::result::js_value(env, t, raw),
+            };
         }
-        _ => call_napi(env, live, argv),
-    };
-    let mut result = DEFAULT;
-    let svc = slot.service();
-    match outcome {
-        Outcome::Silent => {}
-        Outcome::Failed(why) => report_now(env, Some(live), svc, ErrorCode::Internal, &why, true),
-        Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
-        Outcome::Returned(_) if slot.sig.result == Type::Void => {}
-        Outcome::Returned(out) => {
-            let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
-            // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
-            // nothing in it outlives this function.
-            let mut keep = StringScratch::new(text.as_mut_ptr().cast());
-            match arg_to_slot(env, slot.sig.result, out, 0, &mut keep, svc.number_map) {
-                Ok(v) => result = v,
-                Err(e) => {
-                    let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
-                    report_now(
-                        env,
-                        Some(live),
-                        svc,
-                        e.code,
-                        &format!("invalid callback result: {what}; C got the default value"),
-                        true,
-                    );
+        let g = live.global.get();
+        let outcome = match direct {
+            Some((js, d)) if !g.is_null() => {
+                use crate::v8::call::Called;
+                let (func, recv) = (g as *const c_void, d.undefined as *const c_void);
+                match js.call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv)) {
+                    Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
+                    Called::Threw(e) => Outcome::Threw(e as sys::napi_value),
+                    Called::Terminating => Outcome::Silent,
+                    Called::Failed => Outcome::Failed("V8 gave no result and no exception".into()),
+                }
+            }
+            _ => call_napi(env, live, argv),
+        };
+        let mut result = DEFAULT;
+        let svc = slot.service();
+        match outcome {
+            Outcome::Silent => {}
+            Outcome::Failed(why) => {
+                report_now(env, Some(live), svc, ErrorCode::Internal, &why, true)
+            }
+            Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
+            Outcome::Returned(_) if slot.sig.result == Type::Void => {}
+            Outcome::Returned(out) => {
+                let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
+                // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
+                // nothing in it outlives this function.
+                let mut keep = StringScratch::new(text.as_mut_ptr().cast());
+                match arg_to_slot(env, slot.sig.result, out, 0, &mut keep, svc.number_map) {
+                    Ok(v) => result = v,
+                    Err(e) => {
+                        let what = e.msg.split_once(": ").map_or(e.msg.as_str(), |(_, m)| m);
+                        report_now(
+                            env,
+                            Some(live),
+                            svc,
+                            e.code,
+                            &format!("invalid callback result: {what}; C got the default value"),
+                            true,
+                        );
+                    }
                 }
             }
         }
+        result
     }
-    result
 }
 
 /// napi_values are V8 `Local`s (rust-fast-calls.md §5): the same array serves Function::Call.

@@ -39,16 +39,20 @@ impl Live {
     /// # Safety
     /// On the owning JS thread.
     pub(super) unsafe fn release_if_idle(&self, env: sys::napi_env) {
-        if self.closed.get()
-            && self.active.get() == 0
-            && self.deferred.get() == 0
-            && !self.released.replace(true)
-        {
-            sys::napi_delete_reference(env, self.func);
-            sys::napi_delete_reference(env, self.report);
-            let g = self.global.replace(ptr::null_mut());
-            if let (false, Some(js)) = (g.is_null(), crate::v8::call::get()) {
-                js.dispose(g);
+        // SAFETY: the operations below need only this function's contract (# Safety): on the owning
+        // JS thread.
+        unsafe {
+            if self.closed.get()
+                && self.active.get() == 0
+                && self.deferred.get() == 0
+                && !self.released.replace(true)
+            {
+                sys::napi_delete_reference(env, self.func);
+                sys::napi_delete_reference(env, self.report);
+                let g = self.global.replace(ptr::null_mut());
+                if let (false, Some(js)) = (g.is_null(), crate::v8::call::get()) {
+                    js.dispose(g);
+                }
             }
         }
     }
@@ -218,18 +222,22 @@ impl Service {
     /// # Safety
     /// On the owning JS thread, `env` its env.
     pub(super) unsafe fn post_deferred(&self, env: sys::napi_env, item: Item) -> bool {
-        let tsfn = match *self.tsfn.lock().unwrap() {
-            Some(t) => t as sys::napi_threadsafe_function,
-            None => return false,
-        };
-        if self.deferred.fetch_add(1, Ordering::Relaxed) == 0 {
-            sys::napi_ref_threadsafe_function(env, tsfn);
+        // SAFETY: the operations below need only this function's contract (# Safety): on the owning
+        // JS thread, `env` its env.
+        unsafe {
+            let tsfn = match *self.tsfn.lock().unwrap() {
+                Some(t) => t as sys::napi_threadsafe_function,
+                None => return false,
+            };
+            if self.deferred.fetch_add(1, Ordering::Relaxed) == 0 {
+                sys::napi_ref_threadsafe_function(env, tsfn);
+            }
+            if self.post(Item::Deferred(Box::new(item))) {
+                return true;
+            }
+            self.deferred_done(env);
+            false
         }
-        if self.post(Item::Deferred(Box::new(item))) {
-            return true;
-        }
-        self.deferred_done(env);
-        false
     }
 
     /// A deferred item has run (or was dropped): the last one lets the loop go.
@@ -237,9 +245,13 @@ impl Service {
     /// # Safety
     /// On the owning JS thread, `env` its env.
     pub(super) unsafe fn deferred_done(&self, env: sys::napi_env) {
-        if self.deferred.fetch_sub(1, Ordering::Relaxed) == 1 {
-            if let Some(t) = *self.tsfn.lock().unwrap() {
-                sys::napi_unref_threadsafe_function(env, t as sys::napi_threadsafe_function);
+        // SAFETY: the operations below need only this function's contract (# Safety): on the owning
+        // JS thread, `env` its env.
+        unsafe {
+            if self.deferred.fetch_sub(1, Ordering::Relaxed) == 1 {
+                if let Some(t) = *self.tsfn.lock().unwrap() {
+                    sys::napi_unref_threadsafe_function(env, t as sys::napi_threadsafe_function);
+                }
             }
         }
     }

@@ -34,9 +34,16 @@ pub(super) fn internal(what: &str) -> FfastError {
 }
 
 /// Drop the buffer pins.
+///
+/// # Safety
+/// On env's JS thread; `job.pins` are references made in env.
 pub(super) unsafe fn release(env: sys::napi_env, job: &mut Job) {
-    for r in job.pins.drain(..) {
-        sys::napi_delete_reference(env, r);
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread; `job.pins` are references made in env.
+    unsafe {
+        for r in job.pins.drain(..) {
+            sys::napi_delete_reference(env, r);
+        }
     }
 }
 
@@ -47,67 +54,89 @@ pub(super) unsafe fn release(env: sys::napi_env, job: &mut Job) {
 /// reads n words from the slots and writes the result to slots[n]; the strings and pinned
 /// buffers it passes to C stay alive until the completion.
 pub(crate) unsafe fn execute_job(job: *mut Job) {
-    let job = &mut *job;
-    (job.invoke)(job.slots.as_mut_ptr());
+    // SAFETY: the operations below need only this function's contract (# Safety): `job` is a job
+    // `start` queued; nothing else touches it until its completion. The invoker reads n words from
+    // the slots and writes the result to slots[n]; the strings and pinned buffers it passes to C
+    // stay alive until the completion.
+    unsafe {
+        let job = &mut *job;
+        (job.invoke)(job.slots.as_mut_ptr());
+    }
 }
 
 /// JS thread: settle the promise with the converted result (napi_ok: the C function ran), free
 /// the job. Runs inside a handle scope.
+///
+/// # Safety
+/// On env's JS thread inside a handle scope; `job` was started by `nonblocking::start` on this
+/// thread (its binding is counted in `pending`), and its C call has run (`napi_ok`) or never will.
 pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status: sys::napi_status) {
-    // SAFETY: the binding outlives the job (pending > 0 defers freeing its code set).
-    let b = &*job.binding;
-    let mut settled = sys::Status::napi_generic_failure;
-    if status == sys::Status::napi_ok {
-        let n = b.sig.params.len();
-        let raw = job.slots[n];
-        let mut value = js_value(env, b.sig.result, raw);
-        if b.has_errno() {
-            // { value, errno }: errno as C left it on the thread that ran the call.
-            value = with_errno(env, value, job.slots[n + 1] as u32 as i32);
-        }
-        // Fails only while the env is being torn down (no JS can observe the promise then).
-        settled = sys::napi_resolve_deferred(env, job.deferred, value);
-    } else {
-        let msg = if status == sys::Status::napi_cancelled {
-            format!("call of '{}' was cancelled before it ran", b.name)
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread inside a handle scope; `job` was started by `nonblocking::start` on this thread (its
+    // binding is counted in `pending`), and its C call has run (`napi_ok`) or never will.
+    unsafe {
+        // SAFETY: the binding outlives the job (pending > 0 defers freeing its code set).
+        let b = &*job.binding;
+        let mut settled = sys::Status::napi_generic_failure;
+        if status == sys::Status::napi_ok {
+            let n = b.sig.params.len();
+            let raw = job.slots[n];
+            let mut value = js_value(env, b.sig.result, raw);
+            if b.has_errno() {
+                // { value, errno }: errno as C left it on the thread that ran the call.
+                value = with_errno(env, value, job.slots[n + 1] as u32 as i32);
+            }
+            // Fails only while the env is being torn down (no JS can observe the promise then).
+            settled = sys::napi_resolve_deferred(env, job.deferred, value);
         } else {
-            format!("call of '{}' failed to run (status {status})", b.name)
-        };
-        if let Some(err) = errors::error_value(env, ErrorCode::Cancelled, &msg) {
-            settled = sys::napi_reject_deferred(env, job.deferred, err);
+            let msg = if status == sys::Status::napi_cancelled {
+                format!("call of '{}' was cancelled before it ran", b.name)
+            } else {
+                format!("call of '{}' failed to run (status {status})", b.name)
+            };
+            if let Some(err) = errors::error_value(env, ErrorCode::Cancelled, &msg) {
+                settled = sys::napi_reject_deferred(env, job.deferred, err);
+            }
         }
-    }
-    release(env, &mut job);
-    if !job.work.is_null() {
-        thread::with(|s| s.works.remove(&(job.work as usize)));
-        sys::napi_delete_async_work(env, job.work);
-    }
-    b.pending.set(b.pending.get() - 1);
-    drop(job);
-    // A library closed while this call ran is unloaded once its last call is done.
-    drop(thread::reap_closed());
-    if settled != sys::Status::napi_ok {
-        // No JS can run: the env is being torn down (a worker's `terminate()`), and Node is
-        // waiting for every queued work of this env before it goes. Calls no pool thread has
-        // started yet are cancelled instead of run.
-        cancel_queued(env);
+        release(env, &mut job);
+        if !job.work.is_null() {
+            thread::with(|s| s.works.remove(&(job.work as usize)));
+            sys::napi_delete_async_work(env, job.work);
+        }
+        b.pending.set(b.pending.get() - 1);
+        drop(job);
+        // A library closed while this call ran is unloaded once its last call is done.
+        drop(thread::reap_closed());
+        if settled != sys::Status::napi_ok {
+            // No JS can run: the env is being torn down (a worker's `terminate()`), and Node is
+            // waiting for every queued work of this env before it goes. Calls no pool thread has
+            // started yet are cancelled instead of run.
+            cancel_queued(env);
+        }
     }
 }
 
 /// Cancel this thread's queued calls that no pool thread has started. Each cancelled one still
 /// gets its `complete` (status napi_cancelled), which frees it; calls already inside C run to
 /// completion.
+///
+/// # Safety
+/// On env's JS thread; the works in `ThreadState::works` belong to env.
 unsafe fn cancel_queued(env: sys::napi_env) {
-    let works: Vec<usize> = thread::with(|s| {
-        if std::mem::replace(&mut s.stopping, true) {
-            Vec::new()
-        } else {
-            s.works.iter().copied().collect()
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread; the works in `ThreadState::works` belong to env.
+    unsafe {
+        let works: Vec<usize> = thread::with(|s| {
+            if std::mem::replace(&mut s.stopping, true) {
+                Vec::new()
+            } else {
+                s.works.iter().copied().collect()
+            }
+        });
+        for w in works {
+            // Fails (harmlessly) for a work already running.
+            sys::napi_cancel_async_work(env, w as sys::napi_async_work);
         }
-    });
-    for w in works {
-        // Fails (harmlessly) for a work already running.
-        sys::napi_cancel_async_work(env, w as sys::napi_async_work);
     }
 }
 
@@ -116,11 +145,15 @@ unsafe fn cancel_queued(env: sys::napi_env) {
 /// # Safety
 /// On env's JS thread, inside a handle scope; `value` is a value of this scope.
 unsafe fn with_errno(env: sys::napi_env, value: sys::napi_value, errno: i32) -> sys::napi_value {
-    let mut obj = ptr::null_mut();
-    let mut e = ptr::null_mut();
-    sys::napi_create_object(env, &mut obj);
-    sys::napi_create_int32(env, errno, &mut e);
-    sys::napi_set_named_property(env, obj, c"value".as_ptr(), value);
-    sys::napi_set_named_property(env, obj, c"errno".as_ptr(), e);
-    obj
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread, inside a handle scope; `value` is a value of this scope.
+    unsafe {
+        let mut obj = ptr::null_mut();
+        let mut e = ptr::null_mut();
+        sys::napi_create_object(env, &mut obj);
+        sys::napi_create_int32(env, errno, &mut e);
+        sys::napi_set_named_property(env, obj, c"value".as_ptr(), value);
+        sys::napi_set_named_property(env, obj, c"errno".as_ptr(), e);
+        obj
+    }
 }

@@ -193,17 +193,24 @@ thread_local! {
 }
 
 /// This thread's lane, created on first use; None if it cannot be used.
+///
+/// # Safety
+/// On env's JS thread inside an N-API call.
 unsafe fn lane(env: sys::napi_env) -> Option<&'static Lane> {
-    match LANE.with(|l| l.get()) {
-        Slot::Off => None,
-        // SAFETY: a live lane is freed only by its last close callback, which also sets
-        // LANE to Off; until then the pointer is valid on this thread.
-        Slot::On(p) => Some(&*p),
-        Slot::None => {
-            let made = create(env);
-            LANE.with(|l| l.set(made.map_or(Slot::Off, Slot::On)));
-            // SAFETY: as above; `create` returned a leaked box.
-            made.map(|p| &*p)
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread inside an N-API call.
+    unsafe {
+        match LANE.with(|l| l.get()) {
+            Slot::Off => None,
+            // SAFETY: a live lane is freed only by its last close callback, which also sets
+            // LANE to Off; until then the pointer is valid on this thread.
+            Slot::On(p) => Some(&*p),
+            Slot::None => {
+                let made = create(env);
+                LANE.with(|l| l.set(made.map_or(Slot::Off, Slot::On)));
+                // SAFETY: as above; `create` returned a leaked box.
+                made.map(|p| &*p)
+            }
         }
     }
 }
@@ -211,107 +218,113 @@ unsafe fn lane(env: sys::napi_env) -> Option<&'static Lane> {
 /// Set up the lane: thread, handles, async context, cleanup hook. On failure the caller uses
 /// the libuv pool only, and nothing is left behind (a lane that lost its cleanup hook is shut
 /// down at once; its handles close on the next loop turn).
+///
+/// # Safety
+/// As [`lane`].
 unsafe fn create(env: sys::napi_env) -> Option<*const Lane> {
-    let mut lp = ptr::null_mut();
-    if sys::napi_get_uv_event_loop(env, &mut lp) != sys::Status::napi_ok || lp.is_null() {
-        return None;
-    }
-    // Async context first: nothing to undo if it fails.
-    let mut resource_obj = ptr::null_mut();
-    let mut name = ptr::null_mut();
-    let mut context = ptr::null_mut();
-    let mut resource = ptr::null_mut();
-    if sys::napi_create_object(env, &mut resource_obj) != sys::Status::napi_ok
-        || sys::napi_create_string_utf8(env, c"ffast nonblocking".as_ptr(), 17, &mut name)
-            != sys::Status::napi_ok
-        || sys::napi_async_init(env, resource_obj, name, &mut context) != sys::Status::napi_ok
-    {
-        return None;
-    }
-    if sys::napi_create_reference(env, resource_obj, 1, &mut resource) != sys::Status::napi_ok {
-        sys::napi_async_destroy(env, context);
-        return None;
-    }
-    let undo_context = || {
-        sys::napi_delete_reference(env, resource);
-        sys::napi_async_destroy(env, context);
-    };
-    let wake = libc::malloc(uv::uv_handle_size(uv::ASYNC)) as *mut uv::Handle;
-    let poll = libc::malloc(uv::uv_handle_size(uv::IDLE)) as *mut uv::Handle;
-    if wake.is_null() || poll.is_null() {
-        libc::free(wake.cast());
-        libc::free(poll.cast());
-        undo_context();
-        return None;
-    }
-    let shared = Arc::new(Shared {
-        mailbox: AtomicUsize::new(EMPTY),
-        done: AtomicUsize::new(0),
-        polling: AtomicBool::new(false),
-        stop: AtomicBool::new(false),
-        wake,
-        js_cpu: AtomicUsize::new(usize::MAX),
-        lane_cpu: AtomicUsize::new(usize::MAX),
-    });
-    let for_thread = shared.clone();
-    let thread = match std::thread::Builder::new()
-        .name("ffast-lane".into())
-        .stack_size(STACK)
-        .spawn(move || run(&for_thread))
-    {
-        Ok(t) => t,
-        Err(_) => {
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`lane`].
+    unsafe {
+        let mut lp = ptr::null_mut();
+        if sys::napi_get_uv_event_loop(env, &mut lp) != sys::Status::napi_ok || lp.is_null() {
+            return None;
+        }
+        // Async context first: nothing to undo if it fails.
+        let mut resource_obj = ptr::null_mut();
+        let mut name = ptr::null_mut();
+        let mut context = ptr::null_mut();
+        let mut resource = ptr::null_mut();
+        if sys::napi_create_object(env, &mut resource_obj) != sys::Status::napi_ok
+            || sys::napi_create_string_utf8(env, c"ffast nonblocking".as_ptr(), 17, &mut name)
+                != sys::Status::napi_ok
+            || sys::napi_async_init(env, resource_obj, name, &mut context) != sys::Status::napi_ok
+        {
+            return None;
+        }
+        if sys::napi_create_reference(env, resource_obj, 1, &mut resource) != sys::Status::napi_ok {
+            sys::napi_async_destroy(env, context);
+            return None;
+        }
+        let undo_context = || {
+            sys::napi_delete_reference(env, resource);
+            sys::napi_async_destroy(env, context);
+        };
+        let wake = libc::malloc(uv::uv_handle_size(uv::ASYNC)) as *mut uv::Handle;
+        let poll = libc::malloc(uv::uv_handle_size(uv::IDLE)) as *mut uv::Handle;
+        if wake.is_null() || poll.is_null() {
             libc::free(wake.cast());
             libc::free(poll.cast());
             undo_context();
             return None;
         }
-    };
-    // Initialised after the thread so that no failure path has to close them. uv_idle_init
-    // cannot fail; uv_async_init only if the loop cannot make its wake-up fd (then the thread,
-    // which has not seen a job, is stopped again).
-    if uv::uv_async_init(lp, wake, on_wake) != 0 {
-        shared.stop.store(true, Ordering::Release);
-        thread.thread().unpark();
-        let _ = thread.join();
-        libc::free(wake.cast());
-        libc::free(poll.cast());
-        undo_context();
-        return None;
+        let shared = Arc::new(Shared {
+            mailbox: AtomicUsize::new(EMPTY),
+            done: AtomicUsize::new(0),
+            polling: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
+            wake,
+            js_cpu: AtomicUsize::new(usize::MAX),
+            lane_cpu: AtomicUsize::new(usize::MAX),
+        });
+        let for_thread = shared.clone();
+        let thread = match std::thread::Builder::new()
+            .name("ffast-lane".into())
+            .stack_size(STACK)
+            .spawn(move || run(&for_thread))
+        {
+            Ok(t) => t,
+            Err(_) => {
+                libc::free(wake.cast());
+                libc::free(poll.cast());
+                undo_context();
+                return None;
+            }
+        };
+        // Initialised after the thread so that no failure path has to close them. uv_idle_init
+        // cannot fail; uv_async_init only if the loop cannot make its wake-up fd (then the thread,
+        // which has not seen a job, is stopped again).
+        if uv::uv_async_init(lp, wake, on_wake) != 0 {
+            shared.stop.store(true, Ordering::Release);
+            thread.thread().unpark();
+            let _ = thread.join();
+            libc::free(wake.cast());
+            libc::free(poll.cast());
+            undo_context();
+            return None;
+        }
+        uv::uv_idle_init(lp, poll);
+        uv::uv_unref(wake);
+        uv::uv_unref(poll);
+        let lane = Box::into_raw(Box::new(Lane {
+            env,
+            lane_thread: thread.thread().clone(),
+            shared,
+            thread: Cell::new(Some(thread)),
+            wake,
+            poll,
+            polling: Cell::new(false),
+            busy: Cell::new(false),
+            poll_until: Cell::new(Instant::now()),
+            resource,
+            context,
+            closing: Cell::new(false),
+            remove: Cell::new(ptr::null_mut()),
+            shut: Cell::new(false),
+            closed: Cell::new(0),
+            calls: Cell::new(0),
+        }));
+        uv::uv_handle_set_data(wake, lane.cast());
+        uv::uv_handle_set_data(poll, lane.cast());
+        let mut remove = ptr::null_mut();
+        if sys::napi_add_async_cleanup_hook(env, Some(teardown), lane.cast(), &mut remove)
+            != sys::Status::napi_ok
+        {
+            // Without a hook the lane could not be stopped before its env goes: shut it down now.
+            (*lane).closing.set(true);
+            (*lane).shutdown();
+            return None;
+        }
+        Some(lane)
     }
-    uv::uv_idle_init(lp, poll);
-    uv::uv_unref(wake);
-    uv::uv_unref(poll);
-    let lane = Box::into_raw(Box::new(Lane {
-        env,
-        lane_thread: thread.thread().clone(),
-        shared,
-        thread: Cell::new(Some(thread)),
-        wake,
-        poll,
-        polling: Cell::new(false),
-        busy: Cell::new(false),
-        poll_until: Cell::new(Instant::now()),
-        resource,
-        context,
-        closing: Cell::new(false),
-        remove: Cell::new(ptr::null_mut()),
-        shut: Cell::new(false),
-        closed: Cell::new(0),
-        calls: Cell::new(0),
-    }));
-    uv::uv_handle_set_data(wake, lane.cast());
-    uv::uv_handle_set_data(poll, lane.cast());
-    let mut remove = ptr::null_mut();
-    if sys::napi_add_async_cleanup_hook(env, Some(teardown), lane.cast(), &mut remove)
-        != sys::Status::napi_ok
-    {
-        // Without a hook the lane could not be stopped before its env goes: shut it down now.
-        (*lane).closing.set(true);
-        (*lane).shutdown();
-        return None;
-    }
-    Some(lane)
 }
 
 /// The lane thread: take a job, run it, hand it back; spin briefly between jobs, then park.
@@ -369,30 +382,34 @@ fn run(shared: &Shared) {
 /// # Safety
 /// On env's JS thread; `job` is ready to run (slots converted, buffers pinned).
 pub(crate) unsafe fn submit(env: sys::napi_env, job: Box<Job>) -> Result<(), Box<Job>> {
-    let Some(lane) = lane(env) else {
-        return Err(job);
-    };
-    if lane.busy.get() || lane.closing.get() {
-        return Err(job);
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
+    // thread; `job` is ready to run (slots converted, buffers pinned).
+    unsafe {
+        let Some(lane) = lane(env) else {
+            return Err(job);
+        };
+        if lane.busy.get() || lane.closing.get() {
+            return Err(job);
+        }
+        lane.busy.set(true);
+        lane.calls.set(lane.calls.get() + 1);
+        // Keep the loop alive while the call is in flight.
+        uv::uv_ref(lane.wake);
+        lane.poll_until.set(Instant::now() + SPIN);
+        if !lane.polling.get() {
+            // Before publishing the job: a result that comes back at once then needs no wake-up.
+            lane.shared.polling.store(true, Ordering::SeqCst);
+            uv::uv_idle_start(lane.poll, on_poll);
+            lane.polling.set(true);
+        }
+        lane.shared.js_cpu.store(cpu(), Ordering::Relaxed);
+        lane.shared
+            .mailbox
+            .store(Box::into_raw(job) as usize, Ordering::Release);
+        // One atomic swap unless the lane is parked.
+        lane.lane_thread.unpark();
+        Ok(())
     }
-    lane.busy.set(true);
-    lane.calls.set(lane.calls.get() + 1);
-    // Keep the loop alive while the call is in flight.
-    uv::uv_ref(lane.wake);
-    lane.poll_until.set(Instant::now() + SPIN);
-    if !lane.polling.get() {
-        // Before publishing the job: a result that comes back at once then needs no wake-up.
-        lane.shared.polling.store(true, Ordering::SeqCst);
-        uv::uv_idle_start(lane.poll, on_poll);
-        lane.polling.set(true);
-    }
-    lane.shared.js_cpu.store(cpu(), Ordering::Relaxed);
-    lane.shared
-        .mailbox
-        .store(Box::into_raw(job) as usize, Ordering::Release);
-    // One atomic swap unless the lane is parked.
-    lane.lane_thread.unpark();
-    Ok(())
 }
 
 /// Lane calls made on this thread.
@@ -406,75 +423,106 @@ pub(crate) fn calls() -> u64 {
 
 impl Lane {
     /// Settle the finished lane call, if there is one.
+    ///
+    /// # Safety
+    /// On the lane's JS thread (its loop's thread), inside a callback of its loop or an N-API call.
     unsafe fn drain(&self) {
-        let p = self.shared.done.swap(0, Ordering::Acquire);
-        if p == 0 {
-            return;
+        // SAFETY: the operations below need only this function's contract (# Safety): on the lane's
+        // JS thread (its loop's thread), inside a callback of its loop or an N-API call.
+        unsafe {
+            let p = self.shared.done.swap(0, Ordering::Acquire);
+            if p == 0 {
+                return;
+            }
+            // SAFETY: the lane handed the job back through `done` and no longer touches it.
+            self.settle(Box::from_raw(p as *mut Job), true);
         }
-        // SAFETY: the lane handed the job back through `done` and no longer touches it.
-        self.settle(Box::from_raw(p as *mut Job), true);
     }
 
     /// Free the lane for the next call and settle `job` (`ran`: the C function ran; else it
     /// was cancelled). Runs in a handle scope and a callback scope, like an async work's
     /// completion: closing the callback scope runs the microtasks the settled promise queued.
+    ///
+    /// # Safety
+    /// On the lane's JS thread; `job` is the lane's call, taken from `done` or `mailbox` (owned here).
     unsafe fn settle(&self, job: Box<Job>, ran: bool) {
-        self.busy.set(false);
-        // Before settling: a call the microtasks start takes the lane (and refs it) again.
-        uv::uv_unref(self.wake);
-        let env = self.env;
-        let mut hs = ptr::null_mut();
-        let opened = sys::napi_open_handle_scope(env, &mut hs) == sys::Status::napi_ok;
-        let mut resource = ptr::null_mut();
-        let mut cs = ptr::null_mut();
-        if sys::napi_get_reference_value(env, self.resource, &mut resource) == sys::Status::napi_ok
-            && !resource.is_null()
-            && sys::napi_open_callback_scope(env, resource, self.context, &mut cs)
-                != sys::Status::napi_ok
-        {
-            cs = ptr::null_mut();
-        }
-        let status = if ran {
-            sys::Status::napi_ok
-        } else {
-            sys::Status::napi_cancelled
-        };
-        job::complete_job(env, job, status);
-        if !cs.is_null() {
-            sys::napi_close_callback_scope(env, cs);
-        }
-        if opened {
-            sys::napi_close_handle_scope(env, hs);
+        // SAFETY: the operations below need only this function's contract (# Safety): on the lane's
+        // JS thread; `job` is the lane's call, taken from `done` or `mailbox` (owned here).
+        unsafe {
+            self.busy.set(false);
+            // Before settling: a call the microtasks start takes the lane (and refs it) again.
+            uv::uv_unref(self.wake);
+            let env = self.env;
+            let mut hs = ptr::null_mut();
+            let opened = sys::napi_open_handle_scope(env, &mut hs) == sys::Status::napi_ok;
+            let mut resource = ptr::null_mut();
+            let mut cs = ptr::null_mut();
+            if sys::napi_get_reference_value(env, self.resource, &mut resource)
+                == sys::Status::napi_ok
+                && !resource.is_null()
+                && sys::napi_open_callback_scope(env, resource, self.context, &mut cs)
+                    != sys::Status::napi_ok
+            {
+                cs = ptr::null_mut();
+            }
+            let status = if ran {
+                sys::Status::napi_ok
+            } else {
+                sys::Status::napi_cancelled
+            };
+            job::complete_job(env, job, status);
+            if !cs.is_null() {
+                sys::napi_close_callback_scope(env, cs);
+            }
+            if opened {
+                sys::napi_close_handle_scope(env, hs);
+            }
         }
     }
 
     /// Stop polling; settle a result that arrived meanwhile (see the handshake).
+    ///
+    /// # Safety
+    /// On the lane's JS thread.
     unsafe fn stop_polling(&self) {
-        if !self.polling.get() {
-            return;
-        }
-        self.shared.polling.store(false, Ordering::SeqCst);
-        uv::uv_idle_stop(self.poll);
-        self.polling.set(false);
-        if self.shared.done.load(Ordering::SeqCst) != 0 {
-            self.drain();
+        // SAFETY: the operations below need only this function's contract (# Safety): on the lane's
+        // JS thread.
+        unsafe {
+            if !self.polling.get() {
+                return;
+            }
+            self.shared.polling.store(false, Ordering::SeqCst);
+            uv::uv_idle_stop(self.poll);
+            self.polling.set(false);
+            if self.shared.done.load(Ordering::SeqCst) != 0 {
+                self.drain();
+            }
         }
     }
 
     /// Teardown, once no lane call is in flight: stop and join the thread, close the handles
     /// (the last close callback frees the lane).
+    ///
+    /// # Safety
+    /// On the lane's JS thread, with no lane call in flight; `self` is not used after the last close
+    /// callback (which frees it).
     unsafe fn shutdown(&self) {
-        if self.shut.replace(true) {
-            return;
+        // SAFETY: the operations below need only this function's contract (# Safety): on the lane's
+        // JS thread, with no lane call in flight; `self` is not used after the last close callback
+        // (which frees it).
+        unsafe {
+            if self.shut.replace(true) {
+                return;
+            }
+            self.shared.stop.store(true, Ordering::Release);
+            self.lane_thread.unpark();
+            if let Some(t) = self.thread.take() {
+                // The thread is between jobs (none is in flight): it returns at once.
+                let _ = t.join();
+            }
+            uv::uv_close(self.wake, Some(on_closed));
+            uv::uv_close(self.poll, Some(on_closed));
         }
-        self.shared.stop.store(true, Ordering::Release);
-        self.lane_thread.unpark();
-        if let Some(t) = self.thread.take() {
-            // The thread is between jobs (none is in flight): it returns at once.
-            let _ = t.join();
-        }
-        uv::uv_close(self.wake, Some(on_closed));
-        uv::uv_close(self.poll, Some(on_closed));
     }
 }
 
@@ -483,81 +531,115 @@ impl Lane {
 /// # Safety
 /// `h` is one of a live lane's handles.
 unsafe fn of(h: *mut uv::Handle) -> &'static Lane {
-    // SAFETY: both handles carry their lane; it is freed after both are closed.
-    &*(uv::uv_handle_get_data(h) as *const Lane)
+    // SAFETY: the operations below need only this function's contract (# Safety): `h` is one of a
+    // live lane's handles.
+    unsafe {
+        // SAFETY: both handles carry their lane; it is freed after both are closed.
+        &*(uv::uv_handle_get_data(h) as *const Lane)
+    }
 }
 
 /// Idle callback, once per loop iteration while polling: settle a finished call; stop polling
 /// when nothing is in flight or the call outlasted SPIN (the lane wakes the loop then).
+///
+/// # Safety
+/// Called by libuv only, for the lane's idle handle, on its loop's thread.
 unsafe extern "C" fn on_poll(h: *mut uv::Handle) {
-    let lane = of(h);
-    lane.drain();
-    if !lane.busy.get() || Instant::now() >= lane.poll_until.get() {
-        lane.stop_polling();
-    } else if shares(cpu(), lane.shared.lane_cpu.load(Ordering::Relaxed)) {
-        // The lane shares this CPU: let it run rather than poll through our time slice.
-        std::thread::yield_now();
+    // SAFETY: the operations below need only this function's contract (# Safety): called by libuv
+    // only, for the lane's idle handle, on its loop's thread.
+    unsafe {
+        let lane = of(h);
+        lane.drain();
+        if !lane.busy.get() || Instant::now() >= lane.poll_until.get() {
+            lane.stop_polling();
+        } else if shares(cpu(), lane.shared.lane_cpu.load(Ordering::Relaxed)) {
+            // The lane shares this CPU: let it run rather than poll through our time slice.
+            std::thread::yield_now();
+        }
     }
 }
 
 /// Async callback: the lane finished a call while the loop was not polling.
+///
+/// # Safety
+/// Called by libuv only, for the lane's async handle, on its loop's thread.
 unsafe extern "C" fn on_wake(h: *mut uv::Handle) {
-    let lane = of(h);
-    lane.drain();
-    if lane.closing.get() && !lane.busy.get() {
-        lane.shutdown();
+    // SAFETY: the operations below need only this function's contract (# Safety): called by libuv
+    // only, for the lane's async handle, on its loop's thread.
+    unsafe {
+        let lane = of(h);
+        lane.drain();
+        if lane.closing.get() && !lane.busy.get() {
+            lane.shutdown();
+        }
     }
 }
 
 /// Env teardown (async cleanup hook): cancel a queued call, wait for a running one, then shut
 /// the lane down.
+///
+/// # Safety
+/// Called by N-API only, as the async cleanup hook `create` registered with the lane as `arg`,
+/// on the lane's JS thread.
 unsafe extern "C" fn teardown(remove: sys::napi_async_cleanup_hook_handle, arg: *mut c_void) {
-    // SAFETY: `arg` is the lane registered with this hook; it lives until the hook is removed.
-    let lane = &*(arg as *const Lane);
-    lane.remove.set(remove);
-    lane.closing.set(true);
-    lane.stop_polling();
-    if lane.busy.get() {
-        let p = lane.shared.mailbox.load(Ordering::Acquire);
-        if p > RUNNING
-            && lane
-                .shared
-                .mailbox
-                .compare_exchange(p, EMPTY, Ordering::AcqRel, Ordering::Relaxed)
-                .is_ok()
-        {
-            // Never started: the lane will not see it. Settled as cancelled (no JS runs now).
-            lane.settle(Box::from_raw(p as *mut Job), false);
-        } else {
-            // Inside C (or done): settle it if it is back already; otherwise the lane wakes
-            // the loop when it is (polling is off), and `on_wake` shuts down.
-            lane.drain();
+    // SAFETY: the operations below need only this function's contract (# Safety): called by N-API
+    // only, as the async cleanup hook `create` registered with the lane as `arg`, on the lane's JS
+    // thread.
+    unsafe {
+        // SAFETY: `arg` is the lane registered with this hook; it lives until the hook is removed.
+        let lane = &*(arg as *const Lane);
+        lane.remove.set(remove);
+        lane.closing.set(true);
+        lane.stop_polling();
+        if lane.busy.get() {
+            let p = lane.shared.mailbox.load(Ordering::Acquire);
+            if p > RUNNING
+                && lane
+                    .shared
+                    .mailbox
+                    .compare_exchange(p, EMPTY, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+            {
+                // Never started: the lane will not see it. Settled as cancelled (no JS runs now).
+                lane.settle(Box::from_raw(p as *mut Job), false);
+            } else {
+                // Inside C (or done): settle it if it is back already; otherwise the lane wakes
+                // the loop when it is (polling is off), and `on_wake` shuts down.
+                lane.drain();
+            }
         }
-    }
-    if !lane.busy.get() {
-        lane.shutdown();
+        if !lane.busy.get() {
+            lane.shutdown();
+        }
     }
 }
 
 /// Close callback of either handle; the second frees the lane and ends the cleanup hook.
+///
+/// # Safety
+/// Called by libuv only, once per handle of the lane, after `uv_close` from `shutdown`.
 unsafe extern "C" fn on_closed(h: *mut uv::Handle) {
-    let p = uv::uv_handle_get_data(h) as *mut Lane;
-    // SAFETY: the lane is alive until the second close callback below frees it.
-    let lane = &*p;
-    lane.closed.set(lane.closed.get() + 1);
-    if lane.closed.get() < 2 {
-        return;
-    }
-    libc::free(lane.wake.cast());
-    libc::free(lane.poll.cast());
-    sys::napi_delete_reference(lane.env, lane.resource);
-    sys::napi_async_destroy(lane.env, lane.context);
-    let remove = lane.remove.get();
-    LANE.with(|l| l.set(Slot::Off));
-    // SAFETY: created by Box::into_raw in `create`; both handles (the only other holders of
-    // the pointer) are closed and the hook is about to be removed.
-    drop(Box::from_raw(p));
-    if !remove.is_null() {
-        sys::napi_remove_async_cleanup_hook(remove);
+    // SAFETY: the operations below need only this function's contract (# Safety): called by libuv
+    // only, once per handle of the lane, after `uv_close` from `shutdown`.
+    unsafe {
+        let p = uv::uv_handle_get_data(h) as *mut Lane;
+        // SAFETY: the lane is alive until the second close callback below frees it.
+        let lane = &*p;
+        lane.closed.set(lane.closed.get() + 1);
+        if lane.closed.get() < 2 {
+            return;
+        }
+        libc::free(lane.wake.cast());
+        libc::free(lane.poll.cast());
+        sys::napi_delete_reference(lane.env, lane.resource);
+        sys::napi_async_destroy(lane.env, lane.context);
+        let remove = lane.remove.get();
+        LANE.with(|l| l.set(Slot::Off));
+        // SAFETY: created by Box::into_raw in `create`; both handles (the only other holders of
+        // the pointer) are closed and the hook is about to be removed.
+        drop(Box::from_raw(p));
+        if !remove.is_null() {
+            sys::napi_remove_async_cleanup_hook(remove);
+        }
     }
 }

@@ -39,17 +39,26 @@ use napi::sys;
 use std::ptr;
 
 /// The N-API callback of a nonblocking function.
+///
+/// # Safety
+/// Called by N-API only, as the callback of a function `make::napi_function` made with a
+/// nonblocking binding as its data.
 pub unsafe extern "C" fn entry(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    with_napi_args(env, info, |b, args| match start(env, b, args) {
-        Ok(promise) => promise,
-        Err(e) => {
-            report(env, ThrowFrom::Napi, b, e);
-            ptr::null_mut()
-        }
-    })
+    // SAFETY: the operations below need only this function's contract (# Safety): called by N-API
+    // only, as the callback of a function `make::napi_function` made with a nonblocking binding as
+    // its data.
+    unsafe {
+        with_napi_args(env, info, |b, args| match start(env, b, args) {
+            Ok(promise) => promise,
+            Err(e) => {
+                report(env, ThrowFrom::Napi, b, e);
+                ptr::null_mut()
+            }
+        })
+    }
 }
 
 /// Convert the arguments, queue the job, return its promise.
@@ -61,51 +70,55 @@ unsafe fn start(
     b: &Binding,
     args: JsArgs,
 ) -> Result<sys::napi_value, FfastError> {
-    b.slow_calls.set(b.slow_calls.get() + 1);
-    check_count(b, args)?;
-    let n = b.sig.params.len();
-    let mut job = Box::new(Job {
-        binding: b,
-        invoke: b.invoke,
-        // errno: true adds slots[n + 1]: the saved value in, errno as C left it out.
-        slots: vec![0; n + 1 + b.has_errno() as usize],
-        strings: StringScratch::owned(),
-        pins: Vec::new(),
-        deferred: ptr::null_mut(),
-        work: ptr::null_mut(),
-    });
-    let Job { slots, strings, .. } = &mut *job;
-    args_to_slots(b, args, slots.as_mut_ptr(), strings)?;
-    if b.has_errno() {
-        // The value errno() has when the call is made (docs/errno.md §1).
-        slots[n + 1] = *b.errno_saved as u32 as u64;
-    }
-    // Pin buffers only now: a conversion error above leaves nothing to release.
-    for (i, &ty) in b.sig.params.iter().enumerate() {
-        let v = args.get(i);
-        if ty == Type::Buffer && typeof_(env, v) == sys::ValueType::napi_object {
-            let mut r = ptr::null_mut();
-            if sys::napi_create_reference(env, v, 1, &mut r) != sys::Status::napi_ok {
-                release(env, &mut job);
-                return Err(internal("napi_create_reference"));
+    // SAFETY: the operations below need only this function's contract (# Safety): runs inside an
+    // N-API call on env's thread; `args` are values of that call.
+    unsafe {
+        b.slow_calls.set(b.slow_calls.get() + 1);
+        check_count(b, args)?;
+        let n = b.sig.params.len();
+        let mut job = Box::new(Job {
+            binding: b,
+            invoke: b.invoke,
+            // errno: true adds slots[n + 1]: the saved value in, errno as C left it out.
+            slots: vec![0; n + 1 + b.has_errno() as usize],
+            strings: StringScratch::owned(),
+            pins: Vec::new(),
+            deferred: ptr::null_mut(),
+            work: ptr::null_mut(),
+        });
+        let Job { slots, strings, .. } = &mut *job;
+        args_to_slots(b, args, slots.as_mut_ptr(), strings)?;
+        if b.has_errno() {
+            // The value errno() has when the call is made (docs/errno.md §1).
+            slots[n + 1] = *b.errno_saved as u32 as u64;
+        }
+        // Pin buffers only now: a conversion error above leaves nothing to release.
+        for (i, &ty) in b.sig.params.iter().enumerate() {
+            let v = args.get(i);
+            if ty == Type::Buffer && typeof_(env, v) == sys::ValueType::napi_object {
+                let mut r = ptr::null_mut();
+                if sys::napi_create_reference(env, v, 1, &mut r) != sys::Status::napi_ok {
+                    release(env, &mut job);
+                    return Err(internal("napi_create_reference"));
+                }
+                job.pins.push(r);
             }
-            job.pins.push(r);
         }
-    }
-    let mut promise = ptr::null_mut();
-    if sys::napi_create_promise(env, &mut job.deferred, &mut promise) != sys::Status::napi_ok {
-        release(env, &mut job);
-        return Err(internal("napi_create_promise"));
-    }
-    // The lane if it is free (the common case: one call in flight at a time); the libuv pool
-    // for calls made while it is busy (see lane.rs).
-    let job = match lane::submit(env, job) {
-        Ok(()) => {
-            b.pending.set(b.pending.get() + 1);
-            return Ok(promise);
+        let mut promise = ptr::null_mut();
+        if sys::napi_create_promise(env, &mut job.deferred, &mut promise) != sys::Status::napi_ok {
+            release(env, &mut job);
+            return Err(internal("napi_create_promise"));
         }
-        Err(job) => job,
-    };
-    pool::queue_work(env, b, job)?;
-    Ok(promise)
+        // The lane if it is free (the common case: one call in flight at a time); the libuv pool
+        // for calls made while it is busy (see lane.rs).
+        let job = match lane::submit(env, job) {
+            Ok(()) => {
+                b.pending.set(b.pending.get() + 1);
+                return Ok(promise);
+            }
+            Err(job) => job,
+        };
+        pool::queue_work(env, b, job)?;
+        Ok(promise)
+    }
 }

@@ -74,6 +74,7 @@ pub struct V8 {
 
 // SAFETY: V8 holds plain function pointers into the (immutable) node text segment.
 unsafe impl Send for V8 {}
+// SAFETY: as above; the table is never written after it is built.
 unsafe impl Sync for V8 {}
 
 /// V8 versions whose layouts were verified (fact sheet §1): (major, minor).
@@ -154,7 +155,8 @@ impl V8 {
     /// # Safety
     /// On the isolate's thread.
     pub unsafe fn with_scope<R>(&self, scope: &ScopeFns, f: impl FnOnce() -> R) -> R {
-        scope.with((self.get_current)(), f)
+        // SAFETY: on the isolate's thread (the contract), so V8's current isolate is it.
+        unsafe { scope.with((self.get_current)(), f) }
     }
 
     /// Throw `value` as a JS exception from a raw V8 callback. (`napi_throw` cannot be used
@@ -164,7 +166,11 @@ impl V8 {
     /// # Safety
     /// On the isolate's thread, `value` a live value of the current HandleScope.
     pub unsafe fn throw(&self, value: *const c_void) {
-        (self.throw_exception)((self.get_current)(), value);
+        // SAFETY: the operations below need only this function's contract (# Safety): on the
+        // isolate's thread, `value` a live value of the current HandleScope.
+        unsafe {
+            (self.throw_exception)((self.get_current)(), value);
+        }
     }
 
     /// The current thread's isolate (null on a thread without one).
@@ -179,19 +185,23 @@ impl V8 {
     /// # Safety
     /// On `isolate`'s thread inside a HandleScope; `callback` a valid `FunctionCallback`.
     pub unsafe fn template(&self, isolate: *mut c_void, callback: usize) -> *mut c_void {
-        (self.ft_new)(
-            isolate,
-            callback as *const c_void,
-            std::ptr::null(),
-            std::ptr::null(),
-            0,
-            0,
-            0,
-            std::ptr::null(),
-            0,
-            0,
-            0,
-        )
+        // SAFETY: the operations below need only this function's contract (# Safety): on
+        // `isolate`'s thread inside a HandleScope; `callback` a valid `FunctionCallback`.
+        unsafe {
+            (self.ft_new)(
+                isolate,
+                callback as *const c_void,
+                std::ptr::null(),
+                std::ptr::null(),
+                0,
+                0,
+                0,
+                std::ptr::null(),
+                0,
+                0,
+                0,
+            )
+        }
     }
 
     /// Instantiate `template` twice in the current context: whether both times gave the same
@@ -202,12 +212,16 @@ impl V8 {
     /// # Safety
     /// On the isolate's thread inside a HandleScope; `template` a live template handle.
     pub unsafe fn instantiated_twice(&self, template: *mut c_void) -> Option<bool> {
-        let context = (self.get_current_context)((self.get_current)());
-        let a = (self.get_function)(template, context);
-        let b = (self.get_function)(template, context);
-        if a.is_null() || b.is_null() {
-            return None;
+        // SAFETY: the operations below need only this function's contract (# Safety): on the
+        // isolate's thread inside a HandleScope; `template` a live template handle.
+        unsafe {
+            let context = (self.get_current_context)((self.get_current)());
+            let a = (self.get_function)(template, context);
+            let b = (self.get_function)(template, context);
+            if a.is_null() || b.is_null() {
+                return None;
+            }
+            Some(*(a as *const usize) == *(b as *const usize))
         }
-        Some(*(a as *const usize) == *(b as *const usize))
     }
 }

@@ -111,19 +111,22 @@ static CALL: OnceLock<Option<JsCall>> = OnceLock::new();
 /// # Safety
 /// As above.
 pub unsafe fn probe() {
-    CALL.get_or_init(|| {
-        let v8 = V8::get().ok()?;
-        let integer_new: FnIntegerNew = sym("_ZN2v87Integer3NewEPNS_7IsolateEi").ok()?;
-        let get_current: FnVoidPtr = sym("_ZN2v87Isolate13TryGetCurrentEv").ok()?;
-        let isolate = get_current();
-        if isolate.is_null() {
-            return None;
-        }
-        if crate::config::get().test_napi_callbacks {
-            return None;
-        }
-        resolve(v8, get_current, integer_new, isolate)
-    });
+    // SAFETY: the operations below need only this function's contract (# Safety): as above.
+    unsafe {
+        CALL.get_or_init(|| {
+            let v8 = V8::get().ok()?;
+            let integer_new: FnIntegerNew = sym("_ZN2v87Integer3NewEPNS_7IsolateEi").ok()?;
+            let get_current: FnVoidPtr = sym("_ZN2v87Isolate13TryGetCurrentEv").ok()?;
+            let isolate = get_current();
+            if isolate.is_null() {
+                return None;
+            }
+            if crate::config::get().test_napi_callbacks {
+                return None;
+            }
+            resolve(v8, get_current, integer_new, isolate)
+        });
+    }
 }
 
 /// The direct route, if this process has one (after [`probe`]).
@@ -149,35 +152,41 @@ unsafe fn resolve(
     integer_new: FnIntegerNew,
     isolate: *mut c_void,
 ) -> Option<JsCall> {
-    let scope = Scope::resolve(v8.version, integer_new, isolate)?;
-    let call = match sym(
-        "_ZN2v88Function4CallEPNS_7IsolateENS_5LocalINS_7ContextEEENS3_INS_5ValueEEEiPS7_",
-    ) {
-        Ok(f) => CallFn::Isolate(f),
-        Err(_) => CallFn::Context(
-            sym("_ZN2v88Function4CallENS_5LocalINS_7ContextEEENS1_INS_5ValueEEEiPS5_").ok()?,
-        ),
-    };
-    let globalize = match sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEm") {
-        Ok(f) => Globalize::Value(f),
-        Err(_) => Globalize::Slot(
-            sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEPm").ok()?,
-        ),
-    };
-    Some(JsCall {
-        get_current,
-        get_current_context: sym("_ZN2v87Isolate17GetCurrentContextEv").ok()?,
-        is_terminating: sym("_ZN2v87Isolate22IsExecutionTerminatingEv").ok()?,
-        call,
-        try_catch_new: sym("_ZN2v88TryCatchC1EPNS_7IsolateE").ok()?,
-        try_catch_drop: sym("_ZN2v88TryCatchD1Ev").ok()?,
-        has_caught: sym("_ZNK2v88TryCatch9HasCaughtEv").ok()?,
-        has_terminated: sym("_ZNK2v88TryCatch13HasTerminatedEv").ok()?,
-        exception: sym("_ZNK2v88TryCatch9ExceptionEv").ok()?,
-        globalize,
-        dispose: sym("_ZN2v812api_internal13DisposeGlobalEPm").ok()?,
-        scope,
-    })
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`probe`];
+    // `isolate` the current one.
+    unsafe {
+        let scope = Scope::resolve(v8.version, integer_new, isolate)?;
+        let call = match sym(
+            "_ZN2v88Function4CallEPNS_7IsolateENS_5LocalINS_7ContextEEENS3_INS_5ValueEEEiPS7_",
+        ) {
+            Ok(f) => CallFn::Isolate(f),
+            Err(_) => CallFn::Context(
+                sym("_ZN2v88Function4CallENS_5LocalINS_7ContextEEENS1_INS_5ValueEEEiPS5_").ok()?,
+            ),
+        };
+        let globalize =
+            match sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEm") {
+                Ok(f) => Globalize::Value(f),
+                Err(_) => Globalize::Slot(
+                    sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEPm")
+                        .ok()?,
+                ),
+            };
+        Some(JsCall {
+            get_current,
+            get_current_context: sym("_ZN2v87Isolate17GetCurrentContextEv").ok()?,
+            is_terminating: sym("_ZN2v87Isolate22IsExecutionTerminatingEv").ok()?,
+            call,
+            try_catch_new: sym("_ZN2v88TryCatchC1EPNS_7IsolateE").ok()?,
+            try_catch_drop: sym("_ZN2v88TryCatchD1Ev").ok()?,
+            has_caught: sym("_ZNK2v88TryCatch9HasCaughtEv").ok()?,
+            has_terminated: sym("_ZNK2v88TryCatch13HasTerminatedEv").ok()?,
+            exception: sym("_ZNK2v88TryCatch9ExceptionEv").ok()?,
+            globalize,
+            dispose: sym("_ZN2v812api_internal13DisposeGlobalEPm").ok()?,
+            scope,
+        })
+    }
 }
 
 impl JsCall {
@@ -193,7 +202,8 @@ impl JsCall {
     /// # Safety
     /// On the isolate's thread, inside a HandleScope.
     pub unsafe fn current_context(&self, isolate: *mut c_void) -> *mut c_void {
-        (self.get_current_context)(isolate)
+        // SAFETY: the contract: on the isolate's thread, inside a HandleScope for the handle.
+        unsafe { (self.get_current_context)(isolate) }
     }
 
     /// Run `f` inside a fresh HandleScope: handles it creates are released on return.
@@ -202,7 +212,8 @@ impl JsCall {
     /// On `isolate`'s thread, with that isolate entered.
     #[inline(always)]
     pub unsafe fn with_scope<R>(&self, isolate: *mut c_void, f: impl FnOnce() -> R) -> R {
-        self.scope.with(isolate, f)
+        // SAFETY: the contract: on `isolate`'s thread, with it entered.
+        unsafe { self.scope.with(isolate, f) }
     }
 
     /// Tests: open a scope on this route, create `n` handles in it (more than a handle block
@@ -212,26 +223,30 @@ impl JsCall {
     /// # Safety
     /// On a JS thread inside an N-API call.
     pub unsafe fn scope_self_test(&self, n: usize) -> Option<bool> {
-        type FnCount = unsafe extern "C" fn(*mut c_void) -> i32;
-        let count: FnCount = sym("_ZN2v811HandleScope15NumberOfHandlesEPNS_7IsolateE").ok()?;
-        let number_new: FnNumberNew = sym("_ZN2v86Number3NewEPNS_7IsolateEd").ok()?;
-        let isolate = self.isolate();
-        let before = count(isolate);
-        let (inside, values_ok) = self.with_scope(isolate, || {
-            let hs: Vec<*mut usize> = (0..n)
-                .map(|i| number_new(isolate, i as f64 + 0.5))
-                .collect();
-            // Every handle still holds its own number (none was freed or reused early); read
-            // directly where that layout was verified.
-            let ok = !tagged::smi32()
-                || hs
-                    .iter()
-                    .enumerate()
-                    .all(|(i, &h)| *(((*h) - 1 + 8) as *const f64) == i as f64 + 0.5);
-            (count(isolate), ok)
-        });
-        let after = count(isolate);
-        Some(values_ok && inside as i64 == before as i64 + n as i64 && after == before)
+        // SAFETY: the operations below need only this function's contract (# Safety): on a JS
+        // thread inside an N-API call.
+        unsafe {
+            type FnCount = unsafe extern "C" fn(*mut c_void) -> i32;
+            let count: FnCount = sym("_ZN2v811HandleScope15NumberOfHandlesEPNS_7IsolateE").ok()?;
+            let number_new: FnNumberNew = sym("_ZN2v86Number3NewEPNS_7IsolateEd").ok()?;
+            let isolate = self.isolate();
+            let before = count(isolate);
+            let (inside, values_ok) = self.with_scope(isolate, || {
+                let hs: Vec<*mut usize> = (0..n)
+                    .map(|i| number_new(isolate, i as f64 + 0.5))
+                    .collect();
+                // Every handle still holds its own number (none was freed or reused early); read
+                // directly where that layout was verified.
+                let ok = !tagged::smi32()
+                    || hs
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &h)| *(((*h) - 1 + 8) as *const f64) == i as f64 + 0.5);
+                (count(isolate), ok)
+            });
+            let after = count(isolate);
+            Some(values_ok && inside as i64 == before as i64 + n as i64 && after == before)
+        }
     }
 
     /// A strong global handle to `value`; its slot serves as a `Local` for as long as it lives.
@@ -239,10 +254,14 @@ impl JsCall {
     /// # Safety
     /// On the isolate's thread; `value` is a live handle.
     pub unsafe fn global(&self, value: *const c_void) -> *mut usize {
-        let isolate = self.isolate();
-        match self.globalize {
-            Globalize::Value(f) => f(isolate, *(value as *const usize)),
-            Globalize::Slot(f) => f(isolate, value as *const usize),
+        // SAFETY: the operations below need only this function's contract (# Safety): on the
+        // isolate's thread; `value` is a live handle.
+        unsafe {
+            let isolate = self.isolate();
+            match self.globalize {
+                Globalize::Value(f) => f(isolate, *(value as *const usize)),
+                Globalize::Slot(f) => f(isolate, value as *const usize),
+            }
         }
     }
 
@@ -251,7 +270,8 @@ impl JsCall {
     /// # Safety
     /// On the isolate's thread, once per global, while the isolate lives.
     pub unsafe fn dispose(&self, global: *mut usize) {
-        (self.dispose)(global)
+        // SAFETY: the contract: on the isolate's thread, once per global, the isolate alive.
+        unsafe { (self.dispose)(global) }
     }
 
     /// Call the function in handle `func` with receiver `recv` and `argv` in `context`,
@@ -268,38 +288,43 @@ impl JsCall {
         recv: *const c_void,
         argv: &[*mut c_void],
     ) -> Called {
-        // V8 12+ expects the embedder not to enter JS while the isolate terminates (only a
-        // debug check guards it): entering then drops the pending termination and runs the
-        // function as if nothing happened, so a terminated worker inside a C loop of callbacks
-        // would keep running. N-API refuses the same way (can_call_into_js).
-        if (self.is_terminating)(isolate) {
-            return Called::Terminating;
-        }
-        let mut tc = TryCatch([0; 128]);
-        (self.try_catch_new)(&mut tc, isolate);
-        let argc = argv.len() as i32;
-        let r = match self.call {
-            CallFn::Isolate(f) => f(func, isolate, context, recv, argc, argv.as_ptr()),
-            CallFn::Context(f) => f(func, context, recv, argc, argv.as_ptr()),
-        };
-        let out = if !r.is_null() {
-            Called::Returned(r)
-        } else if (self.has_caught)(&tc) {
-            if (self.has_terminated)(&tc) {
+        // SAFETY: the operations below need only this function's contract (# Safety): on
+        // `isolate`'s thread where JS may run, inside a HandleScope; `context` is a context handle,
+        // `func` a function handle, `recv` and `argv` live handles.
+        unsafe {
+            // V8 12+ expects the embedder not to enter JS while the isolate terminates (only a
+            // debug check guards it): entering then drops the pending termination and runs the
+            // function as if nothing happened, so a terminated worker inside a C loop of callbacks
+            // would keep running. N-API refuses the same way (can_call_into_js).
+            if (self.is_terminating)(isolate) {
+                return Called::Terminating;
+            }
+            let mut tc = TryCatch([0; 128]);
+            (self.try_catch_new)(&mut tc, isolate);
+            let argc = argv.len() as i32;
+            let r = match self.call {
+                CallFn::Isolate(f) => f(func, isolate, context, recv, argc, argv.as_ptr()),
+                CallFn::Context(f) => f(func, context, recv, argc, argv.as_ptr()),
+            };
+            let out = if !r.is_null() {
+                Called::Returned(r)
+            } else if (self.has_caught)(&tc) {
+                if (self.has_terminated)(&tc) {
+                    Called::Terminating
+                } else {
+                    // A handle in the caller's scope: it outlives the TryCatch.
+                    Called::Threw((self.exception)(&tc))
+                }
+            } else if (self.is_terminating)(isolate) {
+                // V8 11 itself refuses to enter JS once termination started, without throwing.
                 Called::Terminating
             } else {
-                // A handle in the caller's scope: it outlives the TryCatch.
-                Called::Threw((self.exception)(&tc))
-            }
-        } else if (self.is_terminating)(isolate) {
-            // V8 11 itself refuses to enter JS once termination started, without throwing.
-            Called::Terminating
-        } else {
-            Called::Failed
-        };
-        // Not rethrowing: the exception is cleared, as N-API's TryCatch does. (A termination is
-        // rethrown by V8 itself while JS is on the stack.)
-        (self.try_catch_drop)(&mut tc);
-        out
+                Called::Failed
+            };
+            // Not rethrowing: the exception is cleared, as N-API's TryCatch does. (A termination is
+            // rethrown by V8 itself while JS is on the stack.)
+            (self.try_catch_drop)(&mut tc);
+            out
+        }
     }
 }

@@ -36,24 +36,28 @@ pub struct CallInfo {
 /// # Safety
 /// `info` must be the `FunctionCallbackInfo` V8 passed to a callback on this line.
 pub unsafe fn call_info(layout: FciLayout, info: *const usize) -> CallInfo {
-    match layout {
-        FciLayout::Pointers => {
-            let implicit = *info as *mut usize;
-            let values = *info.add(1) as *mut usize;
-            // length_ is int (V8 11/12) or intptr (13): its low 32 bits are right on both.
-            let argc = *(info.add(2) as *const i32) as usize;
-            CallInfo {
-                argc,
-                args: values,
-                ret: implicit.add(3),
+    // SAFETY: the operations below need only this function's contract (# Safety): `info` must be
+    // the `FunctionCallbackInfo` V8 passed to a callback on this line.
+    unsafe {
+        match layout {
+            FciLayout::Pointers => {
+                let implicit = *info as *mut usize;
+                let values = *info.add(1) as *mut usize;
+                // length_ is int (V8 11/12) or intptr (13): its low 32 bits are right on both.
+                let argc = *(info.add(2) as *const i32) as usize;
+                CallInfo {
+                    argc,
+                    args: values,
+                    ret: implicit.add(3),
+                }
             }
-        }
-        FciLayout::Flat => {
-            let v = info as *mut usize;
-            CallInfo {
-                argc: *v,
-                args: v.add(10),
-                ret: v.add(6),
+            FciLayout::Flat => {
+                let v = info as *mut usize;
+                CallInfo {
+                    argc: *v,
+                    args: v.add(10),
+                    ret: v.add(6),
+                }
             }
         }
     }

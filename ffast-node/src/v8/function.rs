@@ -99,42 +99,49 @@ impl V8 {
         options: bool,
         bigint: bool,
     ) -> Option<*mut c_void> {
-        let isolate = (self.get_current)();
-        let context = (self.get_current_context)(isolate);
-        let mut cfunction = CFunction {
-            address: std::ptr::null(),
-            info: std::ptr::null(),
-        };
-        let cf_ptr = match fast {
-            Some(addr) => {
-                let info = self.function_info(params, result, options, bigint);
-                (self.cfunction_ctor)(&mut cfunction, addr as *const c_void, info);
-                &cfunction as *const CFunction
+        // SAFETY: the operations below need only this function's contract (# Safety): must run on a
+        // JS thread inside a HandleScope (an N-API call). `slow` must be a valid `void(const
+        // FunctionCallbackInfo<Value>&)`; `fast` must follow the fast-call convention for
+        // `(receiver, params…[, options]) -> result` and stay executable while the function can be
+        // called.
+        unsafe {
+            let isolate = (self.get_current)();
+            let context = (self.get_current_context)(isolate);
+            let mut cfunction = CFunction {
+                address: std::ptr::null(),
+                info: std::ptr::null(),
+            };
+            let cf_ptr = match fast {
+                Some(addr) => {
+                    let info = self.function_info(params, result, options, bigint);
+                    (self.cfunction_ctor)(&mut cfunction, addr as *const c_void, info);
+                    &cfunction as *const CFunction
+                }
+                None => std::ptr::null(),
+            };
+            // ConstructorBehavior::kThrow = 0 (foreign functions are not constructors);
+            // SideEffectType::kHasSideEffect = 0.
+            let tmpl = (self.ft_new)(
+                isolate,
+                slow as *const c_void,
+                std::ptr::null(),
+                std::ptr::null(),
+                params.len() as i32,
+                0,
+                0,
+                cf_ptr,
+                0,
+                0,
+                0,
+            );
+            if tmpl.is_null() {
+                return None;
             }
-            None => std::ptr::null(),
-        };
-        // ConstructorBehavior::kThrow = 0 (foreign functions are not constructors);
-        // SideEffectType::kHasSideEffect = 0.
-        let tmpl = (self.ft_new)(
-            isolate,
-            slow as *const c_void,
-            std::ptr::null(),
-            std::ptr::null(),
-            params.len() as i32,
-            0,
-            0,
-            cf_ptr,
-            0,
-            0,
-            0,
-        );
-        if tmpl.is_null() {
-            return None;
+            // Kept out of V8's template cache, so the function dies with its last reference
+            // (v8::uncache, docs/v8-template-cache.md).
+            uncache::apply(isolate, tmpl);
+            let f = (self.get_function)(tmpl, context);
+            (!f.is_null()).then_some(f)
         }
-        // Kept out of V8's template cache, so the function dies with its last reference
-        // (v8::uncache, docs/v8-template-cache.md).
-        uncache::apply(isolate, tmpl);
-        let f = (self.get_function)(tmpl, context);
-        (!f.is_null()).then_some(f)
     }
 }

@@ -53,11 +53,15 @@ impl ScopeFns {
     /// # Safety
     /// On the isolate's thread.
     pub unsafe fn with<R>(&self, isolate: *mut c_void, f: impl FnOnce() -> R) -> R {
-        let mut hs = HandleScope::zeroed();
-        (self.new)(&mut hs, isolate);
-        let r = f();
-        (self.drop)(&mut hs);
-        r
+        // SAFETY: the operations below need only this function's contract (# Safety): on the
+        // isolate's thread.
+        unsafe {
+            let mut hs = HandleScope::zeroed();
+            (self.new)(&mut hs, isolate);
+            let r = f();
+            (self.drop)(&mut hs);
+            r
+        }
     }
 }
 
@@ -108,24 +112,27 @@ impl Scope {
         integer_new: FnIntegerNew,
         isolate: *mut c_void,
     ) -> Option<Scope> {
-        Some(
-            match INLINE_SCOPE_OFFSETS.iter().find(|(v, _)| *v == version) {
-                Some(&(_, offset)) => {
-                    let delete_extensions =
-                        sym("_ZN2v811HandleScope16DeleteExtensionsEPNS_7IsolateE").ok()?;
-                    probe_inline_scope(offset, delete_extensions, integer_new, isolate).then_some(
-                        Scope::Inline {
-                            offset,
-                            delete_extensions,
-                        },
-                    )?
-                }
-                None => Scope::Exported {
-                    new: sym("_ZN2v811HandleScopeC1EPNS_7IsolateE").ok()?,
-                    drop: sym("_ZN2v811HandleScopeD1Ev").ok()?,
+        // SAFETY: the operations below need only this function's contract (# Safety): on
+        // `isolate`'s thread inside a HandleScope.
+        unsafe {
+            Some(
+                match INLINE_SCOPE_OFFSETS.iter().find(|(v, _)| *v == version) {
+                    Some(&(_, offset)) => {
+                        let delete_extensions =
+                            sym("_ZN2v811HandleScope16DeleteExtensionsEPNS_7IsolateE").ok()?;
+                        probe_inline_scope(offset, delete_extensions, integer_new, isolate)
+                            .then_some(Scope::Inline {
+                                offset,
+                                delete_extensions,
+                            })?
+                    }
+                    None => Scope::Exported {
+                        new: sym("_ZN2v811HandleScopeC1EPNS_7IsolateE").ok()?,
+                        drop: sym("_ZN2v811HandleScopeD1Ev").ok()?,
+                    },
                 },
-            },
-        )
+            )
+        }
     }
 
     /// Run `f` inside a fresh HandleScope: handles it creates are released on return.
@@ -134,20 +141,24 @@ impl Scope {
     /// On `isolate`'s thread, with that isolate entered.
     #[inline(always)]
     pub unsafe fn with<R>(&self, isolate: *mut c_void, f: impl FnOnce() -> R) -> R {
-        match *self {
-            Scope::Inline {
-                offset,
-                delete_extensions,
-            } => {
-                let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
-                with_inline_scope(isolate, data, delete_extensions, f)
-            }
-            Scope::Exported { new, drop } => {
-                let mut hs = HandleScope::zeroed();
-                new(&mut hs, isolate);
-                let r = f();
-                drop(&mut hs);
-                r
+        // SAFETY: the operations below need only this function's contract (# Safety): on
+        // `isolate`'s thread, with that isolate entered.
+        unsafe {
+            match *self {
+                Scope::Inline {
+                    offset,
+                    delete_extensions,
+                } => {
+                    let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
+                    with_inline_scope(isolate, data, delete_extensions, f)
+                }
+                Scope::Exported { new, drop } => {
+                    let mut hs = HandleScope::zeroed();
+                    new(&mut hs, isolate);
+                    let r = f();
+                    drop(&mut hs);
+                    r
+                }
             }
         }
     }
@@ -158,48 +169,61 @@ impl Scope {
 /// matched. `next` must be exactly where Integer::New puts its handle, and advance by one slot;
 /// then a scope opened and closed here must get V8's next handle at the following slot and
 /// restore next, limit and level.
+///
+/// # Safety
+/// On a JS thread inside an N-API call (a HandleScope is open); `isolate` is this thread's;
+/// `delete_extensions` and `integer_new` are V8's.
 unsafe fn probe_inline_scope(
     offset: usize,
     delete_extensions: FnDeleteExtensions,
     integer_new: FnIntegerNew,
     isolate: *mut c_void,
 ) -> bool {
-    let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
-    let slot = std::mem::size_of::<usize>();
-    // A block with no room for the two probe handles: one more handle fills it, the next one
-    // opens a new block; so at most three rounds.
-    for _ in 0..3 {
-        let next = std::ptr::read_volatile(&(*data).next) as usize;
-        let limit = std::ptr::read_volatile(&(*data).limit) as usize;
-        let level = std::ptr::read_volatile(&(*data).level);
-        if next == 0 || limit < next || level <= 0 {
-            return false;
+    // SAFETY: the operations below need only this function's contract (# Safety): on a JS thread
+    // inside an N-API call (a HandleScope is open); `isolate` is this thread's; `delete_extensions`
+    // and `integer_new` are V8's.
+    unsafe {
+        let data = (isolate as *mut u8).add(offset) as *mut HandleScopeData;
+        let slot = std::mem::size_of::<usize>();
+        // A block with no room for the two probe handles: one more handle fills it, the next one
+        // opens a new block; so at most three rounds.
+        for _ in 0..3 {
+            let next = std::ptr::read_volatile(&(*data).next) as usize;
+            let limit = std::ptr::read_volatile(&(*data).limit) as usize;
+            let level = std::ptr::read_volatile(&(*data).level);
+            if next == 0 || limit < next || level <= 0 {
+                return false;
+            }
+            if limit - next < 2 * slot {
+                integer_new(isolate, 0);
+                continue;
+            }
+            let h = integer_new(isolate, 1) as usize;
+            if h != next || std::ptr::read_volatile(&(*data).next) as usize != next + slot {
+                return false;
+            }
+            let inner = with_inline_scope(isolate, data, delete_extensions, || {
+                (
+                    std::ptr::read_volatile(&(*data).level),
+                    integer_new(isolate, 2) as usize,
+                )
+            });
+            return inner == (level + 1, next + slot)
+                && std::ptr::read_volatile(&(*data).next) as usize == next + slot
+                && std::ptr::read_volatile(&(*data).limit) as usize == limit
+                && std::ptr::read_volatile(&(*data).level) == level;
         }
-        if limit - next < 2 * slot {
-            integer_new(isolate, 0);
-            continue;
-        }
-        let h = integer_new(isolate, 1) as usize;
-        if h != next || std::ptr::read_volatile(&(*data).next) as usize != next + slot {
-            return false;
-        }
-        let inner = with_inline_scope(isolate, data, delete_extensions, || {
-            (
-                std::ptr::read_volatile(&(*data).level),
-                integer_new(isolate, 2) as usize,
-            )
-        });
-        return inner == (level + 1, next + slot)
-            && std::ptr::read_volatile(&(*data).next) as usize == next + slot
-            && std::ptr::read_volatile(&(*data).limit) as usize == limit
-            && std::ptr::read_volatile(&(*data).level) == level;
+        false
     }
-    false
 }
 
 /// What V8 14's inline `HandleScope::HandleScope` and `~HandleScope` do (v8-local-handle.h):
 /// remember next/limit and count the level; on close restore them, and free the blocks handles
 /// in this scope added (DeleteExtensions) when the limit moved.
+///
+/// # Safety
+/// `isolate` is the current thread's isolate and `data` its handle-scope data, at the offset the
+/// probe verified; `f` leaves the scope data as it found it.
 #[inline(always)]
 unsafe fn with_inline_scope<R>(
     isolate: *mut c_void,
@@ -207,18 +231,23 @@ unsafe fn with_inline_scope<R>(
     delete_extensions: FnDeleteExtensions,
     f: impl FnOnce() -> R,
 ) -> R {
-    let mut scope = InlineScope {
-        isolate,
-        prev_next: (*data).next,
-        prev_limit: (*data).limit,
-    };
-    (*data).level += 1;
-    let r = f();
-    (*data).next = scope.prev_next;
-    (*data).level -= 1;
-    if (*data).limit != scope.prev_limit {
-        (*data).limit = scope.prev_limit;
-        delete_extensions((&mut scope as *mut InlineScope).cast(), isolate);
+    // SAFETY: the operations below need only this function's contract (# Safety): `isolate` is the
+    // current thread's isolate and `data` its handle-scope data, at the offset the probe verified;
+    // `f` leaves the scope data as it found it.
+    unsafe {
+        let mut scope = InlineScope {
+            isolate,
+            prev_next: (*data).next,
+            prev_limit: (*data).limit,
+        };
+        (*data).level += 1;
+        let r = f();
+        (*data).next = scope.prev_next;
+        (*data).level -= 1;
+        if (*data).limit != scope.prev_limit {
+            (*data).limit = scope.prev_limit;
+            delete_extensions((&mut scope as *mut InlineScope).cast(), isolate);
+        }
+        r
     }
-    r
 }

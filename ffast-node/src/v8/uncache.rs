@@ -116,10 +116,14 @@ fn smi_value(word: usize) -> Option<i32> {
 /// # Safety
 /// `handle` is a live handle of a heap object.
 unsafe fn object(handle: *const c_void) -> *mut usize {
-    (*(handle as *const usize) - 1) as *mut usize
+    // SAFETY: `handle` is a live handle (the contract): its slot holds the tagged pointer.
+    unsafe { (*(handle as *const usize) - 1) as *mut usize }
 }
 
 /// The regular callback of the probe's functions (never called).
+///
+/// # Safety
+/// Never called (the probe's functions are never called); any pointer is accepted.
 unsafe extern "C" fn probe_callback(_info: *const c_void) {}
 
 /// The words of a `FunctionTemplateInfo` where the cache state may live: right after the map
@@ -132,45 +136,53 @@ const CANDIDATE_OFFSETS: [usize; 2] = [8, 16];
 /// # Safety
 /// On a JS thread inside a HandleScope (an N-API call), before functions are made there.
 pub unsafe fn probe(v8: &V8) -> &'static str {
-    let isolate = v8.isolate();
-    if let Some((iso, route)) = ROUTE.with(|r| r.get()) {
-        if iso == isolate {
-            return route.name();
+    // SAFETY: the operations below need only this function's contract (# Safety): never called (the
+    // probe's functions are never called); any pointer is accepted.
+    unsafe {
+        let isolate = v8.isolate();
+        if let Some((iso, route)) = ROUTE.with(|r| r.get()) {
+            if iso == isolate {
+                return route.name();
+            }
         }
+        let route = choose(v8, isolate);
+        ROUTE.with(|r| r.set(Some((isolate, route))));
+        route.name()
     }
-    let route = choose(v8, isolate);
-    ROUTE.with(|r| r.set(Some((isolate, route))));
-    route.name()
 }
 
 /// # Safety
 /// As [`probe`]; `isolate` the current one.
 unsafe fn choose(v8: &V8, isolate: *mut c_void) -> Route {
-    let force = crate::config::get().template_route;
-    let template = || v8.template(isolate, probe_callback as *const () as usize);
-    // A plain template instantiated twice: the same function means this V8 caches.
-    let plain = template();
-    if plain.is_null() {
-        return Route::Cached;
-    }
-    // Reads inside the template object (CANDIDATE_OFFSETS); `plain` is a live handle of this
-    // scope, and reading after instantiating goes through the handle again (GC may move it).
-    let before = CANDIDATE_OFFSETS.map(|o| *object(plain).add(o / 8));
-    match v8.instantiated_twice(plain) {
-        Some(true) => {}
-        Some(false) => return Route::NotCaching,
-        None => return Route::Cached,
-    }
-    let after = CANDIDATE_OFFSETS.map(|o| *object(plain).add(o / 8));
-    if force == TemplateRoute::Cached {
-        return Route::Cached;
-    }
-    if force != TemplateRoute::Mark {
-        if let Some(route) = find_field(v8, template, before, after) {
-            return route;
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`probe`];
+    // `isolate` the current one.
+    unsafe {
+        let force = crate::config::get().template_route;
+        let template = || v8.template(isolate, probe_callback as *const () as usize);
+        // A plain template instantiated twice: the same function means this V8 caches.
+        let plain = template();
+        if plain.is_null() {
+            return Route::Cached;
         }
+        // Reads inside the template object (CANDIDATE_OFFSETS); `plain` is a live handle of this
+        // scope, and reading after instantiating goes through the handle again (GC may move it).
+        let before = CANDIDATE_OFFSETS.map(|o| *object(plain).add(o / 8));
+        match v8.instantiated_twice(plain) {
+            Some(true) => {}
+            Some(false) => return Route::NotCaching,
+            None => return Route::Cached,
+        }
+        let after = CANDIDATE_OFFSETS.map(|o| *object(plain).add(o / 8));
+        if force == TemplateRoute::Cached {
+            return Route::Cached;
+        }
+        if force != TemplateRoute::Mark {
+            if let Some(route) = find_field(v8, template, before, after) {
+                return route;
+            }
+        }
+        mark_route(v8, isolate, template).unwrap_or(Route::Cached)
     }
-    mark_route(v8, isolate, template).unwrap_or(Route::Cached)
 }
 
 /// Route 1: find the cache field from what instantiating the plain probe template changed
@@ -187,42 +199,46 @@ unsafe fn find_field(
     before: [usize; 2],
     after: [usize; 2],
 ) -> Option<Route> {
-    let found: Vec<(usize, Encoding)> = (0..CANDIDATE_OFFSETS.len())
-        .filter_map(|i| {
-            let (b, a) = (smi_value(before[i])?, smi_value(after[i])?);
-            let enc = if b == -2 && a > 0 {
-                Encoding::Serial
-            } else if b & 1 == 1 && b >> 2 == 0 && a & 3 == b & 3 && a >> 2 > 0 {
-                Encoding::Flags
-            } else {
-                return None;
-            };
-            Some((i, enc))
-        })
-        .collect();
-    let [(i, enc)] = found[..] else {
-        return None;
-    };
-    let (offset, fresh) = (CANDIDATE_OFFSETS[i], before[i]);
-    let do_not_cache = enc.do_not_cache(fresh);
-    let t = template();
-    if t.is_null() {
-        return None;
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`probe`];
+    // `template` makes fresh probe templates.
+    unsafe {
+        let found: Vec<(usize, Encoding)> = (0..CANDIDATE_OFFSETS.len())
+            .filter_map(|i| {
+                let (b, a) = (smi_value(before[i])?, smi_value(after[i])?);
+                let enc = if b == -2 && a > 0 {
+                    Encoding::Serial
+                } else if b & 1 == 1 && b >> 2 == 0 && a & 3 == b & 3 && a >> 2 > 0 {
+                    Encoding::Flags
+                } else {
+                    return None;
+                };
+                Some((i, enc))
+            })
+            .collect();
+        let [(i, enc)] = found[..] else {
+            return None;
+        };
+        let (offset, fresh) = (CANDIDATE_OFFSETS[i], before[i]);
+        let do_not_cache = enc.do_not_cache(fresh);
+        let t = template();
+        if t.is_null() {
+            return None;
+        }
+        // The field lies inside the fresh template `t` (a live handle of this scope). A Smi store
+        // needs no write barrier (it is not a pointer), and an aligned word store is atomic for a
+        // concurrent marker reading the object.
+        let field = object(t).add(offset / 8);
+        if *field != fresh {
+            return None;
+        }
+        *field = do_not_cache;
+        (v8.instantiated_twice(t) == Some(false) && *object(t).add(offset / 8) == do_not_cache)
+            .then_some(Route::Field {
+                offset,
+                fresh,
+                do_not_cache,
+            })
     }
-    // The field lies inside the fresh template `t` (a live handle of this scope). A Smi store
-    // needs no write barrier (it is not a pointer), and an aligned word store is atomic for a
-    // concurrent marker reading the object.
-    let field = object(t).add(offset / 8);
-    if *field != fresh {
-        return None;
-    }
-    *field = do_not_cache;
-    (v8.instantiated_twice(t) == Some(false) && *object(t).add(offset / 8) == do_not_cache)
-        .then_some(Route::Field {
-            offset,
-            fresh,
-            do_not_cache,
-        })
 }
 
 /// Route 2: the public mark, verified the same way.
@@ -234,30 +250,35 @@ unsafe fn mark_route(
     isolate: *mut c_void,
     template: impl Fn() -> *mut c_void,
 ) -> Option<Route> {
-    let object_template_new: FnObjectTemplateNew =
-        sym("_ZN2v814ObjectTemplate3NewEPNS_7IsolateENS_5LocalINS_16FunctionTemplateEEE").ok()?;
-    let private_new: FnPrivateNew =
-        sym("_ZN2v87Private3NewEPNS_7IsolateENS_5LocalINS_6StringEEE").ok()?;
-    let set_private: FnSetPrivate = sym(
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`probe`];
+    // `template` makes fresh probe templates.
+    unsafe {
+        let object_template_new: FnObjectTemplateNew =
+            sym("_ZN2v814ObjectTemplate3NewEPNS_7IsolateENS_5LocalINS_16FunctionTemplateEEE")
+                .ok()?;
+        let private_new: FnPrivateNew =
+            sym("_ZN2v87Private3NewEPNS_7IsolateENS_5LocalINS_6StringEEE").ok()?;
+        let set_private: FnSetPrivate = sym(
         "_ZN2v88Template10SetPrivateENS_5LocalINS_7PrivateEEENS1_INS_4DataEEENS_17PropertyAttributeE",
     )
     .ok()?;
-    // One key and one value per isolate, kept as global handles for the isolate's life (V8
-    // frees them with it): a new ObjectTemplate per function would itself be cached on V8
-    // 11/12 when instantiated.
-    let key = global(isolate, private_new(isolate, std::ptr::null()))?;
-    let value = global(isolate, object_template_new(isolate, std::ptr::null()))?;
-    let route = Route::Mark {
-        set_private,
-        key,
-        value,
-    };
-    let t = template();
-    if t.is_null() {
-        return None;
+        // One key and one value per isolate, kept as global handles for the isolate's life (V8
+        // frees them with it): a new ObjectTemplate per function would itself be cached on V8
+        // 11/12 when instantiated.
+        let key = global(isolate, private_new(isolate, std::ptr::null()))?;
+        let value = global(isolate, object_template_new(isolate, std::ptr::null()))?;
+        let route = Route::Mark {
+            set_private,
+            key,
+            value,
+        };
+        let t = template();
+        if t.is_null() {
+            return None;
+        }
+        apply_route(route, t);
+        (v8.instantiated_twice(t) == Some(false)).then_some(route)
     }
-    apply_route(route, t);
-    (v8.instantiated_twice(t) == Some(false)).then_some(route)
 }
 
 /// A strong global handle to what `local` refers to (None if `local` is empty or the symbol is
@@ -266,51 +287,61 @@ unsafe fn mark_route(
 /// # Safety
 /// On the isolate's thread; `local` null or a live handle.
 unsafe fn global(isolate: *mut c_void, local: *mut c_void) -> Option<*mut usize> {
-    if local.is_null() {
-        return None;
-    }
-    let slot = match sym::<FnGlobalizeValue>(
-        "_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEm",
-    ) {
-        Ok(f) => f(isolate, *(local as *const usize)),
-        Err(_) => {
-            let f: FnGlobalizeSlot =
-                sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEPm").ok()?;
-            f(isolate, local as *const usize)
+    // SAFETY: the operations below need only this function's contract (# Safety): on the isolate's
+    // thread; `local` null or a live handle.
+    unsafe {
+        if local.is_null() {
+            return None;
         }
-    };
-    (!slot.is_null()).then_some(slot)
+        let slot = match sym::<FnGlobalizeValue>(
+            "_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEm",
+        ) {
+            Ok(f) => f(isolate, *(local as *const usize)),
+            Err(_) => {
+                let f: FnGlobalizeSlot =
+                    sym("_ZN2v812api_internal18GlobalizeReferenceEPNS_8internal7IsolateEPm")
+                        .ok()?;
+                f(isolate, local as *const usize)
+            }
+        };
+        (!slot.is_null()).then_some(slot)
+    }
 }
 
 /// # Safety
 /// On the isolate's thread inside a HandleScope; `template` a live handle of a fresh template;
 /// `route` verified on this isolate by [`probe`].
 unsafe fn apply_route(route: Route, template: *mut c_void) {
-    match route {
-        Route::Field {
-            offset,
-            fresh,
-            do_not_cache,
-        } => {
-            // Inside the template (the probe found the field there); a Smi store, as in
-            // find_field.
-            let field = object(template).add(offset / 8);
-            // Only the state the probe verified is rewritten; anything else keeps V8's default.
-            if *field == fresh {
-                *field = do_not_cache;
+    // SAFETY: the operations below need only this function's contract (# Safety): on the isolate's
+    // thread inside a HandleScope; `template` a live handle of a fresh template; `route` verified
+    // on this isolate by [`probe`].
+    unsafe {
+        match route {
+            Route::Field {
+                offset,
+                fresh,
+                do_not_cache,
+            } => {
+                // Inside the template (the probe found the field there); a Smi store, as in
+                // find_field.
+                let field = object(template).add(offset / 8);
+                // Only the state the probe verified is rewritten; anything else keeps V8's default.
+                if *field == fresh {
+                    *field = do_not_cache;
+                }
             }
+            Route::Mark {
+                set_private,
+                key,
+                value,
+            } => set_private(
+                template,
+                key as *const c_void,
+                value as *const c_void,
+                MARK_ATTRIBUTES,
+            ),
+            Route::Cached | Route::NotCaching => {}
         }
-        Route::Mark {
-            set_private,
-            key,
-            value,
-        } => set_private(
-            template,
-            key as *const c_void,
-            value as *const c_void,
-            MARK_ATTRIBUTES,
-        ),
-        Route::Cached | Route::NotCaching => {}
     }
 }
 
@@ -321,9 +352,13 @@ unsafe fn apply_route(route: Route, template: *mut c_void) {
 /// On the isolate's thread, inside a HandleScope; `template` a live handle of a fresh template.
 #[inline]
 pub unsafe fn apply(isolate: *mut c_void, template: *mut c_void) {
-    if let Some((iso, route)) = ROUTE.with(|r| r.get()) {
-        if iso == isolate {
-            apply_route(route, template);
+    // SAFETY: the operations below need only this function's contract (# Safety): on the isolate's
+    // thread, inside a HandleScope; `template` a live handle of a fresh template.
+    unsafe {
+        if let Some((iso, route)) = ROUTE.with(|r| r.get()) {
+            if iso == isolate {
+                apply_route(route, template);
+            }
         }
     }
 }

@@ -37,16 +37,20 @@ fn non_null(a: u64) -> u64 {
 /// # Safety
 /// `v` must be a live value slot (a `Local<Value>`) of the current call on env's thread.
 pub unsafe fn buffer_address(env: sys::napi_env, v: *const c_void) -> Option<u64> {
-    // Views first (the common case, and a V8 type check is cheaper than napi_typeof).
-    if let Ok(api) = V8::get() {
-        if (api.is_array_buffer_view)(v) {
-            return data_address(env, v, false).map(non_null);
+    // SAFETY: the operations below need only this function's contract (# Safety): `v` must be a
+    // live value slot (a `Local<Value>`) of the current call on env's thread.
+    unsafe {
+        // Views first (the common case, and a V8 type check is cheaper than napi_typeof).
+        if let Ok(api) = V8::get() {
+            if (api.is_array_buffer_view)(v) {
+                return data_address(env, v, false).map(non_null);
+            }
         }
-    }
-    match typeof_(env, v as sys::napi_value) {
-        sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
-        sys::ValueType::napi_object => data_address(env, v, false).map(non_null),
-        _ => None,
+        match typeof_(env, v as sys::napi_value) {
+            sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(0),
+            sys::ValueType::napi_object => data_address(env, v, false).map(non_null),
+            _ => None,
+        }
     }
 }
 
@@ -62,7 +66,8 @@ pub unsafe fn buffer_address_unchecked(
     v: *const c_void,
     fast_call: bool,
 ) -> Option<u64> {
-    Some(data_address(env, v, fast_call).map_or(0, non_null))
+    // SAFETY: the contract is data_address's.
+    unsafe { Some(data_address(env, v, fast_call).map_or(0, non_null)) }
 }
 
 /// The data address of an ArrayBuffer, SharedArrayBuffer or view (byteOffset applied; 0 when
@@ -71,97 +76,113 @@ pub unsafe fn buffer_address_unchecked(
 /// # Safety
 /// As [`buffer_address_unchecked`].
 unsafe fn data_address(env: sys::napi_env, v: *const c_void, fast_call: bool) -> Option<u64> {
-    let nv = v as sys::napi_value;
-    let Ok(api) = V8::get() else {
-        // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
-        let mut is = false;
-        sys::napi_is_arraybuffer(env, nv, &mut is);
-        if is {
-            let mut data = ptr::null_mut();
-            let mut len = 0;
-            sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
-            return Some(data as u64);
-        }
-        return view_address_napi(env, nv, fast_call);
-    };
-    // Handle-free paths: V8 API methods take `this` = the value slot.
-    if (api.is_array_buffer_view)(v) {
-        if let Some(get_contents) = api.view_get_contents {
-            if (api.view_has_buffer)(v) {
-                // An off-heap view: GetContents returns its data pointer (byteOffset applied)
-                // without copying or allocating.
-                return Some(get_contents(v, ptr::null_mut(), 0).data as u64);
+    // SAFETY: the operations below need only this function's contract (# Safety): as
+    // [`buffer_address_unchecked`].
+    unsafe {
+        let nv = v as sys::napi_value;
+        let Ok(api) = V8::get() else {
+            // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
+            let mut is = false;
+            sys::napi_is_arraybuffer(env, nv, &mut is);
+            if is {
+                let mut data = ptr::null_mut();
+                let mut len = 0;
+                sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
+                return Some(data as u64);
             }
-        }
-        // Buffer()->Data() + ByteOffset(): the same formula N-API uses, so both paths agree.
-        // A regular callback already runs inside V8's HandleScope; a fast call needs its own.
-        if let Some(scope) = api.scope.as_ref() {
-            let address = || {
-                let data = (api.array_buffer_data)((scope.view_buffer)(v)) as u64;
-                // No memory (empty or detached): no offset either.
-                if data == 0 {
-                    0
-                } else {
-                    data + (scope.view_byte_offset)(v) as u64
+            return view_address_napi(env, nv, fast_call);
+        };
+        // Handle-free paths: V8 API methods take `this` = the value slot.
+        if (api.is_array_buffer_view)(v) {
+            if let Some(get_contents) = api.view_get_contents {
+                if (api.view_has_buffer)(v) {
+                    // An off-heap view: GetContents returns its data pointer (byteOffset applied)
+                    // without copying or allocating.
+                    return Some(get_contents(v, ptr::null_mut(), 0).data as u64);
                 }
-            };
-            return Some(if fast_call {
-                api.with_scope(scope, address)
-            } else {
-                address()
-            });
+            }
+            // Buffer()->Data() + ByteOffset(): the same formula N-API uses, so both paths agree.
+            // A regular callback already runs inside V8's HandleScope; a fast call needs its own.
+            if let Some(scope) = api.scope.as_ref() {
+                let address = || {
+                    let data = (api.array_buffer_data)((scope.view_buffer)(v)) as u64;
+                    // No memory (empty or detached): no offset either.
+                    if data == 0 {
+                        0
+                    } else {
+                        data + (scope.view_byte_offset)(v) as u64
+                    }
+                };
+                return Some(if fast_call {
+                    api.with_scope(scope, address)
+                } else {
+                    address()
+                });
+            }
+            return view_address_napi(env, nv, fast_call);
         }
-        return view_address_napi(env, nv, fast_call);
+        if (api.is_array_buffer)(v) {
+            return Some((api.array_buffer_data)(v) as u64);
+        }
+        if (api.is_shared_array_buffer)(v) {
+            return Some((api.shared_array_buffer_data)(v) as u64);
+        }
+        None
     }
-    if (api.is_array_buffer)(v) {
-        return Some((api.array_buffer_data)(v) as u64);
-    }
-    if (api.is_shared_array_buffer)(v) {
-        return Some((api.shared_array_buffer_data)(v) as u64);
-    }
-    None
 }
 
 /// TypedArray/DataView data through N-API. This materializes an on-heap view's buffer (an
 /// allocation, after which its address is stable); inside a fast call it needs its own handle
 /// scope (N-API's allocates, so the V8 scope above is preferred where it exists).
+///
+/// # Safety
+/// As [`buffer_address_unchecked`]: `v` is a live value of the current call on env's thread.
 unsafe fn view_address_napi(
     env: sys::napi_env,
     v: sys::napi_value,
     fast_call: bool,
 ) -> Option<u64> {
-    let mut scope = ptr::null_mut();
-    if fast_call {
-        sys::napi_open_handle_scope(env, &mut scope);
-    }
-    let mut data: *mut c_void = ptr::null_mut();
-    let mut is = false;
-    let mut ok = false;
-    sys::napi_is_typedarray(env, v, &mut is);
-    if is {
-        let (mut t, mut len, mut off) = (0, 0usize, 0usize);
-        ok = sys::napi_get_typedarray_info(
-            env,
-            v,
-            &mut t,
-            &mut len,
-            &mut data,
-            ptr::null_mut(),
-            &mut off,
-        ) == sys::Status::napi_ok;
-    } else {
-        sys::napi_is_dataview(env, v, &mut is);
-        if is {
-            let (mut len, mut off) = (0usize, 0usize);
-            ok =
-                sys::napi_get_dataview_info(env, v, &mut len, &mut data, ptr::null_mut(), &mut off)
-                    == sys::Status::napi_ok;
+    // SAFETY: the operations below need only this function's contract (# Safety): as
+    // [`buffer_address_unchecked`]: `v` is a live value of the current call on env's thread.
+    unsafe {
+        let mut scope = ptr::null_mut();
+        if fast_call {
+            sys::napi_open_handle_scope(env, &mut scope);
         }
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut is = false;
+        let mut ok = false;
+        sys::napi_is_typedarray(env, v, &mut is);
+        if is {
+            let (mut t, mut len, mut off) = (0, 0usize, 0usize);
+            ok = sys::napi_get_typedarray_info(
+                env,
+                v,
+                &mut t,
+                &mut len,
+                &mut data,
+                ptr::null_mut(),
+                &mut off,
+            ) == sys::Status::napi_ok;
+        } else {
+            sys::napi_is_dataview(env, v, &mut is);
+            if is {
+                let (mut len, mut off) = (0usize, 0usize);
+                ok = sys::napi_get_dataview_info(
+                    env,
+                    v,
+                    &mut len,
+                    &mut data,
+                    ptr::null_mut(),
+                    &mut off,
+                ) == sys::Status::napi_ok;
+            }
+        }
+        if fast_call {
+            sys::napi_close_handle_scope(env, scope);
+        }
+        ok.then_some(data as u64)
     }
-    if fast_call {
-        sys::napi_close_handle_scope(env, scope);
-    }
-    ok.then_some(data as u64)
 }
 
 /// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of
@@ -172,6 +193,10 @@ unsafe fn view_address_napi(
 /// # Safety
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn ffast_buf_addr(v: *const c_void) -> u64 {
-    let env = crate::thread::current_env();
-    buffer_address_unchecked(env, v, true).unwrap_or(0)
+    // SAFETY: the operations below need only this function's contract (# Safety): called only by
+    // trampolines with a `Local<Value>` of the current fast call.
+    unsafe {
+        let env = crate::thread::current_env();
+        buffer_address_unchecked(env, v, true).unwrap_or(0)
+    }
 }

@@ -111,17 +111,22 @@ impl StringScratch {
 /// `p` is non-null and points at a NUL-terminated string (or `len` readable bytes); runs on
 /// env's thread inside a HandleScope.
 pub unsafe fn c_string(env: sys::napi_env, p: *const u8, len: Option<usize>) -> sys::napi_value {
-    let bytes = match len {
-        Some(n) => std::slice::from_raw_parts(p, n),
-        None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
-    };
-    let mut out = ptr::null_mut();
-    {
-        let text = String::from_utf8_lossy(bytes);
-        sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+    // SAFETY: the operations below need only this function's contract (# Safety): `p` is non-null
+    // and points at a NUL-terminated string (or `len` readable bytes); runs on env's thread inside
+    // a HandleScope.
+    unsafe {
+        let bytes = match len {
+            Some(n) => std::slice::from_raw_parts(p, n),
+            None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
+        };
+        let mut out = ptr::null_mut();
+        {
+            let text = String::from_utf8_lossy(bytes);
+            sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+        }
+        kept_decoded(p);
+        out
     }
-    kept_decoded(p);
-    out
 }
 
 thread_local! {
@@ -153,49 +158,54 @@ fn whole(n: Num) -> Option<usize> {
 /// Called by V8 only, as the regular callback of the function [`decoder`] made, with that
 /// line's `FunctionCallbackInfo`.
 unsafe extern "C" fn cstring_entry(info: *const usize) {
-    let Ok(v8) = V8::get() else {
-        return; // unreachable: the function is made only when V8 resolved
-    };
-    let ci = crate::v8::call_info(v8.fci, info);
-    let map = DECODE_MAP.with(|m| m.get());
-    let arg = |i: usize| -> Option<usize> {
-        // SAFETY: i < argc, so the slot is one of this call's live argument handles.
-        (i < ci.argc)
-            .then(|| unsafe { number_of(ci.args.add(i) as sys::napi_value, map) })
-            .flatten()
-            .and_then(whole)
-    };
-    let throw = |code, msg: &str| {
-        let env = crate::thread::current_env();
-        crate::errors::throw(env, crate::errors::ThrowFrom::V8Callback, code, msg)
-    };
-    let (p, len) = match (arg(0), ci.argc) {
-        (Some(p), 1) if p != 0 => (p as *const u8, None),
-        (Some(p), 2) if p != 0 => match arg(1) {
-            Some(n) => (p as *const u8, Some(n)),
-            None => return throw(ErrorCode::ArgRange, "cstring: bad length"),
-        },
-        _ => return throw(ErrorCode::ArgType, "cstring: bad address"),
-    };
-    // The caller vouches that `p` is a readable C string (or `len` readable bytes): the same
-    // contract as C's own use of the pointer, and as the N-API `cstring`'s.
-    let bytes = match len {
-        Some(n) => std::slice::from_raw_parts(p, n),
-        None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
-    };
-    let n = bytes.len();
-    // SAFETY: V8 opened a HandleScope around this callback (docs/v8-binding.md §3), so the
-    // string's handle lives until V8 has read the return slot.
-    let made = crate::v8::strings::new_string(v8.isolate(), bytes);
-    kept_decoded(p);
-    match made {
-        // ReturnValue::Set: the tagged word into the return slot (no pointer compression in
-        // official Node builds, docs/v8-fast-api.md §9.9).
-        Some(word) => *ci.ret = word,
-        None => throw(
-            ErrorCode::ArgRange,
-            &format!("cstring: {n} bytes of text are more than a JS string can hold"),
-        ),
+    // SAFETY: the operations below need only this function's contract (# Safety): called by V8
+    // only, as the regular callback of the function [`decoder`] made, with that line's
+    // `FunctionCallbackInfo`.
+    unsafe {
+        let Ok(v8) = V8::get() else {
+            return; // unreachable: the function is made only when V8 resolved
+        };
+        let ci = crate::v8::call_info(v8.fci, info);
+        let map = DECODE_MAP.with(|m| m.get());
+        let arg = |i: usize| -> Option<usize> {
+            // SAFETY: i < argc, so the slot is one of this call's live argument handles.
+            (i < ci.argc)
+                .then(|| number_of(ci.args.add(i) as sys::napi_value, map))
+                .flatten()
+                .and_then(whole)
+        };
+        let throw = |code, msg: &str| {
+            let env = crate::thread::current_env();
+            crate::errors::throw(env, crate::errors::ThrowFrom::V8Callback, code, msg)
+        };
+        let (p, len) = match (arg(0), ci.argc) {
+            (Some(p), 1) if p != 0 => (p as *const u8, None),
+            (Some(p), 2) if p != 0 => match arg(1) {
+                Some(n) => (p as *const u8, Some(n)),
+                None => return throw(ErrorCode::ArgRange, "cstring: bad length"),
+            },
+            _ => return throw(ErrorCode::ArgType, "cstring: bad address"),
+        };
+        // The caller vouches that `p` is a readable C string (or `len` readable bytes): the same
+        // contract as C's own use of the pointer, and as the N-API `cstring`'s.
+        let bytes = match len {
+            Some(n) => std::slice::from_raw_parts(p, n),
+            None => std::ffi::CStr::from_ptr(p.cast()).to_bytes(),
+        };
+        let n = bytes.len();
+        // SAFETY: V8 opened a HandleScope around this callback (docs/v8-binding.md §3), so the
+        // string's handle lives until V8 has read the return slot.
+        let made = crate::v8::strings::new_string(v8.isolate(), bytes);
+        kept_decoded(p);
+        match made {
+            // ReturnValue::Set: the tagged word into the return slot (no pointer compression in
+            // official Node builds, docs/v8-fast-api.md §9.9).
+            Some(word) => *ci.ret = word,
+            None => throw(
+                ErrorCode::ArgRange,
+                &format!("cstring: {n} bytes of text are more than a JS string can hold"),
+            ),
+        }
     }
 }
 
@@ -207,20 +217,25 @@ unsafe extern "C" fn cstring_entry(info: *const usize) {
 /// On a JS thread inside an N-API call (a HandleScope is open), after the template-cache probe
 /// (v8::uncache) and with `number_map` this thread's (v8::tagged::number_map).
 pub unsafe fn decoder(number_map: usize) -> Option<sys::napi_value> {
-    let api = V8::get().ok()?;
-    if number_map == 0 || !crate::v8::strings::resolve() {
-        return None;
+    // SAFETY: the operations below need only this function's contract (# Safety): on a JS thread
+    // inside an N-API call (a HandleScope is open), after the template-cache probe (v8::uncache)
+    // and with `number_map` this thread's (v8::tagged::number_map).
+    unsafe {
+        let api = V8::get().ok()?;
+        if number_map == 0 || !crate::v8::strings::resolve() {
+            return None;
+        }
+        DECODE_MAP.with(|m| m.set(number_map));
+        let f = api.new_function(
+            cstring_entry as *const () as usize,
+            None,
+            &[],
+            Type::Void,
+            false,
+            false,
+        )?;
+        Some(f as sys::napi_value)
     }
-    DECODE_MAP.with(|m| m.set(number_map));
-    let f = api.new_function(
-        cstring_entry as *const () as usize,
-        None,
-        &[],
-        Type::Void,
-        false,
-        false,
-    )?;
-    Some(f as sys::napi_value)
 }
 
 /// `FastOneByteString` (fact sheet §5.1): Latin-1 bytes, not NUL-terminated.
@@ -247,57 +262,62 @@ pub unsafe extern "C" fn ffast_str_in(
     scratch: *mut u8,
     cap: u32,
 ) -> *mut u8 {
-    let (data, n) = ((*s).data, (*s).length as usize);
-    // Common case: ASCII that fits the scratch. One pass, eight bytes at a time: copy while
-    // checking the high bits; any non-ASCII byte sends us to the transcoding path below.
-    if n < cap as usize {
-        let mut i = 0;
-        while i + 8 <= n {
-            let w = ptr::read_unaligned(data.add(i) as *const u64);
-            if w & 0x8080_8080_8080_8080 != 0 {
-                break;
+    // SAFETY: the operations below need only this function's contract (# Safety): called only by
+    // trampolines: `s` points at V8's string descriptor for this call and `scratch` at `cap`
+    // writable bytes of the trampoline's frame.
+    unsafe {
+        let (data, n) = ((*s).data, (*s).length as usize);
+        // Common case: ASCII that fits the scratch. One pass, eight bytes at a time: copy while
+        // checking the high bits; any non-ASCII byte sends us to the transcoding path below.
+        if n < cap as usize {
+            let mut i = 0;
+            while i + 8 <= n {
+                let w = ptr::read_unaligned(data.add(i) as *const u64);
+                if w & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                ptr::write_unaligned(scratch.add(i) as *mut u64, w);
+                i += 8;
             }
-            ptr::write_unaligned(scratch.add(i) as *mut u64, w);
-            i += 8;
+            while i < n && *data.add(i) < 0x80 {
+                *scratch.add(i) = *data.add(i);
+                i += 1;
+            }
+            if i == n {
+                *scratch.add(n) = 0;
+                return scratch;
+            }
         }
-        while i < n && *data.add(i) < 0x80 {
-            *scratch.add(i) = *data.add(i);
-            i += 1;
-        }
-        if i == n {
-            *scratch.add(n) = 0;
-            return scratch;
-        }
-    }
-    let bytes = std::slice::from_raw_parts(data, n);
-    let high = bytes.iter().filter(|&&b| b >= 0x80).count();
-    let need = n + high + 1;
-    let out = if need <= cap as usize {
-        scratch
-    } else {
-        let p = libc::malloc(HEAP_HEADER + need) as *mut u8;
-        if p.is_null() {
-            // Out of memory inside a fast call: there is no way to report it to JS.
-            std::process::abort();
-        }
-        // SAFETY: malloc's block is aligned for a usize and HEAP_HEADER + need bytes long.
-        (p as *mut usize).write(need);
-        p.add(HEAP_HEADER)
-    };
-    // Latin-1 code point b ≥ 0x80 → two UTF-8 bytes (RFC 3629 §3).
-    let mut o = out;
-    for &b in bytes {
-        if b < 0x80 {
-            *o = b;
-            o = o.add(1);
+        let bytes = std::slice::from_raw_parts(data, n);
+        let high = bytes.iter().filter(|&&b| b >= 0x80).count();
+        let need = n + high + 1;
+        let out = if need <= cap as usize {
+            scratch
         } else {
-            *o = 0xc0 | (b >> 6);
-            *o.add(1) = 0x80 | (b & 0x3f);
-            o = o.add(2);
+            let p = libc::malloc(HEAP_HEADER + need) as *mut u8;
+            if p.is_null() {
+                // Out of memory inside a fast call: there is no way to report it to JS.
+                std::process::abort();
+            }
+            // SAFETY: malloc's block is aligned for a usize and HEAP_HEADER + need bytes long.
+            (p as *mut usize).write(need);
+            p.add(HEAP_HEADER)
+        };
+        // Latin-1 code point b ≥ 0x80 → two UTF-8 bytes (RFC 3629 §3).
+        let mut o = out;
+        for &b in bytes {
+            if b < 0x80 {
+                *o = b;
+                o = o.add(1);
+            } else {
+                *o = 0xc0 | (b >> 6);
+                *o.add(1) = 0x80 | (b & 0x3f);
+                o = o.add(2);
+            }
         }
+        *o = 0;
+        out
     }
-    *o = 0;
-    out
 }
 
 /// Frees a string copy that `ffast_str_in` put on the heap.
@@ -305,8 +325,12 @@ pub unsafe extern "C" fn ffast_str_in(
 /// # Safety
 /// `p` was returned by `ffast_str_in` and did not point into its scratch.
 pub unsafe extern "C" fn ffast_str_free(p: *mut u8) {
-    // SAFETY: the block ffast_str_in allocated starts HEAP_HEADER bytes before the copy.
-    libc::free(p.sub(HEAP_HEADER).cast());
+    // SAFETY: the operations below need only this function's contract (# Safety): `p` was returned
+    // by `ffast_str_in` and did not point into its scratch.
+    unsafe {
+        // SAFETY: the block ffast_str_in allocated starts HEAP_HEADER bytes before the copy.
+        libc::free(p.sub(HEAP_HEADER).cast());
+    }
 }
 
 /// The end of one string argument's copy in a fast call whose result is a `string`: frees the
@@ -325,22 +349,27 @@ pub unsafe extern "C" fn ffast_str_release(
     copy: *mut u8,
     scratch: *mut u8,
 ) -> *const u8 {
-    let heap = copy != scratch;
-    let size = if heap {
-        // SAFETY: a heap copy of ffast_str_in starts HEAP_HEADER bytes into its block, whose
-        // first word is the copy's size.
-        (copy.sub(HEAP_HEADER) as *const usize).read()
-    } else {
-        ffast_core::trampoline::STR_SCRATCH as usize
-    };
-    // SAFETY: the copy's `size` bytes are readable until it is freed just below.
-    let out = keep_if_inside(ret, copy, size);
-    if heap {
-        // SAFETY: a heap copy of ffast_str_in, freed once (the trampoline calls this once per
-        // string argument, instead of ffast_str_free).
-        ffast_str_free(copy);
+    // SAFETY: the operations below need only this function's contract (# Safety): called only by
+    // trampolines: `copy` is what `ffast_str_in` returned for `scratch` (its `STR_SCRATCH` bytes)
+    // in this call, and is not used afterwards.
+    unsafe {
+        let heap = copy != scratch;
+        let size = if heap {
+            // SAFETY: a heap copy of ffast_str_in starts HEAP_HEADER bytes into its block, whose
+            // first word is the copy's size.
+            (copy.sub(HEAP_HEADER) as *const usize).read()
+        } else {
+            ffast_core::trampoline::STR_SCRATCH as usize
+        };
+        // SAFETY: the copy's `size` bytes are readable until it is freed just below.
+        let out = keep_if_inside(ret, copy, size);
+        if heap {
+            // SAFETY: a heap copy of ffast_str_in, freed once (the trampoline calls this once per
+            // string argument, instead of ffast_str_free).
+            ffast_str_free(copy);
+        }
+        out
     }
-    out
 }
 
 /// `ret`, or [`keep_result`]'s copy of its text when it points into the `size` bytes at
@@ -349,14 +378,18 @@ pub unsafe extern "C" fn ffast_str_release(
 /// # Safety
 /// `[start, start + size)` is readable.
 unsafe fn keep_if_inside(ret: *const u8, start: *const u8, size: usize) -> *const u8 {
-    let off = (ret as usize).wrapping_sub(start as usize);
-    if off >= size {
-        return ret;
+    // SAFETY: the operations below need only this function's contract (# Safety): `[start, start +
+    // size)` is readable.
+    unsafe {
+        let off = (ret as usize).wrapping_sub(start as usize);
+        if off >= size {
+            return ret;
+        }
+        // SAFETY: ret = start + off with off < size: the rest of that readable memory.
+        let rest = std::slice::from_raw_parts(ret, size - off);
+        let len = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+        keep_result(&rest[..len])
     }
-    // SAFETY: ret = start + off with off < size: the rest of that readable memory.
-    let rest = std::slice::from_raw_parts(ret, size - off);
-    let len = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-    keep_result(&rest[..len])
 }
 
 thread_local! {

@@ -80,7 +80,8 @@ enum Raw {
 /// `obj` is the untagged address of a live object with a field of type `T` at `off`.
 #[inline(always)]
 unsafe fn field<T: Copy>(obj: usize, off: usize) -> T {
-    ((obj + off) as *const T).read()
+    // SAFETY: the contract: a live object with a `T` field at `off`.
+    unsafe { ((obj + off) as *const T).read() }
 }
 
 /// # Safety
@@ -91,29 +92,36 @@ unsafe fn field<T: Copy>(obj: usize, off: usize) -> T {
 /// object's type).
 #[inline(always)]
 unsafe fn classify(v: *const c_void, ta_type: u16) -> Raw {
-    let tagged = *(v as *const usize);
-    // Heap objects carry tag 0b01 (kHeapObjectTag); a Smi has a 0 low bit.
-    if tagged & 0b11 != 0b01 {
-        return Raw::NotTypedArray;
+    // SAFETY: the operations below need only this function's contract (# Safety): `v` is a live
+    // `Local<Value>` (a pointer to a slot holding a tagged value) on the isolate's thread, with no
+    // GC able to run until the result is used; `ta_type` is the verified `JS_TYPED_ARRAY_TYPE` of
+    // V8 11/12 without pointer compression (then every offset above is inside the object it is read
+    // from: each is read only after the checks that establish the object's type).
+    unsafe {
+        let tagged = *(v as *const usize);
+        // Heap objects carry tag 0b01 (kHeapObjectTag); a Smi has a 0 low bit.
+        if tagged & 0b11 != 0b01 {
+            return Raw::NotTypedArray;
+        }
+        let obj = tagged - 1;
+        let map = field::<usize>(obj, MAP) - 1;
+        if field::<u16>(map, MAP_INSTANCE_TYPE) != ta_type {
+            return Raw::NotTypedArray;
+        }
+        if field::<usize>(obj, TA_BASE_POINTER) != 0 {
+            return Raw::OnHeap;
+        }
+        if field::<u32>(obj, VIEW_BIT_FIELD) & VIEW_RESIZABLE != 0 {
+            return Raw::Declined;
+        }
+        let len = field::<usize>(obj, VIEW_BYTE_LENGTH);
+        let end = field::<usize>(obj, VIEW_BYTE_OFFSET).saturating_add(len);
+        let buffer = field::<usize>(obj, VIEW_BUFFER) - 1;
+        if len == 0 || end > field::<usize>(buffer, AB_BYTE_LENGTH) {
+            return Raw::Declined;
+        }
+        Raw::Addr(field(obj, TA_EXTERNAL_POINTER))
     }
-    let obj = tagged - 1;
-    let map = field::<usize>(obj, MAP) - 1;
-    if field::<u16>(map, MAP_INSTANCE_TYPE) != ta_type {
-        return Raw::NotTypedArray;
-    }
-    if field::<usize>(obj, TA_BASE_POINTER) != 0 {
-        return Raw::OnHeap;
-    }
-    if field::<u32>(obj, VIEW_BIT_FIELD) & VIEW_RESIZABLE != 0 {
-        return Raw::Declined;
-    }
-    let len = field::<usize>(obj, VIEW_BYTE_LENGTH);
-    let end = field::<usize>(obj, VIEW_BYTE_OFFSET).saturating_add(len);
-    let buffer = field::<usize>(obj, VIEW_BUFFER) - 1;
-    if len == 0 || end > field::<usize>(buffer, AB_BYTE_LENGTH) {
-        return Raw::Declined;
-    }
-    Raw::Addr(field(obj, TA_EXTERNAL_POINTER))
 }
 
 /// The verified instance type, if the raw path is on.
@@ -132,12 +140,16 @@ fn typed_array_type() -> Option<u16> {
 /// # Safety
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn buf_addr_raw(v: *const c_void) -> u64 {
-    if let Some(t) = typed_array_type() {
-        if let Raw::Addr(a) = classify(v, t) {
-            return a;
+    // SAFETY: the operations below need only this function's contract (# Safety): called only by
+    // trampolines with a `Local<Value>` of the current fast call.
+    unsafe {
+        if let Some(t) = typed_array_type() {
+            if let Raw::Addr(a) = classify(v, t) {
+                return a;
+            }
         }
+        ffast_buf_addr(v)
     }
-    ffast_buf_addr(v)
 }
 
 /// Fast-path buffer helper of V8 11 (Node 20): as [`buf_addr_raw`], but an on-heap typed array
@@ -148,21 +160,25 @@ pub unsafe extern "C" fn buf_addr_raw(v: *const c_void) -> u64 {
 /// # Safety
 /// As [`buf_addr_raw`].
 pub unsafe extern "C" fn buf_addr_v11(v: *const c_void) -> u64 {
-    match typed_array_type() {
-        Some(t) => match classify(v, t) {
-            Raw::Addr(a) => return a,
-            Raw::OnHeap => return BUF_FALLBACK,
-            Raw::NotTypedArray | Raw::Declined => {}
-        },
-        None => {
-            if let Ok(api) = V8::get() {
-                if (api.is_array_buffer_view)(v) && !(api.view_has_buffer)(v) {
-                    return BUF_FALLBACK;
+    // SAFETY: the operations below need only this function's contract (# Safety): as
+    // [`buf_addr_raw`].
+    unsafe {
+        match typed_array_type() {
+            Some(t) => match classify(v, t) {
+                Raw::Addr(a) => return a,
+                Raw::OnHeap => return BUF_FALLBACK,
+                Raw::NotTypedArray | Raw::Declined => {}
+            },
+            None => {
+                if let Ok(api) = V8::get() {
+                    if (api.is_array_buffer_view)(v) && !(api.view_has_buffer)(v) {
+                        return BUF_FALLBACK;
+                    }
                 }
             }
         }
+        ffast_buf_addr(v)
     }
-    ffast_buf_addr(v)
 }
 
 /// Whether buffers take the raw path on this V8 (the first call runs the self-check).
@@ -170,7 +186,8 @@ pub unsafe extern "C" fn buf_addr_v11(v: *const c_void) -> u64 {
 /// # Safety
 /// On env's thread, inside an N-API call.
 pub unsafe fn raw_reads(env: sys::napi_env, api: &V8) -> bool {
-    matches!(api.major, 11 | 12) && verified(env)
+    // SAFETY: the contract is verified's: env's thread, inside an N-API call.
+    unsafe { matches!(api.major, 11 | 12) && verified(env) }
 }
 
 /// The fast-path buffer helper for this V8.
@@ -178,46 +195,56 @@ pub unsafe fn raw_reads(env: sys::napi_env, api: &V8) -> bool {
 /// # Safety
 /// As [`raw_reads`].
 pub unsafe fn buffer_helper(env: sys::napi_env, api: &V8) -> usize {
-    // Run first: buf_addr_v11 reads its outcome too.
-    let raw = raw_reads(env, api);
-    if api.buffer_fallback {
-        buf_addr_v11 as *const () as usize
-    } else if raw {
-        buf_addr_raw as *const () as usize
-    } else {
-        ffast_buf_addr as *const () as usize
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`raw_reads`].
+    unsafe {
+        // Run first: buf_addr_v11 reads its outcome too.
+        let raw = raw_reads(env, api);
+        if api.buffer_fallback {
+            buf_addr_v11 as *const () as usize
+        } else if raw {
+            buf_addr_raw as *const () as usize
+        } else {
+            ffast_buf_addr as *const () as usize
+        }
     }
 }
 
 /// Whether the raw path is on: the self-check runs once per process, on the first thread that
 /// binds a buffer parameter (the layout is the binary's, the same for every isolate). It takes
 /// about 0.35 ms (mostly running the sample script); `FFAST_DEBUG=views` reports it.
+///
+/// # Safety
+/// On a JS thread inside an N-API call (a HandleScope is open), `env` its env.
 unsafe fn verified(env: sys::napi_env) -> bool {
-    static DONE: OnceLock<bool> = OnceLock::new();
-    *DONE.get_or_init(|| {
-        if crate::config::get().no_raw_views {
-            return false;
-        }
-        let t0 = std::time::Instant::now();
-        // The samples' handles go with a scope of their own.
-        let mut scope = std::ptr::null_mut();
-        sys::napi_open_handle_scope(env, &mut scope);
-        let r = verify(env);
-        sys::napi_close_handle_scope(env, scope);
-        if crate::config::get().debug_views {
-            match &r {
-                Ok(_) => eprintln!("ffast: raw typed-array reads on ({:?})", t0.elapsed()),
-                Err(why) => eprintln!("ffast: raw typed-array reads off: {why}"),
+    // SAFETY: the operations below need only this function's contract (# Safety): on a JS thread
+    // inside an N-API call (a HandleScope is open), `env` its env.
+    unsafe {
+        static DONE: OnceLock<bool> = OnceLock::new();
+        *DONE.get_or_init(|| {
+            if crate::config::get().no_raw_views {
+                return false;
             }
-        }
-        match r {
-            Ok(t) => {
-                TYPED_ARRAY_TYPE.store(t as u32, Ordering::Relaxed);
-                true
+            let t0 = std::time::Instant::now();
+            // The samples' handles go with a scope of their own.
+            let mut scope = std::ptr::null_mut();
+            sys::napi_open_handle_scope(env, &mut scope);
+            let r = verify(env);
+            sys::napi_close_handle_scope(env, scope);
+            if crate::config::get().debug_views {
+                match &r {
+                    Ok(_) => eprintln!("ffast: raw typed-array reads on ({:?})", t0.elapsed()),
+                    Err(why) => eprintln!("ffast: raw typed-array reads off: {why}"),
+                }
             }
-            Err(_) => false,
-        }
-    })
+            match r {
+                Ok(t) => {
+                    TYPED_ARRAY_TYPE.store(t as u32, Ordering::Relaxed);
+                    true
+                }
+                Err(_) => false,
+            }
+        })
+    }
 }
 
 /// The arrays the self-check compares: `[value, expectation, …]` where the expectation is
@@ -300,102 +327,109 @@ const SAMPLES: &str = r#"(function () {
 /// # Safety
 /// On env's thread, inside an N-API call and a handle scope that keeps the samples alive.
 unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
-    let api = V8::get().map_err(|e| e.to_string())?;
-    if cfg!(not(target_pointer_width = "64")) {
-        return Err("not a 64-bit target".into());
-    }
-    let ok = |st: sys::napi_status, what: &str| {
-        if st == sys::Status::napi_ok {
-            Ok(())
-        } else {
-            Err(format!("{what} failed ({st})"))
+    // SAFETY: the operations below need only this function's contract (# Safety): on env's thread,
+    // inside an N-API call and a handle scope that keeps the samples alive.
+    unsafe {
+        let api = V8::get().map_err(|e| e.to_string())?;
+        if cfg!(not(target_pointer_width = "64")) {
+            return Err("not a 64-bit target".into());
         }
-    };
-    let mut src = std::ptr::null_mut();
-    ok(
-        sys::napi_create_string_utf8(
-            env,
-            SAMPLES.as_ptr().cast(),
-            SAMPLES.len() as isize,
-            &mut src,
-        ),
-        "sample source",
-    )?;
-    let mut list = std::ptr::null_mut();
-    if sys::napi_run_script(env, src, &mut list) != sys::Status::napi_ok {
-        // The samples threw (an unexpected runtime): clear the exception, stay off.
-        let mut e = std::ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
-        return Err("the sample script failed".into());
-    }
-    let mut n = 0u32;
-    ok(sys::napi_get_array_length(env, list, &mut n), "length")?;
-    let mut samples: Vec<(*const c_void, String)> = Vec::new();
-    for i in (0..n).step_by(2) {
-        let (mut v, mut k) = (std::ptr::null_mut(), std::ptr::null_mut());
-        ok(sys::napi_get_element(env, list, i, &mut v), "sample")?;
-        ok(
-            sys::napi_get_element(env, list, i + 1, &mut k),
-            "expectation",
-        )?;
-        let mut buf = [0u8; 8];
-        let mut len = 0usize;
-        ok(
-            sys::napi_get_value_string_utf8(env, k, buf.as_mut_ptr().cast(), 8, &mut len),
-            "expectation",
-        )?;
-        samples.push((
-            v as *const c_void,
-            String::from_utf8_lossy(&buf[..len]).into(),
-        ));
-    }
-    // The instance type of the first sample, an Int8Array over `ab`.
-    let first = samples.first().ok_or("no samples")?.0;
-    if !(api.is_typed_array)(first) {
-        return Err("the first sample is not a typed array".into());
-    }
-    let obj = *(first as *const usize) - 1;
-    let ta_type = field::<u16>(field::<usize>(obj, MAP) - 1, MAP_INSTANCE_TYPE);
-    if ta_type == 0 {
-        return Err("instance type 0".into());
-    }
-    // 1. Raw answers before anything is materialized (no allocation between reads).
-    let before: Vec<Raw> = samples.iter().map(|s| classify(s.0, ta_type)).collect();
-    // 2. V8's answers: type, on-heap, the slow path's address (which materializes on-heap
-    //    arrays), and N-API's data pointer for typed arrays.
-    for ((v, want), raw) in samples.iter().zip(&before) {
-        let v = *v;
-        let is_ta = (api.is_typed_array)(v);
-        let on_heap = is_ta && !(api.view_has_buffer)(v);
-        check_one(env, api, v, *raw, is_ta, on_heap, want)
-            .map_err(|e| format!("{e} (sample {:?}, before materializing)", want))?;
-    }
-    // 3. Again: every array is off the heap now, and arrays materialized by the slow path
-    //    must take the raw path like any other.
-    for ((v, want), raw0) in samples.iter().zip(&before) {
-        let v = *v;
-        let raw = classify(v, ta_type);
-        let is_ta = (api.is_typed_array)(v);
-        if is_ta && !(api.view_has_buffer)(v) {
-            return Err("an array is still on the heap after the slow path".into());
-        }
-        let want = if *raw0 == Raw::OnHeap {
-            if (api.view_byte_length)(v) > 0 {
-                "raw"
+        let ok = |st: sys::napi_status, what: &str| {
+            if st == sys::Status::napi_ok {
+                Ok(())
             } else {
-                "no"
+                Err(format!("{what} failed ({st})"))
             }
-        } else {
-            want.as_str()
         };
-        check_one(env, api, v, raw, is_ta, false, want)
-            .map_err(|e| format!("{e} (sample {want:?}, after materializing)"))?;
+        let mut src = std::ptr::null_mut();
+        ok(
+            sys::napi_create_string_utf8(
+                env,
+                SAMPLES.as_ptr().cast(),
+                SAMPLES.len() as isize,
+                &mut src,
+            ),
+            "sample source",
+        )?;
+        let mut list = std::ptr::null_mut();
+        if sys::napi_run_script(env, src, &mut list) != sys::Status::napi_ok {
+            // The samples threw (an unexpected runtime): clear the exception, stay off.
+            let mut e = std::ptr::null_mut();
+            sys::napi_get_and_clear_last_exception(env, &mut e);
+            return Err("the sample script failed".into());
+        }
+        let mut n = 0u32;
+        ok(sys::napi_get_array_length(env, list, &mut n), "length")?;
+        let mut samples: Vec<(*const c_void, String)> = Vec::new();
+        for i in (0..n).step_by(2) {
+            let (mut v, mut k) = (std::ptr::null_mut(), std::ptr::null_mut());
+            ok(sys::napi_get_element(env, list, i, &mut v), "sample")?;
+            ok(
+                sys::napi_get_element(env, list, i + 1, &mut k),
+                "expectation",
+            )?;
+            let mut buf = [0u8; 8];
+            let mut len = 0usize;
+            ok(
+                sys::napi_get_value_string_utf8(env, k, buf.as_mut_ptr().cast(), 8, &mut len),
+                "expectation",
+            )?;
+            samples.push((
+                v as *const c_void,
+                String::from_utf8_lossy(&buf[..len]).into(),
+            ));
+        }
+        // The instance type of the first sample, an Int8Array over `ab`.
+        let first = samples.first().ok_or("no samples")?.0;
+        if !(api.is_typed_array)(first) {
+            return Err("the first sample is not a typed array".into());
+        }
+        let obj = *(first as *const usize) - 1;
+        let ta_type = field::<u16>(field::<usize>(obj, MAP) - 1, MAP_INSTANCE_TYPE);
+        if ta_type == 0 {
+            return Err("instance type 0".into());
+        }
+        // 1. Raw answers before anything is materialized (no allocation between reads).
+        let before: Vec<Raw> = samples.iter().map(|s| classify(s.0, ta_type)).collect();
+        // 2. V8's answers: type, on-heap, the slow path's address (which materializes on-heap
+        //    arrays), and N-API's data pointer for typed arrays.
+        for ((v, want), raw) in samples.iter().zip(&before) {
+            let v = *v;
+            let is_ta = (api.is_typed_array)(v);
+            let on_heap = is_ta && !(api.view_has_buffer)(v);
+            check_one(env, api, v, *raw, is_ta, on_heap, want)
+                .map_err(|e| format!("{e} (sample {:?}, before materializing)", want))?;
+        }
+        // 3. Again: every array is off the heap now, and arrays materialized by the slow path
+        //    must take the raw path like any other.
+        for ((v, want), raw0) in samples.iter().zip(&before) {
+            let v = *v;
+            let raw = classify(v, ta_type);
+            let is_ta = (api.is_typed_array)(v);
+            if is_ta && !(api.view_has_buffer)(v) {
+                return Err("an array is still on the heap after the slow path".into());
+            }
+            let want = if *raw0 == Raw::OnHeap {
+                if (api.view_byte_length)(v) > 0 {
+                    "raw"
+                } else {
+                    "no"
+                }
+            } else {
+                want.as_str()
+            };
+            check_one(env, api, v, raw, is_ta, false, want)
+                .map_err(|e| format!("{e} (sample {want:?}, after materializing)"))?;
+        }
+        Ok(ta_type)
     }
-    Ok(ta_type)
 }
 
 /// One sample: `raw` must agree with V8 (`is_ta`, `on_heap`), give the slow path's address when
 /// it gives one, and meet the expectation `want`.
+///
+/// # Safety
+/// As [`verified`]; `v` is a value of the open scope.
 unsafe fn check_one(
     env: sys::napi_env,
     api: &V8,
@@ -405,51 +439,57 @@ unsafe fn check_one(
     on_heap: bool,
     want: &str,
 ) -> Result<(), String> {
-    match raw {
-        Raw::NotTypedArray if is_ta => return Err("a typed array was not recognized".into()),
-        Raw::NotTypedArray => {}
-        _ if !is_ta => return Err("a non-typed-array was taken for one".into()),
-        Raw::OnHeap if !on_heap => return Err("an off-heap array was taken as on-heap".into()),
-        _ if on_heap && raw != Raw::OnHeap => {
-            return Err("an on-heap array was not recognized".into())
-        }
-        Raw::Addr(a) => {
-            if (api.view_byte_length)(v) == 0 {
-                return Err("an empty or detached view took the raw path".into());
+    // SAFETY: the operations below need only this function's contract (# Safety): as [`verified`];
+    // `v` is a value of the open scope.
+    unsafe {
+        match raw {
+            Raw::NotTypedArray if is_ta => return Err("a typed array was not recognized".into()),
+            Raw::NotTypedArray => {}
+            _ if !is_ta => return Err("a non-typed-array was taken for one".into()),
+            Raw::OnHeap if !on_heap => return Err("an off-heap array was taken as on-heap".into()),
+            _ if on_heap && raw != Raw::OnHeap => {
+                return Err("an on-heap array was not recognized".into())
             }
-            // The slow path's own address for this value, and N-API's.
-            let slow = super::buffers::buffer_address(env, v).unwrap_or(u64::MAX);
-            let (mut ty, mut len, mut data, mut ab, mut off) = (
-                0,
-                0usize,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                0usize,
-            );
-            sys::napi_get_typedarray_info(
-                env,
-                v as sys::napi_value,
-                &mut ty,
-                &mut len,
-                &mut data,
-                &mut ab,
-                &mut off,
-            );
-            if a != slow || a != data as u64 {
-                return Err(format!(
-                    "raw address {a:#x}, slow path {slow:#x}, N-API {:#x}",
-                    data as u64
-                ));
+            Raw::Addr(a) => {
+                if (api.view_byte_length)(v) == 0 {
+                    return Err("an empty or detached view took the raw path".into());
+                }
+                // The slow path's own address for this value, and N-API's.
+                let slow = super::buffers::buffer_address(env, v).unwrap_or(u64::MAX);
+                let (mut ty, mut len, mut data, mut ab, mut off) = (
+                    0,
+                    0usize,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    0usize,
+                );
+                sys::napi_get_typedarray_info(
+                    env,
+                    v as sys::napi_value,
+                    &mut ty,
+                    &mut len,
+                    &mut data,
+                    &mut ab,
+                    &mut off,
+                );
+                if a != slow || a != data as u64 {
+                    return Err(format!(
+                        "raw address {a:#x}, slow path {slow:#x}, N-API {:#x}",
+                        data as u64
+                    ));
+                }
             }
+            Raw::OnHeap | Raw::Declined => {}
         }
-        Raw::OnHeap | Raw::Declined => {}
-    }
-    // The slow path runs for every view (on-heap ones are materialized here).
-    if is_ta {
-        super::buffers::buffer_address(env, v);
-    }
-    match (want, raw) {
-        ("raw", Raw::Addr(_)) | ("no", Raw::NotTypedArray | Raw::Declined) | ("any", _) => Ok(()),
-        _ => Err(format!("expected {want}, got {raw:?}")),
+        // The slow path runs for every view (on-heap ones are materialized here).
+        if is_ta {
+            super::buffers::buffer_address(env, v);
+        }
+        match (want, raw) {
+            ("raw", Raw::Addr(_)) | ("no", Raw::NotTypedArray | Raw::Declined) | ("any", _) => {
+                Ok(())
+            }
+            _ => Err(format!("expected {want}, got {raw:?}")),
+        }
     }
 }

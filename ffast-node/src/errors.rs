@@ -134,11 +134,23 @@ unsafe fn ffast_error_and_args(
         let class = thread::with(|s| s.error_class);
         let mut args = [std::ptr::null_mut(); 2];
         let code = code.as_str();
-        sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut args[0]);
-        sys::napi_create_string_utf8(env, msg.as_ptr().cast(), msg.len() as isize, &mut args[1]);
+        // Statuses ignored: strings this short fail only for a null env or out-pointer.
+        let _ = sys::napi_create_string_utf8(
+            env,
+            code.as_ptr().cast(),
+            code.len() as isize,
+            &mut args[0],
+        );
+        let _ = sys::napi_create_string_utf8(
+            env,
+            msg.as_ptr().cast(),
+            msg.len() as isize,
+            &mut args[1],
+        );
         let mut ctor = std::ptr::null_mut();
         let mut pending = false;
-        sys::napi_is_exception_pending(env, &mut pending);
+        // Status ignored: fails only for a null env or out-pointer.
+        let _ = sys::napi_is_exception_pending(env, &mut pending);
         // (With an exception pending no JS can run, and clearing below would lose that one.)
         if pending
             || class.is_null()
@@ -154,7 +166,8 @@ unsafe fn ffast_error_and_args(
         // The constructor is JS: at the stack limit it throws a RangeError instead of running.
         // Leave nothing pending (the next N-API call would fail on it).
         let mut e = std::ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
+        // Status ignored: fails only for a null env or out-pointer.
+        let _ = sys::napi_get_and_clear_last_exception(env, &mut e);
         (None, args)
     }
 }
@@ -164,19 +177,22 @@ pub fn throw(env: sys::napi_env, from: ThrowFrom, code: ErrorCode, msg: &str) {
     // SAFETY: env is the current thread's env; the error value lives in the current scope.
     unsafe {
         let mut pending = false;
-        sys::napi_is_exception_pending(env, &mut pending);
+        // Status ignored: fails only for a null env or out-pointer.
+        let _ = sys::napi_is_exception_pending(env, &mut pending);
         if pending {
             return;
         }
         match (error_value(env, code, msg), from, crate::v8::V8::get()) {
             (Some(err), ThrowFrom::V8Callback, Ok(v8)) => v8.throw(err as *const std::ffi::c_void),
             (Some(err), _, _) => {
-                sys::napi_throw(env, err);
+                // Status ignored: if throwing fails there is nothing left to report with.
+                let _ = sys::napi_throw(env, err);
             }
             (None, _, _) => {
                 let c = std::ffi::CString::new(code.as_str()).unwrap_or_default();
                 let m = std::ffi::CString::new(msg.replace('\0', " ")).unwrap_or_default();
-                sys::napi_throw_error(env, c.as_ptr(), m.as_ptr());
+                // Status ignored: as above.
+                let _ = sys::napi_throw_error(env, c.as_ptr(), m.as_ptr());
             }
         }
     }

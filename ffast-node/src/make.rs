@@ -333,7 +333,9 @@ pub unsafe fn keep(
             let bytes = (set.arena.pages() * page_size()) as i64;
             let mut total = 0;
             // SAFETY: an N-API call on env's thread.
-            unsafe { sys::napi_adjust_external_memory(env, bytes, &mut total) };
+            // Status ignored: it fails only for a null env or out-pointer; V8's count is a hint
+            // to its collector either way.
+            let _ = unsafe { sys::napi_adjust_external_memory(env, bytes, &mut total) };
             Some(thread::add_bound(set, refs, bytes))
         }
     }
@@ -350,7 +352,7 @@ pub unsafe fn count_in_batch(env: sys::napi_env, obj: sys::napi_value, id: u64) 
     unsafe {
         // The finalizer runs on this thread. If attaching fails, the batch simply never reaches
         // zero (its code is kept).
-        sys::napi_add_finalizer(
+        let _ = sys::napi_add_finalizer(
             env,
             obj,
             std::ptr::null_mut(),
@@ -380,8 +382,8 @@ unsafe extern "C" fn release_bound(
         let (set, bytes) = thread::release_bound(hint as usize as u64);
         if bytes != 0 {
             let mut total = 0;
-            // SAFETY: finalizers run on env's thread with env alive.
-            sys::napi_adjust_external_memory(env, -bytes, &mut total);
+            // SAFETY: finalizers run on env's thread with env alive. Status ignored: as in `keep`.
+            let _ = sys::napi_adjust_external_memory(env, -bytes, &mut total);
         }
         // Dropped outside the state borrow (as `close` does).
         drop(set);

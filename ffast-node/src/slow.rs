@@ -285,7 +285,9 @@ pub(crate) unsafe fn with_napi_args<R>(
         let mut argc = INLINE_SLOTS;
         let mut argv = [std::ptr::null_mut(); INLINE_SLOTS];
         let mut data = std::ptr::null_mut();
-        sys::napi_get_cb_info(
+        // Status ignored: it fails only for a null env or info, and the contract gives valid
+        // ones (as below).
+        let _ = sys::napi_get_cb_info(
             env,
             info,
             &mut argc,
@@ -299,7 +301,7 @@ pub(crate) unsafe fn with_napi_args<R>(
         } else {
             heap.resize(argc, std::ptr::null_mut());
             let mut n = argc;
-            sys::napi_get_cb_info(
+            let _ = sys::napi_get_cb_info(
                 env,
                 info,
                 &mut n,

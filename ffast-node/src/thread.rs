@@ -97,7 +97,10 @@ pub fn set_env(env: sys::napi_env) {
     ENV.with(|e| e.set(env));
     if !with(|s| std::mem::replace(&mut s.hooked, true)) {
         // SAFETY: env is the current thread's live env; the hook takes no argument.
-        unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), std::ptr::null_mut()) };
+        // Status ignored: it fails only for a null env or hook; a duplicate (Node aborts on one)
+        // cannot happen, as `hooked` registers once per env.
+        let _ =
+            unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), std::ptr::null_mut()) };
     }
 }
 

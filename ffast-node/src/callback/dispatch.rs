@@ -243,8 +243,10 @@ pub(super) unsafe extern "C" fn call_js(
             }
             Item::Deliver { live, err } => {
                 let mut v = ptr::null_mut();
-                sys::napi_get_reference_value(env, err, &mut v);
-                sys::napi_delete_reference(env, err);
+                // Statuses ignored: `err` is a strong reference made by `deliver` and used once
+                // here; should reading it fail, `v` stays null and nothing is delivered.
+                let _ = sys::napi_get_reference_value(env, err, &mut v);
+                let _ = sys::napi_delete_reference(env, err);
                 if !v.is_null() {
                     deliver(env, live.as_ref(), svc, v, false);
                 }

@@ -83,15 +83,19 @@ pub(super) unsafe fn deliver(
         let mut f = ptr::null_mut();
         let mut recv = ptr::null_mut();
         let mut out = ptr::null_mut();
-        sys::napi_get_reference_value(env, r, &mut f);
-        sys::napi_get_undefined(env, &mut recv);
+        // Statuses ignored: `r` is a strong reference (deleted only once released, checked
+        // above), and napi_get_undefined cannot fail; a null `f` fails the call below, which is
+        // handled.
+        let _ = sys::napi_get_reference_value(env, r, &mut f);
+        let _ = sys::napi_get_undefined(env, &mut recv);
         if sys::napi_call_function(env, recv, f, 1, &err, &mut out) == sys::Status::napi_ok {
             return;
         }
         // Never leave an exception pending on the way back to C. (The reporter catches what
         // `onError` throws, so this is the stack limit, or a terminating env.)
         let mut e = ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
+        // Status ignored: clearing fails only for a null env or out-pointer.
+        let _ = sys::napi_get_and_clear_last_exception(env, &mut e);
         if !defer {
             return;
         }
@@ -113,7 +117,8 @@ pub(super) unsafe fn deliver(
             if let Some(l) = live {
                 l.deferred.set(l.deferred.get() - 1);
             }
-            sys::napi_delete_reference(env, keep);
+            // Status ignored: the reference made above, deleted once: cannot fail.
+            let _ = sys::napi_delete_reference(env, keep);
         }
     }
 }
@@ -168,9 +173,11 @@ pub(super) unsafe fn run_js_inner(
             }
             None => {
                 let mut scope = ptr::null_mut();
-                sys::napi_open_handle_scope(env, &mut scope);
+                // Statuses ignored: opening fails only for a null env or out-pointer, and closing
+                // the innermost scope cannot fail.
+                let _ = sys::napi_open_handle_scope(env, &mut scope);
                 let r = run_js_scoped(env, slot, live, args, None);
-                sys::napi_close_handle_scope(env, scope);
+                let _ = sys::napi_close_handle_scope(env, scope);
                 r
             }
         }
@@ -204,14 +211,17 @@ pub(super) unsafe fn call_napi(
         let mut f = ptr::null_mut();
         let mut recv = ptr::null_mut();
         let mut out = ptr::null_mut();
-        sys::napi_get_reference_value(env, live.func, &mut f);
-        sys::napi_get_undefined(env, &mut recv);
+        // Statuses ignored: `live.func` is a strong reference, not released (the contract), and
+        // napi_get_undefined cannot fail; a failed call below is handled.
+        let _ = sys::napi_get_reference_value(env, live.func, &mut f);
+        let _ = sys::napi_get_undefined(env, &mut recv);
         let st = sys::napi_call_function(env, recv, f, argv.len(), argv.as_ptr(), &mut out);
         if st == sys::Status::napi_ok {
             return Outcome::Returned(out);
         }
         let mut e = ptr::null_mut();
-        sys::napi_get_and_clear_last_exception(env, &mut e);
+        // Status ignored: on failure `e` stays null, reported as a failed call below.
+        let _ = sys::napi_get_and_clear_last_exception(env, &mut e);
         if e.is_null() {
             Outcome::Failed(format!("calling the callback failed with status {st}"))
         } else {

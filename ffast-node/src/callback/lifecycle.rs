@@ -30,6 +30,16 @@ pub fn check_signature(sig: &Signature) -> Result<(), Error> {
     Ok(())
 }
 
+/// An N-API status as a result: these calls fail only when the env is unusable (being torn
+/// down), which the callback's creation reports like the threadsafe function's.
+fn napi_ok(st: sys::napi_status, what: &str) -> Result<(), Error> {
+    if st == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Error::Jit(format!("{what} failed ({st})")))
+    }
+}
+
 /// The thread's service, created on first use with its threadsafe function and cleanup hook.
 /// Leaked: slots keep pointing at it after the thread is gone (see `Slot::service`).
 ///
@@ -43,7 +53,10 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
             return Ok(s);
         }
         let mut orphan_ref = ptr::null_mut();
-        sys::napi_create_reference(env, orphan, 1, &mut orphan_ref);
+        napi_ok(
+            sys::napi_create_reference(env, orphan, 1, &mut orphan_ref),
+            "napi_create_reference",
+        )?;
         let direct = crate::v8::call::get().and_then(|js| {
             let isolate = js.isolate();
             let context = js.current_context(isolate);
@@ -51,7 +64,8 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
                 return None;
             }
             let mut u = ptr::null_mut();
-            sys::napi_get_undefined(env, &mut u);
+            // Status ignored: fails only for a null env or out-pointer.
+            let _ = sys::napi_get_undefined(env, &mut u);
             Some(Direct {
                 isolate,
                 context: js.global(context),
@@ -70,7 +84,10 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
             deferred: AtomicU32::new(0),
         }));
         let mut name = ptr::null_mut();
-        sys::napi_create_string_utf8(env, c"ffast callback".as_ptr(), 14, &mut name);
+        napi_ok(
+            sys::napi_create_string_utf8(env, c"ffast callback".as_ptr(), 14, &mut name),
+            "napi_create_string_utf8",
+        )?;
         let mut tsfn = ptr::null_mut();
         let st = sys::napi_create_threadsafe_function(
             env,
@@ -91,13 +108,20 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
                 "napi_create_threadsafe_function failed ({st})"
             )));
         }
-        // Unref'd: pending callbacks do not keep the process alive.
-        sys::napi_unref_threadsafe_function(env, tsfn);
+        // Unref'd: pending callbacks do not keep the process alive. (Fails only for a null
+        // function, which this one is not.)
+        let _ = sys::napi_unref_threadsafe_function(env, tsfn);
         *svc.tsfn.lock().unwrap() = Some(tsfn as usize);
         // Registered after the threadsafe function (whose own hook Node registered while creating
         // it): cleanup hooks run in reverse order, so this one runs first and no foreign thread
         // uses the handle once Node starts freeing it.
-        sys::napi_add_env_cleanup_hook(env, Some(teardown), svc as *const Service as *mut c_void);
+        // Status ignored: it fails only for a null env or hook; a duplicate (Node aborts on one)
+        // cannot happen, as the service is made once per env (REG).
+        let _ = sys::napi_add_env_cleanup_hook(
+            env,
+            Some(teardown),
+            svc as *const Service as *mut c_void,
+        );
         REG.with(|r| r.borrow_mut().service = Some(svc));
         Ok(svc)
     }
@@ -178,8 +202,18 @@ pub unsafe fn create(
         let svc = service(env, orphan)?;
         let mut fref = ptr::null_mut();
         let mut rref = ptr::null_mut();
-        sys::napi_create_reference(env, func, 1, &mut fref);
-        sys::napi_create_reference(env, report, 1, &mut rref);
+        napi_ok(
+            sys::napi_create_reference(env, func, 1, &mut fref),
+            "napi_create_reference",
+        )?;
+        if let Err(e) = napi_ok(
+            sys::napi_create_reference(env, report, 1, &mut rref),
+            "napi_create_reference",
+        ) {
+            // Status ignored: the reference made just above, deleted once: cannot fail.
+            let _ = sys::napi_delete_reference(env, fref);
+            return Err(e);
+        }
         let global = match crate::v8::call::get() {
             Some(js) => js.global(func as *const c_void),
             None => ptr::null_mut(),

@@ -47,8 +47,10 @@ impl Live {
                 && self.deferred.get() == 0
                 && !self.released.replace(true)
             {
-                sys::napi_delete_reference(env, self.func);
-                sys::napi_delete_reference(env, self.report);
+                // Statuses ignored: both references were made by `create` and are deleted
+                // once (`released`): this cannot fail.
+                let _ = sys::napi_delete_reference(env, self.func);
+                let _ = sys::napi_delete_reference(env, self.report);
                 let g = self.global.replace(ptr::null_mut());
                 if let (false, Some(js)) = (g.is_null(), crate::v8::call::get()) {
                     js.dispose(g);
@@ -230,7 +232,8 @@ impl Service {
                 None => return false,
             };
             if self.deferred.fetch_add(1, Ordering::Relaxed) == 0 {
-                sys::napi_ref_threadsafe_function(env, tsfn);
+                // Status ignored: fails only for a null function, which this one is not.
+                let _ = sys::napi_ref_threadsafe_function(env, tsfn);
             }
             if self.post(Item::Deferred(Box::new(item))) {
                 return true;
@@ -250,7 +253,11 @@ impl Service {
         unsafe {
             if self.deferred.fetch_sub(1, Ordering::Relaxed) == 1 {
                 if let Some(t) = *self.tsfn.lock().unwrap() {
-                    sys::napi_unref_threadsafe_function(env, t as sys::napi_threadsafe_function);
+                    // Status ignored: as in `post_deferred`.
+                    let _ = sys::napi_unref_threadsafe_function(
+                        env,
+                        t as sys::napi_threadsafe_function,
+                    );
                 }
             }
         }

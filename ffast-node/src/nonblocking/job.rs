@@ -42,7 +42,8 @@ pub(super) unsafe fn release(env: sys::napi_env, job: &mut Job) {
     // thread; `job.pins` are references made in env.
     unsafe {
         for r in job.pins.drain(..) {
-            sys::napi_delete_reference(env, r);
+            // Status ignored: each pin is a reference `start` made, deleted once: cannot fail.
+            let _ = sys::napi_delete_reference(env, r);
         }
     }
 }
@@ -101,7 +102,9 @@ pub(crate) unsafe fn complete_job(env: sys::napi_env, mut job: Box<Job>, status:
         release(env, &mut job);
         if !job.work.is_null() {
             thread::with(|s| s.works.remove(&(job.work as usize)));
-            sys::napi_delete_async_work(env, job.work);
+            // Status ignored: the work `queue_work` made, deleted once, after its completion:
+            // cannot fail.
+            let _ = sys::napi_delete_async_work(env, job.work);
         }
         b.pending.set(b.pending.get() - 1);
         drop(job);
@@ -134,8 +137,9 @@ unsafe fn cancel_queued(env: sys::napi_env) {
             }
         });
         for w in works {
-            // Fails (harmlessly) for a work already running.
-            sys::napi_cancel_async_work(env, w as sys::napi_async_work);
+            // Status ignored: it fails (harmlessly) for a work already running, which then
+            // completes normally.
+            let _ = sys::napi_cancel_async_work(env, w as sys::napi_async_work);
         }
     }
 }
@@ -150,10 +154,13 @@ unsafe fn with_errno(env: sys::napi_env, value: sys::napi_value, errno: i32) -> 
     unsafe {
         let mut obj = ptr::null_mut();
         let mut e = ptr::null_mut();
-        sys::napi_create_object(env, &mut obj);
-        sys::napi_create_int32(env, errno, &mut e);
-        sys::napi_set_named_property(env, obj, c"value".as_ptr(), value);
-        sys::napi_set_named_property(env, obj, c"errno".as_ptr(), e);
+        // Statuses ignored: making a plain object and a number fails only for a null env or
+        // out-pointer, and defining data properties on a fresh plain object runs no JS and
+        // cannot throw (no exception is pending at a completion).
+        let _ = sys::napi_create_object(env, &mut obj);
+        let _ = sys::napi_create_int32(env, errno, &mut e);
+        let _ = sys::napi_set_named_property(env, obj, c"value".as_ptr(), value);
+        let _ = sys::napi_set_named_property(env, obj, c"errno".as_ptr(), e);
         obj
     }
 }

@@ -241,12 +241,14 @@ unsafe fn create(env: sys::napi_env) -> Option<*const Lane> {
             return None;
         }
         if sys::napi_create_reference(env, resource_obj, 1, &mut resource) != sys::Status::napi_ok {
-            sys::napi_async_destroy(env, context);
+            // Status ignored: undoing the context made above, once: cannot fail.
+            let _ = sys::napi_async_destroy(env, context);
             return None;
         }
         let undo_context = || {
-            sys::napi_delete_reference(env, resource);
-            sys::napi_async_destroy(env, context);
+            // Statuses ignored: undoing what was made above, once each: cannot fail.
+            let _ = sys::napi_delete_reference(env, resource);
+            let _ = sys::napi_async_destroy(env, context);
         };
         let wake = libc::malloc(uv::uv_handle_size(uv::ASYNC)) as *mut uv::Handle;
         let poll = libc::malloc(uv::uv_handle_size(uv::IDLE)) as *mut uv::Handle;
@@ -471,11 +473,13 @@ impl Lane {
                 sys::Status::napi_cancelled
             };
             job::complete_job(env, job, status);
+            // Statuses ignored: closing the innermost scopes opened above, once each: cannot
+            // fail.
             if !cs.is_null() {
-                sys::napi_close_callback_scope(env, cs);
+                let _ = sys::napi_close_callback_scope(env, cs);
             }
             if opened {
-                sys::napi_close_handle_scope(env, hs);
+                let _ = sys::napi_close_handle_scope(env, hs);
             }
         }
     }
@@ -631,15 +635,18 @@ unsafe extern "C" fn on_closed(h: *mut uv::Handle) {
         }
         libc::free(lane.wake.cast());
         libc::free(lane.poll.cast());
-        sys::napi_delete_reference(lane.env, lane.resource);
-        sys::napi_async_destroy(lane.env, lane.context);
+        // Statuses ignored: the lane's own reference and async context, released once, on its
+        // JS thread: cannot fail.
+        let _ = sys::napi_delete_reference(lane.env, lane.resource);
+        let _ = sys::napi_async_destroy(lane.env, lane.context);
         let remove = lane.remove.get();
         LANE.with(|l| l.set(Slot::Off));
         // SAFETY: created by Box::into_raw in `create`; both handles (the only other holders of
         // the pointer) are closed and the hook is about to be removed.
         drop(Box::from_raw(p));
         if !remove.is_null() {
-            sys::napi_remove_async_cleanup_hook(remove);
+            // Status ignored: the handle `create` got, removed once: cannot fail.
+            let _ = sys::napi_remove_async_cleanup_hook(remove);
         }
     }
 }

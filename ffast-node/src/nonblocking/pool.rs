@@ -44,7 +44,8 @@ pub(super) unsafe fn queue_work(
             return Err(internal("creating the async work"));
         }
         if sys::napi_queue_async_work(env, job.work) != sys::Status::napi_ok {
-            sys::napi_delete_async_work(env, job.work);
+            // Status ignored: the work made above, never queued, deleted once: cannot fail.
+            let _ = sys::napi_delete_async_work(env, job.work);
             release(env, &mut job);
             return Err(internal("napi_queue_async_work"));
         }

@@ -44,7 +44,8 @@ fn wide_arg(env: sys::napi_env, v: sys::napi_value, i: usize, ty: Type) -> Resul
         let mut words = [0u64; 2];
         // SAFETY: words has room for `count` words; napi writes at most that many and
         // updates count to the number of words the BigInt needs.
-        unsafe {
+        // Status ignored: `v` is a BigInt (checked above), so this cannot fail.
+        let _ = unsafe {
             sys::napi_get_value_bigint_words(env, v, &mut sign, &mut count, words.as_mut_ptr())
         };
         let too_big = count > 1 || (sign != 0 && words[0] > 1 << 63);
@@ -186,8 +187,10 @@ fn arg_to_slot_napi(
             let mut out = false;
             // SAFETY: as in typeof_; ToBoolean cannot throw or run JS.
             unsafe {
-                sys::napi_coerce_to_bool(env, v, &mut b);
-                sys::napi_get_value_bool(env, b, &mut out);
+                // Statuses ignored: neither can fail here (ToBoolean runs no JS, no exception is
+                // pending while arguments convert, and `b` is a boolean).
+                let _ = sys::napi_coerce_to_bool(env, v, &mut b);
+                let _ = sys::napi_get_value_bool(env, b, &mut out);
             }
             Ok(out as u64)
         }

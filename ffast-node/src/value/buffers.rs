@@ -83,11 +83,13 @@ unsafe fn data_address(env: sys::napi_env, v: *const c_void, fast_call: bool) ->
         let Ok(api) = V8::get() else {
             // No V8 API (N-API fallback mode): N-API cannot see SharedArrayBuffers before Node 24.
             let mut is = false;
-            sys::napi_is_arraybuffer(env, nv, &mut is);
+            // Status ignored: on failure `is` stays false (not an ArrayBuffer).
+            let _ = sys::napi_is_arraybuffer(env, nv, &mut is);
             if is {
                 let mut data = ptr::null_mut();
                 let mut len = 0;
-                sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
+                // Status ignored: `nv` is an ArrayBuffer, so this cannot fail.
+                let _ = sys::napi_get_arraybuffer_info(env, nv, &mut data, &mut len);
                 return Some(data as u64);
             }
             return view_address_napi(env, nv, fast_call);
@@ -147,12 +149,14 @@ unsafe fn view_address_napi(
     unsafe {
         let mut scope = ptr::null_mut();
         if fast_call {
-            sys::napi_open_handle_scope(env, &mut scope);
+            // Status ignored: fails only for a null env or out-pointer.
+            let _ = sys::napi_open_handle_scope(env, &mut scope);
         }
         let mut data: *mut c_void = ptr::null_mut();
         let mut is = false;
         let mut ok = false;
-        sys::napi_is_typedarray(env, v, &mut is);
+        // Statuses of the type tests ignored: on failure `is` stays false (not that kind).
+        let _ = sys::napi_is_typedarray(env, v, &mut is);
         if is {
             let (mut t, mut len, mut off) = (0, 0usize, 0usize);
             ok = sys::napi_get_typedarray_info(
@@ -165,7 +169,7 @@ unsafe fn view_address_napi(
                 &mut off,
             ) == sys::Status::napi_ok;
         } else {
-            sys::napi_is_dataview(env, v, &mut is);
+            let _ = sys::napi_is_dataview(env, v, &mut is);
             if is {
                 let (mut len, mut off) = (0usize, 0usize);
                 ok = sys::napi_get_dataview_info(
@@ -179,7 +183,8 @@ unsafe fn view_address_napi(
             }
         }
         if fast_call {
-            sys::napi_close_handle_scope(env, scope);
+            // Status ignored: closes the scope opened above (the innermost): cannot fail.
+            let _ = sys::napi_close_handle_scope(env, scope);
         }
         ok.then_some(data as u64)
     }

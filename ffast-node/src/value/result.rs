@@ -17,7 +17,8 @@ pub fn result_value(
 ) -> Option<sys::napi_value> {
     let mut out = ptr::null_mut();
     // SAFETY: every call below creates a value in the current HandleScope of this env.
-    unsafe {
+    // Status ignored: these calls fail only for a null env or out-pointer, and neither is.
+    let _ = unsafe {
         match FastRet::of(ty) {
             FastRet::Void => return None,
             FastRet::Bool => sys::napi_get_boolean(env, raw as u8 != 0, &mut out),
@@ -44,8 +45,8 @@ pub fn result_value(
                 };
                 sys::napi_create_double(env, d, &mut out)
             }
-        };
-    }
+        }
+    };
     Some(out)
 }
 
@@ -104,10 +105,12 @@ pub unsafe fn js_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_valu
     unsafe {
         match ty {
             Type::Void => {
-                sys::napi_get_undefined(env, &mut out);
+                // Status ignored: fails only for a null env or out-pointer.
+                let _ = sys::napi_get_undefined(env, &mut out);
             }
             Type::Pointer | Type::String if raw == 0 => {
-                sys::napi_get_null(env, &mut out);
+                // Status ignored: fails only for a null env or out-pointer.
+                let _ = sys::napi_get_null(env, &mut out);
             }
             // The contract of a `const char*` result: a readable NUL-terminated string.
             Type::String => out = c_string(env, raw as usize as *const u8, None),
@@ -119,10 +122,12 @@ pub unsafe fn js_value(env: sys::napi_env, ty: Type, raw: u64) -> sys::napi_valu
                 }
             }
             _ if FastRet::of(ty) == FastRet::WideSigned => {
-                sys::napi_create_bigint_int64(env, raw as i64, &mut out);
+                // Status ignored: fails only for a null env or out-pointer.
+                let _ = sys::napi_create_bigint_int64(env, raw as i64, &mut out);
             }
             _ => {
-                sys::napi_create_bigint_uint64(env, raw, &mut out);
+                // Status ignored: fails only for a null env or out-pointer.
+                let _ = sys::napi_create_bigint_uint64(env, raw, &mut out);
             }
         }
     }

@@ -55,7 +55,8 @@ impl StringScratch {
             // SAFETY: used < SCRATCH, so the pointer stays inside the buffer.
             let at = unsafe { self.buf.add(self.used) };
             // SAFETY: `at` has `room` writable bytes; napi writes at most that many, NUL included.
-            unsafe { sys::napi_get_value_string_utf8(env, v, at.cast(), room, &mut got) };
+            // Status ignored: `v` is a string (the caller checked), so this cannot fail.
+            let _ = unsafe { sys::napi_get_value_string_utf8(env, v, at.cast(), room, &mut got) };
             // A truncated copy ends within 3 bytes of the buffer's end (it stops at a UTF-8
             // boundary), so only a shorter result is certainly complete.
             if got + 4 < room {
@@ -66,10 +67,12 @@ impl StringScratch {
         // Too long for what is left: ask for the length, then copy into a heap buffer.
         let mut len = 0usize;
         // SAFETY: a null buffer asks for the UTF-8 length only.
-        unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
+        // Status ignored: as above.
+        let _ = unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) };
         let mut heap = vec![0u8; len + 1];
         // SAFETY: heap has len + 1 bytes; napi writes at most that many.
-        unsafe {
+        // Status ignored: as above.
+        let _ = unsafe {
             sys::napi_get_value_string_utf8(env, v, heap.as_mut_ptr().cast(), len + 1, &mut got)
         };
         let p = heap.as_ptr();
@@ -122,7 +125,14 @@ pub unsafe fn c_string(env: sys::napi_env, p: *const u8, len: Option<usize>) -> 
         let mut out = ptr::null_mut();
         {
             let text = String::from_utf8_lossy(bytes);
-            sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+            // Status ignored: it fails only for text beyond V8's string length limit; `out` then
+            // stays null, which the callers return as undefined.
+            let _ = sys::napi_create_string_utf8(
+                env,
+                text.as_ptr().cast(),
+                text.len() as isize,
+                &mut out,
+            );
         }
         kept_decoded(p);
         out

@@ -227,9 +227,11 @@ unsafe fn verified(env: sys::napi_env) -> bool {
             let t0 = std::time::Instant::now();
             // The samples' handles go with a scope of their own.
             let mut scope = std::ptr::null_mut();
-            sys::napi_open_handle_scope(env, &mut scope);
+            // Statuses ignored: opening fails only for a null env or out-pointer, and closing the
+            // innermost scope cannot fail.
+            let _ = sys::napi_open_handle_scope(env, &mut scope);
             let r = verify(env);
-            sys::napi_close_handle_scope(env, scope);
+            let _ = sys::napi_close_handle_scope(env, scope);
             if crate::config::get().debug_views {
                 match &r {
                     Ok(_) => eprintln!("ffast: raw typed-array reads on ({:?})", t0.elapsed()),
@@ -355,7 +357,8 @@ unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
         if sys::napi_run_script(env, src, &mut list) != sys::Status::napi_ok {
             // The samples threw (an unexpected runtime): clear the exception, stay off.
             let mut e = std::ptr::null_mut();
-            sys::napi_get_and_clear_last_exception(env, &mut e);
+            // Status ignored: clearing fails only for a null env or out-pointer.
+            let _ = sys::napi_get_and_clear_last_exception(env, &mut e);
             return Err("the sample script failed".into());
         }
         let mut n = 0u32;
@@ -463,7 +466,9 @@ unsafe fn check_one(
                     std::ptr::null_mut(),
                     0usize,
                 );
-                sys::napi_get_typedarray_info(
+                // Status ignored: on failure `data` stays null, and the comparison below fails
+                // the self-check (the raw path stays off).
+                let _ = sys::napi_get_typedarray_info(
                     env,
                     v as sys::napi_value,
                     &mut ty,

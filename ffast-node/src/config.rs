@@ -28,11 +28,11 @@ pub struct Config {
     /// `FFAST_TEST_TEMPLATE_ROUTE`: force a template-cache route (v8::uncache).
     pub template_route: TemplateRoute,
     /// `FFAST_BENCH_NOPS=k` (0..=64, benchmarks only): k NOPs at the entry of every fast
-    /// trampoline (binding.rs).
+    /// trampoline (make.rs).
     pub bench_nops: usize,
     /// `FFAST_DEBUG=asm`: print every fast trampoline's bytes.
     pub debug_asm: bool,
-    /// `FFAST_DEBUG=dlopen`: print each dlopen decision (loader.rs).
+    /// `FFAST_DEBUG=dlopen`: print each dlopen decision (loader/).
     pub debug_dlopen: bool,
     /// `FFAST_DEBUG=views`: report the raw typed-array self-check (value::views).
     pub debug_views: bool,

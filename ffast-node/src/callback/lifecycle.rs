@@ -1,7 +1,7 @@
 //! A callback's life: the thread's service made on first use, creating and closing callbacks,
 //! and the env teardown that retires the thread's trampolines.
 
-use super::dispatch::call_js;
+use super::queue::call_js;
 use super::registry::{new_slots, REG, RETIRED, SLOTS_MADE};
 use super::service::{finish, Direct, Live, Service, Slot, DEFAULT};
 use ffast_core::{Error, Signature, Type};

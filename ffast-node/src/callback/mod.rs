@@ -36,13 +36,15 @@
 //! Inside, each file uses only those listed before it:
 //! - `service`: the data (slots, the JS side of a callback, the thread's service);
 //! - `invoke`: calling the JS function and reporting its errors;
-//! - `dispatch`: where C's calls arrive, and the queued items run on the JS thread;
+//! - `dispatch`: where C's calls arrive;
+//! - `queue`: the items queued for the JS thread, run there;
 //! - `registry`: the thread's callbacks and spare trampolines, the retired pool, new batches;
 //! - `lifecycle`: creating and closing callbacks, the service made, the env teardown.
 
 mod dispatch;
 mod invoke;
 mod lifecycle;
+mod queue;
 mod registry;
 mod service;
 

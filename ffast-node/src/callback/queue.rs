@@ -1,0 +1,106 @@
+//! The JS thread's side of the threadsafe function: [`call_js`] runs the items foreign threads
+//! (and the thread itself, for later turns) queued: calls, reports, deferred deliveries.
+
+use super::invoke::{deliver, report_now, run_js};
+use super::service::{finish, Item, Service, State, DEFAULT};
+use crate::errors::ErrorCode;
+use napi::sys;
+use std::ffi::c_void;
+use std::ptr;
+use std::sync::Arc;
+
+/// The threadsafe function's call_js: runs queued items on the JS thread. `env` is null when
+/// the function is being torn down: blocked callers get the default value.
+///
+/// # Safety
+/// Called by N-API only, as the call_js of the thread's threadsafe function: on the owning JS
+/// thread (or with a null `env` at teardown); `ctx` is the leaked `Service`, `data` an `Item` boxed
+/// by `Service::post`, owned by this call.
+pub(super) unsafe extern "C" fn call_js(
+    env: sys::napi_env,
+    _f: sys::napi_value,
+    ctx: *mut c_void,
+    data: *mut c_void,
+) {
+    // SAFETY: the operations below need only this function's contract (# Safety): called by N-API
+    // only, as the call_js of the thread's threadsafe function: on the owning JS thread (or with a
+    // null `env` at teardown); `ctx` is the leaked `Service`, `data` an `Item` boxed by
+    // `Service::post`, owned by this call.
+    unsafe {
+        let item = *Box::from_raw(data.cast::<Item>());
+        if env.is_null() {
+            if let Item::Call { reply: Some(r), .. } = item {
+                finish(&r, DEFAULT);
+            }
+            return;
+        }
+        // The service outlives its threadsafe function (services are leaked).
+        let svc = &*(ctx as *const Service);
+        let item = match item {
+            Item::Deferred(inner) => {
+                svc.deferred_done(env);
+                *inner
+            }
+            other => other,
+        };
+        match item {
+            Item::Call {
+                slot,
+                live,
+                args,
+                reply,
+                ..
+            } => {
+                if let Some(r) = &reply {
+                    let mut st = r.state.lock().unwrap();
+                    if *st == State::Abandoned {
+                        return;
+                    }
+                    *st = State::Running;
+                }
+                // A callback closed while this call was queued: its references are gone.
+                let open = slot
+                    .live
+                    .lock()
+                    .unwrap()
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, &live));
+                let v = if open {
+                    run_js(env, slot, &live, &args)
+                } else {
+                    report_now(
+                        env,
+                        None,
+                        svc,
+                        ErrorCode::Closed,
+                        "callback closed before a queued call ran; C got the default value",
+                        false,
+                    );
+                    DEFAULT
+                };
+                if let Some(r) = reply {
+                    finish(&r, v);
+                }
+            }
+            Item::Report { live, code, msg } => {
+                report_now(env, live.as_ref(), svc, code, &msg, false)
+            }
+            Item::Deliver { live, err } => {
+                let mut v = ptr::null_mut();
+                // Statuses ignored: `err` is a strong reference made by `deliver` and used once
+                // here; should reading it fail, `v` stays null and nothing is delivered.
+                let _ = sys::napi_get_reference_value(env, err, &mut v);
+                let _ = sys::napi_delete_reference(env, err);
+                if !v.is_null() {
+                    deliver(env, live.as_ref(), svc, v, false);
+                }
+                if let Some(l) = &live {
+                    l.deferred.set(l.deferred.get() - 1);
+                    l.release_if_idle(env);
+                }
+            }
+            // Unwrapped above; never nested.
+            Item::Deferred(_) => {}
+        }
+    }
+}

@@ -88,6 +88,8 @@ const lib = fx.open({
   make_list: { name: 'fp_make_list', parameters: ['size_t'], result: 'char**' },
   free_list: { name: 'fp_free_list', parameters: ['char**'], result: 'void' },
   argv_count_nb: { name: 'fp_argv_count', parameters: ['char* const*'], result: 'size_t', nonblocking: true },
+  argv_total_after_nb: { name: 'fp_argv_total_after', parameters: ['int', 'char* const*'], result: 'size_t', nonblocking: true },
+  sum_i32_after_nb: { name: 'fp_sum_i32_after', parameters: ['int', 'const int *', 'size_t'], result: 'i64', nonblocking: true },
 
   u16_hash: { name: 'fp_u16_hash', parameters: ['const char16_t*'], result: 'u64' },
   u16_hash_n: { name: 'fp_u16_hash', parameters: ['u16string'], result: 'u64' },
@@ -205,6 +207,34 @@ test('nonblocking: the copies live until the Promise settles', async () => {
   const ps = [];
   for (let k = 0; k < 50; k++) ps.push(S.argv_count_nb(list));
   assert.deepEqual(await Promise.all(ps), ps.map(() => 100));
+});
+
+test('nonblocking: an in array\'s C copy outlives garbage collection and memory reuse while C runs', async () => {
+  // Regression: the wrapper kept the JS arguments but not the temporary block holding their C
+  // copies (char** entries, int elements), so a collection while C slept freed it and C read
+  // whatever reused the memory.
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc');
+  const list = Array.from({ length: 200 }, (_, i) => `entry number ${i}`);
+  const total = list.reduce((t, s) => t + s.length, 0);
+  const ints = Array.from({ length: 2000 }, (_, i) => i - 700);
+  const sum = ints.reduce((t, v) => t + v, 0);
+  for (let round = 0; round < 3; round++) {
+    const ps = [];
+    for (let k = 0; k < 8; k++) {
+      ps.push(S.argv_total_after_nb(60, list.slice()));
+      ps.push(S.sum_i32_after_nb(60, ints.slice(), ints.length));
+    }
+    // While C sleeps: collect, then fill fresh memory of the same sizes with junk.
+    gc();
+    const junk = [];
+    for (let k = 0; k < 64; k++) junk.push(new Uint8Array(new ArrayBuffer(8192)).fill(0xa5));
+    gc();
+    for (let k = 0; k < 64; k++) junk.push(new Uint8Array(new ArrayBuffer(8192)).fill(0x5a));
+    const got = await Promise.all(ps);
+    assert.deepEqual(got, ps.map((_, j) => (j % 2 === 0 ? total : sum)), `round ${round}`);
+    assert.ok(junk.length === 128);
+  }
 });
 
 // ------------------------------------------------------------------ cstrings

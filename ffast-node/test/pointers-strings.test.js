@@ -338,3 +338,49 @@ test('nonblocking wide strings: the copy lives until the call settles; results d
 // ------------------------------------------------------------------ wide string members
 // (These ride on issue 14 scope 5's `string` members, another feature's work: a member's copy is
 // valid for the call, decoded on the way out, null <-> NULL. Wide members add the encodings.)
+test('wide string struct members: copies for the call in, decoded out, null as NULL', () => {
+  const WNamed = struct({ name: 'wstring', id: 'i32', label: 'u16string' });
+  assert.equal(WNamed.size, 24);
+  assert.deepEqual(WNamed.fields.map((f) => f.offset), [0, 8, 16]);
+  const W = fx.open({
+    hash: { name: 'fp_wnamed_hash', parameters: [pointer(WNamed)], result: 'u64' },
+    hashV: { name: 'fp_wnamed_hash_v', parameters: [WNamed], result: 'u64' },
+    fill: { name: 'fp_wnamed_fill', parameters: [inout(pointer(WNamed))], result: 'void' },
+    make: { name: 'fp_wnamed_make', parameters: ['int'], result: WNamed },
+  }).symbols;
+  const model = (v) => {
+    const a = v.name === null ? 0n : BigInt(hash32(v.name));
+    const b = v.label === null ? 0n : BigInt(hash16(v.label));
+    return u64(a ^ BigInt.asUintN(64, b * 31n) ^ BigInt(v.id >>> 0));
+  };
+  for (const v of [{ name: 'hé', id: 3, label: 'x\ud800' }, { name: null, id: -1, label: '😀' }, { name: LONG, id: 0, label: null }]) {
+    coldHotP(W.hash, [v], model(v), { fast: false });
+    coldHotP(W.hashV, [v], model(v), { fast: false });
+  }
+  const o = { name: 'a', id: 1, label: 'b' };
+  W.fill(o);
+  assert.deepEqual(o, { name: 'a😀b', id: 2, label: 'x\ufffdy' });
+  assert.deepEqual(W.make(0), { name: 'hé', id: 0, label: 'hé' });
+  assert.deepEqual(W.make(6), { name: null, id: 6, label: null });
+  assert.throws(() => W.hash({ name: 1, id: 0, label: null }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_ARG_TYPE' && /name/.test(e.message));
+});
+
+// ------------------------------------------------------------------ callbacks
+test('wide string callback parameters are decoded; a wide string callback result is refused', () => {
+  const seen = [];
+  const cb = callback({ parameters: ['const wchar_t*', 'char16_t*'], result: 'u64' }, (w, u) => {
+    seen.push([w, u]);
+    return 7;
+  });
+  for (const which of [0, 1, 2, 3, 6]) {
+    seen.length = 0;
+    assert.equal(S.call_wide(cb, which), 7);
+    assert.deepEqual(seen, [[U32_STATIC[which], U16_STATIC[which]]]);
+  }
+  cb.close();
+  for (const t of ['wstring', 'u16string', 'char32_t*']) {
+    assert.throws(() => callback({ parameters: [], result: t }, () => 'x'), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_TYPE');
+  }
+});
+
+void WARMUP_CALLS;

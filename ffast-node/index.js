@@ -352,6 +352,7 @@ const S = require('./structs.js')({
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
   cstring: (p) => native.cstring(p),
   scalarPointee: (t) => scalarPointee(t),
+  cTypeName: (t, what) => cTypeName(t, what),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -1206,21 +1207,41 @@ function parseSpelling(text) {
     tagged = true;
   }
   const base = words.join(' ');
-  // 'uint8_t*' was an untyped pointer before typed pointers existed (the bad-input matrix models
-  // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
-  if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
   if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
   if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) {
-    return stars === 1 ? { kind: 'wide', unit: base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR } : { kind: 'typed', to: 'pointer', direction };
+    const unit = base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR;
+    if (stars === 1) return { kind: 'wide', unit };
+    // wchar_t** and the like: a list of wide strings (docs/pointers.md §3), as char** is of UTF-8 ones.
+    return { kind: 'typed', to: stars === 2 ? (unit === 2 ? 'u16string' : 'u32string') : 'pointer', direction };
   }
   const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
   if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
   if (scalar !== undefined && scalar !== 'pointer' && scalar !== 'string') return { kind: 'typed', to: scalar, direction };
   if (scalar === 'pointer') return { kind: 'typed', to: 'pointer', direction }; // pointer*, function*
-  // ffast's own names for string and buffer parameters are not C types: 'string*' means nothing.
-  if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
+  // ffast's name of char* with a star is char** (docs/pointers.md §3: a string base); 'buffer'
+  // is no C type: 'buffer*' means nothing.
+  if (scalar === 'string') return { kind: 'typed', to: 'string', direction };
+  if (!tagged && canonicalScalar(base) === 'buffer') return bad(`'${base}' is not a C type`);
   if (!tagged && words.length > 1) return bad('unknown type name');
   return { kind: 'untyped' };
+}
+
+/**
+ * A type text where every pointer kind is an address (struct members, callback parameters and
+ * results, docs/pointers.md §3): 'string' for char*, 'pointer' for any other pointer spelling
+ * (typed or not), 'u16string'/'u32string' for the wide string types (wchar_t by its unit), null
+ * for a text that is no pointer spelling (the native parser's scalar names), or ERR_FFAST_TYPE.
+ */
+function cTypeName(t, what) {
+  if (t.length > 128) return null; // the native parser refuses it, quoting the start
+  const w = WIDE_NAMES[t.trim()];
+  if (w !== undefined) return w === 2 ? 'u16string' : 'u32string';
+  const c = cSpelling(t);
+  if (c === null) return null;
+  if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
+  if (c.kind === 'string') return 'string';
+  if (c.kind === 'wide') return c.unit === 2 ? 'u16string' : 'u32string';
+  return 'pointer';
 }
 
 /** Element codecs of typed pointers: size, store (strict member rules), load (result rules). */
@@ -1399,10 +1420,12 @@ function typedParam(to, direction, where, perCall) {
   // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
   return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
 }
-const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
-const typedDeps = { ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe', 'wideUnits'];
+const typedDeps = { wideUnits: (s, unit) => wideUnits(s, unit), ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
 const TYPED_SRC = `"use strict";
-  const isString = to === 'string';
+  // Lists of strings: UTF-8 (char**) or wide (wchar_t**, char16_t**: code units of 2 or 4 bytes).
+  const unit = to === 'string' ? 1 : to === 'u16string' ? 2 : to === 'u32string' ? 4 : 0;
+  const isString = unit !== 0;
   const E = isString ? ELEMS.pointer : ELEMS[to];
   const size = E.size;
   const tmp = { ab: null, dv: null, addr: 0 };
@@ -1440,7 +1463,12 @@ const TYPED_SRC = `"use strict";
       r.strs = new Array(n);
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (typeof v === 'string') strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        if (typeof v !== 'string') continue;
+        if (unit === 1) strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        else {
+          r.strs[j] = wideUnits(v, unit);
+          strBytes += r.strs[j].byteLength;
+        }
       }
     }
     const b = block((n + 1) * size + strBytes);
@@ -1451,7 +1479,14 @@ const TYPED_SRC = `"use strict";
       let so = (n + 1) * size;
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (isString && typeof v === 'string') {
+        if (isString && unit !== 1 && typeof v === 'string') {
+          // (n + 1) * 8 and every copy before are multiples of the unit: each copy is aligned.
+          const units = r.strs[j];
+          new Uint8Array(b.ab, so, units.byteLength).set(new Uint8Array(units.buffer, units.byteOffset, units.byteLength));
+          dv.setBigUint64(j * size, BigInt(b.addr + so), true);
+          r.strs[j] = b.addr + so;
+          so += units.byteLength;
+        } else if (isString && typeof v === 'string') {
           const u8 = new Uint8Array(b.ab, so);
           const len = Buffer.from(u8.buffer, u8.byteOffset, u8.length).write(v, 'utf8');
           u8[len] = 0;
@@ -1497,7 +1532,14 @@ function typeSpec(t, what, isResult) {
     if (w !== undefined) return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: w }, wide: w };
     // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
     const c = cSpelling(t);
-    if (c === null) return { text: t, spec: null };
+    if (c === null) {
+      // An unknown C-looking name is most often an opaque type whose pointer was meant.
+      const id = t.trim().replace(/\s+/g, ' ');
+      if (/^((struct|union|enum) )?[A-Za-z_]\w*$/.test(id) && id !== 'void' && !QUALIFIERS.has(id) && canonicalScalar(t) === undefined) {
+        fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (a pointer to it is '${id}*')`);
+      }
+      return { text: t, spec: null };
+    }
     if (c.kind === 'wide') return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: c.unit }, wide: c.unit };
     if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
     if (c.kind === 'string') return { text: 'string', spec: null };
@@ -2506,10 +2548,19 @@ const sigText = (key) => {
  * A callback parameter or result type as its text: a type name as it is, a typed function
  * `{ function: … }` as 'function' (a function pointer is an address, whatever its signature).
  */
-function callbackTypeText(t, what) {
+function callbackTypeText(t, what, isResult) {
   if (typeof t === 'string') {
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
-    return t;
+    // C pointer spellings (docs/pointers.md §3): C passes an address; char* is decoded as a
+    // string, a wide string parameter by callback()'s wrapper (wideCallbackArgs).
+    const c = cTypeName(t, what);
+    if (c === 'u16string' || c === 'u32string') {
+      if (isResult) {
+        fail('ERR_FFAST_TYPE', `${what}: ${show(t)} is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
+      }
+      return 'pointer';
+    }
+    return c === null ? t : c;
   }
   if (t !== null && typeof t === 'object' && !S.isType(t) && !S.isPointerType(t)) {
     functionType(t, what);
@@ -2531,7 +2582,7 @@ function callbackSignature(d, where) {
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where}: the definition has no 'result' (say result: 'void' for a function that returns nothing)`);
   const ps = parameters.map((p, i) => callbackTypeText(p, `${where}: parameter ${i}`));
-  const rs = callbackTypeText(d.result, `${where}: result`);
+  const rs = callbackTypeText(d.result, `${where}: result`, true);
   const sig = signatureOf('callback', ps, rs);
   const b = sig.parameters.indexOf('buffer');
   if (b >= 0) fail('ERR_FFAST_TYPE', `${where}: parameter ${b}: 'buffer' is not a callback parameter type (C passes an address: use 'pointer')`);
@@ -2554,6 +2605,23 @@ function functionType(t, what) {
   // threads, onError and deadlockMs belong to a prepared Callback (callback()).
   const d = readOwn(inner, ['parameters', 'result'], `${what}: function`);
   return callbackSignature(d, `${what}: function`);
+}
+
+/**
+ * `fn`, or, when some of `parameters` are wide strings (docs/pointers.md §7), a function that
+ * decodes those from the addresses C passed (NULL is null) and calls `fn` with the strings.
+ */
+function wideCallbackArgs(parameters, fn) {
+  const wide = [];
+  parameters.forEach((p, i) => {
+    const c = typeof p === 'string' ? cTypeName(p, `in callback definition: parameter ${i}`) : null;
+    if (c === 'u16string' || c === 'u32string') wide.push([i, c === 'u16string' ? 2 : 4]);
+  });
+  if (wide.length === 0) return fn;
+  return function wideArgs(...args) {
+    for (const [i, unit] of wide) args[i] = decodeWide(args[i], undefined, unit, `callback parameter ${i}`);
+    return Reflect.apply(fn, this, args);
+  };
 }
 
 /** A unique marker: no error recorded. */
@@ -2757,7 +2825,7 @@ function callback(definition, fn) {
     if (isMarker(p)) fail('ERR_FFAST_UNSUPPORTED', `in callback definition: parameter ${i}: a callback cannot be variadic ('${VARIADIC}')`);
     return callbackTypeText(p, `in callback definition: parameter ${i}`);
   });
-  const resultText = callbackTypeText(result, 'in callback definition: result');
+  const resultText = callbackTypeText(result, 'in callback definition: result', true);
   if (threads !== 'block' && threads !== 'queue') {
     fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
@@ -2768,6 +2836,7 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
+  fn = wideCallbackArgs(parameters, fn);
   const [id, pointer] = native.callbackCreate(texts, resultText, returnsPointer(resultText) ? pointerResults(fn) : fn, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,

@@ -67,6 +67,14 @@ module.exports = function makeStructs(api) {
       fail('ERR_FFAST_TYPE', `${where}: ${show(spelling)} is not a scalar type name (use ffast.struct/union/array for composites)`);
     }
     if (spelling.length > 128) fail('ERR_FFAST_TYPE', `${where}: unknown type '${spelling.slice(0, 60)}…'`);
+    // C pointer spellings (docs/pointers.md §3): every pointer kind is an 8-byte address member,
+    // char* a string member.
+    const c = api.cTypeName(spelling, where);
+    if (c !== null) {
+      if (!SCALARS[c]) fail('ERR_FFAST_TYPE', `${where}: '${spelling}' cannot be a field type`);
+      scalarCache.set(spelling, c);
+      return c;
+    }
     let l;
     try {
       l = native.layout(spelling);

@@ -255,7 +255,7 @@ byPerson.symbols.greet({ name: 1, age: 1 });
 // ------------------------------------------------------------------ pointers as C APIs use them (docs/pointers.md)
 import { alloc, free, cstrings, u16string, u32string, wstring } from 'ffast';
 const Pt = struct({ x: 'i32', y: 'i32' });
-const pl = dlopen('libpointers.so', {
+const ptl = dlopen('libpointers.so', {
   open: { parameters: ['const char*', 'sqlite3**'], result: 'int' },
   outI: { parameters: [out(pointer('i32')), 'int'], result: 'int' },
   inoutP: { parameters: [inout(pointer('pointer'))], result: 'void' },
@@ -272,44 +272,44 @@ const pl = dlopen('libpointers.so', {
   maybe: { variable: 'double', optional: true },
 });
 const dbOut: [Pointer | null] = [null];
-const rcOpen: number = pl.symbols.open(':memory:', dbOut);
-pl.symbols.open(':memory:', new BigUint64Array(1));
-pl.symbols.open(':memory:', null);
-pl.symbols.outI([null], 5);
-pl.symbols.inoutP([null]);
-const s1: number = pl.symbols.sum([1.5, 2], 2);
-pl.symbols.sum(new Float64Array(2), 2);
-pl.symbols.sum(4096, 2);
-pl.symbols.fill([0, 0], 2);
+const rcOpen: number = ptl.symbols.open(':memory:', dbOut);
+ptl.symbols.open(':memory:', new BigUint64Array(1));
+ptl.symbols.open(':memory:', null);
+ptl.symbols.outI([null], 5);
+ptl.symbols.inoutP([null]);
+const s1: number = ptl.symbols.sum([1.5, 2], 2);
+ptl.symbols.sum(new Float64Array(2), 2);
+ptl.symbols.sum(4096, 2);
+ptl.symbols.fill([0, 0], 2);
 // @ts-expect-error: a string is not a typed pointer
-pl.symbols.sum('1.5', 1);
+ptl.symbols.sum('1.5', 1);
 // @ts-expect-error: elements of a double* are numbers
-pl.symbols.sum(['1.5'], 1);
-pl.symbols.argv(['ls', '-l', null]);
+ptl.symbols.sum(['1.5'], 1);
+ptl.symbols.argv(['ls', '-l', null]);
 // @ts-expect-error: a single string is not a char**
-pl.symbols.argv('ls');
-const wr: string | null = pl.symbols.wide('wide', 'utf-16');
-pl.symbols.wide(null, undefined);
+ptl.symbols.argv('ls');
+const wr: string | null = ptl.symbols.wide('wide', 'utf-16');
+ptl.symbols.wide(null, undefined);
 // @ts-expect-error: a wide string parameter takes strings
-pl.symbols.wide(1, 'x');
-const tp: Pointer | null = pl.symbols.text(1, 0);
-const dd: string | null = pl.symbols.dup('x');
-const cnt: number = pl.symbols.counter;
-pl.symbols.counter = 5;
-pl.symbols.counter++;
-const nm: string | null = pl.symbols.name;
-pl.symbols.name = null;
-const bg: number | bigint = pl.symbols.big;
-pl.symbols.big = 2n ** 63n;
-pl.symbols.origin.x = 1;
-pl.symbols.origin = { x: 1, y: 2 };
-const mb: number | null = pl.symbols.maybe === null ? null : pl.symbols.maybe;
+ptl.symbols.wide(1, 'x');
+const tp: Pointer | null = ptl.symbols.text(1, 0);
+const dd: string | null = ptl.symbols.dup('x');
+const cnt: number = ptl.symbols.counter;
+ptl.symbols.counter = 5;
+ptl.symbols.counter++;
+const nm: string | null = ptl.symbols.name;
+ptl.symbols.name = null;
+const bg: number | bigint = ptl.symbols.big;
+ptl.symbols.big = 2n ** 63n;
+ptl.symbols.origin.x = 1;
+ptl.symbols.origin = { x: 1, y: 2 };
+const mb: number | null = ptl.symbols.maybe === null ? null : ptl.symbols.maybe;
 // @ts-expect-error: an int variable takes numbers
-pl.symbols.counter = 'x';
+ptl.symbols.counter = 'x';
 // @ts-expect-error: a variable is not a function
-pl.symbols.counter();
-const ad: Pointer = pl.address('counter');
-const ado: Pointer | null = pl.address('counter', { optional: true });
+ptl.symbols.counter();
+const ad: Pointer = ptl.address('counter');
+const ado: Pointer | null = ptl.address('counter', { optional: true });
 const m1: number = alloc('i32', 4);
 alloc(Pt);
 alloc(Pt, 3);

@@ -114,7 +114,11 @@ export interface ResultDescriptor {
  * valid for the call when passed to C, decoded on the way out; a union cannot hold one, and
  * T.encode / view setters take only null for it (docs/struct-strings.md).
  */
-export type FieldTypeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
+export type FieldTypeName =
+  | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName
+  // (a wide string member follows the string member rules, in its encoding: docs/pointers.md §7;
+  // every other C pointer spelling is an address member)
+  | WideStringTypeName | CPointerSpelling;
 /** A member's type: a scalar name or a type object. */
 export type FieldType = FieldTypeName | CType;
 /** A member: its type, or `{ type, align }` (like `__attribute__((aligned(align)))`). */
@@ -130,6 +134,8 @@ export type FieldValue<F> =
   F extends BoolTypeName ? boolean :
   F extends PointerTypeName ? Pointer | null :
   F extends StringTypeName ? string | null :
+  F extends WideStringTypeName ? string | null :
+  F extends CPointerSpelling ? CPointerResult<CPointerKind<F>> :
   never;
 /** JS value a member accepts when encoding. */
 export type FieldInput<F> =
@@ -140,6 +146,8 @@ export type FieldInput<F> =
   F extends BoolTypeName ? boolean :
   F extends PointerTypeName ? Pointer | null :
   F extends StringTypeName ? string | null :
+  F extends WideStringTypeName ? string | null :
+  F extends CPointerSpelling ? CPointerResult<CPointerKind<F>> :
   never;
 export type StructValue<F extends Fields> = { -readonly [K in keyof F]: FieldValue<F[K]> };
 export type StructInput<F extends Fields> = { readonly [K in keyof F]: FieldInput<F[K]> };

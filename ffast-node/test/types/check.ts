@@ -335,3 +335,7 @@ const cbw = callback({ parameters: ['const wchar_t*', 'int*'], result: 'void' },
   const ps: Pointer | null = p;
 });
 export { rcOpen, s1, wr, tp, dd, cnt, nm, bg, mb, ad, ado, l1, l2, w1, w2, w3, cbw };
+// C spellings and wide strings as members (docs/pointers.md §3, §7)
+const WMember = struct({ name: 'wstring', label: 'const char16_t*', p: 'int*', h: 'sqlite3**', s: 'char const*' });
+const wm: { name: string | null; label: string | null; p: Pointer | null; h: Pointer | null; s: string | null } = WMember.decode(new Uint8Array(40));
+export { wm };

@@ -365,6 +365,102 @@ test('wide string struct members: copies for the call in, decoded out, null as N
   assert.throws(() => W.hash({ name: 1, id: 0, label: null }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_ARG_TYPE' && /name/.test(e.message));
 });
 
+test('wide string members, hostile values: lone surrogates, NUL, huge, Proxies, getters; errors typed, hot = cold', () => {
+  const WN = struct({ name: 'const wchar_t *', id: 'i32', label: 'char16_t*' });
+  const W = fx.open({
+    hash: { name: 'fp_wnamed_hash', parameters: [pointer(WN)], result: 'u64' },
+    hashV: { name: 'fp_wnamed_hash_v', parameters: [WN], result: 'u64' },
+  }).symbols;
+  const model = (v) => {
+    const a = v.name === null ? 0n : BigInt(hash32(v.name));
+    const b = v.label === null ? 0n : BigInt(hash16(v.label));
+    return u64(a ^ BigInt.asUintN(64, b * 31n) ^ BigInt(v.id >>> 0));
+  };
+  let getterRuns = 0;
+  const withGetter = {
+    get name() {
+      getterRuns++;
+      return '\udc00g\ud800';
+    },
+    id: 7,
+    label: 'x',
+  };
+  const cases = [
+    { name: '\udc00x\ud800', id: 1, label: '\ud83d' }, // lone surrogates: U+FFFD in both encodings
+    { name: 'a\0b', id: 2, label: 'c\0d' }, // C sees each string end at U+0000
+    { name: LONG, id: 3, label: LONG }, // beyond the arena: blocks of their own
+    { name: '', id: 4, label: '' },
+    new Proxy({ name: 'prox😀', id: 5, label: 'y' }, {}),
+    Object.assign(Object.create({ name: 'inherited' }), { id: 6, label: null }),
+    withGetter,
+  ];
+  for (const v of cases) {
+    coldHotP(W.hash, [v], model(v), { fast: false });
+    coldHotP(W.hashV, [v], model(v), { fast: false });
+  }
+  assert.ok(getterRuns > 0, 'the getter ran');
+  const good = [{ name: 'ok', id: 0, label: 'ok' }];
+  const boom = {
+    get name() {
+      throw new RangeError('boom');
+    },
+    id: 0,
+    label: null,
+  };
+  for (const f of [W.hash, W.hashV]) {
+    for (const bad of [{ name: 1, id: 0, label: null }, { name: null, id: 0, label: {} }, { name: 1n, id: 0, label: null }, { name: Symbol('s'), id: 0, label: null }]) {
+      coldHotThrows(f, good, [bad], 'ERR_FFAST_ARG_TYPE');
+    }
+    // hot, then given the bad value, inside a local try/catch: the catch is reached.
+    const hotCaller = new Function('f', 'v', `/* wide member ${f.name} */ try { return f(v); } catch (e) { return e; }`);
+    h.N.prepare(hotCaller);
+    for (let k = 0; k < WARMUP_CALLS; k++) hotCaller(f, good[0]);
+    h.N.optimizeNext(hotCaller);
+    hotCaller(f, good[0]);
+    assert.ok(h.N.isTurbofan(hotCaller), 'the caller is optimized before the bad values');
+    const e = hotCaller(f, { name: 1, id: 0, label: null });
+    assert.ok(e instanceof FfastError && e.code === 'ERR_FFAST_ARG_TYPE' && /name/.test(e.message), h.fmt(e));
+    const g = hotCaller(f, boom);
+    assert.ok(g instanceof RangeError && g.message === 'boom', `a throwing getter's error goes through: ${h.fmt(g)}`);
+    const r = hotCaller(f, good[0]);
+    assert.equal(r, model(good[0]), 'after the errors the arena serves the next call');
+  }
+  // No call: T.encode and view setters take only null for a wide member (no copy could live).
+  assert.throws(() => WN.encode({ name: 'x', id: 0, label: null }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_UNSUPPORTED');
+  const view = WN.view(new Uint8Array(WN.size));
+  view.name = null;
+  assert.equal(view.name, null);
+  assert.throws(() => {
+    view.label = 'x';
+  }, (e) => e instanceof FfastError && e.code === 'ERR_FFAST_UNSUPPORTED');
+  // A union cannot hold one (decoding reads every member).
+  assert.throws(() => ffast.union({ w: 'wstring', p: 'pointer' }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_TYPE');
+});
+
+test('wide string members: 10^4 calls with copies in the arena and beyond it hold no memory', () => {
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc');
+  const WN = struct({ name: 'wstring', id: 'i32', label: 'u16string' });
+  const hash = fx.open({ f: { name: 'fp_wnamed_hash', parameters: [pointer(WN)], result: 'u64' } }).symbols.f;
+  const big = 'w😀'.repeat(12000); // 24,000 units: 96 KB as UTF-32, beyond the 64 KiB arena
+  const small = { name: 'hé', id: 1, label: 'x' };
+  const large = { name: big, id: 2, label: big };
+  const cycle = (n) => {
+    for (let k = 0; k < n; k++) hash(k % 2 ? large : small);
+  };
+  cycle(200);
+  gc();
+  gc();
+  const before = process.memoryUsage();
+  cycle(10000);
+  gc();
+  gc();
+  const after = process.memoryUsage();
+  assert.ok(after.arrayBuffers - before.arrayBuffers < 4 << 20, `ArrayBuffer memory grew by ${after.arrayBuffers - before.arrayBuffers} bytes`);
+  assert.ok(after.rss - before.rss < 64 << 20, `RSS grew by ${after.rss - before.rss} bytes`);
+  assert.equal(hash(large), u64(BigInt(hash32(big)) ^ BigInt.asUintN(64, BigInt(hash16(big)) * 31n) ^ 2n));
+});
+
 // ------------------------------------------------------------------ callbacks
 test('wide string callback parameters are decoded; a wide string callback result is refused', () => {
   const seen = [];

@@ -328,3 +328,47 @@ test('every type name index.d.ts spells is accepted at runtime', () => {
     assert.doesNotThrow(() => dlopen(null, { t: { name: 'strlen', parameters: asResult ? [] : [s], result: asResult ? s : 'void' } }), `${alias} '${s}'`);
   }
 });
+
+test('hostile spelling texts as struct members, callback types and typed function parameters: ERR_FFAST_TYPE', () => {
+  const texts = [
+    `${'x'.repeat(1 << 20)}*`, // a megabyte: refused before any parsing, not echoed whole
+    '\ud800*', 'int\ud800*', 'int\u0000*', 'char\u0000*', `${'int*'.repeat(100)}`, 'int * x', 'int[2]*', '*int', 'const*', 'struct*',
+    'char char*', 'buffer*', 'ｉｎｔ*',
+  ];
+  const isType = (e) => e instanceof FfastError && e.code === 'ERR_FFAST_TYPE' && e.message.length < 2000;
+  for (const t of texts) {
+    const label = JSON.stringify(t.slice(0, 40));
+    assert.throws(() => struct({ a: t }), isType, `member ${label}`);
+    assert.throws(() => callback({ parameters: [t], result: 'void' }, () => {}), isType, `callback parameter ${label}`);
+    assert.throws(() => callback({ parameters: [], result: t }, () => {}), isType, `callback result ${label}`);
+    assert.throws(
+      () => dlopen(FX, { f: { name: 'fp_ptr_bits', parameters: [{ function: { parameters: [t], result: 'void' } }], result: 'void' } }),
+      isType,
+      `typed function parameter ${label}`,
+    );
+  }
+  // A Proxy or an object with a throwing toString is no type text: nothing of it runs.
+  let ran = 0;
+  const sneaky = new Proxy({}, { get: () => { ran++; return () => 'int*'; } });
+  assert.throws(() => struct({ a: sneaky }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_TYPE');
+  assert.throws(() => callback({ parameters: [sneaky], result: 'void' }, () => {}), (e) => e instanceof FfastError);
+  // (an object member is read as a { type, align } descriptor: its unknown key is named)
+  const throwing = { toString() { throw new Error('ran'); } };
+  assert.throws(() => struct({ a: throwing }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_DEFINITION' && /toString/.test(e.message));
+  assert.throws(() => callback({ parameters: [throwing], result: 'void' }, () => {}), (e) => e instanceof FfastError);
+  assert.equal(ran, 0, 'no trap of the Proxy ran');
+});
+
+test('C spellings in a typed function parameter: a plain JS function gets addresses for pointer spellings', () => {
+  // fp_call_wide(cb, which) calls cb(const wchar_t*, const char16_t*): declared here by C spellings
+  // of untyped pointers, the JS function receives the two addresses (decode with wstring/u16string).
+  const W = fx.open({
+    call: { name: 'fp_call_wide', parameters: [{ function: { parameters: ['const void *', 'unsigned short*'], result: 'u64' } }, 'int'], result: 'u64' },
+    u16: { name: 'fp_u16_static', parameters: ['int'], result: 'pointer' },
+  }).symbols;
+  let got;
+  assert.equal(W.call((a, b) => { got = [a, b]; return 9; }, 0), 9);
+  assert.equal(got[1], W.u16(0));
+  assert.equal(ffast.u16string(got[1]), 'hé');
+  assert.equal(ffast.wstring(got[0]), 'hé');
+});

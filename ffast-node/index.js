@@ -2616,7 +2616,10 @@ function callbackSignature(d, where) {
   if (sig.result === 'string') {
     fail('ERR_FFAST_TYPE', `${where}: result: 'string' is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
   }
-  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}` };
+  // Wide string parameters ('pointer' in the canonical signature) are decoded for a plain JS
+  // function: the pool of such a signature is its own (poolFor).
+  const wide = wideParams(parameters);
+  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}`, wide };
 }
 
 /** A typed function type `{ function: { parameters, result } }` (what: where it is, for messages). */
@@ -2639,11 +2642,19 @@ function functionType(t, what) {
  * decodes those from the addresses C passed (NULL is null) and calls `fn` with the strings.
  */
 function wideCallbackArgs(parameters, fn) {
+  return decodingWide(wideParams(parameters), fn);
+}
+/** [index, unit] of each wide string parameter of a callback definition (checked already). */
+function wideParams(parameters) {
   const wide = [];
   parameters.forEach((p, i) => {
-    const c = typeof p === 'string' ? cTypeName(p, `in callback definition: parameter ${i}`) : null;
+    const c = typeof p === 'string' && p.length <= 128 ? cTypeName(p, `in callback definition: parameter ${i}`) : null;
     if (c === 'u16string' || c === 'u32string') wide.push([i, c === 'u16string' ? 2 : 4]);
   });
+  return wide;
+}
+/** `fn`, or a function decoding the `wide` parameters before calling it. */
+function decodingWide(wide, fn) {
   if (wide.length === 0) return fn;
   return function wideArgs(...args) {
     for (const [i, unit] of wide) args[i] = decodeWide(args[i], undefined, unit, `callback parameter ${i}`);
@@ -2658,13 +2669,14 @@ const pools = new Map();
 
 /** The pool of a typed function signature: `{ parameters, result, key, free, dflt, make }`. */
 function poolFor(f) {
-  let P = pools.get(f.key);
+  const pk = f.wide.length === 0 ? f.key : `${f.key}|${f.wide.join(';')}`;
+  let P = pools.get(pk);
   if (P === undefined) {
     const r = f.result;
     // What C gets when JS is not run (the value the native side gives for a missing result).
     const dflt = r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
-    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt };
-    pools.set(f.key, P);
+    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt, wide: f.wide };
+    pools.set(pk, P);
   }
   return P;
 }
@@ -2703,7 +2715,8 @@ function makeEntry(P) {
       if (e.err === NONE) e.err = err;
     } else orphanReport(err);
   };
-  const fn = returnsPointer(P.result) ? pointerResults(disp) : disp;
+  const dispw = decodingWide(P.wide, disp);
+  const fn = returnsPointer(P.result) ? pointerResults(dispw) : dispw;
   const [, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
   e.pointer = pointer;
   return e;

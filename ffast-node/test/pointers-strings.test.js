@@ -479,4 +479,23 @@ test('wide string callback parameters are decoded; a wide string callback result
   }
 });
 
+test('a plain JS function for a typed function parameter with wide string parameters gets them decoded', () => {
+  const WCB = { function: { parameters: ['const wchar_t*', 'char16_t*'], result: 'u64' } };
+  const PCB = { function: { parameters: ['pointer', 'pointer'], result: 'u64' } };
+  const W = fx.open({
+    wide: { name: 'fp_call_wide', parameters: [WCB, 'int'], result: 'u64' },
+    raw: { name: 'fp_call_wide', parameters: [PCB, 'int'], result: 'u64' },
+  }).symbols;
+  for (const which of [0, 1, 2, 3, 6]) {
+    let got;
+    assert.equal(W.wide((w, u) => { got = [w, u]; return 5; }, which), 5);
+    assert.deepEqual(got, [U32_STATIC[which], U16_STATIC[which]]);
+    // The same C signature without wide spellings: addresses (its own pool of entries).
+    assert.equal(W.raw((w, u) => { got = [w, u]; return 6; }, which), 6);
+    assert.deepEqual(got.map((x) => (x === null ? null : typeof x)), which === 6 ? [null, null] : ['number', 'number']);
+  }
+  // What the function throws is the call's error, after the strings were decoded.
+  assert.throws(() => W.wide((w) => { throw new TypeError(`saw ${w}`); }, 0), (e) => e instanceof TypeError && e.message === `saw ${U32_STATIC[0]}`);
+});
+
 void WARMUP_CALLS;

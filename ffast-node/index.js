@@ -1245,10 +1245,8 @@ function parseSpelling(text) {
   if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
   if (scalar !== undefined && scalar !== 'pointer' && scalar !== 'string') return { kind: 'typed', to: scalar, direction };
   if (scalar === 'pointer') return { kind: 'typed', to: 'pointer', direction }; // pointer*, function*
-  // ffast's name of char* with a star is char** (docs/pointers.md §3: a string base); 'buffer'
-  // is no C type: 'buffer*' means nothing.
-  if (scalar === 'string') return { kind: 'typed', to: 'string', direction };
-  if (!tagged && canonicalScalar(base) === 'buffer') return bad(`'${base}' is not a C type`);
+  // ffast's own names for string and buffer parameters are not C types: 'string*' means nothing.
+  if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
   if (!tagged && words.length > 1) return bad('unknown type name');
   return { kind: 'untyped' };
 }

@@ -352,6 +352,8 @@ const S = require('./structs.js')({
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
   cstring: (p) => native.cstring(p),
   scalarPointee: (t) => scalarPointee(t),
+  cTypeName: (t, what) => cTypeName(t, what),
+  decodeWide: (p, unit) => decodeWide(p, undefined, unit, 'string member'),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -1024,8 +1026,12 @@ function arenaStale() {
   arena.depth = 0;
 }
 
-/** The address of a NUL-terminated UTF-8 copy of `s`, valid until the current call's mark is restored. */
-function stringSink(s) {
+/**
+ * The address of a NUL-terminated UTF-8 copy of `s` (with `unit`, 2 or 4: its UTF-16/UTF-32 copy
+ * with a 0 unit, docs/pointers.md §7), valid until the current call's mark is restored.
+ */
+function stringSink(s, w, p, unit) {
+  if (unit !== undefined) return wideSink(s, unit);
   if (arena.u8 === null) {
     // Off the pool (its own ArrayBuffer, never detached: the address stays valid).
     arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
@@ -1061,6 +1067,28 @@ function stringSink(s) {
   const b = Buffer.allocUnsafeSlow(n + 1);
   b.write(s, 0, 'utf8');
   b[n] = 0;
+  arena.big.push(b);
+  return native.bufferAddress(b);
+}
+
+/** stringSink for a wide string member: the copy aligned to 4 bytes in the arena, or a block of its own. */
+function wideSink(s, unit) {
+  if (arena.u8 === null) {
+    arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
+    arena.base = native.bufferAddress(arena.u8);
+  }
+  const units = wideUnits(s, unit);
+  const bytes = units.byteLength;
+  const src = new Uint8Array(units.buffer, units.byteOffset, bytes);
+  // (arena.base is the start of its own allocation: malloc's alignment, at least 8)
+  const at = (arena.pos + 3) & ~3;
+  if (at + bytes <= ARENA_SIZE) {
+    arena.u8.set(src, at);
+    arena.pos = at + bytes;
+    return arena.base + at;
+  }
+  const b = Buffer.allocUnsafeSlow(bytes);
+  b.set(src);
   arena.big.push(b);
   return native.bufferAddress(b);
 }
@@ -1211,12 +1239,12 @@ function parseSpelling(text) {
     tagged = true;
   }
   const base = words.join(' ');
-  // 'uint8_t*' was an untyped pointer before typed pointers existed (the bad-input matrix models
-  // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
-  if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
   if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
   if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) {
-    return stars === 1 ? { kind: 'wide', unit: base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR } : { kind: 'typed', to: 'pointer', direction };
+    const unit = base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR;
+    if (stars === 1) return { kind: 'wide', unit };
+    // wchar_t** and the like: a list of wide strings (docs/pointers.md §3), as char** is of UTF-8 ones.
+    return { kind: 'typed', to: stars === 2 ? (unit === 2 ? 'u16string' : 'u32string') : 'pointer', direction };
   }
   const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
   if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
@@ -1226,6 +1254,24 @@ function parseSpelling(text) {
   if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
   if (!tagged && words.length > 1) return bad('unknown type name');
   return { kind: 'untyped' };
+}
+
+/**
+ * A type text where every pointer kind is an address (struct members, callback parameters and
+ * results, docs/pointers.md §3): 'string' for char*, 'pointer' for any other pointer spelling
+ * (typed or not), 'u16string'/'u32string' for the wide string types (wchar_t by its unit), null
+ * for a text that is no pointer spelling (the native parser's scalar names), or ERR_FFAST_TYPE.
+ */
+function cTypeName(t, what) {
+  if (t.length > 128) return null; // the native parser refuses it, quoting the start
+  const w = WIDE_NAMES[t.trim()];
+  if (w !== undefined) return w === 2 ? 'u16string' : 'u32string';
+  const c = cSpelling(t);
+  if (c === null) return null;
+  if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
+  if (c.kind === 'string') return 'string';
+  if (c.kind === 'wide') return c.unit === 2 ? 'u16string' : 'u32string';
+  return 'pointer';
 }
 
 /** Element codecs of typed pointers: size, store (strict member rules), load (result rules). */
@@ -1404,10 +1450,12 @@ function typedParam(to, direction, where, perCall) {
   // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
   return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
 }
-const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
-const typedDeps = { ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe', 'wideUnits'];
+const typedDeps = { wideUnits: (s, unit) => wideUnits(s, unit), ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
 const TYPED_SRC = `"use strict";
-  const isString = to === 'string';
+  // Lists of strings: UTF-8 (char**) or wide (wchar_t**, char16_t**: code units of 2 or 4 bytes).
+  const unit = to === 'string' ? 1 : to === 'u16string' ? 2 : to === 'u32string' ? 4 : 0;
+  const isString = unit !== 0;
   const E = isString ? ELEMS.pointer : ELEMS[to];
   const size = E.size;
   const tmp = { ab: null, dv: null, addr: 0 };
@@ -1445,7 +1493,12 @@ const TYPED_SRC = `"use strict";
       r.strs = new Array(n);
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (typeof v === 'string') strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        if (typeof v !== 'string') continue;
+        if (unit === 1) strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        else {
+          r.strs[j] = wideUnits(v, unit);
+          strBytes += r.strs[j].byteLength;
+        }
       }
     }
     const b = block((n + 1) * size + strBytes);
@@ -1456,7 +1509,14 @@ const TYPED_SRC = `"use strict";
       let so = (n + 1) * size;
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (isString && typeof v === 'string') {
+        if (isString && unit !== 1 && typeof v === 'string') {
+          // (n + 1) * 8 and every copy before are multiples of the unit: each copy is aligned.
+          const units = r.strs[j];
+          new Uint8Array(b.ab, so, units.byteLength).set(new Uint8Array(units.buffer, units.byteOffset, units.byteLength));
+          dv.setBigUint64(j * size, BigInt(b.addr + so), true);
+          r.strs[j] = b.addr + so;
+          so += units.byteLength;
+        } else if (isString && typeof v === 'string') {
           const u8 = new Uint8Array(b.ab, so);
           const len = Buffer.from(u8.buffer, u8.byteOffset, u8.length).write(v, 'utf8');
           u8[len] = 0;
@@ -1502,7 +1562,14 @@ function typeSpec(t, what, isResult) {
     if (w !== undefined) return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: w }, wide: w };
     // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
     const c = cSpelling(t);
-    if (c === null) return { text: t, spec: null };
+    if (c === null) {
+      // An unknown C-looking name is most often an opaque type whose pointer was meant.
+      const id = t.trim().replace(/\s+/g, ' ');
+      if (/^((struct|union|enum) )?[A-Za-z_]\w*$/.test(id) && id !== 'void' && !QUALIFIERS.has(id) && canonicalScalar(t) === undefined) {
+        fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (a pointer to it is '${id}*')`);
+      }
+      return { text: t, spec: null };
+    }
     if (c.kind === 'wide') return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: c.unit }, wide: c.unit };
     if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
     if (c.kind === 'string') return { text: 'string', spec: null };
@@ -2511,10 +2578,19 @@ const sigText = (key) => {
  * A callback parameter or result type as its text: a type name as it is, a typed function
  * `{ function: … }` as 'function' (a function pointer is an address, whatever its signature).
  */
-function callbackTypeText(t, what) {
+function callbackTypeText(t, what, isResult) {
   if (typeof t === 'string') {
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
-    return t;
+    // C pointer spellings (docs/pointers.md §3): C passes an address; char* is decoded as a
+    // string, a wide string parameter by callback()'s wrapper (wideCallbackArgs).
+    const c = cTypeName(t, what);
+    if (c === 'u16string' || c === 'u32string') {
+      if (isResult) {
+        fail('ERR_FFAST_TYPE', `${what}: ${show(t)} is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
+      }
+      return 'pointer';
+    }
+    return c === null ? t : c;
   }
   if (t !== null && typeof t === 'object' && !S.isType(t) && !S.isPointerType(t)) {
     functionType(t, what);
@@ -2536,14 +2612,17 @@ function callbackSignature(d, where) {
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where}: the definition has no 'result' (say result: 'void' for a function that returns nothing)`);
   const ps = parameters.map((p, i) => callbackTypeText(p, `${where}: parameter ${i}`));
-  const rs = callbackTypeText(d.result, `${where}: result`);
+  const rs = callbackTypeText(d.result, `${where}: result`, true);
   const sig = signatureOf('callback', ps, rs);
   const b = sig.parameters.indexOf('buffer');
   if (b >= 0) fail('ERR_FFAST_TYPE', `${where}: parameter ${b}: 'buffer' is not a callback parameter type (C passes an address: use 'pointer')`);
   if (sig.result === 'string') {
     fail('ERR_FFAST_TYPE', `${where}: result: 'string' is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
   }
-  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}` };
+  // Wide string parameters ('pointer' in the canonical signature) are decoded for a plain JS
+  // function: the pool of such a signature is its own (poolFor).
+  const wide = wideParams(parameters);
+  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}`, wide };
 }
 
 /** A typed function type `{ function: { parameters, result } }` (what: where it is, for messages). */
@@ -2561,6 +2640,31 @@ function functionType(t, what) {
   return callbackSignature(d, `${what}: function`);
 }
 
+/**
+ * `fn`, or, when some of `parameters` are wide strings (docs/pointers.md §7), a function that
+ * decodes those from the addresses C passed (NULL is null) and calls `fn` with the strings.
+ */
+function wideCallbackArgs(parameters, fn) {
+  return decodingWide(wideParams(parameters), fn);
+}
+/** [index, unit] of each wide string parameter of a callback definition (checked already). */
+function wideParams(parameters) {
+  const wide = [];
+  parameters.forEach((p, i) => {
+    const c = typeof p === 'string' && p.length <= 128 ? cTypeName(p, `in callback definition: parameter ${i}`) : null;
+    if (c === 'u16string' || c === 'u32string') wide.push([i, c === 'u16string' ? 2 : 4]);
+  });
+  return wide;
+}
+/** `fn`, or a function decoding the `wide` parameters before calling it. */
+function decodingWide(wide, fn) {
+  if (wide.length === 0) return fn;
+  return function wideArgs(...args) {
+    for (const [i, unit] of wide) args[i] = decodeWide(args[i], undefined, unit, `callback parameter ${i}`);
+    return Reflect.apply(fn, this, args);
+  };
+}
+
 /** A unique marker: no error recorded. */
 const NONE = Symbol('ffast.none');
 /** Per-call function pools by signature key (this thread's: each isolate has its own module). */
@@ -2568,13 +2672,14 @@ const pools = new Map();
 
 /** The pool of a typed function signature: `{ parameters, result, key, free, dflt, make }`. */
 function poolFor(f) {
-  let P = pools.get(f.key);
+  const pk = f.wide.length === 0 ? f.key : `${f.key}|${f.wide.join(';')}`;
+  let P = pools.get(pk);
   if (P === undefined) {
     const r = f.result;
     // What C gets when JS is not run (the value the native side gives for a missing result).
     const dflt = r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
-    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt };
-    pools.set(f.key, P);
+    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt, wide: f.wide };
+    pools.set(pk, P);
   }
   return P;
 }
@@ -2613,7 +2718,8 @@ function makeEntry(P) {
       if (e.err === NONE) e.err = err;
     } else orphanReport(err);
   };
-  const fn = returnsPointer(P.result) ? pointerResults(disp) : disp;
+  const dispw = decodingWide(P.wide, disp);
+  const fn = returnsPointer(P.result) ? pointerResults(dispw) : dispw;
   const [, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
   e.pointer = pointer;
   return e;
@@ -2762,7 +2868,7 @@ function callback(definition, fn) {
     if (isMarker(p)) fail('ERR_FFAST_UNSUPPORTED', `in callback definition: parameter ${i}: a callback cannot be variadic ('${VARIADIC}')`);
     return callbackTypeText(p, `in callback definition: parameter ${i}`);
   });
-  const resultText = callbackTypeText(result, 'in callback definition: result');
+  const resultText = callbackTypeText(result, 'in callback definition: result', true);
   if (threads !== 'block' && threads !== 'queue') {
     fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
@@ -2773,6 +2879,7 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
+  fn = wideCallbackArgs(parameters, fn);
   const [id, pointer] = native.callbackCreate(texts, resultText, returnsPointer(resultText) ? pointerResults(fn) : fn, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
@@ -2795,13 +2902,42 @@ const cHeap = dlopen(null, {
   free: { parameters: ['pointer'], result: 'void' },
 }).symbols;
 const allocInfos = new Map();
-/** { size, align } of what alloc() is given, or a typed error. */
-function allocInfo(t) {
+/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
+const ALLOC_MAX = 2 ** 47;
+/**
+ * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
+ * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
+ * so calloc is a fast call.
+ */
+function alloc(typeOrSize, count = 1) {
+  const info = allocInfos.get(typeOrSize);
+  // Only calloc here: an over-aligned type (an N-API call anyway) goes through allocSlow, so that
+  // a history of such calls adds no branch to what TurboFan inlines into alloc's callers. With
+  // it, alloc plus free outgrew the cumulative inlining budget of a caller using both (Node 22:
+  // free was left a call, and its interpreted body called C through the slow path).
+  if (info !== undefined && info.align === 16 && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
+    const p = cHeap.calloc(1, info.size * count || 1);
+    if (p !== null) return p;
+  }
+  return allocSlow(typeOrSize, count);
+}
+/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
+function allocAligned(total, align) {
+  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
+}
+/**
+ * alloc's every other case: new types (their { size, align } cached), over-aligned types, and
+ * every error. One function on purpose: its bytecode is above what TurboFan inlines whole (460
+ * bytes), so however often it ran, it is never inlined into alloc's callers. Inlined, it took
+ * the cumulative inlining budget that the calloc and free wrappers need, and a caller of alloc
+ * and free called the left-over wrapper, interpreted, through the slow path (Node 22).
+ */
+function allocSlow(t, count) {
+  let info;
   if (typeof t === 'number') {
     if (!(Number.isSafeInteger(t) && t >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: ${show(t)} is not a byte count (a non-negative integer)`);
-    return { size: t, align: 16 };
-  }
-  if (typeof t === 'string') {
+    info = { size: t, align: 16 };
+  } else if (typeof t === 'string') {
     let i = allocInfos.get(t);
     if (i === undefined) {
       const c = t.length <= 128 ? cSpelling(t) : { kind: 'bad' };
@@ -2815,40 +2951,17 @@ function allocInfo(t) {
       i = { size, align: 16 };
       allocInfos.set(t, i);
     }
-    return i;
-  }
-  if (S.isType(t)) {
+    info = i;
+  } else if (S.isType(t)) {
     let i = allocInfos.get(t);
     if (i === undefined) {
       i = { size: t.size, align: Math.max(16, t.align) };
       allocInfos.set(t, i);
     }
-    return i;
-  }
-  if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
-  return fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
-}
-/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
-const ALLOC_MAX = 2 ** 47;
-/**
- * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
- * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
- * so calloc is a fast call.
- */
-function alloc(typeOrSize, count = 1) {
-  const info = allocInfos.get(typeOrSize);
-  if (info !== undefined && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
-    const p = info.align === 16 ? cHeap.calloc(1, info.size * count || 1) : allocAligned(info.size * count, info.align);
-    if (p !== null) return p;
-  }
-  return allocSlow(typeOrSize, count);
-}
-/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
-function allocAligned(total, align) {
-  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
-}
-function allocSlow(typeOrSize, count) {
-  const { size, align } = allocInfo(typeOrSize);
+    info = i;
+  } else if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
+  else fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
+  const { size, align } = info;
   if (typeof count !== 'number') fail('ERR_FFAST_ARG_TYPE', `alloc: count must be a number, got ${describe(count)}`);
   if (!(Number.isSafeInteger(count) && count >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: count ${show(count)} is not a non-negative integer`);
   const total = size * count;

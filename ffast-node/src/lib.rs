@@ -329,6 +329,16 @@ impl Drop for TypeHandle {
     }
 }
 
+/// Every base type spelling with its canonical name (`[["int", "i32"], …]`), from ffast-core's
+/// one list (`types::SPELLINGS`): tests check index.d.ts against it (docs/pointers.md §3).
+#[napi]
+pub fn type_spellings() -> Vec<Vec<String>> {
+    ffast_core::types::SPELLINGS
+        .iter()
+        .map(|&(s, t)| vec![s.to_string(), t.name().to_string()])
+        .collect()
+}
+
 /// How many type handles are alive (tests).
 #[napi]
 pub fn type_handles() -> f64 {

@@ -1,0 +1,13 @@
+// README: "Callbacks". The README shows the region below; edit it here, then run
+// `node scripts/readme-examples.js --write`. Run: node examples/callbacks.js
+// #region readme
+const assert = require('node:assert/strict')
+const { dlopen, callback, read } = require('ffast')
+const libc = dlopen(null, { qsort: { parameters: ['buffer', 'size_t', 'size_t', 'function'], result: 'void' } })
+const byValue = callback({ parameters: ['pointer', 'pointer'], result: 'i32' }, (a, b) => read.i32(a) - read.i32(b))
+const xs = new Int32Array([3, 1, 2])
+libc.symbols.qsort(xs, xs.length, 4, byValue)
+assert.deepEqual([...xs], [1, 2, 3])
+byValue.close()
+// #endregion
+console.log('callbacks: ok')

@@ -84,9 +84,18 @@ function node(args, opts = {}) {
   return r.stdout;
 }
 
+// Hot runs lower V8's TurboFan thresholds tenfold. With the defaults a check needs up to ~18,000
+// iterations on Node 24 and 26 (Maglev first, then TurboFan's own budget), ~3,000 on 22 and
+// ~2,500-4,000 on 20 (measured on crypto.js's checks); under qemu that is minutes per example.
+// The flags change when V8 optimizes a function, not the code it produces. V8 11 (Node 20) counts
+// an interrupt budget in bytecode bytes; V8 12+ (Node 22+) invocations.
+const TIER_UP = h.major >= 22 ? ['--invocation-count-for-turbofan=300'] : ['--interrupt-budget=6758'];
+
 /** Runs an example through the runner; returns { output (the program's), report }. */
 function run(file, mode, expect) {
-  const args = mode === 'cold' ? ['--no-turbofan', RUNNER, 'cold', file] : [RUNNER, 'hot', file, JSON.stringify(expect || {})];
+  const args = mode === 'cold'
+    ? ['--no-turbofan', RUNNER, 'cold', file]
+    : ['--allow-natives-syntax', ...TIER_UP, RUNNER, 'hot', file, JSON.stringify(expect || {})];
   const stdout = node(args);
   const at = stdout.lastIndexOf(MARK);
   assert.ok(at >= 0, `${mode} ${file}: no report\n${stdout}`);

@@ -7,7 +7,7 @@
 // its own internal calls stay inside it (README, "Loading a library by path").
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
-const { dlopen, out, pointer } = require('ffast')
+const { dlopen } = require('ffast')
 
 const OPENSSL_VERSION = 0
 
@@ -21,7 +21,7 @@ const libcrypto = dlopen('libcrypto.so.3', {
   EVP_DigestInit_ex:    { parameters: ['EVP_MD_CTX *', 'const EVP_MD *', 'ENGINE *'], result: 'int' },
   EVP_DigestUpdate:     { parameters: ['EVP_MD_CTX *', 'buffer', 'size_t'], result: 'int' },
   // unsigned int *s: the digest's length, written by C into a one-element array
-  EVP_DigestFinal_ex:   { parameters: ['EVP_MD_CTX *', 'buffer', out(pointer('unsigned int'))], result: 'int' },
+  EVP_DigestFinal_ex:   { parameters: ['EVP_MD_CTX *', 'buffer', 'unsigned int *'], result: 'int' },
   RAND_bytes:           { parameters: ['buffer', 'int'], result: 'int' },
 })
 const {

@@ -1,13 +1,14 @@
 'use strict'
 // The C library through ffast: snprintf with ints, doubles and strings (a variadic function,
 // called both ways), strtol and open with errno, qsort with a plain JS function as the
-// comparator, readdir, localtime_r and strftime, and the environ variable.
+// comparator, readdir, localtime_r and strftime, realpath (a string C allocates), and the environ
+// variable.
 // Run: node examples/libc.js
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { dlopen, struct, array, pointer, out, read, cstring, cstrings, errno } = require('ffast')
+const { dlopen, struct, array, pointer, out, ptr, read, cstring, cstrings, errno } = require('ffast')
 
 const { ENOENT, EEXIST, ERANGE } = os.constants.errno
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL } = fs.constants
@@ -27,7 +28,11 @@ const DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8
 const libc = dlopen(null, {
   snprintf:    { parameters: ['buffer', 'size_t', 'const char*', '...'], result: 'int' },
   // long strtol(const char *s, char **end, int base); errno says ERANGE
-  strtol:      { parameters: ['const char*', out(pointer('char *')), 'int'], result: 'long', errno: true },
+  strtol:      { parameters: ['const char*', 'char**', 'int'], result: 'long', errno: true },
+  // The same, on text in a buffer: *end then points into memory that outlives the call.
+  strtolAt:    { name: 'strtol', parameters: ['buffer', 'char**', 'int'], result: 'long', errno: true },
+  // char *realpath(const char *path, char *resolved): with NULL, a string C allocates
+  realpath:    { parameters: ['const char*', 'char*'], result: { type: 'char*', free: 'free' }, errno: true },
   open:        { parameters: ['const char*', 'int', '...'], result: 'int', errno: true },
   close:       { parameters: ['int'], result: 'int', errno: true },
   strerror:    { parameters: ['int'], result: 'const char*' },
@@ -38,11 +43,13 @@ const libc = dlopen(null, {
   opendir:     { parameters: ['const char*'], result: 'DIR *', errno: true },
   readdir:     { parameters: ['DIR *'], result: pointer(Dirent), errno: true },
   closedir:    { parameters: ['DIR *'], result: 'int' },
-  localtime_r: { parameters: [pointer('long'), out(pointer(Tm))], result: pointer(Tm) },
+  localtime_r: { parameters: ['const long*', out(pointer(Tm))], result: pointer(Tm) },   // time_t is a long
   strftime:    { parameters: ['buffer', 'size_t', 'const char*', pointer(Tm)], result: 'size_t' },
   environ:     { variable: 'char **' },    // extern char **environ
 })
-const { snprintf, strtol, open, close, strerror, qsort, opendir, readdir, closedir, localtime_r, strftime } = libc.symbols
+const {
+  snprintf, strtol, strtolAt, realpath, open, close, strerror, qsort, opendir, readdir, closedir, localtime_r, strftime,
+} = libc.symbols
 // One shape of snprintf's variable arguments, made once: an ordinary (fast) function.
 const formatRow = snprintf.variadic('long', 'unsigned int', 'double', 'const char*')
 
@@ -64,12 +71,14 @@ function format() {
 
 /** strtol: where parsing stopped, and errno for a number out of range. */
 function parse() {
-  const end = [null]
   errno(0)                                        // as `errno = 0;` before strtol in C
-  assert.equal(strtol('42 apples', end, 10), 42)
-  assert.equal(end[0], ' apples')                 // char **end: the rest of the string
-  assert.equal(errno(), 0)
   assert.equal(strtol('-0x1f', null, 16), -31)
+  assert.equal(errno(), 0)
+  const text = Buffer.from('42 apples\0')
+  const end = [null]                              // char **end receives an address in text
+  assert.equal(strtolAt(text, end, 10), 42)
+  assert.equal(cstring(end[0]), ' apples')        // where parsing stopped
+  assert.equal(end[0] - ptr(text), 2)
   assert.equal(strtol('99999999999999999999', null, 10), 2n ** 63n - 1n)   // LONG_MAX, a BigInt
   assert.equal(errno(), ERANGE)
   errno(0)
@@ -92,6 +101,9 @@ function files() {
   assert.equal(errno(), ENOENT)
   assert.equal(close(-1), -1)
   assert.equal(errno(), os.constants.errno.EBADF)
+  assert.equal(realpath(path.join(dir, '.', 'new.txt'), null), fs.realpathSync(file))
+  assert.equal(realpath(path.join(dir, 'missing'), null), null)
+  assert.equal(errno(), ENOENT)
   fs.rmSync(dir, { recursive: true })
   return `EEXIST, ENOENT: ${strerror(ENOENT)}`
 }

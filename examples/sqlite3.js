@@ -2,9 +2,10 @@
 // SQLite through ffast: open a database through an out-pointer, insert rows with a prepared
 // statement (integers, doubles, text, blobs, NULL), read them back with step/column, run SQL with
 // a JS function called for each row (sqlite3_exec), and read SQLite's error messages.
+// SQL is built with sqlite3_mprintf, a variadic function whose result SQLite allocates.
 // Run: node examples/sqlite3.js   (Debian/Ubuntu: apt-get install libsqlite3-0)
 const assert = require('node:assert/strict')
-const { dlopen, out, pointer, cstring, cstrings, toArrayBuffer } = require('ffast')
+const { dlopen, cstring, cstrings, toArrayBuffer } = require('ffast')
 
 const SQLITE_OK = 0, SQLITE_ERROR = 1, SQLITE_CONSTRAINT = 19, SQLITE_ROW = 100, SQLITE_DONE = 101
 const SQLITE_INTEGER = 1, SQLITE_FLOAT = 2, SQLITE_TEXT = 3, SQLITE_BLOB = 4, SQLITE_NULL = 5
@@ -15,42 +16,45 @@ const SQLITE_TRANSIENT = -1
 const sqlite = dlopen('libsqlite3.so.0', {
   sqlite3_libversion:   { result: 'const char*' },
   // int sqlite3_open(const char *filename, sqlite3 **ppDb): C writes the handle; [null] receives it
-  sqlite3_open:         { parameters: ['const char*', out(pointer('sqlite3 *'))], result: 'int' },
-  sqlite3_close:        { parameters: ['sqlite3 *'], result: 'int' },
-  sqlite3_errmsg:       { parameters: ['sqlite3 *'], result: 'const char*' },
+  sqlite3_open:         { parameters: ['const char*', 'sqlite3**'], result: 'int' },
+  sqlite3_close:        { parameters: ['sqlite3*'], result: 'int' },
+  sqlite3_errmsg:       { parameters: ['sqlite3*'], result: 'const char*' },
   sqlite3_exec: {
     parameters: [
-      'sqlite3 *', 'const char*',
+      'sqlite3*', 'const char*',
       // int (*callback)(void *arg, int ncols, char **values, char **names): a plain JS function
-      { function: { parameters: ['void *', 'int', 'char **', 'char **'], result: 'int' } },
-      'void *',
-      out(pointer('void *')),  // char **errmsg: SQLite's message (C memory: sqlite3_free it)
+      { function: { parameters: ['void*', 'int', 'char**', 'char**'], result: 'int' } },
+      'void*',
+      'char**',   // char **errmsg: receives the address of SQLite's message (sqlite3_free it)
     ],
     result: 'int',
   },
-  sqlite3_free:         { parameters: ['void *'], result: 'void' },
+  sqlite3_free:         { parameters: ['void*'], result: 'void' },
+  // printf-style formatting into memory SQLite allocates: %Q quotes a string as an SQL literal.
+  // The result is decoded, then freed with sqlite3_free.
+  sqlite3_mprintf:      { parameters: ['const char*', '...'], result: { type: 'char*', free: 'sqlite3_free' } },
   sqlite3_prepare_v2: {
-    parameters: ['sqlite3 *', 'const char*', 'int', out(pointer('sqlite3_stmt *')), 'const char **'],
+    parameters: ['sqlite3*', 'const char*', 'int', 'sqlite3_stmt**', 'const char**'],
     result: 'int',
   },
-  sqlite3_bind_int64:   { parameters: ['sqlite3_stmt *', 'int', 'int64_t'], result: 'int' },
-  sqlite3_bind_double:  { parameters: ['sqlite3_stmt *', 'int', 'double'], result: 'int' },
-  sqlite3_bind_text:    { parameters: ['sqlite3_stmt *', 'int', 'const char*', 'int', 'intptr_t'], result: 'int' },
-  sqlite3_bind_blob:    { parameters: ['sqlite3_stmt *', 'int', 'buffer', 'int', 'intptr_t'], result: 'int' },
-  sqlite3_bind_null:    { parameters: ['sqlite3_stmt *', 'int'], result: 'int' },
-  sqlite3_step:         { parameters: ['sqlite3_stmt *'], result: 'int' },
-  sqlite3_reset:        { parameters: ['sqlite3_stmt *'], result: 'int' },
-  sqlite3_finalize:     { parameters: ['sqlite3_stmt *'], result: 'int' },
-  sqlite3_column_count: { parameters: ['sqlite3_stmt *'], result: 'int' },
-  sqlite3_column_name:  { parameters: ['sqlite3_stmt *', 'int'], result: 'const char*' },
-  sqlite3_column_type:  { parameters: ['sqlite3_stmt *', 'int'], result: 'int' },
-  sqlite3_column_int64: { parameters: ['sqlite3_stmt *', 'int'], result: 'int64_t' },
-  sqlite3_column_double:{ parameters: ['sqlite3_stmt *', 'int'], result: 'double' },
+  sqlite3_bind_int64:   { parameters: ['sqlite3_stmt*', 'int', 'int64_t'], result: 'int' },
+  sqlite3_bind_double:  { parameters: ['sqlite3_stmt*', 'int', 'double'], result: 'int' },
+  sqlite3_bind_text:    { parameters: ['sqlite3_stmt*', 'int', 'const char*', 'int', 'intptr_t'], result: 'int' },
+  sqlite3_bind_blob:    { parameters: ['sqlite3_stmt*', 'int', 'buffer', 'int', 'intptr_t'], result: 'int' },
+  sqlite3_bind_null:    { parameters: ['sqlite3_stmt*', 'int'], result: 'int' },
+  sqlite3_step:         { parameters: ['sqlite3_stmt*'], result: 'int' },
+  sqlite3_reset:        { parameters: ['sqlite3_stmt*'], result: 'int' },
+  sqlite3_finalize:     { parameters: ['sqlite3_stmt*'], result: 'int' },
+  sqlite3_column_count: { parameters: ['sqlite3_stmt*'], result: 'int' },
+  sqlite3_column_name:  { parameters: ['sqlite3_stmt*', 'int'], result: 'const char*' },
+  sqlite3_column_type:  { parameters: ['sqlite3_stmt*', 'int'], result: 'int' },
+  sqlite3_column_int64: { parameters: ['sqlite3_stmt*', 'int'], result: 'int64_t' },
+  sqlite3_column_double:{ parameters: ['sqlite3_stmt*', 'int'], result: 'double' },
   // Text may hold NULs, so it is read as bytes: its address, and its length from column_bytes.
-  sqlite3_column_text:  { parameters: ['sqlite3_stmt *', 'int'], result: 'const unsigned char *' },
-  sqlite3_column_blob:  { parameters: ['sqlite3_stmt *', 'int'], result: 'const void *' },
-  sqlite3_column_bytes: { parameters: ['sqlite3_stmt *', 'int'], result: 'int' },
-  sqlite3_changes:      { parameters: ['sqlite3 *'], result: 'int' },
+  sqlite3_column_text:  { parameters: ['sqlite3_stmt*', 'int'], result: 'const unsigned char*' },
+  sqlite3_column_blob:  { parameters: ['sqlite3_stmt*', 'int'], result: 'const void*' },
+  sqlite3_column_bytes: { parameters: ['sqlite3_stmt*', 'int'], result: 'int' },
+  sqlite3_changes:      { parameters: ['sqlite3*'], result: 'int' },
 })
 const S = sqlite.symbols
 
@@ -132,9 +136,12 @@ function exec() {
     rows.push(row)
     return 0                                                   // non-zero would abort the query
   }
-  const sql = 'SELECT 1 AS one, NULL AS nothing, \'two\' AS two UNION ALL SELECT 3, 4, \'five\''
+  // %Q: the string as an SQL literal, quotes doubled; %d: an int (variadic arguments: type, value)
+  const sql = S.sqlite3_mprintf('SELECT %d AS one, NULL AS nothing, %Q AS said UNION ALL SELECT 3, 4, %Q',
+    'int', 1, 'const char*', "it's", 'const char*', null)
+  assert.equal(sql, "SELECT 1 AS one, NULL AS nothing, 'it''s' AS said UNION ALL SELECT 3, 4, NULL")
   assert.equal(S.sqlite3_exec(db, sql, onRow, null, null), SQLITE_OK)
-  assert.deepEqual(rows, [{ one: '1', nothing: null, two: 'two' }, { one: '3', nothing: '4', two: 'five' }])
+  assert.deepEqual(rows, [{ one: '1', nothing: null, said: "it's" }, { one: '3', nothing: '4', said: null }])
 
   const err = [null]
   assert.equal(S.sqlite3_exec(db, 'SELEC 1', onRow, null, err), SQLITE_ERROR)

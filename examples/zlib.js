@@ -7,7 +7,7 @@
 // so that its own internal calls stay inside it (README, "Loading a library by path").
 const assert = require('node:assert/strict')
 const nodeZlib = require('node:zlib')
-const { dlopen, struct, pointer, inout, ptr, alloc, free } = require('ffast')
+const { dlopen, struct, ptr, alloc, free } = require('ffast')
 
 const Z_OK = 0, Z_STREAM_END = 1, Z_BUF_ERROR = -5
 const Z_NO_FLUSH = 0, Z_FINISH = 4
@@ -22,13 +22,12 @@ const ZStream = struct({
   data_type: 'int', adler: 'unsigned long', reserved: 'unsigned long',
 })
 
-// uLongf *destLen: in, the room at dest; out, the bytes written. A one-element array receives it.
-const destLen = inout(pointer('unsigned long'))
 const libz = dlopen('libz.so.1', {
   zlibVersion:   { result: 'const char*' },
   compressBound: { parameters: ['unsigned long'], result: 'unsigned long' },
-  compress2:     { parameters: ['buffer', destLen, 'buffer', 'unsigned long', 'int'], result: 'int' },
-  uncompress:    { parameters: ['buffer', destLen, 'buffer', 'unsigned long'], result: 'int' },
+  // uLongf *destLen: in, the room at dest; out, the bytes written (a one-element array)
+  compress2:     { parameters: ['buffer', 'unsigned long*', 'buffer', 'unsigned long', 'int'], result: 'int' },
+  uncompress:    { parameters: ['buffer', 'unsigned long*', 'buffer', 'unsigned long'], result: 'int' },
   crc32:         { parameters: ['unsigned long', 'buffer', 'unsigned int'], result: 'unsigned long' },
   adler32:       { parameters: ['unsigned long', 'buffer', 'unsigned int'], result: 'unsigned long' },
   // deflateInit() and inflateInit() are macros around these (version and sizeof(z_stream))
@@ -40,7 +39,7 @@ const libz = dlopen('libz.so.1', {
   inflateEnd:    { parameters: ['z_stream *'], result: 'int' },
   // The same compress2, run on another thread: it returns a Promise.
   compress2InBackground: {
-    name: 'compress2', parameters: ['buffer', destLen, 'buffer', 'unsigned long', 'int'], result: 'int', nonblocking: true,
+    name: 'compress2', parameters: ['buffer', 'unsigned long*', 'buffer', 'unsigned long', 'int'], result: 'int', nonblocking: true,
   },
 })
 const {

@@ -156,7 +156,7 @@ function time() {
     [tm.tm_year + 1900, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_wday],
     [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getDay()],
   )
-  assert.equal(tm.tm_gmtoff, -d.getTimezoneOffset() * 60)
+  assert.equal(tm.tm_gmtoff, 0 - d.getTimezoneOffset() * 60)  // (0 - x: never -0, as C's long is not)
   const buf = Buffer.alloc(100)
   const n = strftime(buf, buf.length, '%Y-%m-%d %H:%M:%S %Z', tm)
   const two = (x) => String(x).padStart(2, '0')

@@ -22,8 +22,9 @@ const sqlite = dlopen('libsqlite3.so.0', {
   sqlite3_exec: {
     parameters: [
       'sqlite3*', 'const char*',
-      // int (*callback)(void *arg, int ncols, char **values, char **names): a plain JS function
-      { function: { parameters: ['void*', 'int', 'char**', 'char**'], result: 'int' } },
+      // int (*callback)(void *arg, int ncols, char **values, char **names): a plain JS function;
+      // a callback receives pointers as addresses (read the char*[] with cstrings(p, n))
+      { function: { parameters: ['pointer', 'int', 'pointer', 'pointer'], result: 'int' } },
       'void*',
       'char**',   // char **errmsg: receives the address of SQLite's message (sqlite3_free it)
     ],
@@ -81,7 +82,7 @@ function column(stmt, i) {
     }
     case SQLITE_BLOB: {
       const at = S.sqlite3_column_blob(stmt, i)                    // NULL for an empty blob
-      return Buffer.from(toArrayBuffer(at, S.sqlite3_column_bytes(stmt, i)))   // a copy
+      return Buffer.from(new Uint8Array(toArrayBuffer(at, S.sqlite3_column_bytes(stmt, i))))   // a copy (Buffer.from(ArrayBuffer) would share C memory)
     }
     case SQLITE_NULL: return null
   }
@@ -121,7 +122,7 @@ function roundTrip() {
   assert.equal(S.sqlite3_finalize(select), SQLITE_OK)
   assert.equal(S.sqlite3_close(db), SQLITE_OK)
 
-  assert.deepEqual(rows, ROWS)
+  assert.deepEqual(rows, [...ROWS].sort((a, b) => (a[0] < b[0] ? -1 : 1)))  // id is the rowid: ORDER BY rowid sorts by it
   return `${rows.length} rows: ${rows.map((r) => JSON.stringify(r[1])).join(', ')}`
 }
 
@@ -137,11 +138,11 @@ function exec() {
     return 0                                                   // non-zero would abort the query
   }
   // %Q: the string as an SQL literal, quotes doubled; %d: an int (variadic arguments: type, value)
-  const sql = S.sqlite3_mprintf('SELECT %d AS one, NULL AS nothing, %Q AS said UNION ALL SELECT 3, 4, %Q',
+  const sql = S.sqlite3_mprintf('SELECT %d AS one, NULL AS absent, %Q AS said UNION ALL SELECT 3, 4, %Q',
     'int', 1, 'const char*', "it's", 'const char*', null)
-  assert.equal(sql, "SELECT 1 AS one, NULL AS nothing, 'it''s' AS said UNION ALL SELECT 3, 4, NULL")
+  assert.equal(sql, "SELECT 1 AS one, NULL AS absent, 'it''s' AS said UNION ALL SELECT 3, 4, NULL")
   assert.equal(S.sqlite3_exec(db, sql, onRow, null, null), SQLITE_OK)
-  assert.deepEqual(rows, [{ one: '1', nothing: null, said: "it's" }, { one: '3', nothing: '4', said: null }])
+  assert.deepEqual(rows, [{ one: '1', absent: null, said: "it's" }, { one: '3', absent: '4', said: null }])
 
   const err = [null]
   assert.equal(S.sqlite3_exec(db, 'SELEC 1', onRow, null, err), SQLITE_ERROR)

@@ -1,0 +1,147 @@
+'use strict';
+// The example programs (examples/*.js, *.mjs) on real libraries — Debian's sqlite3, zlib,
+// libcrypto and the C library — and the README's code blocks, which are regions of those files
+// (scripts/readme-examples.js), so neither can rot (issue 14 scope 7).
+//
+// Each example runs in child processes (_example-runner.js says what each mode does):
+// - plain: `node examples/x.js`, as a user runs it;
+// - cold:  under --no-turbofan, so every ffast call takes the slow path: each check once, then
+//          the program;
+// - hot:   each check in a loop until its calls are V8 fast calls — proven by the slow-call
+//          counter: STABLE iterations in a row each entering ffast's slow path exactly as often as
+//          HOT_SLOW_CALLS below says (0 unless the check makes calls that are never fast) —
+//          asserting its results on every iteration, then the program.
+// The program's output must be the same in all three, and each check's result cold and hot.
+// Scripts (the README's examples) have no checks: they run plain and cold.
+//
+// x64: .ci/run installs the Debian packages, so a missing library is a failure. arm64 (under
+// qemu): scripts/arm64.sh unpacks Debian's arm64 packages into the qemu sysroot; missing there
+// is a failure as well.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const h = require('./_helpers');
+const readme = require('../../scripts/readme-examples.js');
+
+const EXAMPLES = path.join(h.REPO, 'examples');
+const RUNNER = path.join(__dirname, '_example-runner.js');
+const MARK = '@@ffast-example-report ';
+const WRAPPER = process.env.NODE_EXEC_WRAPPER;
+const EMULATED = Boolean(process.env.QEMU_LD_PREFIX || WRAPPER);
+
+// Which libraries each example opens by name (a bare name is found as the loader finds it).
+// A hot check's expected slow calls per iteration, where not 0 (a number, or per Node major with
+// `other` for the rest), and why:
+// - a nonblocking function is never a fast call (it returns a Promise; README);
+// - a function with a function parameter (or `callbacks: true`) is never a fast call: V8 forbids
+//   running JS inside one, and a callback may (README, "Callbacks");
+// - Node 20: a typed array of at most 64 bytes is created on the JS heap, and V8 11.3 cannot move
+//   it off the heap inside a fast call, so a call given a fresh one falls back to the slow path
+//   (README, "How it works": Buffers). Checks that allocate such buffers per call take that many.
+const CATALOG = {
+  'tour.js': { libs: ['libm.so.6'] },
+  'structs.js': { libs: ['libm.so.6'] },
+  'callbacks.js': { libs: [] },
+  'pointers.js': { libs: ['libsqlite3.so.0'] },
+  'async.mjs': { libs: ['libz.so.1'] },
+  'zlib.js': {
+    libs: ['libz.so.1'],
+    hot: {
+      roundTrip: { 20: 1, other: 0 }, // Buffer.alloc(8) for the Z_BUF_ERROR case
+      inBackground: 1, // compress2InBackground: nonblocking
+    },
+  },
+  'sqlite3.js': {
+    libs: ['libsqlite3.so.0'],
+    // sqlite3_exec has a function parameter: 1 call in roundTrip, 2 in exec, 1 in errors
+    hot: { roundTrip: 1, exec: 2, errors: 1 },
+  },
+  'crypto.js': {
+    libs: ['libcrypto.so.3'],
+    hot: {
+      digests: { 20: 4, other: 0 }, // digest(): Buffer.alloc(64) for EVP_DigestFinal_ex, 4 digests
+      random: { 20: 2, other: 0 }, // two Buffer.alloc(32) for RAND_bytes
+    },
+  },
+  'libc.js': { libs: [], hot: { sort: 2 /* qsort takes a function */ } },
+};
+/** The expected slow calls per iteration on this Node line. */
+const slowOnThisLine = (v) => (typeof v === 'number' ? v : (v[h.major] ?? v.other));
+
+function node(args, opts = {}) {
+  const argv = [...args];
+  const r = spawnSync(WRAPPER || process.execPath, WRAPPER ? [process.execPath, ...argv] : argv, {
+    cwd: h.REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    timeout: EMULATED ? 1_500_000 : 300_000,
+    ...opts,
+  });
+  const where = `node ${args.join(' ')} [node ${process.versions.node}]`;
+  assert.equal(r.error, undefined, `${where}: ${r.error}`);
+  assert.equal(r.status, 0, `${where}: exit ${r.status} (signal ${r.signal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  return r.stdout;
+}
+
+// Hot runs lower V8's TurboFan thresholds tenfold. With the defaults a check needs up to ~18,000
+// iterations on Node 24 and 26 (Maglev first, then TurboFan's own budget), ~3,000 on 22 and
+// ~2,500-4,000 on 20 (measured on crypto.js's checks); under qemu that is minutes per example.
+// The flags change when V8 optimizes a function, not the code it produces. V8 11 (Node 20) counts
+// an interrupt budget in bytecode bytes; V8 12+ (Node 22+) invocations.
+const TIER_UP = h.major >= 22 ? ['--invocation-count-for-turbofan=300'] : ['--interrupt-budget=6758'];
+
+/** Runs an example through the runner; returns { output (the program's), report }. */
+function run(file, mode, expect) {
+  const args = mode === 'cold'
+    ? ['--no-turbofan', RUNNER, 'cold', file]
+    : ['--allow-natives-syntax', ...TIER_UP, RUNNER, 'hot', file, JSON.stringify(expect || {})];
+  const stdout = node(args);
+  const at = stdout.lastIndexOf(MARK);
+  assert.ok(at >= 0, `${mode} ${file}: no report\n${stdout}`);
+  const report = JSON.parse(stdout.slice(at + MARK.length));
+  const main = stdout.indexOf(MARK + 'main\n');
+  const output = report.checks === null ? stdout.slice(0, at) : stdout.slice(main + MARK.length + 5, at);
+  return { output: output.replace(/\n+$/, ''), report };
+}
+
+const files = fs.readdirSync(EXAMPLES).filter((f) => /\.m?js$/.test(f)).sort();
+
+test('every example is in the catalog, and every catalog entry is an example', () => {
+  assert.deepEqual(files, Object.keys(CATALOG).sort());
+});
+
+test("the README's code blocks are the examples' regions (node scripts/readme-examples.js --write)", () => {
+  const blocks = readme.blocks();
+  assert.ok(blocks.length >= 4, `only ${blocks.length} js blocks found in README.md`);
+  assert.deepEqual(readme.check(), []);
+  for (const b of blocks) assert.ok(files.includes(path.basename(b.file)), `${b.file} is not in examples/`);
+});
+
+for (const file of files) {
+  const entry = CATALOG[file] || { libs: [] };
+  const rel = path.join('examples', file);
+  test(`${rel}: plain, cold and hot`, { timeout: EMULATED ? 3_600_000 : 900_000 }, (t) => {
+    for (const lib of entry.libs) {
+      const check = h.ffast.__internal.loadCheck(lib);
+      assert.ok(!/not found/.test(check.skipped || ''), `${lib} for ${process.arch} is not installed (.ci/run, scripts/arm64.sh)`);
+    }
+    const plain = node([rel]).replace(/\n+$/, '');
+    assert.ok(plain.length > 0, `${rel} printed nothing`);
+    const cold = run(rel, 'cold');
+    assert.equal(cold.output, plain, `${rel}: cold output differs from a plain run`);
+    if (cold.report.checks === null) return; // a script: nothing to loop
+    const expect = Object.fromEntries(Object.entries(entry.hot || {}).map(([k, v]) => [k, slowOnThisLine(v)]));
+    const hot = run(rel, 'hot', expect);
+    assert.equal(hot.output, plain, `${rel}: hot output differs from a plain run`);
+    const names = Object.keys(cold.report.checks);
+    assert.deepEqual(Object.keys(hot.report.checks), names);
+    for (const name of Object.keys(entry.hot || {})) assert.ok(names.includes(name), `${file}: no check '${name}'`);
+    for (const name of names) {
+      assert.deepEqual(hot.report.checks[name].result, cold.report.checks[name].result, `${rel} ${name}: hot result differs from cold`);
+    }
+    const summary = names.map((n) => `${n} ${hot.report.checks[n].iterations}`).join(', ');
+    t.diagnostic(`${rel}: iterations until fast: ${summary}`);
+  });
+}

@@ -90,6 +90,8 @@ function parse() {
 /** open(2) is variadic (the mode follows O_CREAT); errno says why it failed. */
 function files() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffast-libc-'))
+  // path.join concatenates: V8 keeps the result as a cons string, which V8's fast calls do not
+  // take, so each call below given one is a slow call (correct, just slower; README "Types")
   const file = path.join(dir, 'new.txt')
   const fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 'unsigned int', 0o600)
   assert.ok(fd >= 0, strerror(errno()))
@@ -140,7 +142,7 @@ function listDirectory() {
   for (const [i, [, type]] of entries.entries()) {
     if (type !== DT_UNKNOWN) assert.equal(type, expected[i].isDirectory() ? DT_DIR : DT_REG)
   }
-  assert.equal(opendir(path.join(dir, 'missing')), null)
+  assert.equal(opendir(path.join(dir, 'missing')), null)       // (a cons string: a slow call)
   assert.equal(errno(), ENOENT)
   fs.rmSync(dir, { recursive: true })
   return entries.map(([name]) => name).join(' ')

@@ -40,6 +40,14 @@ const EMULATED = Boolean(process.env.QEMU_LD_PREFIX || WRAPPER);
 // - Node 20: a typed array of at most 64 bytes is created on the JS heap, and V8 11.3 cannot move
 //   it off the heap inside a fast call, so a call given a fresh one falls back to the slow path
 //   (README, "How it works": Buffers). Checks that allocate such buffers per call take that many.
+// - a `string` argument is fast only when V8 holds it as a flat sequential one-byte string (a
+//   literal, a string from C++ such as fs.mkdtempSync's, JSON.parse's): one built by `+`, a
+//   template literal or path.join (a cons string once 13+ characters long), a two-byte string (any
+//   character above U+00FF), and `null` for a string parameter each make that call a slow call
+//   (README, "Types"; docs/strings.md §5). Counted per call below.
+// - a 64-bit parameter given a BigInt beyond ±2^53 where ffast has no BigInt twins (Node 20, and
+//   arm64: __internal.bigintTwins false) is a slow call, and V8 then stops making the calls at
+//   that call site fast calls, Numbers included (docs/pointers.md §10).
 const CATALOG = {
   'tour.js': { libs: ['libm.so.6'] },
   'structs.js': { libs: ['libm.so.6'] },
@@ -55,8 +63,14 @@ const CATALOG = {
   },
   'sqlite3.js': {
     libs: ['libsqlite3.so.0'],
-    // sqlite3_exec has a function parameter: 1 call in roundTrip, 2 in exec, 1 in errors
-    hot: { roundTrip: 1, exec: 2, errors: 1 },
+    // sqlite3_exec has a function parameter: 1 call in roundTrip, 2 in exec, 1 in errors.
+    hot: {
+      // + without BigInt twins: the 4 sqlite3_bind_int64 calls of the insert loop (one site; one
+      // of them gets 2n ** 53n + 1n)
+      roundTrip: h.ffast.__internal.bigintTwins ? 1 : 5,
+      exec: 3, // + sqlite3_mprintf given null for a %Q string (a string argument null)
+      errors: 1,
+    },
   },
   'crypto.js': {
     libs: ['libcrypto.so.3'],
@@ -65,7 +79,16 @@ const CATALOG = {
       random: { 20: 2, other: 0 }, // two Buffer.alloc(32) for RAND_bytes
     },
   },
-  'libc.js': { libs: [], hot: { sort: 2 /* qsort takes a function */ } },
+  'libc.js': {
+    libs: [],
+    hot: {
+      sort: 2, // qsort takes a function
+      // paths from path.join (cons strings): open x3, realpath x2 (realpath's second argument is
+      // also null for a string parameter)
+      files: 5,
+      listDirectory: 1, // opendir(path.join(dir, 'missing')): a cons string
+    },
+  },
 };
 /** The expected slow calls per iteration on this Node line. */
 const slowOnThisLine = (v) => (typeof v === 'number' ? v : (v[h.major] ?? v.other));

@@ -61,7 +61,9 @@ async function runHot(mod) {
   const isTurbofan = new Function('f', 'return %ActiveTierIsTurbofan(f)');
   const checks = {};
   for (const [name, check] of Object.entries(mod.checks)) {
-    const want = expect[name] ?? 0;
+    // A number, or the counts allowed where V8 varies between runs (examples.test.js says where)
+    const allowed = [].concat(expect[name] ?? 0);
+    const want = Math.min(...allowed);
     const history = [];
     let first;
     let run = 0;
@@ -73,15 +75,20 @@ async function runHot(mod) {
       history.push(slow);
       if (i === 1) first = result;
       else assert.deepEqual(result, first, `hot ${name}: iteration ${i} returned another result`);
-      assert.ok(slow >= want, `hot ${name}: ${slow} slow calls in iteration ${i}, fewer than the ${want} expected (${history.slice(-8)})`);
-      run = slow === want && isTurbofan(check) ? run + 1 : 0;
+      // Fewer than expected from TurboFan code means the expectation is wrong. (Before the check
+      // itself is optimized there can be fewer: the interpreter calls wrappers that TurboFan
+      // already optimized, whose calls are fast, where the optimized check's may not be — Node
+      // 22's async functions, docs/v8-fast-api.md §10.3.)
+      const optimized = isTurbofan(check);
+      assert.ok(slow >= want || !optimized, `hot ${name}: ${slow} slow calls in iteration ${i} from TurboFan code, fewer than the ${want} expected (${history.slice(-8)})`);
+      run = allowed.includes(slow) && optimized && (run === 0 || slow === history[i - 2]) ? run + 1 : allowed.includes(slow) && optimized ? 1 : 0;
       if (run === STABLE) {
         checks[name] = { result: first, iterations: i, slow: history.slice(-12) };
         break;
       }
       if (i >= MAX_ITERATIONS) {
         const tier = isTurbofan(check) ? 'TurboFan' : 'not TurboFan';
-        assert.fail(`hot ${name}: after ${i} iterations still not ${STABLE} in a row with exactly ${want} slow call(s) from TurboFan code; last: ${history.slice(-20)}; the check is ${tier}`);
+        assert.fail(`hot ${name}: after ${i} iterations still not ${STABLE} in a row with exactly ${allowed.join(' or ')} slow call(s) from TurboFan code; last: ${history.slice(-20)}; the check is ${tier}`);
       }
     }
   }

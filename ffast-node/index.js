@@ -1831,10 +1831,15 @@ function dlopen(libPath, symbols, options) {
   const opts = dlopenOptions(options);
   const lazy = opts.bind === 'lazy';
   const defs = [];
-  for (const k of ownKeys(symbols, 'dlopen: symbols')) {
+  const keys = ownKeys(symbols, 'dlopen: symbols');
+  // bind: 'lazy' keeps keys and values in two arrays (lazySymbols), no pair per symbol.
+  const values = lazy ? new Array(keys.length) : null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
     const v = ownValue(symbols, k, 'dlopen: symbols');
-    defs.push([k, lazy ? v : checkDefinition(k, v)]);
+    if (lazy) values[i] = v;
+    else defs.push([k, checkDefinition(k, v)]);
   }
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
@@ -1842,7 +1847,7 @@ function dlopen(libPath, symbols, options) {
   const out = Object.create(null);
   try {
     if (lazy) {
-      lazySymbols(out, defs, handle, state, libPath);
+      lazySymbols(out, keys, values, handle, state, libPath);
       return library(libPath, out, handle, state);
     }
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
@@ -1957,17 +1962,24 @@ const notFound = (name, libPath) =>
  * reading a few symbols makes about that many, one reading most of them pays about eager's
  * cost per symbol.
  */
-function lazySymbols(out, defs, handle, state, libPath) {
-  const lz = { out, handle, state, libPath, entries: defs.map(([key, def]) => ({ key, def, done: false, made: undefined, bad: false })), batch: 1 };
-  lz.entries.forEach((e, i) => {
-    Object.defineProperty(out, e.key, {
-      get: () => makeLazy(lz, i),
-      enumerable: true,
-      configurable: true,
-    });
-  });
+function lazySymbols(out, keys, defs, handle, state, libPath) {
+  // Per symbol: its key, its definition, a status byte and (when made ahead of its read, see
+  // makeBatch) its function, in parallel arrays; one descriptor object reused for every
+  // accessor. (An object per symbol and a fresh descriptor each were a third of lazy dlopen's
+  // cost, most of it in garbage collection.)
+  const lz = { out, handle, state, libPath, keys, defs, status: new Uint8Array(keys.length), made: new Array(keys.length), batch: 1 };
+  const desc = { get: undefined, enumerable: true, configurable: true };
+  for (let i = 0; i < keys.length; i++) {
+    desc.get = () => makeLazy(lz, i);
+    Object.defineProperty(out, keys[i], desc);
+  }
   Object.preventExtensions(out);
 }
+
+/** lz.status of an entry: not made yet, made (its property holds it), or left to its own read. */
+const LZ_PENDING = 0;
+const LZ_DONE = 1;
+const LZ_BAD = 2;
 
 /** The most functions one lazy read makes (see lazySymbols). */
 const LAZY_BATCH = 64;
@@ -1975,12 +1987,12 @@ const LAZY_BATCH = 64;
 /** Make lazily bound entry `i` (and a batch after it) and put it in place of its accessor. */
 function makeLazy(lz, i) {
   const { out, handle, state } = lz;
-  const e = lz.entries[i];
-  let f = e.made;
+  const key = lz.keys[i];
+  let f = lz.made[i];
   if (state.closed) {
-    f = { [e.key]: () => closedErr(e.key) }[e.key];
+    f = { [key]: () => closedErr(key) }[key];
   } else if (f === undefined) {
-    const d = checkDefinition(e.key, e.def);
+    const d = checkDefinition(key, lz.defs[i]);
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
       if (!d.optional) notFound(d.name, lz.libPath);
@@ -1988,22 +2000,22 @@ function makeLazy(lz, i) {
     } else if (d.variable !== undefined) {
       // An exported variable: the live accessor eager dlopen defines, in place of this one.
       const access = d.access(address, state);
-      e.done = true;
-      Object.defineProperty(out, e.key, { ...access, enumerable: true, configurable: false });
+      lz.status[i] = LZ_DONE;
+      Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
       return access.get();
     } else if (d.variadic !== null) {
-      f = variadicFunction(e.key, d, address, handle, state);
+      f = variadicFunction(key, d, address, handle, state);
     } else if (d.generated) {
       if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, lz.libPath);
-      const made = makeFunctions(handle, [[e.key, d, address]]);
-      f = wrap(made[0], e.key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
+      const made = makeFunctions(handle, [[key, d, address]]);
+      f = wrap(made[0], key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
     } else {
       f = makeBatch(lz, i, d, address);
     }
   }
-  e.done = true;
-  e.made = undefined;
-  Object.defineProperty(out, e.key, { value: f, writable: false, enumerable: true, configurable: false });
+  lz.status[i] = LZ_DONE;
+  lz.made[i] = undefined;
+  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
 }
 
@@ -2012,26 +2024,25 @@ function makeBatch(lz, i, d, address) {
   const want = lz.batch;
   lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
   const more = [];
-  for (let k = i + 1; k < lz.entries.length && more.length < want - 1; k++) {
-    const n = lz.entries[k];
-    if (n.done || n.bad || n.made !== undefined) continue;
+  for (let k = i + 1; k < lz.keys.length && more.length < want - 1; k++) {
+    if (lz.status[k] !== LZ_PENDING || lz.made[k] !== undefined) continue;
     try {
-      const dn = checkDefinition(n.key, n.def);
+      const dn = checkDefinition(lz.keys[k], lz.defs[k]);
       if (dn.variable === undefined && !dn.variadic && !dn.generated) more.push([k, dn]);
-      else n.bad = true;
+      else lz.status[k] = LZ_BAD;
     } catch {
-      n.bad = true; // its own read throws the error
+      lz.status[k] = LZ_BAD; // its own read throws the error
     }
   }
-  const list = [[lz.entries[i].key, d, address]];
+  const list = [[lz.keys[i], d, address]];
   const at = [i];
   if (more.length > 0) {
     const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
     more.forEach(([k, dn], j) => {
       if (addresses[j] !== null) {
-        list.push([lz.entries[k].key, dn, addresses[j]]);
+        list.push([lz.keys[k], dn, addresses[j]]);
         at.push(k);
-      } else lz.entries[k].bad = true;
+      } else lz.status[k] = LZ_BAD;
     });
   }
   const made = makeFunctions(lz.handle, list);
@@ -2040,7 +2051,7 @@ function makeBatch(lz, i, d, address) {
     lz.state,
     list.length === 1 ? 1 : CHUNK,
   );
-  for (let j = 1; j < at.length; j++) lz.entries[at[j]].made = fns[j];
+  for (let j = 1; j < at.length; j++) lz.made[at[j]] = fns[j];
   return fns[0];
 }
 

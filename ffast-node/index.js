@@ -1844,7 +1844,9 @@ function dlopen(libPath, symbols, options) {
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
-  const out = Object.create(null);
+  // Lazy: dictionary mode (each first read reconfigures a property; on a fast-mode object that
+  // is a new map per read, deoptimizing hot code that loaded an earlier symbol).
+  const out = !lazy && keys.length <= FAST_NAMESPACE_MAX ? namespace() : Object.create(null);
   try {
     if (lazy) {
       lazySymbols(out, keys, values, handle, state, libPath);
@@ -1879,18 +1881,18 @@ function dlopen(libPath, symbols, options) {
     let i = 0;
     let j = 0;
     for (const [key, d, address] of variables) {
-      if (address === null) out[key] = null;
+      if (address === null) own(out, key, null);
       else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
     }
     for (const [key, d, address] of wanted) {
-      if (address === null) out[key] = null;
-      else if (d.variadic !== null) out[key] = variadicFunction(key, d, address, handle, state);
+      if (address === null) own(out, key, null);
+      else if (d.variadic !== null) own(out, key, variadicFunction(key, d, address, handle, state));
       else if (d.generated) {
-        out[key] = wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]);
+        own(out, key, wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]));
         i++;
       }
       else {
-        out[key] = batch[j++];
+        own(out, key, batch[j++]);
         i++;
       }
     }
@@ -1901,6 +1903,26 @@ function dlopen(libPath, symbols, options) {
   }
   return library(libPath, out, handle, state);
 }
+
+/**
+ * An empty object without a prototype whose properties V8 keeps in fast mode (own() adds
+ * them). `Object.create(null)` gives a dictionary-mode object, and so does assigning more than
+ * a dozen keys to any object (`o[k] = v`): TurboFan then cannot fold `lib.symbols.f` or
+ * `read.i32` in a hot loop into the constant function, so each call paid a generic property
+ * load and a call that was not inlined, ~1.7x the call through a local (`f = lib.symbols.f`)
+ * on Node 20 and 26. Properties defined one by one with a full descriptor keep fast mode up to
+ * V8's descriptor limit (~1,020 properties), and freezing keeps it.
+ */
+const namespace = () => Object.setPrototypeOf({}, null);
+/**
+ * The most symbols an eagerly bound library keeps in fast mode: each property defined on a
+ * fast-mode object adds a map, which made eager dlopen of 1,000 symbols ~2x slower; programs
+ * that bind a whole header get the dictionary object as before (hoisting `f = lib.symbols.f`
+ * out of the loop avoids the load there).
+ */
+const FAST_NAMESPACE_MAX = 128;
+/** Define a writable, enumerable, configurable own property (frozen afterwards), see namespace. */
+const own = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 
 /** The free function a `{ type, free }` result names: in the library first, then the process. */
 function resultFree(handle, free, libPath) {
@@ -2381,15 +2403,15 @@ function makeAccessor(kind, t) {
   return new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
 }
 
-const read = Object.create(null);
-const write = Object.create(null);
+const read = namespace();
+const write = namespace();
 for (const t of scalarTypes) {
-  read[t] = makeAccessor('read', t);
-  write[t] = makeAccessor('write', t);
+  own(read, t, makeAccessor('read', t));
+  own(write, t, makeAccessor('write', t));
 }
 for (const [a, t] of Object.entries(aliasOf)) {
-  read[a] = read[t];
-  write[a] = write[t];
+  own(read, a, read[t]);
+  own(write, a, write[t]);
 }
 Object.freeze(read);
 Object.freeze(write);

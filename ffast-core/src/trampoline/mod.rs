@@ -464,14 +464,6 @@ pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Ve
             "a callback cannot be variadic ('...')".into(),
         ));
     }
-    // The arm64 emitter stores scalar arguments only: an aggregate would be skipped and every
-    // later argument renumbered, so it is refused there (docs/callbacks.md §10: what is left).
-    if plan.isa == Isa::Arm64 && plan.uses_area() {
-        return Err(Error::Unsupported(
-            "structs and unions by value in callbacks are not supported on arm64 yet (pass a pointer)"
-                .into(),
-        ));
-    }
     match plan.isa {
         Isa::X64 => x64::callback_entry(plan, ctx, dispatch),
         Isa::Arm64 => arm64::callback_entry(plan, ctx, dispatch),

@@ -483,3 +483,47 @@ test('aggregate callbacks recycle their trampolines like scalar ones (1,000 crea
   }
   assert.ok(ffast.__internal.native.callbackSlotsMade() - made0 <= 1, 'one trampoline reused');
 });
+
+test('close() of an aggregate callback inside its own call: that call still gives C its result; later ones get zeros', () => {
+  const { T, mk } = SHAPES.DDDD;
+  let ran = 0;
+  const cb = callback({ parameters: ['i32', 'f64'], result: T }, (k) => {
+    ran++;
+    cb.close();
+    return mk(k);
+  });
+  // C keeps the pointer (hidden result pointer on SysV, HFA on arm64).
+  S.cbs_keep(cb);
+  assert.equal(S.cbs_kept_ret(4), 1, 'the running call encodes its result');
+  assert.ok(cb.closed);
+  // The closed callback gives a zeroed struct without running JS (and warns).
+  assert.equal(S.cbs_kept_zero(), 1);
+  assert.equal(ran, 1);
+  S.cbs_keep(null);
+});
+
+test('10^4 aggregate callback calls (a parameter and a result on the hidden pointer): no trampoline, no growth', () => {
+  const { T, mk } = SHAPES.BIG;
+  const D4 = SHAPES.DDDD;
+  const a = callback({ parameters: ['i32', T, 'i32'], result: 'f64' }, (k, v) => v.n + k);
+  const r = callback({ parameters: ['i32', 'f64'], result: D4.T }, (k) => D4.mk(k));
+  const made0 = ffast.__internal.native.callbackSlotsMade();
+  const round = () => {
+    for (let i = 0; i < 2000; i++) {
+      assert.equal(S.cbs_arg_BIG(a, i & 63), 0);
+      assert.equal(S.cbs_ret_DDDD(r, i & 63), 1);
+    }
+  };
+  round();
+  globalThis.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  for (let j = 0; j < 5; j++) round();
+  globalThis.gc?.();
+  const grown = process.memoryUsage().rss - rss0;
+  assert.equal(ffast.__internal.native.callbackSlotsMade(), made0);
+  // 10^4 calls each way: a leak of even 1 KiB per call would be 20 MB.
+  assert.ok(grown < 16 * 2 ** 20, `rss grew by ${grown} bytes`);
+  assert.deepStrictEqual(mk(1).n, -1);
+  a.close();
+  r.close();
+});

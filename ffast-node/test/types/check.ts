@@ -252,3 +252,15 @@ byPerson.symbols.greet({ name: 'x', age: 1 });
 byPerson.symbols.greet({ name: null, age: 1 });
 // @ts-expect-error: a string member takes a string or null
 byPerson.symbols.greet({ name: 1, age: 1 });
+
+// Structs and unions by value in callbacks (docs/callbacks.md §1.1): decoded objects in,
+// objects or bytes out.
+{
+  const V2 = struct({ x: 'f64', y: 'f64' });
+  const cb = callback({ parameters: ['i32', V2], result: V2 }, (i, v) => ({ x: v.x + i, y: v.y }));
+  cb.close();
+  const bytes = callback({ parameters: [V2], result: V2 }, (v) => V2.encode(v));
+  bytes.close();
+  // @ts-expect-error a member of the decoded parameter that the struct does not have
+  callback({ parameters: [V2], result: 'f64' }, (v) => v.z);
+}

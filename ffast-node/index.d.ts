@@ -608,6 +608,8 @@ export type CallbackArgValue<T> =
   T extends WideStringTypeName ? string | null :
   T extends CPointerSpelling ? CPointerResult<CPointerKind<T>> :
   T extends TypedPointerType ? Pointer | null :
+  // A struct or union by value: a fresh plain object decoded from C's bytes (docs/callbacks.md §1.1).
+  T extends AggregateType ? (T extends CType<infer O, any> ? O : never) :
   never;
 
 /** What the JS function may return for the C result. */
@@ -617,6 +619,8 @@ export type CallbackReturnValue<T> =
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? unknown :
   T extends PointerTypeName | FunctionTypeName | FunctionType ? Pointer | Callback | null | undefined :
+  // A struct or union by value: an object to encode, or at least T.size bytes (no string members).
+  T extends AggregateType ? (T extends CType<infer O, infer I> ? I | BufferSource | TypeView<O> : never) :
   never;
 
 type CallbackArgs<P extends readonly unknown[]> = { -readonly [K in keyof P]: CallbackArgValue<P[K]> };

@@ -339,3 +339,15 @@ export { rcOpen, s1, wr, tp, dd, cnt, nm, bg, mb, ad, ado, l1, l2, w1, w2, w3, c
 const WMember = struct({ name: 'wstring', label: 'const char16_t*', p: 'int*', h: 'sqlite3**', s: 'char const*' });
 const wm: { name: string | null; label: string | null; p: Pointer | null; h: Pointer | null; s: string | null } = WMember.decode(new Uint8Array(40));
 export { wm };
+
+// Structs and unions by value in callbacks (docs/callbacks.md §1.1): decoded objects in,
+// objects or bytes out.
+{
+  const V2 = struct({ x: 'f64', y: 'f64' });
+  const cb = callback({ parameters: ['i32', V2], result: V2 }, (i, v) => ({ x: v.x + i, y: v.y }));
+  cb.close();
+  const bytes = callback({ parameters: [V2], result: V2 }, (v) => V2.encode(v));
+  bytes.close();
+  // @ts-expect-error a member of the decoded parameter that the struct does not have
+  callback({ parameters: [V2], result: 'f64' }, (v) => v.z);
+}

@@ -352,6 +352,8 @@ const S = require('./structs.js')({
   bufferParts, bufferProblem, NOT_BUFFER, checkAddress: (p, w) => checkAddress(p, w), toArrayBuffer: (p, n) => toArrayBuffer(p, n),
   cstring: (p) => native.cstring(p),
   scalarPointee: (t) => scalarPointee(t),
+  cTypeName: (t, what) => cTypeName(t, what),
+  decodeWide: (p, unit) => decodeWide(p, undefined, unit, 'string member'),
 });
 const { struct, union, array, pointer, out, inout } = S;
 
@@ -823,6 +825,11 @@ function wrap(m, name, d, state, twin = null) {
     // Typed function parameters too: their pool entries are released when the Promise
     // settles ($after).
     pre.unshift(`const keep = [${params.map((_, i) => `a${i}`).join(', ')}];`);
+    // The typed pointers' temporary blocks (their C copies: char** entries, array elements)
+    // too: nothing else holds an in array's block once the wrapper returns, and a collection
+    // while C runs would free the memory C is reading.
+    const blocks = specs.flatMap((x, i) => (x !== null && x.by === 'typed' ? [`r${i}`] : []));
+    if (blocks.length > 0) pre.push(`keep.push(${blocks.join(', ')});`);
     const settled = `${call}.then((c) => { keep.length = 0; ${post.join(' ')} return ${decode === null ? 'c' : `${decode}(c)`}; })`;
     if (typed.length > 0) {
       const es = typed.map(([i]) => `e${i}`);
@@ -1019,8 +1026,12 @@ function arenaStale() {
   arena.depth = 0;
 }
 
-/** The address of a NUL-terminated UTF-8 copy of `s`, valid until the current call's mark is restored. */
-function stringSink(s) {
+/**
+ * The address of a NUL-terminated UTF-8 copy of `s` (with `unit`, 2 or 4: its UTF-16/UTF-32 copy
+ * with a 0 unit, docs/pointers.md §7), valid until the current call's mark is restored.
+ */
+function stringSink(s, w, p, unit) {
+  if (unit !== undefined) return wideSink(s, unit);
   if (arena.u8 === null) {
     // Off the pool (its own ArrayBuffer, never detached: the address stays valid).
     arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
@@ -1056,6 +1067,28 @@ function stringSink(s) {
   const b = Buffer.allocUnsafeSlow(n + 1);
   b.write(s, 0, 'utf8');
   b[n] = 0;
+  arena.big.push(b);
+  return native.bufferAddress(b);
+}
+
+/** stringSink for a wide string member: the copy aligned to 4 bytes in the arena, or a block of its own. */
+function wideSink(s, unit) {
+  if (arena.u8 === null) {
+    arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
+    arena.base = native.bufferAddress(arena.u8);
+  }
+  const units = wideUnits(s, unit);
+  const bytes = units.byteLength;
+  const src = new Uint8Array(units.buffer, units.byteOffset, bytes);
+  // (arena.base is the start of its own allocation: malloc's alignment, at least 8)
+  const at = (arena.pos + 3) & ~3;
+  if (at + bytes <= ARENA_SIZE) {
+    arena.u8.set(src, at);
+    arena.pos = at + bytes;
+    return arena.base + at;
+  }
+  const b = Buffer.allocUnsafeSlow(bytes);
+  b.set(src);
   arena.big.push(b);
   return native.bufferAddress(b);
 }
@@ -1206,12 +1239,12 @@ function parseSpelling(text) {
     tagged = true;
   }
   const base = words.join(' ');
-  // 'uint8_t*' was an untyped pointer before typed pointers existed (the bad-input matrix models
-  // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
-  if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
   if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
   if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) {
-    return stars === 1 ? { kind: 'wide', unit: base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR } : { kind: 'typed', to: 'pointer', direction };
+    const unit = base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR;
+    if (stars === 1) return { kind: 'wide', unit };
+    // wchar_t** and the like: a list of wide strings (docs/pointers.md §3), as char** is of UTF-8 ones.
+    return { kind: 'typed', to: stars === 2 ? (unit === 2 ? 'u16string' : 'u32string') : 'pointer', direction };
   }
   const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
   if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
@@ -1221,6 +1254,24 @@ function parseSpelling(text) {
   if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
   if (!tagged && words.length > 1) return bad('unknown type name');
   return { kind: 'untyped' };
+}
+
+/**
+ * A type text where every pointer kind is an address (struct members, callback parameters and
+ * results, docs/pointers.md §3): 'string' for char*, 'pointer' for any other pointer spelling
+ * (typed or not), 'u16string'/'u32string' for the wide string types (wchar_t by its unit), null
+ * for a text that is no pointer spelling (the native parser's scalar names), or ERR_FFAST_TYPE.
+ */
+function cTypeName(t, what) {
+  if (t.length > 128) return null; // the native parser refuses it, quoting the start
+  const w = WIDE_NAMES[t.trim()];
+  if (w !== undefined) return w === 2 ? 'u16string' : 'u32string';
+  const c = cSpelling(t);
+  if (c === null) return null;
+  if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
+  if (c.kind === 'string') return 'string';
+  if (c.kind === 'wide') return c.unit === 2 ? 'u16string' : 'u32string';
+  return 'pointer';
 }
 
 /** Element codecs of typed pointers: size, store (strict member rules), load (result rules). */
@@ -1399,10 +1450,12 @@ function typedParam(to, direction, where, perCall) {
   // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
   return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
 }
-const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
-const typedDeps = { ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'S', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe', 'wideUnits'];
+const typedDeps = { wideUnits: (s, unit) => wideUnits(s, unit), ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptr(v), KEEP_BYTES, fail, show, S, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
 const TYPED_SRC = `"use strict";
-  const isString = to === 'string';
+  // Lists of strings: UTF-8 (char**) or wide (wchar_t**, char16_t**: code units of 2 or 4 bytes).
+  const unit = to === 'string' ? 1 : to === 'u16string' ? 2 : to === 'u32string' ? 4 : 0;
+  const isString = unit !== 0;
   const E = isString ? ELEMS.pointer : ELEMS[to];
   const size = E.size;
   const tmp = { ab: null, dv: null, addr: 0 };
@@ -1440,7 +1493,12 @@ const TYPED_SRC = `"use strict";
       r.strs = new Array(n);
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (typeof v === 'string') strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        if (typeof v !== 'string') continue;
+        if (unit === 1) strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        else {
+          r.strs[j] = wideUnits(v, unit);
+          strBytes += r.strs[j].byteLength;
+        }
       }
     }
     const b = block((n + 1) * size + strBytes);
@@ -1451,7 +1509,14 @@ const TYPED_SRC = `"use strict";
       let so = (n + 1) * size;
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (isString && typeof v === 'string') {
+        if (isString && unit !== 1 && typeof v === 'string') {
+          // (n + 1) * 8 and every copy before are multiples of the unit: each copy is aligned.
+          const units = r.strs[j];
+          new Uint8Array(b.ab, so, units.byteLength).set(new Uint8Array(units.buffer, units.byteOffset, units.byteLength));
+          dv.setBigUint64(j * size, BigInt(b.addr + so), true);
+          r.strs[j] = b.addr + so;
+          so += units.byteLength;
+        } else if (isString && typeof v === 'string') {
           const u8 = new Uint8Array(b.ab, so);
           const len = Buffer.from(u8.buffer, u8.byteOffset, u8.length).write(v, 'utf8');
           u8[len] = 0;
@@ -1497,7 +1562,14 @@ function typeSpec(t, what, isResult) {
     if (w !== undefined) return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: w }, wide: w };
     // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
     const c = cSpelling(t);
-    if (c === null) return { text: t, spec: null };
+    if (c === null) {
+      // An unknown C-looking name is most often an opaque type whose pointer was meant.
+      const id = t.trim().replace(/\s+/g, ' ');
+      if (/^((struct|union|enum) )?[A-Za-z_]\w*$/.test(id) && id !== 'void' && !QUALIFIERS.has(id) && canonicalScalar(t) === undefined) {
+        fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (a pointer to it is '${id}*')`);
+      }
+      return { text: t, spec: null };
+    }
     if (c.kind === 'wide') return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: c.unit }, wide: c.unit };
     if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
     if (c.kind === 'string') return { text: 'string', spec: null };
@@ -1831,18 +1903,25 @@ function dlopen(libPath, symbols, options) {
   const opts = dlopenOptions(options);
   const lazy = opts.bind === 'lazy';
   const defs = [];
-  for (const k of ownKeys(symbols, 'dlopen: symbols')) {
+  const keys = ownKeys(symbols, 'dlopen: symbols');
+  // bind: 'lazy' keeps keys and values in two arrays (lazySymbols), no pair per symbol.
+  const values = lazy ? new Array(keys.length) : null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
     const v = ownValue(symbols, k, 'dlopen: symbols');
-    defs.push([k, lazy ? v : checkDefinition(k, v)]);
+    if (lazy) values[i] = v;
+    else defs.push([k, checkDefinition(k, v)]);
   }
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
-  const out = Object.create(null);
+  // Lazy: dictionary mode (each first read reconfigures a property; on a fast-mode object that
+  // is a new map per read, deoptimizing hot code that loaded an earlier symbol).
+  const out = !lazy && keys.length <= FAST_NAMESPACE_MAX ? namespace() : Object.create(null);
   try {
     if (lazy) {
-      lazySymbols(out, defs, handle, state, libPath);
+      lazySymbols(out, keys, values, handle, state, libPath);
       return library(libPath, out, handle, state);
     }
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
@@ -1874,18 +1953,18 @@ function dlopen(libPath, symbols, options) {
     let i = 0;
     let j = 0;
     for (const [key, d, address] of variables) {
-      if (address === null) out[key] = null;
+      if (address === null) own(out, key, null);
       else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
     }
     for (const [key, d, address] of wanted) {
-      if (address === null) out[key] = null;
-      else if (d.variadic !== null) out[key] = variadicFunction(key, d, address, handle, state);
+      if (address === null) own(out, key, null);
+      else if (d.variadic !== null) own(out, key, variadicFunction(key, d, address, handle, state));
       else if (d.generated) {
-        out[key] = wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]);
+        own(out, key, wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]));
         i++;
       }
       else {
-        out[key] = batch[j++];
+        own(out, key, batch[j++]);
         i++;
       }
     }
@@ -1896,6 +1975,26 @@ function dlopen(libPath, symbols, options) {
   }
   return library(libPath, out, handle, state);
 }
+
+/**
+ * An empty object without a prototype whose properties V8 keeps in fast mode (own() adds
+ * them). `Object.create(null)` gives a dictionary-mode object, and so does assigning more than
+ * a dozen keys to any object (`o[k] = v`): TurboFan then cannot fold `lib.symbols.f` or
+ * `read.i32` in a hot loop into the constant function, so each call paid a generic property
+ * load and a call that was not inlined, ~1.7x the call through a local (`f = lib.symbols.f`)
+ * on Node 20 and 26. Properties defined one by one with a full descriptor keep fast mode up to
+ * V8's descriptor limit (~1,020 properties), and freezing keeps it.
+ */
+const namespace = () => Object.setPrototypeOf({}, null);
+/**
+ * The most symbols an eagerly bound library keeps in fast mode: each property defined on a
+ * fast-mode object adds a map, which made eager dlopen of 1,000 symbols ~2x slower; programs
+ * that bind a whole header get the dictionary object as before (hoisting `f = lib.symbols.f`
+ * out of the loop avoids the load there).
+ */
+const FAST_NAMESPACE_MAX = 128;
+/** Define a writable, enumerable, configurable own property (frozen afterwards), see namespace. */
+const own = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 
 /** The free function a `{ type, free }` result names: in the library first, then the process. */
 function resultFree(handle, free, libPath) {
@@ -1957,17 +2056,24 @@ const notFound = (name, libPath) =>
  * reading a few symbols makes about that many, one reading most of them pays about eager's
  * cost per symbol.
  */
-function lazySymbols(out, defs, handle, state, libPath) {
-  const lz = { out, handle, state, libPath, entries: defs.map(([key, def]) => ({ key, def, done: false, made: undefined, bad: false })), batch: 1 };
-  lz.entries.forEach((e, i) => {
-    Object.defineProperty(out, e.key, {
-      get: () => makeLazy(lz, i),
-      enumerable: true,
-      configurable: true,
-    });
-  });
+function lazySymbols(out, keys, defs, handle, state, libPath) {
+  // Per symbol: its key, its definition, a status byte and (when made ahead of its read, see
+  // makeBatch) its function, in parallel arrays; one descriptor object reused for every
+  // accessor. (An object per symbol and a fresh descriptor each were a third of lazy dlopen's
+  // cost, most of it in garbage collection.)
+  const lz = { out, handle, state, libPath, keys, defs, status: new Uint8Array(keys.length), made: new Array(keys.length), batch: 1 };
+  const desc = { get: undefined, enumerable: true, configurable: true };
+  for (let i = 0; i < keys.length; i++) {
+    desc.get = () => makeLazy(lz, i);
+    Object.defineProperty(out, keys[i], desc);
+  }
   Object.preventExtensions(out);
 }
+
+/** lz.status of an entry: not made yet, made (its property holds it), or left to its own read. */
+const LZ_PENDING = 0;
+const LZ_DONE = 1;
+const LZ_BAD = 2;
 
 /** The most functions one lazy read makes (see lazySymbols). */
 const LAZY_BATCH = 64;
@@ -1975,12 +2081,12 @@ const LAZY_BATCH = 64;
 /** Make lazily bound entry `i` (and a batch after it) and put it in place of its accessor. */
 function makeLazy(lz, i) {
   const { out, handle, state } = lz;
-  const e = lz.entries[i];
-  let f = e.made;
+  const key = lz.keys[i];
+  let f = lz.made[i];
   if (state.closed) {
-    f = { [e.key]: () => closedErr(e.key) }[e.key];
+    f = { [key]: () => closedErr(key) }[key];
   } else if (f === undefined) {
-    const d = checkDefinition(e.key, e.def);
+    const d = checkDefinition(key, lz.defs[i]);
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
       if (!d.optional) notFound(d.name, lz.libPath);
@@ -1988,22 +2094,22 @@ function makeLazy(lz, i) {
     } else if (d.variable !== undefined) {
       // An exported variable: the live accessor eager dlopen defines, in place of this one.
       const access = d.access(address, state);
-      e.done = true;
-      Object.defineProperty(out, e.key, { ...access, enumerable: true, configurable: false });
+      lz.status[i] = LZ_DONE;
+      Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
       return access.get();
     } else if (d.variadic !== null) {
-      f = variadicFunction(e.key, d, address, handle, state);
+      f = variadicFunction(key, d, address, handle, state);
     } else if (d.generated) {
       if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, lz.libPath);
-      const made = makeFunctions(handle, [[e.key, d, address]]);
-      f = wrap(made[0], e.key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
+      const made = makeFunctions(handle, [[key, d, address]]);
+      f = wrap(made[0], key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
     } else {
       f = makeBatch(lz, i, d, address);
     }
   }
-  e.done = true;
-  e.made = undefined;
-  Object.defineProperty(out, e.key, { value: f, writable: false, enumerable: true, configurable: false });
+  lz.status[i] = LZ_DONE;
+  lz.made[i] = undefined;
+  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
 }
 
@@ -2012,26 +2118,25 @@ function makeBatch(lz, i, d, address) {
   const want = lz.batch;
   lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
   const more = [];
-  for (let k = i + 1; k < lz.entries.length && more.length < want - 1; k++) {
-    const n = lz.entries[k];
-    if (n.done || n.bad || n.made !== undefined) continue;
+  for (let k = i + 1; k < lz.keys.length && more.length < want - 1; k++) {
+    if (lz.status[k] !== LZ_PENDING || lz.made[k] !== undefined) continue;
     try {
-      const dn = checkDefinition(n.key, n.def);
+      const dn = checkDefinition(lz.keys[k], lz.defs[k]);
       if (dn.variable === undefined && !dn.variadic && !dn.generated) more.push([k, dn]);
-      else n.bad = true;
+      else lz.status[k] = LZ_BAD;
     } catch {
-      n.bad = true; // its own read throws the error
+      lz.status[k] = LZ_BAD; // its own read throws the error
     }
   }
-  const list = [[lz.entries[i].key, d, address]];
+  const list = [[lz.keys[i], d, address]];
   const at = [i];
   if (more.length > 0) {
     const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
     more.forEach(([k, dn], j) => {
       if (addresses[j] !== null) {
-        list.push([lz.entries[k].key, dn, addresses[j]]);
+        list.push([lz.keys[k], dn, addresses[j]]);
         at.push(k);
-      } else lz.entries[k].bad = true;
+      } else lz.status[k] = LZ_BAD;
     });
   }
   const made = makeFunctions(lz.handle, list);
@@ -2040,7 +2145,7 @@ function makeBatch(lz, i, d, address) {
     lz.state,
     list.length === 1 ? 1 : CHUNK,
   );
-  for (let j = 1; j < at.length; j++) lz.entries[at[j]].made = fns[j];
+  for (let j = 1; j < at.length; j++) lz.made[at[j]] = fns[j];
   return fns[0];
 }
 
@@ -2370,15 +2475,15 @@ function makeAccessor(kind, t) {
   return new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
 }
 
-const read = Object.create(null);
-const write = Object.create(null);
+const read = namespace();
+const write = namespace();
 for (const t of scalarTypes) {
-  read[t] = makeAccessor('read', t);
-  write[t] = makeAccessor('write', t);
+  own(read, t, makeAccessor('read', t));
+  own(write, t, makeAccessor('write', t));
 }
 for (const [a, t] of Object.entries(aliasOf)) {
-  read[a] = read[t];
-  write[a] = write[t];
+  own(read, a, read[t]);
+  own(write, a, write[t]);
 }
 Object.freeze(read);
 Object.freeze(write);
@@ -2506,20 +2611,141 @@ const sigText = (key) => {
  * A callback parameter or result type as its text: a type name as it is, a typed function
  * `{ function: … }` as 'function' (a function pointer is an address, whatever its signature).
  */
-function callbackTypeText(t, what) {
+function callbackTypeText(t, what, isResult) {
   if (typeof t === 'string') {
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
-    return t;
+    if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${what}: give aggregate types as type objects (ffast.struct/union), not as text`);
+    // C pointer spellings (docs/pointers.md §3): C passes an address; char* is decoded as a
+    // string, a wide string parameter by callback()'s wrapper (wideCallbackArgs).
+    const c = cTypeName(t, what);
+    if (c === 'u16string' || c === 'u32string') {
+      if (isResult) {
+        fail('ERR_FFAST_TYPE', `${what}: ${show(t)} is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
+      }
+      return 'pointer';
+    }
+    return c === null ? t : c;
   }
   if (t !== null && typeof t === 'object' && !S.isType(t) && !S.isPointerType(t)) {
     functionType(t, what);
     return 'function';
   }
-  if (S.isType(t) || S.isPointerType(t)) {
-    // docs/callbacks.md §1.1 has the design; until then C's pointer can be read with T.decode.
-    fail('ERR_FFAST_TYPE', `${what}: structs, unions and arrays are not callback types yet; declare 'pointer' and read it with T.decode(p) or T.view(p)`);
+  if (S.isType(t)) {
+    // Structs and unions by value (docs/callbacks.md §1.1), with the limits dlopen has.
+    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; declare 'pointer' and read it with T.decode(p) or T.view(p)`);
+    if (t.size > MAX_BY_VALUE) {
+      fail('ERR_FFAST_UNSUPPORTED', `${what}: a ${t.kind} of ${t.size} bytes; aggregates by value are limited to ${MAX_BY_VALUE} bytes`);
+    }
+    return t.type;
+  }
+  if (S.isPointerType(t)) {
+    // A callback has no copy-back: C's pointer is read (or written) by the function itself.
+    fail('ERR_FFAST_TYPE', `${what}: a callback cannot take pointer(T), out() or inout(); declare 'pointer' and read it with T.decode(p) or T.view(p)`);
   }
   return fail('ERR_FFAST_TYPE', `${what} must be a type name, got ${describe(t)}`);
+}
+
+/**
+ * An aggregate callback result cannot hold a `string` member anywhere (docs/callbacks.md
+ * §1.1): its UTF-8 copy would have to outlive the callback's return.
+ */
+function checkCallbackResultType(t, what) {
+  if (S.isType(t) && S.hasStrings(t)) {
+    fail('ERR_FFAST_TYPE', `${what}: a ${t.kind} with a 'string' member cannot be a callback result (its C copy cannot outlive the callback's return); use a 'pointer' member to memory you own`);
+  }
+}
+
+/** Marks "no result" from a per-call dispatcher of an aggregate result (C keeps its zeroes). */
+const SKIP = Symbol('ffast.skip');
+/** Staging offsets per canonical callback signature (native.callbackOffsets). */
+const callbackOffsetCache = new Map();
+
+/**
+ * The function the native side calls for a callback signature with structs or unions by value
+ * (docs/callbacks.md §7.1): it receives the scalar arguments, decodes each aggregate
+ * parameter from the callback's staging block (`st`, filled by dispatch_agg before any JS of
+ * the call runs) into a fresh plain object, calls `fn` with every argument in declared order,
+ * and encodes an aggregate result into staging as its last act. `types[i]`: the type object of
+ * declared parameter i, or null for a scalar.
+ */
+function aggregateCallback(fn, types, resultType, texts, resultText, st) {
+  const key = `${texts.join(',')})${resultText}`;
+  let offs = callbackOffsetCache.get(key);
+  if (offs === undefined) {
+    offs = native.callbackOffsets(texts, resultText);
+    callbackOffsetCache.set(key, offs);
+  }
+  const names = ['$fn', '$st', '$put'];
+  const vals = [fn, st, null];
+  const formals = [];
+  const decs = [];
+  const args = types.map((T, i) => {
+    if (T === null) {
+      formals.push(`s${i}`);
+      return `s${i}`;
+    }
+    names.push(`$dec${i}`);
+    vals.push(S.codeOf(T).dec);
+    decs.push(`const v${i} = $dec${i}($st.dv, ${offs[i]});`);
+    return `v${i}`;
+  });
+  let tail = 'return r;';
+  if (resultType !== null) {
+    vals[2] = resultPut(resultType, st, offs[types.length]);
+    tail = '$put(r);';
+  }
+  return instantiate(
+    names,
+    `"use strict"; return function ffastAggregateCallback(${formals.join(', ')}) {
+      ${decs.join('\n      ')}
+      const r = $fn(${args.join(', ')});
+      ${tail}
+    };`,
+    vals,
+  );
+}
+
+/**
+ * Encode an aggregate callback result (an object, or bytes) into a block of its nesting depth,
+ * then copy it to staging at `RET`: JS run by the encoding (a getter re-entering the callback)
+ * writes its own depth's block and staging, before the outer copy. A result that does not
+ * encode is an FfastError `invalid callback result: …; C got a zeroed struct`; what a getter
+ * throws passes through. Either way nothing reaches staging and C keeps the zeroes.
+ */
+function resultPut(T, st, RET) {
+  const code = S.codeOf(T);
+  const size = T.size;
+  const kind = T.kind === 'union' ? 'union' : 'struct';
+  const where = 'invalid callback result';
+  const blocks = [];
+  let depth = 0;
+  return function put(r) {
+    if (r === SKIP) {
+      st.u8.fill(0, RET, RET + size);
+      return;
+    }
+    const d = depth++;
+    let b = blocks[d];
+    if (b === undefined) {
+      const ab = new ArrayBuffer(size);
+      b = blocks[d] = { u8: new Uint8Array(ab), dv: new DataView(ab) };
+    }
+    try {
+      if (typeof r !== 'object' || r === null) fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(r)}`);
+      if (!isMem(r)) {
+        b.u8.fill(0);
+        code.enc(b.dv, 0, r, where, stringSink);
+      } else copyIn(b.u8, 0, size, r, where);
+    } catch (e) {
+      if (e instanceof FfastError && typeof e.message === 'string' && e.message.startsWith(where) && !e.message.endsWith(`C got a zeroed ${kind}`)) {
+        throw new FfastError(e.code, `${e.message}; C got a zeroed ${kind}`);
+      }
+      throw e;
+    } finally {
+      depth--;
+    }
+    st.u8.set(b.u8, RET);
+  };
 }
 
 /**
@@ -2531,14 +2757,21 @@ function callbackSignature(d, where) {
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where}: the definition has no 'result' (say result: 'void' for a function that returns nothing)`);
   const ps = parameters.map((p, i) => callbackTypeText(p, `${where}: parameter ${i}`));
-  const rs = callbackTypeText(d.result, `${where}: result`);
+  const rs = callbackTypeText(d.result, `${where}: result`, true);
+  checkCallbackResultType(d.result, `${where}: result`);
   const sig = signatureOf('callback', ps, rs);
   const b = sig.parameters.indexOf('buffer');
   if (b >= 0) fail('ERR_FFAST_TYPE', `${where}: parameter ${b}: 'buffer' is not a callback parameter type (C passes an address: use 'pointer')`);
   if (sig.result === 'string') {
     fail('ERR_FFAST_TYPE', `${where}: result: 'string' is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
   }
-  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}` };
+  // Wide string parameters ('pointer' in the canonical signature) are decoded for a plain JS
+  // function: the pool of such a signature is its own (poolFor).
+  const wide = wideParams(parameters);
+  // Type objects of aggregates (docs/callbacks.md §7.3: the pool's dispatcher decodes with them).
+  const types = parameters.map((p) => (S.isType(p) ? p : null));
+  const resultType = S.isType(d.result) ? d.result : null;
+  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}`, wide, types, resultType };
 }
 
 /** A typed function type `{ function: { parameters, result } }` (what: where it is, for messages). */
@@ -2556,6 +2789,31 @@ function functionType(t, what) {
   return callbackSignature(d, `${what}: function`);
 }
 
+/**
+ * `fn`, or, when some of `parameters` are wide strings (docs/pointers.md §7), a function that
+ * decodes those from the addresses C passed (NULL is null) and calls `fn` with the strings.
+ */
+function wideCallbackArgs(parameters, fn) {
+  return decodingWide(wideParams(parameters), fn);
+}
+/** [index, unit] of each wide string parameter of a callback definition (checked already). */
+function wideParams(parameters) {
+  const wide = [];
+  parameters.forEach((p, i) => {
+    const c = typeof p === 'string' && p.length <= 128 ? cTypeName(p, `in callback definition: parameter ${i}`) : null;
+    if (c === 'u16string' || c === 'u32string') wide.push([i, c === 'u16string' ? 2 : 4]);
+  });
+  return wide;
+}
+/** `fn`, or a function decoding the `wide` parameters before calling it. */
+function decodingWide(wide, fn) {
+  if (wide.length === 0) return fn;
+  return function wideArgs(...args) {
+    for (const [i, unit] of wide) args[i] = decodeWide(args[i], undefined, unit, `callback parameter ${i}`);
+    return Reflect.apply(fn, this, args);
+  };
+}
+
 /** A unique marker: no error recorded. */
 const NONE = Symbol('ffast.none');
 /** Per-call function pools by signature key (this thread's: each isolate has its own module). */
@@ -2563,13 +2821,15 @@ const pools = new Map();
 
 /** The pool of a typed function signature: `{ parameters, result, key, free, dflt, make }`. */
 function poolFor(f) {
-  let P = pools.get(f.key);
+  const pk = f.wide.length === 0 ? f.key : `${f.key}|${f.wide.join(';')}`;
+  let P = pools.get(pk);
   if (P === undefined) {
     const r = f.result;
     // What C gets when JS is not run (the value the native side gives for a missing result).
-    const dflt = r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
-    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt };
-    pools.set(f.key, P);
+    // (An aggregate result: SKIP, which the aggregate wrapper turns into zeroes.)
+    const dflt = f.resultType !== null ? SKIP : r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
+    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt, wide: f.wide, types: f.types, resultType: f.resultType };
+    pools.set(pk, P);
   }
   return P;
 }
@@ -2608,10 +2868,23 @@ function makeEntry(P) {
       if (e.err === NONE) e.err = err;
     } else orphanReport(err);
   };
-  const fn = returnsPointer(P.result) ? pointerResults(disp) : disp;
-  const [, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  const dispw = decodingWide(P.wide, disp);
+  let fn = returnsPointer(P.result) ? pointerResults(dispw) : dispw;
+  // Structs and unions by value: decoded from and encoded into the entry's staging block.
+  const aggs = P.resultType !== null || P.types.some((T) => T !== null);
+  const st = aggs ? { u8: null, dv: null } : null;
+  if (aggs) fn = aggregateCallback(fn, P.types, P.resultType, P.parameters, P.result, st);
+  const [id, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  if (aggs) stagingInto(st, id);
   e.pointer = pointer;
   return e;
+}
+
+/** Point `st` at callback `id`'s staging block (native callback.rs AggInfo). */
+function stagingInto(st, id) {
+  const ab = native.callbackStaging(id);
+  st.u8 = new Uint8Array(ab);
+  st.dv = new DataView(ab);
 }
 
 /** Take an entry for a call (made when the pool is empty: its size is the deepest nesting). */
@@ -2757,7 +3030,8 @@ function callback(definition, fn) {
     if (isMarker(p)) fail('ERR_FFAST_UNSUPPORTED', `in callback definition: parameter ${i}: a callback cannot be variadic ('${VARIADIC}')`);
     return callbackTypeText(p, `in callback definition: parameter ${i}`);
   });
-  const resultText = callbackTypeText(result, 'in callback definition: result');
+  const resultText = callbackTypeText(result, 'in callback definition: result', true);
+  checkCallbackResultType(result, 'in callback definition: result');
   if (threads !== 'block' && threads !== 'queue') {
     fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
@@ -2768,10 +3042,19 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
-  const [id, pointer] = native.callbackCreate(texts, resultText, returnsPointer(resultText) ? pointerResults(fn) : fn, report, orphanReport, {
+  fn = wideCallbackArgs(parameters, fn);
+  let target = returnsPointer(resultText) ? pointerResults(fn) : fn;
+  // Structs and unions by value (docs/callbacks.md §7.1): the native side calls a wrapper.
+  const types = parameters.map((p) => (S.isType(p) ? p : null));
+  const resultType = S.isType(result) ? result : null;
+  const aggs = resultType !== null || types.some((T) => T !== null);
+  const st = aggs ? { u8: null, dv: null } : null;
+  if (aggs) target = aggregateCallback(target, types, resultType, texts, resultText, st);
+  const [id, pointer] = native.callbackCreate(texts, resultText, target, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });
+  if (aggs) stagingInto(st, id);
   const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
   callbacks.add(cb);
   // Its canonical signature, which a typed function parameter checks (docs/callbacks.md §1.2).
@@ -2790,13 +3073,42 @@ const cHeap = dlopen(null, {
   free: { parameters: ['pointer'], result: 'void' },
 }).symbols;
 const allocInfos = new Map();
-/** { size, align } of what alloc() is given, or a typed error. */
-function allocInfo(t) {
+/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
+const ALLOC_MAX = 2 ** 47;
+/**
+ * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
+ * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
+ * so calloc is a fast call.
+ */
+function alloc(typeOrSize, count = 1) {
+  const info = allocInfos.get(typeOrSize);
+  // Only calloc here: an over-aligned type (an N-API call anyway) goes through allocSlow, so that
+  // a history of such calls adds no branch to what TurboFan inlines into alloc's callers. With
+  // it, alloc plus free outgrew the cumulative inlining budget of a caller using both (Node 22:
+  // free was left a call, and its interpreted body called C through the slow path).
+  if (info !== undefined && info.align === 16 && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
+    const p = cHeap.calloc(1, info.size * count || 1);
+    if (p !== null) return p;
+  }
+  return allocSlow(typeOrSize, count);
+}
+/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
+function allocAligned(total, align) {
+  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
+}
+/**
+ * alloc's every other case: new types (their { size, align } cached), over-aligned types, and
+ * every error. One function on purpose: its bytecode is above what TurboFan inlines whole (460
+ * bytes), so however often it ran, it is never inlined into alloc's callers. Inlined, it took
+ * the cumulative inlining budget that the calloc and free wrappers need, and a caller of alloc
+ * and free called the left-over wrapper, interpreted, through the slow path (Node 22).
+ */
+function allocSlow(t, count) {
+  let info;
   if (typeof t === 'number') {
     if (!(Number.isSafeInteger(t) && t >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: ${show(t)} is not a byte count (a non-negative integer)`);
-    return { size: t, align: 16 };
-  }
-  if (typeof t === 'string') {
+    info = { size: t, align: 16 };
+  } else if (typeof t === 'string') {
     let i = allocInfos.get(t);
     if (i === undefined) {
       const c = t.length <= 128 ? cSpelling(t) : { kind: 'bad' };
@@ -2810,40 +3122,17 @@ function allocInfo(t) {
       i = { size, align: 16 };
       allocInfos.set(t, i);
     }
-    return i;
-  }
-  if (S.isType(t)) {
+    info = i;
+  } else if (S.isType(t)) {
     let i = allocInfos.get(t);
     if (i === undefined) {
       i = { size: t.size, align: Math.max(16, t.align) };
       allocInfos.set(t, i);
     }
-    return i;
-  }
-  if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
-  return fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
-}
-/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
-const ALLOC_MAX = 2 ** 47;
-/**
- * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
- * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
- * so calloc is a fast call.
- */
-function alloc(typeOrSize, count = 1) {
-  const info = allocInfos.get(typeOrSize);
-  if (info !== undefined && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
-    const p = info.align === 16 ? cHeap.calloc(1, info.size * count || 1) : allocAligned(info.size * count, info.align);
-    if (p !== null) return p;
-  }
-  return allocSlow(typeOrSize, count);
-}
-/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
-function allocAligned(total, align) {
-  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
-}
-function allocSlow(typeOrSize, count) {
-  const { size, align } = allocInfo(typeOrSize);
+    info = i;
+  } else if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
+  else fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
+  const { size, align } = info;
   if (typeof count !== 'number') fail('ERR_FFAST_ARG_TYPE', `alloc: count must be a number, got ${describe(count)}`);
   if (!(Number.isSafeInteger(count) && count >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: count ${show(count)} is not a non-negative integer`);
   const total = size * count;

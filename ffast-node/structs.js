@@ -53,10 +53,18 @@ module.exports = function makeStructs(api) {
     usize: { size: 8, wide: 'unsigned' },
     pointer: { size: 8, wide: 'pointer' },
     string: { size: 8, wide: 'string' },
+    // Wide string members (docs/pointers.md §7): the `string` member rules, copies in UTF-16 or
+    // UTF-32 (wchar_t: by its unit), decoded with u16string()/u32string(). The native layout
+    // sees a pointer (TEXT).
+    u16string: { size: 8, wide: 'string', unit: 2 },
+    u32string: { size: 8, wide: 'string', unit: 4 },
     f32: { size: 4, get: 'getFloat32', set: 'setFloat32', float: true },
     f64: { size: 8, get: 'getFloat64', set: 'setFloat64', float: true },
   };
   const scalarCache = new Map();
+  /** A scalar member's name in the native text: a wide string member is an address there. */
+  const TEXT = { u16string: 'pointer', u32string: 'pointer' };
+  const textOf = (t) => TEXT[t] || t;
 
   /** Canonical scalar name of a field type spelling, or a typed error. */
   function scalarName(spelling, where) {
@@ -67,6 +75,14 @@ module.exports = function makeStructs(api) {
       fail('ERR_FFAST_TYPE', `${where}: ${show(spelling)} is not a scalar type name (use ffast.struct/union/array for composites)`);
     }
     if (spelling.length > 128) fail('ERR_FFAST_TYPE', `${where}: unknown type '${spelling.slice(0, 60)}…'`);
+    // C pointer spellings (docs/pointers.md §3): every pointer kind is an 8-byte address member,
+    // char* a string member.
+    const c = api.cTypeName(spelling, where);
+    if (c !== null) {
+      if (!SCALARS[c]) fail('ERR_FFAST_TYPE', `${where}: '${spelling}' cannot be a field type`);
+      scalarCache.set(spelling, c);
+      return c;
+    }
     let l;
     try {
       l = native.layout(spelling);
@@ -120,7 +136,7 @@ module.exports = function makeStructs(api) {
   }
 
   /** Whether a member type is or holds a string member (at any depth). */
-  const stringsIn = (t) => (typeof t === 'string' ? t === 'string' : internals.get(t).hasStrings);
+  const stringsIn = (t) => (typeof t === 'string' ? SCALARS[t].wide === 'string' : internals.get(t).hasStrings);
 
   /** Nesting depth of a member type (scalars: 0). */
   const depthOf = (t) => (typeof t === 'string' ? 0 : internals.get(t).depth);
@@ -131,7 +147,7 @@ module.exports = function makeStructs(api) {
   const nodesOf = (t) => (typeof t === 'string' ? 1 : internals.get(t).nodes);
 
   /** `#i` for a type object (its handle joins `deps`), the canonical name for a scalar. */
-  const typeTok = (t, deps) => (typeof t === 'string' ? t : `#${deps.push(internals.get(t).handle) - 1}`);
+  const typeTok = (t, deps) => (typeof t === 'string' ? textOf(t) : `#${deps.push(internals.get(t).handle) - 1}`);
 
   function checkDepth(depth, kind) {
     if (depth > MAX_NESTING) fail('ERR_FFAST_DEFINITION', `${kind}: types nest more than ${MAX_NESTING} levels deep`);
@@ -245,7 +261,7 @@ module.exports = function makeStructs(api) {
    */
   function typeText(info) {
     if (info.text !== undefined) return info.text;
-    const tt = (t) => (typeof t === 'string' ? t : typeText(internals.get(t)));
+    const tt = (t) => (typeof t === 'string' ? textOf(t) : typeText(internals.get(t)));
     let s;
     if (info.fields) {
       s = `${info.kind}${info.pack !== undefined ? `<${info.pack}>` : ''}{`;
@@ -533,6 +549,11 @@ module.exports = function makeStructs(api) {
     const p = rptr(dv, o);
     return p === null ? null : cstring(p);
   }
+  /** A wide string member: NULL is null, else the UTF-16/UTF-32 text at the address. */
+  function rwstr(dv, o, unit) {
+    const p = rptr(dv, o);
+    return p === null ? null : api.decodeWide(p, unit);
+  }
   /**
    * The string sink of T.encode and view setters: there is no call for a copy to live for
    * (docs/struct-strings.md §1); null is never given to a sink.
@@ -552,7 +573,7 @@ module.exports = function makeStructs(api) {
   // --------------------------------------------------------------------------- code generation
   // Generated functions close over these (positional parameters of every `new Function`), and
   // over `$d<i>`: per function, the nested types' code it calls.
-  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX };
+  const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, rstr, rwstr, noSink, I64MIN, I64MAX, U64MAX };
   const RT_NAMES = Object.keys(RT).map((k) => `$${k}`);
   const RT_VALUES = Object.values(RT);
   let serial = 0;
@@ -654,11 +675,12 @@ ${genEnc(info.element, e, `${o} + ${i} * ${es}`, joinIndex(p, i), ctx)}
   }
 
   function genEncScalar(t, v, o, p) {
-    if (t === 'string') {
+    if (SCALARS[t].wide === 'string') {
       // s: the string sink of the encoding (the call's arena, or noSink), giving the address
-      // of a NUL-terminated UTF-8 copy.
+      // of a NUL-terminated UTF-8 copy (a wide one: in code units of SCALARS[t].unit bytes).
+      const unit = SCALARS[t].unit ? `, ${SCALARS[t].unit}` : '';
       return `if (${v} === null) { dv.setUint32(${o}, 0, true); dv.setUint32(${o} + 4, 0, true); }
-else if (typeof ${v} === 'string') $w64n(dv, ${o}, s(${v}, w, ${p}));
+else if (typeof ${v} === 'string') $w64n(dv, ${o}, s(${v}, w, ${p}${unit}));
 else $typeErr(w, ${p}, "string (or null)", ${v});`;
     }
     const s = SCALARS[t];
@@ -714,7 +736,7 @@ dv.${s.set}(${o}, ${v}, true);`;
     const s = SCALARS[t];
     if (t === 'bool') return `dv.getUint8(${o}) !== 0`;
     if (!s.wide) return `dv.${s.get}(${o}, true)`;
-    if (s.wide === 'string') return `$rstr(dv, ${o})`;
+    if (s.wide === 'string') return s.unit ? `$rwstr(dv, ${o}, ${s.unit})` : `$rstr(dv, ${o})`;
     return `${s.wide === 'signed' ? '$r64' : s.wide === 'unsigned' ? '$ru64' : '$rptr'}(dv, ${o})`;
   }
 

@@ -26,6 +26,16 @@ pub fn load_check(env: Env, path: String, first: Option<bool>) -> Result<Unknown
     obj.set("micros", us)?;
     Ok(raw(&env, obj.raw()))
 }
+/// Every base type spelling with its canonical name (`[["int", "i32"], …]`), from ffast-core's
+/// one list (`types::SPELLINGS`): tests check index.d.ts against it (docs/pointers.md §3).
+#[napi]
+pub fn type_spellings() -> Vec<Vec<String>> {
+    ffast_core::types::SPELLINGS
+        .iter()
+        .map(|&(s, t)| vec![s.to_string(), t.name().to_string()])
+        .collect()
+}
+
 /// How many type handles are alive (tests).
 #[napi]
 pub fn type_handles() -> f64 {

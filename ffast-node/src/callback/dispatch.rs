@@ -98,6 +98,7 @@ pub(super) unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
         let req = Arc::new(Request {
             state: Mutex::new(State::Waiting),
             done: Condvar::new(),
+            bytes: Mutex::new(Vec::new()),
         });
         svc.waiting.lock().unwrap().push(req.clone());
         let posted = svc.post(Item::Call {

@@ -1,7 +1,7 @@
 //! Invoking JS: calling a callback's function with its C arguments converted, converting its
 //! result back, and reporting what went wrong to the callback's reporter.
 
-use super::service::{Direct, Item, Live, Service, Slot, DEFAULT};
+use super::service::{Direct, Item, Live, Service, Slot, AGG_OK, DEFAULT};
 use crate::errors::ErrorCode;
 use crate::value::arg::arg_to_slot;
 use crate::value::strings::{StringScratch, SCRATCH};
@@ -293,7 +293,12 @@ pub(super) unsafe fn run_js_scoped(
                 report_now(env, Some(live), svc, ErrorCode::Internal, &why, true)
             }
             Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
-            Outcome::Returned(_) if slot.sig.result == Type::Void => {}
+            Outcome::Returned(_) if slot.sig.result == Type::Void => {
+                // An aggregate signature's wrapper returned: its result (if any) is in staging.
+                if slot.agg.is_some() {
+                    result = AGG_OK;
+                }
+            }
             Outcome::Returned(out) => {
                 let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
                 // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so

@@ -194,7 +194,7 @@ pub unsafe fn create(
     // thread inside an N-API call; `func`, `report` and `orphan` are JS functions.
     unsafe {
         check_signature(&sig)?;
-        if queue && sig.result != Type::Void {
+        if queue && (sig.result != Type::Void || sig.agg_result.is_some()) {
             return Err(Error::Definition(
                 "threads: 'queue' needs a void result (the C caller does not wait for one)".into(),
             ));

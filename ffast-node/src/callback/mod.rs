@@ -36,11 +36,13 @@
 //! Inside, each file uses only those listed before it:
 //! - `service`: the data (slots, the JS side of a callback, the thread's service);
 //! - `invoke`: calling the JS function and reporting its errors;
-//! - `dispatch`: where C's calls arrive;
+//! - `dispatch`: where C's calls arrive (scalar signatures);
+//! - `aggregate`: where C's calls of signatures with structs or unions by value arrive;
 //! - `queue`: the items queued for the JS thread, run there;
 //! - `registry`: the thread's callbacks and spare trampolines, the retired pool, new batches;
 //! - `lifecycle`: creating and closing callbacks, the service made, the env teardown.
 
+mod aggregate;
 mod dispatch;
 mod invoke;
 mod lifecycle;
@@ -49,4 +51,4 @@ mod registry;
 mod service;
 
 pub use lifecycle::{close, create};
-pub use registry::{counts, slots_made};
+pub use registry::{counts, slots_made, staging};

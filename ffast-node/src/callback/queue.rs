@@ -1,6 +1,7 @@
 //! The JS thread's side of the threadsafe function: [`call_js`] runs the items foreign threads
 //! (and the thread itself, for later turns) queued: calls, reports, deferred deliveries.
 
+use super::aggregate::call_js_agg;
 use super::invoke::{deliver, report_now, run_js};
 use super::service::{finish, Item, Service, State, DEFAULT};
 use crate::errors::ErrorCode;
@@ -29,8 +30,11 @@ pub(super) unsafe extern "C" fn call_js(
     unsafe {
         let item = *Box::from_raw(data.cast::<Item>());
         if env.is_null() {
-            if let Item::Call { reply: Some(r), .. } = item {
-                finish(&r, DEFAULT);
+            match item {
+                Item::Call { reply: Some(r), .. } | Item::CallAgg { reply: Some(r), .. } => {
+                    finish(&r, DEFAULT)
+                }
+                _ => {}
             }
             return;
         }
@@ -82,6 +86,14 @@ pub(super) unsafe extern "C" fn call_js(
                     finish(&r, v);
                 }
             }
+            Item::CallAgg {
+                slot,
+                live,
+                args,
+                bytes,
+                reply,
+                ..
+            } => call_js_agg(env, svc, slot, live, args, bytes, reply),
             Item::Report { live, code, msg } => {
                 report_now(env, live.as_ref(), svc, code, &msg, false)
             }

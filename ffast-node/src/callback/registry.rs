@@ -2,8 +2,9 @@
 //! signature), the process-wide pool of trampolines retired by ended threads, and making new
 //! trampolines in page batches.
 
+use super::aggregate::dispatch_agg;
 use super::dispatch::dispatch;
-use super::service::{Service, Slot};
+use super::service::{AggInfo, Service, Slot};
 use ffast_core::jit::Arena;
 use ffast_core::trampoline;
 use ffast_core::{Error, Signature};
@@ -56,6 +57,7 @@ pub(super) fn new_slots(
 ) -> Result<(&'static Slot, Vec<&'static Slot>), Error> {
     let plan = crate::platform::classify(&sig);
     let make = |sig: Signature| {
+        let agg = AggInfo::new(&sig);
         Box::new(Slot {
             sig,
             service: AtomicPtr::new(service as *const Service as *mut Service),
@@ -63,11 +65,17 @@ pub(super) fn new_slots(
             owner_live: AtomicPtr::new(ptr::null_mut()),
             pointer: 0,
             used: AtomicBool::new(false),
+            agg,
         })
     };
     let entry = |slot: &Slot| {
         let ctx = slot as *const Slot as usize;
-        trampoline::callback_entry(&plan, ctx, dispatch as *const () as usize)
+        // Aggregate signatures have their own dispatcher (the scalar one gains no branch).
+        let d = match slot.agg {
+            Some(_) => dispatch_agg as *const () as usize,
+            None => dispatch as *const () as usize,
+        };
+        trampoline::callback_entry(&plan, ctx, d)
     };
     let mut first = make(sig);
     let code = entry(&first)?;
@@ -101,4 +109,15 @@ pub fn counts() -> (usize, usize) {
 /// Callback trampolines the process has taken into use (each stays mapped for good, see `RETIRED`).
 pub fn slots_made() -> usize {
     SLOTS_MADE.load(Ordering::Relaxed)
+}
+
+/// The staging block of live callback `id` (docs/callbacks.md §6.1): its address and length,
+/// None for an unknown id or a scalar-only signature.
+pub fn staging(id: u32) -> Option<(*mut u8, usize)> {
+    REG.with(|r| {
+        let r = r.borrow();
+        let slot = r.live.get(&id)?;
+        let a = slot.agg.as_deref()?;
+        Some((a.staging, a.staging_len))
+    })
 }

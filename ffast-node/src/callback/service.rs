@@ -4,7 +4,7 @@
 //! whether the current thread is the owner.
 
 use crate::errors::ErrorCode;
-use ffast_core::Signature;
+use ffast_core::{Signature, Type};
 use napi::sys;
 use std::cell::Cell;
 use std::ffi::{c_void, CString};
@@ -127,10 +127,94 @@ pub(super) struct Slot {
     pub(super) pointer: usize,
     /// Whether a callback ever had this slot (a batch's spares have not, until taken).
     pub(super) used: AtomicBool,
+    /// Structs and unions by value (docs/callbacks.md §6.1): where they are in the staging
+    /// block. None for scalar-only signatures.
+    pub(super) agg: Option<Box<AggInfo>>,
 }
 
-// SAFETY: other threads read `sig` and `pointer` (immutable after creation), the atomics, and
-// `live` under its mutex.
+/// A slot's aggregates: per aggregate parameter its staging offset, size and the offsets of
+/// its `string` members (for queued calls, which copy them); the result's offset and size; the
+/// staging block (the signature's `area_size` bytes, 16-aligned, leaked with the slot: slots
+/// are never freed). JS decodes parameters from it and encodes the result into it.
+pub(super) struct AggInfo {
+    pub(super) params: Vec<(usize, usize, Vec<usize>)>,
+    pub(super) ret: Option<(usize, usize)>,
+    pub(super) staging: *mut u8,
+    pub(super) staging_len: usize,
+}
+
+impl AggInfo {
+    pub(super) fn new(sig: &Signature) -> Option<Box<AggInfo>> {
+        if sig.agg_params.is_empty() && sig.agg_result.is_none() {
+            return None;
+        }
+        let params = sig
+            .agg_params
+            .iter()
+            .map(|p| {
+                let mut strings = Vec::new();
+                string_offsets(&p.agg.ty, 0, &mut strings);
+                (p.agg.offset as usize, p.agg.size, strings)
+            })
+            .collect();
+        let ret = sig.agg_result.as_ref().map(|a| (a.offset as usize, a.size));
+        let staging_len = (sig.area_size as usize).max(16);
+        // 16 divides every size here and is a power of two, so the layout is valid.
+        let layout = std::alloc::Layout::from_size_align(staging_len, 16).ok()?;
+        // SAFETY: a non-zero size. Leaked: JS views and C calls may use it at any time.
+        let staging = unsafe { std::alloc::alloc_zeroed(layout) };
+        if staging.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Some(Box::new(AggInfo {
+            params,
+            ret,
+            staging,
+            staging_len,
+        }))
+    }
+
+    /// The aggregate parameters at `slots[n + 1 ..]` copied into `dst` (a staging image).
+    ///
+    /// # Safety
+    /// Each slot holds the address of its parameter's readable bytes; `dst` has `staging_len`.
+    pub(super) unsafe fn copy_params(&self, slots: *const u64, n: usize, dst: *mut u8) {
+        for (k, (off, size, _)) in self.params.iter().enumerate() {
+            // SAFETY: the contract: slot n + 1 + k holds parameter k's address, readable for its
+            // size, and `dst` has room for it at its staging offset.
+            unsafe {
+                let src = *slots.add(n + 1 + k) as *const u8;
+                ptr::copy_nonoverlapping(src, dst.add(*off), *size);
+            }
+        }
+    }
+}
+
+/// Byte offsets of the `string` members of `ty` (at `base`), walked once per slot.
+fn string_offsets(ty: &ffast_core::layout::CType, base: usize, out: &mut Vec<usize>) {
+    use ffast_core::layout::CType;
+    match ty {
+        CType::Scalar(Type::String) => out.push(base),
+        CType::Scalar(_) => {}
+        CType::Struct(c) | CType::Union(c) => {
+            if let Ok(l) = ty.layout() {
+                for (f, off) in c.fields.iter().zip(l.offsets) {
+                    string_offsets(&f.ty, base + off, out);
+                }
+            }
+        }
+        CType::Array { elem, len } => {
+            if let Ok(size) = elem.size() {
+                for i in 0..*len {
+                    string_offsets(elem, base + i * size, out);
+                }
+            }
+        }
+    }
+}
+
+// SAFETY: other threads read `sig`, `pointer` and `agg` (immutable after creation), the atomics,
+// and `live` under its mutex; the staging block is used on the owning JS thread only.
 unsafe impl Send for Slot {}
 // SAFETY: as above.
 unsafe impl Sync for Slot {}
@@ -156,6 +240,8 @@ pub(super) enum State {
 pub(super) struct Request {
     pub(super) state: Mutex<State>,
     pub(super) done: Condvar,
+    /// An aggregate result's bytes, written by the JS thread before `Done(AGG_OK)`.
+    pub(super) bytes: Mutex<Vec<u8>>,
 }
 
 /// What a foreign thread (or a JS thread for itself) queues for the JS thread.
@@ -172,6 +258,17 @@ pub(super) enum Item {
         code: ErrorCode,
         msg: String,
     },
+    /// A call of an aggregate signature from a foreign thread: `bytes` is the staging image of
+    /// its aggregate parameters, `strings` the copies its `string` members point to (queued
+    /// calls only: a blocked caller keeps its own alive).
+    CallAgg {
+        slot: &'static Slot,
+        live: Arc<Live>,
+        args: Vec<u64>,
+        bytes: Vec<u8>,
+        _strings: Vec<CString>,
+        reply: Option<Arc<Request>>,
+    },
     /// An error value the reporter could not take where it happened (see `deliver`).
     Deliver {
         live: Option<Arc<Live>>,
@@ -183,6 +280,10 @@ pub(super) enum Item {
 
 /// The default C value a callback returns when JS cannot give one: all-zero bits.
 pub(super) const DEFAULT: u64 = 0;
+
+/// What `run_js` returns for a void-result call of an aggregate signature that returned
+/// normally (its JS wrapper then encoded the result into the staging block, if any).
+pub(super) const AGG_OK: u64 = 1;
 
 pub(super) fn item_ptr(i: Item) -> *mut c_void {
     Box::into_raw(Box::new(i)).cast()

@@ -1,6 +1,6 @@
 //! Buffer arguments: the data address C gets for an ArrayBuffer, SharedArrayBuffer, typed
 //! array or DataView, one function for both paths (the slow path validates first; the fast
-//! trampolines call [`ffast_buf_addr`], or on V8 11/12 the raw views of `views`, which end here
+//! trampolines call [`ffast_buf_addr`], or on V8 11 to 14 the raw views of `views`, which end here
 //! for what they do not read directly).
 
 use super::kind::typeof_;
@@ -190,7 +190,7 @@ unsafe fn view_address_napi(
     }
 }
 
-/// Fast-path buffer argument through V8's API (on V8 11/12 the trampolines call the helpers of
+/// Fast-path buffer argument through V8's API (on V8 11 to 14 the trampolines call the helpers of
 /// [`super::views`] instead, which end here for what they do not read directly). The JS wrapper
 /// has already checked the value is a buffer or null, so a `None` cannot happen; NULL is passed
 /// if it somehow did.

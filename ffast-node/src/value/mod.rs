@@ -6,7 +6,7 @@
 //! - `kind`: what kind of JS value a value is;
 //! - `strings`: string arguments' C copies, kept string results, C text decoded to JS;
 //! - `buffers`: the data address of a buffer argument;
-//! - `views`: the fast path's raw read of an off-heap typed array's data address (V8 11/12),
+//! - `views`: the fast path's raw read of an off-heap typed array's data address (V8 11-14),
 //!   checked against `buffers` before it is trusted;
 //! - `arg`: JS → C, one argument into its 64-bit slot;
 //! - `result`: C → JS, the value of a raw C result.

@@ -14,4 +14,15 @@ libc.symbols.qsort(xs, xs.length, 4, byValue)
 assert.deepEqual([...xs], [3, 2, 1])
 byValue.close()
 // #endregion
+
+// #region structs
+const { struct, bind } = require('ffast')
+const Vec2 = struct({ x: 'f64', y: 'f64' })
+const Big = struct({ a: 'f64', b: 'f64', c: 'f64', d: 'f64' })
+const cb = callback({ parameters: ['i32', Vec2], result: Big }, (i, v) => ({ a: v.x, b: v.y, c: i, d: 0 }))
+// C calls cb.pointer like any function pointer; here JS calls it through C, as C would
+const viaC = bind(cb.pointer, { parameters: ['i32', Vec2], result: Big, callbacks: true })
+assert.deepEqual(viaC(7, { x: 1.5, y: -2 }), { a: 1.5, b: -2, c: 7, d: 0 })
+cb.close()
+// #endregion
 console.log('callbacks: ok')

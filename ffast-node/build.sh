@@ -8,5 +8,8 @@ root=$(cd "$here/.." && pwd)
 profile=${PROFILE:-release}
 cd "$root"
 if [ "$profile" = release ]; then cargo build --release -p ffast-node; else cargo build -p ffast-node; fi
-cp -f "$root/target/$profile/libffast_node.so" "$here/ffast.node"
+# Copied beside, then renamed into place: a process that has the old addon mapped keeps its
+# file (overwriting it in place gives such a process SIGBUS).
+cp -f "$root/target/$profile/libffast_node.so" "$here/.ffast.node.$$"
+mv -f "$here/.ffast.node.$$" "$here/ffast.node"
 echo "ffast: built $here/ffast.node ($profile)"

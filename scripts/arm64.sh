@@ -75,7 +75,7 @@ lap "arm64: Rust tests (build + qemu)"
 
 echo "== arm64: addon"
 cargo build --release --target aarch64-unknown-linux-gnu -p ffast-node
-cp -f target/aarch64-unknown-linux-gnu/release/libffast_node.so ffast-node/ffast.linux-arm64.node
+cp -f target/aarch64-unknown-linux-gnu/release/libffast_node.so ffast-node/.arm64.$$ && mv -f ffast-node/.arm64.$$ ffast-node/ffast.linux-arm64.node  # renamed into place: see build.sh
 lap "arm64: addon"
 
 echo "== arm64: Node 22, 24, 26 under qemu"

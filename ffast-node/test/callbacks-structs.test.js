@@ -527,3 +527,37 @@ test('10^4 aggregate callback calls (a parameter and a result on the hidden poin
   a.close();
   r.close();
 });
+
+test('aggregates whose register pieces are shorter than their size (trailing padding eightbytes) keep the entry frame intact', () => {
+  // Regression (fuzzer, x64): a 16-byte union whose second eightbyte is only padding is returned
+  // in rax alone; the entry's result region held 8 bytes, and copying the union's 16 overwrote
+  // the saved frame pointer (SIGSEGV after the callback returned). Each shape is called through
+  // C's convention with bind(cb.pointer), as a parameter and as a result, with scalars around it.
+  const shapes = [
+    [union({ m0: 'u32', m3: { type: 'u64', align: 16 } }), { m3: 0x1234_5678_9abc_def0n }],
+    [union({ a: 'u8', b: { type: 'f64', align: 16 } }), { b: -2.25 }],
+    [struct({ a: { type: 'u64', align: 16 } }), { a: 2n ** 63n + 5n }],
+    [struct({ a: 'f32', b: { type: 'u32', align: 32 } }), { a: 0.5, b: 0xdeadbeef }],
+    [union({ x: 'i16', y: { type: 'i32', align: 64 } }), { y: -123456 }],
+  ];
+  for (const [k, [T, val]] of shapes.entries()) {
+    const cb = callback({ parameters: ['f64', T, 'u32', 'i8'], result: T }, (d, v, u, i) => {
+      assert.equal(d, 1.5);
+      assert.equal(u, 7);
+      assert.equal(i, -3);
+      return Object.fromEntries(Object.keys(val).map((m) => [m, v[m]]));
+    });
+    const viaC = ffast.bind(cb.pointer, { parameters: ['f64', T, 'u32', 'i8'], result: T, callbacks: true });
+    // The fuzzer's shape: scalar parameters only, the aggregate result last in the frame.
+    const ret = callback({ parameters: ['f64', 'u32', 'i8', 'u8'], result: T }, () => val);
+    const retC = ffast.bind(ret.pointer, { parameters: ['f64', 'u32', 'i8', 'u8'], result: T, callbacks: true });
+    for (let n = 0; n < 200; n++) {
+      const got = viaC(1.5, val, 7, -3);
+      for (const m of Object.keys(val)) assert.equal(got[m], val[m], `shape ${k} member ${m} call ${n}`);
+      const back = retC(2.5, 9, -1, 200);
+      for (const m of Object.keys(val)) assert.equal(back[m], val[m], `shape ${k} result ${m} call ${n}`);
+    }
+    cb.close();
+    ret.close();
+  }
+});

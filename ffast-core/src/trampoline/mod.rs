@@ -371,13 +371,37 @@ impl CallbackLayout {
                 }
             }
         }
+        // Where each aggregate starts in the binding area. The area holds the aggregates one
+        // after another (Signature::parse), so each one's bytes end before the next one's start
+        // (or at area_size): an upper bound on its size the plan itself carries.
+        let mut starts: Vec<u32> = plan
+            .area_args
+            .iter()
+            .map(|a| match a.src {
+                AreaSrc::Load { offset, .. } | AreaSrc::Addr { offset } => offset,
+            })
+            .chain(plan.area_ret.iter().map(|r| r.offset))
+            .collect();
+        starts.sort_unstable();
+        let extent = |base: u32| {
+            let next = starts.iter().copied().find(|&o| o > base);
+            next.unwrap_or(plan.area_size).max(base) - base
+        };
         // A region for `pieces` (area-absolute offsets): placed at the block's end, each piece
         // at its distance from the aggregate's first byte (the lowest offset: its first
-        // eightbyte is always among them), the region padded to whole eightbytes.
+        // eightbyte is always among them), the region padded to whole eightbytes and as long as
+        // the whole aggregate, not only its register pieces: the dispatcher copies all of its
+        // bytes (a 16-byte union whose second eightbyte is padding comes back in rax alone, and
+        // its copy overran an 8-byte region into the saved frame pointer).
         let mut region = |pieces: Vec<(Loc, Type, u32)>| {
             let base = pieces.iter().map(|p| p.2).min().unwrap_or(0);
             let start = layout.block_size;
-            let end = pieces.iter().map(|p| p.2 - base + 8).max().unwrap_or(0);
+            let end = pieces
+                .iter()
+                .map(|p| p.2 - base + 8)
+                .max()
+                .unwrap_or(0)
+                .max(extent(base));
             layout.block_size += end.next_multiple_of(8);
             pieces
                 .into_iter()

@@ -6,34 +6,36 @@
 // 64-bit values beyond 2^53, strings). The wrapper is tiny and monomorphic, so TurboFan
 // inlines it and the call costs what the fast call costs.
 //
-// This file only gathers the public API; the code is in lib/, in layers. A module requires
-// only modules of the layers before its own (scripts/js-layers.js checks that the require()
-// graph of lib/ has no cycle; CI runs it):
+// This file only gathers the public API; the code is in lib/, one job per module, in layers:
+// a module requires only modules of lower layers (scripts/js-layers.js reads the require()
+// graph of lib/, fails on a cycle and prints these layers; CI runs it):
 //
-//   1. errors          FfastError, fail, values named in messages without running their code
-//   2. native          the addon: loaded and initialized once; the per-thread slots
+//   1  errors          FfastError, fail; values named in messages without running their code
+//      scripts         compiled factory scripts (instantiate); generated wrappers' stack frames
+//   2  native          the addon, loaded and initialized once; the per-thread slots
 //      user-objects    reading definitions and options: own properties, each once
 //      buffers         which kind of buffer a value is; memory given for an aggregate
-//      scripts         compiled factory scripts; generated wrappers' frames on the stack
-//   3. addresses       addresses, byte counts, strings at addresses (UTF-8, UTF-16, UTF-32)
-//      bigint-args     64-bit arguments: BigInt twins, u64 beyond 2^63
-//      callback-object the Callback class and its brand
-//      arena           string members' per-call copies
-//   4. types           type names, C pointer spellings, limits, canonical signatures
-//      elements        element codecs of typed pointers and variables
-//   5. structs         struct/union/array types: layout, generated encoders, views, pointer(T)
-//   6. callbacks       callback(), typed function types, per-call function pools
-//      typed-pointers  typed pointer and wide string parameters, string result decoders
-//   7. definitions     the definition keys, checking definitions (and their caches), type specs
-//   8. wrappers        THE wrapper generator (one result-mapping table)
-//   9. variadic        variadic functions: dispatcher and shapes
-//  10. library         dlopen, lazy binding, bind, close
-//  11. memory          read/write, ptr, alloc/free, cstrings
+//   3  addresses       addresses, byte counts, strings at addresses (UTF-8, UTF-16, UTF-32)
+//      bigint-args     64-bit arguments: BigInt twins, u64 Numbers beyond 2^63
+//      callback-object the Callback class, its brand, a Callback given for a pointer
+//      arena           the per-call copies of string members
 //      errno           errno()
+//   4  types           type names, C pointer spellings, limits, canonical signatures
+//      elements        element codecs of typed pointers and variables
+//   5  structs         struct/union/array types: layout, generated encoders, views, pointer(T)
+//      typed-pointers  typed pointer and wide string parameters, string result decoders
+//   6  callbacks       callback(), typed function types, per-call function pools
+//   7  definitions     the definition keys; checking definitions (and their caches); type specs
+//      wrappers        the wrapper generator (batch wrappers: wrapAll; all others: wrap)
+//   8  variadic        variadic functions: the dispatcher and its shapes
+//   9  library         dlopen, lazy binding, bind, close
+//  10  memory          read.* / write.*, ptr, alloc / free, cstrings
 //
-// One tie points down at run time instead: ptr() is made in memory (a bound helper, so a fast
-// call) and handed to addresses (setPtr), through which the generator and typed pointers
-// reach it (addresses.js says why).
+// A new parameter type goes into definitions (typeSpec) and wrappers (how it is passed), a new
+// error code into the module that detects it (fail from errors), a new V8 line's facts into
+// native and the generator. One tie points down at run time instead of up: ptr() is made in
+// memory (a bound helper, so a fast call) and handed to addresses (setPtr), through which the
+// generator and the typed pointers reach it (addresses.js says why).
 
 const { FfastError } = require('./lib/errors.js');
 const { native, info, decoder } = require('./lib/native.js');

@@ -26,7 +26,7 @@
 //      typed-pointers  typed pointer and wide string parameters, string result decoders
 //   6  callbacks       callback(), typed function types, per-call function pools
 //   7  definitions     the definition keys; checking definitions (and their caches); type specs
-//      wrappers        the wrapper generator (batch wrappers: wrapAll; all others: wrap)
+//      wrappers        the wrapper generator: one table of argument checks, one of results
 //   8  variadic        variadic functions: the dispatcher and its shapes
 //   9  library         dlopen, lazy binding, bind, close
 //  10  memory          read.* / write.*, ptr, alloc / free, cstrings

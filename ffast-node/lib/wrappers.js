@@ -36,6 +36,70 @@ const strErr = (name, i, v) =>
     `invalid argument ${i}: expected string (or null), got ${v === null ? 'null' : isExternal(v) ? 'external' : typeof v} for '${name}'`,
   );
 
+// ------------------------------------------------------------------ what every wrapper says
+// One generator, two forms of output: wrapAll writes batches of wrappers for signatures of
+// scalars (one compiled text per shape, run once per CHUNK symbols), wrap a wrapper of its own
+// for every other signature (structs, typed pointers, wide strings, typed functions, results
+// that are freed). How a scalar parameter is checked and converted before the call, and how
+// the value a native function returns becomes the JS value, is written once, here, for both
+// forms; each form's text names the helpers it closes over (BATCH, GENERAL).
+
+/** The names of the helpers in the batch form's text (factoryFor binds them). */
+const BATCH = { isBuf: 'isBuf', bufErr: 'B', cbArg: 'cb', strErr: 'T', big: 'big', h64: 'h64', wi: 'wi', wu: 'wu', cstr: 'cstr', nul: 'nul' };
+/** The names in the general form's text (wrap binds them; `big` and `h64` per wrapper). */
+const GENERAL = { isBuf: '$isBuf', bufErr: '$bufErr', cbArg: '$cbArg', strErr: '$strErr', big: null, h64: null, wi: '$wi', wu: '$wu', cstr: '$cstr', nul: '$nul' };
+
+/**
+ * Text checking (and converting) scalar argument `a`, parameter `j` of type `t`, before the call;
+ * `name` is the text naming the function in errors, `h` the form's helper names. `convert`:
+ * BigInts of 64-bit parameters are made Numbers here (no twins; the general form converts all
+ * of its 64-bit arguments after the other conversions instead). Pointer (and `function`)
+ * parameters also take a Callback object: typeof tests, which a hot caller passing Numbers folds
+ * away. A function or a buffer gets an error that says what to do (callbackArg); other objects
+ * go on to the native type error. null/undefined for a pointer is 0 before the call: V8's fast
+ * path takes only Numbers for a 64-bit parameter, and anything else deoptimized the caller on
+ * every call (F1 of docs/pointers.md §6.4). Strings: see strErr. u64/usize: see highU64.
+ */
+function scalarCheck(t, a, j, name, h, convert) {
+  switch (t) {
+    case 'buffer':
+      return `if(!${h.isBuf}(${a}))${h.bufErr}(${name},${j},${a});`;
+    case 'pointer':
+      return `if(typeof ${a}==='object'&&${a}!==null||typeof ${a}==='function')${a}=${h.cbArg}(${a},${j},${name});else if(${a}==null)${a}=0;${convert ? `else if(typeof ${a}==='bigint')${a}=${h.big}(${a});` : ''}`;
+    case 'string':
+      return `if(typeof ${a}!=='string'&&${a}!==null&&${a}!==void 0)${h.strErr}(${name},${j},${a});`;
+    default:
+      if (UNSIGNED64.has(t)) return `if(typeof ${a}!=='number'||${a}>=9223372036854775808)${a}=${h.h64}(${a});`;
+      return convert && WIDE.has(t) ? `if(typeof ${a}==='bigint')${a}=${h.big}(${a});` : '';
+  }
+}
+
+/**
+ * The one result-mapping table: the JS value of the value `v` a native function returned (V8's
+ * fast-call representation), as text; `h`: the form's helper names. A result type not listed is
+ * its value as it is. A 64-bit result a Number cannot hold exactly comes back as NaN, its 64
+ * bits in the thread's wide slot (docs/v8-fast-api.md §7), read through wi/wu (BigInt64Array,
+ * BigUint64Array). NULL comes back through a call (nul) rather than a `null` literal: TurboFan
+ * prunes a call site that never ran (no feedback), so a hot caller keeps the result an unboxed
+ * float64 instead of boxing a HeapNumber to merge it with null. A string is decoded from its
+ * address (cstr), NULL is null.
+ */
+const RESULTS = {
+  __proto__: null,
+  i64: (v, h) => `${v}===${v}?${v}:${h.wi}[0]`,
+  isize: (v, h) => `${v}===${v}?${v}:${h.wi}[0]`,
+  u64: (v, h) => `${v}===${v}?${v}:${h.wu}[0]`,
+  usize: (v, h) => `${v}===${v}?${v}:${h.wu}[0]`,
+  pointer: (v, h) => `${v}===${v}?(${v}!==0?${v}:${h.nul}()):${h.wu}[0]`,
+  string: (v, h) => `${v}!==0?${h.cstr}(${v}===${v}?${v}:Number(${h.wu}[0])):${h.nul}()`,
+};
+
+/** An expression of the JS value of the scalar result in variable `v` (see RESULTS). */
+function resultValue(result, v, h) {
+  const f = RESULTS[result];
+  return f === undefined ? v : f(v, h);
+}
+
 /**
  * The wrappers of a batch of native functions (one dlopen, or one bind).
  *
@@ -127,30 +191,10 @@ const wrapErr = (st, name, want, got) => (st.closed ? closedErr(name) : countErr
 function wrapperSource(params, result, k, nonblocking = false) {
   const n = params.length;
   const args = params.map((_, j) => `a${j}`).join(',');
-  // Pointer (and `function`) parameters also take a Callback object: typeof tests, which a
-  // hot caller passing Numbers folds away. A function or a buffer gets an error that says what
-  // to do (callbackArg); other objects go on to the native type error.
-  // Strings: see strErr.
-  // null/undefined for a pointer is 0 before the call: V8's fast path takes only Numbers for
-  // a 64-bit parameter, and anything else deoptimized the caller on every call (F1 of
-  // docs/pointers.md §6.4). BigInts: see wideDispatch.
+  // Argument checks and conversions: scalarCheck (BigInts: see the BigInt twins, bigint-args.js).
   const wide = nonblocking ? [] : params.flatMap((t, j) => (WIDE.has(t) ? [j] : []));
   const convert = !BIGINT_TWINS && wide.length > 0;
-  const checks = params
-    .map((t, j) =>
-      t === 'buffer'
-        ? `if(!isBuf(a${j}))B(n${k},${j},a${j});`
-        : t === 'pointer'
-          ? `if(typeof a${j}==='object'&&a${j}!==null||typeof a${j}==='function')a${j}=cb(a${j},${j},n${k});else if(a${j}==null)a${j}=0;${convert ? `else if(typeof a${j}==='bigint')a${j}=big(a${j});` : ''}`
-          : t === 'string'
-            ? `if(typeof a${j}!=='string'&&a${j}!==null&&a${j}!==void 0)T(n${k},${j},a${j});`
-            : UNSIGNED64.has(t)
-              ? `if(typeof a${j}!=='number'||a${j}>=9223372036854775808)a${j}=h64(a${j});`
-              : convert && WIDE.has(t)
-                ? `if(typeof a${j}==='bigint')a${j}=big(a${j});`
-                : '',
-    )
-    .join('');
+  const checks = params.map((t, j) => scalarCheck(t, `a${j}`, j, `n${k}`, BATCH, convert)).join('');
   const wv = wide.map((j) => `a${j}`);
   // Several 64-bit parameters: the twin is called through c<k> (twinHelperSource), which makes
   // the Numbers among them BigInts; inline, that text made a wrapper of 9–12 such parameters too
@@ -159,33 +203,10 @@ function wrapperSource(params, result, k, nonblocking = false) {
     BIGINT_TWINS && wide.length > 0
       ? `(t${k}!==null&&${bigintTest(wv, 'bok')}?${wide.length > 1 ? `c${k}(${args})` : `t${k}(${args})`}:f${k}(${args}))`
       : `f${k}(${args})`;
-  let body;
   // A nonblocking function returns its Promise as is: the native side settles it with the
   // final JS value (the wide slot cannot carry a result across the event loop).
-  switch (nonblocking ? 'promise' : result) {
-    case 'promise':
-      body = `return ${call}`;
-      break;
-    case 'i64':
-    case 'isize':
-      body = `const r=${call};return r===r?r:wi[0]`;
-      break;
-    case 'u64':
-    case 'usize':
-      body = `const r=${call};return r===r?r:wu[0]`;
-      break;
-    // NULL comes back through a call (nul) rather than a `null` literal: TurboFan prunes a
-    // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
-    // float64 instead of boxing a HeapNumber to merge it with null.
-    case 'pointer':
-      body = `const r=${call};return r===r?(r!==0?r:nul()):wu[0]`;
-      break;
-    case 'string':
-      body = `const r=${call};return r!==0?cstr(r===r?r:Number(wu[0])):nul()`;
-      break;
-    default:
-      body = `return ${call}`;
-  }
+  const value = nonblocking ? 'r' : resultValue(result, 'r', BATCH);
+  const body = value === 'r' ? `return ${call}` : `const r=${call};return ${value}`;
   // Argument count without `arguments` on the hot path: materializing `arguments` (or a rest
   // array) costs ~2 ns per call on Node 24/26 — as much as the whole fast call. One extra formal
   // catches surplus arguments; `arguments.length` is read only when the last formal is
@@ -250,12 +271,9 @@ function wrap(m, name, d, state, twin = null) {
     const a = `a${i}`;
     const spec = specs[i];
     if (spec === null) {
-      if (t === 'buffer') pre.push(`if (!$isBuf(${a})) $bufErr($name, ${i}, ${a});`);
-      else if (t === 'string') pre.push(`if (typeof ${a} !== 'string' && ${a} !== null && ${a} !== undefined) $strErr($name, ${i}, ${a});`);
-      // Pointer (and `function`) parameters also take a Callback object, and null/undefined
-      // is 0 (see wrapperSource).
-      else if (t === 'pointer') pre.push(`if ((typeof ${a} === 'object' && ${a} !== null) || typeof ${a} === 'function') ${a} = $cbArg(${a}, ${i}, $name); else if (${a} == null) ${a} = 0;`);
-      if (UNSIGNED64.has(t)) pre.push(`if (typeof ${a} !== 'number' || ${a} >= 9223372036854775808) ${a} = ${k(highU64)}(${a});`);
+      // (BigInts of 64-bit parameters: converted below, after every other argument's conversion.)
+      const check = scalarCheck(t, a, i, '$name', UNSIGNED64.has(t) ? { ...GENERAL, h64: k(highU64) } : GENERAL, false);
+      if (check !== '') pre.push(check);
       if (WIDE.has(t)) wideArgs.push(a);
       callArgs.push(a);
       return;
@@ -378,7 +396,7 @@ function wrap(m, name, d, state, twin = null) {
     } else body = `return ${settled};`;
   } else if (decode !== null) {
     body = `const c = ${call};
-      const r = ${decode}(${resultValue('pointer', 'c')});${tail}
+      const r = ${decode}(${resultValue('pointer', 'c', GENERAL)});${tail}
       return r;`;
   } else if (aggResult) {
     if (!m.area || !(m.retOffset >= 0)) fail('ERR_FFAST_INTERNAL', `'${name}': the native binding gave no area slot for its result`);
@@ -437,7 +455,7 @@ function wrap(m, name, d, state, twin = null) {
     // caller's objects may run their setters, and JS run there may make other calls, which
     // reuse the thread's wide slot and kept string result (convert.rs keep_result) and this
     // function's pointer(T) temporaries.
-    body = `const c = ${call};\n      const r = ${resultValue(result, 'c')};${tail}\n      return r;`;
+    body = `const c = ${call};\n      const r = ${resultValue(result, 'c', GENERAL)};${tail}\n      return r;`;
   } else {
     body = resultTail(result, call);
   }
@@ -505,32 +523,10 @@ function wrap(m, name, d, state, twin = null) {
   return w;
 }
 
-
 /** Statements returning the JS value of the scalar result of the call expression `call`. */
 function resultTail(result, call) {
-  const v = resultValue(result, 'r');
+  const v = resultValue(result, 'r', GENERAL);
   return v === 'r' ? `return ${call};` : `const r = ${call};\n      return ${v};`;
-}
-
-/** An expression of the JS value of the scalar result in variable `v`. */
-function resultValue(result, v) {
-  switch (result) {
-    case 'i64':
-    case 'isize':
-      return `${v} === ${v} ? ${v} : $wi[0]`;
-    case 'u64':
-    case 'usize':
-      return `${v} === ${v} ? ${v} : $wu[0]`;
-    // NULL comes back through a call ($nul) rather than a `null` literal: TurboFan prunes a
-    // call site that never ran (no feedback), so a hot caller keeps the result an unboxed
-    // float64 instead of boxing a HeapNumber to merge it with null.
-    case 'pointer':
-      return `${v} === ${v} ? (${v} !== 0 ? ${v} : $nul()) : $wu[0]`;
-    case 'string':
-      return `${v} !== 0 ? $cstr(${v} === ${v} ? ${v} : Number($wu[0])) : $nul()`;
-    default:
-      return v;
-  }
 }
 
 /** A pointer(T) argument that is not an object: an address, or NULL. */

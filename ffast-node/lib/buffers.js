@@ -167,18 +167,28 @@ function isMem(v) {
   return (v instanceof ArrayBuffer || (hasSAB && v instanceof SharedArrayBuffer)) && isAnyArrayBuffer(v);
 }
 
-// bytesOf calls memoryParts through an object, as index.js called structs.js's: on Node 20 a
-// direct call made a hot caller of a struct function given a Uint8Array deoptimize at once
-// ("insufficient type feedback for call"; structs-byvalue.test.js, bytes arguments).
-const M = { memoryParts };
+/**
+ * Memory given for `size` bytes of an aggregate at byte `offset` (classified once, by
+ * memoryParts, for arguments, results and T.encode/decode/view alike): its `{ buf, start, len }`
+ * when it is memory holding them, else a typed error naming `where`. `forType`: given to
+ * T.encode/decode/view, which also take an address (the errors say so); else given for an
+ * argument or a result, which may also be an object (see isMem).
+ */
+function memorySpan(v, offset, size, where, forType) {
+  const parts = memoryParts(v);
+  if (typeof parts !== 'object') {
+    const want = forType ? 'a buffer, typed array, DataView, type view or pointer' : `an object or a buffer of at least ${size} bytes`;
+    return fail('ERR_FFAST_ARG_TYPE', `${where}: ${parts === NOT_BUFFER ? `expected ${want}, got ${describe(v)}` : bufferProblem(v, parts)}`);
+  }
+  if (offset + size > parts.len) {
+    fail('ERR_FFAST_ARG_RANGE', forType ? `${where}: ${size} bytes at offset ${offset} do not fit in ${parts.len} bytes` : `${where}: ${parts.len} bytes given, the type needs ${size}`);
+  }
+  return parts;
+}
+
 /** The first `size` bytes of memory given for an aggregate (see isMem), as a Uint8Array. */
 function bytesOf(v, size, where) {
-  const parts = M.memoryParts(v);
-  if (typeof parts !== 'object') {
-    const why = parts === NOT_BUFFER ? `expected an object or a buffer of at least ${size} bytes, got ${describe(v)}` : bufferProblem(v, parts);
-    return fail('ERR_FFAST_ARG_TYPE', `${where}: ${why}`);
-  }
-  if (parts.len < size) fail('ERR_FFAST_ARG_RANGE', `${where}: ${parts.len} bytes given, the type needs ${size}`);
+  const parts = memorySpan(v, 0, size, where, false);
   return new Uint8Array(parts.buf, parts.start, size);
 }
 
@@ -208,4 +218,4 @@ function outPrep(oc, out, size, name) {
   oc.o = out;
 }
 
-module.exports = { DETACHED, NOT_BUFFER, OUT_OF_BOUNDS, bufferParts, bufferProblem, copyBack, copyIn, isBuf, isMem, memoryParts, outPrep, kDv, kOff, ViewBrand };
+module.exports = { memorySpan, DETACHED, NOT_BUFFER, OUT_OF_BOUNDS, bufferParts, bufferProblem, copyBack, copyIn, isBuf, isMem, memoryParts, outPrep, kDv, kOff, ViewBrand };

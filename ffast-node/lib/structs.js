@@ -21,7 +21,7 @@ const { isProxy } = require('node:util').types;
 const { FfastError, fail, describe, show, keyName } = require('./errors.js');
 const { native } = require('./native.js');
 const { ownKeys, ownValue, readOwn, guarded } = require('./user-objects.js');
-const { NOT_BUFFER, bufferProblem, kDv, kOff, ViewBrand, memoryParts } = require('./buffers.js');
+const { kDv, kOff, ViewBrand, memorySpan } = require('./buffers.js');
 const { checkAddress, toArrayBuffer } = require('./addresses.js');
 const { scalarPointee } = require('./types.js');
 
@@ -824,16 +824,7 @@ ${sets.join('\n')}
       if (atAddr > U64MAX) fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: offset ${offset} from ${show(target)} runs past the end of the address space`);
       return new DataView(toArrayBuffer(atAddr, size));
     }
-    const parts = memoryParts(target);
-    if (typeof parts !== 'object') {
-      fail(
-        'ERR_FFAST_ARG_TYPE',
-        `${what}.${fn}: ${parts === NOT_BUFFER ? `expected a buffer, typed array, DataView, type view or pointer, got ${describe(target)}` : bufferProblem(target, parts)}`,
-      );
-    }
-    if (offset + size > parts.len) {
-      fail('ERR_FFAST_ARG_RANGE', `${what}.${fn}: ${size} bytes at offset ${offset} do not fit in ${parts.len} bytes`);
-    }
+    const parts = memorySpan(target, offset, size, `${what}.${fn}`, true);
     const dv = new DataView(parts.buf, parts.start + offset, size);
     lastTarget = target;
     lastOffset = offset;

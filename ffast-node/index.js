@@ -20,16 +20,20 @@
 //      callback-object the Callback class, its brand, a Callback given for a pointer
 //      arena           the per-call copies of string members
 //      errno           errno()
+//      structs/model   which objects are types; member scalars; a type's text and label
+//      structs/runtime what generated struct code calls (errors with member paths, stores)
 //   4  types           type names, C pointer spellings, limits, canonical signatures
 //      elements        element codecs of typed pointers and variables
-//   5  structs         struct/union/array types: layout, generated encoders, views, pointer(T)
+//      structs/codegen per type: generated encoder, decoder, decode-into, view class
+//   5  structs/constructors  struct(), union(), array(), pointer(T), out/inout
 //      typed-pointers  typed pointer and wide string parameters, string result decoders
-//   6  callbacks       callback(), typed function types, per-call function pools
-//   7  definitions     the definition keys; checking definitions (and their caches); type specs
+//   6  structs/index   what the rest of ffast uses of the struct modules
+//   7  callbacks       callback(), typed function types, per-call function pools
+//   8  definitions     the definition keys; checking definitions (and their caches); type specs
 //      wrappers        the wrapper generator: one table of argument checks, one of results
-//   8  variadic        variadic functions: the dispatcher and its shapes
-//   9  library         dlopen, lazy binding, bind, close
-//  10  memory          read.* / write.*, ptr, alloc / free, cstrings
+//   9  variadic        variadic functions: the dispatcher and its shapes
+//  10  library         dlopen, lazy binding, bind, close
+//  11  memory          read.* / write.*, ptr, alloc / free, cstrings
 //
 // A new parameter type goes into definitions (typeSpec) and wrappers (how it is passed), a new
 // error code into the module that detects it (fail from errors), a new V8 line's facts into
@@ -42,7 +46,7 @@ const { native, info, decoder } = require('./lib/native.js');
 const { BIGINT_TWINS } = require('./lib/bigint-args.js');
 const { cstring, toArrayBuffer, u16string, u32string, wstring } = require('./lib/addresses.js');
 const { Callback } = require('./lib/callback-object.js');
-const { struct, union, array, pointer, out, inout } = require('./lib/structs.js');
+const { struct, union, array, pointer, out, inout } = require('./lib/structs/index.js');
 const { callback } = require('./lib/callbacks.js');
 const { dlopen, bind, suffix } = require('./lib/library.js');
 const { read, write, ptr, alloc, free, cstrings } = require('./lib/memory.js');

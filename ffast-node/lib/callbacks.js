@@ -1,7 +1,7 @@
 'use strict';
 // callback(), typed function types and the per-call function pools.
 
-const S = require('./structs.js');
+const S = require('./structs/index.js');
 const { MAX_ADDRESS } = require('./addresses.js');
 const { Callback, callbacks, callbackKeys_, sigText } = require('./callback-object.js');
 const { FfastError, fail, describe, show } = require('./errors.js');

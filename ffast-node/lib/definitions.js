@@ -2,7 +2,7 @@
 // Definitions: the allowed keys, reading and checking them (with their caches), parameter/result type specs, variables.
 
 const { isProxy } = require('node:util').types;
-const S = require('./structs.js');
+const S = require('./structs/index.js');
 const { cstring, toArrayBuffer, decodeWide } = require('./addresses.js');
 const { functionType, poolFor } = require('./callbacks.js');
 const { ELEMS } = require('./elements.js');

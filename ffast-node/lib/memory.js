@@ -1,7 +1,7 @@
 'use strict';
 // Memory: read.*/write.*, ptr, alloc/free, cstrings.
 
-const S = require('./structs.js');
+const S = require('./structs/index.js');
 const { MAX_SAFE_NUM, checkAddress, checkOffset, checkLength, isNull, cstring, setPtr } = require('./addresses.js');
 const { bufferParts, bufferProblem, isBuf } = require('./buffers.js');
 const { checkDefinition } = require('./definitions.js');

@@ -1,7 +1,7 @@
 'use strict';
 // Variadic functions: the dispatcher and its shapes.
 
-const S = require('./structs.js');
+const S = require('./structs/index.js');
 const { checkFull, makeFunctions } = require('./definitions.js');
 const { fail, describe, show, clip, keyName } = require('./errors.js');
 const { instantiate } = require('./scripts.js');

@@ -2,7 +2,7 @@
 // The wrapper generator: the JS function around each native function.
 
 const vm = require('node:vm');
-const S = require('./structs.js');
+const S = require('./structs/index.js');
 const { ptrOf } = require('./addresses.js');
 const { arena, arenaDone, arenaStale, stringSink } = require('./arena.js');
 const { WIDE, BIGINT_TWINS, UNSIGNED64, highU64, bigintTest, twinArgs, bigOk, bigArg } = require('./bigint-args.js');

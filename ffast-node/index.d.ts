@@ -7,15 +7,18 @@ export type Int32TypeName =
   | 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32'
   | 'int8_t' | 'uint8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'uint32_t'
   | 'char' | 'signed char' | 'unsigned char' | 'short' | 'unsigned short' | 'int' | 'unsigned int' | 'unsigned'
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32';
+  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
+  | 'uchar' | 'short int' | 'signed short' | 'unsigned short int' | 'ushort' | 'signed' | 'signed int' | 'uint';
 /** 64-bit integer types (Number when safe, BigInt otherwise). */
 export type Int64TypeName =
   | 'i64' | 'u64' | 'isize' | 'usize' | 'int64_t' | 'uint64_t' | 'int64' | 'uint64'
-  | 'long' | 'unsigned long' | 'long long' | 'unsigned long long' | 'size_t' | 'ssize_t' | 'intptr_t' | 'uintptr_t' | 'ptrdiff_t' | 'off_t';
+  | 'long' | 'unsigned long' | 'long long' | 'unsigned long long' | 'size_t' | 'ssize_t' | 'intptr_t' | 'uintptr_t' | 'ptrdiff_t' | 'off_t'
+  | 'long int' | 'signed long' | 'long long int' | 'signed long long' | 'unsigned long int' | 'ulong' | 'unsigned long long int'
+  | 'isz' | 'usz';
 export type FloatTypeName = 'f32' | 'f64' | 'float' | 'double' | 'float32' | 'float64';
-export type BoolTypeName = 'bool' | '_Bool';
+export type BoolTypeName = 'bool' | '_Bool' | 'boolean';
 export type PointerTypeName = 'pointer' | 'ptr' | 'void*' | 'void *' | 'const void*' | 'const void *';
-export type StringTypeName = 'string' | 'char*' | 'char *' | 'const char*' | 'const char *' | 'cstring';
+export type StringTypeName = 'string' | 'char*' | 'char *' | 'const char*' | 'const char *' | 'cstring' | 'str';
 export type BufferTypeName = 'buffer';
 /** A C function pointer: takes a `Callback`, an address, or null. */
 export type FunctionTypeName = 'function';
@@ -40,6 +43,45 @@ export type WideStringTypeName = 'u16string' | 'u32string' | 'wstring';
  * an untyped pointer; `char*` is a string, `wchar_t*`/`char16_t*`/`char32_t*` wide strings.
  */
 export type CPointerSpelling = `${string}*` | `${string}* const` | `${string}*const`;
+/** (type-level) The text without white space around it. */
+type TrimText<S extends string> = S extends ` ${infer R}` ? TrimText<R> : S extends `${infer R} ` ? TrimText<R> : S;
+type Qualifier = 'const' | 'volatile' | 'restrict' | '__restrict';
+/** (type-level) The text without qualifiers at either end (`const int ` → `int`, `int* const` → `int*`). */
+type Unqualified<S extends string> =
+  TrimText<S> extends `${Qualifier} ${infer R}` ? Unqualified<R> :
+  TrimText<S> extends `${infer R} ${Qualifier}` ? Unqualified<R> :
+  TrimText<S> extends `${infer R}*${Qualifier}` ? Unqualified<`${R}*`> :
+  TrimText<S>;
+/** (type-level) The base name of a pointer spelling: every star and qualifier removed. */
+type SpellingBase<S extends string> = Unqualified<S> extends `${infer X}*` ? SpellingBase<X> : Unqualified<S>;
+/**
+ * (type-level) What a C pointer spelling is, as docs/pointers.md §3 reads it: 'string' (char*),
+ * 'wide' (wchar_t*, char16_t*, char32_t*), 'untyped' (void*, any unknown T*), 'pointers' (T**,
+ * pointer*), 'strings' (char**, wchar_t**, string*), or the typed pointer's element name.
+ */
+export type CPointerKind<T extends string> =
+  Unqualified<T> extends `${infer B}*`
+    ? Unqualified<B> extends `${infer X}*`
+      ? X extends `${string}*${string}` ? 'pointers'
+      : SpellingBase<X> extends 'char' | 'wchar_t' | 'char16_t' | 'char32_t' ? 'strings'
+      : 'pointers'
+    : Unqualified<B> extends 'char' ? 'string'
+    : Unqualified<B> extends 'wchar_t' | 'char16_t' | 'char32_t' ? 'wide'
+    : Unqualified<B> extends 'string' | 'str' | 'cstring' ? 'strings'
+    : Unqualified<B> extends 'pointer' | 'ptr' | 'function' ? 'pointers'
+    : Unqualified<B> extends Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName ? Unqualified<B>
+    : 'untyped'
+  : never;
+/** (type-level) The JS value a C pointer spelling takes as a parameter. */
+type CPointerArg<K> =
+  K extends 'string' | 'wide' ? string | null | undefined :
+  K extends 'untyped' ? Pointer | Callback | null | undefined :
+  K extends 'pointers' ? (Pointer | null | undefined)[] | BufferSource | Pointer | Callback | null | undefined :
+  K extends 'strings' ? (string | Pointer | null | undefined)[] | BufferSource | Pointer | Callback | null | undefined :
+  ElementValue<K>[] | BufferSource | Pointer | Callback | null | undefined;
+/** (type-level) The JS value a C pointer spelling gives as a result, variable or callback parameter. */
+type CPointerResult<K> = K extends 'string' | 'wide' ? string | null : Pointer | null;
+
 /** Scalars a typed pointer (pointer('i32'), 'int*') can point to. */
 export type ScalarPointeeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
 
@@ -72,7 +114,11 @@ export interface ResultDescriptor {
  * valid for the call when passed to C, decoded on the way out; a union cannot hold one, and
  * T.encode / view setters take only null for it (docs/struct-strings.md).
  */
-export type FieldTypeName = Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName;
+export type FieldTypeName =
+  | Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName
+  // (a wide string member follows the string member rules, in its encoding: docs/pointers.md §7;
+  // every other C pointer spelling is an address member)
+  | WideStringTypeName | CPointerSpelling;
 /** A member's type: a scalar name or a type object. */
 export type FieldType = FieldTypeName | CType;
 /** A member: its type, or `{ type, align }` (like `__attribute__((aligned(align)))`). */
@@ -88,6 +134,8 @@ export type FieldValue<F> =
   F extends BoolTypeName ? boolean :
   F extends PointerTypeName ? Pointer | null :
   F extends StringTypeName ? string | null :
+  F extends WideStringTypeName ? string | null :
+  F extends CPointerSpelling ? CPointerResult<CPointerKind<F>> :
   never;
 /** JS value a member accepts when encoding. */
 export type FieldInput<F> =
@@ -98,6 +146,8 @@ export type FieldInput<F> =
   F extends BoolTypeName ? boolean :
   F extends PointerTypeName ? Pointer | null :
   F extends StringTypeName ? string | null :
+  F extends WideStringTypeName ? string | null :
+  F extends CPointerSpelling ? CPointerResult<CPointerKind<F>> :
   never;
 export type StructValue<F extends Fields> = { -readonly [K in keyof F]: FieldValue<F[K]> };
 export type StructInput<F extends Fields> = { readonly [K in keyof F]: FieldInput<F[K]> };
@@ -237,8 +287,7 @@ export type ArgValue<T> =
   T extends StringTypeName ? string | null | undefined :
   T extends BufferTypeName ? BufferSource | null | undefined :
   T extends WideStringTypeName ? string | null | undefined :
-  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null | undefined :
-  T extends CPointerSpelling ? unknown[] | BufferSource | Pointer | Callback | null | undefined :
+  T extends CPointerSpelling ? CPointerArg<CPointerKind<T>> :
   never;
 
 /** JS type returned for a result type. */
@@ -254,8 +303,8 @@ export type ResultValue<T> =
   T extends StringTypeName ? string | null :
   T extends ResultDescriptor ? string | null :
   T extends WideStringTypeName ? string | null :
-  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null :
-  T extends CPointerSpelling | TypedPointerType ? Pointer | null :
+  T extends CPointerSpelling ? CPointerResult<CPointerKind<T>> :
+  T extends TypedPointerType ? Pointer | null :
   never;
 
 /**
@@ -347,12 +396,16 @@ export interface VariableDefinition {
   readonly variable: Int32TypeName | Int64TypeName | FloatTypeName | BoolTypeName | PointerTypeName | StringTypeName | WideStringTypeName | CPointerSpelling | CType;
   readonly name?: string;
   readonly optional?: boolean;
+  /** (a variable is no function: runtime ERR_FFAST_DEFINITION) */
+  readonly parameters?: never;
+  readonly result?: never;
 }
 /** A variable's JS value by its type (a string variable is assigned an address or null). */
 export type VariableValue<T> =
-  T extends CType<infer O, any> ? TypeView<O> :
+  // (toJSON optional: a plain value may be assigned to a struct variable; a read gives the view)
+  T extends CType<infer O, any> ? (O extends readonly unknown[] ? TypeView<O> : { -readonly [K in keyof O]: O[K] extends object ? TypeView<O[K]> : O[K] } & { toJSON?(): O }) :
   T extends StringTypeName | WideStringTypeName ? string | null :
-  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null :
+  T extends CPointerSpelling ? CPointerResult<CPointerKind<T>> :
   T extends Int32TypeName | FloatTypeName ? number :
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? boolean :
@@ -433,7 +486,8 @@ export function cstring(pointer: Pointer | null | undefined, byteLength?: number
 /** Zero-copy ArrayBuffer over native memory (the memory stays owned by C); NULL only with 0 bytes. */
 export function toArrayBuffer(pointer: Pointer | null | undefined, byteLength: number): ArrayBuffer;
 /** The strings of a `char**` at `pointer`: `count` entries (NULL ones null), or up to the first NULL. */
-export function cstrings(pointer: Pointer | null | undefined, count?: number): (string | null)[] | null;
+export function cstrings(pointer: Pointer | null | undefined): string[] | null;
+export function cstrings(pointer: Pointer | null | undefined, count: number): (string | null)[] | null;
 /** The UTF-16 string at `pointer` (`length` code units, or up to a 0 unit); null for NULL. */
 export function u16string(pointer: Pointer | null | undefined, length?: number): string | null;
 /** The UTF-32 string at `pointer` (`length` code units, or up to a 0 unit); null for NULL. */
@@ -552,8 +606,10 @@ export type CallbackArgValue<T> =
   T extends StringTypeName ? string | null :
   T extends ResultDescriptor ? string | null :
   T extends WideStringTypeName ? string | null :
-  T extends `${string}wchar_t${string}*` | `${string}char16_t${string}*` | `${string}char32_t${string}*` ? string | null :
-  T extends CPointerSpelling | TypedPointerType ? Pointer | null :
+  T extends CPointerSpelling ? CPointerResult<CPointerKind<T>> :
+  T extends TypedPointerType ? Pointer | null :
+  // A struct or union by value: a fresh plain object decoded from C's bytes (docs/callbacks.md §1.1).
+  T extends AggregateType ? (T extends CType<infer O, any> ? O : never) :
   never;
 
 /** What the JS function may return for the C result. */
@@ -563,6 +619,8 @@ export type CallbackReturnValue<T> =
   T extends Int64TypeName ? number | bigint :
   T extends BoolTypeName ? unknown :
   T extends PointerTypeName | FunctionTypeName | FunctionType ? Pointer | Callback | null | undefined :
+  // A struct or union by value: an object to encode, or at least T.size bytes (no string members).
+  T extends AggregateType ? (T extends CType<infer O, infer I> ? I | BufferSource | TypeView<O> : never) :
   never;
 
 type CallbackArgs<P extends readonly unknown[]> = { -readonly [K in keyof P]: CallbackArgValue<P[K]> };

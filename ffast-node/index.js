@@ -18,22 +18,23 @@
 //   3  addresses       addresses, byte counts, strings at addresses (UTF-8, UTF-16, UTF-32)
 //      bigint-args     64-bit arguments: BigInt twins, u64 Numbers beyond 2^63
 //      callback-object the Callback class, its brand, a Callback given for a pointer
-//      arena           the per-call copies of string members
 //      errno           errno()
-//      structs/model   which objects are types; member scalars; a type's text and label
-//      structs/runtime what generated struct code calls (errors with member paths, stores)
-//   4  types           type names, C pointer spellings, limits, canonical signatures
+//   4  arena           the per-call copies of string members (UTF-8 and wide)
+//      types           type names, C pointer spellings, limits, canonical signatures
 //      elements        element codecs of typed pointers and variables
-//      structs/codegen per type: generated encoder, decoder, decode-into, view class
-//   5  structs/constructors  struct(), union(), array(), pointer(T), out/inout
+//      structs/runtime what generated struct code calls (errors with member paths, stores)
+//   5  structs/model   which objects are types; member scalars; a type's text and label
 //      typed-pointers  typed pointer and wide string parameters, string result decoders
-//   6  structs/index   what the rest of ffast uses of the struct modules
-//   7  callbacks       callback(), typed function types, per-call function pools
-//   8  definitions     the definition keys; checking definitions (and their caches); type specs
+//   6  structs/codegen per type: generated encoder, decoder, decode-into, view class
+//   7  structs/constructors  struct(), union(), array(), pointer(T), out/inout
+//   8  structs/index   what the rest of ffast uses of the struct modules
+//   9  callbacks       callback() (scalars and structs by value), typed function types,
+//                      per-call function pools
+//  10  definitions     the definition keys; checking definitions (and their caches); type specs
 //      wrappers        the wrapper generator: one table of argument checks, one of results
-//   9  variadic        variadic functions: the dispatcher and its shapes
-//  10  library         dlopen, lazy binding, bind, close
-//  11  memory          read.* / write.*, ptr, alloc / free, cstrings
+//  11  variadic        variadic functions: the dispatcher and its shapes
+//  12  library         dlopen, lazy binding, bind, close
+//  13  memory          read.* / write.*, ptr, alloc / free, cstrings
 //
 // A new parameter type goes into definitions (typeSpec) and wrappers (how it is passed), a new
 // error code into the module that detects it (fail from errors), a new V8 line's facts into

@@ -28,8 +28,34 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 rustup target list --installed | grep -q aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
 
+sysroot=/usr/aarch64-linux-gnu
+# Debian's arm64 zlib, sqlite3 and libcrypto, which the examples (examples/, run by
+# test/examples.test.js) and loading.test.js open by name: the packages' files are unpacked
+# into the sysroot at their Debian paths, where the emulated loader finds them
+# (/lib/aarch64-linux-gnu and /usr/lib/aarch64-linux-gnu, under QEMU_LD_PREFIX). They depend on
+# libc6 only, which the sysroot has. Not `apt-get install zlib1g:arm64 …`: those packages are
+# Multi-Arch: same, so apt would also upgrade the host's own zlib1g, libssl3, openssl to the same
+# version and install a second arm64 libc. docs/arm64-qemu.md §2.
+arm64_libs=(zlib1g:lib/aarch64-linux-gnu/libz.so.1
+  libsqlite3-0:usr/lib/aarch64-linux-gnu/libsqlite3.so.0
+  libssl3:usr/lib/aarch64-linux-gnu/libcrypto.so.3)
+debs=()
+for entry in "${arm64_libs[@]}"; do
+  [ -e "$sysroot/${entry#*:}" ] || debs+=("${entry%%:*}:arm64")
+done
+if [ ${#debs[@]} -gt 0 ]; then
+  echo "arm64: unpacking ${debs[*]} into $sysroot"
+  dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
+  $SUDO apt-get update -qq
+  dl=$(mktemp -d)
+  chmod 777 "$dl"   # apt-get download drops privileges to _apt, which must be able to write here
+  (cd "$dl" && apt-get download -qq "${debs[@]}")
+  for deb in "$dl"/*.deb; do $SUDO dpkg-deb -x "$deb" "$sysroot"; done
+  rm -rf "$dl"
+fi
+
 qemu=qemu-aarch64-static
-export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu   # env, not -L: every qemu started below reads it
+export QEMU_LD_PREFIX=$sysroot   # env, not -L: every qemu started below reads it
 if [ -e /proc/sys/fs/binfmt_misc/status ]; then
   state="mounted, $(cat /proc/sys/fs/binfmt_misc/status)"
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && state+=", qemu-aarch64: $(head -n1 /proc/sys/fs/binfmt_misc/qemu-aarch64)"

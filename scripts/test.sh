@@ -7,6 +7,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# Node lines run side by side, as many as there are cores (run-matrix.sh FFAST_TEST_JOBS): each
+# line's runner uses about one core, so on 2 cores the x64 and the qemu lines take about half as long.
+export FFAST_TEST_JOBS="${FFAST_TEST_JOBS:-$(nproc)}"
 times=()
 step() { # step <title> <command…>: run it under a heading and remember how long it took
   local title=$1 t=$SECONDS

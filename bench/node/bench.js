@@ -12,6 +12,7 @@
 //   napi        plain N-API addon (target/bench/napi.node)
 //   ffast       ffast, normal run (TurboFan takes the fast path after natural warm-up)
 //   ffast-cold  ffast under --no-turbo-fast-api-calls (TurboFan calls the slow callback)
+//   ffast-lazy  (optional) ffast with dlopen(..., { bind: 'lazy' }): the hot call must equal ffast's
 //   js          the same work as a plain JS function (inlined by TurboFan): the loop floor
 //   fastapi-cold (optional) the fastapi addon under --no-turbo-fast-api-calls
 // Method: one loop function per row per implementation, built with `new Function` from unique source
@@ -134,7 +135,9 @@ async function child() {
     for (let k = 0; k < 64; k++) u8[k] = (k * 7 + 3) & 255;
     const d1 = 1.5, d2 = 2.25, d3 = 0.25;
     let f, p, slowCalls = null;
-    const base = impl.replace(/-cold$/, '');
+    // ffast-lazy: ffast with dlopen(..., { bind: 'lazy' }) (the function made on the first read).
+    const lazyBind = impl.replace(/-cold$/, '') === 'ffast-lazy';
+    const base = lazyBind ? 'ffast' : impl.replace(/-cold$/, '');
     // Callback rows: the JS function C calls (`cb`), the array sorted (`d`, refilled from `src`).
     let cb = null;
     const src = isCb ? Int32Array.from({ length: 100000 }, (_, k) => (Math.imul(k, 2654435761) >> 3) % 1000003) : null;
@@ -160,7 +163,7 @@ async function child() {
       const ffast = require(FFAST_DIR);
       const Pt2 = ffast.struct({ x: 'f64', y: 'f64' });
       const t = (x) => (x === 'Pt2' ? Pt2 : x);
-      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters.map(t), result: t(row.result), nonblocking: isAsync } });
+      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters.map(t), result: t(row.result), nonblocking: isAsync } }, lazyBind ? { bind: 'lazy' } : undefined);
       f = lib.symbols[row.sym];
       p = ffast.ptr(u8);
       if (ffast.__internal && ffast.__internal.slowCalls && !isCb) slowCalls = () => ffast.__internal.slowCalls();

@@ -33,3 +33,9 @@ fn every_aggregate_parameter_is_registers_a_stack_image_or_by_reference_and_resu
         Shape::ByReference
     ); // 20 bytes, not an HFA
 }
+
+#[test]
+fn the_callback_layout_follows_the_plan() {
+    // docs/callbacks.md §5.1: what the entry trampolines execute, from this ABI's plans.
+    ffast_testkit::callback_plans::check_layout(ffast_abi_aapcs64::classify, Loc::Gpr(8));
+}

@@ -29,3 +29,9 @@ fn every_aggregate_parameter_is_registers_a_stack_image_or_by_reference_and_resu
     );
     assert_eq!(*shape("struct{a:i64,b:i64} after 7i"), Shape::StackImage);
 }
+
+#[test]
+fn the_callback_layout_follows_the_plan() {
+    // docs/callbacks.md §5.1: what the entry trampolines execute, from this ABI's plans.
+    ffast_testkit::callback_plans::check_layout(ffast_abi_darwin::classify, Loc::Gpr(8));
+}

@@ -29,3 +29,9 @@ fn every_aggregate_parameter_is_registers_or_a_stack_image_and_results_use_rdi()
         Shape::Registers
     );
 }
+
+#[test]
+fn the_callback_layout_follows_the_plan() {
+    // docs/callbacks.md §5.1: what the entry trampolines execute, from this ABI's plans.
+    ffast_testkit::callback_plans::check_layout(ffast_abi_sysv64::classify, Loc::Gpr(7));
+}

@@ -183,26 +183,4 @@ fn the_stack_is_aligned_to_an_over_aligned_stack_argument() {
     assert!(seen.iter().all(|m| m % 16 == 8), "{seen:?}");
 }
 
-#[test]
-fn callback_entries_refuse_aggregates_instead_of_dropping_them() {
-    // An entry stores scalar arguments only; a struct parameter or result would be skipped and
-    // every later argument renumbered, so the plan is refused.
-    use ffast_core::{trampoline, Error, Signature};
-    for (params, result) in [
-        (vec!["i32", "struct{x:f64}", "i32"], "void"),
-        (vec!["struct{b:[u8;40]}"], "i32"),
-        (vec!["i32"], "struct{x:i32,y:i32}"),
-        (vec![], "struct{b:[u8;40]}"),
-    ] {
-        let plan = classify(&Signature::parse(&params, result).unwrap());
-        assert!(
-            matches!(
-                trampoline::callback_entry(&plan, 0, 0),
-                Err(Error::Unsupported(m)) if m.contains("callbacks")
-            ),
-            "{params:?} -> {result}"
-        );
-    }
-    let plan = classify(&Signature::parse(&["i32", "f64"], "i32").unwrap());
-    assert!(trampoline::callback_entry(&plan, 0, 0).is_ok());
-}
+// Callback entries with aggregates: tests/callback_aggregates.rs (they were refused before).

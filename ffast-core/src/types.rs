@@ -88,40 +88,16 @@ impl Type {
         }
     }
 
-    /// Parse a type name: canonical names and C aliases. Whitespace inside C names is
-    /// normalised (`unsigned  int`, `char *`), so the user may write them as in a header.
+    /// Parse a type name: canonical names and C aliases ([`SPELLINGS`]), and the few pointer
+    /// spellings the native parser knows itself (ffast-node reads the full C pointer grammar,
+    /// docs/pointers.md §3, before a text gets here). Whitespace inside C names is normalised
+    /// (`unsigned  int`, `char *`), so the user may write them as in a header.
     pub fn parse(spelling: &str) -> Option<Type> {
         let norm = normalise(spelling);
         let t = match norm.as_str() {
-            "void" => Type::Void,
-            "bool" | "_Bool" | "boolean" => Type::Bool,
-            "i8" | "int8" | "int8_t" | "char" | "signed char" => Type::I8,
-            "u8" | "uint8" | "uint8_t" | "unsigned char" | "uchar" => Type::U8,
-            "i16" | "int16" | "int16_t" | "short" | "short int" | "signed short" => Type::I16,
-            "u16" | "uint16" | "uint16_t" | "unsigned short" | "unsigned short int" | "ushort" => {
-                Type::U16
-            }
-            "i32" | "int32" | "int32_t" | "int" | "signed" | "signed int" => Type::I32,
-            "u32" | "uint32" | "uint32_t" | "unsigned" | "unsigned int" | "uint" => Type::U32,
-            "i64" | "int64" | "int64_t" | "long" | "long int" | "signed long" | "long long"
-            | "long long int" | "signed long long" | "ssize_t" | "off_t" | "ptrdiff_t" => Type::I64,
-            "u64"
-            | "uint64"
-            | "uint64_t"
-            | "unsigned long"
-            | "unsigned long int"
-            | "ulong"
-            | "unsigned long long"
-            | "unsigned long long int" => Type::U64,
-            "isize" | "intptr_t" | "isz" => Type::ISize,
-            "usize" | "size_t" | "uintptr_t" | "usz" => Type::USize,
-            "f32" | "float" | "float32" => Type::F32,
-            "f64" | "double" | "float64" => Type::F64,
-            // `function`: a C function pointer (ffast-node also accepts a Callback object there).
-            "pointer" | "ptr" | "void*" | "const void*" | "uint8_t*" | "function" => Type::Pointer,
-            "buffer" => Type::Buffer,
-            "string" | "str" | "char*" | "const char*" | "cstring" => Type::String,
-            _ => return None,
+            "void*" | "const void*" | "uint8_t*" => Type::Pointer,
+            "char*" | "const char*" => Type::String,
+            n => return SPELLINGS.iter().find(|(s, _)| *s == n).map(|&(_, t)| t),
         };
         Some(t)
     }
@@ -217,6 +193,92 @@ impl fmt::Display for Type {
     }
 }
 
+/// Every base spelling (no `*`) of a scalar type, with the type it names: the one list that
+/// [`Type::parse`] matches and ffast-node exports as `native.typeSpellings()`, so that
+/// `index.d.ts` can be checked against it (test/pointers-spellings.test.js). Each spelling is in
+/// normalised form (single spaces).
+pub const SPELLINGS: &[(&str, Type)] = &[
+    ("void", Type::Void),
+    ("bool", Type::Bool),
+    ("_Bool", Type::Bool),
+    ("boolean", Type::Bool),
+    ("i8", Type::I8),
+    ("int8", Type::I8),
+    ("int8_t", Type::I8),
+    ("char", Type::I8),
+    ("signed char", Type::I8),
+    ("u8", Type::U8),
+    ("uint8", Type::U8),
+    ("uint8_t", Type::U8),
+    ("unsigned char", Type::U8),
+    ("uchar", Type::U8),
+    ("i16", Type::I16),
+    ("int16", Type::I16),
+    ("int16_t", Type::I16),
+    ("short", Type::I16),
+    ("short int", Type::I16),
+    ("signed short", Type::I16),
+    ("u16", Type::U16),
+    ("uint16", Type::U16),
+    ("uint16_t", Type::U16),
+    ("unsigned short", Type::U16),
+    ("unsigned short int", Type::U16),
+    ("ushort", Type::U16),
+    ("i32", Type::I32),
+    ("int32", Type::I32),
+    ("int32_t", Type::I32),
+    ("int", Type::I32),
+    ("signed", Type::I32),
+    ("signed int", Type::I32),
+    ("u32", Type::U32),
+    ("uint32", Type::U32),
+    ("uint32_t", Type::U32),
+    ("unsigned", Type::U32),
+    ("unsigned int", Type::U32),
+    ("uint", Type::U32),
+    ("i64", Type::I64),
+    ("int64", Type::I64),
+    ("int64_t", Type::I64),
+    ("long", Type::I64),
+    ("long int", Type::I64),
+    ("signed long", Type::I64),
+    ("long long", Type::I64),
+    ("long long int", Type::I64),
+    ("signed long long", Type::I64),
+    ("ssize_t", Type::I64),
+    ("off_t", Type::I64),
+    ("ptrdiff_t", Type::I64),
+    ("u64", Type::U64),
+    ("uint64", Type::U64),
+    ("uint64_t", Type::U64),
+    ("unsigned long", Type::U64),
+    ("unsigned long int", Type::U64),
+    ("ulong", Type::U64),
+    ("unsigned long long", Type::U64),
+    ("unsigned long long int", Type::U64),
+    ("isize", Type::ISize),
+    ("intptr_t", Type::ISize),
+    ("isz", Type::ISize),
+    ("usize", Type::USize),
+    ("size_t", Type::USize),
+    ("uintptr_t", Type::USize),
+    ("usz", Type::USize),
+    ("f32", Type::F32),
+    ("float", Type::F32),
+    ("float32", Type::F32),
+    ("f64", Type::F64),
+    ("double", Type::F64),
+    ("float64", Type::F64),
+    ("pointer", Type::Pointer),
+    ("ptr", Type::Pointer),
+    // `function`: a C function pointer (ffast-node also accepts a Callback object there).
+    ("function", Type::Pointer),
+    ("buffer", Type::Buffer),
+    ("string", Type::String),
+    ("str", Type::String),
+    ("cstring", Type::String),
+];
+
 /// Collapse runs of white space and glue `*` to the word before it: `const  char *` → `const char*`.
 fn normalise(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -261,6 +323,25 @@ mod tests {
         ];
         for (s, t) in cases {
             assert_eq!(Type::parse(s), Some(t), "{s}");
+        }
+    }
+
+    #[test]
+    fn spellings_are_normalised_unique_and_cover_every_type() {
+        for (i, &(s, t)) in SPELLINGS.iter().enumerate() {
+            assert_eq!(normalise(s), s, "{s:?} is not in normalised form");
+            assert!(!s.contains('*'), "{s:?}: the list holds base spellings");
+            assert!(
+                SPELLINGS[..i].iter().all(|&(x, _)| x != s),
+                "{s:?} listed twice"
+            );
+            assert_eq!(Type::parse(s), Some(t), "{s}");
+        }
+        for t in Type::ALL {
+            assert!(
+                SPELLINGS.iter().any(|&(s, x)| x == t && s == t.name()),
+                "{t}"
+            );
         }
     }
 

@@ -1,6 +1,7 @@
 'use strict';
 // String members: the call's arena (UTF-8 copies that live for one call).
 
+const { wideUnits } = require('./addresses.js');
 const { native } = require('./native.js');
 const { wrapperFrames } = require('./scripts.js');
 
@@ -35,8 +36,12 @@ function arenaStale() {
   arena.depth = 0;
 }
 
-/** The address of a NUL-terminated UTF-8 copy of `s`, valid until the current call's mark is restored. */
-function stringSink(s) {
+/**
+ * The address of a NUL-terminated UTF-8 copy of `s` (with `unit`, 2 or 4: its UTF-16/UTF-32 copy
+ * with a 0 unit, docs/pointers.md §7), valid until the current call's mark is restored.
+ */
+function stringSink(s, w, p, unit) {
+  if (unit !== undefined) return wideSink(s, unit);
   if (arena.u8 === null) {
     // Off the pool (its own ArrayBuffer, never detached: the address stays valid).
     arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
@@ -72,6 +77,28 @@ function stringSink(s) {
   const b = Buffer.allocUnsafeSlow(n + 1);
   b.write(s, 0, 'utf8');
   b[n] = 0;
+  arena.big.push(b);
+  return native.bufferAddress(b);
+}
+
+/** stringSink for a wide string member: the copy aligned to 4 bytes in the arena, or a block of its own. */
+function wideSink(s, unit) {
+  if (arena.u8 === null) {
+    arena.u8 = Buffer.allocUnsafeSlow(ARENA_SIZE);
+    arena.base = native.bufferAddress(arena.u8);
+  }
+  const units = wideUnits(s, unit);
+  const bytes = units.byteLength;
+  const src = new Uint8Array(units.buffer, units.byteOffset, bytes);
+  // (arena.base is the start of its own allocation: malloc's alignment, at least 8)
+  const at = (arena.pos + 3) & ~3;
+  if (at + bytes <= ARENA_SIZE) {
+    arena.u8.set(src, at);
+    arena.pos = at + bytes;
+    return arena.base + at;
+  }
+  const b = Buffer.allocUnsafeSlow(bytes);
+  b.set(src);
   arena.big.push(b);
   return native.bufferAddress(b);
 }

@@ -1,33 +1,156 @@
 'use strict';
 // callback(), typed function types and the per-call function pools.
 
+const { stringSink } = require('./arena.js');
+const { copyIn, isMem } = require('./buffers.js');
 const S = require('./structs/index.js');
-const { MAX_ADDRESS } = require('./addresses.js');
+const { MAX_ADDRESS, decodeWide } = require('./addresses.js');
 const { Callback, callbacks, callbackKeys_, sigText } = require('./callback-object.js');
 const { FfastError, fail, describe, show } = require('./errors.js');
 const { native } = require('./native.js');
 const { instantiate } = require('./scripts.js');
-const { MAX_PARAMS, VARIADIC, isMarker, signatureOf } = require('./types.js');
+const { MAX_PARAMS, VARIADIC, isMarker, signatureOf, MAX_BY_VALUE, cTypeName } = require('./types.js');
 const { ownKeys, readOwn, ownArray } = require('./user-objects.js');
 
 /**
  * A callback parameter or result type as its text: a type name as it is, a typed function
  * `{ function: … }` as 'function' (a function pointer is an address, whatever its signature).
  */
-function callbackTypeText(t, what) {
+function callbackTypeText(t, what, isResult) {
   if (typeof t === 'string') {
     if (t.length > 128) fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)}`);
-    return t;
+    if (/[{[]/.test(t)) fail('ERR_FFAST_TYPE', `${what}: give aggregate types as type objects (ffast.struct/union), not as text`);
+    // C pointer spellings (docs/pointers.md §3): C passes an address; char* is decoded as a
+    // string, a wide string parameter by callback()'s wrapper (wideCallbackArgs).
+    const c = cTypeName(t, what);
+    if (c === 'u16string' || c === 'u32string') {
+      if (isResult) {
+        fail('ERR_FFAST_TYPE', `${what}: ${show(t)} is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
+      }
+      return 'pointer';
+    }
+    return c === null ? t : c;
   }
   if (t !== null && typeof t === 'object' && !S.isType(t) && !S.isPointerType(t)) {
     functionType(t, what);
     return 'function';
   }
-  if (S.isType(t) || S.isPointerType(t)) {
-    // docs/callbacks.md §1.1 has the design; until then C's pointer can be read with T.decode.
-    fail('ERR_FFAST_TYPE', `${what}: structs, unions and arrays are not callback types yet; declare 'pointer' and read it with T.decode(p) or T.view(p)`);
+  if (S.isType(t)) {
+    // Structs and unions by value (docs/callbacks.md §1.1), with the limits dlopen has.
+    if (t.kind === 'array') fail('ERR_FFAST_TYPE', `${what}: C passes arrays as pointers; declare 'pointer' and read it with T.decode(p) or T.view(p)`);
+    if (t.size > MAX_BY_VALUE) {
+      fail('ERR_FFAST_UNSUPPORTED', `${what}: a ${t.kind} of ${t.size} bytes; aggregates by value are limited to ${MAX_BY_VALUE} bytes`);
+    }
+    return t.type;
+  }
+  if (S.isPointerType(t)) {
+    // A callback has no copy-back: C's pointer is read (or written) by the function itself.
+    fail('ERR_FFAST_TYPE', `${what}: a callback cannot take pointer(T), out() or inout(); declare 'pointer' and read it with T.decode(p) or T.view(p)`);
   }
   return fail('ERR_FFAST_TYPE', `${what} must be a type name, got ${describe(t)}`);
+}
+
+/**
+ * An aggregate callback result cannot hold a `string` member anywhere (docs/callbacks.md
+ * §1.1): its UTF-8 copy would have to outlive the callback's return.
+ */
+function checkCallbackResultType(t, what) {
+  if (S.isType(t) && S.hasStrings(t)) {
+    fail('ERR_FFAST_TYPE', `${what}: a ${t.kind} with a 'string' member cannot be a callback result (its C copy cannot outlive the callback's return); use a 'pointer' member to memory you own`);
+  }
+}
+
+/** Marks "no result" from a per-call dispatcher of an aggregate result (C keeps its zeroes). */
+const SKIP = Symbol('ffast.skip');
+/** Staging offsets per canonical callback signature (native.callbackOffsets). */
+const callbackOffsetCache = new Map();
+
+/**
+ * The function the native side calls for a callback signature with structs or unions by value
+ * (docs/callbacks.md §7.1): it receives the scalar arguments, decodes each aggregate
+ * parameter from the callback's staging block (`st`, filled by dispatch_agg before any JS of
+ * the call runs) into a fresh plain object, calls `fn` with every argument in declared order,
+ * and encodes an aggregate result into staging as its last act. `types[i]`: the type object of
+ * declared parameter i, or null for a scalar.
+ */
+function aggregateCallback(fn, types, resultType, texts, resultText, st) {
+  const key = `${texts.join(',')})${resultText}`;
+  let offs = callbackOffsetCache.get(key);
+  if (offs === undefined) {
+    offs = native.callbackOffsets(texts, resultText);
+    callbackOffsetCache.set(key, offs);
+  }
+  const names = ['$fn', '$st', '$put'];
+  const vals = [fn, st, null];
+  const formals = [];
+  const decs = [];
+  const args = types.map((T, i) => {
+    if (T === null) {
+      formals.push(`s${i}`);
+      return `s${i}`;
+    }
+    names.push(`$dec${i}`);
+    vals.push(S.codeOf(T).dec);
+    decs.push(`const v${i} = $dec${i}($st.dv, ${offs[i]});`);
+    return `v${i}`;
+  });
+  let tail = 'return r;';
+  if (resultType !== null) {
+    vals[2] = resultPut(resultType, st, offs[types.length]);
+    tail = '$put(r);';
+  }
+  return instantiate(
+    names,
+    `"use strict"; return function ffastAggregateCallback(${formals.join(', ')}) {
+      ${decs.join('\n      ')}
+      const r = $fn(${args.join(', ')});
+      ${tail}
+    };`,
+    vals,
+  );
+}
+
+/**
+ * Encode an aggregate callback result (an object, or bytes) into a block of its nesting depth,
+ * then copy it to staging at `RET`: JS run by the encoding (a getter re-entering the callback)
+ * writes its own depth's block and staging, before the outer copy. A result that does not
+ * encode is an FfastError `invalid callback result: …; C got a zeroed struct`; what a getter
+ * throws passes through. Either way nothing reaches staging and C keeps the zeroes.
+ */
+function resultPut(T, st, RET) {
+  const code = S.codeOf(T);
+  const size = T.size;
+  const kind = T.kind === 'union' ? 'union' : 'struct';
+  const where = 'invalid callback result';
+  const blocks = [];
+  let depth = 0;
+  return function put(r) {
+    if (r === SKIP) {
+      st.u8.fill(0, RET, RET + size);
+      return;
+    }
+    const d = depth++;
+    let b = blocks[d];
+    if (b === undefined) {
+      const ab = new ArrayBuffer(size);
+      b = blocks[d] = { u8: new Uint8Array(ab), dv: new DataView(ab) };
+    }
+    try {
+      if (typeof r !== 'object' || r === null) fail('ERR_FFAST_ARG_TYPE', `${where}: expected an object or a buffer of at least ${size} bytes, got ${describe(r)}`);
+      if (!isMem(r)) {
+        b.u8.fill(0);
+        code.enc(b.dv, 0, r, where, stringSink);
+      } else copyIn(b.u8, 0, size, r, where);
+    } catch (e) {
+      if (e instanceof FfastError && typeof e.message === 'string' && e.message.startsWith(where) && !e.message.endsWith(`C got a zeroed ${kind}`)) {
+        throw new FfastError(e.code, `${e.message}; C got a zeroed ${kind}`);
+      }
+      throw e;
+    } finally {
+      depth--;
+    }
+    st.u8.set(b.u8, RET);
+  };
 }
 
 /**
@@ -39,14 +162,21 @@ function callbackSignature(d, where) {
   const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, `${where}: parameters`, MAX_PARAMS);
   if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where}: the definition has no 'result' (say result: 'void' for a function that returns nothing)`);
   const ps = parameters.map((p, i) => callbackTypeText(p, `${where}: parameter ${i}`));
-  const rs = callbackTypeText(d.result, `${where}: result`);
+  const rs = callbackTypeText(d.result, `${where}: result`, true);
+  checkCallbackResultType(d.result, `${where}: result`);
   const sig = signatureOf('callback', ps, rs);
   const b = sig.parameters.indexOf('buffer');
   if (b >= 0) fail('ERR_FFAST_TYPE', `${where}: parameter ${b}: 'buffer' is not a callback parameter type (C passes an address: use 'pointer')`);
   if (sig.result === 'string') {
     fail('ERR_FFAST_TYPE', `${where}: result: 'string' is not supported (a JS string's C copy cannot outlive the callback's return); return a pointer to memory you own`);
   }
-  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}` };
+  // Wide string parameters ('pointer' in the canonical signature) are decoded for a plain JS
+  // function: the pool of such a signature is its own (poolFor).
+  const wide = wideParams(parameters);
+  // Type objects of aggregates (docs/callbacks.md §7.3: the pool's dispatcher decodes with them).
+  const types = parameters.map((p) => (S.isType(p) ? p : null));
+  const resultType = S.isType(d.result) ? d.result : null;
+  return { parameters: sig.parameters, result: sig.result, key: `${sig.parameters.join(',')})${sig.result}`, wide, types, resultType };
 }
 
 /** A typed function type `{ function: { parameters, result } }` (what: where it is, for messages). */
@@ -64,6 +194,31 @@ function functionType(t, what) {
   return callbackSignature(d, `${what}: function`);
 }
 
+/**
+ * `fn`, or, when some of `parameters` are wide strings (docs/pointers.md §7), a function that
+ * decodes those from the addresses C passed (NULL is null) and calls `fn` with the strings.
+ */
+function wideCallbackArgs(parameters, fn) {
+  return decodingWide(wideParams(parameters), fn);
+}
+/** [index, unit] of each wide string parameter of a callback definition (checked already). */
+function wideParams(parameters) {
+  const wide = [];
+  parameters.forEach((p, i) => {
+    const c = typeof p === 'string' && p.length <= 128 ? cTypeName(p, `in callback definition: parameter ${i}`) : null;
+    if (c === 'u16string' || c === 'u32string') wide.push([i, c === 'u16string' ? 2 : 4]);
+  });
+  return wide;
+}
+/** `fn`, or a function decoding the `wide` parameters before calling it. */
+function decodingWide(wide, fn) {
+  if (wide.length === 0) return fn;
+  return function wideArgs(...args) {
+    for (const [i, unit] of wide) args[i] = decodeWide(args[i], undefined, unit, `callback parameter ${i}`);
+    return Reflect.apply(fn, this, args);
+  };
+}
+
 /** A unique marker: no error recorded. */
 const NONE = Symbol('ffast.none');
 /** Per-call function pools by signature key (this thread's: each isolate has its own module). */
@@ -71,13 +226,15 @@ const pools = new Map();
 
 /** The pool of a typed function signature: `{ parameters, result, key, free, dflt, make }`. */
 function poolFor(f) {
-  let P = pools.get(f.key);
+  const pk = f.wide.length === 0 ? f.key : `${f.key}|${f.wide.join(';')}`;
+  let P = pools.get(pk);
   if (P === undefined) {
     const r = f.result;
     // What C gets when JS is not run (the value the native side gives for a missing result).
-    const dflt = r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
-    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt };
-    pools.set(f.key, P);
+    // (An aggregate result: SKIP, which the aggregate wrapper turns into zeroes.)
+    const dflt = f.resultType !== null ? SKIP : r === 'void' ? undefined : r === 'bool' ? false : r === 'pointer' ? null : 0;
+    P = { parameters: f.parameters, result: r, key: f.key, free: [], dflt, wide: f.wide, types: f.types, resultType: f.resultType };
+    pools.set(pk, P);
   }
   return P;
 }
@@ -116,10 +273,23 @@ function makeEntry(P) {
       if (e.err === NONE) e.err = err;
     } else orphanReport(err);
   };
-  const fn = returnsPointer(P.result) ? pointerResults(disp) : disp;
-  const [, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  const dispw = decodingWide(P.wide, disp);
+  let fn = returnsPointer(P.result) ? pointerResults(dispw) : dispw;
+  // Structs and unions by value: decoded from and encoded into the entry's staging block.
+  const aggs = P.resultType !== null || P.types.some((T) => T !== null);
+  const st = aggs ? { u8: null, dv: null } : null;
+  if (aggs) fn = aggregateCallback(fn, P.types, P.resultType, P.parameters, P.result, st);
+  const [id, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  if (aggs) stagingInto(st, id);
   e.pointer = pointer;
   return e;
+}
+
+/** Point `st` at callback `id`'s staging block (native callback.rs AggInfo). */
+function stagingInto(st, id) {
+  const ab = native.callbackStaging(id);
+  st.u8 = new Uint8Array(ab);
+  st.dv = new DataView(ab);
 }
 
 /** Take an entry for a call (made when the pool is empty: its size is the deepest nesting). */
@@ -265,7 +435,8 @@ function callback(definition, fn) {
     if (isMarker(p)) fail('ERR_FFAST_UNSUPPORTED', `in callback definition: parameter ${i}: a callback cannot be variadic ('${VARIADIC}')`);
     return callbackTypeText(p, `in callback definition: parameter ${i}`);
   });
-  const resultText = callbackTypeText(result, 'in callback definition: result');
+  const resultText = callbackTypeText(result, 'in callback definition: result', true);
+  checkCallbackResultType(result, 'in callback definition: result');
   if (threads !== 'block' && threads !== 'queue') {
     fail('ERR_FFAST_DEFINITION', `callback: threads must be 'block' or 'queue', got ${show(threads)}`);
   }
@@ -276,10 +447,19 @@ function callback(definition, fn) {
     fail('ERR_FFAST_DEFINITION', `callback: deadlockMs must be a number of milliseconds >= 0, got ${show(deadlockMs)}`);
   }
   const report = (err) => deliver(err, onError);
-  const [id, pointer] = native.callbackCreate(texts, resultText, returnsPointer(resultText) ? pointerResults(fn) : fn, report, orphanReport, {
+  fn = wideCallbackArgs(parameters, fn);
+  let target = returnsPointer(resultText) ? pointerResults(fn) : fn;
+  // Structs and unions by value (docs/callbacks.md §7.1): the native side calls a wrapper.
+  const types = parameters.map((p) => (S.isType(p) ? p : null));
+  const resultType = S.isType(result) ? result : null;
+  const aggs = resultType !== null || types.some((T) => T !== null);
+  const st = aggs ? { u8: null, dv: null } : null;
+  if (aggs) target = aggregateCallback(target, types, resultType, texts, resultText, st);
+  const [id, pointer] = native.callbackCreate(texts, resultText, target, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });
+  if (aggs) stagingInto(st, id);
   const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
   callbacks.add(cb);
   // Its canonical signature, which a typed function parameter checks (docs/callbacks.md §1.2).

@@ -8,7 +8,7 @@ const { functionType, poolFor } = require('./callbacks.js');
 const { ELEMS } = require('./elements.js');
 const { fail, describe, show, keyName } = require('./errors.js');
 const { native } = require('./native.js');
-const { canonicalScalar, WIDE_NAMES, cSpelling, MAX_BY_VALUE, MAX_PARAMS, VARIADIC, isMarker, signatureOf } = require('./types.js');
+const { canonicalScalar, WIDE_NAMES, cSpelling, MAX_BY_VALUE, MAX_PARAMS, VARIADIC, isMarker, signatureOf, QUALIFIERS } = require('./types.js');
 const { readOwn, ownArray, bool } = require('./user-objects.js');
 
 /**
@@ -27,7 +27,14 @@ function typeSpec(t, what, isResult) {
     if (w !== undefined) return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: w }, wide: w };
     // C pointer spellings (docs/pointers.md §3): a string, an untyped or a typed pointer.
     const c = cSpelling(t);
-    if (c === null) return { text: t, spec: null };
+    if (c === null) {
+      // An unknown C-looking name is most often an opaque type whose pointer was meant.
+      const id = t.trim().replace(/\s+/g, ' ');
+      if (/^((struct|union|enum) )?[A-Za-z_]\w*$/.test(id) && id !== 'void' && !QUALIFIERS.has(id) && canonicalScalar(t) === undefined) {
+        fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (a pointer to it is '${id}*')`);
+      }
+      return { text: t, spec: null };
+    }
     if (c.kind === 'wide') return { text: 'pointer', spec: isResult ? null : { by: 'wide', unit: c.unit }, wide: c.unit };
     if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
     if (c.kind === 'string') return { text: 'string', spec: null };

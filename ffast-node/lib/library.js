@@ -73,18 +73,25 @@ function dlopen(libPath, symbols, options) {
   const opts = dlopenOptions(options);
   const lazy = opts.bind === 'lazy';
   const defs = [];
-  for (const k of ownKeys(symbols, 'dlopen: symbols')) {
+  const keys = ownKeys(symbols, 'dlopen: symbols');
+  // bind: 'lazy' keeps keys and values in two arrays (lazySymbols), no pair per symbol.
+  const values = lazy ? new Array(keys.length) : null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
     const v = ownValue(symbols, k, 'dlopen: symbols');
-    defs.push([k, lazy ? v : checkDefinition(k, v)]);
+    if (lazy) values[i] = v;
+    else defs.push([k, checkDefinition(k, v)]);
   }
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
   const state = { closed: false };
-  const out = Object.create(null);
+  // Lazy: dictionary mode (each first read reconfigures a property; on a fast-mode object that
+  // is a new map per read, deoptimizing hot code that loaded an earlier symbol).
+  const out = !lazy && keys.length <= FAST_NAMESPACE_MAX ? namespace() : Object.create(null);
   try {
     if (lazy) {
-      lazySymbols(out, defs, handle, state, libPath);
+      lazySymbols(out, keys, values, handle, state, libPath);
       return library(libPath, out, handle, state);
     }
     const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
@@ -116,18 +123,18 @@ function dlopen(libPath, symbols, options) {
     let i = 0;
     let j = 0;
     for (const [key, d, address] of variables) {
-      if (address === null) out[key] = null;
+      if (address === null) own(out, key, null);
       else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
     }
     for (const [key, d, address] of wanted) {
-      if (address === null) out[key] = null;
-      else if (d.variadic !== null) out[key] = variadicFunction(key, d, address, handle, state);
+      if (address === null) own(out, key, null);
+      else if (d.variadic !== null) own(out, key, variadicFunction(key, d, address, handle, state));
       else if (d.generated) {
-        out[key] = wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]);
+        own(out, key, wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]));
         i++;
       }
       else {
-        out[key] = batch[j++];
+        own(out, key, batch[j++]);
         i++;
       }
     }
@@ -138,6 +145,26 @@ function dlopen(libPath, symbols, options) {
   }
   return library(libPath, out, handle, state);
 }
+
+/**
+ * An empty object without a prototype whose properties V8 keeps in fast mode (own() adds
+ * them). `Object.create(null)` gives a dictionary-mode object, and so does assigning more than
+ * a dozen keys to any object (`o[k] = v`): TurboFan then cannot fold `lib.symbols.f` or
+ * `read.i32` in a hot loop into the constant function, so each call paid a generic property
+ * load and a call that was not inlined, ~1.7x the call through a local (`f = lib.symbols.f`)
+ * on Node 20 and 26. Properties defined one by one with a full descriptor keep fast mode up to
+ * V8's descriptor limit (~1,020 properties), and freezing keeps it.
+ */
+const namespace = () => Object.setPrototypeOf({}, null);
+/**
+ * The most symbols an eagerly bound library keeps in fast mode: each property defined on a
+ * fast-mode object adds a map, which made eager dlopen of 1,000 symbols ~2x slower; programs
+ * that bind a whole header get the dictionary object as before (hoisting `f = lib.symbols.f`
+ * out of the loop avoids the load there).
+ */
+const FAST_NAMESPACE_MAX = 128;
+/** Define a writable, enumerable, configurable own property (frozen afterwards), see namespace. */
+const own = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 
 /** The free function a `{ type, free }` result names: in the library first, then the process. */
 function resultFree(handle, free, libPath) {
@@ -199,17 +226,24 @@ const notFound = (name, libPath) =>
  * reading a few symbols makes about that many, one reading most of them pays about eager's
  * cost per symbol.
  */
-function lazySymbols(out, defs, handle, state, libPath) {
-  const lz = { out, handle, state, libPath, entries: defs.map(([key, def]) => ({ key, def, done: false, made: undefined, bad: false })), batch: 1 };
-  lz.entries.forEach((e, i) => {
-    Object.defineProperty(out, e.key, {
-      get: () => makeLazy(lz, i),
-      enumerable: true,
-      configurable: true,
-    });
-  });
+function lazySymbols(out, keys, defs, handle, state, libPath) {
+  // Per symbol: its key, its definition, a status byte and (when made ahead of its read, see
+  // makeBatch) its function, in parallel arrays; one descriptor object reused for every
+  // accessor. (An object per symbol and a fresh descriptor each were a third of lazy dlopen's
+  // cost, most of it in garbage collection.)
+  const lz = { out, handle, state, libPath, keys, defs, status: new Uint8Array(keys.length), made: new Array(keys.length), batch: 1 };
+  const desc = { get: undefined, enumerable: true, configurable: true };
+  for (let i = 0; i < keys.length; i++) {
+    desc.get = () => makeLazy(lz, i);
+    Object.defineProperty(out, keys[i], desc);
+  }
   Object.preventExtensions(out);
 }
+
+/** lz.status of an entry: not made yet, made (its property holds it), or left to its own read. */
+const LZ_PENDING = 0;
+const LZ_DONE = 1;
+const LZ_BAD = 2;
 
 /** The most functions one lazy read makes (see lazySymbols). */
 const LAZY_BATCH = 64;
@@ -217,12 +251,12 @@ const LAZY_BATCH = 64;
 /** Make lazily bound entry `i` (and a batch after it) and put it in place of its accessor. */
 function makeLazy(lz, i) {
   const { out, handle, state } = lz;
-  const e = lz.entries[i];
-  let f = e.made;
+  const key = lz.keys[i];
+  let f = lz.made[i];
   if (state.closed) {
-    f = { [e.key]: () => closedErr(e.key) }[e.key];
+    f = { [key]: () => closedErr(key) }[key];
   } else if (f === undefined) {
-    const d = checkDefinition(e.key, e.def);
+    const d = checkDefinition(key, lz.defs[i]);
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
       if (!d.optional) notFound(d.name, lz.libPath);
@@ -230,22 +264,22 @@ function makeLazy(lz, i) {
     } else if (d.variable !== undefined) {
       // An exported variable: the live accessor eager dlopen defines, in place of this one.
       const access = d.access(address, state);
-      e.done = true;
-      Object.defineProperty(out, e.key, { ...access, enumerable: true, configurable: false });
+      lz.status[i] = LZ_DONE;
+      Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
       return access.get();
     } else if (d.variadic !== null) {
-      f = variadicFunction(e.key, d, address, handle, state);
+      f = variadicFunction(key, d, address, handle, state);
     } else if (d.generated) {
       if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, lz.libPath);
-      const made = makeFunctions(handle, [[e.key, d, address]]);
-      f = wrap(made[0], e.key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
+      const made = makeFunctions(handle, [[key, d, address]]);
+      f = wrap(made[0], key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
     } else {
       f = makeBatch(lz, i, d, address);
     }
   }
-  e.done = true;
-  e.made = undefined;
-  Object.defineProperty(out, e.key, { value: f, writable: false, enumerable: true, configurable: false });
+  lz.status[i] = LZ_DONE;
+  lz.made[i] = undefined;
+  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
 }
 
@@ -254,26 +288,25 @@ function makeBatch(lz, i, d, address) {
   const want = lz.batch;
   lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
   const more = [];
-  for (let k = i + 1; k < lz.entries.length && more.length < want - 1; k++) {
-    const n = lz.entries[k];
-    if (n.done || n.bad || n.made !== undefined) continue;
+  for (let k = i + 1; k < lz.keys.length && more.length < want - 1; k++) {
+    if (lz.status[k] !== LZ_PENDING || lz.made[k] !== undefined) continue;
     try {
-      const dn = checkDefinition(n.key, n.def);
+      const dn = checkDefinition(lz.keys[k], lz.defs[k]);
       if (dn.variable === undefined && !dn.variadic && !dn.generated) more.push([k, dn]);
-      else n.bad = true;
+      else lz.status[k] = LZ_BAD;
     } catch {
-      n.bad = true; // its own read throws the error
+      lz.status[k] = LZ_BAD; // its own read throws the error
     }
   }
-  const list = [[lz.entries[i].key, d, address]];
+  const list = [[lz.keys[i], d, address]];
   const at = [i];
   if (more.length > 0) {
     const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
     more.forEach(([k, dn], j) => {
       if (addresses[j] !== null) {
-        list.push([lz.entries[k].key, dn, addresses[j]]);
+        list.push([lz.keys[k], dn, addresses[j]]);
         at.push(k);
-      } else lz.entries[k].bad = true;
+      } else lz.status[k] = LZ_BAD;
     });
   }
   const made = makeFunctions(lz.handle, list);
@@ -282,7 +315,7 @@ function makeBatch(lz, i, d, address) {
     lz.state,
     list.length === 1 ? 1 : CHUNK,
   );
-  for (let j = 1; j < at.length; j++) lz.entries[at[j]].made = fns[j];
+  for (let j = 1; j < at.length; j++) lz.made[at[j]] = fns[j];
   return fns[0];
 }
 
@@ -342,4 +375,4 @@ function bindNamed(addr, d, name) {
 
 const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
 
-module.exports = { bindNamed, dlopen, bind, suffix };
+module.exports = { bindNamed, dlopen, bind, suffix, namespace, own };

@@ -7,7 +7,7 @@ const { bufferParts, bufferProblem, isBuf } = require('./buffers.js');
 const { checkDefinition } = require('./definitions.js');
 const { ELEMS } = require('./elements.js');
 const { fail, describe, show } = require('./errors.js');
-const { dlopen, bindNamed } = require('./library.js');
+const { dlopen, bindNamed, namespace, own } = require('./library.js');
 const { native } = require('./native.js');
 const { canonicalScalar, cSpelling } = require('./types.js');
 
@@ -50,15 +50,15 @@ function makeAccessor(kind, t) {
   return new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
 }
 
-const read = Object.create(null);
-const write = Object.create(null);
+const read = namespace();
+const write = namespace();
 for (const t of scalarTypes) {
-  read[t] = makeAccessor('read', t);
-  write[t] = makeAccessor('write', t);
+  own(read, t, makeAccessor('read', t));
+  own(write, t, makeAccessor('write', t));
 }
 for (const [a, t] of Object.entries(aliasOf)) {
-  read[a] = read[t];
-  write[a] = write[t];
+  own(read, a, read[t]);
+  own(write, a, write[t]);
 }
 Object.freeze(read);
 Object.freeze(write);
@@ -83,13 +83,42 @@ const cHeap = dlopen(null, {
   free: { parameters: ['pointer'], result: 'void' },
 }).symbols;
 const allocInfos = new Map();
-/** { size, align } of what alloc() is given, or a typed error. */
-function allocInfo(t) {
+/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
+const ALLOC_MAX = 2 ** 47;
+/**
+ * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
+ * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
+ * so calloc is a fast call.
+ */
+function alloc(typeOrSize, count = 1) {
+  const info = allocInfos.get(typeOrSize);
+  // Only calloc here: an over-aligned type (an N-API call anyway) goes through allocSlow, so that
+  // a history of such calls adds no branch to what TurboFan inlines into alloc's callers. With
+  // it, alloc plus free outgrew the cumulative inlining budget of a caller using both (Node 22:
+  // free was left a call, and its interpreted body called C through the slow path).
+  if (info !== undefined && info.align === 16 && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
+    const p = cHeap.calloc(1, info.size * count || 1);
+    if (p !== null) return p;
+  }
+  return allocSlow(typeOrSize, count);
+}
+/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
+function allocAligned(total, align) {
+  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
+}
+/**
+ * alloc's every other case: new types (their { size, align } cached), over-aligned types, and
+ * every error. One function on purpose: its bytecode is above what TurboFan inlines whole (460
+ * bytes), so however often it ran, it is never inlined into alloc's callers. Inlined, it took
+ * the cumulative inlining budget that the calloc and free wrappers need, and a caller of alloc
+ * and free called the left-over wrapper, interpreted, through the slow path (Node 22).
+ */
+function allocSlow(t, count) {
+  let info;
   if (typeof t === 'number') {
     if (!(Number.isSafeInteger(t) && t >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: ${show(t)} is not a byte count (a non-negative integer)`);
-    return { size: t, align: 16 };
-  }
-  if (typeof t === 'string') {
+    info = { size: t, align: 16 };
+  } else if (typeof t === 'string') {
     let i = allocInfos.get(t);
     if (i === undefined) {
       const c = t.length <= 128 ? cSpelling(t) : { kind: 'bad' };
@@ -103,40 +132,17 @@ function allocInfo(t) {
       i = { size, align: 16 };
       allocInfos.set(t, i);
     }
-    return i;
-  }
-  if (S.isType(t)) {
+    info = i;
+  } else if (S.isType(t)) {
     let i = allocInfos.get(t);
     if (i === undefined) {
       i = { size: t.size, align: Math.max(16, t.align) };
       allocInfos.set(t, i);
     }
-    return i;
-  }
-  if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
-  return fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
-}
-/** alloc's size limit: beyond, no allocation can succeed (and the size is no longer exact). */
-const ALLOC_MAX = 2 ** 47;
-/**
- * `count` elements of `typeOrSize` on C's heap, zero-filled, aligned to >= 16; free with free().
- * The common call (a type seen before, a small count) is small enough for TurboFan to inline,
- * so calloc is a fast call.
- */
-function alloc(typeOrSize, count = 1) {
-  const info = allocInfos.get(typeOrSize);
-  if (info !== undefined && typeof count === 'number' && count >= 0 && count <= 0xffffffff && count % 1 === 0) {
-    const p = info.align === 16 ? cHeap.calloc(1, info.size * count || 1) : allocAligned(info.size * count, info.align);
-    if (p !== null) return p;
-  }
-  return allocSlow(typeOrSize, count);
-}
-/** Zeroed memory aligned beyond malloc's 16; aligned_alloc wants a multiple of the alignment (C11 §7.22.3.1). */
-function allocAligned(total, align) {
-  return native.alignedCalloc(align, Math.max(align, Math.ceil(total / align) * align));
-}
-function allocSlow(typeOrSize, count) {
-  const { size, align } = allocInfo(typeOrSize);
+    info = i;
+  } else if (S.isPointerType(t)) fail('ERR_FFAST_TYPE', "alloc: pointer(T) is a parameter type; alloc('pointer') gives room for one address");
+  else fail('ERR_FFAST_ARG_TYPE', `alloc: expected a type or a byte count, got ${describe(t)}`);
+  const { size, align } = info;
   if (typeof count !== 'number') fail('ERR_FFAST_ARG_TYPE', `alloc: count must be a number, got ${describe(count)}`);
   if (!(Number.isSafeInteger(count) && count >= 0)) fail('ERR_FFAST_ARG_RANGE', `alloc: count ${show(count)} is not a non-negative integer`);
   const total = size * count;

@@ -99,10 +99,12 @@ function typedParam(to, direction, where, perCall) {
   // stores saw every array kind and element type, and a hot caller deoptimized (wrong map).
   return instantiate(['to', 'direction', 'where', 'perCall', ...TYPED_DEPS], TYPED_SRC, [to, direction, where, perCall, ...TYPED_DEPS.map((n) => typedDeps[n])]);
 }
-const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'memoryParts', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe'];
-const typedDeps = { ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptrOf(v), KEEP_BYTES, fail, show, memoryParts, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
+const TYPED_DEPS = ['ELEMS', 'tempAddress', 'ptr', 'KEEP_BYTES', 'fail', 'show', 'memoryParts', 'NOT_BUFFER', 'memoryAddress', 'callbacks', 'callbackArg', 'describe', 'wideUnits'];
+const typedDeps = { wideUnits: (s, unit) => wideUnits(s, unit), ELEMS, tempAddress: (ab) => native.tempAddress(ab), ptr: (v) => ptrOf(v), KEEP_BYTES, fail, show, memoryParts, NOT_BUFFER, memoryAddress, callbacks: { has: (v) => callbacks.has(v) }, callbackArg: (v) => callbackArg(v), describe };
 const TYPED_SRC = `"use strict";
-  const isString = to === 'string';
+  // Lists of strings: UTF-8 (char**) or wide (wchar_t**, char16_t**: code units of 2 or 4 bytes).
+  const unit = to === 'string' ? 1 : to === 'u16string' ? 2 : to === 'u32string' ? 4 : 0;
+  const isString = unit !== 0;
   const E = isString ? ELEMS.pointer : ELEMS[to];
   const size = E.size;
   const tmp = { ab: null, dv: null, addr: 0 };
@@ -140,7 +142,12 @@ const TYPED_SRC = `"use strict";
       r.strs = new Array(n);
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (typeof v === 'string') strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        if (typeof v !== 'string') continue;
+        if (unit === 1) strBytes += Buffer.byteLength(v, 'utf8') + 1;
+        else {
+          r.strs[j] = wideUnits(v, unit);
+          strBytes += r.strs[j].byteLength;
+        }
       }
     }
     const b = block((n + 1) * size + strBytes);
@@ -151,7 +158,14 @@ const TYPED_SRC = `"use strict";
       let so = (n + 1) * size;
       for (let j = 0; j < n; j++) {
         const v = r.vals[j];
-        if (isString && typeof v === 'string') {
+        if (isString && unit !== 1 && typeof v === 'string') {
+          // (n + 1) * 8 and every copy before are multiples of the unit: each copy is aligned.
+          const units = r.strs[j];
+          new Uint8Array(b.ab, so, units.byteLength).set(new Uint8Array(units.buffer, units.byteOffset, units.byteLength));
+          dv.setBigUint64(j * size, BigInt(b.addr + so), true);
+          r.strs[j] = b.addr + so;
+          so += units.byteLength;
+        } else if (isString && typeof v === 'string') {
           const u8 = new Uint8Array(b.ab, so);
           const len = Buffer.from(u8.buffer, u8.byteOffset, u8.length).write(v, 'utf8');
           u8[len] = 0;

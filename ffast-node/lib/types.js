@@ -1,6 +1,7 @@
 'use strict';
 // Type names: canonical scalars, C pointer spellings, signature limits and the canonical-signature cache.
 
+const { fail, show } = require('./errors.js');
 const { WCHAR } = require('./addresses.js');
 const { native } = require('./native.js');
 
@@ -71,12 +72,12 @@ function parseSpelling(text) {
     tagged = true;
   }
   const base = words.join(' ');
-  // 'uint8_t*' was an untyped pointer before typed pointers existed (the bad-input matrix models
-  // it so); it stays one until that model learns typed pointers (docs/pointers.md §3, left).
-  if (!tagged && base === 'uint8_t' && stars === 1 && head.length === 1) return { kind: 'untyped' };
   if (!tagged && base === 'char') return stars === 1 ? { kind: 'string' } : { kind: 'typed', to: 'string', direction };
   if (!tagged && (base === 'wchar_t' || base === 'char16_t' || base === 'char32_t')) {
-    return stars === 1 ? { kind: 'wide', unit: base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR } : { kind: 'typed', to: 'pointer', direction };
+    const unit = base === 'char16_t' ? 2 : base === 'char32_t' ? 4 : WCHAR;
+    if (stars === 1) return { kind: 'wide', unit };
+    // wchar_t** and the like: a list of wide strings (docs/pointers.md §3), as char** is of UTF-8 ones.
+    return { kind: 'typed', to: stars === 2 ? (unit === 2 ? 'u16string' : 'u32string') : 'pointer', direction };
   }
   const scalar = tagged || base === 'void' ? undefined : scalarPointee(base);
   if (stars >= 2) return { kind: 'typed', to: 'pointer', direction };
@@ -86,6 +87,24 @@ function parseSpelling(text) {
   if (scalar === 'string' || (!tagged && canonicalScalar(base) === 'buffer')) return bad(`'${base}' is not a C type (char** is the list of strings)`);
   if (!tagged && words.length > 1) return bad('unknown type name');
   return { kind: 'untyped' };
+}
+
+/**
+ * A type text where every pointer kind is an address (struct members, callback parameters and
+ * results, docs/pointers.md §3): 'string' for char*, 'pointer' for any other pointer spelling
+ * (typed or not), 'u16string'/'u32string' for the wide string types (wchar_t by its unit), null
+ * for a text that is no pointer spelling (the native parser's scalar names), or ERR_FFAST_TYPE.
+ */
+function cTypeName(t, what) {
+  if (t.length > 128) return null; // the native parser refuses it, quoting the start
+  const w = WIDE_NAMES[t.trim()];
+  if (w !== undefined) return w === 2 ? 'u16string' : 'u32string';
+  const c = cSpelling(t);
+  if (c === null) return null;
+  if (c.kind === 'bad') fail('ERR_FFAST_TYPE', `${what}: unknown type ${show(t)} (${c.why})`);
+  if (c.kind === 'string') return 'string';
+  if (c.kind === 'wide') return c.unit === 2 ? 'u16string' : 'u32string';
+  return 'pointer';
 }
 
 /** ffast_core::signature::MAX_AGGREGATE_SIZE. */
@@ -113,4 +132,4 @@ function signatureOf(key, parameters, result) {
   return sig;
 }
 
-module.exports = { MAX_BY_VALUE, MAX_PARAMS, VARIADIC, WIDE_NAMES, cSpelling, canonicalScalar, isMarker, signatureOf, scalarPointee };
+module.exports = { MAX_BY_VALUE, MAX_PARAMS, VARIADIC, WIDE_NAMES, cSpelling, canonicalScalar, isMarker, signatureOf, scalarPointee, cTypeName, QUALIFIERS };

@@ -386,6 +386,11 @@ function wrap(m, name, d, state, twin = null) {
     // Typed function parameters too: their pool entries are released when the Promise
     // settles ($after).
     pre.unshift(`const keep = [${params.map((_, i) => `a${i}`).join(', ')}];`);
+    // The typed pointers' temporary blocks (their C copies: char** entries, array elements)
+    // too: nothing else holds an in array's block once the wrapper returns, and a collection
+    // while C runs would free the memory C is reading.
+    const blocks = specs.flatMap((x, i) => (x !== null && x.by === 'typed' ? [`r${i}`] : []));
+    if (blocks.length > 0) pre.push(`keep.push(${blocks.join(', ')});`);
     const settled = `${call}.then((c) => { keep.length = 0; ${post.join(' ')} return ${decode === null ? 'c' : `${decode}(c)`}; })`;
     if (typed.length > 0) {
       const es = typed.map(([i]) => `e${i}`);

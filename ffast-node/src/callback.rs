@@ -155,10 +155,90 @@ pub struct Slot {
     pointer: usize,
     /// Whether a callback ever had this slot (a batch's spares have not, until taken).
     used: AtomicBool,
+    /// Structs and unions by value (docs/callbacks.md §6.1): where they are in the staging
+    /// block. None for scalar-only signatures.
+    agg: Option<Box<AggInfo>>,
 }
 
-// SAFETY: other threads read `sig` and `pointer` (immutable after creation), the atomics, and
-// `live` under its mutex.
+/// A slot's aggregates: per aggregate parameter its staging offset, size and the offsets of
+/// its `string` members (for queued calls, which copy them); the result's offset and size; the
+/// staging block (the signature's `area_size` bytes, 16-aligned, leaked with the slot: slots
+/// are never freed). JS decodes parameters from it and encodes the result into it.
+struct AggInfo {
+    params: Vec<(usize, usize, Vec<usize>)>,
+    ret: Option<(usize, usize)>,
+    staging: *mut u8,
+    staging_len: usize,
+}
+
+impl AggInfo {
+    fn new(sig: &Signature) -> Option<Box<AggInfo>> {
+        if sig.agg_params.is_empty() && sig.agg_result.is_none() {
+            return None;
+        }
+        let params = sig
+            .agg_params
+            .iter()
+            .map(|p| {
+                let mut strings = Vec::new();
+                string_offsets(&p.agg.ty, 0, &mut strings);
+                (p.agg.offset as usize, p.agg.size, strings)
+            })
+            .collect();
+        let ret = sig.agg_result.as_ref().map(|a| (a.offset as usize, a.size));
+        let staging_len = (sig.area_size as usize).max(16);
+        // 16 divides every size here and is a power of two, so the layout is valid.
+        let layout = std::alloc::Layout::from_size_align(staging_len, 16).ok()?;
+        // SAFETY: a non-zero size. Leaked: JS views and C calls may use it at any time.
+        let staging = unsafe { std::alloc::alloc_zeroed(layout) };
+        if staging.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Some(Box::new(AggInfo {
+            params,
+            ret,
+            staging,
+            staging_len,
+        }))
+    }
+
+    /// The aggregate parameters at `slots[n + 1 ..]` copied into `dst` (a staging image).
+    ///
+    /// # Safety
+    /// Each slot holds the address of its parameter's readable bytes; `dst` has `staging_len`.
+    unsafe fn copy_params(&self, slots: *const u64, n: usize, dst: *mut u8) {
+        for (k, (off, size, _)) in self.params.iter().enumerate() {
+            let src = *slots.add(n + 1 + k) as *const u8;
+            ptr::copy_nonoverlapping(src, dst.add(*off), *size);
+        }
+    }
+}
+
+/// Byte offsets of the `string` members of `ty` (at `base`), walked once per slot.
+fn string_offsets(ty: &ffast_core::layout::CType, base: usize, out: &mut Vec<usize>) {
+    use ffast_core::layout::CType;
+    match ty {
+        CType::Scalar(Type::String) => out.push(base),
+        CType::Scalar(_) => {}
+        CType::Struct(c) | CType::Union(c) => {
+            if let Ok(l) = ty.layout() {
+                for (f, off) in c.fields.iter().zip(l.offsets) {
+                    string_offsets(&f.ty, base + off, out);
+                }
+            }
+        }
+        CType::Array { elem, len } => {
+            if let Ok(size) = elem.size() {
+                for i in 0..*len {
+                    string_offsets(elem, base + i * size, out);
+                }
+            }
+        }
+    }
+}
+
+// SAFETY: other threads read `sig`, `pointer` and `agg` (immutable after creation), the atomics,
+// and `live` under its mutex; the staging block is used on the owning JS thread only.
 unsafe impl Send for Slot {}
 // SAFETY: as above.
 unsafe impl Sync for Slot {}
@@ -184,6 +264,8 @@ enum State {
 struct Request {
     state: Mutex<State>,
     done: Condvar,
+    /// An aggregate result's bytes, written by the JS thread before `Done(AGG_OK)`.
+    bytes: Mutex<Vec<u8>>,
 }
 
 /// What a foreign thread (or a JS thread for itself) queues for the JS thread.
@@ -199,6 +281,17 @@ enum Item {
         live: Option<Arc<Live>>,
         code: ErrorCode,
         msg: String,
+    },
+    /// A call of an aggregate signature from a foreign thread: `bytes` is the staging image of
+    /// its aggregate parameters, `strings` the copies its `string` members point to (queued
+    /// calls only: a blocked caller keeps its own alive).
+    CallAgg {
+        slot: &'static Slot,
+        live: Arc<Live>,
+        args: Vec<u64>,
+        bytes: Vec<u8>,
+        _strings: Vec<CString>,
+        reply: Option<Arc<Request>>,
     },
     /// An error value the reporter could not take where it happened (see `deliver`).
     Deliver {
@@ -407,6 +500,7 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
     let req = Arc::new(Request {
         state: Mutex::new(State::Waiting),
         done: Condvar::new(),
+        bytes: Mutex::new(Vec::new()),
     });
     svc.waiting.lock().unwrap().push(req.clone());
     let posted = svc.post(Item::Call {
@@ -426,6 +520,205 @@ unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
         .unwrap()
         .retain(|r| !Arc::ptr_eq(r, &req));
     *slots.add(n) = result;
+}
+
+/// What `run_js` returns for a void-result call of an aggregate signature that returned
+/// normally (its JS wrapper then encoded the result into the staging block, if any).
+const AGG_OK: u64 = 1;
+
+/// The entry trampolines of signatures with structs or unions by value call this instead of
+/// [`dispatch`] (docs/callbacks.md §4, §6.2): `slots[..n]` hold the scalar arguments,
+/// `slots[n]` the address the result's bytes go to, `slots[n + 1 + k]` the address of
+/// aggregate parameter `k`'s bytes. The result is zeroed first, so every early exit (closed,
+/// untracked, a throw, a result that does not encode) leaves C a zeroed aggregate.
+///
+/// # Safety
+/// `ctx` is a `Slot` with `agg` (never freed while its code is reachable) and `slots` has
+/// n + 1 + m entries as above, the addresses valid for the sizes of the slot's signature.
+unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
+    let slot = &*(ctx as *const Slot);
+    let Some(agg) = slot.agg.as_deref() else {
+        return;
+    };
+    let n = slot.sig.params.len();
+    let ret = agg.ret.map(|(_, size)| (*slots.add(n) as *mut u8, size));
+    match ret {
+        Some((dst, size)) => ptr::write_bytes(dst, 0, size),
+        // A scalar result: in slots[n] as for `dispatch`.
+        None => *slots.add(n) = DEFAULT,
+    }
+    let svc = slot.service();
+    if on_owner_thread(svc) {
+        let p = slot.owner_live.load(Ordering::Relaxed);
+        if p.is_null() {
+            report_closed(slot);
+            return;
+        }
+        // SAFETY: as in `dispatch`: a strong count only this thread releases, viewed without
+        // taking one.
+        let live = ManuallyDrop::new(Arc::from_raw(p));
+        if svc.depth.load(Ordering::Relaxed) == 0 {
+            // SAFETY: as above; the clone is for the report only.
+            Arc::increment_strong_count(p);
+            svc.report_later(
+                Some(Arc::from_raw(p)),
+                ErrorCode::CallbackContext,
+                "callback called synchronously outside a call that may run JS (declare the C \
+                 function's callback parameter as 'function', or the function with \
+                 `callbacks: true`); C got a zeroed result"
+                    .into(),
+            );
+            return;
+        }
+        // Before any JS of this call runs; the wrapper decodes them first thing (a nested
+        // call of the same callback overwrites them only after that).
+        agg.copy_params(slots, n, agg.staging);
+        let args = std::slice::from_raw_parts(slots, n);
+        let v = run_js(svc.env, slot, &live, args);
+        match ret {
+            Some((dst, size)) if v == AGG_OK => {
+                // The wrapper's last act was to write the result here: no JS ran since.
+                let off = agg.ret.map_or(0, |r| r.0);
+                ptr::copy_nonoverlapping(agg.staging.add(off), dst, size);
+            }
+            Some(_) => {}
+            None => *slots.add(n) = v,
+        }
+        if live.closed.get() && live.active.get() == 0 {
+            // As in `dispatch`: the outermost call releases the count `close` left.
+            drop(Arc::from_raw(p));
+        }
+        return;
+    }
+    let live = slot.live.lock().unwrap().clone();
+    let Some(live) = live else {
+        report_closed(slot);
+        return;
+    };
+    // Foreign thread: the aggregate bytes are copied here (their source may be this caller's
+    // frame), strings too when nobody waits.
+    let mut values = std::slice::from_raw_parts(slots, n).to_vec();
+    let mut strings = Vec::new();
+    for (i, &t) in slot.sig.params.iter().enumerate() {
+        if t == Type::String && values[i] != 0 {
+            let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
+            values[i] = s.as_ptr() as u64;
+            strings.push(s);
+        }
+    }
+    let mut bytes = vec![0u8; agg.staging_len];
+    agg.copy_params(slots, n, bytes.as_mut_ptr());
+    if live.queue {
+        for (off, _, members) in &agg.params {
+            for m in members {
+                let at = bytes.as_mut_ptr().add(off + m).cast::<u64>();
+                let p = at.read_unaligned();
+                if p != 0 {
+                    let c = CStr::from_ptr(p as *const std::ffi::c_char).to_owned();
+                    at.write_unaligned(c.as_ptr() as u64);
+                    strings.push(c);
+                }
+            }
+        }
+        svc.post(Item::CallAgg {
+            slot,
+            live,
+            args: values,
+            bytes,
+            _strings: strings,
+            reply: None,
+        });
+        return;
+    }
+    let req = Arc::new(Request {
+        state: Mutex::new(State::Waiting),
+        done: Condvar::new(),
+        bytes: Mutex::new(Vec::new()),
+    });
+    svc.waiting.lock().unwrap().push(req.clone());
+    let posted = svc.post(Item::CallAgg {
+        slot,
+        live: live.clone(),
+        args: values,
+        bytes,
+        _strings: strings,
+        reply: Some(req.clone()),
+    });
+    let result = if posted {
+        wait(svc, &req, live)
+    } else {
+        DEFAULT
+    };
+    svc.waiting
+        .lock()
+        .unwrap()
+        .retain(|r| !Arc::ptr_eq(r, &req));
+    match ret {
+        Some((dst, size)) if result == AGG_OK => {
+            // Written by the JS thread before it set Done (under the state lock we waited on).
+            let b = req.bytes.lock().unwrap();
+            if b.len() == size {
+                ptr::copy_nonoverlapping(b.as_ptr(), dst, size);
+            }
+        }
+        Some(_) => {}
+        None => *slots.add(n) = result,
+    }
+}
+
+/// The JS thread's side of a queued aggregate call (`call_js`): its parameters into the
+/// staging block, the JS call, and for a waiting caller the result's bytes.
+unsafe fn call_js_agg(
+    env: sys::napi_env,
+    svc: &Service,
+    slot: &'static Slot,
+    live: Arc<Live>,
+    args: Vec<u64>,
+    bytes: Vec<u8>,
+    reply: Option<Arc<Request>>,
+) {
+    let Some(agg) = slot.agg.as_deref() else {
+        return;
+    };
+    if let Some(r) = &reply {
+        let mut st = r.state.lock().unwrap();
+        if *st == State::Abandoned {
+            return;
+        }
+        *st = State::Running;
+    }
+    let open = slot
+        .live
+        .lock()
+        .unwrap()
+        .as_ref()
+        .is_some_and(|l| Arc::ptr_eq(l, &live));
+    let v = if open {
+        ptr::copy_nonoverlapping(
+            bytes.as_ptr(),
+            agg.staging,
+            agg.staging_len.min(bytes.len()),
+        );
+        let v = run_js(env, slot, &live, &args);
+        if let (AGG_OK, Some((off, size)), Some(r)) = (v, agg.ret, &reply) {
+            let src = std::slice::from_raw_parts(agg.staging.add(off), size);
+            *r.bytes.lock().unwrap() = src.to_vec();
+        }
+        v
+    } else {
+        report_now(
+            env,
+            None,
+            svc,
+            ErrorCode::Closed,
+            "callback closed before a queued call ran; C got the default value",
+            false,
+        );
+        DEFAULT
+    };
+    if let Some(r) = reply {
+        finish(&r, v);
+    }
 }
 
 fn report_deadlock(svc: &Service, live: Arc<Live>) {
@@ -489,8 +782,11 @@ unsafe extern "C" fn call_js(
 ) {
     let item = *Box::from_raw(data.cast::<Item>());
     if env.is_null() {
-        if let Item::Call { reply: Some(r), .. } = item {
-            finish(&r, DEFAULT);
+        match item {
+            Item::Call { reply: Some(r), .. } | Item::CallAgg { reply: Some(r), .. } => {
+                finish(&r, DEFAULT)
+            }
+            _ => {}
         }
         return;
     }
@@ -542,6 +838,14 @@ unsafe extern "C" fn call_js(
                 finish(&r, v);
             }
         }
+        Item::CallAgg {
+            slot,
+            live,
+            args,
+            bytes,
+            reply,
+            ..
+        } => call_js_agg(env, svc, slot, live, args, bytes, reply),
         Item::Report { live, code, msg } => report_now(env, live.as_ref(), svc, code, &msg, false),
         Item::Deliver { live, err } => {
             let mut v = ptr::null_mut();
@@ -773,7 +1077,12 @@ unsafe fn run_js_scoped(
         Outcome::Silent => {}
         Outcome::Failed(why) => report_now(env, Some(live), svc, ErrorCode::Internal, &why, true),
         Outcome::Threw(e) => deliver(env, Some(live), svc, e, true),
-        Outcome::Returned(_) if slot.sig.result == Type::Void => {}
+        Outcome::Returned(_) if slot.sig.result == Type::Void => {
+            // An aggregate signature's wrapper returned: its result (if any) is in staging.
+            if slot.agg.is_some() {
+                result = AGG_OK;
+            }
+        }
         Outcome::Returned(out) => {
             let mut text = std::mem::MaybeUninit::<[u8; SCRATCH]>::uninit();
             // SAFETY: `text` outlives `keep`; string results are rejected at definition time, so
@@ -989,7 +1298,7 @@ pub unsafe fn create(
     grace: Duration,
 ) -> Result<(u32, usize), Error> {
     check_signature(&sig)?;
-    if queue && sig.result != Type::Void {
+    if queue && (sig.result != Type::Void || sig.agg_result.is_some()) {
         return Err(Error::Definition(
             "threads: 'queue' needs a void result (the C caller does not wait for one)".into(),
         ));
@@ -1078,6 +1387,7 @@ fn new_slots(
 ) -> Result<(&'static Slot, Vec<&'static Slot>), Error> {
     let plan = crate::platform::classify(&sig);
     let make = |sig: Signature| {
+        let agg = AggInfo::new(&sig);
         Box::new(Slot {
             sig,
             service: AtomicPtr::new(service as *const Service as *mut Service),
@@ -1085,11 +1395,17 @@ fn new_slots(
             owner_live: AtomicPtr::new(ptr::null_mut()),
             pointer: 0,
             used: AtomicBool::new(false),
+            agg,
         })
     };
     let entry = |slot: &Slot| {
         let ctx = slot as *const Slot as usize;
-        trampoline::callback_entry(&plan, ctx, dispatch as *const () as usize)
+        // Aggregate signatures have their own dispatcher (the scalar one gains no branch).
+        let d = match slot.agg {
+            Some(_) => dispatch_agg as *const () as usize,
+            None => dispatch as *const () as usize,
+        };
+        trampoline::callback_entry(&plan, ctx, d)
     };
     let mut first = make(sig);
     let code = entry(&first)?;
@@ -1154,4 +1470,15 @@ pub fn counts() -> (usize, usize) {
 /// Callback trampolines the process has taken into use (each stays mapped for good, see `RETIRED`).
 pub fn slots_made() -> usize {
     SLOTS_MADE.load(Ordering::Relaxed)
+}
+
+/// The staging block of live callback `id` (docs/callbacks.md §6.1): its address and length,
+/// None for an unknown id or a scalar-only signature.
+pub fn staging(id: u32) -> Option<(*mut u8, usize)> {
+    REG.with(|r| {
+        let r = r.borrow();
+        let slot = r.live.get(&id)?;
+        let a = slot.agg.as_deref()?;
+        Some((a.staging, a.staging_len))
+    })
 }

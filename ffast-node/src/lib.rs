@@ -329,6 +329,16 @@ impl Drop for TypeHandle {
     }
 }
 
+/// Every base type spelling with its canonical name (`[["int", "i32"], …]`), from ffast-core's
+/// one list (`types::SPELLINGS`): tests check index.d.ts against it (docs/pointers.md §3).
+#[napi]
+pub fn type_spellings() -> Vec<Vec<String>> {
+    ffast_core::types::SPELLINGS
+        .iter()
+        .map(|&(s, t)| vec![s.to_string(), t.name().to_string()])
+        .collect()
+}
+
 /// How many type handles are alive (tests).
 #[napi]
 pub fn type_handles() -> f64 {
@@ -855,6 +865,38 @@ pub fn callback_create(
     }
     .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
     Ok(vec![id as f64, pointer as f64])
+}
+
+/// The staging block of callback `id`, whose signature has structs or unions by value
+/// (docs/callbacks.md §6.1), as an ArrayBuffer: JS decodes aggregate parameters from it and
+/// encodes an aggregate result into it. Null for a scalar-only or unknown callback.
+#[napi]
+pub fn callback_staging(env: Env, id: u32) -> Result<Option<Unknown<'static>>> {
+    match callback::staging(id) {
+        // SAFETY: the block is leaked with its slot (never freed), so the view can outlive
+        // any call.
+        Some((p, len)) => unsafe { external_array_buffer(&env, p.cast(), len) }.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Where a callback signature's aggregates are in its staging block: per declared parameter
+/// its offset (-1 for a scalar), then the result's (-1 for a scalar result).
+#[napi]
+pub fn callback_offsets(env: Env, parameters: Vec<String>, result: String) -> Result<Vec<f64>> {
+    let sig = Signature::parse(&parameters, &result)
+        .map_err(|e| core_fail(&env, &e, "in callback definition: "))?;
+    let mut out: Vec<f64> = sig
+        .arg_offsets()
+        .iter()
+        .map(|o| o.map_or(-1.0, f64::from))
+        .collect();
+    out.push(
+        sig.agg_result
+            .as_ref()
+            .map_or(-1.0, |a| f64::from(a.offset)),
+    );
+    Ok(out)
 }
 
 /// Close a callback; false when it was already closed.

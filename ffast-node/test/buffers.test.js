@@ -137,10 +137,12 @@ test('C writes are visible in JS (zero copy), cold and hot', () => {
 });
 
 test('buffer route of this Node line', () => {
-  // Node 20/22 read off-heap typed arrays directly once the startup self-check passed; 24/26
-  // have V8's handle-free GetContents.
+  // Every line reads off-heap typed arrays directly once the startup self-check passed (V8 13
+  // and 14 with their own field offsets, src/v8/views.rs V13; before, Node 24/26 took the
+  // general route: three calls into V8 per buffer argument). Without the raw reads, Node 20
+  // falls back for on-heap arrays and the others take the general route (GetContents on 24/26).
   const noRaw = h.major === 20 ? 'fallback' : 'general';
-  const want = h.major > 22 ? 'general' : process.env.FFAST_NO_RAW_VIEWS ? noRaw : 'raw';
+  const want = process.env.FFAST_NO_RAW_VIEWS ? noRaw : 'raw';
   assert.equal(ffast.__internal.bufferRoute(), want);
 });
 

@@ -21,12 +21,14 @@ const until = (pred) => h.until(pred, 20000);
 const CMP = { function: { parameters: ['pointer', 'pointer'], result: 'i32' } };
 const FN_II = { function: { parameters: ['i32'], result: 'i32' } };
 const FN_DD = { function: { parameters: ['f64'], result: 'f64' } };
+const DD = fx.DD;
 
 const defs = {
   tf_sort_i32: { parameters: ['buffer', 'usize', CMP], result: 'i64' },
   tf_sum: { parameters: [FN_II, 'i32'], result: 'i64' },
   tf_keep: { parameters: [FN_II], result: 'void' },
   tf_call_kept: { parameters: ['i32'], result: 'i32', callbacks: true },
+  tf_map_dd: { parameters: [{ function: { parameters: [DD, 'i32'], result: DD } }, 'i32'], result: 'i32' },
   tf_compose: { parameters: [FN_DD, FN_II, 'i32'], result: 'f64' },
   tf_get_twice: { parameters: [], result: FN_II },
   tf_apply: { parameters: [FN_II, 'i32'], result: 'i32' },
@@ -228,6 +230,23 @@ test('re-entrancy: a per-call function calls the same C function with another on
   h.coldHot(S.tf_compose, [Math.sqrt, (x) => x * x, 3], 3, SLOW);
   // the same function for both parameters' types would be refused by neither; different types
   h.coldHot(S.tf_compose, [(d) => d / 2, (x) => x + 1, 5], 3, SLOW);
+});
+
+test('structs by value through a typed function parameter', () => {
+  const seen = [];
+  h.coldHot(
+    S.tf_map_dd,
+    [
+      (v, k) => {
+        seen.push([v, k]);
+        return { a: v.a + 1, b: v.b - 1 };
+      },
+      6,
+    ],
+    1,
+    SLOW,
+  );
+  assert.deepStrictEqual(seen[0], [fx.mkDD(6), 6]);
 });
 
 test('per-call trampolines are reused: 10,000 calls with fresh functions map no new callback trampolines', () => {

@@ -591,3 +591,50 @@ test('regressions: over-aligned structs on the stack (docs/abi-stack-alignment.m
   both(S.make_t14, [4], { a: [{ f: 4, c: 1 }, { f: 4.5, c: -2 }], d: 3 }, 'make_t14');
   L.close();
 });
+
+// The same shapes as callback parameters and results: an over-aligned struct on the stack after
+// seven integers, and the 14-byte SysV array struct.
+const REGRESSIONS_CB_C = `#include <stdint.h>
+#include <string.h>
+typedef struct { double x __attribute__((aligned(32))); } A32;
+#pragma pack(push, 2)
+typedef struct { float f; int8_t c; } S6;
+#pragma pack(pop)
+#pragma pack(push, 4)
+typedef struct { S6 a[2]; int8_t d; } T14;
+#pragma pack(pop)
+typedef int64_t (*after_f)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, A32, int64_t);
+int64_t cb_after_x(after_f f) { A32 s; memset(&s, 0, sizeof s); s.x = 42.5; return f(1, 2, 3, 4, 5, 6, 7, s, 99); }
+typedef T14 (*t14_f)(T14);
+int32_t cb_t14(t14_f f) {
+  T14 t; memset(&t, 0, sizeof t);
+  t.a[0].f = 1.5f; t.a[0].c = 10; t.a[1].f = -2.25f; t.a[1].c = -3; t.d = 7;
+  T14 r = f(t);
+  return r.a[0].f == 3.0f && r.a[0].c == 20 && r.a[1].f == -4.5f && r.a[1].c == -6 && r.d == 14;
+}
+`;
+
+test('regressions as callbacks: an over-aligned struct on the stack, the SysV array struct as parameter and result', () => {
+  const lib = compile('regress-cb', REGRESSIONS_CB_C);
+  const { struct, array, callback } = ffast;
+  const A32 = struct({ x: { type: 'f64', align: 32 } });
+  const S6 = struct({ f: 'f32', c: 'i8' }, { pack: 2 });
+  const T14 = struct({ a: array(S6, 2), d: 'i8' }, { pack: 4 });
+  const defs = { cb_after_x: { parameters: ['function'], result: 'i64' }, cb_t14: { parameters: ['function'], result: 'i32' } };
+  const L = ffast.dlopen(lib, defs);
+  h.register(L, defs);
+  let seen;
+  const after = callback({ parameters: [...Array(7).fill('i64'), A32, 'i64'], result: 'i64' }, (...a) => {
+    seen = a;
+    return a[7].x * 2 + a[8];
+  });
+  assert.equal(h.cold(L.symbols.cb_after_x, [after]), 184);
+  assert.deepStrictEqual(seen, [1, 2, 3, 4, 5, 6, 7, { x: 42.5 }, 99]);
+  assert.equal(h.hot(L.symbols.cb_after_x, [after], { fast: 'slow' }), 184);
+  const t14 = callback({ parameters: [T14], result: T14 }, (t) => ({ a: t.a.map((e) => ({ f: e.f * 2, c: e.c * 2 })), d: t.d * 2 }));
+  assert.equal(h.cold(L.symbols.cb_t14, [t14]), 1);
+  assert.equal(h.hot(L.symbols.cb_t14, [t14], { fast: 'slow' }), 1);
+  after.close();
+  t14.close();
+  L.close();
+});

@@ -120,7 +120,7 @@ async function collect() {
 const addresses = (() => {
   const native = ffast.__internal.native;
   const handle = native.open(h.FIXTURE, false, false);
-  const names = ['add_i32', 'sleep_ms_then_add', 'sum_ii'];
+  const names = ['add_i32', 'gate_wait_then_add', 'sum_ii', 'gate_open', 'gate_close'];
   return Object.fromEntries(native.symbols(handle, names).map((a, k) => [names[k], a]));
 })();
 
@@ -150,16 +150,27 @@ test('the code of a dropped bound function is freed once it is collected, struct
 });
 
 test('a nonblocking call in flight keeps the code of its collected bound function until it completes', async () => {
+  // The call waits at the fixture's gate until the checks below are done (a fixed sleep was
+  // over before a loaded machine's collections were).
+  const gate = {
+    open: ffast.bind(addresses.gate_open, { parameters: [], result: 'void' }),
+    close: ffast.bind(addresses.gate_close, { parameters: [], result: 'void' }),
+  };
+  gate.close();
   await collect();
   const pagesBefore = ffast.__internal.jitPages();
-  let add = ffast.bind(addresses.sleep_ms_then_add, { parameters: ['i32', 'i32', 'i32'], result: 'i32', nonblocking: true });
+  let add = ffast.bind(addresses.gate_wait_then_add, { parameters: ['i32', 'i32', 'i32'], result: 'i32', nonblocking: true });
   const ref = new WeakRef(add);
-  const p = add(300, 20, 22);
+  const p = add(120_000, 20, 22);
   add = null;
-  await collect();
-  assert.equal(ref.deref(), undefined, 'the dropped function was not collected while its call sleeps');
-  assert.equal(ffast.__internal.pendingCalls(), 1);
-  assert.ok(ffast.__internal.jitPages() > pagesBefore, 'code freed under a nonblocking call in flight');
+  try {
+    await collect();
+    assert.equal(ref.deref(), undefined, 'the dropped function was not collected while its call waits');
+    assert.equal(ffast.__internal.pendingCalls(), 1);
+    assert.ok(ffast.__internal.jitPages() > pagesBefore, 'code freed under a nonblocking call in flight');
+  } finally {
+    gate.open();
+  }
   assert.equal(await p, 42);
   await collect();
   assert.equal(ffast.__internal.pendingCalls(), 0);

@@ -135,6 +135,14 @@ test('alloc/free argument errors', () => {
   }
 });
 
+test('alloc and free take V8 fast calls; 10^4 cycles hold no C memory', () => {
+  const cycle = new Function('alloc', 'free', 'return function cycle(n) { const p = alloc("i32", n); free(p); return p % 16; }')(alloc, free);
+  h.hot(cycle, [8], { fast: true, optimizeCallee: true });
+  const before = heapInUse();
+  for (let k = 0; k < 10000; k++) free(alloc('u8', 1000));
+  assert.ok(heapInUse() - before < 1 << 20, `C heap grew by ${heapInUse() - before} bytes`);
+});
+
 // ------------------------------------------------------------------ results C allocated
 test('{ type, free }: the string is decoded, then the named C function frees C\'s pointer', () => {
   const f0 = S.frees;

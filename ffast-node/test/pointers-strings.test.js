@@ -88,6 +88,8 @@ const lib = fx.open({
   make_list: { name: 'fp_make_list', parameters: ['size_t'], result: 'char**' },
   free_list: { name: 'fp_free_list', parameters: ['char**'], result: 'void' },
   argv_count_nb: { name: 'fp_argv_count', parameters: ['char* const*'], result: 'size_t', nonblocking: true },
+  argv_total_after_nb: { name: 'fp_argv_total_after', parameters: ['int', 'char* const*'], result: 'size_t', nonblocking: true },
+  sum_i32_after_nb: { name: 'fp_sum_i32_after', parameters: ['int', 'const int *', 'size_t'], result: 'i64', nonblocking: true },
 
   u16_hash: { name: 'fp_u16_hash', parameters: ['const char16_t*'], result: 'u64' },
   u16_hash_n: { name: 'fp_u16_hash', parameters: ['u16string'], result: 'u64' },
@@ -205,6 +207,34 @@ test('nonblocking: the copies live until the Promise settles', async () => {
   const ps = [];
   for (let k = 0; k < 50; k++) ps.push(S.argv_count_nb(list));
   assert.deepEqual(await Promise.all(ps), ps.map(() => 100));
+});
+
+test('nonblocking: an in array\'s C copy outlives garbage collection and memory reuse while C runs', async () => {
+  // Regression: the wrapper kept the JS arguments but not the temporary block holding their C
+  // copies (char** entries, int elements), so a collection while C slept freed it and C read
+  // whatever reused the memory.
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc');
+  const list = Array.from({ length: 200 }, (_, i) => `entry number ${i}`);
+  const total = list.reduce((t, s) => t + s.length, 0);
+  const ints = Array.from({ length: 2000 }, (_, i) => i - 700);
+  const sum = ints.reduce((t, v) => t + v, 0);
+  for (let round = 0; round < 3; round++) {
+    const ps = [];
+    for (let k = 0; k < 8; k++) {
+      ps.push(S.argv_total_after_nb(60, list.slice()));
+      ps.push(S.sum_i32_after_nb(60, ints.slice(), ints.length));
+    }
+    // While C sleeps: collect, then fill fresh memory of the same sizes with junk.
+    gc();
+    const junk = [];
+    for (let k = 0; k < 64; k++) junk.push(new Uint8Array(new ArrayBuffer(8192)).fill(0xa5));
+    gc();
+    for (let k = 0; k < 64; k++) junk.push(new Uint8Array(new ArrayBuffer(8192)).fill(0x5a));
+    const got = await Promise.all(ps);
+    assert.deepEqual(got, ps.map((_, j) => (j % 2 === 0 ? total : sum)), `round ${round}`);
+    assert.ok(junk.length === 128);
+  }
 });
 
 // ------------------------------------------------------------------ cstrings
@@ -338,3 +368,164 @@ test('nonblocking wide strings: the copy lives until the call settles; results d
 // ------------------------------------------------------------------ wide string members
 // (These ride on issue 14 scope 5's `string` members, another feature's work: a member's copy is
 // valid for the call, decoded on the way out, null <-> NULL. Wide members add the encodings.)
+test('wide string struct members: copies for the call in, decoded out, null as NULL', () => {
+  const WNamed = struct({ name: 'wstring', id: 'i32', label: 'u16string' });
+  assert.equal(WNamed.size, 24);
+  assert.deepEqual(WNamed.fields.map((f) => f.offset), [0, 8, 16]);
+  const W = fx.open({
+    hash: { name: 'fp_wnamed_hash', parameters: [pointer(WNamed)], result: 'u64' },
+    hashV: { name: 'fp_wnamed_hash_v', parameters: [WNamed], result: 'u64' },
+    fill: { name: 'fp_wnamed_fill', parameters: [inout(pointer(WNamed))], result: 'void' },
+    make: { name: 'fp_wnamed_make', parameters: ['int'], result: WNamed },
+  }).symbols;
+  const model = (v) => {
+    const a = v.name === null ? 0n : BigInt(hash32(v.name));
+    const b = v.label === null ? 0n : BigInt(hash16(v.label));
+    return u64(a ^ BigInt.asUintN(64, b * 31n) ^ BigInt(v.id >>> 0));
+  };
+  for (const v of [{ name: 'hé', id: 3, label: 'x\ud800' }, { name: null, id: -1, label: '😀' }, { name: LONG, id: 0, label: null }]) {
+    coldHotP(W.hash, [v], model(v), { fast: false });
+    coldHotP(W.hashV, [v], model(v), { fast: false });
+  }
+  const o = { name: 'a', id: 1, label: 'b' };
+  W.fill(o);
+  assert.deepEqual(o, { name: 'a😀b', id: 2, label: 'x\ufffdy' });
+  assert.deepEqual(W.make(0), { name: 'hé', id: 0, label: 'hé' });
+  assert.deepEqual(W.make(6), { name: null, id: 6, label: null });
+  assert.throws(() => W.hash({ name: 1, id: 0, label: null }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_ARG_TYPE' && /name/.test(e.message));
+});
+
+test('wide string members, hostile values: lone surrogates, NUL, huge, Proxies, getters; errors typed, hot = cold', () => {
+  const WN = struct({ name: 'const wchar_t *', id: 'i32', label: 'char16_t*' });
+  const W = fx.open({
+    hash: { name: 'fp_wnamed_hash', parameters: [pointer(WN)], result: 'u64' },
+    hashV: { name: 'fp_wnamed_hash_v', parameters: [WN], result: 'u64' },
+  }).symbols;
+  const model = (v) => {
+    const a = v.name === null ? 0n : BigInt(hash32(v.name));
+    const b = v.label === null ? 0n : BigInt(hash16(v.label));
+    return u64(a ^ BigInt.asUintN(64, b * 31n) ^ BigInt(v.id >>> 0));
+  };
+  let getterRuns = 0;
+  const withGetter = {
+    get name() {
+      getterRuns++;
+      return '\udc00g\ud800';
+    },
+    id: 7,
+    label: 'x',
+  };
+  const cases = [
+    { name: '\udc00x\ud800', id: 1, label: '\ud83d' }, // lone surrogates: U+FFFD in both encodings
+    { name: 'a\0b', id: 2, label: 'c\0d' }, // C sees each string end at U+0000
+    { name: LONG, id: 3, label: LONG }, // beyond the arena: blocks of their own
+    { name: '', id: 4, label: '' },
+    new Proxy({ name: 'prox😀', id: 5, label: 'y' }, {}),
+    Object.assign(Object.create({ name: 'inherited' }), { id: 6, label: null }),
+    withGetter,
+  ];
+  for (const v of cases) {
+    coldHotP(W.hash, [v], model(v), { fast: false });
+    coldHotP(W.hashV, [v], model(v), { fast: false });
+  }
+  assert.ok(getterRuns > 0, 'the getter ran');
+  const good = [{ name: 'ok', id: 0, label: 'ok' }];
+  const boom = {
+    get name() {
+      throw new RangeError('boom');
+    },
+    id: 0,
+    label: null,
+  };
+  for (const f of [W.hash, W.hashV]) {
+    for (const bad of [{ name: 1, id: 0, label: null }, { name: null, id: 0, label: {} }, { name: 1n, id: 0, label: null }, { name: Symbol('s'), id: 0, label: null }]) {
+      coldHotThrows(f, good, [bad], 'ERR_FFAST_ARG_TYPE');
+    }
+    // hot, then given the bad value, inside a local try/catch: the catch is reached.
+    const hotCaller = new Function('f', 'v', `/* wide member ${f.name} */ try { return f(v); } catch (e) { return e; }`);
+    h.N.prepare(hotCaller);
+    for (let k = 0; k < WARMUP_CALLS; k++) hotCaller(f, good[0]);
+    h.N.optimizeNext(hotCaller);
+    hotCaller(f, good[0]);
+    assert.ok(h.N.isTurbofan(hotCaller), 'the caller is optimized before the bad values');
+    const e = hotCaller(f, { name: 1, id: 0, label: null });
+    assert.ok(e instanceof FfastError && e.code === 'ERR_FFAST_ARG_TYPE' && /name/.test(e.message), h.fmt(e));
+    const g = hotCaller(f, boom);
+    assert.ok(g instanceof RangeError && g.message === 'boom', `a throwing getter's error goes through: ${h.fmt(g)}`);
+    const r = hotCaller(f, good[0]);
+    assert.equal(r, model(good[0]), 'after the errors the arena serves the next call');
+  }
+  // No call: T.encode and view setters take only null for a wide member (no copy could live).
+  assert.throws(() => WN.encode({ name: 'x', id: 0, label: null }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_UNSUPPORTED');
+  const view = WN.view(new Uint8Array(WN.size));
+  view.name = null;
+  assert.equal(view.name, null);
+  assert.throws(() => {
+    view.label = 'x';
+  }, (e) => e instanceof FfastError && e.code === 'ERR_FFAST_UNSUPPORTED');
+  // A union cannot hold one (decoding reads every member).
+  assert.throws(() => ffast.union({ w: 'wstring', p: 'pointer' }), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_TYPE');
+});
+
+test('wide string members: 10^4 calls with copies in the arena and beyond it hold no memory', () => {
+  require('v8').setFlagsFromString('--expose-gc');
+  const gc = require('vm').runInNewContext('gc');
+  const WN = struct({ name: 'wstring', id: 'i32', label: 'u16string' });
+  const hash = fx.open({ f: { name: 'fp_wnamed_hash', parameters: [pointer(WN)], result: 'u64' } }).symbols.f;
+  const big = 'w😀'.repeat(12000); // 24,000 units: 96 KB as UTF-32, beyond the 64 KiB arena
+  const small = { name: 'hé', id: 1, label: 'x' };
+  const large = { name: big, id: 2, label: big };
+  const cycle = (n) => {
+    for (let k = 0; k < n; k++) hash(k % 2 ? large : small);
+  };
+  cycle(200);
+  gc();
+  gc();
+  const before = process.memoryUsage();
+  cycle(10000);
+  gc();
+  gc();
+  const after = process.memoryUsage();
+  assert.ok(after.arrayBuffers - before.arrayBuffers < 4 << 20, `ArrayBuffer memory grew by ${after.arrayBuffers - before.arrayBuffers} bytes`);
+  assert.ok(after.rss - before.rss < 64 << 20, `RSS grew by ${after.rss - before.rss} bytes`);
+  assert.equal(hash(large), u64(BigInt(hash32(big)) ^ BigInt.asUintN(64, BigInt(hash16(big)) * 31n) ^ 2n));
+});
+
+// ------------------------------------------------------------------ callbacks
+test('wide string callback parameters are decoded; a wide string callback result is refused', () => {
+  const seen = [];
+  const cb = callback({ parameters: ['const wchar_t*', 'char16_t*'], result: 'u64' }, (w, u) => {
+    seen.push([w, u]);
+    return 7;
+  });
+  for (const which of [0, 1, 2, 3, 6]) {
+    seen.length = 0;
+    assert.equal(S.call_wide(cb, which), 7);
+    assert.deepEqual(seen, [[U32_STATIC[which], U16_STATIC[which]]]);
+  }
+  cb.close();
+  for (const t of ['wstring', 'u16string', 'char32_t*']) {
+    assert.throws(() => callback({ parameters: [], result: t }, () => 'x'), (e) => e instanceof FfastError && e.code === 'ERR_FFAST_TYPE');
+  }
+});
+
+test('a plain JS function for a typed function parameter with wide string parameters gets them decoded', () => {
+  const WCB = { function: { parameters: ['const wchar_t*', 'char16_t*'], result: 'u64' } };
+  const PCB = { function: { parameters: ['pointer', 'pointer'], result: 'u64' } };
+  const W = fx.open({
+    wide: { name: 'fp_call_wide', parameters: [WCB, 'int'], result: 'u64' },
+    raw: { name: 'fp_call_wide', parameters: [PCB, 'int'], result: 'u64' },
+  }).symbols;
+  for (const which of [0, 1, 2, 3, 6]) {
+    let got;
+    assert.equal(W.wide((w, u) => { got = [w, u]; return 5; }, which), 5);
+    assert.deepEqual(got, [U32_STATIC[which], U16_STATIC[which]]);
+    // The same C signature without wide spellings: addresses (its own pool of entries).
+    assert.equal(W.raw((w, u) => { got = [w, u]; return 6; }, which), 6);
+    assert.deepEqual(got.map((x) => (x === null ? null : typeof x)), which === 6 ? [null, null] : ['number', 'number']);
+  }
+  // What the function throws is the call's error, after the strings were decoded.
+  assert.throws(() => W.wide((w) => { throw new TypeError(`saw ${w}`); }, 0), (e) => e instanceof TypeError && e.message === `saw ${U32_STATIC[0]}`);
+});
+
+void WARMUP_CALLS;

@@ -30,22 +30,27 @@ read -r -a WRAP <<< "${NODE_EXEC_WRAPPER:-}"
 
 LOGDIR="${FFAST_TEST_LOGDIR:-$REPO/target/test-logs}"
 mkdir -p "$LOGDIR"
-status=0
-summary=()
-total_pass=0
-total_fail=0
-for entry in "${NODES[@]}"; do
+# FFAST_TEST_JOBS=N runs up to N Node lines at the same time (CI sets it to the core count):
+# each line is one `node --test` process tree, mostly single-threaded (one file at a time on 2
+# cores; always under qemu), so two lines side by side take about as long as one. Every line
+# keeps its own log; the fixtures tolerate concurrent builders (_helpers.js buildLibrary renames
+# a private file into place).
+JOBS="${FFAST_TEST_JOBS:-1}"
+
+# run_line <index> <tag:path>: one Node line; writes its summary and counts to $LOGDIR/.line-<index>
+run_line() {
+  local idx=$1 entry=$2 tag bin ver log t0 rc f pass fail tests out
   tag="${entry%%:*}"; bin="${entry#*:}"
+  out="$LOGDIR/.line-$idx"
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then
     if [ "${FFAST_ALLOW_MISSING_NODE:-0}" = "1" ]; then
       echo "!!!!!!!! run-matrix: Node '$tag' NOT FOUND at '${bin:-<none>}' -- SKIPPED (FFAST_ALLOW_MISSING_NODE=1) !!!!!!!!" >&2
-      summary+=("node $tag: SKIPPED (missing binary ${bin:-<none>})")
+      printf '%s\t0\t0\t0\n' "node $tag: SKIPPED (missing binary ${bin:-<none>})" >"$out"
     else
       echo "run-matrix: Node '$tag' not found at '${bin:-<none>}' (set FFAST_ALLOW_MISSING_NODE=1 to skip)" >&2
-      summary+=("node $tag: MISSING (${bin:-<none>})")
-      status=1
+      printf '%s\t1\t0\t0\n' "node $tag: MISSING (${bin:-<none>})" >"$out"
     fi
-    continue
+    return
   fi
   ver="$("${WRAP[@]}" "$bin" --version)"
   log="$LOGDIR/node-$ver.log"
@@ -67,18 +72,44 @@ for entry in "${NODES[@]}"; do
   pass="$(count pass)"
   fail="$(count fail)"
   tests="$(count tests)"
-  total_pass=$(( total_pass + ${pass:-0} ))
-  total_fail=$(( total_fail + ${fail:-0} ))
   if [ $rc -ne 0 ]; then
-    status=1
-    [ -n "$fail" ] && [ "$fail" != 0 ] || total_fail=$(( total_fail + 1 ))
-    echo "--- failures on $ver:"
-    grep -aE -A12 '^✖|^not ok' "$log" | head -150
-    summary+=("node $ver: FAIL (exit $rc; tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-?}; $((SECONDS - t0)) s) log: $log")
+    [ -n "$fail" ] && [ "$fail" != 0 ] || fail=$(( ${fail:-0} + 1 ))
+    {
+      echo "--- failures on $ver:"
+      grep -aE -A12 '^✖|^not ok' "$log" | head -150
+    } >"$out.failures"
+    printf '%s\t1\t%s\t%s\n' "node $ver: FAIL (exit $rc; tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-?}; $((SECONDS - t0)) s) log: $log" "${pass:-0}" "${fail:-0}" >"$out"
   else
-    summary+=("node $ver: ok (tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-0}; $((SECONDS - t0)) s)")
+    printf '%s\t0\t%s\t0\n' "node $ver: ok (tests ${tests:-?}, pass ${pass:-?}, fail ${fail:-0}; $((SECONDS - t0)) s)" "${pass:-0}" >"$out"
+  fi
+}
+
+rm -f "$LOGDIR"/.line-*
+running=0
+for i in "${!NODES[@]}"; do
+  if [ "$JOBS" -le 1 ]; then
+    run_line "$i" "${NODES[$i]}"
+  else
+    run_line "$i" "${NODES[$i]}" &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then wait -n || true; running=$((running - 1)); fi
   fi
 done
+wait
+status=0
+summary=()
+total_pass=0
+total_fail=0
+for i in "${!NODES[@]}"; do
+  out="$LOGDIR/.line-$i"
+  [ -e "$out.failures" ] && cat "$out.failures"
+  IFS=$'\t' read -r line bad p f <"$out"
+  summary+=("$line")
+  [ "$bad" = 0 ] || status=1
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+done
+rm -f "$LOGDIR"/.line-*
 echo
 echo "==== ffast test matrix ===="
 for s in "${summary[@]}"; do echo "$s"; done

@@ -180,3 +180,112 @@ pub fn shape_of<'a>(seen: &'a [(String, Shape)], key: &str) -> &'a Shape {
         .map(|(_, v)| v)
         .unwrap_or_else(|| panic!("no case {key}"))
 }
+
+/// `CallbackLayout` (docs/callbacks.md §5.1) agrees with the plan for every shape in every
+/// position `check` walks: a register parameter is spilled (every piece in its own region of
+/// the block, at its distance from the object's first byte), a stack image is read where the
+/// object starts, a by-reference copy through its pointer; a register result gets a region, a
+/// memory result the hidden pointer's register. Regions never overlap and stay inside the block.
+pub fn check_layout(classify: fn(&Signature) -> CallPlan, hidden: Loc) {
+    use ffast_core::trampoline::{AggIn, AggOut, CallbackLayout};
+    for shape in SHAPES {
+        for pre in prefixes() {
+            let mut two = pre.clone();
+            two.extend([*shape, "f32", *shape]);
+            let sig = Signature::parse(&two, shape).unwrap();
+            let plan = classify(&sig);
+            let layout = CallbackLayout::new(&plan);
+            let what = format!("{shape} after {}", label(&pre));
+            assert_eq!(layout.params.len(), 2, "{what}");
+            assert_eq!(layout.block_size % 8, 0, "{what}");
+            let mut regions: Vec<(u32, u32)> = Vec::new();
+            let mut region_of = |pieces: &[(Loc, ffast_core::Type, u32)], size: usize| {
+                let start = pieces.iter().map(|p| p.2).min().unwrap();
+                let end = start + size.next_multiple_of(8) as u32;
+                assert!(end <= layout.block_size, "{what}: region beyond the block");
+                for &(_, ty, off) in pieces {
+                    // A store is one eightbyte, or one s register (4 bytes).
+                    let width = if ty == ffast_core::Type::F32 { 4 } else { 8 };
+                    assert!(off + width <= end, "{what}: piece beyond its region");
+                }
+                for &(s, e) in &regions {
+                    assert!(end <= s || start >= e, "{what}: regions overlap");
+                }
+                regions.push((start, end));
+            };
+            for (k, p) in layout.params.iter().enumerate() {
+                let agg = &sig.agg_params[k].agg;
+                match (param_shape(&plan, &sig, k), p) {
+                    (Shape::Registers, AggIn::Spill(pieces)) => {
+                        assert!(pieces
+                            .iter()
+                            .all(|p| matches!(p.0, Loc::Gpr(_) | Loc::Fpr(_))));
+                        let start = pieces.iter().map(|p| p.2).min().unwrap();
+                        // Each piece at its distance from the first byte, as the plan loads it.
+                        for e in plan
+                            .area_args
+                            .iter()
+                            .filter(|a| a.param == Some(sig.agg_params[k].index))
+                        {
+                            let AreaSrc::Load { offset, ty } = e.src else {
+                                panic!("{what}")
+                            };
+                            assert!(
+                                pieces.contains(&(e.c, ty, start + offset - agg.offset)),
+                                "{what}: {e:?}"
+                            );
+                        }
+                        region_of(pieces, agg.size);
+                    }
+                    (Shape::StackImage, AggIn::Image { base }) => {
+                        let first = plan
+                            .area_args
+                            .iter()
+                            .find(|a| {
+                                a.param == Some(sig.agg_params[k].index)
+                                    && a.src
+                                        == AreaSrc::Load {
+                                            offset: agg.offset,
+                                            ty: a_ty(a.src),
+                                        }
+                            })
+                            .unwrap();
+                        assert_eq!(
+                            first.c,
+                            Loc::Stack(*base),
+                            "{what}: the image starts at the first piece"
+                        );
+                    }
+                    (Shape::ByReference, AggIn::ByRef(c)) => {
+                        assert!(plan
+                            .area_args
+                            .iter()
+                            .any(|a| a.param == Some(sig.agg_params[k].index) && a.c == *c));
+                    }
+                    (s, p) => panic!("{what}: plan shape {s:?}, layout {p:?}"),
+                }
+            }
+            let res = sig.agg_result.as_ref().unwrap();
+            match layout.result.as_ref().unwrap() {
+                AggOut::Hidden(c) => {
+                    assert_eq!(*c, hidden, "{what}");
+                    assert!(plan.area_ret.is_empty());
+                }
+                AggOut::Regs(pieces) => {
+                    assert_eq!(pieces.len(), plan.area_ret.len(), "{what}");
+                    region_of(pieces, res.size);
+                }
+            }
+        }
+    }
+    // Scalars only: nothing to do, the entry is the scalar one.
+    let plan = classify(&Signature::parse(&["i32", "f64"], "i64").unwrap());
+    assert!(CallbackLayout::new(&plan).is_empty());
+}
+
+fn a_ty(src: AreaSrc) -> ffast_core::Type {
+    match src {
+        AreaSrc::Load { ty, .. } => ty,
+        AreaSrc::Addr { .. } => ffast_core::Type::Pointer,
+    }
+}

@@ -217,6 +217,31 @@ pub const ERRNO_SCALARS: [(&[&str], &str); 4] = [
     (&["i64"; 8], "i64"),
 ];
 
+/// Callback entries with aggregates that are pinned: registers between scalars and a register
+/// result (SysV INTEGER+SSE, an AArch64 HFA), a memory result after seven integers with a
+/// 24-byte parameter (SysV: hidden pointer in rdi and a stack image; AArch64: x8 and a copy by
+/// reference), and a 12-byte float struct in and out.
+pub const AGGREGATE_CALLBACKS: [(&[&str], &str); 3] = [
+    (
+        &["i32", "struct{a:i32,b:i32}", "f64"],
+        "struct{a:i64,b:f64}",
+    ),
+    (
+        &[
+            "i64",
+            "i64",
+            "i64",
+            "i64",
+            "i64",
+            "i64",
+            "i64",
+            "struct{a:i64,b:i64,c:i64}",
+        ],
+        "struct{a:f64,b:f64,c:f64,d:f64}",
+    ),
+    (&["struct{a:f32,b:f32,c:f32}"], "struct{a:f32,b:f32,c:f32}"),
+];
+
 /// Fixed addresses the errno trampolines exchange through, and libc's errno function.
 pub const ERRNO: ErrnoTargets = ErrnoTargets {
     errno_addr: 0x1212_3434_5656,
@@ -276,6 +301,16 @@ pub fn listings(
             title: "slow stub".into(),
             code: trampoline::slow_stub(isa, SLOW_CALLBACK, SLOW_DATA).map_err(err),
         });
+        // Aggregate callback entries (docs/callbacks.md §5): one per §3 shape and result kind.
+        // On arm64 the listing is the refusal until its emitter stores aggregates.
+        for (params, result) in AGGREGATE_CALLBACKS {
+            let plan = classify(&Signature::parse(params, result).expect("signature"));
+            out.push(Listing {
+                title: format!("callback entry {}", sig_text(params, result)),
+                code: trampoline::callback_entry(&plan, CALLBACK_CTX, CALLBACK_DISPATCH)
+                    .map_err(err),
+            });
+        }
         for (params, result) in ERRNO_SCALARS {
             let plan = classify(&Signature::parse(params, result).expect("signature"));
             let s = sig_text(params, result);

@@ -13,7 +13,8 @@
 
 use super::{
     align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
-    ErrnoTargets, FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+    AggIn, AggOut, CallbackLayout, ErrnoTargets, FastRet, FastTargets, IntMove, MAX_SAFE,
+    STR_SCRATCH, WIDE_NAN_BITS,
 };
 use crate::encode::arm64::{Asm, Cond, Label, D, S, SP, W, X};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
@@ -671,7 +672,12 @@ pub(super) fn callback_entry(
     dispatch: usize,
 ) -> Result<Vec<u8>, Error> {
     let n = plan.args.len();
-    let frame = align16(8 * (n as u32 + 1));
+    // Aggregates (docs/callbacks.md §4, §5): one more slot per aggregate parameter and a spill
+    // block after the slots. A scalar-only plan has an empty layout: the same frame and code.
+    let layout = CallbackLayout::new(plan);
+    let slots = n as u32 + 1 + layout.params.len() as u32;
+    let block = 8 * slots;
+    let frame = align16(8 * slots + layout.block_size);
     if frame > MAX_FRAME || plan.c_stack_bytes + 16 > MAX_FRAME {
         return Err(Error::Unsupported(
             "callback frame beyond arm64 immediate reach".into(),
@@ -688,6 +694,7 @@ pub(super) fn callback_entry(
     a.stp_x_pre(FP, LR, SP, -16);
     a.mov_x_sp(FP);
     a.sub_x_x_imm(SP, SP, frame);
+    callback_aggregates_in(&mut a, &layout, n, block)?;
     for (i, arg) in plan.args.iter().enumerate() {
         let at = 8 * i as i32;
         match (arg.c, arg.ty.class()) {
@@ -717,15 +724,84 @@ pub(super) fn callback_entry(
     pool.load(&mut a, IP0, dispatch as u64);
     a.blr(IP0);
     let res = 8 * n as i32;
-    match plan.ret.ty.class() {
-        ValueClass::None => {}
-        ValueClass::Int { .. } => a.ldr_x(X(0), SP, res),
-        ValueClass::Float { size: 4 } => a.ldr_s(S(0), SP, res),
-        ValueClass::Float { .. } => a.ldr_d(D(0), SP, res),
+    match &layout.result {
+        // AAPCS64 §6.9: x8's block is written; "there is no requirement for the callee to
+        // preserve the value stored in x8", so nothing is returned.
+        Some(AggOut::Hidden(_)) => {}
+        Some(AggOut::Regs(pieces)) => {
+            for &(c, ty, off) in pieces {
+                let at = (block + off) as i32;
+                match (c, ty) {
+                    (Loc::Gpr(r), _) => a.ldr_x(X(r), SP, at),
+                    (Loc::Fpr(r), Type::F32) => a.ldr_s(S(r), SP, at),
+                    (Loc::Fpr(r), _) => a.ldr_d(D(r), SP, at),
+                    (c, _) => return Err(Error::Encode(format!("a result piece in {c:?}"))),
+                }
+            }
+        }
+        None => match plan.ret.ty.class() {
+            ValueClass::None => {}
+            ValueClass::Int { .. } => a.ldr_x(X(0), SP, res),
+            ValueClass::Float { size: 4 } => a.ldr_s(S(0), SP, res),
+            ValueClass::Float { .. } => a.ldr_d(D(0), SP, res),
+        },
     }
     a.mov_sp_x(FP);
     a.ldp_x_post(FP, LR, SP, 16);
     a.ret();
     pool.emit(&mut a);
     a.finish()
+}
+
+/// A callback entry's aggregate parameters and result address into their slots
+/// (docs/callbacks.md §5.3), before the scalar arguments are stored: x9 is the only scratch
+/// register (never an argument register), so every argument register — x8 included — is
+/// still intact. `block`: the spill block's offset from sp.
+fn callback_aggregates_in(
+    a: &mut Asm,
+    layout: &CallbackLayout,
+    n: usize,
+    block: u32,
+) -> Result<(), Error> {
+    let t = X(9);
+    let slot = |i: usize| 8 * i as i32;
+    // The caller's stack arguments start at the frame pointer + 16 (above fp and lr).
+    let incoming = |off: u32| 16 + off as i32;
+    if let Some(AggOut::Hidden(c)) = &layout.result {
+        match c {
+            Loc::Gpr(r) => a.str_x(X(*r), SP, slot(n)),
+            c => return Err(Error::Encode(format!("a hidden result pointer in {c:?}"))),
+        }
+    }
+    for (k, p) in layout.params.iter().enumerate() {
+        match p {
+            AggIn::Spill(pieces) => {
+                for &(c, ty, off) in pieces {
+                    let at = (block + off) as i32;
+                    match (c, ty) {
+                        (Loc::Gpr(r), _) => a.str_x(X(r), SP, at),
+                        (Loc::Fpr(r), Type::F32) => a.str_s(S(r), SP, at),
+                        (Loc::Fpr(r), _) => a.str_d(D(r), SP, at),
+                        (Loc::Stack(off), _) => {
+                            a.ldr_x(t, FP, incoming(off));
+                            a.str_x(t, SP, at);
+                        }
+                    }
+                }
+                let start = pieces.iter().map(|p| p.2).min().unwrap_or(0);
+                a.add_x_x_imm(t, SP, block + start);
+            }
+            AggIn::Image { base } => a.add_x_x_imm(t, FP, 16 + base),
+            AggIn::ByRef(Loc::Gpr(r)) => a.mov_x_x(t, X(*r)),
+            AggIn::ByRef(Loc::Stack(off)) => a.ldr_x(t, FP, incoming(*off)),
+            AggIn::ByRef(c) => return Err(Error::Encode(format!("a by-reference copy in {c:?}"))),
+        }
+        a.str_x(t, SP, slot(n + 1 + k));
+    }
+    if let Some(AggOut::Regs(pieces)) = &layout.result {
+        let start = pieces.iter().map(|p| p.2).min().unwrap_or(0);
+        a.add_x_x_imm(t, SP, block + start);
+        a.str_x(t, SP, slot(n));
+    }
+    Ok(())
 }

@@ -39,7 +39,7 @@
 pub mod arm64;
 pub mod x64;
 
-use crate::{ArgPlan, CallPlan, Error, Isa, Loc, Type, ValueClass};
+use crate::{AreaSrc, ArgPlan, CallPlan, Error, Isa, Loc, Type, ValueClass};
 
 /// Bytes of trampoline stack reserved per string argument: strings whose UTF-8 form (plus NUL)
 /// fits are converted without touching the heap.
@@ -323,20 +323,127 @@ pub fn slow_stub(isa: Isa, callback: usize, data: usize) -> Result<Vec<u8>, Erro
     }
 }
 
-/// Callback entries store scalar arguments only: an aggregate parameter or result (which a plan
-/// lists in `area_args` / `area_ret`) would be silently dropped or mis-numbered, so it is
-/// refused. The extension point for structs by value in callbacks: an entry that copies each
-/// `area_args` location (registers, incoming stack eightbytes at their offsets, or the pointer
-/// of a copy passed by reference) into a per-call block, and stores `area_ret` registers from a
-/// block the JS side fills.
-fn callback_scalars_only(plan: &CallPlan) -> Result<(), Error> {
-    if plan.uses_area() {
-        return Err(Error::Unsupported(
-            "structs and unions by value are not supported in callbacks yet (pass a pointer)"
-                .into(),
-        ));
+/// Where one aggregate parameter of a callback is when C calls the entry (docs/callbacks.md §3,
+/// §5.1): the entry stores its address in the parameter's slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AggIn {
+    /// Registers (or, for a plan that is not an image, stack eightbytes): each `(loc, ty,
+    /// off)` is stored at `off` in the entry's spill block (`ty`: `U64` for a whole eightbyte,
+    /// `F64`/`F32` for a floating-point register); the bytes are the block region.
+    Spill(Vec<(Loc, Type, u32)>),
+    /// An image of the object on the caller's stack, `base` bytes after the first stack
+    /// argument: the bytes are already there.
+    Image { base: u32 },
+    /// A pointer to the caller's copy (AAPCS64 B.4) in this location.
+    ByRef(Loc),
+}
+
+/// Where an aggregate result goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AggOut {
+    /// Registers loaded after the dispatch from `off` in the spill block.
+    Regs(Vec<(Loc, Type, u32)>),
+    /// Written through the caller's hidden pointer, which arrives in this register (rdi on
+    /// SysV x86-64 — and returned in rax —, x8 on AAPCS64 and Apple arm64).
+    Hidden(Loc),
+}
+
+/// What a callback entry does with a plan's aggregates (docs/callbacks.md §4, §5): pure, from
+/// the plan, shared by both emitters. Scalar-only plans have an empty layout.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CallbackLayout {
+    /// One per aggregate parameter, in declared order (slot `n + 1 + k`).
+    pub params: Vec<AggIn>,
+    pub result: Option<AggOut>,
+    /// Bytes of spill block the entry's frame holds (a multiple of 8): each register-passed
+    /// aggregate, and a register result, in its own region padded to whole eightbytes.
+    pub block_size: u32,
+}
+
+impl CallbackLayout {
+    pub fn new(plan: &CallPlan) -> CallbackLayout {
+        let mut layout = CallbackLayout::default();
+        let mut order: Vec<usize> = Vec::new();
+        for a in &plan.area_args {
+            if let Some(p) = a.param {
+                if !order.contains(&p) {
+                    order.push(p);
+                }
+            }
+        }
+        // A region for `pieces` (area-absolute offsets): placed at the block's end, each piece
+        // at its distance from the aggregate's first byte (the lowest offset: its first
+        // eightbyte is always among them), the region padded to whole eightbytes.
+        let mut region = |pieces: Vec<(Loc, Type, u32)>| {
+            let base = pieces.iter().map(|p| p.2).min().unwrap_or(0);
+            let start = layout.block_size;
+            let end = pieces.iter().map(|p| p.2 - base + 8).max().unwrap_or(0);
+            layout.block_size += end.next_multiple_of(8);
+            pieces
+                .into_iter()
+                .map(|(c, ty, off)| (c, ty, start + off - base))
+                .collect::<Vec<_>>()
+        };
+        for p in order {
+            let es: Vec<_> = plan
+                .area_args
+                .iter()
+                .filter(|a| a.param == Some(p))
+                .collect();
+            if let [one] = es.as_slice() {
+                if let AreaSrc::Addr { .. } = one.src {
+                    layout.params.push(AggIn::ByRef(one.c));
+                    continue;
+                }
+            }
+            let pieces: Vec<(Loc, Type, u32)> = es
+                .iter()
+                .filter_map(|a| match a.src {
+                    AreaSrc::Load { offset, ty } => Some((a.c, ty, offset)),
+                    AreaSrc::Addr { .. } => None,
+                })
+                .collect();
+            let base = pieces.iter().map(|p| p.2).min().unwrap_or(0);
+            let on_stack: Vec<i64> = pieces
+                .iter()
+                .filter_map(|&(c, _, off)| match c {
+                    Loc::Stack(at) => Some(at as i64 - (off - base) as i64),
+                    _ => None,
+                })
+                .collect();
+            // §3 shape 2: every piece on the stack at one distance from its place in the
+            // object. Anything else (none of the supported ABIs gives it) is spilled piece by
+            // piece, so correctness never depends on the shortcut.
+            if !on_stack.is_empty()
+                && on_stack.len() == pieces.len()
+                && on_stack.windows(2).all(|w| w[0] == w[1])
+                && on_stack[0] >= 0
+            {
+                layout.params.push(AggIn::Image {
+                    base: on_stack[0] as u32,
+                });
+                continue;
+            }
+            layout.params.push(AggIn::Spill(region(pieces)));
+        }
+        if let Some(h) = plan.area_args.iter().find(|a| a.param.is_none()) {
+            layout.result = Some(AggOut::Hidden(h.c));
+        } else if !plan.area_ret.is_empty() {
+            let pieces = plan
+                .area_ret
+                .iter()
+                .map(|r| (r.c, r.ty, r.offset))
+                .collect();
+            layout.result = Some(AggOut::Regs(region(pieces)));
+        }
+        layout
     }
-    Ok(())
+
+    /// Whether the plan has any aggregate (the entry then follows docs/callbacks.md §4's
+    /// extended slot contract, and its dispatcher is the aggregate one).
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty() && self.result.is_none()
+    }
 }
 
 /// Callback entry trampoline for `plan`: C calls it as a function of the plan's signature (only
@@ -346,6 +453,10 @@ fn callback_scalars_only(plan: &CallPlan) -> Result<(), Error> {
 /// (`extern "C" fn(usize, *mut u64)`), then returns `slots[n]` in the C result register
 /// (rax/xmm0, x0/d0/s0), the stack 16-byte aligned at the inner call. The mirror image of
 /// [`invoker`].
+///
+/// With aggregates (docs/callbacks.md §4) the slots grow: `slots[n]` holds the address the
+/// result's bytes go to, `slots[n + 1 + k]` the address of aggregate parameter `k`'s bytes
+/// ([`CallbackLayout`]); the dispatcher writes the result's bytes and leaves the slots alone.
 pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Vec<u8>, Error> {
     // A JS function has no va_list to read variadic arguments through (docs/variadic.md §1.3).
     if plan.variadic.is_some() {
@@ -353,7 +464,6 @@ pub fn callback_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> Result<Ve
             "a callback cannot be variadic ('...')".into(),
         ));
     }
-    callback_scalars_only(plan)?;
     match plan.isa {
         Isa::X64 => x64::callback_entry(plan, ctx, dispatch),
         Isa::Arm64 => arm64::callback_entry(plan, ctx, dispatch),

@@ -7,7 +7,8 @@
 
 use super::{
     align16, direct_eligible, entry_loc, needs_helper, result_needs_conversion, sign_extends_to_64,
-    ErrnoTargets, FastRet, FastTargets, IntMove, MAX_SAFE, STR_SCRATCH, WIDE_NAN_BITS,
+    AggIn, AggOut, CallbackLayout, ErrnoTargets, FastRet, FastTargets, IntMove, MAX_SAFE,
+    STR_SCRATCH, WIDE_NAN_BITS,
 };
 use crate::encode::x64::{Asm, Cond, Gpr, Mem, Xmm};
 use crate::{AreaSrc, CallPlan, Error, Loc, StackSlots, Type, ValueClass};
@@ -633,12 +634,18 @@ pub(super) fn callback_entry(
 ) -> Result<Vec<u8>, Error> {
     check_stack_slots(plan)?;
     let n = plan.args.len();
-    let frame = align16(8 * (n as u32 + 1));
+    // Aggregates (docs/callbacks.md §4, §5): one more slot per aggregate parameter and a spill
+    // block after the slots. A scalar-only plan has an empty layout: the same frame and code.
+    let layout = CallbackLayout::new(plan);
+    let slots = n as u32 + 1 + layout.params.len() as u32;
+    let block = 8 * slots as i32;
+    let frame = align16(8 * slots + layout.block_size);
     let slot = |i: usize| Mem::new(Gpr::Rsp, 8 * i as i32);
     let mut a = Asm::new();
     a.push_r64(Gpr::Rbp);
     a.mov_r64_r64(Gpr::Rbp, Gpr::Rsp);
     a.sub_r64_imm32(Gpr::Rsp, frame as i32);
+    callback_aggregates_in(&mut a, &layout, n, block)?;
     for (i, arg) in plan.args.iter().enumerate() {
         match (arg.c, arg.ty.class()) {
             (Loc::Gpr(r), _) => {
@@ -667,13 +674,98 @@ pub(super) fn callback_entry(
     a.mov_r64_r64(Gpr::Rsi, Gpr::Rsp);
     a.mov_r64_imm64(Gpr::Rax, dispatch as u64);
     a.call_r64(Gpr::Rax);
-    match plan.ret.ty.class() {
-        ValueClass::None => {}
-        ValueClass::Int { .. } => a.mov_r64_m64(Gpr::Rax, slot(n)),
-        ValueClass::Float { size: 4 } => a.movss_x_m(Xmm(0), slot(n)),
-        ValueClass::Float { .. } => a.movsd_x_m(Xmm(0), slot(n)),
+    match &layout.result {
+        Some(out) => callback_aggregate_out(&mut a, out, n, block)?,
+        None => match plan.ret.ty.class() {
+            ValueClass::None => {}
+            ValueClass::Int { .. } => a.mov_r64_m64(Gpr::Rax, slot(n)),
+            ValueClass::Float { size: 4 } => a.movss_x_m(Xmm(0), slot(n)),
+            ValueClass::Float { .. } => a.movsd_x_m(Xmm(0), slot(n)),
+        },
     }
     a.leave();
     a.ret();
     a.finish()
+}
+
+/// A callback entry's aggregate parameters and result address into their slots
+/// (docs/callbacks.md §5.3), before the scalar arguments are stored: rax is the only scratch
+/// register (never an argument register), so every argument register is still intact.
+/// `block`: the spill block's offset from rsp.
+fn callback_aggregates_in(
+    a: &mut Asm,
+    layout: &CallbackLayout,
+    n: usize,
+    block: i32,
+) -> Result<(), Error> {
+    let slot = |i: usize| Mem::new(Gpr::Rsp, 8 * i as i32);
+    let at = |off: u32| Mem::new(Gpr::Rsp, block + off as i32);
+    // The caller's stack arguments start above the return address and the saved rbp.
+    let incoming = |off: u32| Mem::new(Gpr::Rbp, 16 + off as i32);
+    for (k, p) in layout.params.iter().enumerate() {
+        match p {
+            AggIn::Spill(pieces) => {
+                for &(c, ty, off) in pieces {
+                    store_piece(a, c, ty, at(off))?;
+                }
+                let start = pieces.iter().map(|p| p.2).min().unwrap_or(0);
+                a.lea_r64_m(Gpr::Rax, at(start));
+            }
+            AggIn::Image { base } => a.lea_r64_m(Gpr::Rax, incoming(*base)),
+            AggIn::ByRef(Loc::Gpr(r)) => a.mov_r64_r64(Gpr::Rax, gpr(*r)),
+            AggIn::ByRef(Loc::Stack(off)) => a.mov_r64_m64(Gpr::Rax, incoming(*off)),
+            AggIn::ByRef(c) => return Err(Error::Encode(format!("a by-reference copy in {c:?}"))),
+        }
+        a.mov_m64_r64(slot(n + 1 + k), Gpr::Rax);
+    }
+    match &layout.result {
+        // SysV: the hidden pointer arrives in rdi; stored before anything clobbers it.
+        Some(AggOut::Hidden(Loc::Gpr(r))) => a.mov_m64_r64(slot(n), gpr(*r)),
+        Some(AggOut::Hidden(c)) => {
+            return Err(Error::Encode(format!("a hidden result pointer in {c:?}")))
+        }
+        Some(AggOut::Regs(pieces)) => {
+            let start = pieces.iter().map(|p| p.2).min().unwrap_or(0);
+            a.lea_r64_m(Gpr::Rax, at(start));
+            a.mov_m64_r64(slot(n), Gpr::Rax);
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// One piece of a spilled aggregate: a whole eightbyte from a general register or the caller's
+/// stack, or an xmm register's double or float.
+fn store_piece(a: &mut Asm, c: Loc, ty: Type, dst: Mem) -> Result<(), Error> {
+    match (c, ty) {
+        (Loc::Gpr(r), _) => a.mov_m64_r64(dst, gpr(r)),
+        (Loc::Fpr(x), Type::F32) => a.movss_m_x(dst, Xmm(x)),
+        (Loc::Fpr(x), _) => a.movsd_m_x(dst, Xmm(x)),
+        (Loc::Stack(off), _) => {
+            a.mov_r64_m64(Gpr::Rax, Mem::new(Gpr::Rbp, 16 + off as i32));
+            a.mov_m64_r64(dst, Gpr::Rax);
+        }
+    }
+    Ok(())
+}
+
+/// After the dispatch: a register result is loaded from its block region; a result written
+/// through the hidden pointer returns that pointer in rax (psABI §3.2.3: "on return %rax will
+/// contain the address that has been passed in by the caller in %rdi").
+fn callback_aggregate_out(a: &mut Asm, out: &AggOut, n: usize, block: i32) -> Result<(), Error> {
+    match out {
+        AggOut::Hidden(_) => a.mov_r64_m64(Gpr::Rax, Mem::new(Gpr::Rsp, 8 * n as i32)),
+        AggOut::Regs(pieces) => {
+            for &(c, ty, off) in pieces {
+                let src = Mem::new(Gpr::Rsp, block + off as i32);
+                match (c, ty) {
+                    (Loc::Gpr(r), _) => a.mov_r64_m64(gpr(r), src),
+                    (Loc::Fpr(x), Type::F32) => a.movss_x_m(Xmm(x), src),
+                    (Loc::Fpr(x), _) => a.movsd_x_m(Xmm(x), src),
+                    (c, _) => return Err(Error::Encode(format!("a result piece in {c:?}"))),
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -5,12 +5,12 @@ const { fail, show } = require('../errors.js');
 const { kDv, kOff, ViewBrand, memorySpan } = require('../buffers.js');
 const { checkAddress, toArrayBuffer } = require('../addresses.js');
 const { internals, INLINE_MAX, SCALARS, IDENT, sizeOf, label } = require('./model.js');
-const { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX } = require('./runtime.js');
+const { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX, rwstr } = require('./runtime.js');
 
 // --------------------------------------------------------------------------- code generation
 // Generated functions close over these (positional parameters of every `new Function`), and
 // over `$d<i>`: per function, the nested types' code it calls.
-const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX };
+const RT = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, hasOwn: Object.hasOwn, w64n, r64, ru64, rptr, rstr, rwstr, noSink, I64MIN, I64MAX, U64MAX };
 const RT_NAMES = Object.keys(RT).map((k) => `$${k}`);
 const RT_VALUES = Object.values(RT);
 let serial = 0;
@@ -112,11 +112,12 @@ ${genEnc(info.element, e, `${o} + ${i} * ${es}`, joinIndex(p, i), ctx)}
 }
 
 function genEncScalar(t, v, o, p) {
-  if (t === 'string') {
+  if (SCALARS[t].wide === 'string') {
     // s: the string sink of the encoding (the call's arena, or noSink), giving the address
-    // of a NUL-terminated UTF-8 copy.
+    // of a NUL-terminated UTF-8 copy (a wide one: in code units of SCALARS[t].unit bytes).
+    const unit = SCALARS[t].unit ? `, ${SCALARS[t].unit}` : '';
     return `if (${v} === null) { dv.setUint32(${o}, 0, true); dv.setUint32(${o} + 4, 0, true); }
-else if (typeof ${v} === 'string') $w64n(dv, ${o}, s(${v}, w, ${p}));
+else if (typeof ${v} === 'string') $w64n(dv, ${o}, s(${v}, w, ${p}${unit}));
 else $typeErr(w, ${p}, "string (or null)", ${v});`;
   }
   const s = SCALARS[t];
@@ -172,7 +173,7 @@ function genDecScalar(t, o) {
   const s = SCALARS[t];
   if (t === 'bool') return `dv.getUint8(${o}) !== 0`;
   if (!s.wide) return `dv.${s.get}(${o}, true)`;
-  if (s.wide === 'string') return `$rstr(dv, ${o})`;
+  if (s.wide === 'string') return s.unit ? `$rwstr(dv, ${o}, ${s.unit})` : `$rstr(dv, ${o})`;
   return `${s.wide === 'signed' ? '$r64' : s.wide === 'unsigned' ? '$ru64' : '$rptr'}(dv, ${o})`;
 }
 

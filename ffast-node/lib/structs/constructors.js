@@ -6,7 +6,7 @@ const { fail, describe, show, keyName } = require('../errors.js');
 const { native } = require('../native.js');
 const { ownKeys, ownValue, readOwn, guarded } = require('../user-objects.js');
 const { scalarPointee } = require('../types.js');
-const { typeObjects, pointerTypes, internals, MAX_NESTING, INLINE_MAX, scalarName, nameTok, sizeOf, publicText, label } = require('./model.js');
+const { typeObjects, pointerTypes, internals, MAX_NESTING, INLINE_MAX, scalarName, nameTok, sizeOf, publicText, label, SCALARS, textOf } = require('./model.js');
 const { compile } = require('./codegen.js');
 
 // --------------------------------------------------------------------------- constructors
@@ -47,7 +47,7 @@ function readOpts(opts, kind) {
 }
 
 /** Whether a member type is or holds a string member (at any depth). */
-const stringsIn = (t) => (typeof t === 'string' ? t === 'string' : internals.get(t).hasStrings);
+const stringsIn = (t) => (typeof t === 'string' ? SCALARS[t].wide === 'string' : internals.get(t).hasStrings);
 
 /** Nesting depth of a member type (scalars: 0). */
 const depthOf = (t) => (typeof t === 'string' ? 0 : internals.get(t).depth);
@@ -58,7 +58,7 @@ const weightOf = (t) => (typeof t === 'string' ? 1 : internals.get(t).weight <= 
 const nodesOf = (t) => (typeof t === 'string' ? 1 : internals.get(t).nodes);
 
 /** `#i` for a type object (its handle joins `deps`), the canonical name for a scalar. */
-const typeTok = (t, deps) => (typeof t === 'string' ? t : `#${deps.push(internals.get(t).handle) - 1}`);
+const typeTok = (t, deps) => (typeof t === 'string' ? textOf(t) : `#${deps.push(internals.get(t).handle) - 1}`);
 
 function checkDepth(depth, kind) {
   if (depth > MAX_NESTING) fail('ERR_FFAST_DEFINITION', `${kind}: types nest more than ${MAX_NESTING} levels deep`);

@@ -2,6 +2,7 @@
 // The type model shared by the struct modules: which objects are types (and their internals),
 // the scalars a member may have, a type's canonical text and its label in messages.
 
+const { cTypeName } = require('../types.js');
 const { fail, show } = require('../errors.js');
 const { native } = require('../native.js');
 
@@ -36,10 +37,18 @@ const SCALARS = {
   usize: { size: 8, wide: 'unsigned' },
   pointer: { size: 8, wide: 'pointer' },
   string: { size: 8, wide: 'string' },
+  // Wide string members (docs/pointers.md §7): the `string` member rules, copies in UTF-16 or
+  // UTF-32 (wchar_t: by its unit), decoded with u16string()/u32string(). The native layout
+  // sees a pointer (TEXT).
+  u16string: { size: 8, wide: 'string', unit: 2 },
+  u32string: { size: 8, wide: 'string', unit: 4 },
   f32: { size: 4, get: 'getFloat32', set: 'setFloat32', float: true },
   f64: { size: 8, get: 'getFloat64', set: 'setFloat64', float: true },
 };
 const scalarCache = new Map();
+/** A scalar member's name in the native text: a wide string member is an address there. */
+const TEXT = { u16string: 'pointer', u32string: 'pointer' };
+const textOf = (t) => TEXT[t] || t;
 
 /** Canonical scalar name of a field type spelling, or a typed error. */
 function scalarName(spelling, where) {
@@ -50,6 +59,14 @@ function scalarName(spelling, where) {
     fail('ERR_FFAST_TYPE', `${where}: ${show(spelling)} is not a scalar type name (use ffast.struct/union/array for composites)`);
   }
   if (spelling.length > 128) fail('ERR_FFAST_TYPE', `${where}: unknown type '${spelling.slice(0, 60)}…'`);
+  // C pointer spellings (docs/pointers.md §3): every pointer kind is an 8-byte address member,
+  // char* a string member.
+  const c = cTypeName(spelling, where);
+  if (c !== null) {
+    if (!SCALARS[c]) fail('ERR_FFAST_TYPE', `${where}: '${spelling}' cannot be a field type`);
+    scalarCache.set(spelling, c);
+    return c;
+  }
   let l;
   try {
     l = native.layout(spelling);
@@ -75,7 +92,7 @@ const sizeOf = (t) => (typeof t === 'string' ? SCALARS[t].size : t.size);
  */
 function typeText(info) {
   if (info.text !== undefined) return info.text;
-  const tt = (t) => (typeof t === 'string' ? t : typeText(internals.get(t)));
+  const tt = (t) => (typeof t === 'string' ? textOf(t) : typeText(internals.get(t)));
   let s;
   if (info.fields) {
     s = `${info.kind}${info.pack !== undefined ? `<${info.pack}>` : ''}{`;
@@ -111,4 +128,4 @@ function label(info) {
   return `${info.kind} of ${info.size} bytes`;
 }
 
-module.exports = { typeObjects, pointerTypes, internals, MAX_NESTING, INLINE_MAX, SCALARS, scalarName, IDENT, nameTok, sizeOf, typeText, publicText, label };
+module.exports = { typeObjects, pointerTypes, internals, MAX_NESTING, INLINE_MAX, SCALARS, scalarName, IDENT, nameTok, sizeOf, typeText, publicText, label, textOf };

@@ -2,6 +2,7 @@
 // What the generated encoders and decoders call: errors with member paths, storing into the
 // caller's object, 64-bit members, string members.
 
+const { decodeWide } = require('../addresses.js');
 const { isProxy } = require('node:util').types;
 const { FfastError, fail, describe, show, keyName } = require('../errors.js');
 const { native } = require('../native.js');
@@ -175,6 +176,11 @@ function rstr(dv, o) {
   const p = rptr(dv, o);
   return p === null ? null : cstring(p);
 }
+/** A wide string member: NULL is null, else the UTF-16/UTF-32 text at the address. */
+function rwstr(dv, o, unit) {
+  const p = rptr(dv, o);
+  return p === null ? null : decodeWide(p, undefined, unit, 'string member');
+}
 /**
  * The string sink of T.encode and view setters: there is no call for a copy to live for
  * (docs/struct-strings.md §1); null is never given to a sink.
@@ -191,4 +197,4 @@ const I64MIN = -(2n ** 63n);
 const I64MAX = 2n ** 63n - 1n;
 const U64MAX = 2n ** 64n - 1n;
 
-module.exports = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX };
+module.exports = { typeErr, rangeErr, unionErr, lengthErr, reframe, defOwn, storeRest, w64n, r64, ru64, rptr, rstr, noSink, I64MIN, I64MAX, U64MAX, rwstr };

@@ -1,9 +1,11 @@
-//! Buffer arguments of fast calls on V8 11 and 12 (Node 20, 22): the data address of an
+//! Buffer arguments of fast calls on V8 11 to 14 (Node 20 to 26): the data address of an
 //! off-heap typed array read straight from the object, and Node 20's fallback.
 //!
-//! Those lines have no handle-free way to ask V8 for a view's data (`GetContents` arrived in
+//! V8 11 and 12 have no handle-free way to ask V8 for a view's data (`GetContents` arrived in
 //! 12.6), so the general route opens a HandleScope and calls `Buffer()->Data() + ByteOffset()`
-//! — about four times the cost of the whole call. But official Node builds have neither pointer
+//! — about four times the cost of the whole call. On V8 13 and 14 the general route is
+//! handle-free but still three calls into V8 (`IsArrayBufferView`, `HasBuffer`, `GetContents`):
+//! an Int32Array argument cost ~2.5x Node 20's raw read in an independent harness. But official Node builds have neither pointer
 //! compression nor the sandbox (`v8-fast-api.md` §9.9): every field of a `JSTypedArray` is a
 //! full 64-bit word, and its data pointer is `external_pointer + base_pointer`, with
 //! `base_pointer` zero exactly when the data lives off the JS heap. For such an array V8's
@@ -18,7 +20,8 @@
 //! address by construction, so hot and cold calls still see the same pointer for every value.
 //!
 //! The field offsets are those of V8 11.3 and 12.4 (its object definitions; the exported
-//! accessors `ArrayBufferView::HasBuffer/ByteOffset/ByteLength` read the same offsets), and
+//! accessors `ArrayBufferView::HasBuffer/ByteOffset/ByteLength` read the same offsets) and of
+//! V8 13.6 and 14.6 ([`V13`]: the same fields, moved), and
 //! they are trusted only after a self-check ([`verify`]) has compared the raw answer with
 //! V8's own on a set of arrays built for the purpose — every element kind, offsets, on-heap,
 //! empty, detached, resizable, shared, subclassed, non-views. If anything disagrees, the raw
@@ -38,26 +41,61 @@ use std::ffi::c_void;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-// Offsets in bytes from an object's untagged address (V8 11.3 / 12.4, 64-bit, no pointer
-// compression: every field is one 8-byte word unless noted).
+// Offsets in bytes from an object's untagged address (64-bit, no pointer compression: every
+// field is one 8-byte word unless noted).
 /// `HeapObject::map` (tagged).
 const MAP: usize = 0;
 /// `Map::instance_type` (u16): `Internals::kMapInstanceTypeOffset` of `v8-internal.h`.
 const MAP_INSTANCE_TYPE: usize = 12;
-/// `JSArrayBufferView::buffer` (tagged `JSArrayBuffer`).
-const VIEW_BUFFER: usize = 24;
-/// `JSArrayBufferView::byte_offset`, `byte_length` (raw size_t).
-const VIEW_BYTE_OFFSET: usize = 32;
-const VIEW_BYTE_LENGTH: usize = 40;
 /// `JSArrayBufferView::bit_field` (u32): bit 0 `is_length_tracking`, bit 1
 /// `is_backed_by_rab` (set for views of resizable and growable buffers).
-const VIEW_BIT_FIELD: usize = 48;
 const VIEW_RESIZABLE: u32 = 0b11;
-/// `JSTypedArray::external_pointer` (raw) and `base_pointer` (tagged, Smi 0 off the heap).
-const TA_EXTERNAL_POINTER: usize = 64;
-const TA_BASE_POINTER: usize = 72;
-/// `JSArrayBuffer::byte_length` (raw size_t; 0 once detached).
-const AB_BYTE_LENGTH: usize = 32;
+
+/// Where the fields [`classify`] reads are, per V8 line.
+struct Layout {
+    /// `JSArrayBufferView::buffer` (tagged `JSArrayBuffer`).
+    view_buffer: usize,
+    /// `JSArrayBufferView::bit_field` (u32).
+    view_bit_field: usize,
+    /// `JSArrayBufferView::byte_offset`, `byte_length` (raw size_t).
+    view_byte_offset: usize,
+    view_byte_length: usize,
+    /// `JSTypedArray::external_pointer` (raw) and `base_pointer` (tagged, Smi 0 off the heap).
+    ta_external_pointer: usize,
+    ta_base_pointer: usize,
+    /// `JSArrayBuffer::byte_length` (raw size_t; 0 once detached).
+    ab_byte_length: usize,
+}
+
+/// V8 11.3 and 12.4 (Node 20, 22): after the JSObject header (map, properties, elements) a
+/// view has buffer, byte_offset, byte_length, bit_field; a typed array then raw_length,
+/// external_pointer, base_pointer; an ArrayBuffer's byte_length is its fifth word.
+const V11: Layout = Layout {
+    view_buffer: 24,
+    view_byte_offset: 32,
+    view_byte_length: 40,
+    view_bit_field: 48,
+    ta_external_pointer: 64,
+    ta_base_pointer: 72,
+    ab_byte_length: 32,
+};
+
+/// V8 13.6 and 14.6 (Node 24, 26): views and ArrayBuffers are API objects with a C++-heap
+/// wrapper word after the JSObject header, and a view's bit_field comes before its offset and
+/// length. Read off the objects of Node 24.22 and 26.12 against V8's own answers (the
+/// samples below: offsets, lengths, resizable and growable buffers, detached ones).
+const V13: Layout = Layout {
+    view_buffer: 32,
+    view_bit_field: 40,
+    view_byte_offset: 48,
+    view_byte_length: 56,
+    ta_external_pointer: 72,
+    ta_base_pointer: 80,
+    ab_byte_length: 40,
+};
+
+/// The layout of this V8 (set by the self-check before it runs; read only once it passed).
+static USE_V13: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `JS_TYPED_ARRAY_TYPE` as the self-check found it (0: raw path off).
 static TYPED_ARRAY_TYPE: AtomicU32 = AtomicU32::new(0);
@@ -86,11 +124,11 @@ unsafe fn field<T: Copy>(obj: usize, off: usize) -> T {
 /// # Safety
 /// `v` is a live `Local<Value>` (a pointer to a slot holding a tagged value) on the isolate's
 /// thread, with no GC able to run until the result is used; `ta_type` is the verified
-/// `JS_TYPED_ARRAY_TYPE` of V8 11/12 without pointer compression (then every offset above is
-/// inside the object it is read from: each is read only after the checks that establish the
-/// object's type).
+/// `JS_TYPED_ARRAY_TYPE` of a V8 without pointer compression whose layout is `l` (then every
+/// offset is inside the object it is read from: each is read only after the checks that
+/// establish the object's type).
 #[inline(always)]
-unsafe fn classify(v: *const c_void, ta_type: u16) -> Raw {
+unsafe fn classify(v: *const c_void, ta_type: u16, l: &Layout) -> Raw {
     let tagged = *(v as *const usize);
     // Heap objects carry tag 0b01 (kHeapObjectTag); a Smi has a 0 low bit.
     if tagged & 0b11 != 0b01 {
@@ -101,19 +139,29 @@ unsafe fn classify(v: *const c_void, ta_type: u16) -> Raw {
     if field::<u16>(map, MAP_INSTANCE_TYPE) != ta_type {
         return Raw::NotTypedArray;
     }
-    if field::<usize>(obj, TA_BASE_POINTER) != 0 {
+    if field::<usize>(obj, l.ta_base_pointer) != 0 {
         return Raw::OnHeap;
     }
-    if field::<u32>(obj, VIEW_BIT_FIELD) & VIEW_RESIZABLE != 0 {
+    if field::<u32>(obj, l.view_bit_field) & VIEW_RESIZABLE != 0 {
         return Raw::Declined;
     }
-    let len = field::<usize>(obj, VIEW_BYTE_LENGTH);
-    let end = field::<usize>(obj, VIEW_BYTE_OFFSET).saturating_add(len);
-    let buffer = field::<usize>(obj, VIEW_BUFFER) - 1;
-    if len == 0 || end > field::<usize>(buffer, AB_BYTE_LENGTH) {
+    let len = field::<usize>(obj, l.view_byte_length);
+    let end = field::<usize>(obj, l.view_byte_offset).saturating_add(len);
+    let buffer = field::<usize>(obj, l.view_buffer) - 1;
+    if len == 0 || end > field::<usize>(buffer, l.ab_byte_length) {
         return Raw::Declined;
     }
-    Raw::Addr(field(obj, TA_EXTERNAL_POINTER))
+    Raw::Addr(field(obj, l.ta_external_pointer))
+}
+
+/// [`classify`] with this V8's layout (two inlined copies; the flag is fixed per process).
+#[inline(always)]
+unsafe fn classify_here(v: *const c_void, ta_type: u16) -> Raw {
+    if USE_V13.load(Ordering::Relaxed) {
+        classify(v, ta_type, &V13)
+    } else {
+        classify(v, ta_type, &V11)
+    }
 }
 
 /// The verified instance type, if the raw path is on.
@@ -133,7 +181,7 @@ fn typed_array_type() -> Option<u16> {
 /// Called only by trampolines with a `Local<Value>` of the current fast call.
 pub unsafe extern "C" fn buf_addr_raw(v: *const c_void) -> u64 {
     if let Some(t) = typed_array_type() {
-        if let Raw::Addr(a) = classify(v, t) {
+        if let Raw::Addr(a) = classify_here(v, t) {
             return a;
         }
     }
@@ -149,7 +197,7 @@ pub unsafe extern "C" fn buf_addr_raw(v: *const c_void) -> u64 {
 /// As [`buf_addr_raw`].
 pub unsafe extern "C" fn buf_addr_v11(v: *const c_void) -> u64 {
     match typed_array_type() {
-        Some(t) => match classify(v, t) {
+        Some(t) => match classify_here(v, t) {
             Raw::Addr(a) => return a,
             Raw::OnHeap => return BUF_FALLBACK,
             Raw::NotTypedArray | Raw::Declined => {}
@@ -170,7 +218,7 @@ pub unsafe extern "C" fn buf_addr_v11(v: *const c_void) -> u64 {
 /// # Safety
 /// On env's thread, inside an N-API call.
 pub unsafe fn raw_reads(env: sys::napi_env, api: &V8) -> bool {
-    matches!(api.major, 11 | 12) && verified(env)
+    matches!(api.major, 11..=14) && verified(env)
 }
 
 /// The fast-path buffer helper for this V8.
@@ -354,13 +402,17 @@ unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
     if !(api.is_typed_array)(first) {
         return Err("the first sample is not a typed array".into());
     }
+    USE_V13.store(api.major >= 13, Ordering::Relaxed);
     let obj = *(first as *const usize) - 1;
     let ta_type = field::<u16>(field::<usize>(obj, MAP) - 1, MAP_INSTANCE_TYPE);
     if ta_type == 0 {
         return Err("instance type 0".into());
     }
     // 1. Raw answers before anything is materialized (no allocation between reads).
-    let before: Vec<Raw> = samples.iter().map(|s| classify(s.0, ta_type)).collect();
+    let before: Vec<Raw> = samples
+        .iter()
+        .map(|s| classify_here(s.0, ta_type))
+        .collect();
     // 2. V8's answers: type, on-heap, the slow path's address (which materializes on-heap
     //    arrays), and N-API's data pointer for typed arrays.
     for ((v, want), raw) in samples.iter().zip(&before) {
@@ -374,7 +426,7 @@ unsafe fn verify(env: sys::napi_env) -> Result<u16, String> {
     //    must take the raw path like any other.
     for ((v, want), raw0) in samples.iter().zip(&before) {
         let v = *v;
-        let raw = classify(v, ta_type);
+        let raw = classify_here(v, ta_type);
         let is_ta = (api.is_typed_array)(v);
         if is_ta && !(api.view_has_buffer)(v) {
             return Err("an array is still on the heap after the slow path".into());

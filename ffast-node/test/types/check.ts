@@ -252,3 +252,102 @@ byPerson.symbols.greet({ name: 'x', age: 1 });
 byPerson.symbols.greet({ name: null, age: 1 });
 // @ts-expect-error: a string member takes a string or null
 byPerson.symbols.greet({ name: 1, age: 1 });
+// ------------------------------------------------------------------ pointers as C APIs use them (docs/pointers.md)
+import { alloc, free, cstrings, u16string, u32string, wstring } from 'ffast';
+const Pt = struct({ x: 'i32', y: 'i32' });
+const ptl = dlopen('libpointers.so', {
+  open: { parameters: ['const char*', 'sqlite3**'], result: 'int' },
+  outI: { parameters: [out(pointer('i32')), 'int'], result: 'int' },
+  inoutP: { parameters: [inout(pointer('pointer'))], result: 'void' },
+  sum: { parameters: ['const double*', 'size_t'], result: 'double' },
+  fill: { parameters: ['int*', 'size_t'], result: 'void' },
+  argv: { parameters: ['char* const*'], result: 'int' },
+  wide: { parameters: ['wchar_t*', 'u16string'], result: 'const char16_t*' },
+  text: { parameters: ['sqlite3_stmt*', 'int'], result: 'const unsigned char*' },
+  dup: { parameters: ['const char*'], result: { type: 'char*', free: 'free' } },
+  counter: { variable: 'int' },
+  name: { variable: 'const char*' },
+  big: { variable: 'uint64_t' },
+  origin: { variable: Pt },
+  maybe: { variable: 'double', optional: true },
+});
+const dbOut: [Pointer | null] = [null];
+const rcOpen: number = ptl.symbols.open(':memory:', dbOut);
+ptl.symbols.open(':memory:', new BigUint64Array(1));
+ptl.symbols.open(':memory:', null);
+ptl.symbols.outI([null], 5);
+ptl.symbols.inoutP([null]);
+const s1: number = ptl.symbols.sum([1.5, 2], 2);
+ptl.symbols.sum(new Float64Array(2), 2);
+ptl.symbols.sum(4096, 2);
+ptl.symbols.fill([0, 0], 2);
+// @ts-expect-error: a string is not a typed pointer
+ptl.symbols.sum('1.5', 1);
+// @ts-expect-error: elements of a double* are numbers
+ptl.symbols.sum(['1.5'], 1);
+ptl.symbols.argv(['ls', '-l', null]);
+// @ts-expect-error: a single string is not a char**
+ptl.symbols.argv('ls');
+const wr: string | null = ptl.symbols.wide('wide', 'utf-16');
+ptl.symbols.wide(null, undefined);
+// @ts-expect-error: a wide string parameter takes strings
+ptl.symbols.wide(1, 'x');
+const tp: Pointer | null = ptl.symbols.text(1, 0);
+const dd: string | null = ptl.symbols.dup('x');
+const cnt: number = ptl.symbols.counter;
+ptl.symbols.counter = 5;
+ptl.symbols.counter++;
+const nm: string | null = ptl.symbols.name;
+ptl.symbols.name = null;
+const bg: number | bigint = ptl.symbols.big;
+ptl.symbols.big = 2n ** 63n;
+ptl.symbols.origin.x = 1;
+ptl.symbols.origin = { x: 1, y: 2 };
+const mb: number | null = ptl.symbols.maybe === null ? null : ptl.symbols.maybe;
+// @ts-expect-error: an int variable takes numbers
+ptl.symbols.counter = 'x';
+// @ts-expect-error: a variable is not a function
+ptl.symbols.counter();
+const ad: Pointer = ptl.address('counter');
+const ado: Pointer | null = ptl.address('counter', { optional: true });
+const m1: number = alloc('i32', 4);
+alloc(Pt);
+alloc(Pt, 3);
+alloc(16);
+alloc('sqlite3**');
+free(m1);
+free(null);
+// @ts-expect-error: void has no size
+alloc('void');
+const l1: string[] | null = cstrings(m1);
+const l2: (string | null)[] | null = cstrings(m1, 2);
+const w1: string | null = u16string(m1);
+const w2: string | null = u32string(m1, 3);
+const w3: string | null = wstring(BigInt(m1));
+// @ts-expect-error: a result descriptor's free names a C function
+dlopen(null, { f: { parameters: [], result: { type: 'char*', free: 1 } } });
+// @ts-expect-error: only strings are decoded and freed
+dlopen(null, { f: { parameters: [], result: { type: 'int', free: 'free' } } });
+// @ts-expect-error: a variable has no parameters
+dlopen(null, { v: { variable: 'int', parameters: [] } });
+const cbw = callback({ parameters: ['const wchar_t*', 'int*'], result: 'void' }, (w, p) => {
+  const ws: string | null = w;
+  const ps: Pointer | null = p;
+});
+export { rcOpen, s1, wr, tp, dd, cnt, nm, bg, mb, ad, ado, l1, l2, w1, w2, w3, cbw };
+// C spellings and wide strings as members (docs/pointers.md §3, §7)
+const WMember = struct({ name: 'wstring', label: 'const char16_t*', p: 'int*', h: 'sqlite3**', s: 'char const*' });
+const wm: { name: string | null; label: string | null; p: Pointer | null; h: Pointer | null; s: string | null } = WMember.decode(new Uint8Array(40));
+export { wm };
+
+// Structs and unions by value in callbacks (docs/callbacks.md §1.1): decoded objects in,
+// objects or bytes out.
+{
+  const V2 = struct({ x: 'f64', y: 'f64' });
+  const cb = callback({ parameters: ['i32', V2], result: V2 }, (i, v) => ({ x: v.x + i, y: v.y }));
+  cb.close();
+  const bytes = callback({ parameters: [V2], result: V2 }, (v) => V2.encode(v));
+  bytes.close();
+  // @ts-expect-error a member of the decoded parameter that the struct does not have
+  callback({ parameters: [V2], result: 'f64' }, (v) => v.z);
+}

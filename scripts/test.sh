@@ -21,6 +21,7 @@ step() { # step <title> <command…>: run it under a heading and remember how lo
 step "Node lines 22/24/26 (x64, npm)" bash scripts/node-matrix.sh
 step "cargo fmt --check" cargo fmt --all -- --check
 step "ffast-node module layers (no import cycle, scripts/layers.js)" node scripts/layers.js
+step "JS layers (no require() cycle in ffast-node/lib)" node scripts/js-layers.js
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test" cargo test --workspace
 step "addon" bash ffast-node/build.sh

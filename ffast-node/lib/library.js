@@ -1,0 +1,378 @@
+'use strict';
+// dlopen, lazy binding, bind, close.
+
+const { isProxy } = require('node:util').types;
+const { checkAddress } = require('./addresses.js');
+const { checkDefinition, makeFunctions } = require('./definitions.js');
+const { fail, describe, show, clip, keyName } = require('./errors.js');
+const { native } = require('./native.js');
+const { insideCall } = require('./scripts.js');
+const { thrownMessage, ownKeys, ownValue, readOwn, bool } = require('./user-objects.js');
+const { variadicFunction } = require('./variadic.js');
+const { closedErr, CHUNK, wrapAll, wrap } = require('./wrappers.js');
+
+/** dlopen options: name → type of its value. The one list of what dlopen accepts. */
+const DLOPEN_OPTIONS = {
+  lazy: 'boolean', // RTLD_LAZY instead of RTLD_NOW
+  global: 'boolean', // RTLD_GLOBAL instead of RTLD_LOCAL
+  deep: 'boolean', // RTLD_DEEPBIND always (true) or never (false); default: on collision (docs/loading.md)
+  bind: 'string', // 'eager' (default): every function made by dlopen; 'lazy': each on first access
+};
+/** Values of dlopen's `bind` option. */
+const BIND_MODES = ['eager', 'lazy'];
+
+/** dlopen's options, read as definitions are (own properties, unknown ones refused). */
+function dlopenOptions(options) {
+  if (options === undefined) return { __proto__: null };
+  if (options === null || typeof options !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `dlopen: options must be an object, got ${describe(options)}`);
+  }
+  const o = readOwn(options, Object.keys(DLOPEN_OPTIONS), 'dlopen', 'option');
+  for (const k of Object.keys(o)) {
+    if (typeof o[k] !== DLOPEN_OPTIONS[k]) fail('ERR_FFAST_DEFINITION', `dlopen: option '${k}' must be a ${DLOPEN_OPTIONS[k]}, got ${show(o[k])}`);
+  }
+  if (o.bind !== undefined && !BIND_MODES.includes(o.bind)) {
+    fail('ERR_FFAST_DEFINITION', `dlopen: option 'bind' must be 'eager' or 'lazy', got ${show(o.bind)}`);
+  }
+  return o;
+}
+
+const urlHref = Object.getOwnPropertyDescriptor(URL.prototype, 'href').get;
+/** Whether `v` is a URL (a brand check: a look-alike or a Proxy is not). */
+function isURL(v) {
+  if (v === null || typeof v !== 'object' || isProxy(v)) return false;
+  try {
+    urlHref.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Open a shared library (or the process itself with `null`) and bind its symbols.
+ * @returns {{ symbols: object, close(): void, path: string|null }}
+ */
+function dlopen(libPath, symbols, options) {
+  if (isURL(libPath)) {
+    try {
+      libPath = require('node:url').fileURLToPath(libPath);
+    } catch (e) {
+      fail('ERR_FFAST_ARG_TYPE', `dlopen: a URL path must be a file: URL${thrownMessage(e)}`, e);
+    }
+  }
+  if (libPath !== null && typeof libPath !== 'string') {
+    fail('ERR_FFAST_ARG_TYPE', `dlopen: path must be a string, URL or null, got ${describe(libPath)}`);
+  }
+  if (libPath === '' || (libPath !== null && libPath.includes('\0'))) {
+    fail('ERR_FFAST_ARG_TYPE', `dlopen: path ${show(libPath)} is not a file name (null opens the process itself)`);
+  }
+  if (symbols === null || typeof symbols !== 'object') {
+    fail('ERR_FFAST_DEFINITION', `dlopen: symbols must be an object, got ${describe(symbols)}`);
+  }
+  const opts = dlopenOptions(options);
+  const lazy = opts.bind === 'lazy';
+  const defs = [];
+  const keys = ownKeys(symbols, 'dlopen: symbols');
+  // bind: 'lazy' keeps keys and values in two arrays (lazySymbols), no pair per symbol.
+  const values = lazy ? new Array(keys.length) : null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
+    const v = ownValue(symbols, k, 'dlopen: symbols');
+    if (lazy) values[i] = v;
+    else defs.push([k, checkDefinition(k, v)]);
+  }
+  // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
+  const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
+  const state = { closed: false };
+  // Lazy: dictionary mode (each first read reconfigures a property; on a fast-mode object that
+  // is a new map per read, deoptimizing hot code that loaded an earlier symbol).
+  const out = !lazy && keys.length <= FAST_NAMESPACE_MAX ? namespace() : Object.create(null);
+  try {
+    if (lazy) {
+      lazySymbols(out, keys, values, handle, state, libPath);
+      return library(libPath, out, handle, state);
+    }
+    const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
+    const wanted = [];
+    const variables = [];
+    defs.forEach(([key, d], i) => {
+      if (addresses[i] === null && !d.optional) notFound(d.name, libPath);
+      if (d.variable !== undefined) variables.push([key, d, addresses[i]]);
+      else {
+        // A string result C allocated: its free function, in the library first, then the process.
+        if (addresses[i] !== null && d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, libPath);
+        wanted.push([key, d, addresses[i]]);
+      }
+    });
+    // Variadic definitions make their functions per shape, on demand (variadicFunction).
+    const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null && w[1].variadic === null));
+
+    // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
+    // constant-like function (an accessor in the call path costs as much as the fast call).
+    // Scalar signatures: one batch text for all (see wrapAll). Signatures with structs get
+    // their own generated wrapper (wrap), which closes over their encoders and the area.
+    const bound = wanted.filter((w) => w[2] !== null && w[1].variadic === null);
+    const plain = [];
+    bound.forEach(([key, d], i) => {
+      const twin = made.twins === undefined ? undefined : made.twins[i];
+      if (!d.aggregates) plain.push({ fn: made[i], twin, name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
+    });
+    const batch = wrapAll(plain, state);
+    let i = 0;
+    let j = 0;
+    for (const [key, d, address] of variables) {
+      if (address === null) own(out, key, null);
+      else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
+    }
+    for (const [key, d, address] of wanted) {
+      if (address === null) own(out, key, null);
+      else if (d.variadic !== null) own(out, key, variadicFunction(key, d, address, handle, state));
+      else if (d.generated) {
+        own(out, key, wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]));
+        i++;
+      }
+      else {
+        own(out, key, batch[j++]);
+        i++;
+      }
+    }
+    Object.freeze(out);
+  } catch (e) {
+    native.close(handle);
+    throw e;
+  }
+  return library(libPath, out, handle, state);
+}
+
+/**
+ * An empty object without a prototype whose properties V8 keeps in fast mode (own() adds
+ * them). `Object.create(null)` gives a dictionary-mode object, and so does assigning more than
+ * a dozen keys to any object (`o[k] = v`): TurboFan then cannot fold `lib.symbols.f` or
+ * `read.i32` in a hot loop into the constant function, so each call paid a generic property
+ * load and a call that was not inlined, ~1.7x the call through a local (`f = lib.symbols.f`)
+ * on Node 20 and 26. Properties defined one by one with a full descriptor keep fast mode up to
+ * V8's descriptor limit (~1,020 properties), and freezing keeps it.
+ */
+const namespace = () => Object.setPrototypeOf({}, null);
+/**
+ * The most symbols an eagerly bound library keeps in fast mode: each property defined on a
+ * fast-mode object adds a map, which made eager dlopen of 1,000 symbols ~2x slower; programs
+ * that bind a whole header get the dictionary object as before (hoisting `f = lib.symbols.f`
+ * out of the loop avoids the load there).
+ */
+const FAST_NAMESPACE_MAX = 128;
+/** Define a writable, enumerable, configurable own property (frozen afterwards), see namespace. */
+const own = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+
+/** The free function a `{ type, free }` result names: in the library first, then the process. */
+function resultFree(handle, free, libPath) {
+  const [fa] = native.symbols(handle, [free]);
+  return freeFunction(fa !== null ? fa : processSymbol(free), free, libPath);
+}
+
+/** The object dlopen returns. */
+function library(libPath, symbols, handle, state) {
+  const lib = {
+    path: libPath,
+    symbols,
+    /** The address of any symbol of the library (function or variable); docs/pointers.md §9. */
+    address(name, options) {
+      if (typeof name !== 'string' || name === '' || name.includes('\0')) {
+        fail('ERR_FFAST_ARG_TYPE', `address: a symbol name must be a non-empty string without U+0000, got ${show(name)}`);
+      }
+      let optional = false;
+      if (options !== undefined) {
+        if (options === null || typeof options !== 'object') fail('ERR_FFAST_DEFINITION', `address: options must be an object, got ${describe(options)}`);
+        optional = bool(readOwn(options, ['optional'], 'address', 'option').optional, false, 'address', 'optional');
+      }
+      if (state.closed) fail('ERR_FFAST_CLOSED', `address('${clip(name, 200)}') after its library was closed`);
+      const [a] = native.symbols(handle, [name]);
+      if (a !== null) return a;
+      if (optional) return null;
+      return notFound(name, libPath);
+    },
+    close() {
+      if (state.closed) return;
+      state.closed = true;
+      closeLibrary(handle);
+    },
+  };
+  if (typeof Symbol.dispose === 'symbol') lib[Symbol.dispose] = lib.close;
+  return lib;
+}
+
+const notFound = (name, libPath) =>
+  fail('ERR_FFAST_SYMBOL_NOT_FOUND', `symbol '${clip(name, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}'`}`);
+
+/**
+ * `bind: 'lazy'` (docs/definitions-and-memory.md, "Lazy binding"): dlopen opens the library and
+ * reads the symbols object's keys and values only; each property is an accessor that, on its
+ * first read, checks the definition, looks the symbol up and makes the function exactly as
+ * eager dlopen does (checkDefinition, native.symbols, makeFunctions, then wrapAll or wrap), and
+ * replaces itself by a read-only data property holding it. So a caller gets the same wrapper
+ * and the same constant fast target as eager binding gives, and later reads are plain data
+ * loads. A bad definition or a missing symbol throws eager's error from that first read (and
+ * again from each later read: the accessor stays). The object is not extensible, and frozen
+ * once every property has been read. Read first after close(), a property holds a function
+ * throwing the closed error, as eager's functions do when called after close().
+ *
+ * Batches: making one function costs a JIT mapping, an N-API call and a wrapper-script run that
+ * eager binding shares among all symbols. So a read also makes up to `batch - 1` of the next
+ * unread scalar-signature symbols in declaration order (each checked the same way; one that
+ * fails is left for its own read, which throws), kept until their own first read. `batch`
+ * starts at 1 and doubles with each read that had to make something, up to LAZY_BATCH: a program
+ * reading a few symbols makes about that many, one reading most of them pays about eager's
+ * cost per symbol.
+ */
+function lazySymbols(out, keys, defs, handle, state, libPath) {
+  // Per symbol: its key, its definition, a status byte and (when made ahead of its read, see
+  // makeBatch) its function, in parallel arrays; one descriptor object reused for every
+  // accessor. (An object per symbol and a fresh descriptor each were a third of lazy dlopen's
+  // cost, most of it in garbage collection.)
+  const lz = { out, handle, state, libPath, keys, defs, status: new Uint8Array(keys.length), made: new Array(keys.length), batch: 1 };
+  const desc = { get: undefined, enumerable: true, configurable: true };
+  for (let i = 0; i < keys.length; i++) {
+    desc.get = () => makeLazy(lz, i);
+    Object.defineProperty(out, keys[i], desc);
+  }
+  Object.preventExtensions(out);
+}
+
+/** lz.status of an entry: not made yet, made (its property holds it), or left to its own read. */
+const LZ_PENDING = 0;
+const LZ_DONE = 1;
+const LZ_BAD = 2;
+
+/** The most functions one lazy read makes (see lazySymbols). */
+const LAZY_BATCH = 64;
+
+/** Make lazily bound entry `i` (and a batch after it) and put it in place of its accessor. */
+function makeLazy(lz, i) {
+  const { out, handle, state } = lz;
+  const key = lz.keys[i];
+  let f = lz.made[i];
+  if (state.closed) {
+    f = { [key]: () => closedErr(key) }[key];
+  } else if (f === undefined) {
+    const d = checkDefinition(key, lz.defs[i]);
+    const address = native.symbols(handle, [d.name])[0];
+    if (address === null) {
+      if (!d.optional) notFound(d.name, lz.libPath);
+      f = null;
+    } else if (d.variable !== undefined) {
+      // An exported variable: the live accessor eager dlopen defines, in place of this one.
+      const access = d.access(address, state);
+      lz.status[i] = LZ_DONE;
+      Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
+      return access.get();
+    } else if (d.variadic !== null) {
+      f = variadicFunction(key, d, address, handle, state);
+    } else if (d.generated) {
+      if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, lz.libPath);
+      const made = makeFunctions(handle, [[key, d, address]]);
+      f = wrap(made[0], key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
+    } else {
+      f = makeBatch(lz, i, d, address);
+    }
+  }
+  lz.status[i] = LZ_DONE;
+  lz.made[i] = undefined;
+  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
+  return f;
+}
+
+/** The function of entry `i` (checked: `d`, at `address`), made with a batch of later entries. */
+function makeBatch(lz, i, d, address) {
+  const want = lz.batch;
+  lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
+  const more = [];
+  for (let k = i + 1; k < lz.keys.length && more.length < want - 1; k++) {
+    if (lz.status[k] !== LZ_PENDING || lz.made[k] !== undefined) continue;
+    try {
+      const dn = checkDefinition(lz.keys[k], lz.defs[k]);
+      if (dn.variable === undefined && !dn.variadic && !dn.generated) more.push([k, dn]);
+      else lz.status[k] = LZ_BAD;
+    } catch {
+      lz.status[k] = LZ_BAD; // its own read throws the error
+    }
+  }
+  const list = [[lz.keys[i], d, address]];
+  const at = [i];
+  if (more.length > 0) {
+    const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
+    more.forEach(([k, dn], j) => {
+      if (addresses[j] !== null) {
+        list.push([lz.keys[k], dn, addresses[j]]);
+        at.push(k);
+      } else lz.status[k] = LZ_BAD;
+    });
+  }
+  const made = makeFunctions(lz.handle, list);
+  const fns = wrapAll(
+    list.map(([key, dn], j) => ({ fn: made[j], twin: made.twins === undefined ? undefined : made.twins[j], name: key, params: dn.parameters, result: dn.result, nonblocking: dn.nonblocking, key: dn.sigKey })),
+    lz.state,
+    list.length === 1 ? 1 : CHUNK,
+  );
+  for (let j = 1; j < at.length; j++) lz.made[at[j]] = fns[j];
+  return fns[0];
+}
+
+let releasing = false;
+/** Close a library; from inside a call, the free waits for the next turn of the event loop. */
+function closeLibrary(handle) {
+  const hold = insideCall();
+  native.close(handle, hold);
+  if (hold && !releasing) {
+    releasing = true;
+    // An immediate runs with no JS frame below it: every call that was in progress is done.
+    setImmediate(() => {
+      releasing = false;
+      native.releaseClosed();
+    }).unref();
+  }
+}
+
+/** The address of a symbol of the process (libc's free, …), or null. */
+let processHandle = null;
+function processSymbol(name) {
+  if (processHandle === null) processHandle = native.open(null, false, false, undefined);
+  return native.symbols(processHandle, [name])[0];
+}
+/** `void free(void*)`-shaped C functions, bound once per address. */
+const freeFunctions = new Map();
+function freeFunction(addr, fname, libPath) {
+  if (addr === null) fail('ERR_FFAST_SYMBOL_NOT_FOUND', `free function '${clip(fname, 200)}' not found in ${libPath === null ? 'the process' : `'${libPath}' or the process`}`);
+  let f = freeFunctions.get(addr);
+  if (f === undefined) {
+    f = { address: addr };
+    freeFunctions.set(addr, f);
+  }
+  return f;
+}
+
+/** Bind a raw C function pointer. */
+function bind(address, definition) {
+  const d = checkDefinition('bind', definition);
+  const addr = checkAddress(address, 'bind');
+  // The native side takes addresses as doubles (exact up to 2^53, where every code address is).
+  if (typeof addr !== 'number') fail('ERR_FFAST_ARG_RANGE', `bind: ${show(address)} is beyond 2^53; code addresses are not`);
+  return bindNamed(addr, d, `bound_0x${addr.toString(16)}`);
+}
+
+/** The function calling `addr` with checked definition `d`, reporting as `name`. */
+function bindNamed(addr, d, name) {
+  if (d.variable !== undefined) fail('ERR_FFAST_DEFINITION', `${name}: bind() takes a function definition, not a variable`);
+  if (d.variadic !== null) return variadicFunction(name, d, addr, null, { closed: false });
+  if (d.decode && d.decode.free !== undefined) d.freeFn = freeFunction(processSymbol(d.decode.free), d.decode.free, null);
+  const made = makeFunctions(null, [[name, d, addr]]);
+  const m = made[0];
+  const twin = made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0];
+  if (d.aggregates) return wrap(m, name, d, { closed: false }, twin);
+  return wrapAll([{ fn: m, twin, name, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey }], { closed: false })[0];
+}
+
+const suffix = process.platform === 'darwin' ? 'dylib' : process.platform === 'win32' ? 'dll' : 'so';
+
+module.exports = { bindNamed, dlopen, bind, suffix, namespace, own };

@@ -10,10 +10,12 @@
 //!   [`shared_trampoline_tests!`] and [`shared_fallback_tests!`]);
 //! - [`structs`]: the aggregate shapes of `testdata/structs.c` and their cases;
 //! - [`callback_plans`]: the shapes callback entries rely on, checked over a classifier;
+//! - [`callback_aggregates`]: callback entries with structs by value, called from Rust;
 //! - [`callbacks`]: callback entries called from C;
 //! - [`tables`]: rows and shapes for classification tables;
 //! - [`golden`]: golden disassembly of pinned trampolines.
 
+pub mod callback_aggregates;
 pub mod callback_plans;
 pub mod callbacks;
 pub mod cases;

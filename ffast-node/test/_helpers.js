@@ -300,6 +300,17 @@ function hot(fn, args, opts = {}) {
   if (optCallee) N.optimizeNext(fn);
   N.optimizeNext(caller);
   keep(caller(fn, ...args));
+  if (!N.isTurbofan(caller)) {
+    // The first optimized run may deoptimize once on feedback an earlier, different call left
+    // (e.g. a NULL result seen cold made `c !== 0` speculate on small integers, and the next
+    // address failed the check: "lost precision or NaN", pointers-memory make_msg, seen on x64
+    // Node 20/22 and arm64 Node 24 in one run of ten). A hot loop re-optimizes with the
+    // widened feedback; so does this, once. A deoptimization that repeats still fails below.
+    for (let k = 0; k < WARMUP_CALLS; k++) keep(caller(fn, ...args));
+    if (optCallee) N.optimizeNext(fn);
+    N.optimizeNext(caller);
+    keep(caller(fn, ...args));
+  }
   const tierBefore = N.isTurbofan(caller);
   const before = slowCalls();
   const r = caller(fn, ...args);

@@ -227,10 +227,11 @@ function makeFunctions(handle, list) {
   const sigs = [];
   const index = new Map();
   list.forEach(([key, d, address], i) => {
-    const k = d.sigKey;
+    // `internal`: one of ffast's own helpers (lib/string-cache.js), left out of slowCalls().
+    const k = d.internal === true ? `${d.sigKey} internal` : d.sigKey;
     let j = index.get(k);
     if (j === undefined) {
-      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno) }) - 1;
+      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno), internal: d.internal === true }) - 1;
       index.set(k, j);
     }
     names[i] = key;

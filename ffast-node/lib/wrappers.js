@@ -10,7 +10,7 @@ const { bufferParts, bufferProblem, isBuf, isMem, copyIn, copyBack, outPrep } = 
 const { callbackArg } = require('./callback-object.js');
 const { NONE, acquire, release, afterPerCall, typedFnArg } = require('./callbacks.js');
 const { fail, describe } = require('./errors.js');
-const { nativeCstring, wideI64, wideU64 } = require('./native.js');
+const { strDecode, wideI64, wideU64 } = require('./native.js');
 const { instantiate } = require('./scripts.js');
 const { wideParam, resultDecoder, typedParam } = require('./typed-pointers.js');
 
@@ -131,7 +131,7 @@ function wrapAll(list, state, chunk = CHUNK) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
-    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul, callbackArg, strErr, bigArg, bigOk, highU64];
+    const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul, callbackArg, strErr, bigArg, bigOk, highU64];
     for (let k = 0; k < chunk; k++) args.push(g.fns[k]);
     for (let k = 0; k < chunk; k++) args.push(k < g.names.length ? g.names[k] : '');
     for (let k = 0; k < chunk; k++) args.push(k < g.twins.length && g.twins[k] !== undefined ? g.twins[k] : null);
@@ -519,7 +519,7 @@ function wrap(m, name, d, state, twin = null) {
     ],
     src,
     [
-      fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, nativeCstring, nul,
+      fn, state, name, closedErr, countErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul,
       isMem, copyIn, copyBack, outPrep, ptrArg, callbackArg, strErr,
       acquire, release, typedFnArg, afterPerCall, NONE, stringSink, arena, arenaStale, arenaDone, ...extra,
     ],

@@ -3,14 +3,13 @@
 //! (the scalar one gains no branch), and the JS thread's side of such a call queued from a
 //! foreign thread.
 
-use super::dispatch::{report_closed, run_queued, wait, OwnerCall};
+use super::dispatch::{copy_args, foreign_live, post_call, run_queued, OwnerCall};
 use super::invoke::run_js;
-use super::service::{on_owner_thread, Item, Live, Request, Service, Slot, State, AGG_OK, DEFAULT};
-use ffast_core::Type;
+use super::service::{on_owner_thread, Item, Live, Request, Service, Slot, AGG_OK, DEFAULT};
 use napi::sys;
 use std::ffi::CStr;
 use std::ptr;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 
 /// The entry trampolines of signatures with structs or unions by value call this instead of
 /// [`super::dispatch::dispatch`] (docs/callbacks.md §4, §6.2): `slots[..n]` hold the scalar arguments,
@@ -59,22 +58,12 @@ pub(super) unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
             call.end();
             return;
         }
-        let live = slot.live.lock().unwrap().clone();
-        let Some(live) = live else {
-            report_closed(slot);
+        let Some(live) = foreign_live(slot) else {
             return;
         };
         // Foreign thread: the aggregate bytes are copied here (their source may be this caller's
         // frame), strings too when nobody waits.
-        let mut values = std::slice::from_raw_parts(slots, n).to_vec();
-        let mut strings = Vec::new();
-        for (i, &t) in slot.sig.params.iter().enumerate() {
-            if t == Type::String && values[i] != 0 {
-                let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
-                values[i] = s.as_ptr() as u64;
-                strings.push(s);
-            }
-        }
+        let (values, mut strings) = copy_args(slot, std::slice::from_raw_parts(slots, n));
         let mut bytes = vec![0u8; agg.staging_len];
         agg.copy_params(slots, n, bytes.as_mut_ptr());
         if live.queue {
@@ -89,39 +78,18 @@ pub(super) unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
                     }
                 }
             }
-            svc.post(Item::CallAgg {
-                slot,
-                live,
-                args: values,
-                bytes,
-                _strings: strings,
-                reply: None,
-            });
-            return;
         }
-        let req = Arc::new(Request {
-            state: Mutex::new(State::Waiting),
-            done: Condvar::new(),
-            bytes: Mutex::new(Vec::new()),
-        });
-        svc.waiting.lock().unwrap().push(req.clone());
-        let posted = svc.post(Item::CallAgg {
+        let call = |live, reply| Item::CallAgg {
             slot,
-            live: live.clone(),
+            live,
             args: values,
             bytes,
             _strings: strings,
-            reply: Some(req.clone()),
-        });
-        let result = if posted {
-            wait(svc, &req, live)
-        } else {
-            DEFAULT
+            reply,
         };
-        svc.waiting
-            .lock()
-            .unwrap()
-            .retain(|r| !Arc::ptr_eq(r, &req));
+        let Some((result, req)) = post_call(svc, live, call) else {
+            return;
+        };
         match ret {
             Some((dst, size)) if result == AGG_OK => {
                 // Written by the JS thread before it set Done (under the state lock we waited on).

@@ -7,7 +7,7 @@ use super::service::{finish, on_owner_thread, Item, Live, Request, Service, Slot
 use crate::errors::ErrorCode;
 use ffast_core::Type;
 use napi::sys;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
@@ -96,6 +96,16 @@ fn report_untracked(svc: &Service, live: &Arc<Live>, got: &str) {
     );
 }
 
+/// A call from C on a foreign thread: the live callback (a clone under the lock), or None
+/// after reporting that it is closed.
+pub(super) fn foreign_live(slot: &Slot) -> Option<Arc<Live>> {
+    let live = slot.live.lock().unwrap().clone();
+    if live.is_none() {
+        report_closed(slot);
+    }
+    live
+}
+
 /// Called by every entry trampoline: `slots[..n]` hold the C arguments, `slots[n]` receives
 /// the result.
 ///
@@ -118,55 +128,20 @@ pub(super) unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
             call.end();
             return;
         }
-        let live = slot.live.lock().unwrap().clone();
-        let Some(live) = live else {
-            report_closed(slot);
+        let Some(live) = foreign_live(slot) else {
             return;
         };
-        let args = std::slice::from_raw_parts(slots, n);
-        // Foreign thread: copy strings (a queued call outlives the C caller's frame).
-        let mut values = args.to_vec();
-        let mut strings = Vec::new();
-        for (i, &t) in slot.sig.params.iter().enumerate() {
-            if t == Type::String && values[i] != 0 {
-                let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
-                values[i] = s.as_ptr() as u64;
-                strings.push(s);
-            }
-        }
-        if live.queue {
-            svc.post(Item::Call {
-                slot,
-                live,
-                args: values,
-                _strings: strings,
-                reply: None,
-            });
-            return;
-        }
-        let req = Arc::new(Request {
-            state: Mutex::new(State::Waiting),
-            done: Condvar::new(),
-            bytes: Mutex::new(Vec::new()),
-        });
-        svc.waiting.lock().unwrap().push(req.clone());
-        let posted = svc.post(Item::Call {
+        let (values, strings) = copy_args(slot, std::slice::from_raw_parts(slots, n));
+        let call = |live, reply| Item::Call {
             slot,
-            live: live.clone(),
+            live,
             args: values,
             _strings: strings,
-            reply: Some(req.clone()),
-        });
-        let result = if posted {
-            wait(svc, &req, live)
-        } else {
-            DEFAULT
+            reply,
         };
-        svc.waiting
-            .lock()
-            .unwrap()
-            .retain(|r| !Arc::ptr_eq(r, &req));
-        *slots.add(n) = result;
+        if let Some((result, _)) = post_call(svc, live, call) {
+            *slots.add(n) = result;
+        }
     }
 }
 
@@ -217,6 +192,57 @@ pub(super) unsafe fn run_queued(
     if let Some(r) = reply {
         finish(&r, v);
     }
+}
+
+/// Foreign thread: the scalar arguments of a call to queue, `string` ones as owned copies (a
+/// queued call outlives the C caller's frame).
+///
+/// # Safety
+/// `args` holds one slot per parameter of `slot.sig`; strings readable until this returns.
+pub(super) unsafe fn copy_args(slot: &Slot, args: &[u64]) -> (Vec<u64>, Vec<CString>) {
+    let mut values = args.to_vec();
+    let mut strings = Vec::new();
+    for (v, &t) in values.iter_mut().zip(&slot.sig.params) {
+        if t == Type::String && *v != 0 {
+            // SAFETY: the contract: a non-NULL `string` argument is a readable C string.
+            let s = unsafe { CStr::from_ptr(*v as *const std::ffi::c_char) }.to_owned();
+            *v = s.as_ptr() as u64;
+            strings.push(s);
+        }
+    }
+    (values, strings)
+}
+
+/// Foreign thread: queue the call `item` makes, given the callback and, for `threads:
+/// 'block'`, the request the JS thread answers. `threads: 'queue'`: None at once (C goes on).
+/// 'block': the answer ([`wait`]; the default value when the thread is gone), with the request
+/// for what the answer carries besides.
+pub(super) fn post_call(
+    svc: &Service,
+    live: Arc<Live>,
+    item: impl FnOnce(Arc<Live>, Option<Arc<Request>>) -> Item,
+) -> Option<(u64, Arc<Request>)> {
+    if live.queue {
+        svc.post(item(live, None));
+        return None;
+    }
+    let req = Arc::new(Request {
+        state: Mutex::new(State::Waiting),
+        done: Condvar::new(),
+        bytes: Mutex::new(Vec::new()),
+    });
+    // Listed until answered: teardown completes what is still waiting with the default value.
+    svc.waiting.lock().unwrap().push(req.clone());
+    let result = if svc.post(item(live.clone(), Some(req.clone()))) {
+        wait(svc, &req, live)
+    } else {
+        DEFAULT
+    };
+    svc.waiting
+        .lock()
+        .unwrap()
+        .retain(|r| !Arc::ptr_eq(r, &req));
+    Some((result, req))
 }
 
 pub(super) fn report_deadlock(svc: &Service, live: Arc<Live>) {

@@ -153,3 +153,56 @@ test('wrappers made in one run keep their names, any key, and are not constructo
     lib.close();
   }
 });
+
+/** The address ranges of the process's mappings that are writable and executable at once. */
+function writableExecutable() {
+  const fs = require('node:fs');
+  return fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => /^\S+ .wx/.test(l)).map((l) => l.split(' ')[0]);
+}
+
+test('first reads take pre-faulted pages from the pool: no mapping ever writable and executable, code unmapped by close', { skip: process.platform !== 'linux' && 'reads /proc/self/maps' }, () => {
+  const before = new Set(writableExecutable());
+  const pages0 = ffast.__internal.jitPages();
+  const libs = [];
+  // More first reads than the pool holds (16 pages): it is refilled along the way.
+  for (let k = 0; k < 40; k++) {
+    const lib = dlopen(FIXTURE, { add_i32: { parameters: ['i32', 'i32'], result: 'i32' }, mul_f64: { parameters: ['f64', 'f64'], result: 'f64' } }, { bind: 'lazy' });
+    assert.equal(lib.symbols.add_i32(k, 1), k + 1);
+    libs.push(lib);
+  }
+  // Each library's first read made its code in a page of its own.
+  assert.equal(ffast.__internal.jitPages() - pages0, 40);
+  assert.deepEqual(writableExecutable().filter((r) => !before.has(r)), [], 'a new writable+executable mapping');
+  for (const lib of libs) lib.close();
+  assert.equal(ffast.__internal.jitPages(), pages0);
+  assert.deepEqual(writableExecutable().filter((r) => !before.has(r)), []);
+});
+
+test('workers make functions at once (the page pool is shared between threads): right results, pages returned', async () => {
+  const { Worker } = require('node:worker_threads');
+  const src = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const ffast = require(workerData.pkg);
+    const pages0 = ffast.__internal.jitPages(); // (ffast's own helpers: memory.js binds some)
+    let sum = 0;
+    for (let k = 0; k < 300; k++) {
+      const defs = { add_i32: { parameters: ['i32', 'i32'], result: 'i32' }, mul_f64: { parameters: ['f64', 'f64'], result: 'f64' } };
+      const lib = ffast.dlopen(workerData.lib, defs, k % 2 ? { bind: 'lazy' } : undefined);
+      sum += lib.symbols.add_i32(k, 1) + lib.symbols.mul_f64(k, 2);
+      lib.close();
+    }
+    parentPort.postMessage({ sum, pages: ffast.__internal.jitPages() - pages0 });`;
+  const want = Array.from({ length: 300 }, (_, k) => k + 1 + 2 * k).reduce((a, b) => a + b, 0);
+  const runs = Array.from({ length: 4 }, () => new Promise((resolve, reject) => {
+    const w = new Worker(src, { eval: true, workerData: { pkg: h.PKG, lib: FIXTURE } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  }));
+  // The main thread makes functions meanwhile too.
+  for (let k = 0; k < 100; k++) {
+    const lib = dlopen(FIXTURE, { add_i32: { parameters: ['i32', 'i32'], result: 'i32' } }, { bind: 'lazy' });
+    assert.equal(lib.symbols.add_i32(k, 2), k + 2);
+    lib.close();
+  }
+  for (const r of await Promise.all(runs)) assert.deepEqual(r, { sum: want, pages: 0 });
+});

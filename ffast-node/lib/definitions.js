@@ -297,8 +297,7 @@ function makeFunctions(handle, list) {
 /** makeFunctions with the keys, checked definitions and addresses in three arrays. */
 function makeColumns(handle, keys, defs, addresses) {
   const n = keys.length;
-  // (Typed arrays: the native side reads them in place, see api/functions.rs.)
-  const sigOf = new Uint32Array(n);
+  const sigOf = new Array(n);
   const sigs = [];
   const index = new Map();
   let lastKey;
@@ -318,7 +317,7 @@ function makeColumns(handle, keys, defs, addresses) {
     }
     sigOf[i] = lastSig;
   }
-  return native.makeFunctions(handle, keys, new Float64Array(addresses), sigs, sigOf);
+  return native.makeFunctions(handle, keys, addresses, sigs, sigOf);
 }
 
 /**

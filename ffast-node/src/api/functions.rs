@@ -23,9 +23,7 @@ pub struct SigDef {
 }
 /// Create the JS functions: function i is called `names[i]`, calls `addresses[i]` and has
 /// signature `sigs[sig_of[i]]`. Columns rather than one object per function: converting 1,000
-/// definition objects cost as much as creating the functions (declare time, issue #3); the
-/// numeric columns are typed arrays (a Float64Array, a Uint32Array), read in place rather than
-/// element by element (an N-API get and conversion per element, ~0.1 µs per function). With
+/// definition objects cost as much as creating the functions (declare time, issue #3). With
 /// `lib`, their code joins that library (freed by `close`); without (`bind`), it is freed once
 /// the functions made here (and their struct areas) have been collected.
 ///
@@ -39,9 +37,9 @@ pub fn make_functions(
     env: Env,
     lib: Option<u32>,
     names: Vec<String>,
-    addresses: &[f64],
+    addresses: Vec<f64>,
     sigs: Vec<SigDef>,
-    sig_of: &[u32],
+    sig_of: Vec<u32>,
 ) -> Result<Unknown<'static>> {
     if addresses.len() != names.len() || sig_of.len() != names.len() {
         return Err(fail(
@@ -55,9 +53,7 @@ pub fn make_functions(
         .map(|d| Signature::parse(&d.parameters, &d.result))
         .collect::<Vec<_>>();
     let mut reqs = Vec::with_capacity(names.len());
-    // (The two slices view JS typed arrays: no JS runs during this call that could detach or
-    // resize them.)
-    for ((name, &address), &k) in names.into_iter().zip(addresses).zip(sig_of) {
+    for ((name, address), k) in names.into_iter().zip(addresses).zip(sig_of) {
         let sig = match parsed.get(k as usize) {
             Some(Ok(sig)) => sig.clone(),
             Some(Err(e)) => {

@@ -1,5 +1,5 @@
 'use strict';
-// The string-result cache (docs/strings.md §9; the table and its rules: src/string_cache.rs).
+// The string-result cache (docs/strings.md §6; the table and its rules: src/string_cache.rs).
 // A `string` result or cstring(p) whose address holds exactly the bytes it held at an earlier
 // decode gets the string made then: one fast call checks the bytes, instead of a regular V8
 // callback making a new string. Installed into native.js's strDecode when index.js loads.
@@ -16,9 +16,12 @@ const lookup = bindNamed(H.str_cache, Object.assign(checkDefinition('strCache', 
 // strings of its entries, entry i's at strs[i]. The table must stay reachable for as long as T
 // is used: nothing but the exports below refers to it (a module-scope const that no closure
 // uses is not kept alive; collected, its memory was freed while lookups still wrote to it).
-const table = new Uint8Array(native.strCacheBytes());
+// ENTRIES of 80 bytes each: src/string_cache.rs (ENTRIES, Entry), checked before use.
+const ENTRIES = 64;
+if (native.strCacheBytes() !== ENTRIES * 80) throw new Error('ffast: string cache table layout mismatch');
+const table = new Uint8Array(ENTRIES * 80);
 const T = ptr(table);
-const strs = new Array(64).fill(undefined);
+const strs = new Array(ENTRIES).fill(undefined);
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 // When most decodes miss (the bytes at an address change from call to call: a row buffer, a
@@ -61,7 +64,6 @@ function cachedCstring(p) {
   return (strs[i] = nativeCstring(p));
 }
 
-if (native.strCacheBytes() !== 64 * 80) throw new Error('ffast: string cache table layout mismatch');
 strDecode.cstr = cachedCstring;
 
 module.exports = { cachedCstring, table };

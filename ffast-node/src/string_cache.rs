@@ -1,4 +1,4 @@
-//! The string-result cache (docs/strings.md §9): a C function that returns the same bytes again
+//! The string-result cache (docs/strings.md §6): a C function that returns the same bytes again
 //! (`strerror`, `sqlite3_errmsg`, a name table) gets the JS string it got last time, without
 //! making a new one. Making a string needs a regular V8 callback (a fast call cannot return
 //! one); the check whether the bytes at the address are still the ones cached is a fast call.

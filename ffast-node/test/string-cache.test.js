@@ -1,5 +1,5 @@
 'use strict';
-// The string-result cache (docs/strings.md §9, src/string_cache.rs, lib/string-cache.js): a
+// The string-result cache (docs/strings.md §6, src/string_cache.rs, lib/string-cache.js): a
 // `string` result or cstring(p) whose address still holds the bytes of an earlier decode gets
 // the string made then. A hit must be exact: every result here is compared with the bytes at
 // the address, decoded independently (Buffer#toString for valid UTF-8, and cstring(p, n), which

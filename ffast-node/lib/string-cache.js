@@ -64,6 +64,47 @@ function cachedCstring(p) {
   return (strs[i] = nativeCstring(p));
 }
 
+/**
+ * Run every branch of cachedCstring once, on bytes of our own, then forget them. TurboFan
+ * compiles a branch that never ran as a deoptimization ("insufficient type feedback"): a user's
+ * loop that hit the cache all through its warm-up would otherwise deoptimize at its first miss
+ * (pointers-memory make_msg: malloc handed the string a new address after the caller was
+ * optimized; the caller then deoptimized a second time on feedback the first left behind).
+ */
+function warmBranches() {
+  const bytes = new Uint8Array(128);
+  const p = ptr(bytes);
+  // V8 gives a function its feedback vector only after several calls (lazy feedback
+  // allocation; 8 in V8 11-14): until then nothing is recorded, so the branches run 16 times.
+  for (let round = 0; round < 16; round++) warmRound(bytes, p);
+  table.fill(0); // an entry with address 0 is empty: C never returns NULL to the decoder
+  strs.fill(undefined);
+  seen = 0;
+  hits = 0;
+  paused = 0;
+}
+
+/** One run of each branch of cachedCstring on `bytes` (at address `p`; see warmBranches). */
+function warmRound(bytes, p) {
+  bytes.fill(0);
+  table.fill(0);
+  paused = 0;
+  bytes[0] = 0x61; // "a": a miss that fills an entry
+  cachedCstring(p);
+  cachedCstring(p); // a hit
+  strs.fill(undefined);
+  cachedCstring(p); // a hit whose string was dropped
+  bytes[0] = 0x62; // "b": the same address with other bytes
+  cachedCstring(p);
+  bytes.fill(0x63, 0, 100); // longer than an entry holds: not cached
+  cachedCstring(p);
+  seen = WINDOW - 1; // the window closes with few hits, which pauses the cache
+  cachedCstring(p);
+  cachedCstring(p); // paused
+  if (p > MAX_SAFE || paused !== PAUSE - 1) throw new Error('ffast: string cache warm-up went astray');
+}
+warmBranches();
+
 strDecode.cstr = cachedCstring;
 
 module.exports = { cachedCstring, table };

@@ -138,9 +138,17 @@ test('alloc/free argument errors', () => {
 test('alloc and free take V8 fast calls; 10^4 cycles hold no C memory', () => {
   const cycle = new Function('alloc', 'free', 'return function cycle(n) { const p = alloc("i32", n); free(p); return p % 16; }')(alloc, free);
   h.hot(cycle, [8], { fast: true, optimizeCallee: true });
-  const before = heapInUse();
-  for (let k = 0; k < 10000; k++) free(alloc('u8', 1000));
-  assert.ok(heapInUse() - before < 1 << 20, `C heap grew by ${heapInUse() - before} bytes`);
+  // mallinfo2 also counts blocks V8's own threads map meanwhile (a compiler zone of its own can
+  // pass 1 MiB): a round that grew is measured again, up to three in all. A leak of these
+  // 10^4 x 1000 bytes grows every round by ~10 MB and still fails.
+  let grew = 0;
+  for (let round = 0; round < 3; round++) {
+    const before = heapInUse();
+    for (let k = 0; k < 10000; k++) free(alloc('u8', 1000));
+    grew = heapInUse() - before;
+    if (grew < 1 << 20) break;
+  }
+  assert.ok(grew < 1 << 20, `C heap grew by ${grew} bytes in each of three rounds`);
 });
 
 // ------------------------------------------------------------------ results C allocated

@@ -146,3 +146,37 @@ test('workers keep tables of their own', async () => {
     });
   assert.deepEqual(await Promise.all([run('left-'), run('right-'), run('middle-')]), [0, 0, 0]);
 });
+
+test('a loop optimized while every decode hit stays optimized at its first miss, long string and paused decode', () => {
+  // In a child: the cache's decoder is one function per process, so the branches it has taken
+  // there (its type feedback) must be only what ffast itself did at load. TurboFan compiles a
+  // branch that never ran as a deoptimization; ffast runs every branch at load so a user's loop
+  // that only ever hit keeps its optimized code when the bytes change (pointers-memory make_msg
+  // deoptimized twice when malloc moved its string after the caller was optimized).
+  const { spawnSync } = require('node:child_process');
+  const script = `
+    const ffast = require(${JSON.stringify(h.PKG)});
+    const lib = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, { str_echo: { parameters: ['pointer'], result: 'string' } });
+    const echo = lib.symbols.str_echo;
+    const buf = Buffer.alloc(256);
+    const p = ffast.ptr(buf);
+    const put = (s) => { buf.fill(0); buf.write(s, 0, 'latin1'); };
+    function loop(n) { let s = ''; for (let i = 0; i < n; i++) s = echo(p); return s; }
+    put('Broken pipe');
+    %PrepareFunctionForOptimization(loop);
+    loop(50); loop(50);
+    %OptimizeFunctionOnNextCall(loop);
+    const out = [loop(1), %ActiveTierIsTurbofan(loop)];
+    put('No such file or directory'); // a miss: new bytes at the same address
+    out.push(loop(1), %ActiveTierIsTurbofan(loop));
+    put('x'.repeat(100)); // longer than an entry holds: not cached
+    out.push(loop(1).length, %ActiveTierIsTurbofan(loop));
+    put('Broken pipe');
+    out.push(loop(300), %ActiveTierIsTurbofan(loop)); // misses pause the cache within 256 decodes
+    console.log(JSON.stringify(out));`;
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const argv = ['--allow-natives-syntax', '-e', script];
+  const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), ['Broken pipe', true, 'No such file or directory', true, 100, true, 'Broken pipe', true]);
+});

@@ -392,6 +392,48 @@ mod tests {
     }
 
     #[test]
+    fn v8_stack_drop_hazard_when_both_stack_counts_are_odd() {
+        // docs/v8-fast-api.md §6.1: (receiver + n ints, m doubles) on the entry side; the
+        // receiver takes x0, so n ints put n - 7 on the stack and m doubles m - 8.
+        let sig = |ints: usize, dbls: usize| {
+            let mut p = vec!["i32"; ints];
+            p.extend(std::iter::repeat_n("f64", dbls));
+            plan(&p, "f64")
+        };
+        // The combinations measured on arm64 Node 22/24/26 (crash = true).
+        for (ints, dbls, hazard) in [
+            (8, 9, true),
+            (10, 9, true),
+            (8, 11, true),
+            (12, 13, true),
+            (10, 10, false),
+            (9, 10, false),
+            (8, 8, false),
+            (7, 9, false),
+            (2, 2, false),
+        ] {
+            assert_eq!(
+                sig(ints, dbls).v8_stack_drop_hazard(false),
+                hazard,
+                "{ints} ints, {dbls} doubles"
+            );
+        }
+        // f32 counts as floating-point, i64/pointer/bool as integer-class.
+        let mut p = vec!["i64"; 7];
+        p.extend([
+            "pointer", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "f32", "f32",
+        ]);
+        assert!(plan(&p, "void").v8_stack_drop_hazard(false));
+        // The options pointer is one more integer-class stack argument once x7 is taken.
+        let mut p = vec!["i32"; 7];
+        p.extend(["f64"; 9]);
+        let p = plan(&p, "void");
+        assert_eq!(p.options, Some(Stack(8)));
+        assert!(!p.v8_stack_drop_hazard(false));
+        assert!(p.v8_stack_drop_hazard(true));
+    }
+
+    #[test]
     fn two_ints_shift_by_the_receiver() {
         // (recv, i32 a, i32 b): a in x1, b in x2 on entry; x0, x1 for C.
         let p = plan(&["i32", "i32"], "i32");

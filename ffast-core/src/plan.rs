@@ -174,6 +174,31 @@ impl CallPlan {
         }
     }
 
+    /// Whether V8 would leave the stack pointer 16 bytes too high after a fast call of this
+    /// plan's entry signature, so that the optimized caller then reads and writes its frame at
+    /// the wrong place: on arm64, when V8 passes an odd number of integer-class stack arguments
+    /// AND an odd number of floating-point ones (`docs/v8-fast-api.md` §6.1; every arm64 line,
+    /// tested). Such a plan must not get a fast target. `with_options`: V8 also passes the
+    /// `FastApiCallbackOptions*`, one more integer-class argument after the JS ones.
+    pub fn v8_stack_drop_hazard(&self, with_options: bool) -> bool {
+        if self.isa != Isa::Arm64 {
+            return false;
+        }
+        let on_stack = |l: Option<Loc>| matches!(l, Some(Loc::Stack(_)));
+        let fp = self
+            .args
+            .iter()
+            .filter(|a| on_stack(a.entry) && a.ty.is_float())
+            .count();
+        let gp = self
+            .args
+            .iter()
+            .filter(|a| on_stack(a.entry) && !a.ty.is_float())
+            .count()
+            + usize::from(with_options && on_stack(self.options));
+        gp % 2 == 1 && fp % 2 == 1
+    }
+
     /// Whether argument `i` is a `float` that C receives as a `double` (variadic), which the
     /// emitters widen.
     pub fn widens_float(&self, i: usize) -> bool {

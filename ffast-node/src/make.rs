@@ -132,10 +132,15 @@ pub unsafe fn make_functions(
                 continue;
             }
             let data = &*b as *const Binding as usize;
+            // V8 passes its options pointer exactly when the trampoline may give up (below).
+            let with_options = fallback && b.sig.params.contains(&Type::Buffer);
             let fast_ok = v8.is_some()
                 && b.sig.params.len() <= v8::MAX_FAST_PARAMS
                 && plan.fast.is_ok()
-                && b.tracked.is_none();
+                && b.tracked.is_none()
+                // arm64: V8 itself would corrupt the caller's stack pointer after such a call
+                // (docs/v8-fast-api.md §6.1); the function keeps its slow path only.
+                && !plan.v8_stack_drop_hazard(with_options);
             let (stub, fast) = match v8 {
                 Some(_) => {
                     let stub =

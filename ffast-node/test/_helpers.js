@@ -218,6 +218,22 @@ function argIsFastKind(type, v) {
 /** Results that a fast call can produce without allocating (Number, boolean, undefined). */
 const isSimpleResult = (r) => typeof r === 'number' || typeof r === 'boolean' || r === undefined;
 
+/**
+ * arm64 (docs/v8-fast-api.md §6.1): a signature whose fast call would pass V8 an odd number of
+ * integer-class AND an odd number of floating-point stack arguments gets no fast target (V8
+ * restores its stack pointer wrongly after such a call). Counted here from the definition, on
+ * its own (ffast-core's rule is `v8_stack_drop_hazard`): by-value structs and unions never
+ * reach V8; the receiver takes x0; Node 20 passes its options pointer after a buffer parameter.
+ */
+function arm64StackHazard(parameters) {
+  if (process.arch !== 'arm64') return false;
+  const scalars = parameters.filter((t) => typeof t === 'string' || (t.kind !== 'struct' && t.kind !== 'union'));
+  const fp = scalars.filter((t) => typeof t === 'string' && (canonicalType(t) === 'f32' || canonicalType(t) === 'f64')).length;
+  let gp = 1 + scalars.length - fp;
+  if (major < 22 && scalars.some((t) => typeof t === 'string' && canonicalType(t) === 'buffer')) gp++;
+  return Math.max(0, gp - 8) % 2 === 1 && Math.max(0, fp - 8) % 2 === 1;
+}
+
 function expectFastFor(fn, args, result) {
   const d = defs.get(fn);
   // A nonblocking function is a plain N-API function returning a Promise: never a fast call.
@@ -228,6 +244,7 @@ function expectFastFor(fn, args, result) {
   // count is V8's: by-value structs/unions never reach V8 (the wrapper puts them in the area).
   const byValue = (t) => typeof t !== 'string' && (t.kind === 'struct' || t.kind === 'union');
   if (d.parameters.filter((t) => !byValue(t)).length > MAX_FAST_PARAMS) return 'slow';
+  if (arm64StackHazard(d.parameters)) return 'slow';
   return d.parameters.every((t, i) => argIsFastKind(t, args[i])) && isSimpleResult(result);
 }
 
@@ -460,7 +477,7 @@ function assertReadOnlyNamespace(ns, key, value) {
 module.exports = {
   assertReadOnlyNamespace,
   buildLibrary,
-  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N, argIsFastKind,
+  ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N, argIsFastKind, arm64StackHazard,
   slowCalls, openFixture, register, buildFixture,
   cold, hot, coldHot, coldHotAsync, coldHotThrows, makeCaller, capture, assertFfastError, until,
   same, assertSame, fmt, check, isSimpleResult,

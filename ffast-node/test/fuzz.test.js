@@ -286,6 +286,8 @@ function hotOnce(sig, call) {
 function fastExpected(sig, args) {
   const v8Params = sig.params.filter((p) => p.k === 'scalar').length;
   if (v8Params > h.MAX_FAST_PARAMS) return undefined;
+  // arm64: no fast target when V8 would pass odd counts of both stack classes (_helpers).
+  if (h.arm64StackHazard(sig.params.filter((p) => p.k === 'scalar').map((p) => p.t))) return 'slow';
   return sig.params.every((p, i) => p.k !== 'scalar' || h.argIsFastKind(p.t, args[i])) ? true : undefined;
 }
 

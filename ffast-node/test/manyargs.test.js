@@ -157,3 +157,34 @@ test('mixed_ptr_str_buf: pointer, string, buffer, ints, double, i64 (stack)', ()
   coldHot(S.mixed_ptr_str_buf, args, want);
   assert.ok(Number.isSafeInteger(want));
 });
+
+// Stack parity (docs/v8-fast-api.md §6.1): on arm64, V8 restores its stack pointer 16 bytes too
+// high after a fast call that passed an odd number of integer-class AND an odd number of
+// floating-point stack arguments; the optimized caller then works on a shifted frame (V8's
+// deoptimizer aborts the process, or the caller passes wrong values on). Such signatures get no
+// fast target there (ffast-core `v8_stack_drop_hazard`). Each shape: n int32 then m doubles; with
+// the receiver in x0, n - 7 integer and m - 8 double stack arguments on arm64.
+const PARITY = [[8, 9, true], [10, 9, true], [8, 11, true], [12, 13, true], [9, 10, false], [7, 9, false]];
+const P = h.openFixture(Object.fromEntries(PARITY.map(([n, m]) => [`par_${n}i_${m}d`, T([...rep('i32', n), ...rep('f64', m)], 'f64')]))).symbols;
+const ARM64 = process.arch === 'arm64';
+
+test('stack parity: odd integer and odd float stack counts, cold, hot, and a caller deoptimized right after the call', () => {
+  for (const [n, m, hazard] of PARITY) {
+    const name = `par_${n}i_${m}d`;
+    const f = P[name];
+    const args = [...Array.from({ length: n }, (_, k) => (k % 3 === 1 ? -(k + 1) : k + 1)), ...Array.from({ length: m }, (_, k) => k + 0.5)];
+    let want = 0;
+    args.forEach((v, k) => { want += v * (k + 1); });
+    assert.equal(h.cold(f, args, name), want, `${name} cold`);
+    // On arm64 the hazardous shapes take the slow path (one slow call), everything else is fast.
+    assert.equal(h.hot(f, args, { label: name, fast: ARM64 && hazard ? 'slow' : true }), want, `${name} hot`);
+    // An optimized caller that deoptimizes right after the call (a new map for `o`): V8's
+    // deoptimizer checks the frame size against the stack pointer, which must be exact.
+    const caller = new Function('f', 'a', `return function parity_${name}(o) { const k = o.x * 3; const r = f(${args.map((_, k) => `a[${k}]`).join(',')}); return [r, k, o.x]; }`)(f, args);
+    h.N.prepare(caller);
+    for (let k = 0; k < 30; k++) caller({ x: 1 });
+    h.N.optimizeNext(caller);
+    assert.deepEqual(caller({ x: 1 }), [want, 3, 1], `${name}: optimized caller`);
+    assert.deepEqual(caller({ y: 0, x: 2.5 }), [want, 7.5, 2.5], `${name}: caller deoptimized after the call`);
+  }
+});

@@ -92,6 +92,8 @@ pub unsafe fn make_functions(
         let mut codes: Vec<[Option<Vec<u8>>; 3]> = Vec::with_capacity(reqs.len());
         // Whether each function is nonblocking.
         let mut kinds: Vec<bool> = Vec::with_capacity(reqs.len());
+        // The C function itself as the fast target, where no trampoline is needed (below).
+        let mut directs: Vec<Option<usize>> = Vec::with_capacity(reqs.len());
         for r in reqs {
             let plan = plans.entry(r.sig.clone()).or_insert_with_key(classify);
             let area = Area::new(r.sig.area_size);
@@ -128,6 +130,7 @@ pub unsafe fn make_functions(
                 // A plain N-API function: it returns a Promise, which no fast call can.
                 codes.push([Some(invoker), None, None]);
                 kinds.push(true);
+                directs.push(None);
                 bindings.push(b);
                 continue;
             }
@@ -145,9 +148,16 @@ pub unsafe fn make_functions(
                 Some(_) => {
                     let stub =
                         trampoline::slow_stub(plan.isa, slow_entry as *const () as usize, data)?;
+                    // Floating-point arguments only, all in registers: V8 already passes them
+                    // where C wants them, so V8 calls C itself (one indirect jump less than a
+                    // trampoline). Not while the benchmark shifts trampolines by nops.
+                    let direct = fast_ok
+                        && crate::config::get().bench_nops == 0
+                        && trampoline::target_is_entry(plan, r.errno);
+                    directs.push(direct.then_some(r.address));
                     // A backend may decline a signature it cannot encode (e.g. a frame beyond
                     // arm64's immediate reach): the function then runs on the slow path only.
-                    let fast = match fast_ok.then(|| {
+                    let fast = match (fast_ok && !direct).then(|| {
                         trampoline::fast_errno(
                             plan,
                             &targets(r.address, b.area.addr()),
@@ -164,7 +174,10 @@ pub unsafe fn make_functions(
                     };
                     (Some(stub), fast)
                 }
-                None => (None, None),
+                None => {
+                    directs.push(None);
+                    (None, None)
+                }
             };
             codes.push([Some(invoker), stub, fast]);
             kinds.push(false);
@@ -174,14 +187,20 @@ pub unsafe fn make_functions(
         let mut arena = Arena::new();
         arena.reserve(codes.iter().flatten().flatten().map(|c| c.as_slice()))?;
         let mut entries = Vec::with_capacity(codes.len());
-        for ((b, [invoker, stub, fast]), nonblocking) in bindings.iter_mut().zip(codes).zip(kinds) {
+        for (((b, [invoker, stub, fast]), nonblocking), direct) in
+            bindings.iter_mut().zip(codes).zip(kinds).zip(directs)
+        {
             let mut place =
                 |c: Option<Vec<u8>>| c.map(|c| arena.write(&c).map(|a| a.0)).transpose();
             let inv = place(invoker)?.expect("every binding has an invoker");
             // SAFETY: `inv` is the invoker just emitted for this binding's plan; it is executable
             // once the arena is sealed below, before any call can reach it.
             b.invoke = std::mem::transmute::<usize, unsafe extern "C" fn(*mut u64)>(inv);
-            entries.push((place(stub)?, place(fast)?, nonblocking));
+            let fast = match direct {
+                Some(target) => Some(target),
+                None => place(fast)?,
+            };
+            entries.push((place(stub)?, fast, nonblocking));
         }
         arena.seal()?;
         let mut made = Vec::with_capacity(bindings.len());

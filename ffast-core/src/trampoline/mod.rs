@@ -158,6 +158,26 @@ pub fn fast_errno(
     }
 }
 
+/// Whether V8 can call the C function itself as the fast target, with no trampoline between
+/// them: every argument arrives exactly where C wants it, so nothing is moved. V8 passes the
+/// receiver first, in the first integer register (`docs/v8-fast-api.md` §6), so on both ISAs
+/// this holds only for floating-point arguments, all in registers (a C function that takes no
+/// integer never reads that register). Also required: no helper conversion, no area, a result
+/// in the same register with the same bits ([`result_needs_conversion`]), no errno exchange
+/// (`errno`), and no ellipsis (x86-64 callers of a variadic function must set %al).
+pub fn target_is_entry(plan: &CallPlan, errno: bool) -> bool {
+    plan.fast.is_ok()
+        && !errno
+        && plan.variadic.is_none()
+        && !plan.uses_area()
+        && plan.registers_only()
+        && !result_needs_conversion(plan.ret.ty)
+        && plan
+            .args
+            .iter()
+            .all(|a| a.entry == Some(a.c) && !needs_helper(a.ty))
+}
+
 /// Where a trampoline that may ask for V8's fallback finds the options pointer; `None` when it
 /// never asks (`t.fallback` off, or no buffer parameter).
 fn fallback_options(plan: &CallPlan, t: &FastTargets) -> Result<Option<Loc>, Error> {

@@ -22,11 +22,11 @@ const TWO64 = 2 ** 64;
 
 /** The parameter types V8 passes as int64/uint64 (fast_api.rs param_ctype). */
 const WIDE = new Set(['pointer', 'i64', 'u64', 'isize', 'usize']);
-// Not on arm64 for now: there, calling a twin made V8 12/13 (Node 22, 24; under qemu) abort in
-// its deoptimizer ("Check failed: fixed_size_above_fp + ... == result"), found by the ABI fuzzer
-// with signatures of ~25 parameters; without twins the same 500 signatures pass. arm64 converts
-// BigInts in JS as Node 20 does (docs/pointers.md §10) until that is understood.
-const BIGINT_TWINS = info.bigintTwins === true && process.arch !== 'arm64';
+// On arm64 too: the deoptimizer abort that kept twins off there was V8's stack-pointer slip after
+// fast calls with odd numbers of both integer and float stack arguments (docs/v8-fast-api.md
+// §6.1), which twins reached as plain fast calls do; such signatures now get no fast target,
+// hence no twin (docs/pointers.md §10).
+const BIGINT_TWINS = info.bigintTwins === true;
 /**
  * u64/usize parameters: V8's fast path takes a Number only in the int64 range, so a Number in
  * [2^63, 2^64) (valid for an unsigned parameter, README "Types") deoptimized the caller. The

@@ -34,6 +34,7 @@ const N = {
   optimizeNext: new Function('f', '%OptimizeFunctionOnNextCall(f);'),
   neverOptimize: new Function('f', '%NeverOptimizeFunction(f);'),
   isTurbofan: new Function('f', 'return %ActiveTierIsTurbofan(f);'),
+  deoptimize: new Function('f', '%DeoptimizeFunction(f);'),
 };
 
 // ------------------------------------------------------------------ fixture
@@ -259,6 +260,11 @@ N.neverOptimize(coldCall);
  * count grows by at least one (the call's own) rather than exactly one.
  */
 function cold(fn, args, label = fn.name, nested = false) {
+  // A JS wrapper made by an earlier run of the same cached wrapper script shares its optimized
+  // code with every wrapper of that shape (one feedback cell per function literal): optimized
+  // for another library's function (a hot test), this one would call fast even from an
+  // interpreted caller. Seen with several test files in one process (fastpath, then scalars).
+  N.deoptimize(fn);
   const before = slowCalls();
   const r = coldCall(fn, args);
   const delta = slowCalls() - before;

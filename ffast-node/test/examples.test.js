@@ -45,8 +45,8 @@ const EMULATED = Boolean(process.env.QEMU_LD_PREFIX || WRAPPER);
 //   template literal or path.join (a cons string once 13+ characters long), a two-byte string (any
 //   character above U+00FF), and `null` for a string parameter each make that call a slow call
 //   (README, "Types"; docs/strings.md §5). Counted per call below.
-// - a 64-bit parameter given a BigInt beyond ±2^53 where ffast has no BigInt twins (Node 20, and
-//   arm64: __internal.bigintTwins false) is a slow call, and V8 then stops making the calls at
+// - a 64-bit parameter given a BigInt beyond ±2^53 where ffast has no BigInt twins (Node 20:
+//   __internal.bigintTwins false) is a slow call, and V8 then stops making the calls at
 //   that call site fast calls, Numbers included (docs/pointers.md §10).
 const CATALOG = {
   'tour.js': { libs: ['libm.so.6'] },
@@ -75,7 +75,7 @@ const CATALOG = {
       // iterations in one run, 9 in another; also with every id a BigInt). Not understood yet:
       // a small repro made 4 of 4 bind_int64 calls slow, and then also the same wrapper's calls
       // with Numbers only from another function (docs/pointers.md §10).
-      // arm64 Node 22 (no twins): 17. Open: the count is reported, not asserted, on Node 22.
+      // arm64 Node 22 before it had twins (session 8): 17. Open: the count is reported, not asserted, on Node 22.
       roundTrip: h.major === 22 ? '>=1' : h.ffast.__internal.bigintTwins ? 1 : 5,
       exec: 3, // + sqlite3_mprintf given null for a %Q string (a string argument null)
       errors: 1,

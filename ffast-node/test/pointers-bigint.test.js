@@ -33,8 +33,8 @@ const asU = (b) => num(BigInt.asUintN(64, b));
 const asI = (b) => num(BigInt.asIntN(64, b));
 /** Whether a BigInt argument takes the fast path on this line (docs/pointers.md §10). */
 function fastFor(b) {
-  if (ffast.__internal.bigintTwins) return true; // Node 22+ on x64 (index.js BIGINT_TWINS)
-  assert.ok(major < 22 || process.arch === 'arm64', 'BigInt twins are off only on Node 20 and arm64');
+  if (ffast.__internal.bigintTwins) return true; // Node 22+ (lib/bigint-args.js BIGINT_TWINS)
+  assert.ok(major < 22, 'BigInt twins are off only on Node 20');
   const s = BigInt.asIntN(64, b);
   return s >= -SAFE && s <= SAFE;
 }

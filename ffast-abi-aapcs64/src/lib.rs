@@ -362,6 +362,7 @@ mod tests {
         assert!(target_is_entry(&plan(&["f64"], "i32"), false));
         assert!(target_is_entry(&plan(&[], "f64"), false));
         assert!(target_is_entry(&plan(&["f64"], "void"), false));
+        assert!(target_is_entry(&plan(&["f32", "f32"], "f32"), false));
         // errno is exchanged around the call: a trampoline.
         assert!(!target_is_entry(&plan(&["f64", "f64"], "f64"), true));
         // An integer shifts by the receiver.
@@ -370,7 +371,7 @@ mod tests {
         // A ninth float goes to the stack.
         assert!(!target_is_entry(&plan(&["f64"; 9], "f64"), false));
         // Results V8 and C represent differently.
-        assert!(!target_is_entry(&plan(&["f64"], "f32"), false));
+        assert!(!target_is_entry(&plan(&["f64"], "u16"), false));
         assert!(!target_is_entry(&plan(&["f64"], "i64"), false));
         assert!(!target_is_entry(&plan(&["f64"], "bool"), false));
         // A variadic call (x86-64 callers set %al).

@@ -115,13 +115,15 @@ test('a dispatcher calling many symbols from one call site still makes fast call
 test('floating-point arguments only, all in registers: V8 calls C itself (no trampoline), fast, guarded by close()', () => {
   // ffast-core trampoline::target_is_entry: V8 passes such arguments where C wants them, so the
   // V8 function's fast target is the C function itself. FFAST_DEBUG=asm lists every fast
-  // trampoline made: mul_f64 must have none; add_i32 (shifted by the receiver), add_f32 (a
-  // float result V8 wants converted) and a mul_f64 declared with errno keep theirs.
+  // trampoline made: mul_f64 and add_f32 (a float result V8 takes as C returns it) must have
+  // none; add_i32 (shifted by the receiver), f32_bits declared u16 (a narrow result V8 wants
+  // extended) and a mul_f64 declared with errno keep theirs.
   const wrapper = process.env.NODE_EXEC_WRAPPER;
   const src = `
     const h = require(${JSON.stringify(require.resolve('./_helpers'))});
     const L = h.openFixture({ mul_f64: { parameters: ['f64', 'f64'], result: 'f64' }, add_i32: { parameters: ['i32', 'i32'], result: 'i32' },
-      add_f32: { parameters: ['f32', 'f32'], result: 'f32' }, mul_f64_errno: { name: 'mul_f64', parameters: ['f64', 'f64'], result: 'f64', errno: true } });
+      add_f32: { parameters: ['f32', 'f32'], result: 'f32' }, f32_bits_u16: { name: 'f32_bits', parameters: ['f32'], result: 'u16' },
+      mul_f64_errno: { name: 'mul_f64', parameters: ['f64', 'f64'], result: 'f64', errno: true } });
     console.log(L.symbols.mul_f64(1.5, -4));`;
   const args = ['-e', src];
   const r = require('node:child_process').spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...args] : args, {
@@ -130,13 +132,17 @@ test('floating-point arguments only, all in registers: V8 calls C itself (no tra
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), '-6');
   const listed = new Set([...r.stderr.matchAll(/^ffast: trampoline (\S+) \(/gm)].map((m) => m[1]));
-  assert.deepEqual([...listed].filter((n) => /^(mul_f64|add_i32|add_f32|mul_f64_errno)$/.test(n)).sort(), ['add_f32', 'add_i32', 'mul_f64_errno']);
+  assert.deepEqual([...listed].filter((n) => /^(mul_f64|add_i32|add_f32|f32_bits_u16|mul_f64_errno)$/.test(n)).sort(), ['add_i32', 'f32_bits_u16', 'mul_f64_errno']);
   // In this process: exact results cold and hot (fast path proven), -0, NaN and infinities
   // through C untouched, and close() still turns every call into ERR_FFAST_CLOSED, cold and
   // from an optimized caller: the wrapper's check is what guards a target in a closed library.
-  const L = h.openFixture({ mul_f64: { parameters: ['f64', 'f64'], result: 'f64' } });
+  const L = h.openFixture({ mul_f64: { parameters: ['f64', 'f64'], result: 'f64' }, add_f32: { parameters: ['f32', 'f32'], result: 'f32' } });
   for (const [a, b] of [[1.5, -4], [-0, 1], [NaN, 2], [Infinity, -1], [Number.MAX_VALUE, 2], [5e-324, 0.5]]) {
     h.coldHot(L.symbols.mul_f64, [a, b], a * b);
+  }
+  // float: arguments rounded to float, the sum rounded to float, the result exactly that float.
+  for (const [a, b] of [[1.5, 2.25], [0.1, 0.2], [-0, -0], [3.4e38, 3.4e38], [1e-45, 1e-45], [NaN, 1], [16777216, 1]]) {
+    h.coldHot(L.symbols.add_f32, [a, b], Math.fround(Math.fround(a) + Math.fround(b)));
   }
   const f = L.symbols.mul_f64;
   const caller = new Function('f', 'return function callMul(a, b) { return f(a, b); }')(f);

@@ -259,7 +259,6 @@ fn convert_result(
     epilogue: &dyn Fn(&mut Asm),
 ) -> Result<(), Error> {
     match FastRet::of(ty) {
-        FastRet::F64 if ty == Type::F32 => a.fcvt_d_s(D(0), S(0)),
         FastRet::Void | FastRet::F64 => {}
         // Narrow results leave the upper bits of w0 unspecified (AAPCS64 §6.8.2 C.14).
         FastRet::Bool | FastRet::I32 | FastRet::U32 if IntMove::is_narrow(ty) => {

@@ -65,7 +65,8 @@ pub enum FastRet {
     I32,
     /// uint32 (narrow unsigned types are zero-extended first)
     U32,
-    /// float64 (f32 results are widened exactly)
+    /// float64, and float32 for an f32 result (declared kFloat32: V8 takes C's register as it
+    /// is; the slow path widens it exactly)
     F64,
     /// float64 or NaN + wide slot, signed 64-bit source
     WideSigned,
@@ -211,7 +212,10 @@ fn direct_eligible(plan: &CallPlan) -> bool {
 /// those whose C and fast-call representations are the same register with the same bits. A
 /// direct trampoline without a conversion tail-calls C.
 fn result_needs_conversion(ty: Type) -> bool {
-    !matches!(ty, Type::Void | Type::I32 | Type::U32 | Type::F64)
+    !matches!(
+        ty,
+        Type::Void | Type::I32 | Type::U32 | Type::F32 | Type::F64
+    )
 }
 
 /// Where V8 delivers argument `a` (plans that are not fast-eligible have none: an error here).

@@ -204,7 +204,6 @@ fn convert_result(
     epilogue: &dyn Fn(&mut Asm),
 ) -> Result<(), Error> {
     match (FastRet::of(ty), ty) {
-        (FastRet::Void | FastRet::F64, Type::F32) => a.cvtss2sd_x_x(Xmm(0), Xmm(0)),
         (FastRet::Void | FastRet::F64, _) => {}
         // A narrow C result leaves the upper bits of eax unspecified (§3.2.3).
         (FastRet::Bool | FastRet::I32 | FastRet::U32, _) if IntMove::is_narrow(ty) => {

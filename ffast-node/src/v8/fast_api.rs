@@ -69,6 +69,10 @@ pub fn param_ctype(t: Type) -> u8 {
 
 /// The fast-call CTypeInfo of a result.
 pub fn ret_ctype(t: Type) -> u8 {
+    // A float result reaches V8 as C returned it (docs/v8-fast-api.md §7): no trampoline widens it.
+    if t == Type::F32 {
+        return ctype::FLOAT32;
+    }
     match FastRet::of(t) {
         FastRet::Void => ctype::VOID,
         FastRet::Bool => ctype::BOOL,

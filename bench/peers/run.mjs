@@ -190,8 +190,18 @@ const meta = {
 };
 if (prev) {
   meta.peers = { ...prev.meta.peers, ...meta.peers };
-  meta.merged = { rerunRows: rows.map((r) => r.name), rerunGit: meta.packages.ffast, rerunDate: meta.date, rerunLoadavgAtEnd: meta.loadavgAtEnd,
-    baseGit: prev.meta.packages.ffast, baseDate: prev.meta.date, baseLoadavgAtEnd: prev.meta.loadavgAtEnd, baseWallSeconds: prev.meta.wallSeconds };
+  // A merge into a merged run keeps the earlier re-runs (rows not re-run now) and the full run's
+  // record as its base.
+  const pm = prev.meta.merged;
+  const rerunNow = rows.map((r) => r.name);
+  const earlier = pm
+    ? [...(pm.earlier || []), { rows: pm.rerunRows, git: pm.rerunGit, date: pm.rerunDate }]
+        .map((e) => ({ ...e, rows: e.rows.filter((r) => !rerunNow.includes(r)) }))
+        .filter((e) => e.rows.length)
+    : [];
+  meta.merged = { rerunRows: rerunNow, rerunGit: meta.packages.ffast, rerunDate: meta.date, rerunLoadavgAtEnd: meta.loadavgAtEnd, earlier,
+    baseGit: pm ? pm.baseGit : prev.meta.packages.ffast, baseDate: pm ? pm.baseDate : prev.meta.date,
+    baseLoadavgAtEnd: pm ? pm.baseLoadavgAtEnd : prev.meta.loadavgAtEnd, baseWallSeconds: pm ? pm.baseWallSeconds : prev.meta.wallSeconds };
 }
 
 // ---- bars ----------------------------------------------------------------------------------------
@@ -251,7 +261,10 @@ export function renderMarkdown(j) {
   L.push('');
   L.push(`${M.cpu} (${M.cores} cores), ${M.platform}; Node ${M.runtimes.node} (V8 ${M.runtimes.v8}), ${(M.runtimes.deno || 'deno ?').split(';')[0]}, bun ${M.runtimes.bun}; ` +
     `koffi ${M.packages.koffi}, ffi-rs ${M.packages['ffi-rs']}, ffi-napi ${M.packages['ffi-napi']}; ffast ${M.packages.ffast}; ${M.date.slice(0, 10)}.`);
-  if (M.merged) L.push(`Rows ${M.merged.rerunRows.join(', ')} re-run on ${M.merged.rerunDate.slice(0, 16)} (ffast ${M.merged.rerunGit}); the others from the full run of ${M.merged.baseDate.slice(0, 16)} (ffast ${M.merged.baseGit}).`);
+  if (M.merged) {
+    const runs = [...(M.merged.earlier || []), { rows: M.merged.rerunRows, git: M.merged.rerunGit, date: M.merged.rerunDate }];
+    L.push(`${runs.map((e) => `Rows ${e.rows.join(', ')} re-run on ${e.date.slice(0, 16)} (ffast ${e.git})`).join('; ')}; the others from the full run of ${M.merged.baseDate.slice(0, 16)} (ffast ${M.merged.baseGit}).`);
+  }
   L.push('');
   L.push('Cells: ns/call, and in parentheses the ratio to the V8 fast-API addon (`fastapi`) where both ran. `declare`: ns per symbol to bind 1,000 symbols; `sha256`: ns per message; `sqlite`: ms per whole task.');
   L.push('');

@@ -74,8 +74,12 @@ function cachedCstring(p) {
 function warmBranches() {
   const bytes = new Uint8Array(128);
   const p = ptr(bytes);
-  // V8 gives a function its feedback vector only after several calls (lazy feedback
-  // allocation; 8 in V8 11-14): until then nothing is recorded, so the branches run 16 times.
+  // An address beyond 2^53 (never seen on today's platforms) takes its own branch: no warm-up.
+  if (typeof p !== 'number' || p > MAX_SAFE) return;
+  // V8 gives a function its feedback vector only once it has run a budget of bytecode (lazy
+  // feedback allocation, docs/v8-fast-api.md §10.2): until then nothing is recorded. 16 rounds
+  // of the seven calls below are well past it (checked: the string-cache test's child sees no
+  // deoptimization at a first miss, a long string or a paused decode).
   for (let round = 0; round < 16; round++) warmRound(bytes, p);
   table.fill(0); // an entry with address 0 is empty: C never returns NULL to the decoder
   strs.fill(undefined);
@@ -101,7 +105,6 @@ function warmRound(bytes, p) {
   seen = WINDOW - 1; // the window closes with few hits, which pauses the cache
   cachedCstring(p);
   cachedCstring(p); // paused
-  if (p > MAX_SAFE || paused !== PAUSE - 1) throw new Error('ffast: string cache warm-up went astray');
 }
 warmBranches();
 

@@ -1,5 +1,7 @@
 //! One bound foreign function: Signature → CallPlan → trampolines → a JS function whose fast
-//! target is the trampoline and whose regular callback is the shared slow path.
+//! target is the trampoline (or the C function itself, where V8 already passes every argument
+//! where C wants it: `trampoline::target_is_entry`) and whose regular callback is the shared
+//! slow path.
 
 use crate::binding::{not_placed, Binding, CodeSet};
 use crate::platform::{classify, supported};
@@ -135,8 +137,7 @@ pub unsafe fn make_functions(
                 continue;
             }
             let data = &*b as *const Binding as usize;
-            // V8 passes its options pointer exactly when the trampoline may give up (below).
-            let with_options = fallback && b.sig.params.contains(&Type::Buffer);
+            let with_options = passes_options(fallback, &b.sig);
             let fast_ok = v8.is_some()
                 && b.sig.params.len() <= v8::MAX_FAST_PARAMS
                 && plan.fast.is_ok()
@@ -154,6 +155,9 @@ pub unsafe fn make_functions(
                     let direct = fast_ok
                         && crate::config::get().bench_nops == 0
                         && trampoline::target_is_entry(plan, r.errno);
+                    if direct {
+                        debug_direct(&b.name);
+                    }
                     directs.push(direct.then_some(r.address));
                     // A backend may decline a signature it cannot encode (e.g. a frame beyond
                     // arm64's immediate reach): the function then runs on the slow path only.
@@ -205,8 +209,7 @@ pub unsafe fn make_functions(
         arena.seal()?;
         let mut made = Vec::with_capacity(bindings.len());
         for (b, (slow, fast, nonblocking)) in bindings.iter().zip(entries) {
-            // The trampoline reads V8's options exactly when it may give up (FastTargets).
-            let options = fallback && b.sig.params.contains(&Type::Buffer);
+            let options = passes_options(fallback, &b.sig);
             let mut twin = None;
             let value = match (v8, slow) {
                 _ if nonblocking => napi_function(env, b, crate::nonblocking::entry)?,
@@ -260,7 +263,9 @@ fn is_wide(t: Type) -> bool {
 /// bytes only relatively, so prefixing them moves nothing they address); the sweep uses it to
 /// shift the instruction count of a benchmark loop's iteration, the same way it pads the
 /// fast-API addon, because a hot call's cost on some CPUs depends on that count modulo the
-/// dispatch width. Unset (the default), the code is untouched.
+/// dispatch width. Unset (the default), the code is untouched. Set, functions that V8 would
+/// call without a trampoline (`target_is_entry`: float-only and zero-argument signatures) get
+/// the plain trampoline behind the NOPs, so the sweep's rows keep one code shape.
 fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
     let k = crate::config::get().bench_nops;
     if k == 0 {
@@ -273,6 +278,20 @@ fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
     let mut out = nop.repeat(k);
     out.extend_from_slice(&code);
     out
+}
+
+/// Whether V8 is given its `FastApiCallbackOptions*` for this signature: exactly when the
+/// trampoline may give up (a buffer parameter on a V8 with the fallback, `FastTargets`). One
+/// rule for the declaration V8 gets and the stack count of `v8_stack_drop_hazard`.
+fn passes_options(fallback: bool, sig: &Signature) -> bool {
+    fallback && sig.params.contains(&Type::Buffer)
+}
+
+/// `FFAST_DEBUG=asm` also names the functions V8 calls without a trampoline.
+fn debug_direct(name: &str) {
+    if crate::config::get().debug_asm {
+        eprintln!("ffast: trampoline {name}: none (V8 calls C directly)");
+    }
 }
 
 /// `FFAST_DEBUG=asm` prints every fast trampoline's bytes (decode with

@@ -264,7 +264,8 @@ function cold(fn, args, label = fn.name, nested = false) {
   // code with every wrapper of that shape (one feedback cell per function literal): optimized
   // for another library's function (a hot test), this one would call fast even from an
   // interpreted caller. Seen with several test files in one process (fastpath, then scalars).
-  N.deoptimize(fn);
+  // (%DeoptimizeFunction aborts the process on anything but a plain JS function.)
+  if (!require('node:util').types.isProxy(fn) && !/^bound /.test(fn.name)) N.deoptimize(fn);
   const before = slowCalls();
   const r = coldCall(fn, args);
   const delta = slowCalls() - before;

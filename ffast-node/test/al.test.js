@@ -9,7 +9,9 @@
 // trampoline ended in `mov rax, target; jmp rax`: %al was the low byte of the target's address,
 // 0 for vsum placed at a 256-byte-aligned address, and most hot calls summed garbage.
 //
-// These tests declare the functions with fixed parameters only; variadic.test.js covers '...'.
+// These tests declare the functions with fixed parameters (and one float-only function with
+// '...', which is how such a function must be declared: docs/variadic.md §1.4); variadic.test.js
+// covers '...'.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./_helpers');
@@ -82,6 +84,9 @@ test('x64: every trampoline kind sets %al to an upper bound of the vector regist
     stack: d([...Array(8).fill('i64'), ...Array(9).fill('f64')]),
     wide: { name: 'v_al', parameters: ['f64', 'f64', 'f64'], result: 'i64' },
     narrow: { name: 'v_al', parameters: ['f64'], result: 'i8' },
+    // Floats only: declared fixed, V8 would call C directly with %al unset (docs/variadic.md
+    // §1.4); declared with '...', a trampoline sets it.
+    floats: { name: 'v_al', parameters: ['f64', '...'], result: 'i32' },
     tracked: d(['f64'], { callbacks: true }),
     nb: d(['f64', 'f64'], { nonblocking: true }),
     nb0: d(['i32'], { nonblocking: true }),
@@ -99,11 +104,13 @@ test('x64: every trampoline kind sets %al to an upper bound of the vector regist
     ['stack', [...Array(8).fill(1), ...Array(9).fill(0.5)], 8],
     ['wide', [1, 2, 3], 3],
     ['narrow', [1], 1],
+    ['floats', [1.5, 2.5], 2],
     ['tracked', [1], 1],
   ];
+  const fn = { ...L, floats: L.floats.variadic('double') };
   for (const [k, args, used] of cases) {
     const ok = (al, msg) => assert.ok(al >= used && al <= 8, `${msg}: %al = ${al}, expected ${used}..8`);
-    h.coldHot(L[k], args, ok, { fast: k === 'tracked' ? 'slow' : undefined, label: `al_${k}`, identical: false, stable: false });
+    h.coldHot(fn[k], args, ok, { fast: k === 'tracked' ? 'slow' : undefined, label: `al_${k}`, identical: false, stable: false });
   }
   // The invoker on a pool thread (nonblocking) too.
   const al = await L.nb(1, 2);

@@ -165,9 +165,13 @@ pub fn fast_errno(
 /// this holds only for floating-point arguments, all in registers (a C function that takes no
 /// integer never reads that register). Also required: no helper conversion, no area, a result
 /// in the same register with the same bits ([`result_needs_conversion`]), no errno exchange
-/// (`errno`), and no ellipsis (x86-64 callers of a variadic function must set %al).
+/// (`errno`), and no ellipsis (x86-64 callers of a variadic function must set %al). And at least
+/// one argument: measured side by side (bench/peers Node 26, `noop`/`i32_0` against
+/// `f64_2`/`f32_2`, docs/perf-corners.md §5), calling a zero-argument function directly was
+/// 0.2–0.5 ns slower than through its trampoline, where float arguments gained 0.7–1.1 ns.
 pub fn target_is_entry(plan: &CallPlan, errno: bool) -> bool {
-    plan.fast.is_ok()
+    !plan.args.is_empty()
+        && plan.fast.is_ok()
         && !errno
         && plan.variadic.is_none()
         && !plan.uses_area()

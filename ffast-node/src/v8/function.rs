@@ -81,8 +81,8 @@ impl V8 {
     }
 
     /// Create a JS function whose regular callback is `slow` and, when `fast` is given, whose
-    /// fast-call target is that trampoline (taking a `FastApiCallbackOptions&` last when
-    /// `options`). With `bigint`, V8 passes BigInt arguments of its 64-bit parameters to the
+    /// fast-call target is that code, a trampoline or the C function itself (taking a
+    /// `FastApiCallbackOptions&` last when `options`). With `bigint`, V8 passes BigInt arguments of its 64-bit parameters to the
     /// fast target (the BigInt twin, docs/pointers.md §10); a Number there takes the slow path.
     ///
     /// # Safety

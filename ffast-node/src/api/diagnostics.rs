@@ -2,7 +2,7 @@
 
 use super::common::raw;
 use super::types::TYPE_HANDLES;
-use crate::{callback, loader, nonblocking, thread, v8, value};
+use crate::{callback, fiber, loader, nonblocking, thread, v8, value};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -94,4 +94,17 @@ pub fn callback_counts() -> Vec<u32> {
 #[napi]
 pub fn callback_slots_made() -> u32 {
     callback::slots_made() as u32
+}
+/// The fiber mode (crate::fiber), process-wide: `[on, callbacks parked, fiber stacks mapped,
+/// fiber stacks unmapped]` (tests: the mode really parks; stacks are reused, and unmapped at
+/// teardown).
+#[napi]
+pub fn fiber_counts() -> Vec<f64> {
+    let (parks, mapped, unmapped) = fiber::counts();
+    vec![
+        fiber::enabled() as u8 as f64,
+        parks as f64,
+        mapped as f64,
+        unmapped as f64,
+    ]
 }

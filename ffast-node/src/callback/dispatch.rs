@@ -38,6 +38,11 @@ pub(super) unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
         *slots.add(n) = DEFAULT;
         let svc = slot.service();
         if on_owner_thread(svc) {
+            // fiber mode (crate::fiber): on a side stack, park; the JS stack runs this
+            // dispatcher again with the same slots and resumes C with the result set.
+            if crate::fiber::park(dispatch, ctx, slots) {
+                return;
+            }
             let p = slot.owner_live.load(Ordering::Relaxed);
             if p.is_null() {
                 report_closed(slot);

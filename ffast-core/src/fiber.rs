@@ -133,9 +133,9 @@ extern "C" {
 }
 
 /// Words of the frame the switch saves (and `Fiber::new` builds), the return address included.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 const FRAME_WORDS: usize = 8;
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_os = "linux", target_arch = "aarch64"))]
 const FRAME_WORDS: usize = 20;
 
 /// Switch stacks (see the module comment).
@@ -162,6 +162,12 @@ unsafe fn switch(save: *mut *mut u8, to: *mut u8) {
         unreachable!("no fiber switch on this target (Fiber::new fails)")
     }
 }
+
+#[cfg(target_os = "linux")]
+const MAP_FLAGS: libc::c_int =
+    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK;
+#[cfg(not(target_os = "linux"))]
+const MAP_FLAGS: libc::c_int = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
 
 fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
@@ -193,7 +199,7 @@ impl Stack {
                 ptr::null_mut(),
                 map_len,
                 libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK,
+                MAP_FLAGS,
                 -1,
                 0,
             )
@@ -266,6 +272,7 @@ pub struct Fiber {
 unsafe impl Send for Fiber {}
 
 /// The fiber's loop: run each job given, then switch back with `done`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 extern "C" fn fiber_loop(f: *mut Fiber) -> ! {
     loop {
         // SAFETY: `f` is the boxed Fiber whose stack this runs on (Fiber::new); it outlives
@@ -300,10 +307,15 @@ impl Fiber {
             done: false,
             busy: false,
         });
+        #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
         let me: *mut Fiber = &mut *f;
         // The frame the switch pops the first time: the callee-saved registers hold the
         // Fiber and the loop for `ffast_fiber_boot`, whose address is the return address.
         // SAFETY: FRAME_WORDS words below the top are inside the fresh stack.
+        #[cfg(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
         unsafe {
             let sp = f.stack.top().cast::<usize>().sub(FRAME_WORDS);
             ptr::write_bytes(sp, 0, FRAME_WORDS);

@@ -1,0 +1,241 @@
+'use strict';
+// The fiber mode (FFAST_FIBER=1, docs/callbacks.md §9): tracked calls run their C code on a
+// side stack, and each callback C calls on the JS thread parks there and runs on the JS stack.
+// The mode is read once per process, so without FFAST_FIBER this file runs itself in a child
+// with it set (the child's tests are the ones below). Every callback test file also passes with
+// the mode on (`FFAST_FIBER=1 node --test …`); these check what only the mode has: the parks
+// themselves, the stacks' reuse and teardown, nesting past the cap, a worker terminated while
+// C is parked.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const h = require('./_helpers');
+const { ffast } = h;
+
+if (process.env.FFAST_FIBER === undefined) {
+  test('fiber mode: the tests of fiber.test.js in a child process with FFAST_FIBER=1', () => {
+    const env = { ...process.env, FFAST_FIBER: '1' };
+    delete env.NODE_TEST_CONTEXT; // the child runs its own tests and reports on stdout
+    const wrapper = process.env.NODE_EXEC_WRAPPER;
+    const argv = [__filename];
+    const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, {
+      env,
+      encoding: 'utf8',
+      timeout: 300000,
+    });
+    assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stdout}\n${r.stderr}`);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    // the summary: '# pass 8' (TAP, Node 20) or 'ℹ pass 8' (spec, later lines)
+    assert.match(r.stdout, /^(#|ℹ) fail 0$/m);
+    assert.match(r.stdout, /^(#|ℹ) pass [1-9]\d*$/m);
+  });
+  return;
+}
+
+const counts = () => {
+  const [on, parks, mapped, unmapped] = ffast.__internal.native.fiberCounts();
+  return { on, parks, mapped, unmapped };
+};
+const lib = h.openFixture({
+  cb_call_once: { parameters: ['function', 'i32'], result: 'i32' },
+  cb_call_n: { parameters: ['function', 'i32'], result: 'i64' },
+  cb_call_mix: { parameters: ['function', 'i64'], result: 'i64' },
+  cb_call_u64: { parameters: ['function', 'u64'], result: 'u64' },
+  cb_call_f32: { parameters: ['function', 'f32'], result: 'f64' },
+  cb_call_ps: { parameters: ['function', 'pointer', 'string'], result: 'i32' },
+  cb_call_ptr: { parameters: ['function', 'pointer'], result: 'pointer' },
+  cb_nest: { parameters: ['function', 'i32'], result: 'i32' },
+  cb_loop_logged: { parameters: ['function', 'i32'], result: 'i64' },
+  cb_loop_state: { parameters: ['i32'], result: 'i64' },
+});
+const S = lib.symbols;
+const SLOW = { fast: 'slow' };
+const { callback } = ffast;
+
+test('the mode is on where the target has fibers, and each callback parks once', () => {
+  assert.equal(counts().on, ['x64', 'arm64'].includes(process.arch) && process.platform === 'linux' ? 1 : 0);
+  const cb = callback({ parameters: ['i32'], result: 'i32' }, (i) => i * 3);
+  const p0 = counts().parks;
+  assert.equal(h.cold(S.cb_call_n, [cb, 1000]), 3 * 499500);
+  assert.equal(counts().parks - p0, 1000);
+  const p1 = counts().parks;
+  assert.equal(h.hot(S.cb_call_n, [cb, 10], SLOW), 135);
+  // the hot helper warms up with the same call: every one of its callbacks parked too
+  assert.equal((counts().parks - p1) % 10, 0);
+  assert.ok(counts().parks - p1 >= 10);
+  cb.close();
+});
+
+test('values at their bounds cross a park in both directions, cold and hot', () => {
+  const args = [];
+  const mix = callback(
+    { parameters: ['i8', 'u8', 'i16', 'u16', 'bool', 'i64', 'u64', 'f32', 'f64', 'i32', 'u32'], result: 'i64' },
+    (...a) => {
+      args.splice(0, args.length, ...a);
+      return -(2n ** 62n) - 5n;
+    },
+  );
+  const want = (big) => [-100, 200, -30000, 60000, true, BigInt(big), 0xfedcba9876543210n, Math.fround(0.1), -2.5, -(2 ** 31), 2 ** 32 - 1];
+  h.coldHot(S.cb_call_mix, [mix, 2n ** 63n - 1n], -(2n ** 62n) - 5n, SLOW);
+  assert.deepEqual(args, want(2n ** 63n - 1n));
+  h.coldHot(S.cb_call_mix, [mix, -(2n ** 63n)], -(2n ** 62n) - 5n, SLOW);
+  assert.deepEqual(args, want(-(2n ** 63n)));
+  mix.close();
+  const u = callback({ parameters: ['u64'], result: 'u64' }, (x) => x);
+  h.coldHot(S.cb_call_u64, [u, 2n ** 64n - 1n], 2n ** 64n - 1n, SLOW);
+  h.coldHot(S.cb_call_u64, [u, 0n], 0, SLOW); // 64-bit values within 2^53 are Numbers
+  u.close();
+  const f = callback({ parameters: ['f32'], result: 'f32' }, (x) => x);
+  h.coldHot(S.cb_call_f32, [f, -0], -0, SLOW);
+  h.coldHot(S.cb_call_f32, [f, NaN], NaN, SLOW);
+  h.coldHot(S.cb_call_f32, [f, 3.4028234663852886e38], 3.4028234663852886e38, SLOW);
+  f.close();
+  // a string argument is decoded while C is parked (its bytes are on C's side)
+  const seen = [];
+  const ps = callback({ parameters: ['pointer', 'string'], result: 'i32' }, (p, s) => {
+    seen.push([p, s]);
+    return s === null ? -1 : s.length;
+  });
+  h.coldHot(S.cb_call_ps, [ps, 2 ** 52, 'héllo ✓ \u{1f600}'], 10, SLOW);
+  assert.deepEqual(seen[0], [2 ** 52, 'héllo ✓ \u{1f600}']);
+  h.coldHot(S.cb_call_ps, [ps, null, null], -1, SLOW);
+  ps.close();
+  const p = callback({ parameters: ['pointer'], result: 'pointer' }, (x) => x);
+  h.coldHot(S.cb_call_ptr, [p, 2 ** 53 - 1], 2 ** 53 - 1, SLOW);
+  h.coldHot(S.cb_call_ptr, [p, null], null, SLOW);
+  p.close();
+});
+
+// What cb_nest(cb, d) returns with the callback below (cb_nest is f(d) * 10 + d, in i32).
+const nestModel = (d) => (Math.imul(d > 0 ? ((nestModel(d - 1) % 1000) + 1000) % 1000 : 7, 10) + d) | 0;
+
+test('nested tracked calls: 4 fibers at once (each level parked), and past the cap of 16 on the JS stack', () => {
+  for (const depth of [3, 40]) {
+    let inside = 0;
+    let most = 0;
+    const cb = callback({ parameters: ['i32'], result: 'i32' }, (d) => {
+      inside++;
+      most = Math.max(most, inside);
+      const r = d > 0 ? ((S.cb_nest(cb, d - 1) % 1000) + 1000) % 1000 : 7;
+      inside--;
+      return r;
+    });
+    const p0 = counts().parks;
+    assert.equal(h.cold(S.cb_nest, [cb, depth], 'cb_nest', true), nestModel(depth));
+    assert.equal(most, depth + 1);
+    const parks = counts().parks - p0;
+    // every level parks up to the cap; the calls nested deeper run on the JS stack
+    assert.equal(parks, Math.min(depth + 1, 16));
+    cb.close();
+  }
+});
+
+test('a throw and an invalid result while parked: onError gets them, C gets the default, cold and hot', () => {
+  const errors = [];
+  const boom = new Error('boom');
+  const cb = callback({ parameters: ['i32'], result: 'i32', onError: (e) => errors.push(e) }, (i) => {
+    if (i === 3) throw boom;
+    if (i === 5) return 'five';
+    if (i === 7) return 2 ** 32 + 7; // wraps to 7, as i32 results do everywhere
+    return i;
+  });
+  const want = 45 - 3 - 5;
+  assert.equal(h.cold(S.cb_call_n, [cb, 10]), want);
+  assert.equal(errors.length, 2);
+  assert.equal(errors[0], boom);
+  h.assertFfastError(errors[1], 'ERR_FFAST_ARG_TYPE', 'result', 'invalid callback result');
+  assert.match(errors[1].message, /C got the default value/);
+  errors.length = 0;
+  assert.equal(h.hot(S.cb_call_n, [cb, 10], SLOW), want);
+  assert.equal(errors.length % 2, 0);
+  assert.ok(errors.length >= 2);
+  assert.ok(errors.every((e, k) => (k % 2 === 0 ? e === boom : e.code === 'ERR_FFAST_ARG_TYPE')));
+  cb.close();
+});
+
+test('close() of the callback inside it while C is parked: later calls get the default', () => {
+  const errors = [];
+  let calls = 0;
+  const cb = callback({ parameters: ['i32'], result: 'i32', onError: (e) => errors.push(e) }, (x) => {
+    calls++;
+    if (x === 2) cb.close();
+    return 10;
+  });
+  const p0 = counts().parks;
+  assert.equal(S.cb_call_n(cb.pointer, 6), 30); // calls 0, 1, 2 ran; 3..5 reached a closed callback
+  assert.equal(calls, 3);
+  assert.equal(counts().parks - p0, 6);
+  assert.equal(errors.length, 0);
+});
+
+test('10^4 tracked calls reuse their fibers: no new stacks, RSS bounded', () => {
+  const cb = callback({ parameters: ['i32'], result: 'i32' }, (i) => i + 1);
+  for (let i = 0; i < 100; i++) S.cb_call_once(cb, i);
+  const m0 = counts().mapped;
+  const rss0 = process.memoryUsage.rss();
+  let s = 0;
+  for (let i = 0; i < 10000; i++) s += S.cb_call_once(cb, i);
+  assert.equal(s, (10000 * 9999) / 2 + 2 * 10000); // cb_call_once is f(x) + 1
+  assert.equal(counts().mapped, m0);
+  // one fiber stack is 8 MiB reserved; growing by a stack per call would be 80 GB
+  assert.ok(process.memoryUsage.rss() - rss0 < 32 * 2 ** 20, `RSS grew by ${process.memoryUsage.rss() - rss0}`);
+  cb.close();
+});
+
+test('qsort (libc) with a JS comparator sorts correctly through the parks, cold and hot', () => {
+  const CMP = { function: { parameters: ['pointer', 'pointer'], result: 'i32' } };
+  const qdefs = { qsort: { parameters: ['buffer', 'usize', 'usize', CMP], result: 'void' } };
+  const qsort = h.register(ffast.dlopen(null, qdefs), qdefs).symbols.qsort;
+  const n = process.env.NODE_EXEC_WRAPPER ? 2000 : 20000;
+  const xs = Int32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 100003) - 50000);
+  const want = Array.from(xs).sort((a, b) => a - b);
+  const c = xs.slice();
+  const p0 = counts().parks;
+  h.cold(qsort, [c, n, 4, (a, b) => ffast.read.i32(a) - ffast.read.i32(b)], 'qsort', true);
+  assert.deepEqual(Array.from(c), want);
+  assert.ok(counts().parks - p0 >= n - 1);
+  const hx = xs.slice();
+  h.hot(qsort, [hx, n, 4, (a, b) => ffast.read.i32(a) - ffast.read.i32(b)], { fast: 'slow', stable: false, nested: true });
+  assert.deepEqual(Array.from(hx), want);
+});
+
+test('worker.terminate() while C is parked: C runs to its end with default results; the worker\'s stacks are unmapped', async () => {
+  const { Worker } = require('node:worker_threads');
+  const before = counts();
+  const w = new Worker(
+    `
+    const { parentPort } = require('node:worker_threads');
+    const ffast = require(${JSON.stringify(h.PKG)});
+    const lib = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, { cb_loop_logged: { parameters: ['function', 'i32'], result: 'i64' } });
+    let calls = 0;
+    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, () => {
+      if (++calls === 100) parentPort.postMessage('busy');
+      const t = Date.now(); while (Date.now() - t < 1); // ~1 ms per call
+      return 1;
+    });
+    const r = lib.symbols.cb_loop_logged(cb, 3000);
+    parentPort.postMessage('returned ' + r);
+  `,
+    { eval: true },
+  );
+  const msgs = [];
+  w.on('message', (m) => {
+    msgs.push(m);
+    if (m === 'busy') w.terminate();
+  });
+  const code = await new Promise((resolve) => w.on('exit', resolve));
+  assert.equal(code, 1);
+  assert.deepEqual(msgs, ['busy']);
+  // C's own account: every one of its 3000 calls returned to it and it finished; only the
+  // callbacks before the termination ran JS to its end (result 1: the first 99 at least, the
+  // 100th may be cut inside its busy loop), the rest got the default 0.
+  assert.equal(S.cb_loop_state(0), 3000);
+  assert.equal(S.cb_loop_state(2), 1);
+  const sum = S.cb_loop_state(1);
+  assert.ok(sum >= 99 && sum < 3000, `sum ${sum}`);
+  const after = counts();
+  assert.ok(after.parks - before.parks === 3000, `parks ${after.parks - before.parks}`);
+  // the worker mapped its own stack(s) and its env teardown unmapped them
+  assert.ok(after.mapped - before.mapped >= 1);
+  assert.equal(after.unmapped - before.unmapped, after.mapped - before.mapped);
+});

@@ -1,4 +1,4 @@
-//! Tracked calls on a side stack (docs/callbacks.md §9, docs/fibers.md): with the mode on
+//! Tracked calls on a side stack (docs/callbacks.md §11, docs/fibers.md): with the mode on
 //! (`FFAST_FIBER`, config.rs), the C code of a tracked synchronous call runs on a fiber
 //! (ffast_core::fiber). A callback that C calls on this thread while on the fiber does not
 //! enter JS there: its dispatcher [`park`]s — leaves its identity and argument slots in the

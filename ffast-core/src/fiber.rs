@@ -319,11 +319,11 @@ impl Fiber {
         let me: *mut Fiber = &mut *f;
         // The frame the switch pops the first time: the callee-saved registers hold the
         // Fiber and the loop for `ffast_fiber_boot`, whose address is the return address.
-        // SAFETY: FRAME_WORDS words below the top are inside the fresh stack.
         #[cfg(all(
             target_os = "linux",
             any(target_arch = "x86_64", target_arch = "aarch64")
         ))]
+        // SAFETY: FRAME_WORDS words below the top are inside the fresh stack.
         unsafe {
             let sp = f.stack.top().cast::<usize>().sub(FRAME_WORDS);
             ptr::write_bytes(sp, 0, FRAME_WORDS);
@@ -423,6 +423,7 @@ mod tests {
         let mut f = Fiber::new(1 << 20).unwrap();
         let seen = Cell::new(0usize);
         let mut job = || seen.set(sp());
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(unsafe { f.start(&mut job) });
         assert!(f.stack().contains(seen.get() as *const u8));
         assert!(!f.stack().contains(sp() as *const u8));
@@ -444,11 +445,13 @@ mod tests {
                     total += mailbox.get();
                 }
             };
+            // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
             let mut finished = unsafe { (*fp).start(&mut job) };
             let mut parks = 0;
             while !finished {
                 parks += 1;
                 mailbox.set(mailbox.get() * 2);
+                // SAFETY: the job is suspended and was started on this thread.
                 finished = unsafe { (*fp).resume() };
             }
             let _ = &job;
@@ -498,6 +501,7 @@ mod tests {
                 );
             }
         };
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(!unsafe { (*fp).start(&mut job) });
         let mut here = [0u64; 6];
         let buf = here.as_mut_ptr();
@@ -578,6 +582,7 @@ mod tests {
             // a C-ABI function, stores them to `buf` (19 words, kept in x28 across the call).
             unsafe { around_call!("1", buf, suspend_from_asm) };
         };
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(!unsafe { (*fp).start(&mut job) });
         let mut here = [0u64; 19];
         let buf = here.as_mut_ptr();
@@ -620,14 +625,17 @@ mod tests {
             unsafe { (*fp).suspend() };
             seen.set(mxcsr());
         };
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(!unsafe { (*fp).start(&mut job) });
         assert_eq!(seen.get(), base, "the job starts with the caller's modes");
         assert_eq!(mxcsr(), base, "the caller gets its own modes back");
+        // SAFETY: the job is suspended and was started on this thread.
         assert!(unsafe { (*fp).resume() });
         assert_eq!(seen.get(), toward_zero, "the job gets its own modes back");
         assert_eq!(mxcsr(), base);
         // A new job on the same fiber starts with the caller's modes again.
         let mut job2 = || seen.set(mxcsr());
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(unsafe { (*fp).start(&mut job2) });
         assert_eq!(seen.get(), base);
     }
@@ -646,13 +654,18 @@ mod tests {
         };
         let mut outer_job = || {
             log.borrow_mut().push("outer runs");
+            // SAFETY: on the fiber, by its job.
             unsafe { (*op).suspend() };
             log.borrow_mut().push("outer resumed");
         };
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(!unsafe { (*op).start(&mut outer_job) });
         // While outer is parked, a second fiber runs from the same (main) stack.
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(!unsafe { (*ip).start(&mut inner_job) });
+        // SAFETY: the job is suspended and was started on this thread.
         assert!(unsafe { (*ip).resume() });
+        // SAFETY: the job is suspended and was started on this thread.
         assert!(unsafe { (*op).resume() });
         assert_eq!(
             *log.borrow(),
@@ -675,6 +688,7 @@ mod tests {
         let mut f = Fiber::new(8 << 20).unwrap();
         let got = Cell::new(0);
         let mut job = || got.set(depth(10_000));
+        // SAFETY: an idle fiber; the job outlives its run (it finishes before the test ends).
         assert!(unsafe { f.start(&mut job) });
         assert_eq!(got.get(), 10_000);
     }

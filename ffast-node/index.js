@@ -51,6 +51,7 @@ const { struct, union, array, pointer, out, inout } = require('./lib/structs/ind
 const { callback } = require('./lib/callbacks.js');
 const { dlopen, bind, suffix } = require('./lib/library.js');
 const { read, write, ptr, alloc, free, cstrings } = require('./lib/memory.js');
+require('./lib/string-cache.js'); // installs the cached string decoder before any dlopen
 const { errno } = require('./lib/errno.js');
 
 module.exports = {

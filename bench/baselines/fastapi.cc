@@ -439,6 +439,83 @@ static int32_t F_sha256_64(Local<Value>, TA_U8 msg, TA_U8 out) {
   return syslib_sha256(&g_crypto, TA_DATA(msg), 64, (unsigned char*)TA_DATA(out));
 }
 
+// ---- callback rows (C -> JS): the floor of V8's public embedder entry. A fast call cannot call
+// into JS, so cb_sum and qsort_i32 are regular V8 callbacks (not counted in slowCalls: no fast
+// path). benchlib's C calls a static trampoline through a plain C function pointer; the trampoline
+// calls the JS function the way a skilled addon author would: a HandleScope, a TryCatch and
+// Function::Call per call, the result read as an int32 (Int32 directly, else Int32Value). The
+// function, receiver and context live in statics for the duration of the outer call (saved and
+// restored around it, so a nested call from inside the callback still works).
+struct CbState {
+  Isolate* isolate;
+  Local<Context> ctx;
+  Local<Function> fn;
+  bool failed;  // an exception was caught: later calls return 0 and the outer call rethrows
+  Global<Value>* exception;
+};
+static CbState* g_cb = nullptr;
+
+static inline int32_t CallJsInt32(int argc, Local<Value>* argv) {
+  CbState* st = g_cb;
+  if (st->failed) return 0;
+  HandleScope scope(st->isolate);
+  TryCatch tc(st->isolate);
+  Local<Value> r;
+  if (!st->fn->Call(st->ctx, Undefined(st->isolate), argc, argv).ToLocal(&r)) {
+    st->failed = true;
+    if (tc.HasCaught() && tc.CanContinue()) st->exception->Reset(st->isolate, tc.Exception());
+    return 0;
+  }
+  if (r->IsInt32()) return r.As<Int32>()->Value();
+  Maybe<int32_t> m = r->Int32Value(st->ctx);
+  if (m.IsNothing()) {
+    st->failed = true;
+    if (tc.HasCaught() && tc.CanContinue()) st->exception->Reset(st->isolate, tc.Exception());
+    return 0;
+  }
+  return m.FromJust();
+}
+static int32_t CbSumTrampoline(int32_t x) {
+  Local<Value> argv[1] = {Integer::New(g_cb->isolate, x)};
+  return CallJsInt32(1, argv);
+}
+// The comparator gets the two int32 values (like the N-API addon's).
+static int QsortTrampoline(const void* a, const void* b) {
+  Local<Value> argv[2] = {Integer::New(g_cb->isolate, *(const int32_t*)a),
+                          Integer::New(g_cb->isolate, *(const int32_t*)b)};
+  return CallJsInt32(2, argv);
+}
+// Runs `body` with g_cb set for `fn`; rethrows what a callback threw.
+template <typename F>
+static void WithCallback(const FunctionCallbackInfo<Value>& info, Local<Value> fn, F body) {
+  Isolate* isolate = info.GetIsolate();
+  if (!fn->IsFunction()) {
+    isolate->ThrowException(Exception::TypeError(String::NewFromUtf8Literal(isolate, "expected a function")));
+    return;
+  }
+  Global<Value> exception;
+  CbState st{isolate, isolate->GetCurrentContext(), fn.As<Function>(), false, &exception};
+  CbState* saved = g_cb;
+  g_cb = &st;
+  body();
+  g_cb = saved;
+  if (!exception.IsEmpty()) isolate->ThrowException(exception.Get(isolate));
+}
+static void S_cb_sum(const FunctionCallbackInfo<Value>& info) {
+  WithCallback(info, info[0], [&] { info.GetReturnValue().Set(cb_sum(CbSumTrampoline, ArgI32(info, 1))); });
+}
+static void S_qsort_i32(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  if (!info[0]->IsInt32Array()) {
+    isolate->ThrowException(Exception::TypeError(String::NewFromUtf8Literal(isolate, "expected an Int32Array")));
+    return;
+  }
+  Local<Int32Array> a = info[0].As<Int32Array>();
+  int32_t* data = (int32_t*)ViewData(a);
+  size_t n = a->Length();
+  WithCallback(info, info[1], [&] { qsort_i32(data, n, QsortTrampoline); });
+}
+
 // ---- helpers (slow only) ----
 static void SlowCalls(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set((double)g_slow_calls);
@@ -528,6 +605,9 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   Register(ctx, exports, "syslib", SysLib, nullptr, V, {VAL});
   Register(ctx, exports, "crc32", S_crc32, FAST(F_crc32), U32, {U32, TAU8, U32});
   Register(ctx, exports, "sha256_64", S_sha256_64, FAST(F_sha256_64), I32, {TAU8, TAU8});
+  // Callback rows: regular V8 callbacks (a fast call cannot call into JS).
+  Register(ctx, exports, "cb_sum", S_cb_sum, nullptr, V, {VAL, I32});
+  Register(ctx, exports, "qsort_i32", S_qsort_i32, nullptr, V, {VAL, VAL});
   Register(ctx, exports, "slowCalls", SlowCalls, nullptr, V, {});
   Register(ctx, exports, "ptrOf", PtrOf, nullptr, V, {VAL});
   (void)VAL;

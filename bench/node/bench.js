@@ -70,7 +70,9 @@ const ROWS = [
     js: 'function (q, o) { o[0] = q.x * q.y + 1; o[1] = q.x - q.y; return o; }' },
   { name: 'async', sym: 'i32_1', napiSym: 'i32_1_async', parameters: ['i32'], result: 'i32', args: 'i', kind: 'async', loop: 'async', js: 'async function (a) { return (a + 1) | 0; }' },
   // Callback rows (kind 'callback'): one measured call runs many C → JS calls, so a sample is a few
-  // calls (--n-cb, default 3) and the time is divided by `per`. Not part of the bar; no fastapi column.
+  // calls (--n-cb, default 3) and the time is divided by `per`. Not part of the bar. The fastapi
+  // column is the V8 floor: the hand-written addon's C calls the JS function through
+  // Function::Call (HandleScope + TryCatch per call; bench/baselines/fastapi.cc).
   // callback: C loop calling an int(int) JS function 10^6 times (ns per callback).
   { name: 'callback', sym: 'cb_sum', parameters: ['function', 'i32'], result: 'i32', args: 'cb, 1000000', kind: 'callback', per: 1e6,
     callback: { parameters: ['i32'], result: 'i32' }, cbSrc: '(x) => (x + 1) | 0',
@@ -147,10 +149,6 @@ async function child() {
       out.na = true;
       throw new Error('not applicable: the addons have no struct rows');
     }
-    if (isCb && base === 'fastapi') {
-      out.na = true;
-      throw new Error('not applicable: the fastapi addon has no callback rows');
-    }
     if (base === 'fastapi' || base === 'napi') {
       const addon = require(base === 'fastapi' ? FASTAPI : NAPI);
       // --fastapi-sum64=getcontents: use ArrayBufferView::GetContents instead of Buffer()->Data() (V8 >= 13)
@@ -179,7 +177,7 @@ async function child() {
     if (base === 'js') f = new Function('u8', 'p', 'P', `return ${row.js};`)(u8, p, P);
 
     const tag = `${impl.replace(/\W/g, '_')}_${row.name}_${process.pid}`;
-    const callArgs = base === 'napi' && row.napiArgs ? row.napiArgs : row.args;
+    const callArgs = (base === 'napi' || base === 'fastapi') && row.napiArgs ? row.napiArgs : row.args;
     const call = `${isAsync ? 'await ' : ''}f(${callArgs})`;
     const consume = row.result === 'void' ? `${call}; acc = (acc + 1) | 0;` : `const r = ${call}; acc = (acc + ${row.use || 'r'}) | 0;`;
     const loopSrc = `// loop ${tag}\nreturn ${isAsync ? 'async ' : ''}function loop_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
@@ -457,8 +455,12 @@ function parent() {
       continue;
     }
     if (row.kind === 'callback') {
-      // not part of the bar: show ffast-cold/napi for information only
-      for (const c of ratioCols) cells.push(c === 'ffast-cold/napi' && ok('ffast-cold') && ok('napi') ? (R['ffast-cold'].median / R.napi.median).toFixed(2) : '–');
+      // not part of the bar: ffast/fastapi (to V8's Function::Call floor) and ffast-cold/napi, for information
+      const info = { 'ffast/fastapi': ['ffast', 'fastapi'], 'ffast-cold/napi': ['ffast-cold', 'napi'] };
+      for (const c of ratioCols) {
+        const [a, b] = info[c] || [];
+        cells.push(a && ok(a) && ok(b) ? (R[a].median / R[b].median).toFixed(2) : '–');
+      }
       if (showBar) cells.push('n/a');
       lines.push(`| ${cells.join(' | ')} |`);
       continue;

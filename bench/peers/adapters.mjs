@@ -252,7 +252,8 @@ const jsPeer = {
   bind(_, row, ctx) {
     const P = 1;
     const f = new Function('u8', 'P', `return ${row.js};`)(ctx.u8, P);
-    return { f, p: 0, cb: ctx.jscb, pt: { x: 1.5, y: 2.25 }, conv: row.refConv };
+    // u8: the Uint8Array itself, also on view rows (the JS function sums bytes).
+    return { f, p: 0, u8: ctx.u8, cb: ctx.jscb, pt: { x: 1.5, y: 2.25 }, conv: row.refConv };
   },
 };
 
@@ -268,7 +269,7 @@ const PEERS_ = {
   deno: { ...denoPeer, label: 'Deno FFI' },
   bun: { ...bunPeer, label: 'bun:ffi' },
   js: { ...jsPeer, label: 'plain JS function' },
-  c: { runtime: 'c', flags: [], label: 'C via function pointer', unsupported: { async: 'n/a' } },
+  c: { runtime: 'c', flags: [], label: 'C via function pointer', unsupported: { async: 'n/a', sum64_i32: 'n/a: the same C call as sum64' } },
 };
 
 // The corner rows a peer has no binding for are unsupported (corners.mjs gives the reason).

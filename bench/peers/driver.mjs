@@ -69,7 +69,8 @@ async function main() {
       const src = `// ${name} ${tag}\nreturn ${isAsync ? 'async ' : ''}function ${name}_${tag}(n) {\n  let acc = 0;\n  for (let i = 0; i < n; i++) {\n    ${consume}\n  }\n  return acc;\n};`;
       return new Function('f', 'd1', 'd2', 'd3', 'p', 'u8', 'cb', 'pt', 'aux', 'P', src)(fn, d1, d2, d3, extra.p, extra.u8, extra.cb, extra.pt, extra.aux, P);
     };
-    const loop = mk('loop', f, conv, args, { p: b.p, u8: b.u8 || u8, cb: b.cb, pt: b.pt, aux: b.aux });
+    const view = row.view === 'i32' ? new Int32Array(u8.buffer, u8.byteOffset, 16) : u8;
+    const loop = mk('loop', f, conv, args, { p: b.p, u8: b.u8 || view, cb: b.cb, pt: b.pt, aux: b.aux });
     const refFn = new Function('u8', 'P', `return ${row.js};`)(u8, P);
     const ref = mk('ref', refFn, refConv, row.args, { p: 0, u8, cb: jscb, pt: refPt, aux: null });
     const isAsync = row.loop === 'async';

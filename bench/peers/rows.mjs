@@ -5,6 +5,7 @@
 // js: the same work as a plain JS function (the JS floor and the reference for the result check).
 // refConv: how the reference loop turns the JS function's result into a number.
 // kind: 'scalar' (the 1.15x bar vs the fast-API addon applies), 'heavy', 'feature' (callback/struct/async), 'declare'.
+// view: 'i32': the loop's `u8` is an Int32Array over the same bytes (the reference keeps the Uint8Array).
 // loop: 'sync' (default) | 'async' (awaited promise per call) | 'declare' (bind 1,000 symbols).
 export const STR = 'abcdefghijklmnop'; // 16 chars, flat one-byte (a literal in the loop source)
 const A = (n) => Array(n).fill('i32');
@@ -24,6 +25,9 @@ export const ROWS = [
   { name: 'u64_ret', sym: 'u64_ret', params: [], ret: 'u64', args: '', kind: 'scalar', js: 'function () { return 8725724278030337; }' },
   { name: 'strlen', sym: 'c_strlen', params: ['string'], ret: 'usize', args: `'${STR}'`, kind: 'heavy', js: 'function (s) { return s.length; }' },
   { name: 'sum64', sym: 'sum64', params: ['buffer'], ret: 'u32', args: 'u8', kind: 'heavy', js: 'function (a) { let s = 0; for (let k = 0; k < 64; k++) s += a[k]; return s; }' },
+  // sum64_i32: the same C function given an Int32Array over the same 64 bytes (issue 13 item 5: a
+  // typed array of another element type reaching a `buffer` parameter).
+  { name: 'sum64_i32', sym: 'sum64', params: ['buffer'], ret: 'u32', args: 'u8', view: 'i32', kind: 'heavy', js: 'function (a) { let s = 0; for (let k = 0; k < 64; k++) s += a[k]; return s; }' },
   { name: 'callback', sym: 'call_cb', params: ['callback', 'i32'], ret: 'i32', args: 'cb, i', kind: 'feature', js: 'function (c, a) { return c(a); }',
     note: 'C calls a JS function (int32 → int32) once per call; the callback is registered once, outside the loop' },
   { name: 'struct_in', sym: 'pt_sum', params: ['Pt'], ret: 'f64', args: 'pt', kind: 'feature', js: 'function (q) { return q.x + q.y; }',

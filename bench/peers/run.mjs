@@ -1,5 +1,5 @@
 // Orchestrator of the peer benchmark (run by bench/peers/run.sh under Node 26 after setup.sh).
-//   node bench/peers/run.mjs [--quick] [--runs=3] [--samples=5] [--rows=a,b] [--peers=a,b] [--out=bench/results]
+//   node bench/peers/run.mjs [--quick] [--runs=3] [--samples=5] [--rows=a,b] [--peers=a,b] [--out=bench/results] [--merge=prev.json]
 // Every (peer, row) cell runs in a fresh process (driver.mjs, or the C floor binary), `runs` times,
 // interleaved run-major so that drifts of the noisy VM hit every peer alike. A cell's value is the
 // median of its per-process medians (ns per call), with the min of the mins.
@@ -136,6 +136,21 @@ for (const row of rows) {
   }
 }
 
+// ---- --merge=PREV.json: the rows run now replace theirs in an earlier full run -------------------
+// (a change that moves a few rows re-runs only those; the table says which rows came from when)
+let prev = null;
+if (ARGS.merge) {
+  prev = JSON.parse(fs.readFileSync(path.resolve(ROOT, String(ARGS.merge)), 'utf8'));
+  const merged = {};
+  for (const r of ROWS) {
+    // per cell: a peer not re-run keeps its earlier cell
+    if (results[r.name] || prev.results[r.name]) merged[r.name] = { ...(prev.results[r.name] || {}), ...(results[r.name] || {}) };
+  }
+  for (const k of Object.keys(results)) delete results[k];
+  Object.assign(results, merged);
+}
+const allRows = ROWS.filter((r) => results[r.name]);
+
 // ---- metadata ------------------------------------------------------------------------------------
 const cpuinfo = tryRun('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-"]) || (os.cpus()[0] || {}).model;
 const pkgV = (n) => { try { return JSON.parse(fs.readFileSync(path.join(CACHE, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
@@ -170,15 +185,20 @@ const meta = {
       'declare: ns per symbol for dlopen + binding 1,000 int32(int32) symbols + close, rounds after one warm-up round.',
   },
   peers: Object.fromEntries(peerNames.map((p) => [p, { label: PEERS[p].label, runtime: PEERS[p].runtime, flags: PEERS[p].flags }])),
-  rows: Object.fromEntries(rows.map((r) => [r.name, { kind: r.kind, note: r.note || null, sym: r.sym || null }])),
+  rows: Object.fromEntries(allRows.map((r) => [r.name, { kind: r.kind, note: r.note || null, sym: r.sym || null }])),
   wallSeconds: Math.round((Date.now() - t0) / 1000),
 };
+if (prev) {
+  meta.peers = { ...prev.meta.peers, ...meta.peers };
+  meta.merged = { rerunRows: rows.map((r) => r.name), rerunGit: meta.packages.ffast, rerunDate: meta.date, rerunLoadavgAtEnd: meta.loadavgAtEnd,
+    baseGit: prev.meta.packages.ffast, baseDate: prev.meta.date, baseLoadavgAtEnd: prev.meta.loadavgAtEnd, baseWallSeconds: prev.meta.wallSeconds };
+}
 
 // ---- bars ----------------------------------------------------------------------------------------
 const ok = (r, p) => results[r] && results[r][p] && results[r][p].status === 'ok';
 const v = (r, p) => results[r][p].median;
 const bars = { beatsNodePeers: [], nearFastapi: [], denoBunFaster: [], issue13: [] };
-for (const row of rows) {
+for (const row of allRows) {
   const r = row.name;
   for (const p of ['koffi', 'node:ffi', 'ffi-rs', 'ffi-napi']) {
     if (!ok(r, p)) continue;
@@ -231,6 +251,7 @@ export function renderMarkdown(j) {
   L.push('');
   L.push(`${M.cpu} (${M.cores} cores), ${M.platform}; Node ${M.runtimes.node} (V8 ${M.runtimes.v8}), ${(M.runtimes.deno || 'deno ?').split(';')[0]}, bun ${M.runtimes.bun}; ` +
     `koffi ${M.packages.koffi}, ffi-rs ${M.packages['ffi-rs']}, ffi-napi ${M.packages['ffi-napi']}; ffast ${M.packages.ffast}; ${M.date.slice(0, 10)}.`);
+  if (M.merged) L.push(`Rows ${M.merged.rerunRows.join(', ')} re-run on ${M.merged.rerunDate.slice(0, 16)} (ffast ${M.merged.rerunGit}); the others from the full run of ${M.merged.baseDate.slice(0, 16)} (ffast ${M.merged.baseGit}).`);
   L.push('');
   L.push('Cells: ns/call, and in parentheses the ratio to the V8 fast-API addon (`fastapi`) where both ran. `declare`: ns per symbol to bind 1,000 symbols; `sha256`: ns per message; `sqlite`: ms per whole task.');
   L.push('');

@@ -451,14 +451,70 @@ fn align_up(n: usize, a: usize) -> usize {
     (n + a - 1) & !(a - 1)
 }
 
-fn map_rw(len: usize) -> Result<Page, Error> {
+/// Read-write pages mapped and faulted in ahead of need, for arenas of one page: a library
+/// bound lazily makes its functions a few at a time (often one per first read), and each such
+/// batch used to map a page (`mmap`) and take a page fault on its first write, about a third
+/// of making one function. The pool maps [`pool_capacity`] pages with one `mmap` (Linux:
+/// `MAP_POPULATE`, so they are faulted in by that call) and hands them out one by one.
+///
+/// W^X is unchanged: a pooled page is read-write and never executable; once handed out it is an
+/// ordinary arena page (sealed read-execute by [`Arena::seal`], unmapped when its arena drops).
+/// A page never returns to the pool: sealed code is unmapped when its library closes, so a stale
+/// pointer into it faults instead of running other code. Process-wide, behind a lock (workers
+/// make functions on their own threads); bounded by [`pool_capacity`] pages (64 KiB with 4 KiB
+/// pages) that no isolate owns, so a worker's teardown leaves nothing behind.
+static POOL: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+/// Bytes the pool maps at once, and so the most it holds (16 pages of 4 KiB; at least two
+/// pages where pages are larger).
+const POOL_BYTES: usize = 64 * 1024;
+
+/// Pages the pool maps at once (and so the most it holds).
+pub fn pool_capacity() -> usize {
+    (POOL_BYTES / page_size()).max(2)
+}
+
+/// Pages in the pool now (tests, diagnostics).
+pub fn pool_pages() -> usize {
+    POOL.lock().unwrap_or_else(|e| e.into_inner()).len()
+}
+
+/// A pooled page (see [`POOL`]): one page of read-write memory, written by no one yet.
+fn pooled_page(ps: usize) -> Result<Page, Error> {
+    let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    let base = match pool.pop() {
+        Some(b) => b,
+        None => {
+            #[cfg(target_os = "linux")]
+            let populate = libc::MAP_POPULATE;
+            #[cfg(not(target_os = "linux"))]
+            let populate = 0;
+            let n = pool_capacity();
+            let p = mmap_anon(n * ps, populate)?;
+            // The first page serves this request; the others wait in the pool. Each is later
+            // protected and unmapped on its own (munmap and mprotect work on any page range of
+            // a mapping, splitting it).
+            let base = p.as_ptr() as usize;
+            pool.extend((1..n).rev().map(|k| base + k * ps));
+            base
+        }
+    };
+    Ok(Page {
+        base: NonNull::new(base as *mut u8).ok_or_else(|| Error::Jit("null pooled page".into()))?,
+        len: ps,
+        used: 0,
+        sealed: false,
+    })
+}
+
+/// `mmap` of `len` bytes of fresh anonymous read-write memory (`extra` flags added).
+fn mmap_anon(len: usize, extra: libc::c_int) -> Result<NonNull<u8>, Error> {
     // SAFETY: an anonymous private mapping with no address hint has no preconditions.
     let p = unsafe {
         libc::mmap(
             std::ptr::null_mut(),
             len,
             apple::MAP_PROT,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | apple::MAP_FLAGS,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | apple::MAP_FLAGS | extra,
             -1,
             0,
         )
@@ -469,10 +525,18 @@ fn map_rw(len: usize) -> Result<Page, Error> {
             std::io::Error::last_os_error()
         )));
     }
-    let base =
-        NonNull::new(p.cast::<u8>()).ok_or_else(|| Error::Jit("mmap returned null".into()))?;
+    NonNull::new(p.cast::<u8>()).ok_or_else(|| Error::Jit("mmap returned null".into()))
+}
+
+fn map_rw(len: usize) -> Result<Page, Error> {
+    let ps = page_size();
+    // (MAP_JIT pages switch between writable and executable per thread: not pooled.)
+    if len == ps && !apple::MAP_JIT_PAGES {
+        return pooled_page(ps);
+    }
+    let p = mmap_anon(len, 0)?;
     Ok(Page {
-        base,
+        base: p,
         len,
         used: 0,
         sealed: false,
@@ -567,6 +631,82 @@ mod tests {
             })
             .expect("mapping present")
             .to_string()
+    }
+
+    /// Code returning 42 (x86-64: `mov eax, 42; ret`; arm64: `mov w0, #42; ret`).
+    fn forty_two() -> &'static [u8] {
+        cfg_if::cfg_if! {
+            if #[cfg(target_arch = "x86_64")] {
+                &[0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3]
+            } else {
+                &[0x40, 0x05, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6]
+            }
+        }
+    }
+
+    /// The permissions ("r-xp", …) of the mapping holding `addr`.
+    fn perms_of(addr: usize) -> String {
+        mapping_of(addr).split(' ').nth(1).unwrap().to_string()
+    }
+
+    #[test]
+    fn pooled_pages_are_never_writable_and_executable() {
+        let ps = page_size();
+        let mut a = Arena::new();
+        let at = a.write(forty_two()).unwrap();
+        assert_eq!(a.pages(), 1, "a one-page arena");
+        // Before sealing: read-write, not executable; the pool's pages likewise.
+        assert_eq!(perms_of(at.0), "rw-p");
+        {
+            // (Held: no other test's thread takes a page while this one looks.)
+            let pooled = POOL.lock().unwrap();
+            assert!(pooled.len() < pool_capacity(), "the pool is bounded");
+            for &p in pooled.iter() {
+                assert_eq!(perms_of(p), "rw-p", "pooled page {p:#x}");
+                assert_eq!(p % ps, 0);
+            }
+        }
+        a.seal().unwrap();
+        // Sealed: read-execute, and it runs.
+        assert_eq!(perms_of(at.0), "r-xp");
+        // SAFETY: `at` holds forty_two()'s code, sealed read-execute just above.
+        let f = unsafe { std::mem::transmute::<usize, extern "C" fn() -> i32>(at.0) };
+        assert_eq!(f(), 42);
+        // No page of the pool became executable when this one was sealed.
+        {
+            let pooled = POOL.lock().unwrap();
+            for &p in pooled.iter() {
+                assert_eq!(perms_of(p), "rw-p", "pooled page {p:#x} after a seal");
+            }
+        }
+        let base = at.0 & !(ps - 1);
+        drop(a);
+        // Unmapped with its arena (dropping_returns_pages), never back in the pool.
+        assert!(!POOL.lock().unwrap().contains(&base));
+    }
+
+    #[test]
+    fn the_pool_serves_threads_at_once_and_stays_bounded() {
+        let threads: Vec<_> = (0..6)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    for _ in 0..300 {
+                        let mut a = Arena::new();
+                        let at = a.write(forty_two()).unwrap();
+                        a.seal().unwrap();
+                        // SAFETY: `at` holds forty_two()'s code, sealed read-execute.
+                        let f =
+                            unsafe { std::mem::transmute::<usize, extern "C" fn() -> i32>(at.0) };
+                        assert_eq!(f(), 42);
+                        assert!(pool_pages() < pool_capacity());
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert!(pool_pages() < pool_capacity());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 // Addresses a user hands ffast, byte counts, and strings at addresses (UTF-8, UTF-16, UTF-32).
 
 const { FfastError, fail, describe, show } = require('./errors.js');
-const { native, decoder } = require('./native.js');
+const { native, decoder, strDecode } = require('./native.js');
 const { thrownMessage } = require('./user-objects.js');
 
 // ------------------------------------------------------------------ addresses
@@ -76,7 +76,7 @@ function cstring(pointer, byteLength) {
   if (isNull(pointer)) return null;
   const p = checkAddress(pointer, 'cstring');
   if (typeof p !== 'number' || decoder === null) return native.cstring(p, byteLength);
-  return byteLength === undefined ? decoder(p) : decoder(p, byteLength);
+  return byteLength === undefined ? strDecode.cstr(p) : decoder(p, byteLength);
 }
 
 /** A zero-copy ArrayBuffer over `byteLength` bytes of native memory at `pointer`. */

@@ -9,7 +9,7 @@ const { ELEMS } = require('./elements.js');
 const { fail, describe, show, keyName } = require('./errors.js');
 const { native } = require('./native.js');
 const { canonicalScalar, WIDE_NAMES, cSpelling, MAX_BY_VALUE, MAX_PARAMS, VARIADIC, isMarker, signatureOf, QUALIFIERS } = require('./types.js');
-const { readOwn, ownArray, bool } = require('./user-objects.js');
+const { readOwn, ownArray, bool, thrownMessage, unknownKey } = require('./user-objects.js');
 
 /**
  * A parameter or result type as the native side spells it: scalar names pass through, a
@@ -71,35 +71,77 @@ function typeSpec(t, what, isResult) {
 const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno', 'variable'];
 
 /**
- * A definition read as checkFull and the shape cache need it: own properties only, each once
- * (see readOwn), `parameters` copied into a dense array, the plain fields checked.
+ * A definition read as checkFull and the shape cache need it: own properties only, each once,
+ * exactly as readOwn reads them (its keys, every key checked before any value is read, then
+ * each value once in key order; what a getter or Proxy trap throws becomes
+ * ERR_FFAST_DEFINITION), `parameters` copied into a dense array, the plain fields checked.
+ * Inlined rather than calling readOwn: readOwn's null-prototype result object (dictionary mode)
+ * and its closures were a third of checking a definition whose shape was cached; the values
+ * land in locals instead.
  */
 function readDefinition(key, def) {
   const where = () => `definition of ${keyName(key)}`;
   if (def === null || typeof def !== 'object') fail('ERR_FFAST_DEFINITION', `${where()} must be an object, got ${describe(def)}`);
-  const d = readOwn(def, DEFINITION_KEYS, where);
-  if (d.variable !== undefined) {
-    // An exported variable (docs/pointers.md §9): a type and the lookup keys only.
-    for (const k of ['parameters', 'result', 'nonblocking', 'callbacks']) {
-      if (d[k] !== undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a variable has no '${k}'`);
+  let keys;
+  try {
+    keys = Reflect.ownKeys(def);
+  } catch (e) {
+    fail('ERR_FFAST_DEFINITION', `${where()}: reading its keys threw${thrownMessage(e)}`, e);
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k !== 'string' || !DEFINITION_KEYS.includes(k)) unknownKey(k, DEFINITION_KEYS, where);
+  }
+  let parameters;
+  let result;
+  let name;
+  let optional;
+  let nonblocking;
+  let callbacks;
+  let errno;
+  let variable;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    let v;
+    try {
+      v = def[k];
+    } catch (e) {
+      fail('ERR_FFAST_DEFINITION', `${where()}: reading ${keyName(k)} threw${thrownMessage(e)}`, e);
     }
-    const vname = d.name === undefined ? key : d.name;
+    switch (k) {
+      case 'parameters': parameters = v; break;
+      case 'result': result = v; break;
+      case 'name': name = v; break;
+      case 'optional': optional = v; break;
+      case 'nonblocking': nonblocking = v; break;
+      case 'callbacks': callbacks = v; break;
+      case 'errno': errno = v; break;
+      default: variable = v; // 'variable', the last of DEFINITION_KEYS
+    }
+  }
+  if (variable !== undefined) {
+    // An exported variable (docs/pointers.md §9): a type and the lookup keys only.
+    const other = { parameters, result, nonblocking, callbacks };
+    for (const k of ['parameters', 'result', 'nonblocking', 'callbacks']) {
+      if (other[k] !== undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a variable has no '${k}'`);
+    }
+    const vname = name === undefined ? key : name;
     if (typeof vname !== 'string' || vname === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(vname)}`);
-    return { variable: d.variable, name: vname, optional: bool(d.optional, false, where, 'optional') };
+    return { variable, name: vname, optional: bool(optional, false, where, 'optional') };
   }
   // A forgotten result would silently drop what the function returns.
-  if (d.result === undefined) fail('ERR_FFAST_DEFINITION', `${where()} has no 'result' (say result: 'void' for a function that returns nothing)`);
-  const parameters = d.parameters === undefined ? [] : ownArray(d.parameters, () => `${where()}: parameters`, MAX_PARAMS);
-  const name = d.name === undefined ? key : d.name;
-  if (typeof name !== 'string' || name === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(name)}`);
+  if (result === undefined) fail('ERR_FFAST_DEFINITION', `${where()} has no 'result' (say result: 'void' for a function that returns nothing)`);
+  const params = parameters === undefined ? [] : ownArray(parameters, () => `${where()}: parameters`, MAX_PARAMS);
+  const fname = name === undefined ? key : name;
+  if (typeof fname !== 'string' || fname === '') fail('ERR_FFAST_DEFINITION', `${where()}: name must be a non-empty string, got ${show(fname)}`);
   return {
-    parameters,
-    result: d.result,
-    name,
-    optional: bool(d.optional, false, where, 'optional'),
-    nonblocking: bool(d.nonblocking, false, where, 'nonblocking'),
-    callbacks: bool(d.callbacks, false, where, 'callbacks'),
-    errno: bool(d.errno, false, where, 'errno'),
+    parameters: params,
+    result,
+    name: fname,
+    optional: bool(optional, false, where, 'optional'),
+    nonblocking: bool(nonblocking, false, where, 'nonblocking'),
+    callbacks: bool(callbacks, false, where, 'callbacks'),
+    errno: bool(errno, false, where, 'errno'),
   };
 }
 
@@ -139,13 +181,36 @@ function shapeCloner(keys) {
   return f;
 }
 
+/**
+ * The cached shape the last checked definition had, with what it was found by: a library
+ * declares runs of one signature, and comparing a definition's few strings with the last
+ * one's (`===`) is cheaper than spelling its shape key and hashing it.
+ */
+let lastShape = null;
+
+/** Whether read definition `d` has the shape `lastShape` was found by (see shapeKey). */
+function sameAsLast(d) {
+  const l = lastShape;
+  if (l === null || d.result !== l.result || d.nonblocking !== l.nonblocking || d.callbacks !== l.callbacks || d.errno !== l.errno) return false;
+  const p = d.parameters;
+  const q = l.parameters;
+  if (p.length !== q.length) return false;
+  for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
+  return true;
+}
+
 function checkDefinition(key, def) {
   const d = readDefinition(key, def);
   if (d.variable !== undefined) return { ...d, access: variableAccess(key, d.variable) };
+  // (The last shape was cached from type-name strings only: an equal definition is one too.)
+  if (sameAsLast(d)) return lastShape.c.clone(lastShape.c.shape, d);
   const sk = shapeKey(d);
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
-    if (c !== undefined) return c.clone(c.shape, d);
+    if (c !== undefined) {
+      lastShape = { result: d.result, nonblocking: d.nonblocking, callbacks: d.callbacks, errno: d.errno, parameters: d.parameters, c };
+      return c.clone(c.shape, d);
+    }
   }
   const full = checkFull(key, d);
   if (sk !== undefined && !full.generated) {
@@ -221,23 +286,39 @@ function resultDescriptor(key, r) {
 
 /** The V8 functions for `[key, definition, address]` triples, in one native call. */
 function makeFunctions(handle, list) {
-  const names = new Array(list.length);
-  const addresses = new Array(list.length);
-  const sigOf = new Array(list.length);
+  const n = list.length;
+  const keys = new Array(n);
+  const defs = new Array(n);
+  const addresses = new Array(n);
+  for (let i = 0; i < n; i++) [keys[i], defs[i], addresses[i]] = list[i];
+  return makeColumns(handle, keys, defs, addresses);
+}
+
+/** makeFunctions with the keys, checked definitions and addresses in three arrays. */
+function makeColumns(handle, keys, defs, addresses) {
+  const n = keys.length;
+  const sigOf = new Array(n);
   const sigs = [];
   const index = new Map();
-  list.forEach(([key, d, address], i) => {
-    const k = d.sigKey;
-    let j = index.get(k);
-    if (j === undefined) {
-      j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno) }) - 1;
-      index.set(k, j);
+  let lastKey;
+  let lastSig = -1;
+  for (let i = 0; i < n; i++) {
+    const d = defs[i];
+    // `internal`: one of ffast's own helpers (lib/string-cache.js), left out of slowCalls().
+    const k = d.internal === true ? `${d.sigKey} internal` : d.sigKey;
+    // (Runs of one signature: compare with the last one before hashing.)
+    if (k !== lastKey) {
+      let j = index.get(k);
+      if (j === undefined) {
+        j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno), internal: d.internal === true }) - 1;
+        index.set(k, j);
+      }
+      lastKey = k;
+      lastSig = j;
     }
-    names[i] = key;
-    addresses[i] = address;
-    sigOf[i] = j;
-  });
-  return native.makeFunctions(handle, names, addresses, sigs, sigOf);
+    sigOf[i] = lastSig;
+  }
+  return native.makeFunctions(handle, keys, addresses, sigs, sigOf);
 }
 
 /**
@@ -304,4 +385,4 @@ function variableAccess(key, t) {
   };
 }
 
-module.exports = { checkDefinition, checkFull, makeFunctions };
+module.exports = { checkDefinition, checkFull, makeColumns, makeFunctions };

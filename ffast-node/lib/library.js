@@ -3,7 +3,7 @@
 
 const { isProxy } = require('node:util').types;
 const { checkAddress } = require('./addresses.js');
-const { checkDefinition, makeFunctions } = require('./definitions.js');
+const { checkDefinition, makeFunctions, makeColumns } = require('./definitions.js');
 const { fail, describe, show, clip, keyName } = require('./errors.js');
 const { native } = require('./native.js');
 const { insideCall } = require('./scripts.js');
@@ -72,16 +72,15 @@ function dlopen(libPath, symbols, options) {
   }
   const opts = dlopenOptions(options);
   const lazy = opts.bind === 'lazy';
-  const defs = [];
   const keys = ownKeys(symbols, 'dlopen: symbols');
-  // bind: 'lazy' keeps keys and values in two arrays (lazySymbols), no pair per symbol.
-  const values = lazy ? new Array(keys.length) : null;
+  // Keys and their values (lazy) or checked definitions (eager) in two arrays, no pair per
+  // symbol.
+  const defs = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (typeof k !== 'string') fail('ERR_FFAST_DEFINITION', `dlopen: symbols: a symbol key (${keyName(k)}) cannot name a C function`);
     const v = ownValue(symbols, k, 'dlopen: symbols');
-    if (lazy) values[i] = v;
-    else defs.push([k, checkDefinition(k, v)]);
+    defs[i] = lazy ? v : checkDefinition(k, v);
   }
   // deep undefined: RTLD_DEEPBIND where the library collides with the process (docs/loading.md).
   const handle = native.open(libPath, opts.lazy === true, opts.global === true, opts.deep);
@@ -91,59 +90,78 @@ function dlopen(libPath, symbols, options) {
   const out = !lazy && keys.length <= FAST_NAMESPACE_MAX ? namespace() : Object.create(null);
   try {
     if (lazy) {
-      lazySymbols(out, keys, values, handle, state, libPath);
+      lazySymbols(out, keys, defs, handle, state, libPath);
       return library(libPath, out, handle, state);
     }
-    const addresses = native.symbols(handle, defs.map(([, d]) => d.name));
-    const wanted = [];
-    const variables = [];
-    defs.forEach(([key, d], i) => {
-      if (addresses[i] === null && !d.optional) notFound(d.name, libPath);
-      if (d.variable !== undefined) variables.push([key, d, addresses[i]]);
-      else {
-        // A string result C allocated: its free function, in the library first, then the process.
-        if (addresses[i] !== null && d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, libPath);
-        wanted.push([key, d, addresses[i]]);
-      }
-    });
-    // Variadic definitions make their functions per shape, on demand (variadicFunction).
-    const made = makeFunctions(handle, wanted.filter((w) => w[2] !== null && w[1].variadic === null));
-
-    // Plain read-only data properties (frozen below): hot code reading `lib.symbols.f` sees a
-    // constant-like function (an accessor in the call path costs as much as the fast call).
-    // Scalar signatures: one batch text for all (see wrapAll). Signatures with structs get
-    // their own generated wrapper (wrap), which closes over their encoders and the area.
-    const bound = wanted.filter((w) => w[2] !== null && w[1].variadic === null);
-    const plain = [];
-    bound.forEach(([key, d], i) => {
-      const twin = made.twins === undefined ? undefined : made.twins[i];
-      if (!d.aggregates) plain.push({ fn: made[i], twin, name: key, params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
-    });
-    const batch = wrapAll(plain, state);
-    let i = 0;
-    let j = 0;
-    for (const [key, d, address] of variables) {
-      if (address === null) own(out, key, null);
-      else Object.defineProperty(out, key, { ...d.access(address, state), enumerable: true, configurable: false });
-    }
-    for (const [key, d, address] of wanted) {
-      if (address === null) own(out, key, null);
-      else if (d.variadic !== null) own(out, key, variadicFunction(key, d, address, handle, state));
-      else if (d.generated) {
-        own(out, key, wrap(made[i], key, d, state, made.twins === undefined || made.twins[i] === undefined ? null : made.twins[i]));
-        i++;
-      }
-      else {
-        own(out, key, batch[j++]);
-        i++;
-      }
-    }
+    bindAll(out, keys, defs, handle, state, libPath);
     Object.freeze(out);
   } catch (e) {
     native.close(handle);
     throw e;
   }
   return library(libPath, out, handle, state);
+}
+
+/** Eager dlopen: look up `keys`' checked definitions `defs` and put what they bind into `out`. */
+function bindAll(out, keys, defs, handle, state, libPath) {
+  const n = keys.length;
+  const names = new Array(n);
+  for (let i = 0; i < n; i++) names[i] = defs[i].name;
+  const addresses = native.symbols(handle, names);
+  // What makeFunctions makes, as columns (see makeFunctions): every found function but the
+  // variadic ones, which make their functions per shape, on demand (variadicFunction).
+  const fk = [];
+  const fd = [];
+  const fa = [];
+  for (let i = 0; i < n; i++) {
+    const d = defs[i];
+    const a = addresses[i];
+    if (a === null) {
+      if (!d.optional) notFound(d.name, libPath);
+      continue;
+    }
+    if (d.variable !== undefined || d.variadic !== null) continue;
+    // A string result C allocated: its free function, in the library first, then the process.
+    if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, libPath);
+    fk.push(keys[i]);
+    fd.push(d);
+    fa.push(a);
+  }
+  const made = makeColumns(handle, fk, fd, fa);
+  const twins = made.twins;
+  // Scalar signatures: one batch text for all (see wrapAll). Signatures with structs get
+  // their own generated wrapper (wrap), which closes over their encoders and the area.
+  const plain = [];
+  for (let i = 0; i < fk.length; i++) {
+    const d = fd[i];
+    if (!d.aggregates) plain.push({ fn: made[i], twin: twins === undefined ? undefined : twins[i], name: fk[i], params: d.parameters, result: d.result, nonblocking: d.nonblocking, key: d.sigKey });
+  }
+  const batch = wrapAll(plain, state);
+  // Plain read-only data properties (frozen by dlopen): hot code reading `lib.symbols.f` sees a
+  // constant-like function (an accessor in the call path costs as much as the fast call).
+  // Variables first, then functions, each in declaration order.
+  for (let i = 0; i < n; i++) {
+    const d = defs[i];
+    if (d.variable === undefined) continue;
+    if (addresses[i] === null) own(out, keys[i], null);
+    else Object.defineProperty(out, keys[i], { ...d.access(addresses[i], state), enumerable: true, configurable: false });
+  }
+  let m = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const d = defs[i];
+    const key = keys[i];
+    if (d.variable !== undefined) continue;
+    if (addresses[i] === null) own(out, key, null);
+    else if (d.variadic !== null) own(out, key, variadicFunction(key, d, addresses[i], handle, state));
+    else if (d.generated) {
+      own(out, key, wrap(made[m], key, d, state, twins === undefined || twins[m] === undefined ? null : twins[m]));
+      m++;
+    } else {
+      own(out, key, batch[j++]);
+      m++;
+    }
+  }
 }
 
 /**
@@ -163,8 +181,20 @@ const namespace = () => Object.setPrototypeOf({}, null);
  * out of the loop avoids the load there).
  */
 const FAST_NAMESPACE_MAX = 128;
-/** Define a writable, enumerable, configurable own property (frozen afterwards), see namespace. */
-const own = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+/**
+ * Define a writable, enumerable, configurable own property (frozen afterwards), see namespace.
+ * One descriptor for all (a fresh one per property was a tenth of binding a symbol); without a
+ * prototype, so a polluted Object.prototype.get cannot make it an accessor descriptor.
+ */
+const OWN = { __proto__: null, value: undefined, writable: true, enumerable: true, configurable: true };
+function own(o, key, value) {
+  OWN.value = value;
+  try {
+    Object.defineProperty(o, key, OWN);
+  } finally {
+    OWN.value = undefined;
+  }
+}
 
 /** The free function a `{ type, free }` result names: in the library first, then the process. */
 function resultFree(handle, free, libPath) {

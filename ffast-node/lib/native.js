@@ -43,6 +43,12 @@ if (!info.fast && !process.env.FFAST_NO_FAST && !process.env.FFAST_QUIET) {
  */
 const decoder = info.decoder;
 const nativeCstring = decoder !== null ? decoder : (p) => native.cstring(p);
+/**
+ * What decodes a `string` result and cstring(p) of a non-NULL Number address: `cstr` starts as
+ * the plain decoder; lib/string-cache.js puts the cached one in its place when index.js loads
+ * (before any user function is made: wrappers read `cstr` when they are made).
+ */
+const strDecode = { cstr: nativeCstring };
 
 const wideBuf = native.wideSlot();
 // This thread's saved errno (docs/errno.md): errno: true calls write it, errno() reads it.
@@ -50,4 +56,4 @@ const errnoCell = new Int32Array(native.errnoSlot());
 const wideI64 = new BigInt64Array(wideBuf);
 const wideU64 = new BigUint64Array(wideBuf);
 
-module.exports = { decoder, errnoCell, info, native, nativeCstring, wideI64, wideU64 };
+module.exports = { decoder, errnoCell, info, native, nativeCstring, strDecode, wideI64, wideU64 };

@@ -153,4 +153,4 @@ function bool(v, dflt, where, key) {
   return v;
 }
 
-module.exports = { bool, ownArray, ownKeys, ownValue, readOwn, thrownMessage, guarded };
+module.exports = { bool, ownArray, ownKeys, ownValue, readOwn, thrownMessage, guarded, unknownKey };

@@ -18,6 +18,7 @@
 mod config;
 mod memory;
 mod platform;
+mod string_cache;
 mod v8;
 
 // 2. State: bound functions as data, per-thread state, errors; opening libraries; the side

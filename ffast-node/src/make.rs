@@ -25,6 +25,8 @@ pub struct Request {
     pub callbacks: bool,
     /// `errno: true` (docs/errno.md).
     pub errno: bool,
+    /// One of ffast's own helpers: not counted in `slowCalls()` (Binding::internal).
+    pub internal: bool,
 }
 
 /// A created function and its area (address and size; size 0 without aggregates).
@@ -103,6 +105,7 @@ pub unsafe fn make_functions(
                 wide_slot,
                 number_map,
                 slow_calls: std::cell::Cell::new(0),
+                internal: r.internal,
                 area,
                 pending: std::cell::Cell::new(0),
                 on_stack: std::cell::Cell::new(0),

@@ -71,7 +71,10 @@ macro_rules! accessors {
         )*
         /// (name, address) of every accessor.
         pub fn helpers() -> Vec<(&'static str, usize)> {
-            let mut v = vec![("ptr", ffast_ptr as *const () as usize)];
+            let mut v = vec![
+                ("ptr", ffast_ptr as *const () as usize),
+                ("str_cache", crate::string_cache::lookup as *const () as usize),
+            ];
             $(
                 v.push((stringify!($read), $read as *const () as usize));
                 v.push((stringify!($write), $write as *const () as usize));

@@ -437,7 +437,28 @@ function flatString(parts) {
   return parts.join('');
 }
 
+/**
+ * A property of a library's namespace (lib.symbols) once bound: a read-only, enumerable,
+ * non-configurable data property (holding `value` when given); assigning it and adding a
+ * property to the namespace both throw a TypeError (strict mode). Eager namespaces are frozen
+ * from the start, lazy ones are not extensible and each property becomes this on its first read.
+ */
+function assertReadOnlyNamespace(ns, key, value) {
+  const d = Object.getOwnPropertyDescriptor(ns, key);
+  assert.deepEqual({ ...d, value: null }, { value: null, writable: false, enumerable: true, configurable: false }, String(key));
+  if (value !== undefined) assert.equal(d.value, value, String(key));
+  assert.throws(() => {
+    'use strict';
+    ns[key] = null;
+  }, TypeError);
+  assert.throws(() => {
+    'use strict';
+    ns.other = 1;
+  }, TypeError);
+}
+
 module.exports = {
+  assertReadOnlyNamespace,
   buildLibrary,
   ffast, FfastError, major, WARMUP_CALLS, MAX_FAST_PARAMS, FIXTURE, FIXTURE_SRC, REPO, PKG, N, argIsFastKind,
   slowCalls, openFixture, register, buildFixture,

@@ -20,6 +20,10 @@ const lib = h.openFixture({
   cb_call_f32: { parameters: ['function', 'f32'], result: 'f64' },
   cb_call_i8: { parameters: ['function'], result: 'i32' },
   cb_call_ptr: { parameters: ['function', 'pointer'], result: 'pointer' },
+  cb_echo_u32: { parameters: ['function', 'u32'], result: 'u32' },
+  cb_echo_i64: { parameters: ['function', 'i64'], result: 'i64' },
+  cb_echo_usize: { name: 'cb_call_u64', parameters: ['function', 'usize'], result: 'usize' },
+  cb_echo_f64: { parameters: ['function', 'f64'], result: 'f64' },
   cb_register: { parameters: ['function'], result: 'void' },
   cb_trigger: { parameters: ['i32'], result: 'i32', callbacks: true },
   cb_trigger_untracked: { name: 'cb_trigger', parameters: ['i32'], result: 'i32' },
@@ -115,6 +119,41 @@ test('every scalar type arrives exactly; 64-bit values beyond 2^53 as BigInt', (
   h.coldHot(S.cb_call_ptr, [p, null], 0x10, SLOW);
   h.coldHot(S.cb_call_ptr, [p, 8], null, SLOW);
   p.close();
+});
+
+test('arguments that are not small integers (Numbers made per call, BigInts, null) arrive exactly at every bound and echo back, cold and hot', () => {
+  // What JS must see for a C value: a Number when it is exact (|v| <= 2^53 - 1 for 64-bit
+  // integers and pointers), a BigInt beyond, null for a NULL pointer; floats exactly (-0, NaN,
+  // ±Infinity, subnormals). The callback returns what it got, so C gets the value back.
+  const W = 2 ** 53 - 1;
+  const cases = [
+    ['u32', S.cb_echo_u32, [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1]],
+    ['i64', S.cb_echo_i64, [0, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, W, -W, 2n ** 53n, -(2n ** 53n), 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n)]],
+    ['u64', S.cb_call_u64, [0, 2 ** 31, 2 ** 32 + 5, W, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n]],
+    ['usize', S.cb_echo_usize, [2 ** 31, W, 2n ** 53n, 2n ** 64n - 1n]],
+    ['f64', S.cb_echo_f64, [1, -1, 0.5, -0, NaN, Infinity, -Infinity, 5e-324, -Number.MAX_VALUE, 2 ** 53 + 2, 2 ** 31, -(2 ** 31) - 1]],
+    ['pointer', S.cb_call_ptr, [null, 1, 0x7fffffff, 2 ** 31, 2 ** 32 + 8, W, 2n ** 53n, 2n ** 64n - 8n]],
+  ];
+  for (const [t, fn, values] of cases) {
+    const seen = [];
+    const cb = callback({ parameters: [t], result: t }, (x) => (seen.push(x), x));
+    for (const v of values) {
+      const k = seen.length;
+      h.coldHot(fn, [cb, v], v, SLOW);
+      assert.ok(seen.length > k, `${t} ${String(v)}: the callback ran`);
+      for (const x of seen.slice(k)) assert.ok(Object.is(x, v), `${t}: sent ${String(v)}, the callback got ${String(x)}`);
+    }
+    cb.close();
+  }
+  // f32 (C doubles the float's result): every float arrives as its exact double.
+  const seen = [];
+  const f = callback({ parameters: ['f32'], result: 'f32' }, (x) => (seen.push(x), x));
+  for (const v of [-0, NaN, Infinity, -Infinity, Math.fround(0.1), 2 ** -149, Math.fround(3.4e38), 2 ** 31]) {
+    seen.length = 0;
+    h.coldHot(S.cb_call_f32, [f, v], v, SLOW);
+    assert.ok(seen.length > 0 && seen.every((x) => Object.is(x, v)), `f32 ${v}: the callback got ${seen}`);
+  }
+  f.close();
 });
 
 test('register, then trigger later from a function declared callbacks: true', () => {

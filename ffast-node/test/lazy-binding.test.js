@@ -45,18 +45,10 @@ test("bind: 'lazy' — accessors until first read, then read-only data propertie
   assert.equal(typeof f, 'function');
   assert.equal(f.name, 'add_i32');
   assert.equal(f.length, 2);
-  assert.deepEqual(Object.getOwnPropertyDescriptor(s, 'add_i32'), { value: f, writable: false, enumerable: true, configurable: false });
+  h.assertReadOnlyNamespace(s, 'add_i32', f);
   assert.equal(s.add_i32, f, 'the same function on every read');
   assert.equal(f(2, 3), 5);
   assert.equal(typeof Object.getOwnPropertyDescriptor(s, 'id_f64').get, 'function', 'other symbols untouched');
-  assert.throws(() => {
-    'use strict';
-    s.add_i32 = null;
-  }, TypeError);
-  assert.throws(() => {
-    'use strict';
-    s.other = 1;
-  }, TypeError);
   for (const k of Object.keys(DEFS)) void s[k];
   assert.equal(Object.isFrozen(s), true, 'frozen once every property was read');
   lib.close();

@@ -76,6 +76,13 @@ test(`dlopen(20 symbols) + close, ${CYCLES} cycles: no V8 heap, RSS or executabl
   assertNoLeak(r);
 });
 
+test(`dlopen(20 symbols, bind: 'lazy') + three first reads + close, ${CYCLES} cycles: no V8 heap, RSS or executable-page growth`, () => {
+  // Each first read maps its code in a page of the process-wide pool (ffast-core jit.rs):
+  // pages come from the pool and go back to the system, never to the pool.
+  const r = runChild('lazy', 300, CYCLES);
+  assertNoLeak(r);
+});
+
 test('the public route (an ObjectTemplate mark) keeps functions uncached too', () => {
   const r = runChild('dlopen', 300, 1000, { FFAST_TEST_TEMPLATE_ROUTE: 'mark' });
   if (!ffast.__internal.fastEnabled) return assertNoLeak(r);

@@ -51,19 +51,11 @@ test('what a namespace looks like is unchanged: null prototype, frozen, declarat
     for (const k of ['add_i32', '__proto__', 'toString', 'constructor']) {
       const desc = Object.getOwnPropertyDescriptor(s, k);
       assert.equal(typeof desc.value, 'function', k);
-      assert.deepEqual({ ...desc, value: null }, { value: null, writable: false, enumerable: true, configurable: false }, k);
+      h.assertReadOnlyNamespace(s, k);
       assert.equal(desc.value.name, k);
       assert.equal(s[k](2, 3), 5, k);
     }
     assert.deepEqual(Object.getOwnPropertyDescriptor(s, 'missing'), { value: null, writable: false, enumerable: true, configurable: false });
-    assert.throws(() => {
-      'use strict';
-      s.add_i32 = null;
-    }, TypeError);
-    assert.throws(() => {
-      'use strict';
-      s.other = 1;
-    }, TypeError);
     lib.close();
   }
   for (const ns of [ffast.read, ffast.write]) {

@@ -84,15 +84,11 @@ pub fn make(
         ret,
         seen: Mutex::new(Vec::new()),
     });
-    let code = trampoline::callback_entry(
+    let (arena, code) = super::callbacks::sealed_entry(
         &plan,
         &*rec as *const Rec as usize,
         record as *const () as usize,
-    )
-    .unwrap();
-    let mut arena = Arena::new();
-    let code = arena.write(&code).unwrap().0;
-    arena.seal().unwrap();
+    );
     Cb {
         _arena: arena,
         rec,

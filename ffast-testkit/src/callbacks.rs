@@ -44,16 +44,26 @@ fn make(classify: Classify, params: &[&str], result: &str, ret: u64) -> Cb {
         ret,
         seen: Mutex::new(Vec::new()),
     });
-    let ctx = &*rec as *const Rec as usize;
-    let code = trampoline::callback_entry(&plan, ctx, record as *const () as usize).unwrap();
-    let mut arena = Arena::new();
-    let code = arena.write(&code).unwrap().0;
-    arena.seal().unwrap();
+    let (arena, code) = sealed_entry(
+        &plan,
+        &*rec as *const Rec as usize,
+        record as *const () as usize,
+    );
     Cb {
         _arena: arena,
         rec,
         code,
     }
+}
+
+/// `plan`'s callback entry with context `ctx` and dispatcher `dispatch`, placed in an arena of
+/// its own and sealed: (the arena, which must outlive every call of the entry; its address).
+pub(crate) fn sealed_entry(plan: &CallPlan, ctx: usize, dispatch: usize) -> (Arena, usize) {
+    let code = trampoline::callback_entry(plan, ctx, dispatch).unwrap();
+    let mut arena = Arena::new();
+    let code = arena.write(&code).unwrap().0;
+    arena.seal().unwrap();
+    (arena, code)
 }
 
 impl Cb {

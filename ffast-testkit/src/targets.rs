@@ -28,7 +28,9 @@ pub extern "C" fn testkit_pick(
 pub unsafe extern "C" fn testkit_split(s: *mut c_char, sep: i32) -> *const c_char {
     let mut p = s;
     while *p != 0 {
-        if *p as u8 as i32 == sep {
+        // Read as a byte: `c_char` is i8 on x86-64 and u8 on aarch64 (a cast would be redundant
+        // on one of them).
+        if i32::from(*p.cast::<u8>()) == sep {
             *p = 0;
             return p.add(1);
         }

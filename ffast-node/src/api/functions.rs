@@ -20,6 +20,9 @@ pub struct SigDef {
     pub callbacks: Option<bool>,
     /// `errno: true`: errno is exchanged with the thread's saved value around each call.
     pub errno: Option<bool>,
+    /// One of ffast's own helpers (lib/string-cache.js): its slow calls are not counted in
+    /// `slowCalls()`, which counts the calls of the user's functions.
+    pub internal: Option<bool>,
 }
 /// Create the JS functions: function i is called `names[i]`, calls `addresses[i]` and has
 /// signature `sigs[sig_of[i]]`. Columns rather than one object per function: converting 1,000
@@ -81,6 +84,7 @@ pub fn make_functions(
             nonblocking: sigs[k as usize].nonblocking.unwrap_or(false),
             callbacks: sigs[k as usize].callbacks.unwrap_or(false),
             errno: sigs[k as usize].errno.unwrap_or(false),
+            internal: sigs[k as usize].internal.unwrap_or(false),
         });
     }
     if let Some(id) = lib {

@@ -142,3 +142,8 @@ pub fn helpers(env: Env) -> Result<Unknown<'static>> {
     }
     Ok(raw(&env, obj.raw()))
 }
+/// Size in bytes of a string-result cache table (string_cache.rs; lib/string-cache.js makes one).
+#[napi]
+pub fn str_cache_bytes() -> u32 {
+    crate::string_cache::TABLE_BYTES as u32
+}

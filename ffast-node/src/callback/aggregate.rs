@@ -3,19 +3,13 @@
 //! (the scalar one gains no branch), and the JS thread's side of such a call queued from a
 //! foreign thread.
 
-use super::dispatch::{report_closed, wait};
-use super::invoke::{report_now, run_js};
-use super::service::{
-    finish, on_owner_thread, Item, Live, Request, Service, Slot, State, AGG_OK, DEFAULT,
-};
-use crate::errors::ErrorCode;
-use ffast_core::Type;
+use super::dispatch::{copy_args, foreign_live, post_call, run_queued, OwnerCall};
+use super::invoke::run_js;
+use super::service::{on_owner_thread, Item, Live, Request, Service, Slot, AGG_OK, DEFAULT};
 use napi::sys;
 use std::ffi::CStr;
-use std::mem::ManuallyDrop;
 use std::ptr;
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 
 /// The entry trampolines of signatures with structs or unions by value call this instead of
 /// [`super::dispatch::dispatch`] (docs/callbacks.md §4, §6.2): `slots[..n]` hold the scalar arguments,
@@ -48,32 +42,14 @@ pub(super) unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
             if crate::fiber::park(dispatch_agg, ctx, slots) {
                 return;
             }
-            let p = slot.owner_live.load(Ordering::Relaxed);
-            if p.is_null() {
-                report_closed(slot);
+            let Some(call) = OwnerCall::start(slot, svc, "a zeroed result") else {
                 return;
-            }
-            // SAFETY: as in `dispatch`: a strong count only this thread releases, viewed without
-            // taking one.
-            let live = ManuallyDrop::new(Arc::from_raw(p));
-            if svc.depth.load(Ordering::Relaxed) == 0 {
-                // SAFETY: as above; the clone is for the report only.
-                Arc::increment_strong_count(p);
-                svc.report_later(
-                    Some(Arc::from_raw(p)),
-                    ErrorCode::CallbackContext,
-                    "callback called synchronously outside a call that may run JS (declare the C \
-                 function's callback parameter as 'function', or the function with \
-                 `callbacks: true`); C got a zeroed result"
-                        .into(),
-                );
-                return;
-            }
+            };
             // Before any JS of this call runs; the wrapper decodes them first thing (a nested
             // call of the same callback overwrites them only after that).
             agg.copy_params(slots, n, agg.staging);
             let args = std::slice::from_raw_parts(slots, n);
-            let v = run_js(svc.env, slot, &live, args);
+            let v = run_js(svc.env, slot, &call, args);
             match ret {
                 Some((dst, size)) if v == AGG_OK => {
                     // The wrapper's last act was to write the result here: no JS ran since.
@@ -83,28 +59,15 @@ pub(super) unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
                 Some(_) => {}
                 None => *slots.add(n) = v,
             }
-            if live.closed.get() && live.active.get() == 0 {
-                // As in `dispatch`: the outermost call releases the count `close` left.
-                drop(Arc::from_raw(p));
-            }
+            call.end();
             return;
         }
-        let live = slot.live.lock().unwrap().clone();
-        let Some(live) = live else {
-            report_closed(slot);
+        let Some(live) = foreign_live(slot) else {
             return;
         };
         // Foreign thread: the aggregate bytes are copied here (their source may be this caller's
         // frame), strings too when nobody waits.
-        let mut values = std::slice::from_raw_parts(slots, n).to_vec();
-        let mut strings = Vec::new();
-        for (i, &t) in slot.sig.params.iter().enumerate() {
-            if t == Type::String && values[i] != 0 {
-                let s = CStr::from_ptr(values[i] as *const std::ffi::c_char).to_owned();
-                values[i] = s.as_ptr() as u64;
-                strings.push(s);
-            }
-        }
+        let (values, mut strings) = copy_args(slot, std::slice::from_raw_parts(slots, n));
         let mut bytes = vec![0u8; agg.staging_len];
         agg.copy_params(slots, n, bytes.as_mut_ptr());
         if live.queue {
@@ -119,39 +82,18 @@ pub(super) unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
                     }
                 }
             }
-            svc.post(Item::CallAgg {
-                slot,
-                live,
-                args: values,
-                bytes,
-                _strings: strings,
-                reply: None,
-            });
-            return;
         }
-        let req = Arc::new(Request {
-            state: Mutex::new(State::Waiting),
-            done: Condvar::new(),
-            bytes: Mutex::new(Vec::new()),
-        });
-        svc.waiting.lock().unwrap().push(req.clone());
-        let posted = svc.post(Item::CallAgg {
+        let call = |live, reply| Item::CallAgg {
             slot,
-            live: live.clone(),
+            live,
             args: values,
             bytes,
             _strings: strings,
-            reply: Some(req.clone()),
-        });
-        let result = if posted {
-            wait(svc, &req, live)
-        } else {
-            DEFAULT
+            reply,
         };
-        svc.waiting
-            .lock()
-            .unwrap()
-            .retain(|r| !Arc::ptr_eq(r, &req));
+        let Some((result, req)) = post_call(svc, live, call) else {
+            return;
+        };
         match ret {
             Some((dst, size)) if result == AGG_OK => {
                 // Written by the JS thread before it set Done (under the state lock we waited on).
@@ -186,44 +128,18 @@ pub(super) unsafe fn call_js_agg(
         let Some(agg) = slot.agg.as_deref() else {
             return;
         };
-        if let Some(r) = &reply {
-            let mut st = r.state.lock().unwrap();
-            if *st == State::Abandoned {
-                return;
-            }
-            *st = State::Running;
-        }
-        let open = slot
-            .live
-            .lock()
-            .unwrap()
-            .as_ref()
-            .is_some_and(|l| Arc::ptr_eq(l, &live));
-        let v = if open {
+        run_queued(env, svc, slot, &live, reply, |reply| {
             ptr::copy_nonoverlapping(
                 bytes.as_ptr(),
                 agg.staging,
                 agg.staging_len.min(bytes.len()),
             );
             let v = run_js(env, slot, &live, &args);
-            if let (AGG_OK, Some((off, size)), Some(r)) = (v, agg.ret, &reply) {
+            if let (AGG_OK, Some((off, size)), Some(r)) = (v, agg.ret, reply) {
                 let src = std::slice::from_raw_parts(agg.staging.add(off), size);
                 *r.bytes.lock().unwrap() = src.to_vec();
             }
             v
-        } else {
-            report_now(
-                env,
-                None,
-                svc,
-                ErrorCode::Closed,
-                "callback closed before a queued call ran; C got the default value",
-                false,
-            );
-            DEFAULT
-        };
-        if let Some(r) = reply {
-            finish(&r, v);
-        }
+        });
     }
 }

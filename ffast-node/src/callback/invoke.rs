@@ -5,6 +5,7 @@ use super::service::{Direct, Item, Live, Service, Slot, AGG_OK, DEFAULT};
 use crate::errors::ErrorCode;
 use crate::value::arg::arg_to_slot;
 use crate::value::strings::{StringScratch, SCRATCH};
+use ffast_core::trampoline::MAX_SAFE;
 use ffast_core::Type;
 use napi::sys;
 use std::ffi::c_void;
@@ -159,10 +160,10 @@ pub(super) unsafe fn run_js_inner(
     unsafe {
         // A stack HandleScope where V8 offers one (N-API's is a heap object on Node 26: a malloc
         // and a free per callback). N-API values are V8 handles, so any of these scopes holds them.
-        if let (Some(js), Some(d)) = (crate::v8::call::get(), slot.service().direct.as_ref()) {
-            return js.with_scope(d.isolate, || {
-                run_js_scoped(env, slot, live, args, Some((js, d)))
-            });
+        if let Some(d) = slot.service().direct.as_ref() {
+            return d
+                .js
+                .with_scope(d.isolate, || run_js_scoped(env, slot, live, args, Some(d)));
         }
         match crate::v8::V8::get()
             .ok()
@@ -231,6 +232,8 @@ pub(super) unsafe fn call_napi(
 }
 
 /// The JS call of a callback, inside a handle scope; `direct`: V8's API and the isolate.
+/// Arguments: Smis as tagged words (no handle), other Numbers through V8's `Number::New` on the
+/// direct route; the rest (null, booleans, strings, BigInts) as `js_value` makes them.
 ///
 /// # Safety
 /// On the owning JS thread, inside a handle scope.
@@ -239,7 +242,7 @@ pub(super) unsafe fn run_js_scoped(
     slot: &Slot,
     live: &Arc<Live>,
     args: &[u64],
-    direct: Option<(&crate::v8::call::JsCall, &Direct)>,
+    direct: Option<&Direct>,
 ) -> u64 {
     // SAFETY: the operations below need only this function's contract (# Safety): on the owning JS
     // thread, inside a handle scope.
@@ -268,15 +271,21 @@ pub(super) unsafe fn run_js_scoped(
                     *w = word;
                     w as *mut usize as sys::napi_value
                 }
-                None => crate::value::result::js_value(env, t, raw),
+                None => match (direct, number_arg(t, raw)) {
+                    (Some(d), Some(x)) => d.js.number(d.isolate, x) as sys::napi_value,
+                    _ => crate::value::result::js_value(env, t, raw),
+                },
             };
         }
         let g = live.global.get();
         let outcome = match direct {
-            Some((js, d)) if !g.is_null() => {
+            Some(d) if !g.is_null() => {
                 use crate::v8::call::Called;
                 let (func, recv) = (g as *const c_void, d.undefined as *const c_void);
-                match js.call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv)) {
+                match d
+                    .js
+                    .call(d.isolate, d.context.cast(), func, recv, argv_ptrs(argv))
+                {
                     Called::Returned(v) => Outcome::Returned(v as sys::napi_value),
                     Called::Threw(e) => Outcome::Threw(e as sys::napi_value),
                     Called::Terminating => Outcome::Silent,
@@ -328,6 +337,24 @@ pub(super) unsafe fn run_js_scoped(
 pub(super) fn argv_ptrs(argv: &[sys::napi_value]) -> &[*mut c_void] {
     // SAFETY: napi_value is a pointer type of the same size and alignment as *mut c_void.
     unsafe { std::slice::from_raw_parts(argv.as_ptr().cast(), argv.len()) }
+}
+
+/// The Number `js_value` makes for a C argument that is not a Smi ([`small_int`]), when it
+/// makes a Number: uint32 from 2^31, floats, and 64-bit integers and non-NULL pointers within
+/// ±(2^53 − 1). None for the others (null, booleans, strings, BigInts beyond 2^53).
+#[inline(always)]
+pub(super) fn number_arg(ty: Type, raw: u64) -> Option<f64> {
+    match ty {
+        Type::U32 => Some(raw as u32 as f64),
+        Type::F32 => Some(f32::from_bits(raw as u32) as f64),
+        Type::F64 => Some(f64::from_bits(raw)),
+        Type::I64 | Type::ISize => {
+            ((raw as i64).unsigned_abs() <= MAX_SAFE).then_some(raw as i64 as f64)
+        }
+        Type::U64 | Type::USize => (raw <= MAX_SAFE).then_some(raw as f64),
+        Type::Pointer => (raw != 0 && raw <= MAX_SAFE).then_some(raw as f64),
+        _ => None,
+    }
 }
 
 /// A C argument that is a JS Smi whatever its value: ≤ 32-bit signed integers, and unsigned

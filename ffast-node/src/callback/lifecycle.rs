@@ -67,6 +67,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
             // Status ignored: fails only for a null env or out-pointer.
             let _ = sys::napi_get_undefined(env, &mut u);
             Some(Direct {
+                js,
                 isolate,
                 context: js.global(context),
                 undefined: js.global(u as *const c_void),

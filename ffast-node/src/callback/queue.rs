@@ -2,13 +2,12 @@
 //! (and the thread itself, for later turns) queued: calls, reports, deferred deliveries.
 
 use super::aggregate::call_js_agg;
+use super::dispatch::run_queued;
 use super::invoke::{deliver, report_now, run_js};
-use super::service::{finish, Item, Service, State, DEFAULT};
-use crate::errors::ErrorCode;
+use super::service::{finish, Item, Service, DEFAULT};
 use napi::sys;
 use std::ffi::c_void;
 use std::ptr;
-use std::sync::Arc;
 
 /// The threadsafe function's call_js: runs queued items on the JS thread. `env` is null when
 /// the function is being torn down: blocked callers get the default value.
@@ -55,36 +54,9 @@ pub(super) unsafe extern "C" fn call_js(
                 reply,
                 ..
             } => {
-                if let Some(r) = &reply {
-                    let mut st = r.state.lock().unwrap();
-                    if *st == State::Abandoned {
-                        return;
-                    }
-                    *st = State::Running;
-                }
-                // A callback closed while this call was queued: its references are gone.
-                let open = slot
-                    .live
-                    .lock()
-                    .unwrap()
-                    .as_ref()
-                    .is_some_and(|l| Arc::ptr_eq(l, &live));
-                let v = if open {
+                run_queued(env, svc, slot, &live, reply, |_| {
                     run_js(env, slot, &live, &args)
-                } else {
-                    report_now(
-                        env,
-                        None,
-                        svc,
-                        ErrorCode::Closed,
-                        "callback closed before a queued call ran; C got the default value",
-                        false,
-                    );
-                    DEFAULT
-                };
-                if let Some(r) = reply {
-                    finish(&r, v);
-                }
+                });
             }
             Item::CallAgg {
                 slot,

@@ -36,17 +36,30 @@ pub(super) struct Live {
 }
 
 impl Live {
+    /// Delete the references once the callback is closed and no call or queued error needs
+    /// them. Runs after every call: an open callback costs one test here.
+    ///
     /// # Safety
     /// On the owning JS thread.
+    #[inline(always)]
     pub(super) unsafe fn release_if_idle(&self, env: sys::napi_env) {
+        if self.closed.get() {
+            // SAFETY: the contract (on the owning JS thread).
+            unsafe { self.release_closed_if_idle(env) }
+        }
+    }
+
+    /// [`release_if_idle`](Self::release_if_idle) for a closed callback.
+    ///
+    /// # Safety
+    /// On the owning JS thread.
+    #[cold]
+    #[inline(never)]
+    unsafe fn release_closed_if_idle(&self, env: sys::napi_env) {
         // SAFETY: the operations below need only this function's contract (# Safety): on the owning
         // JS thread.
         unsafe {
-            if self.closed.get()
-                && self.active.get() == 0
-                && self.deferred.get() == 0
-                && !self.released.replace(true)
-            {
+            if self.active.get() == 0 && self.deferred.get() == 0 && !self.released.replace(true) {
                 // Statuses ignored: both references were made by `create` and are deleted
                 // once (`released`): this cannot fail.
                 let _ = sys::napi_delete_reference(env, self.func);
@@ -99,6 +112,9 @@ unsafe impl Sync for Service {}
 /// A thread's handles for calling JS through V8's API. The globals are never released: they
 /// live as long as the isolate.
 pub(super) struct Direct {
+    /// The process's direct route (`v8::call::get()`, set once before any service exists):
+    /// kept here so a call does not look it up again.
+    pub(super) js: &'static crate::v8::call::JsCall,
     pub(super) isolate: *mut c_void,
     /// The context the JS functions are called in: the one current when the thread's first
     /// callback was made (index.js runs in the env's main context), which is what N-API uses.
@@ -365,15 +381,16 @@ impl Service {
     }
 }
 
+#[inline(always)]
 pub(super) fn on_owner_thread(svc: &Service) -> bool {
     if !svc.alive.load(Ordering::Acquire) {
         return false;
     }
-    match (&svc.direct, crate::v8::call::get()) {
+    match &svc.direct {
         // V8's thread-local current isolate: cheaper to read than this addon's thread-local
         // env (a __tls_get_addr call from a shared object).
-        (Some(d), Some(js)) => js.isolate() == d.isolate,
-        _ => crate::thread::current_env() == svc.env,
+        Some(d) => d.js.isolate() == d.isolate,
+        None => crate::thread::current_env() == svc.env,
     }
 }
 

@@ -20,6 +20,7 @@ use super::scope::Scope;
 use super::symbols::{sym, FnIntegerNew, FnNumberNew, FnPtrPtr, FnVoidPtr};
 use super::tagged;
 use std::ffi::c_void;
+use std::mem::MaybeUninit;
 use std::sync::OnceLock;
 
 type FnIsolateBool = unsafe extern "C" fn(*mut c_void) -> bool;
@@ -83,6 +84,9 @@ pub struct JsCall {
     exception: FnTryCatchException,
     globalize: Globalize,
     dispose: FnDisposeGlobal,
+    /// `Number::New`: what `napi_create_double` calls after its env checks (callback
+    /// arguments that are not Smis: pointers, 64-bit integers, floats).
+    number_new: FnNumberNew,
     scope: Scope,
 }
 
@@ -184,6 +188,7 @@ unsafe fn resolve(
             exception: sym("_ZNK2v88TryCatch9ExceptionEv").ok()?,
             globalize,
             dispose: sym("_ZN2v812api_internal13DisposeGlobalEPm").ok()?,
+            number_new: sym("_ZN2v86Number3NewEPNS_7IsolateEd").ok()?,
             scope,
         })
     }
@@ -265,6 +270,17 @@ impl JsCall {
         }
     }
 
+    /// The Number `d` as a handle in the current HandleScope (a Smi when `d` is an int32 other
+    /// than -0, else a HeapNumber): the value `napi_create_double` makes, without its env checks.
+    ///
+    /// # Safety
+    /// On `isolate`'s thread, inside a HandleScope.
+    #[inline(always)]
+    pub unsafe fn number(&self, isolate: *mut c_void, d: f64) -> *mut c_void {
+        // SAFETY: the contract: on the isolate's thread, inside a HandleScope for the handle.
+        unsafe { (self.number_new)(isolate, d).cast() }
+    }
+
     /// Release a handle made by [`global`](Self::global).
     ///
     /// # Safety
@@ -280,6 +296,7 @@ impl JsCall {
     /// # Safety
     /// On `isolate`'s thread where JS may run, inside a HandleScope; `context` is a context
     /// handle, `func` a function handle, `recv` and `argv` live handles.
+    #[inline(always)]
     pub unsafe fn call(
         &self,
         isolate: *mut c_void,
@@ -299,8 +316,12 @@ impl JsCall {
             if (self.is_terminating)(isolate) {
                 return Called::Terminating;
             }
-            let mut tc = TryCatch([0; 128]);
-            (self.try_catch_new)(&mut tc, isolate);
+            // Not zeroed first (a 128-byte store per call): V8's constructor writes every field
+            // of the TryCatch; it is used through its address only, so the margin after them is
+            // never read.
+            let mut storage = MaybeUninit::<TryCatch>::uninit();
+            let tc = storage.as_mut_ptr();
+            (self.try_catch_new)(tc, isolate);
             let argc = argv.len() as i32;
             let r = match self.call {
                 CallFn::Isolate(f) => f(func, isolate, context, recv, argc, argv.as_ptr()),
@@ -308,12 +329,12 @@ impl JsCall {
             };
             let out = if !r.is_null() {
                 Called::Returned(r)
-            } else if (self.has_caught)(&tc) {
-                if (self.has_terminated)(&tc) {
+            } else if (self.has_caught)(tc) {
+                if (self.has_terminated)(tc) {
                     Called::Terminating
                 } else {
                     // A handle in the caller's scope: it outlives the TryCatch.
-                    Called::Threw((self.exception)(&tc))
+                    Called::Threw((self.exception)(tc))
                 }
             } else if (self.is_terminating)(isolate) {
                 // V8 11 itself refuses to enter JS once termination started, without throwing.
@@ -323,7 +344,7 @@ impl JsCall {
             };
             // Not rethrowing: the exception is cleared, as N-API's TryCatch does. (A termination is
             // rethrown by V8 itself while JS is on the stack.)
-            (self.try_catch_drop)(&mut tc);
+            (self.try_catch_drop)(tc);
             out
         }
     }

@@ -53,6 +53,7 @@ const { dlopen, bind, suffix } = require('./lib/library.js');
 const { read, write, ptr, alloc, free, cstrings } = require('./lib/memory.js');
 require('./lib/string-cache.js'); // installs the cached string decoder before any dlopen
 const { errno } = require('./lib/errno.js');
+require('./lib/fiber-loop.js'); // FFAST_FIBER=1: installs the JS loop of tracked calls
 
 module.exports = {
   dlopen,

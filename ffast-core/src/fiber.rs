@@ -356,6 +356,10 @@ impl Fiber {
     ///
     /// # Safety
     /// A job was started and is suspended (not finished), on this thread's stack chain.
+    // Inlined: a function returning right after a stack switch mispredicts its return (the
+    // return predictor holds the other stack's addresses, docs/fibers.md §5): one less frame
+    // per switch is one less miss (about 6 ns).
+    #[inline(always)]
     pub unsafe fn resume(&mut self) -> bool {
         self.done = false;
         // SAFETY: `sp` is the frame the fiber saved when it suspended (or was built).
@@ -371,6 +375,7 @@ impl Fiber {
     ///
     /// # Safety
     /// Called on this fiber's stack, by its running job.
+    #[inline(always)]
     pub unsafe fn suspend(&mut self) {
         // SAFETY: `back` is the frame of the `resume` that runs the job.
         unsafe { switch(&mut self.sp, self.back) };

@@ -47,6 +47,9 @@ const lib = h.openFixture({
   cb_nest: { parameters: ['function', 'i32'], result: 'i32' },
   cb_loop_logged: { parameters: ['function', 'i32'], result: 'i64' },
   cb_loop_state: { parameters: ['i32'], result: 'i64' },
+  cb_call_dd: { parameters: ['function', 'f64', 'f64'], result: 'f64' },
+  cb_echo_i64: { parameters: ['function', 'i64'], result: 'i64' },
+  cb_sort_i32: { parameters: ['buffer', 'usize', 'function'], result: 'void' },
 });
 const S = lib.symbols;
 const SLOW = { fast: 'slow' };
@@ -238,4 +241,130 @@ test('worker.terminate() while C is parked: C runs to its end with default resul
   // the worker mapped its own stack(s) and its env teardown unmapped them
   assert.ok(after.mapped - before.mapped >= 1);
   assert.equal(after.unmapped - before.unmapped, after.mapped - before.mapped);
+});
+
+// ---- the fast park (docs/callbacks.md §11.3): the JS loop calls the function, a fast call resumes C
+const fastParks = () => ffast.__internal.native.fiberCounts()[4];
+
+test('fast park: scalar callbacks (≤ 32-bit integers, floats, Number pointers; i32/f64/void results) take the JS loop; others park for the JS stack', () => {
+  const i32 = callback({ parameters: ['i32'], result: 'i32' }, (i) => i * 3);
+  let f0 = fastParks();
+  let p0 = counts().parks;
+  assert.equal(h.cold(S.cb_call_n, [i32, 1000]), 3 * 499500);
+  assert.equal(fastParks() - f0, 1000);
+  assert.equal(counts().parks - p0, 1000);
+  const dd = callback({ parameters: ['f64', 'f64'], result: 'f64' }, (a, b) => a - b);
+  f0 = fastParks();
+  assert.equal(S.cb_call_dd(dd, 7.5, 0.25), 14.5);
+  assert.equal(fastParks() - f0, 1);
+  // an i64 result, a string parameter: the general park (dispatch on the JS stack)
+  const big = callback({ parameters: ['i64'], result: 'i64' }, (x) => BigInt(x) + 1n);
+  const ps = callback({ parameters: ['pointer', 'string'], result: 'i32' }, (p, s) => s.length);
+  f0 = fastParks();
+  p0 = counts().parks;
+  assert.equal(S.cb_echo_i64(big, 41n), 42);
+  assert.equal(S.cb_call_ps(ps, 16, 'four'), 4);
+  assert.equal(fastParks() - f0, 0);
+  assert.equal(counts().parks - p0, 2);
+  // pointer arguments (cb_call_ps's string passed as its address): Numbers take the loop; NULL
+  // (null) and addresses past 2^53 − 1 (BigInts) park for the JS stack, which makes those values
+  const seen = [];
+  const pp = callback({ parameters: ['pointer', 'pointer'], result: 'i32' }, (p, q) => (seen.push(p, typeof q), 1));
+  f0 = fastParks();
+  p0 = counts().parks;
+  assert.equal(S.cb_call_ps(pp, 16, 's'), 1);
+  assert.equal(fastParks() - f0, 1);
+  assert.equal(S.cb_call_ps(pp, null, 's'), 1);
+  assert.equal(S.cb_call_ps(pp, 2n ** 53n + 8n, 's'), 1);
+  assert.equal(fastParks() - f0, 1);
+  assert.equal(counts().parks - p0, 3);
+  assert.deepEqual(seen, [16, 'number', null, 'number', 2n ** 53n + 8n, 'number']);
+  const cmp = callback({ parameters: ['pointer', 'pointer'], result: 'i32' }, (a, b) => ffast.read.i32(a) - ffast.read.i32(b));
+  const arr = new Int32Array([5, -2, 9, 0]);
+  f0 = fastParks();
+  S.cb_sort_i32(arr, arr.length, cmp);
+  assert.deepEqual([...arr], [-2, 0, 5, 9]);
+  assert.ok(fastParks() - f0 >= 3);
+  for (const c of [i32, dd, big, ps, pp, cmp]) c.close();
+});
+
+// The same program with the mode off (a child) and on (here): every result, every argument
+// the functions saw and every error reported must be the same — the loop's conversions and
+// reports are the default route's. Cold (first calls) and hot (a loop TurboFan optimizes, then
+// handed values its feedback never saw).
+const EQUIV = `
+  const ffast = require(${JSON.stringify(h.PKG)});
+  const S = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, {
+    cb_call_once: { parameters: ['function', 'i32'], result: 'i32' },
+    cb_call_n: { parameters: ['function', 'i32'], result: 'i64' },
+    cb_echo_f64: { parameters: ['function', 'f64'], result: 'f64' },
+    cb_echo_u32: { parameters: ['function', 'u32'], result: 'u32' },
+    cb_call_dd: { parameters: ['function', 'f64', 'f64'], result: 'f64' },
+    cb_nest: { parameters: ['function', 'i32'], result: 'i32' },
+    cb_typed: { name: 'cb_call_once', parameters: [{ function: { parameters: ['i32'], result: 'i32' } }, 'i32'], result: 'i32' },
+  }).symbols;
+  const log = [];
+  const show = (v) => (Object.is(v, -0) ? '-0' : typeof v === 'bigint' ? v + 'n' : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+  const onError = (e) => log.push(['error', e.code, e.message]);
+  const results = [2 ** 31, 2 ** 32 + 7, 1.5, -1.5, -0, NaN, Infinity, -(2 ** 53), '7', 5n, undefined, null, true,
+    { valueOf() { log.push(['valueOf']); return 3; } }, Symbol('s')];
+  let k = 0;
+  const i32 = ffast.callback({ parameters: ['i32'], result: 'i32', onError }, (x) => {
+    log.push(['i32', show(x)]);
+    if (k === -1) return x;
+    const r = results[k++ % results.length];
+    if (r === 'throw') throw new Error('thrown');
+    return r;
+  });
+  for (const x of [-(2 ** 31), 2 ** 31 - 1, 0, -1, 7]) for (let j = 0; j < results.length; j++) log.push(['=', show(S.cb_call_once(i32, x))]);
+  const thrower = ffast.callback({ parameters: ['i32'], result: 'i32', onError }, (x) => { if (x % 2) throw new RangeError('odd ' + x); if (x === 4) throw 42; return x; });
+  log.push(['=', show(S.cb_call_n(thrower, 7))]);
+  const f64s = [-0, NaN, Infinity, -Infinity, 5e-324, 1.7976931348623157e308, 0.1];
+  const f64 = ffast.callback({ parameters: ['f64'], result: 'f64', onError }, (x) => {
+    log.push(['f64', show(x)]);
+    return Object.is(x, 0.1) ? '0.1' : Object.is(x, 5e-324) ? 1n : x;
+  });
+  for (const x of f64s) log.push(['=', show(S.cb_echo_f64(f64, x))]);
+  const u32 = ffast.callback({ parameters: ['u32'], result: 'u32', onError }, (x) => (log.push(['u32', show(x)]), x));
+  for (const x of [0, 2 ** 31, 2 ** 32 - 1]) log.push(['=', show(S.cb_echo_u32(u32, x))]);
+  log.push(['=', show(S.cb_call_dd(ffast.callback({ parameters: ['f64', 'f64'], result: 'f64' }, (a, b) => a / b), 1, -0))]);
+  // per-call functions (a typed function parameter), nested tracked calls
+  log.push(['=', show(S.cb_typed((x) => x * 2, 21))]);
+  const nest = ffast.callback({ parameters: ['i32'], result: 'i32', onError }, (d) => (d > 0 ? S.cb_nest(nest, d - 1) : 100));
+  log.push(['=', show(S.cb_nest(nest, 5))]);
+  // closed inside its own call: later calls of C get the default
+  let closer;
+  closer = ffast.callback({ parameters: ['i32'], result: 'i32', onError }, (x) => { if (x === 2) closer.close(); return 10; });
+  log.push(['=', show(S.cb_call_n(closer.pointer, 6))]);
+  // hot: a loop TurboFan optimizes, then values it never saw
+  k = -1;
+  function loop(n) { let acc = 0; for (let i = 0; i < n; i++) acc = (acc + S.cb_call_once(i32, i)) | 0; return acc; }
+  const cut = log.length;
+  for (let r = 0; r < 30; r++) loop(1000);
+  log.length = cut;
+  k = 0;
+  for (let j = 0; j < results.length; j++) log.push(['hot', show(loop(1))]);
+  const hotF = ffast.callback({ parameters: ['f64'], result: 'f64', onError }, (x) => (x > 1e6 ? 'big' : x * 2));
+  function loopF(n, x) { let acc = 0; for (let i = 0; i < n; i++) acc += S.cb_echo_f64(hotF, x); return acc; }
+  for (let r = 0; r < 30; r++) loopF(1000, 1.25);
+  log.push(['hot', show(loopF(3, 2e6))]);
+  const [on, , , , fast] = ffast.__internal.native.fiberCounts();
+  console.log(JSON.stringify({ on, fast, log }));
+`;
+
+test('fast park: results, arguments and errors exactly as without the mode, cold and hot (bounds, non-Numbers, throws, nesting, close inside)', () => {
+  const run = (env) => {
+    const r = spawnSync(process.execPath, ['-e', EQUIV], { env, encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const offEnv = { ...process.env };
+  delete offEnv.FFAST_FIBER;
+  const off = run(offEnv);
+  const on = run(process.env);
+  assert.equal(off.on, 0);
+  assert.equal(on.on, 1);
+  assert.ok(on.fast > 30000, `${on.fast} fast parks`);
+  assert.ok(off.log.length > 150);
+  assert.deepEqual(on.log, off.log);
 });

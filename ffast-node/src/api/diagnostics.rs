@@ -96,15 +96,17 @@ pub fn callback_slots_made() -> u32 {
     callback::slots_made() as u32
 }
 /// The fiber mode (crate::fiber), process-wide: `[on, callbacks parked, fiber stacks mapped,
-/// fiber stacks unmapped]` (tests: the mode really parks; stacks are reused, and unmapped at
-/// teardown).
+/// fiber stacks unmapped, callbacks parked for the JS loop]` (tests: the mode really parks, and
+/// takes the fast park where it should; stacks are reused, and unmapped at teardown). A tracked
+/// call's parks are counted when it returns.
 #[napi]
 pub fn fiber_counts() -> Vec<f64> {
-    let (parks, mapped, unmapped) = fiber::counts();
+    let (parks, mapped, unmapped, fast) = fiber::counts();
     vec![
         fiber::enabled() as u8 as f64,
         parks as f64,
         mapped as f64,
         unmapped as f64,
+        fast as f64,
     ]
 }

@@ -1,6 +1,7 @@
 'use strict';
-// The fiber mode's JS loop (docs/callbacks.md §11.3). With FFAST_FIBER=1 a tracked call runs C
-// on a side stack; a callback C calls on this thread parks C with the slot's index and the
+// The fiber mode's JS loop (docs/callbacks.md §11.3). In the mode (the default; FFAST_NO_FIBER
+// turns it off) a tracked call runs C on a side stack; a callback C calls on this thread parks
+// C with the slot's index and the
 // arguments in the mailbox, and `drive` — entered once per tracked call — calls the JS
 // function itself (a JS → JS call TurboFan inlines, no Function::Call) and resumes C through a
 // V8 fast call carrying the result, until C finishes or parks in a way left to the native

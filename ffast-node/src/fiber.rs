@@ -1,10 +1,12 @@
 //! Tracked calls on a side stack (docs/callbacks.md §11, docs/fibers.md): with the mode on
-//! (`FFAST_FIBER`, config.rs), the C code of a tracked synchronous call runs on a fiber
-//! (ffast_core::fiber). A callback that C calls on this thread while on the fiber does not
-//! enter JS there: its dispatcher [`park`]s — leaves its identity and argument slots in the
-//! fiber's mailbox and switches back to the JS stack — and [`run`], on the JS stack, runs the
-//! same dispatcher with the same slots (today's route into JS, unchanged), then resumes C with
-//! the result already in its slot. Nothing touches V8 or N-API while on a fiber.
+//! (the default where the target has fibers; `FFAST_NO_FIBER` turns it off, config.rs), the C
+//! code of a tracked synchronous call runs on a fiber (ffast_core::fiber). A callback that C
+//! calls on this thread while on the fiber does not enter JS there: it parks. For the JS loop
+//! ([`park_fast`], callback::fast: the loop calls the function and resumes C through a fast
+//! call), or generally ([`park`]): its dispatcher leaves its identity and argument slots in the
+//! fiber's mailbox and switches back to the JS stack, and [`run`], on the JS stack, runs the
+//! same dispatcher with the same slots (the default route into JS, unchanged), then resumes C
+//! with the result already in its slot. Nothing touches V8 or N-API while on a fiber.
 //!
 //! Each thread keeps a small pool of idle fibers (LIFO: a nested tracked call — one made by a
 //! callback's JS while an outer call is parked — takes the next one). Nesting is capped at

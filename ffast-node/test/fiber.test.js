@@ -1,36 +1,38 @@
 'use strict';
-// The fiber mode (FFAST_FIBER=1, docs/callbacks.md §9): tracked calls run their C code on a
-// side stack, and each callback C calls on the JS thread parks there and runs on the JS stack.
-// The mode is read once per process, so without FFAST_FIBER this file runs itself in a child
-// with it set (the child's tests are the ones below). Every callback test file also passes with
-// the mode on (`FFAST_FIBER=1 node --test …`); these check what only the mode has: the parks
-// themselves, the stacks' reuse and teardown, nesting past the cap, a worker terminated while
-// C is parked.
+// The fiber mode (docs/callbacks.md §11; on by default, FFAST_NO_FIBER=1 turns it off): tracked
+// calls run their C code on a side stack, and each callback C calls on the JS thread parks there
+// and runs on the JS stack — through the JS loop (the fast park) or the default route. Every
+// callback test file runs with the mode on; these check what only the mode has: the parks
+// themselves, the stacks' reuse and teardown, nesting past the cap, a worker terminated while C
+// is parked, the fast park's equivalence with the mode off. The callback suite also runs once
+// with the mode off (the route FFAST_NO_FIBER and targets without fibers take).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
+const path = require('node:path');
 const h = require('./_helpers');
 const { ffast } = h;
 
-if (process.env.FFAST_FIBER === undefined) {
-  test('fiber mode: the tests of fiber.test.js in a child process with FFAST_FIBER=1', () => {
-    const env = { ...process.env, FFAST_FIBER: '1' };
-    delete env.NODE_TEST_CONTEXT; // the child runs its own tests and reports on stdout
-    const wrapper = process.env.NODE_EXEC_WRAPPER;
-    const argv = [__filename];
-    const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, {
-      env,
-      encoding: 'utf8',
-      timeout: 300000,
-    });
-    assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stdout}\n${r.stderr}`);
-    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    // the summary: '# pass 8' (TAP, Node 20) or 'ℹ pass 8' (spec, later lines)
-    assert.match(r.stdout, /^(#|ℹ) fail 0$/m);
-    assert.match(r.stdout, /^(#|ℹ) pass [1-9]\d*$/m);
+if (process.env.FFAST_NO_FIBER !== undefined) {
+  test('fiber mode off (FFAST_NO_FIBER): nothing parks', () => {
+    assert.deepEqual(ffast.__internal.native.fiberCounts(), [0, 0, 0, 0, 0]);
   });
   return;
 }
+
+test('the callback suite with the mode off (FFAST_NO_FIBER=1, in a child): callbacks.test.js and callbacks-typed.test.js pass', () => {
+  const env = { ...process.env, FFAST_NO_FIBER: '1' };
+  delete env.NODE_TEST_CONTEXT; // the child runs its own tests and reports on stdout
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const files = ['callbacks.test.js', 'callbacks-typed.test.js', 'fiber.test.js'].map((f) => path.join(__dirname, f));
+  const argv = ['--test', ...(process.env.FFAST_TEST_ARGS ? process.env.FFAST_TEST_ARGS.split(' ').filter(Boolean) : []), ...files];
+  const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { env, encoding: 'utf8', timeout: 600000 });
+  assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  // the summary: '# fail 0' (TAP, Node 20) or 'ℹ fail 0' (spec, later lines)
+  assert.match(r.stdout, /^(#|ℹ) fail 0$/m);
+  assert.match(r.stdout, /^(#|ℹ) pass [1-9]\d*$/m);
+});
 
 const counts = () => {
   const [on, parks, mapped, unmapped] = ffast.__internal.native.fiberCounts();
@@ -246,6 +248,16 @@ test('worker.terminate() while C is parked: C runs to its end with default resul
 // ---- the fast park (docs/callbacks.md §11.3): the JS loop calls the function, a fast call resumes C
 const fastParks = () => ffast.__internal.native.fiberCounts()[4];
 
+/** Run `script` in a child Node (wrapped as this one is, e.g. by qemu) that compiles on the main thread; its stdout. */
+function runChild(script, env = process.env) {
+  const wrapper = process.env.NODE_EXEC_WRAPPER;
+  const argv = ['--no-concurrent-recompilation', '--no-concurrent-osr', '-e', script];
+  const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { env, encoding: 'utf8', timeout: 300000 });
+  assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
 test('fast park: scalar callbacks (≤ 32-bit integers, floats, Number pointers; i32/f64/void results) take the JS loop; others park for the JS stack', () => {
   const i32 = callback({ parameters: ['i32'], result: 'i32' }, (i) => i * 3);
   let f0 = fastParks();
@@ -353,13 +365,8 @@ const EQUIV = `
 `;
 
 test('fast park: results, arguments and errors exactly as without the mode, cold and hot (bounds, non-Numbers, throws, nesting, close inside)', () => {
-  const run = (env) => {
-    const r = spawnSync(process.execPath, ['-e', EQUIV], { env, encoding: 'utf8', timeout: 120000 });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
-  const offEnv = { ...process.env };
-  delete offEnv.FFAST_FIBER;
+  const run = (env) => JSON.parse(runChild(EQUIV, env));
+  const offEnv = { ...process.env, FFAST_NO_FIBER: '1' };
   const off = run(offEnv);
   const on = run(process.env);
   assert.equal(off.on, 0);

@@ -145,6 +145,17 @@ pub fn slow_calls() -> u64 {
     })
 }
 
+/// Slow calls of ffast's own helpers on this thread (their sets live as long as the thread).
+pub fn internal_slow_calls() -> u64 {
+    with(|s| {
+        s.libs
+            .values()
+            .chain(s.bound.values().map(|b| &b.set))
+            .map(CodeSet::internal_slow_calls)
+            .sum::<u64>()
+    })
+}
+
 /// Executable pages this thread's libraries and bound functions hold.
 pub fn jit_pages() -> usize {
     with(|s| s.code_sets().map(|c| c.arena.pages()).sum())

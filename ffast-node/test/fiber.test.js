@@ -375,3 +375,27 @@ test('fast park: results, arguments and errors exactly as without the mode, cold
   assert.ok(off.log.length > 150);
   assert.deepEqual(on.log, off.log);
 });
+
+test('fast park, hot: once the JS loop is optimized its resumes are V8 fast calls (no slow call of them over 10^4 callbacks)', () => {
+  // In a child that compiles on the main thread, so the loop is optimized after the same number
+  // of calls on every machine (a wall-clock race otherwise: callbacks-route.test.js says why).
+  const out = runChild(`
+    const ffast = require(${JSON.stringify(h.PKG)});
+    const S = ffast.dlopen(${JSON.stringify(h.FIXTURE)}, { cb_call_n: { parameters: ['function', 'i32'], result: 'i64' } }).symbols;
+    const n = ffast.__internal.native;
+    const i32 = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);
+    const f64 = ffast.callback({ parameters: ['i32'], result: 'f64' }, (x) => x / 2);
+    for (let r = 0; r < 40; r++) { S.cb_call_n(i32, 1000); S.cb_call_n(f64, 1000); }
+    const s0 = n.internalSlowCalls();
+    const f0 = n.fiberCounts()[4];
+    const a = S.cb_call_n(i32, 10000);
+    const b = S.cb_call_n(f64, 10000);
+    console.log(JSON.stringify({ a, b, slow: n.internalSlowCalls() - s0, fast: n.fiberCounts()[4] - f0, warm: s0 }));
+  `);
+  const { a, b, slow, fast, warm } = JSON.parse(out);
+  assert.equal(a, 50005000);
+  assert.ok(fast === 20000, `${fast} fast parks`);
+  assert.ok(warm > 0, 'the resumes ran cold first (the counter counts them)');
+  assert.equal(slow, 0, `${slow} slow calls of the resumes`);
+  assert.ok(typeof b === 'number');
+});

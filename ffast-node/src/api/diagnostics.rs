@@ -76,6 +76,12 @@ pub fn lane_calls() -> f64 {
 pub fn slow_calls() -> f64 {
     thread::slow_calls() as f64
 }
+/// How many times this thread ran the slow path of ffast's own helpers (`internal` bindings:
+/// the string cache's lookup, the fiber mode's resumes), which slowCalls() leaves out.
+#[napi]
+pub fn internal_slow_calls() -> f64 {
+    thread::internal_slow_calls() as f64
+}
 /// Tests: open and close a HandleScope of the callback route around `n` new handles; true when
 /// V8's handle count is right inside and restored after, null on the N-API route.
 #[napi]

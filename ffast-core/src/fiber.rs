@@ -29,7 +29,8 @@ pub const SUPPORTED: bool = cfg!(all(
 
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 std::arch::global_asm!(
-    // ffast_fiber_switch(save: *mut *mut u8 [rdi], to: *mut u8 [rsi])
+    // ffast_fiber_switch(save: *mut *mut u8 [rdi], to: *mut u8 [rsi]): leaves by `ret`.
+    // ffast_fiber_switch_jmp(save, to): the same, leaving by an indirect jump.
     ".text",
     ".p2align 4",
     ".globl ffast_fiber_switch",
@@ -50,13 +51,38 @@ std::arch::global_asm!(
     "pop r12",
     "pop rbx",
     "pop rbp",
-    // Not `ret`: the return predictor holds the return addresses of the stack being left, so a
-    // `ret` here is mispredicted every time; an indirect jump is predicted from this jump's own
-    // history (the two sides' resume points alternate). r11 is caller-saved and carries no
-    // argument or result (psABI §3.2.3). 21.4 -> 5.5 ns per park and resume, docs/fibers.md §5.
+    // The return predictor holds the return addresses of the stack being left, so this `ret`
+    // is mispredicted; but it consumes the entry the caller's `call` pushed, so a start and the
+    // switch back at the job's end leave the predictor as they found it, and the caller's own
+    // returns afterwards are predicted (docs/fibers.md §5).
+    "ret",
+    ".size ffast_fiber_switch, . - ffast_fiber_switch",
+    ".p2align 4",
+    ".globl ffast_fiber_switch_jmp",
+    ".hidden ffast_fiber_switch_jmp",
+    ".type ffast_fiber_switch_jmp,@function",
+    "ffast_fiber_switch_jmp:",
+    "push rbp",
+    "push rbx",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    "mov [rdi], rsp",
+    "mov rsp, rsi",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop rbx",
+    "pop rbp",
+    // An indirect jump is predicted from this jump's own history (the two sides' resume points
+    // alternate), where a `ret` would always miss: for the park and resume pairs of callbacks,
+    // whose surrounding returns miss either way. r11 is caller-saved and carries no argument or
+    // result (psABI §3.2.3). docs/fibers.md §5.
     "pop r11",
     "jmp r11",
-    ".size ffast_fiber_switch, . - ffast_fiber_switch",
+    ".size ffast_fiber_switch_jmp, . - ffast_fiber_switch_jmp",
     // The first return of a new fiber's frame lands here: rbx holds the Fiber, r12 the loop.
     // rsp is 16-aligned, so the call gives the loop the alignment of any function entry.
     ".p2align 4",
@@ -106,6 +132,10 @@ std::arch::global_asm!(
     "add sp, sp, #160",
     "ret",
     ".size ffast_fiber_switch, . - ffast_fiber_switch",
+    // One switch on aarch64 (not measured there): the park and resume pairs use the same.
+    ".globl ffast_fiber_switch_jmp",
+    ".hidden ffast_fiber_switch_jmp",
+    ".set ffast_fiber_switch_jmp, ffast_fiber_switch",
     // A new fiber's first switch returns here (x30 of its frame): x19 holds the Fiber, x20 the
     // loop; sp is the 16-aligned stack top.
     ".p2align 4",
@@ -127,6 +157,8 @@ extern "C" {
     /// Save the callee-saved state on the current stack, store the stack pointer to `*save`,
     /// switch to `to` and restore the state saved there; returns when something switches back.
     fn ffast_fiber_switch(save: *mut *mut u8, to: *mut u8);
+    /// The same, leaving by an indirect jump (x86-64; the same function on aarch64).
+    fn ffast_fiber_switch_jmp(save: *mut *mut u8, to: *mut u8);
     fn ffast_fiber_boot();
 }
 
@@ -136,27 +168,34 @@ const FRAME_WORDS: usize = 7;
 #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
 const FRAME_WORDS: usize = 20;
 
-/// Switch stacks (see the module comment).
+/// Switch stacks (see the module comment). `jump`: leave by an indirect jump instead of `ret`
+/// (x86-64): for the park and resume pairs; starts and job ends use `ret`, which keeps the
+/// return predictor balanced around a call that never parks (docs/fibers.md §5).
 ///
 /// # Safety
 /// `to` is a stack pointer a switch saved (or `Fiber::new` built) and that nothing resumed
 /// since; `save` is writable.
 #[inline(always)]
-unsafe fn switch(save: *mut *mut u8, to: *mut u8) {
+unsafe fn switch(save: *mut *mut u8, to: *mut u8, jump: bool) {
     #[cfg(all(
         target_os = "linux",
         any(target_arch = "x86_64", target_arch = "aarch64")
     ))]
-    // SAFETY: the contract: `to` holds a frame of the switch's shape.
+    // SAFETY: the contract: `to` holds a frame of the switch's shape (both variants' frames are
+    // the same; only how the switch leaves differs).
     unsafe {
-        ffast_fiber_switch(save, to)
+        if jump {
+            ffast_fiber_switch_jmp(save, to)
+        } else {
+            ffast_fiber_switch(save, to)
+        }
     }
     #[cfg(not(all(
         target_os = "linux",
         any(target_arch = "x86_64", target_arch = "aarch64")
     )))]
     {
-        let _ = (save, to);
+        let _ = (save, to, jump);
         unreachable!("no fiber switch on this target (Fiber::new fails)")
     }
 }
@@ -281,7 +320,7 @@ extern "C" fn fiber_loop(f: *mut Fiber) -> ! {
             }
             (*f).done = true;
             let f = &mut *f;
-            switch(&mut f.sp, f.back);
+            switch(&mut f.sp, f.back, false);
         }
     }
 }
@@ -348,8 +387,13 @@ impl Fiber {
         let job: *mut (dyn FnMut() + 'static) = unsafe { std::mem::transmute(job) };
         self.job = Some(job);
         self.busy = true;
+        self.done = false;
         // SAFETY: `sp` holds the fiber's saved frame (idle fiber).
-        unsafe { self.resume() }
+        unsafe { switch(&mut self.back, self.sp, false) };
+        if self.done {
+            self.busy = false;
+        }
+        self.done
     }
 
     /// Continue the suspended job until it finishes (true) or suspends again (false).
@@ -363,7 +407,7 @@ impl Fiber {
     pub unsafe fn resume(&mut self) -> bool {
         self.done = false;
         // SAFETY: `sp` is the frame the fiber saved when it suspended (or was built).
-        unsafe { switch(&mut self.back, self.sp) };
+        unsafe { switch(&mut self.back, self.sp, true) };
         if self.done {
             self.busy = false;
         }
@@ -378,7 +422,7 @@ impl Fiber {
     #[inline(always)]
     pub unsafe fn suspend(&mut self) {
         // SAFETY: `back` is the frame of the `resume` that runs the job.
-        unsafe { switch(&mut self.sp, self.back) };
+        unsafe { switch(&mut self.sp, self.back, true) };
     }
 
     /// Whether a job was started and has not finished.

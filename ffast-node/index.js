@@ -17,9 +17,10 @@
 //      buffers         which kind of buffer a value is; memory given for an aggregate
 //   3  addresses       addresses, byte counts, strings at addresses (UTF-8, UTF-16, UTF-32)
 //      bigint-args     64-bit arguments: BigInt twins, u64 Numbers beyond 2^63
-//      callback-object the Callback class, its brand, a Callback given for a pointer
 //      errno           errno()
+//      fiber-fns       the fiber mode's callback functions by slot index
 //   4  arena           the per-call copies of string members (UTF-8 and wide)
+//      callback-object the Callback class, its brand, a Callback given for a pointer
 //      types           type names, C pointer spellings, limits, canonical signatures
 //      elements        element codecs of typed pointers and variables
 //      structs/runtime what generated struct code calls (errors with member paths, stores)
@@ -35,6 +36,7 @@
 //  11  variadic        variadic functions: the dispatcher and its shapes
 //  12  library         dlopen, lazy binding, bind, close
 //  13  memory          read.* / write.*, ptr, alloc / free, cstrings
+//      fiber-loop      the fiber mode's JS loop: calls parked callbacks, resumes C by fast calls
 //
 // A new parameter type goes into definitions (typeSpec) and wrappers (how it is passed), a new
 // error code into the module that detects it (fail from errors), a new V8 line's facts into
@@ -53,6 +55,7 @@ const { dlopen, bind, suffix } = require('./lib/library.js');
 const { read, write, ptr, alloc, free, cstrings } = require('./lib/memory.js');
 require('./lib/string-cache.js'); // installs the cached string decoder before any dlopen
 const { errno } = require('./lib/errno.js');
+require('./lib/fiber-loop.js'); // the fiber mode's JS loop of tracked calls (off with FFAST_NO_FIBER)
 
 module.exports = {
   dlopen,

@@ -7,6 +7,7 @@ pub mod area;
 pub mod desc;
 pub mod encode;
 pub mod error;
+pub mod fiber;
 pub mod jit;
 pub mod layout;
 pub mod plan;

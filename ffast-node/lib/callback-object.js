@@ -5,14 +5,17 @@ const { isProxy } = require('node:util').types;
 const { isAnyArrayBuffer } = require('node:util').types;
 const { fail, describe } = require('./errors.js');
 const { native } = require('./native.js');
+const { fiberForget } = require('./fiber-fns.js');
 
 // ------------------------------------------------------------------ callbacks (README "Callbacks")
 const kId = Symbol('ffast.callback');
+const kSlot = Symbol('ffast.callback.slot');
 
 /** A JS function callable from C through `pointer`. Made by `callback()`. */
 class Callback {
-  constructor(id, pointer, definition) {
+  constructor(id, pointer, definition, slot) {
     this[kId] = id;
+    this[kSlot] = slot;
     // The field first holds null so that V8 keeps it "tagged": an address is a heap number,
     // and a number-only field is stored unboxed, so passing `cb` (the wrapper passes
     // cb.pointer) to a function that takes callbacks boxed a fresh heap number on every call
@@ -28,6 +31,7 @@ class Callback {
     if (this.closed) return;
     this.closed = true;
     native.callbackClose(this[kId]);
+    fiberForget(this[kSlot]);
   }
 }
 if (typeof Symbol.dispose === 'symbol') Callback.prototype[Symbol.dispose] = Callback.prototype.close;

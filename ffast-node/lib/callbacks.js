@@ -8,6 +8,7 @@ const { MAX_ADDRESS, decodeWide } = require('./addresses.js');
 const { Callback, callbacks, callbackKeys_, sigText } = require('./callback-object.js');
 const { FfastError, fail, describe, show } = require('./errors.js');
 const { native } = require('./native.js');
+const { fiberRegister } = require('./fiber-fns.js');
 const { instantiate } = require('./scripts.js');
 const { MAX_PARAMS, VARIADIC, isMarker, signatureOf, MAX_BY_VALUE, cTypeName } = require('./types.js');
 const { ownKeys, readOwn, ownArray } = require('./user-objects.js');
@@ -279,7 +280,8 @@ function makeEntry(P) {
   const aggs = P.resultType !== null || P.types.some((T) => T !== null);
   const st = aggs ? { u8: null, dv: null } : null;
   if (aggs) fn = aggregateCallback(fn, P.types, P.resultType, P.parameters, P.result, st);
-  const [id, pointer] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  const [id, pointer, slot] = native.callbackCreate(P.parameters, P.result, fn, report, orphanReport, { queue: false, deadlockMs: 100 });
+  fiberRegister(slot, fn);
   if (aggs) stagingInto(st, id);
   e.pointer = pointer;
   return e;
@@ -455,12 +457,13 @@ function callback(definition, fn) {
   const aggs = resultType !== null || types.some((T) => T !== null);
   const st = aggs ? { u8: null, dv: null } : null;
   if (aggs) target = aggregateCallback(target, types, resultType, texts, resultText, st);
-  const [id, pointer] = native.callbackCreate(texts, resultText, target, report, orphanReport, {
+  const [id, pointer, slot] = native.callbackCreate(texts, resultText, target, report, orphanReport, {
     queue: threads === 'queue',
     deadlockMs,
   });
+  fiberRegister(slot, target);
   if (aggs) stagingInto(st, id);
-  const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }));
+  const cb = new Callback(id, pointer, Object.freeze({ parameters, result, threads }), slot);
   callbacks.add(cb);
   // Its canonical signature, which a typed function parameter checks (docs/callbacks.md §1.2).
   const sig = signatureOf('callback', texts, resultText);

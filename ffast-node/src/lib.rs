@@ -21,9 +21,11 @@ mod platform;
 mod string_cache;
 mod v8;
 
-// 2. State: bound functions as data, per-thread state, errors; opening libraries.
+// 2. State: bound functions as data, per-thread state, errors; opening libraries; the side
+// stacks of tracked calls.
 mod binding;
 mod errors;
+mod fiber;
 mod loader;
 mod thread;
 

@@ -6,6 +6,7 @@
 
 use crate::binding::Binding;
 use crate::errors::{self, ErrorCode, FfastError};
+use crate::fiber;
 use crate::thread;
 use crate::v8::{self, V8};
 use crate::value::arg::arg_to_slot;
@@ -153,7 +154,10 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
                 // store do: no locked read-modify-write on every tracked call.
                 let d = depth.load(std::sync::atomic::Ordering::Relaxed);
                 depth.store(d + 1, std::sync::atomic::Ordering::Relaxed);
-                (b.invoke)(slots);
+                // On a side stack when the fiber mode is on (the depth stays counted while a
+                // callback is parked: the foreign-thread deadlock check relies on it).
+                // SAFETY: the invoker's contract as above; C does not unwind.
+                fiber::run(|| (b.invoke)(slots));
                 depth.store(d, std::sync::atomic::Ordering::Relaxed);
             }
         }

@@ -95,6 +95,7 @@ pub fn sync_depth() -> &'static AtomicU32 {
 /// Record this thread's env (index.js's `init`) and register the env's cleanup hook once.
 pub fn set_env(env: sys::napi_env) {
     ENV.with(|e| e.set(env));
+    crate::fiber::open_thread();
     if !with(|s| std::mem::replace(&mut s.hooked, true)) {
         // SAFETY: env is the current thread's live env; the hook takes no argument.
         // Status ignored: it fails only for a null env or hook; a duplicate (Node aborts on one)
@@ -129,6 +130,7 @@ unsafe extern "C" fn teardown(_: *mut std::ffi::c_void) {
         }
     });
     drop(reap_closed());
+    crate::fiber::release_thread();
 }
 
 /// Slow-path calls of every function this thread has bound (closed libraries included).
@@ -140,6 +142,17 @@ pub fn slow_calls() -> u64 {
                 .chain(s.bound.values().map(|b| &b.set))
                 .map(CodeSet::slow_calls)
                 .sum::<u64>()
+    })
+}
+
+/// Slow calls of ffast's own helpers on this thread (their sets live as long as the thread).
+pub fn internal_slow_calls() -> u64 {
+    with(|s| {
+        s.libs
+            .values()
+            .chain(s.bound.values().map(|b| &b.set))
+            .map(CodeSet::internal_slow_calls)
+            .sum::<u64>()
     })
 }
 

@@ -2,7 +2,7 @@
 
 use super::common::raw;
 use super::types::TYPE_HANDLES;
-use crate::{callback, loader, nonblocking, thread, v8, value};
+use crate::{callback, fiber, loader, nonblocking, thread, v8, value};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -76,6 +76,12 @@ pub fn lane_calls() -> f64 {
 pub fn slow_calls() -> f64 {
     thread::slow_calls() as f64
 }
+/// How many times this thread ran the slow path of ffast's own helpers (`internal` bindings:
+/// the string cache's lookup, the fiber mode's resumes), which slowCalls() leaves out.
+#[napi]
+pub fn internal_slow_calls() -> f64 {
+    thread::internal_slow_calls() as f64
+}
 /// Tests: open and close a HandleScope of the callback route around `n` new handles; true when
 /// V8's handle count is right inside and restored after, null on the N-API route.
 #[napi]
@@ -94,4 +100,19 @@ pub fn callback_counts() -> Vec<u32> {
 #[napi]
 pub fn callback_slots_made() -> u32 {
     callback::slots_made() as u32
+}
+/// The fiber mode (crate::fiber), process-wide: `[on, callbacks parked, fiber stacks mapped,
+/// fiber stacks unmapped, callbacks parked for the JS loop]` (tests: the mode really parks, and
+/// takes the fast park where it should; stacks are reused, and unmapped at teardown). A tracked
+/// call's parks are counted when it returns.
+#[napi]
+pub fn fiber_counts() -> Vec<f64> {
+    let (parks, mapped, unmapped, fast) = fiber::counts();
+    vec![
+        fiber::enabled() as u8 as f64,
+        parks as f64,
+        mapped as f64,
+        unmapped as f64,
+        fast as f64,
+    ]
 }

@@ -87,6 +87,15 @@ impl CodeSet {
             .sum()
     }
 
+    /// Slow calls of ffast's own helpers (tests: the fiber mode's resumes are fast calls).
+    pub fn internal_slow_calls(&self) -> u64 {
+        self.bindings
+            .iter()
+            .filter(|b| b.internal)
+            .map(|b| b.slow_calls.get())
+            .sum()
+    }
+
     /// Nonblocking calls of this set's functions that have not completed yet.
     pub fn pending(&self) -> u64 {
         self.bindings.iter().map(|b| b.pending.get()).sum()

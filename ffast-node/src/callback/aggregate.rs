@@ -38,6 +38,10 @@ pub(super) unsafe extern "C" fn dispatch_agg(ctx: usize, slots: *mut u64) {
         }
         let svc = slot.service();
         if on_owner_thread(svc) {
+            // fiber mode: park, as in `dispatch` (the JS stack runs this dispatcher again).
+            if crate::fiber::park(dispatch_agg, ctx, slots) {
+                return;
+            }
             let Some(call) = OwnerCall::start(slot, svc, "a zeroed result") else {
                 return;
             };

@@ -119,7 +119,20 @@ pub(super) unsafe extern "C" fn dispatch(ctx: usize, slots: *mut u64) {
         let n = slot.sig.params.len();
         *slots.add(n) = DEFAULT;
         let svc = slot.service();
+        // fiber mode (crate::fiber): on a side stack of the thread this call was found to own
+        // already, park for the JS loop (fast.rs) without asking V8 for the thread again.
+        if super::fast::try_park(slot, svc, slots, n, false) {
+            return;
+        }
         if on_owner_thread(svc) {
+            // fiber mode: on a side stack, park — for the JS loop when the call qualifies, else
+            // for the JS stack to run this dispatcher again with the same slots; either resumes
+            // C with the result set.
+            if super::fast::try_park(slot, svc, slots, n, true)
+                || crate::fiber::park(dispatch, ctx, slots)
+            {
+                return;
+            }
             let Some(call) = OwnerCall::start(slot, svc, "the default value") else {
                 return;
             };

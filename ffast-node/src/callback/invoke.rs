@@ -294,6 +294,24 @@ pub(super) unsafe fn run_js_scoped(
             }
             _ => call_napi(env, live, argv),
         };
+        outcome_to_result(env, slot, live, outcome)
+    }
+}
+
+/// What C gets from a callback's JS call that ended with `outcome`, with what went wrong
+/// reported (run_js, and the fiber mode's JS loop: fast.rs).
+///
+/// # Safety
+/// On the owning JS thread of the slot's service, `env` its env, inside a handle scope that
+/// holds the outcome's value.
+pub(super) unsafe fn outcome_to_result(
+    env: sys::napi_env,
+    slot: &Slot,
+    live: &Arc<Live>,
+    outcome: Outcome,
+) -> u64 {
+    // SAFETY: the operations below need only this function's contract (# Safety).
+    unsafe {
         let mut result = DEFAULT;
         let svc = slot.service();
         match outcome {

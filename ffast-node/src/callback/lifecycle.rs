@@ -178,7 +178,7 @@ unsafe extern "C" fn teardown(arg: *mut c_void) {
     }
 }
 
-/// Create a callback: returns its id and the address C calls.
+/// Create a callback: returns its id, the address C calls and its slot's index.
 ///
 /// # Safety
 /// On env's JS thread inside an N-API call; `func`, `report` and `orphan` are JS functions.
@@ -190,7 +190,7 @@ pub unsafe fn create(
     orphan: sys::napi_value,
     queue: bool,
     grace: Duration,
-) -> Result<(u32, usize), Error> {
+) -> Result<(u32, usize, u32), Error> {
     // SAFETY: the operations below need only this function's contract (# Safety): on env's JS
     // thread inside an N-API call; `func`, `report` and `orphan` are JS functions.
     unsafe {
@@ -268,7 +268,7 @@ pub unsafe fn create(
         slot.owner_live
             .store(Arc::into_raw(live.clone()).cast_mut(), Ordering::Relaxed);
         *slot.live.lock().unwrap() = Some(live);
-        let pointer = slot.pointer;
+        let (pointer, index) = (slot.pointer, slot.index);
         let id = REG.with(|r| {
             let mut r = r.borrow_mut();
             let id = r.next;
@@ -276,7 +276,7 @@ pub unsafe fn create(
             r.live.insert(id, slot);
             id
         });
-        Ok((id, pointer))
+        Ok((id, pointer, index))
     }
 }
 

@@ -36,6 +36,7 @@
 //! Inside, each file uses only those listed before it:
 //! - `service`: the data (slots, the JS side of a callback, the thread's service);
 //! - `invoke`: calling the JS function and reporting its errors;
+//! - `fast`: the fiber mode's fast park (the JS loop's mailbox, resumes and settling);
 //! - `dispatch`: where C's calls arrive (scalar signatures);
 //! - `aggregate`: where C's calls of signatures with structs or unions by value arrive;
 //! - `queue`: the items queued for the JS thread, run there;
@@ -44,11 +45,13 @@
 
 mod aggregate;
 mod dispatch;
+mod fast;
 mod invoke;
 mod lifecycle;
 mod queue;
 mod registry;
 mod service;
 
+pub use fast::{init as fiber_init, resume_f64, resume_i32, resume_void, settle_from_js};
 pub use lifecycle::{close, create};
 pub use registry::{counts, slots_made, staging};

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::mem::ManuallyDrop;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 pub(super) struct Registry {
@@ -29,6 +29,8 @@ pub(super) static RETIRED: Mutex<Option<HashMap<Signature, Vec<&'static Slot>>>>
 /// batch's spares are made ahead, `new_slots`): they are never freed, so this is what callbacks
 /// hold mapped, beside at most one batch's spares per signature and thread (tests: bounded
 /// across worker lifetimes).
+/// The next [`Slot::index`].
+static SLOT_INDEX: AtomicU32 = AtomicU32::new(0);
 pub(super) static SLOTS_MADE: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
@@ -65,6 +67,7 @@ pub(super) fn new_slots(
             owner_live: AtomicPtr::new(ptr::null_mut()),
             pointer: 0,
             used: AtomicBool::new(false),
+            index: SLOT_INDEX.fetch_add(1, Ordering::Relaxed),
             agg,
         })
     };

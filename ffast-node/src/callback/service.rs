@@ -143,6 +143,9 @@ pub(super) struct Slot {
     pub(super) pointer: usize,
     /// Whether a callback ever had this slot (a batch's spares have not, until taken).
     pub(super) used: AtomicBool,
+    /// The slot's number, process-wide and dense (slots are never freed): the JS loop of the
+    /// fiber mode finds the callback's function by it (docs/callbacks.md §11.3).
+    pub(super) index: u32,
     /// Structs and unions by value (docs/callbacks.md §6.1): where they are in the staging
     /// block. None for scalar-only signatures.
     pub(super) agg: Option<Box<AggInfo>>,

@@ -1,0 +1,355 @@
+//! Tracked calls on a side stack (docs/callbacks.md §11, docs/fibers.md): with the mode on
+//! (the default where the target has fibers; `FFAST_NO_FIBER` turns it off, config.rs), the C
+//! code of a tracked synchronous call runs on a fiber (ffast_core::fiber). A callback that C
+//! calls on this thread while on the fiber does not enter JS there: it parks. For the JS loop
+//! ([`park_fast`], callback::fast: the loop calls the function and resumes C through a fast
+//! call), or generally ([`park`]): its dispatcher leaves its identity and argument slots in the
+//! fiber's mailbox and switches back to the JS stack, and [`run`], on the JS stack, runs the
+//! same dispatcher with the same slots (the default route into JS, unchanged), then resumes C
+//! with the result already in its slot. Nothing touches V8 or N-API while on a fiber.
+//!
+//! Each thread keeps a small pool of idle fibers (LIFO: a nested tracked call — one made by a
+//! callback's JS while an outer call is parked — takes the next one). Nesting is capped at
+//! [`MAX_NEST`]; beyond it, or when no stack can be mapped, the call runs on the JS stack as
+//! without the mode. The pool is unmapped at env teardown (`release_thread`, from
+//! thread::teardown); a fiber still busy then is unmapped when its call returns.
+
+use crate::config;
+use ffast_core::fiber::Fiber;
+use std::cell::{Cell, RefCell};
+use std::mem::ManuallyDrop;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Reserved bytes per fiber stack: as much as a thread's default main stack on Linux (8 MiB),
+/// so C code that runs on the JS stack today fits. Reserved, not committed: only the pages a
+/// call touches cost memory.
+const STACK_BYTES: usize = 8 << 20;
+
+/// Fibers in use at once on a thread (nested tracked calls); deeper calls run on the JS stack.
+pub const MAX_NEST: usize = 16;
+
+/// Idle fibers a thread keeps; more are unmapped when their call returns.
+const KEEP_IDLE: usize = 4;
+
+/// The signature of both callback dispatchers (callback::dispatch, dispatch_agg).
+pub type Dispatcher = unsafe extern "C" fn(usize, *mut u64);
+
+/// A callback parked for the JS loop (the fast park, docs/callbacks.md §11.3): the callback
+/// layer's words, kept here while the callback's JS runs. `driver(frame, slots)` runs on the
+/// JS stack when no JS loop is running yet (it calls the loop); `slot`, `slots` and `live` are
+/// the dispatcher's (slots on the fiber's stack, valid while it is parked).
+#[derive(Clone, Copy)]
+pub struct FastPark {
+    pub driver: Dispatcher,
+    pub slot: usize,
+    pub slots: *mut u64,
+    pub live: usize,
+}
+
+/// One fiber and its mailbox.
+pub struct Frame {
+    /// A leaked `Box<Fiber>` (freed by `Drop`): both stacks reach it through this pointer.
+    fiber: *mut Fiber,
+    /// The parked callback: its dispatcher, context and argument slots (on the fiber's stack,
+    /// valid while it is parked).
+    mail: Cell<Option<(Dispatcher, usize, *mut u64)>>,
+    /// The callback parked for the JS loop, until its result is in.
+    pub fast: Cell<Option<FastPark>>,
+    /// CURRENT on the JS stack while this frame's fiber runs (what a park restores).
+    prev: Cell<*const Frame>,
+    /// The thread's mailbox for the JS loop ([`set_mailbox`]; null: no JS loop on this thread).
+    pub mailbox: Cell<*mut f64>,
+    /// Parks of this call, added to PARKS when it ends (a locked add per park was a tenth of
+    /// a fast park's cost).
+    parks: Cell<u64>,
+    /// Of which for the JS loop ([`park_fast`]).
+    fast_parks: Cell<u64>,
+    /// The callback layer's word for "this thread's service" (callback::fast), learnt by
+    /// the first park of the call that passed the owner-thread check: 0 until then.
+    pub owner: Cell<usize>,
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        // SAFETY: made by Box::into_raw in `take`, dropped once, here; a Frame is dropped only
+        // when idle (nothing runs on its stack).
+        drop(unsafe { Box::from_raw(self.fiber) });
+    }
+}
+
+struct Pool {
+    idle: Vec<Frame>,
+    busy: usize,
+    /// The env was torn down: fibers coming back are unmapped, not kept.
+    closed: bool,
+}
+
+thread_local! {
+    /// The frame whose fiber is running now (null on the JS stack).
+    static CURRENT: Cell<*const Frame> = const { Cell::new(std::ptr::null()) };
+    /// The JS loop's mailbox on this thread (null until the JS side installs its loop).
+    static MAILBOX: Cell<*mut f64> = const { Cell::new(std::ptr::null_mut()) };
+    /// Never dropped (thread.rs: thread-local destructors free nothing); `release_thread`
+    /// unmaps the idle fibers at env teardown.
+    static POOL: ManuallyDrop<RefCell<Pool>> = const {
+        ManuallyDrop::new(RefCell::new(Pool { idle: Vec::new(), busy: 0, closed: false }))
+    };
+}
+
+/// Callbacks parked, and fiber stacks mapped, by every thread (tests and measurements).
+static PARKS: AtomicU64 = AtomicU64::new(0);
+static FAST_PARKS: AtomicU64 = AtomicU64::new(0);
+static MAPPED: AtomicU64 = AtomicU64::new(0);
+static UNMAPPED: AtomicU64 = AtomicU64::new(0);
+
+/// (callbacks parked, fiber stacks mapped, fiber stacks unmapped, callbacks parked for the JS
+/// loop), process-wide; a call's parks are counted when it returns.
+pub fn counts() -> (u64, u64, u64, u64) {
+    (
+        PARKS.load(Ordering::Relaxed),
+        MAPPED.load(Ordering::Relaxed),
+        UNMAPPED.load(Ordering::Relaxed),
+        FAST_PARKS.load(Ordering::Relaxed),
+    )
+}
+
+/// Whether tracked calls run on fibers (the switch, and a target that has fibers).
+#[inline(always)]
+pub fn enabled() -> bool {
+    ffast_core::fiber::SUPPORTED && config::get().fiber
+}
+
+fn take() -> Option<Frame> {
+    POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.busy >= MAX_NEST || p.closed {
+            return None;
+        }
+        let f = match p.idle.pop() {
+            Some(f) => f,
+            None => {
+                let fiber = Fiber::new(STACK_BYTES).ok()?;
+                MAPPED.fetch_add(1, Ordering::Relaxed);
+                Frame {
+                    fiber: Box::into_raw(fiber),
+                    mail: Cell::new(None),
+                    fast: Cell::new(None),
+                    prev: Cell::new(std::ptr::null()),
+                    mailbox: Cell::new(std::ptr::null_mut()),
+                    parks: Cell::new(0),
+                    fast_parks: Cell::new(0),
+                    owner: Cell::new(0),
+                }
+            }
+        };
+        p.busy += 1;
+        Some(f)
+    })
+}
+
+fn give_back(f: Frame) {
+    let extra = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        p.busy -= 1;
+        if p.closed || p.idle.len() >= KEEP_IDLE {
+            Some(f)
+        } else {
+            p.idle.push(f);
+            None
+        }
+    });
+    if extra.is_some() {
+        UNMAPPED.fetch_add(1, Ordering::Relaxed);
+    }
+    drop(extra);
+}
+
+/// Run `call` — the C code of a tracked call — on a fiber when the mode is on, running every
+/// callback it parks on this (the JS) stack before resuming it; directly otherwise.
+///
+/// # Safety
+/// On a JS thread, inside the slow path of a tracked call; `call` does not unwind.
+#[inline(always)]
+pub unsafe fn run(call: impl FnOnce()) {
+    if !enabled() {
+        call();
+        return;
+    }
+    // SAFETY: the contract, passed on.
+    unsafe { run_on_fiber(call) }
+}
+
+/// # Safety
+/// As [`run`].
+unsafe fn run_on_fiber(call: impl FnOnce()) {
+    let Some(f) = take() else {
+        call();
+        return;
+    };
+    // `f` stays in this frame (never moved) while CURRENT or a JS loop may point to it.
+    let frame: *const Frame = &f;
+    let fiber = f.fiber;
+    let prev = CURRENT.with(|c| c.replace(frame));
+    f.prev.set(prev);
+    f.mailbox.set(MAILBOX.with(|m| m.get()));
+    f.owner.set(0);
+    let mut call = Some(call);
+    let mut job = || {
+        if let Some(c) = call.take() {
+            c()
+        }
+        // C returned: the switch below lands on the JS stack (a park restores it the same way).
+        CURRENT.with(|c| c.set(prev));
+    };
+    // SAFETY: the fiber is idle (just taken); `job` lives until this function returns, after
+    // the loop below has run it to its end; C cannot unwind into it.
+    let mut finished = unsafe { (*fiber).start(&mut job) };
+    while !finished {
+        // On the JS stack: C is parked. Callbacks reached from here run as without the mode.
+        if let Some(p) = f.fast.get() {
+            // SAFETY: the fast park's driver, with this frame; on the JS stack, where it may
+            // run JS. It runs the JS loop, which resumes C itself (resume_frame) until C
+            // finishes or parks in a way the loop leaves to this one; it leaves `fast` empty.
+            unsafe { (p.driver)(frame as usize, p.slots) };
+            // SAFETY: the fiber outlives this function.
+            if !unsafe { (*fiber).busy() } {
+                break;
+            }
+            if f.mail.get().is_some() {
+                continue;
+            }
+        } else if let Some((dispatch, ctx, slots)) = f.mail.take() {
+            // SAFETY: the parked dispatcher's own arguments (its slots are on the parked
+            // fiber's stack, untouched until it resumes); on the JS stack, where it may run JS.
+            unsafe { dispatch(ctx, slots) };
+        }
+        // SAFETY: the job is suspended (parked) and this thread started it.
+        finished = unsafe { (*fiber).resume() };
+    }
+    // Locked adds cost a third of a tracked call that never parks: only when there is something.
+    let parks = f.parks.replace(0);
+    if parks != 0 {
+        PARKS.fetch_add(parks, Ordering::Relaxed);
+        FAST_PARKS.fetch_add(f.fast_parks.replace(0), Ordering::Relaxed);
+    }
+    give_back(f);
+}
+
+/// The frame whose fiber is running now: null on the JS stack (or with the mode off).
+#[inline(always)]
+pub fn current() -> *const Frame {
+    if !enabled() {
+        return std::ptr::null();
+    }
+    CURRENT.with(|c| c.get())
+}
+
+/// Switch from the running fiber `cur` back to the JS stack; returns when it is resumed.
+///
+/// # Safety
+/// `cur` is [`current`] (not null), called from its running job.
+#[inline(always)]
+unsafe fn suspend(cur: *const Frame) {
+    // SAFETY: `cur` is the frame of the running fiber (the contract), alive while its job
+    // runs; this is that job. CURRENT is the JS stack's while it runs, ours again after.
+    unsafe {
+        (*cur).parks.set((*cur).parks.get() + 1);
+        CURRENT.with(|c| c.set((*cur).prev.get()));
+        (*(*cur).fiber).suspend();
+        CURRENT.with(|c| c.set(cur));
+    }
+}
+
+/// From a callback dispatcher on the owning thread: when running on a fiber, park (the JS
+/// stack runs `dispatch(ctx, slots)` itself, then resumes here) and return true; false when
+/// not on a fiber (the dispatcher goes on as usual).
+///
+/// # Safety
+/// `dispatch(ctx, slots)` is the call that reached the caller, from C on this thread, and the
+/// callback belongs to this thread's env.
+#[inline(always)]
+pub unsafe fn park(dispatch: Dispatcher, ctx: usize, slots: *mut u64) -> bool {
+    let cur = current();
+    if cur.is_null() {
+        return false;
+    }
+    // SAFETY: `cur` is the running frame; this is its job (the contract: C on this thread).
+    unsafe {
+        (*cur).mail.set(Some((dispatch, ctx, slots)));
+        suspend(cur);
+    }
+    true
+}
+
+/// Park a callback for the JS loop (docs/callbacks.md §11.3): its arguments are in the
+/// thread's mailbox already; returns once a resume has written the result to its slot.
+///
+/// # Safety
+/// `cur` is [`current`] (not null), from C on its fiber; `p` describes the callback parked.
+#[inline(always)]
+pub unsafe fn park_fast(cur: *const Frame, p: FastPark) {
+    // SAFETY: the contract.
+    unsafe {
+        (*cur).fast.set(Some(p));
+        (*cur).fast_parks.set((*cur).fast_parks.get() + 1);
+        suspend(cur);
+    }
+}
+
+/// From the JS loop: continue the parked C of `frame` (its result already in its slot) until
+/// it finishes (0), parks for the JS loop again (1: the mailbox holds the next call), or
+/// parks otherwise (2: `run_on_fiber` takes it from here).
+///
+/// # Safety
+/// `frame` is a frame whose C is parked, on this thread, its `fast` park settled (taken).
+#[inline(always)]
+pub unsafe fn resume_frame(frame: *const Frame) -> i32 {
+    // SAFETY: the contract: a parked frame of this thread, alive while its call runs.
+    unsafe {
+        let f = &*frame;
+        if (*f.fiber).resume() {
+            0
+        } else if f.fast.get().is_some() {
+            1
+        } else {
+            2
+        }
+    }
+}
+
+/// The JS loop's mailbox of this thread (`MAILBOX_WORDS` words the JS side reads; null: none).
+pub fn set_mailbox(p: *mut f64) {
+    MAILBOX.with(|m| m.set(p));
+}
+
+/// The mailbox of this thread.
+pub fn mailbox() -> *mut f64 {
+    MAILBOX.with(|m| m.get())
+}
+
+/// Words of the mailbox: [0] the slot's index (i32) and the argument count (i32), [1] the
+/// result kind, [2..2 + MAX_FAST_ARGS] the arguments as doubles.
+pub const MAILBOX_WORDS: usize = 8;
+
+/// Env teardown: unmap the idle fibers; fibers still running are unmapped when their call
+/// returns.
+pub fn release_thread() {
+    let mb = MAILBOX.with(|m| m.replace(std::ptr::null_mut()));
+    if !mb.is_null() {
+        // SAFETY: made by Box::into_raw in callback::fast::init, freed once (MAILBOX is null
+        // now); the env's JS, the only reader, runs no more.
+        drop(unsafe { Box::from_raw(mb.cast::<[f64; MAILBOX_WORDS]>()) });
+    }
+    let idle = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        p.closed = true;
+        std::mem::take(&mut p.idle)
+    });
+    UNMAPPED.fetch_add(idle.len() as u64, Ordering::Relaxed);
+    drop(idle);
+}
+
+/// A new env on this thread (an embedder's, after a teardown) may use fibers again.
+pub fn open_thread() {
+    POOL.with(|p| p.borrow_mut().closed = false);
+}

@@ -1,5 +1,5 @@
 //! Tracked calls on a side stack (docs/callbacks.md §11, docs/fibers.md): with the mode on
-//! (the default where the target has fibers; `FFAST_NO_FIBER` turns it off, config.rs), the C
+//! (opt-in with `FFAST_FIBER=1` where the target has fibers, config.rs), the C
 //! code of a tracked synchronous call runs on a fiber (ffast_core::fiber). A callback that C
 //! calls on this thread while on the fiber does not enter JS there: it parks. For the JS loop
 //! ([`park_fast`], callback::fast: the loop calls the function and resumes C through a fast

@@ -1,11 +1,11 @@
 'use strict';
-// The fiber mode (docs/callbacks.md §11; on by default, FFAST_NO_FIBER=1 turns it off): tracked
+// The fiber mode (docs/callbacks.md §11; opt-in with FFAST_FIBER=1, FFAST_NO_FIBER wins): tracked
 // calls run their C code on a side stack, and each callback C calls on the JS thread parks there
-// and runs on the JS stack — through the JS loop (the fast park) or the default route. Every
-// callback test file runs with the mode on; these check what only the mode has: the parks
+// and runs on the JS stack — through the JS loop (the fast park) or the default route. The whole
+// suite runs with the mode off (the default); this file runs the callback suite and itself once
+// more in a child with the mode on, where it checks what only the mode has: the parks
 // themselves, the stacks' reuse and teardown, nesting past the cap, a worker terminated while C
-// is parked, the fast park's equivalence with the mode off. The callback suite also runs once
-// with the mode off (the route FFAST_NO_FIBER and targets without fibers take).
+// is parked, the fast park's equivalence with the mode off.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
@@ -13,30 +13,37 @@ const path = require('node:path');
 const h = require('./_helpers');
 const { ffast } = h;
 
-if (process.env.FFAST_NO_FIBER !== undefined) {
-  test('fiber mode off (FFAST_NO_FIBER): nothing parks', () => {
+// The mode is opt-in (FFAST_FIBER=1; FFAST_NO_FIBER wins over it): without it, nothing parks
+// and this file runs itself and the callback suite in a child with the mode on.
+if (process.env.FFAST_FIBER === undefined || process.env.FFAST_NO_FIBER !== undefined) {
+  test('fiber mode off (the default, or FFAST_NO_FIBER): a tracked call with callbacks parks nothing', () => {
+    const S = h.openFixture({ cb_call_n: { parameters: ['function', 'i32'], result: 'i64' } }).symbols;
+    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);
+    assert.equal(S.cb_call_n(cb, 100), 5050);
+    cb.close();
     assert.deepEqual(ffast.__internal.native.fiberCounts(), [0, 0, 0, 0, 0]);
   });
+  if (process.env.FFAST_FIBER === undefined) {
+    test('the callback suite with the mode on (FFAST_FIBER=1, in a child): callbacks.test.js, callbacks-typed.test.js and this file pass', () => {
+      const env = { ...process.env, FFAST_FIBER: '1' };
+      delete env.NODE_TEST_CONTEXT; // the child runs its own tests and reports on stdout
+      const wrapper = process.env.NODE_EXEC_WRAPPER;
+      const files = ['callbacks.test.js', 'callbacks-typed.test.js', 'fiber.test.js'].map((f) => path.join(__dirname, f));
+      const extra = process.env.FFAST_TEST_ARGS ? process.env.FFAST_TEST_ARGS.split(' ').filter(Boolean) : [];
+      // Under qemu the child runner must not spawn its own children (they would start without the
+      // emulator): it runs the files in-process, as benchknob.test.js's child does.
+      if (wrapper && !extra.some((a) => a.startsWith('--experimental-test-isolation'))) extra.push('--experimental-test-isolation=none');
+      const argv = ['--test', ...extra, ...files];
+      const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { env, encoding: 'utf8', timeout: 600000 });
+      assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stdout}\n${r.stderr}`);
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      // the summary: '# fail 0' (TAP, Node 20) or 'ℹ fail 0' (spec, later lines)
+      assert.match(r.stdout, /^(#|ℹ) fail 0$/m);
+      assert.match(r.stdout, /^(#|ℹ) pass [1-9]\d*$/m);
+    });
+  }
   return;
 }
-
-test('the callback suite with the mode off (FFAST_NO_FIBER=1, in a child): callbacks.test.js and callbacks-typed.test.js pass', () => {
-  const env = { ...process.env, FFAST_NO_FIBER: '1' };
-  delete env.NODE_TEST_CONTEXT; // the child runs its own tests and reports on stdout
-  const wrapper = process.env.NODE_EXEC_WRAPPER;
-  const files = ['callbacks.test.js', 'callbacks-typed.test.js', 'fiber.test.js'].map((f) => path.join(__dirname, f));
-  const extra = process.env.FFAST_TEST_ARGS ? process.env.FFAST_TEST_ARGS.split(' ').filter(Boolean) : [];
-  // Under qemu the child runner must not spawn its own children (they would start without the
-  // emulator): it runs the files in-process, as benchknob.test.js's child does.
-  if (wrapper && !extra.some((a) => a.startsWith('--experimental-test-isolation'))) extra.push('--experimental-test-isolation=none');
-  const argv = ['--test', ...extra, ...files];
-  const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { env, encoding: 'utf8', timeout: 600000 });
-  assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stdout}\n${r.stderr}`);
-  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  // the summary: '# fail 0' (TAP, Node 20) or 'ℹ fail 0' (spec, later lines)
-  assert.match(r.stdout, /^(#|ℹ) fail 0$/m);
-  assert.match(r.stdout, /^(#|ℹ) pass [1-9]\d*$/m);
-});
 
 const counts = () => {
   const [on, parks, mapped, unmapped] = ffast.__internal.native.fiberCounts();

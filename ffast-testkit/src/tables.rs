@@ -52,3 +52,35 @@ pub mod shapes {
             .collect()
     }
 }
+
+/// `ffast_core::trampoline::target_is_entry` on the plans one ABI crate makes (`plan(params,
+/// result)`): the rule reads only the plan, and V8's receiver takes the first integer register
+/// on both ISAs, so every ABI with fast calls gives the same answers. Only floating-point
+/// arguments, all in registers, arrive where C wants them; the result must need no conversion,
+/// and nothing may go through errno, an ellipsis or the area.
+pub fn check_target_is_entry(plan: &dyn Fn(&[&str], &str) -> CallPlan) {
+    use ffast_core::trampoline::target_is_entry;
+    assert!(target_is_entry(&plan(&["f64", "f64"], "f64"), false));
+    assert!(target_is_entry(&plan(&["f32"; 8], "f64"), false));
+    assert!(target_is_entry(&plan(&["f64"], "i32"), false));
+    // No argument: the trampoline measured faster (target_is_entry).
+    assert!(!target_is_entry(&plan(&[], "f64"), false));
+    assert!(target_is_entry(&plan(&["f64"], "void"), false));
+    assert!(target_is_entry(&plan(&["f32", "f32"], "f32"), false));
+    // errno is exchanged around the call: a trampoline.
+    assert!(!target_is_entry(&plan(&["f64", "f64"], "f64"), true));
+    // An integer shifts by the receiver.
+    assert!(!target_is_entry(&plan(&["i32", "f64"], "f64"), false));
+    assert!(!target_is_entry(&plan(&["f64", "pointer"], "f64"), false));
+    // A ninth float goes to the stack.
+    assert!(!target_is_entry(&plan(&["f64"; 9], "f64"), false));
+    // Results V8 and C represent differently.
+    assert!(!target_is_entry(&plan(&["f64"], "u16"), false));
+    assert!(!target_is_entry(&plan(&["f64"], "i64"), false));
+    assert!(!target_is_entry(&plan(&["f64"], "bool"), false));
+    // A variadic call (x86-64 callers set %al).
+    assert!(!target_is_entry(
+        &plan(&["f64", "...", "f64"], "i32"),
+        false
+    ));
+}

@@ -178,8 +178,9 @@ impl CallPlan {
     /// plan's entry signature, so that the optimized caller then reads and writes its frame at
     /// the wrong place: on arm64, when V8 passes an odd number of integer-class stack arguments
     /// AND an odd number of floating-point ones (`docs/v8-fast-api.md` §6.1: measured on Node
-    /// 22/24/26, read in V8's source for the rest). Such a plan must not get a fast target. `with_options`: V8 also passes the
-    /// `FastApiCallbackOptions*`, one more integer-class argument after the JS ones.
+    /// 22/24/26, read in V8's source for the rest). Such a plan must not get a fast target.
+    /// `with_options`: V8 also passes the `FastApiCallbackOptions*`, one more integer-class
+    /// argument after the JS ones.
     pub fn v8_stack_drop_hazard(&self, with_options: bool) -> bool {
         if self.isa != Isa::Arm64 {
             return false;

@@ -264,7 +264,7 @@ fn is_wide(t: Type) -> bool {
 /// shift the instruction count of a benchmark loop's iteration, the same way it pads the
 /// fast-API addon, because a hot call's cost on some CPUs depends on that count modulo the
 /// dispatch width. Unset (the default), the code is untouched. Set, functions that V8 would
-/// call without a trampoline (`target_is_entry`: float-only and zero-argument signatures) get
+/// call without a trampoline (`target_is_entry`: float-only register signatures) get
 /// the plain trampoline behind the NOPs, so the sweep's rows keep one code shape.
 fn bench_nops(code: Vec<u8>, isa: Isa) -> Vec<u8> {
     let k = crate::config::get().bench_nops;

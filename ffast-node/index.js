@@ -55,7 +55,7 @@ const { dlopen, bind, suffix } = require('./lib/library.js');
 const { read, write, ptr, alloc, free, cstrings } = require('./lib/memory.js');
 require('./lib/string-cache.js'); // installs the cached string decoder before any dlopen
 const { errno } = require('./lib/errno.js');
-require('./lib/fiber-loop.js'); // the fiber mode's JS loop of tracked calls (opt-in: FFAST_FIBER=1)
+require('./lib/fiber-loop.js'); // the fiber mode's JS loop of tracked calls (docs/callbacks.md §11)
 
 module.exports = {
   dlopen,

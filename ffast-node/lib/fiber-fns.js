@@ -1,7 +1,8 @@
 'use strict';
 // The fiber mode's table of callback functions by slot index (docs/callbacks.md §11.3): the JS
-// loop (fiber-loop.js) finds the function of a parked callback here. Filled only with the mode
-// on (opt-in: FFAST_FIBER=1); a closed callback's entry is cleared so the table keeps nothing alive.
+// loop (fiber-loop.js) finds the function of a parked callback here. Filled unless the mode is
+// off (FFAST_NO_FIBER) or the target has no fibers; a closed callback's entry is cleared so the
+// table keeps nothing alive.
 
 const { native } = require('./native.js');
 

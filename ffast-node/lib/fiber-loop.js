@@ -1,6 +1,7 @@
 'use strict';
-// The fiber mode's JS loop (docs/callbacks.md §11.3). In the mode (opt-in, FFAST_FIBER=1;
-// FFAST_NO_FIBER wins) a tracked call runs C on a side stack; a callback C calls on this thread parks
+// The fiber mode's JS loop (docs/callbacks.md §11.3). A tracked call of a function whose calls
+// make many callbacks (or every one with FFAST_FIBER; none with FFAST_NO_FIBER) runs C on a side
+// stack; a callback C calls on this thread parks
 // C with the slot's index and the
 // arguments in the mailbox, and `drive` — entered once per tracked call — calls the JS
 // function itself (a JS → JS call TurboFan inlines, no Function::Call) and resumes C through a

@@ -23,12 +23,11 @@ pub struct Config {
     /// `FFAST_TEST_NAPI_CALLBACKS`: callbacks call JS through N-API even where V8's API could
     /// (tests run the callback suite on both routes).
     pub test_napi_callbacks: bool,
-    /// `FFAST_FIBER=1`: tracked calls run their C code on a side stack and callbacks park
-    /// (fiber.rs, docs/callbacks.md §11); `FFAST_NO_FIBER` wins over it. Off by default: a call
-    /// making many callbacks gains (0.65× per callback), but one making a single callback pays
-    /// 2.8× (docs/callbacks.md §11.6); off, tracked calls run on the JS stack and callbacks call
-    /// JS through `Function::Call`.
-    pub fiber: bool,
+    /// Where tracked calls run their C code (fiber.rs, docs/callbacks.md §11): by default on a
+    /// side stack for the functions whose calls make many callbacks each (fiber::Choice: 0.65×
+    /// per callback there, while a call making a single callback would pay 2.8×, §11.6);
+    /// `FFAST_FIBER` puts every tracked call there, `FFAST_NO_FIBER` (which wins) none.
+    pub fiber: FiberMode,
     /// `FFAST_NO_RAW_VIEWS`: buffers never take the raw typed-array read (value::views).
     pub no_raw_views: bool,
     /// `FFAST_TEST_TEMPLATE_ROUTE`: force a template-cache route (v8::uncache).
@@ -42,6 +41,17 @@ pub struct Config {
     pub debug_dlopen: bool,
     /// `FFAST_DEBUG=views`: report the raw typed-array self-check (value::views).
     pub debug_views: bool,
+}
+
+/// Which tracked calls run on a fiber (see [`Config::fiber`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiberMode {
+    /// `FFAST_NO_FIBER`: none; callbacks call JS through `Function::Call` on the JS stack.
+    Off,
+    /// The default: those of the functions whose calls have made many callbacks (fiber::Choice).
+    Adaptive,
+    /// `FFAST_FIBER`: every one (tests run the callback suite this way).
+    Always,
 }
 
 /// What `FFAST_TEST_TEMPLATE_ROUTE` asks of the template-cache probe.
@@ -65,7 +75,13 @@ impl Config {
             trust_v8: set("FFAST_TRUST_V8"),
             test_unverified_v8: set("FFAST_TEST_UNVERIFIED_V8"),
             test_napi_callbacks: set("FFAST_TEST_NAPI_CALLBACKS"),
-            fiber: set("FFAST_FIBER") && !set("FFAST_NO_FIBER"),
+            fiber: if set("FFAST_NO_FIBER") {
+                FiberMode::Off
+            } else if set("FFAST_FIBER") {
+                FiberMode::Always
+            } else {
+                FiberMode::Adaptive
+            },
             no_raw_views: set("FFAST_NO_RAW_VIEWS"),
             template_route: match std::env::var("FFAST_TEST_TEMPLATE_ROUTE").as_deref() {
                 Ok("mark") => TemplateRoute::Mark,

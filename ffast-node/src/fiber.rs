@@ -14,11 +14,11 @@
 //! without the mode. The pool is unmapped at env teardown (`release_thread`, from
 //! thread::teardown); a fiber still busy then is unmapped when its call returns.
 
-use crate::config;
+use crate::config::{self, FiberMode};
 use ffast_core::fiber::Fiber;
 use std::cell::{Cell, RefCell};
 use std::mem::ManuallyDrop;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// Reserved bytes per fiber stack: as much as a thread's default main stack on Linux (8 MiB),
 /// so C code that runs on the JS stack today fits. Reserved, not committed: only the pages a
@@ -113,10 +113,62 @@ pub fn counts() -> (u64, u64, u64, u64) {
     )
 }
 
-/// Whether tracked calls run on fibers (the switch, and a target that has fibers).
+/// Whether tracked calls may run on fibers (the mode is not off, and the target has fibers).
 #[inline(always)]
 pub fn enabled() -> bool {
-    ffast_core::fiber::SUPPORTED && config::get().fiber
+    ffast_core::fiber::SUPPORTED && config::get().fiber != FiberMode::Off
+}
+
+/// What a thread counts about tracked calls (thread::tracking). Atomics because foreign
+/// threads read `depth`; only the owning thread writes either, with a load and a store.
+pub struct Tracking {
+    /// Tracked calls on this thread's stack (thread::sync_depth).
+    pub depth: AtomicU32,
+    /// Callbacks that have run JS on this thread from C (the default route, counted by the
+    /// callback layer as each starts), wrapping. A tracked call's slow path reads how many ran
+    /// during its C code: what the fiber mode's per-function choice learns from (fiber::Choice).
+    pub callbacks: AtomicU32,
+}
+
+/// Callbacks per call from which a function's tracked calls go to a fiber (see [`Choice`]).
+pub const FIBER_FROM: u32 = 16;
+
+/// The most callbacks one call counts for in [`Choice`]'s average (so a call of 10^6
+/// callbacks does not keep its function on the fiber for a long run of calls making one).
+const COUNT_CAP: u32 = 1024;
+
+/// One function's choice of stack for its tracked calls (docs/callbacks.md §11.6).
+///
+/// A call on a fiber costs more than one on the JS stack by a fixed amount (entering and
+/// leaving the fiber, entering the JS loop, the first park: ~170 ns on x64, Node 24/26), and
+/// each callback after the first costs less (~20 ns). So a function whose calls make a single
+/// callback loses 2.8× on a fiber, one whose calls make thousands gains 0.65× per callback;
+/// the break-even is near 8–9 callbacks per call. `Choice` keeps a running average of the
+/// callbacks its function's calls made (each call's count capped at [`COUNT_CAP`]; the newest
+/// call weighs a quarter), in 1/16ths; calls go to a fiber while it is at least [`FIBER_FROM`]
+/// per call, twice the break-even. Every function starts on the JS stack: the first call of
+/// qsort runs there, the next on a fiber. Calls learn on both stacks, so a function whose calls
+/// turn light comes back after a few calls. Only its JS thread uses it (slow path).
+#[derive(Default)]
+pub struct Choice {
+    /// Callbacks per call × 16, averaged.
+    avg: Cell<u32>,
+}
+
+impl Choice {
+    /// Whether the next call runs on a fiber (in the default mode).
+    #[inline(always)]
+    fn wants(&self) -> bool {
+        self.avg.get() >= FIBER_FROM * 16
+    }
+
+    /// Learn from a call that made `made` callbacks.
+    #[inline(always)]
+    pub fn learn(&self, made: u32) {
+        let a = self.avg.get();
+        let x = made.min(COUNT_CAP) * 16;
+        self.avg.set(a - a / 4 + x / 4);
+    }
 }
 
 fn take() -> Option<Frame> {
@@ -164,16 +216,23 @@ fn give_back(f: Frame) {
     drop(extra);
 }
 
-/// Run `call` — the C code of a tracked call — on a fiber when the mode is on, running every
-/// callback it parks on this (the JS) stack before resuming it; directly otherwise.
+/// Run `call` — the C code of a tracked call of the function whose choice is `choice` — on a
+/// fiber when the mode puts it there, running every callback it parks on this (the JS) stack
+/// before resuming it: then Some(the callbacks parked). Directly otherwise: None.
 ///
 /// # Safety
 /// On a JS thread, inside the slow path of a tracked call; `call` does not unwind.
 #[inline(always)]
-pub unsafe fn run(call: impl FnOnce()) {
-    if !enabled() {
+pub unsafe fn run(choice: &Choice, call: impl FnOnce()) -> Option<u32> {
+    let on = ffast_core::fiber::SUPPORTED
+        && match config::get().fiber {
+            FiberMode::Off => false,
+            FiberMode::Adaptive => choice.wants(),
+            FiberMode::Always => true,
+        };
+    if !on {
         call();
-        return;
+        return None;
     }
     // SAFETY: the contract, passed on.
     unsafe { run_on_fiber(call) }
@@ -181,10 +240,10 @@ pub unsafe fn run(call: impl FnOnce()) {
 
 /// # Safety
 /// As [`run`].
-unsafe fn run_on_fiber(call: impl FnOnce()) {
+unsafe fn run_on_fiber(call: impl FnOnce()) -> Option<u32> {
     let Some(f) = take() else {
         call();
-        return;
+        return None;
     };
     // `f` stays in this frame (never moved) while CURRENT or a JS loop may point to it.
     let frame: *const Frame = &f;
@@ -233,6 +292,7 @@ unsafe fn run_on_fiber(call: impl FnOnce()) {
         FAST_PARKS.fetch_add(f.fast_parks.replace(0), Ordering::Relaxed);
     }
     give_back(f);
+    Some(parks.min(u32::MAX as u64) as u32)
 }
 
 /// The frame whose fiber is running now: null on the JS stack (or with the mode off).

@@ -114,7 +114,8 @@ pub unsafe fn make_functions(
                 pending: std::cell::Cell::new(0),
                 on_stack: std::cell::Cell::new(0),
                 closing: std::cell::Cell::new(false),
-                tracked: r.callbacks.then(thread::sync_depth),
+                tracked: r.callbacks.then(thread::tracking),
+                fiber: Default::default(),
                 errno_saved: if r.errno {
                     errno_saved
                 } else {

@@ -148,17 +148,23 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
         // strings in `keep` stay alive until after the call.
         match b.tracked {
             None => (b.invoke)(slots),
-            Some(depth) => {
+            Some(t) => {
+                use std::sync::atomic::Ordering::Relaxed;
                 // C cannot unwind into Rust here, so the decrement always runs.
                 // Only this thread writes the depth (foreign threads read it), so a load and a
                 // store do: no locked read-modify-write on every tracked call.
-                let d = depth.load(std::sync::atomic::Ordering::Relaxed);
-                depth.store(d + 1, std::sync::atomic::Ordering::Relaxed);
-                // On a side stack when the fiber mode is on (the depth stays counted while a
-                // callback is parked: the foreign-thread deadlock check relies on it).
+                let d = t.depth.load(Relaxed);
+                t.depth.store(d + 1, Relaxed);
+                let ran = t.callbacks.load(Relaxed);
+                // On a side stack when the fiber mode picks this function (the depth stays
+                // counted while a callback is parked: the foreign-thread deadlock check relies
+                // on it). It learns from how many callbacks the call made: those parked on the
+                // fiber, else those that ran on this stack (nested tracked calls' included).
                 // SAFETY: the invoker's contract as above; C does not unwind.
-                fiber::run(|| (b.invoke)(slots));
-                depth.store(d, std::sync::atomic::Ordering::Relaxed);
+                let parked = fiber::run(&b.fiber, || (b.invoke)(slots));
+                let made = parked.unwrap_or_else(|| t.callbacks.load(Relaxed).wrapping_sub(ran));
+                b.fiber.learn(made);
+                t.depth.store(d, Relaxed);
             }
         }
         if b.has_errno() {

@@ -72,7 +72,8 @@ impl ThreadState {
 thread_local! {
     static ENV: Cell<sys::napi_env> = const { Cell::new(std::ptr::null_mut()) };
     /// Leaked: foreign threads (callback services) and bindings keep the address.
-    static DEPTH: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
+    static TRACKING: &'static crate::fiber::Tracking =
+        Box::leak(Box::new(crate::fiber::Tracking { depth: AtomicU32::new(0), callbacks: AtomicU32::new(0) }));
     /// Never dropped (see the module comment): `ManuallyDrop` has no drop glue, so no
     /// thread-local destructor is registered.
     static STATE: ManuallyDrop<RefCell<Option<ThreadState>>> =
@@ -89,7 +90,12 @@ pub fn current_env() -> sys::napi_env {
 /// callbacks run JS synchronously only inside one, and a foreign caller blocked on a thread
 /// that stays inside one gives up (callback dispatch).
 pub fn sync_depth() -> &'static AtomicU32 {
-    DEPTH.with(|d| *d)
+    &tracking().depth
+}
+
+/// This thread's tracked-call counts (fiber::Tracking).
+pub fn tracking() -> &'static crate::fiber::Tracking {
+    TRACKING.with(|t| *t)
 }
 
 /// Record this thread's env (index.js's `init`) and register the env's cleanup hook once.

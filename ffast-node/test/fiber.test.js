@@ -1,11 +1,12 @@
 'use strict';
-// The fiber mode (docs/callbacks.md §11; opt-in with FFAST_FIBER=1, FFAST_NO_FIBER wins): tracked
-// calls run their C code on a side stack, and each callback C calls on the JS thread parks there
-// and runs on the JS stack — through the JS loop (the fast park) or the default route. The whole
-// suite runs with the mode off (the default); this file runs the callback suite and itself once
-// more in a child with the mode on, where it checks what only the mode has: the parks
-// themselves, the stacks' reuse and teardown, nesting past the cap, a worker terminated while C
-// is parked, the fast park's equivalence with the mode off.
+// The fiber mode (docs/callbacks.md §11): tracked calls run their C code on a side stack, and
+// each callback C calls on the JS thread parks there and runs on the JS stack — through the JS
+// loop (the fast park) or the default route. By default a function's calls go there once they
+// make many callbacks each; the whole suite runs so. This file checks that choice, then runs the
+// callback suite and itself once more in a child with every tracked call on a fiber
+// (FFAST_FIBER=1), where it checks what only the fiber has: the parks themselves, the stacks'
+// reuse and teardown, nesting past the cap, a worker terminated while C is parked, the fast
+// park's equivalence with the mode off.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
@@ -13,18 +14,109 @@ const path = require('node:path');
 const h = require('./_helpers');
 const { ffast } = h;
 
-// The mode is opt-in (FFAST_FIBER=1; FFAST_NO_FIBER wins over it): without it, nothing parks
-// and this file runs itself and the callback suite in a child with the mode on.
+// Three modes (config.rs FiberMode): by default each function picks its stack from how many
+// callbacks its calls make (fiber::Choice); FFAST_NO_FIBER (which wins) keeps every tracked call
+// on the JS stack; FFAST_FIBER puts every one on a fiber. Without FFAST_FIBER this file checks
+// the choice (and, in a child, the mode off), then runs itself and the callback suite in a child
+// with FFAST_FIBER, where the rest of the file checks what only a fiber has.
+const fiberTarget = ['x64', 'arm64'].includes(process.arch) && process.platform === 'linux';
+const parked = () => ffast.__internal.native.fiberCounts()[1];
 if (process.env.FFAST_FIBER === undefined || process.env.FFAST_NO_FIBER !== undefined) {
-  test('fiber mode off (the default, or FFAST_NO_FIBER): a tracked call with callbacks parks nothing', () => {
-    const S = h.openFixture({ cb_call_n: { parameters: ['function', 'i32'], result: 'i64' } }).symbols;
-    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);
-    assert.equal(S.cb_call_n(cb, 100), 5050);
-    cb.close();
-    assert.deepEqual(ffast.__internal.native.fiberCounts(), [0, 0, 0, 0, 0]);
+  const off = process.env.FFAST_NO_FIBER !== undefined;
+  const S = h.openFixture({
+    cb_call_n: { parameters: ['function', 'i32'], result: 'i64' },
+    cb_call_once: { parameters: ['function', 'i32'], result: 'i32' },
+    cb_sort_i32: { parameters: ['buffer', 'usize', 'function'], result: 'void' },
+  }).symbols;
+  const SLOW = { fast: 'slow' };
+  if (off) {
+    test('fiber mode off (FFAST_NO_FIBER): a tracked call with callbacks parks nothing', () => {
+      const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);
+      for (let i = 0; i < 5; i++) assert.equal(S.cb_call_n(cb, 100), 5050);
+      cb.close();
+      assert.deepEqual(ffast.__internal.native.fiberCounts(), [0, 0, 0, 0, 0, 0]);
+    });
+    return;
+  }
+  test('default mode: per function, where the target has fibers', () => {
+    const [on, , , , , mode] = ffast.__internal.native.fiberCounts();
+    assert.equal(mode, 1);
+    assert.equal(on, fiberTarget ? 1 : 0);
   });
-  if (process.env.FFAST_FIBER === undefined) {
-    test('the callback suite with the mode on (FFAST_FIBER=1, in a child): callbacks.test.js, callbacks-typed.test.js and this file pass', () => {
+  test('default mode: a function whose calls make one callback each never parks, cold and hot', () => {
+    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x * 2);
+    const p0 = parked();
+    h.coldHot(S.cb_call_once, [cb, 21], 43, SLOW);
+    for (let i = 0; i < 2000; i++) assert.equal(S.cb_call_once(cb, i), 2 * i + 1);
+    assert.equal(parked() - p0, 0);
+    cb.close();
+  });
+  test('default mode: a function whose calls make many callbacks runs on a fiber from its second call; light calls bring it back', { skip: !fiberTarget && 'no fibers on this target' }, () => {
+    // a fresh binding: the choice is per function and starts on the JS stack
+    const L = h.openFixture({ cb_call_n: { parameters: ['function', 'i32'], result: 'i64' } }).symbols;
+    const seen = [];
+    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => (seen.push(x), x + 1));
+    let p = parked();
+    assert.equal(L.cb_call_n(cb, 100), 5050);
+    assert.equal(parked() - p, 0, 'the first call runs on the JS stack');
+    assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+    for (let k = 0; k < 3; k++) {
+      p = parked();
+      assert.equal(L.cb_call_n(cb, 100), 5050);
+      assert.equal(parked() - p, 100, `heavy call ${k + 2}: every callback parked`);
+    }
+    // light calls: on the fiber while the average stays at 16 callbacks per call or more, then
+    // on the JS stack (an average of ~29 after these heavy calls falls below 16 in a few calls)
+    for (let k = 0; k < 12; k++) assert.equal(L.cb_call_n(cb, 1), 1);
+    p = parked();
+    for (let k = 0; k < 50; k++) assert.equal(L.cb_call_n(cb, 1), 1);
+    assert.equal(parked() - p, 0, 'light calls are back on the JS stack');
+    // and a heavy call sends it to the fiber again from the next call on
+    assert.equal(L.cb_call_n(cb, 1000), 500500);
+    p = parked();
+    assert.equal(L.cb_call_n(cb, 1000), 500500);
+    assert.equal(parked() - p, 1000);
+    cb.close();
+  });
+  test('default mode: a sort with a JS comparator gives the same order on both stacks, and a throwing comparator is reported the same', { skip: !fiberTarget && 'no fibers on this target' }, () => {
+    const L = h.openFixture({ cb_sort_i32: { parameters: ['buffer', 'usize', 'function'], result: 'void' } }).symbols;
+    const errs = [];
+    let boom = -1;
+    let calls = 0;
+    const cmp = ffast.callback({ parameters: ['pointer', 'pointer'], result: 'i32', onError: (e) => errs.push(e.message) }, (a, b) => {
+      if (++calls === boom) throw new Error('boom');
+      return ffast.read.i32(a) - ffast.read.i32(b);
+    });
+    const data = Int32Array.from({ length: 500 }, (_, i) => ((i * 7919) % 1009) - 500);
+    const want = [...data].sort((x, y) => x - y);
+    const p0 = parked();
+    for (let k = 0; k < 4; k++) {
+      const a = Int32Array.from(data);
+      L.cb_sort_i32(a, a.length, cmp);
+      assert.deepEqual([...a], want);
+    }
+    assert.ok(parked() - p0 > 0, 'the later sorts ran on a fiber');
+    // a throw inside the sort on the fiber: reported through onError, C gets 0 and goes on
+    calls = 0;
+    boom = 10;
+    const a = Int32Array.from(data);
+    L.cb_sort_i32(a, a.length, cmp);
+    assert.deepEqual(errs, ['boom']);
+    cmp.close();
+  });
+  test('fiber mode off (FFAST_NO_FIBER, in a child): nothing parks', () => {
+    const env = { ...process.env, FFAST_NO_FIBER: '1' };
+    delete env.NODE_TEST_CONTEXT;
+    const wrapper = process.env.NODE_EXEC_WRAPPER;
+    const argv = [__filename]; // run as a script: its tests run in this one child process
+    const r = spawnSync(wrapper || process.execPath, wrapper ? [process.execPath, ...argv] : argv, { env, encoding: 'utf8', timeout: 600000 });
+    assert.equal(r.signal, null, `killed by ${r.signal}\n${r.stdout}\n${r.stderr}`);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^(#|ℹ) fail 0$/m);
+    assert.match(r.stdout, /^(#|ℹ) pass 1$/m);
+  });
+  if (!off) {
+    test('the callback suite with every tracked call on a fiber (FFAST_FIBER=1, in a child): callbacks.test.js, callbacks-typed.test.js and this file pass', () => {
       const env = { ...process.env, FFAST_FIBER: '1' };
       delete env.NODE_TEST_CONTEXT; // the child runs its own tests and reports on stdout
       const wrapper = process.env.NODE_EXEC_WRAPPER;

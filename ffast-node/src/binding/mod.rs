@@ -37,8 +37,11 @@ pub struct Binding {
     pub on_stack: std::cell::Cell<u32>,
     /// The code set was closed while busy: the call that finishes last frees it.
     pub closing: std::cell::Cell<bool>,
-    /// The thread's tracked-call depth, for functions that may run callbacks (thread::sync_depth).
-    pub tracked: Option<&'static std::sync::atomic::AtomicU32>,
+    /// The thread's tracked-call depth and callback count, for functions that may run
+    /// callbacks (thread::tracking).
+    pub tracked: Option<&'static crate::fiber::Tracking>,
+    /// Whether this function's tracked calls run on a fiber, learnt from its calls.
+    pub fiber: crate::fiber::Choice,
     /// `errno: true`: the thread's saved errno (docs/errno.md), exchanged through slots[n + 1]
     /// by the invoker; null otherwise.
     pub errno_saved: *mut i32,

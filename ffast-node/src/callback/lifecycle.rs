@@ -77,6 +77,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
             env,
             tsfn: Mutex::new(None),
             depth: crate::thread::sync_depth(),
+            ran: &crate::thread::tracking().callbacks,
             orphan: orphan_ref,
             direct,
             number_map: crate::thread::with(|s| s.number_map),

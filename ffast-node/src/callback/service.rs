@@ -86,6 +86,8 @@ pub(super) struct Service {
     pub(super) tsfn: Mutex<Option<usize>>,
     /// Tracked synchronous calls in progress on the owning thread.
     pub(super) depth: &'static AtomicU32,
+    /// Callbacks run on the owning thread (fiber::Tracking::callbacks; OwnerCall::start).
+    pub(super) ran: &'static AtomicU32,
     /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
     pub(super) orphan: sys::napi_ref,
     /// What the direct route (v8::call) needs; None without it.

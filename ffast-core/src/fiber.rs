@@ -1,6 +1,6 @@
 //! Side stacks ("fibers") and the switch between two stacks of one thread (docs/fibers.md).
 //!
-//! A [`Fiber`] owns an mmap'd stack (never executable, a `PROT_NONE` guard page below it) and
+//! A [`Fiber`] owns an mmap'd stack (never executable, a `PROT_NONE` guard region below it) and
 //! runs jobs on it: [`Fiber::start`] switches from the caller's stack to the fiber's and runs
 //! the job there until it finishes or calls [`Fiber::suspend`]; [`Fiber::resume`] continues a
 //! suspended job. Both return `true` once the job has finished; the fiber then waits, at the
@@ -216,12 +216,19 @@ fn page_size() -> usize {
     }
 }
 
-/// An mmap'd stack: `len` bytes readable and writable above one `PROT_NONE` guard page, never
-/// executable. Pages are reserved, not committed (`MAP_NORESERVE`): only the depth a job
+/// The `PROT_NONE` region below a stack. One page traps an overflow only by a frame that
+/// touches it; C built without `-fstack-clash-protection` may move the stack pointer by more
+/// than a page at once and write past one page into the mapping below. 256 KiB (address space
+/// only, never committed) catches frames up to that size, as Linux's gap below a main stack does
+/// (1 MiB there, `stack_guard_gap`).
+pub const GUARD: usize = 256 << 10;
+
+/// An mmap'd stack: `len` bytes readable and writable above a `PROT_NONE` guard region
+/// ([`GUARD`]), never executable. Pages are reserved, not committed (`MAP_NORESERVE`): only the depth a job
 /// actually reaches costs memory.
 pub struct Stack {
     base: *mut u8,
-    /// The whole mapping, the guard page included.
+    /// The whole mapping, the guard region included.
     map_len: usize,
 }
 
@@ -229,7 +236,8 @@ impl Stack {
     pub fn new(len: usize) -> io::Result<Stack> {
         let page = page_size();
         let len = len.div_ceil(page).max(1) * page;
-        let map_len = len + page;
+        let guard = GUARD.div_ceil(page) * page;
+        let map_len = len + guard;
         // SAFETY: a fresh anonymous private mapping; no existing memory is touched.
         let p = unsafe {
             libc::mmap(
@@ -248,10 +256,10 @@ impl Stack {
             base: p.cast(),
             map_len,
         };
-        // The lowest page traps an overflow (stacks grow down on both targets) instead of
+        // The lowest pages trap an overflow (stacks grow down on both targets) instead of
         // letting it write into whatever is mapped below.
-        // SAFETY: the first page of the mapping just made.
-        if unsafe { libc::mprotect(p, page, libc::PROT_NONE) } != 0 {
+        // SAFETY: the first `guard` bytes of the mapping just made.
+        if unsafe { libc::mprotect(p, guard, libc::PROT_NONE) } != 0 {
             return Err(io::Error::last_os_error()); // `s` unmaps it
         }
         Ok(s)
@@ -263,9 +271,9 @@ impl Stack {
         unsafe { self.base.add(self.map_len) }
     }
 
-    /// The usable bytes (the guard page excluded).
+    /// The usable bytes (the guard region excluded).
     pub fn len(&self) -> usize {
-        self.map_len - page_size()
+        self.map_len - GUARD.div_ceil(page_size()) * page_size()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -738,7 +746,7 @@ mod tests {
     }
 
     #[test]
-    fn the_guard_page_is_not_accessible_and_stacks_are_not_executable() {
+    fn the_guard_region_is_not_accessible_and_stacks_are_not_executable() {
         let f = Fiber::new(64 << 10).unwrap();
         let s = f.stack();
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
@@ -755,7 +763,9 @@ mod tests {
                 usize::from_str_radix(b, 16).unwrap(),
             );
             if a < lo && lo - 1 < b {
-                assert!(perms.starts_with("---"), "guard page: {line}");
+                // the whole GUARD region below the stack, in one PROT_NONE mapping
+                assert!(perms.starts_with("---"), "guard region: {line}");
+                assert!(a <= lo - GUARD, "guard region smaller than GUARD: {line}");
                 saw_guard = true;
             }
             if a <= lo && lo < b {

@@ -74,13 +74,15 @@ const ROWS = [
   // column is the V8 floor: the hand-written addon's C calls the JS function through
   // Function::Call (HandleScope + TryCatch per call; bench/baselines/fastapi.cc).
   // callback: C loop calling an int(int) JS function 10^6 times (ns per callback).
-  { name: 'callback', sym: 'cb_sum', parameters: ['function', 'i32'], result: 'i32', args: 'cb, 1000000', kind: 'callback', per: 1e6,
+  // ffast declares both callback rows' functions `fiber: true` (README "Callbacks": their C then
+  // runs on a side stack from their second call on; FFAST_NO_FIBER=1 measures the default route).
+  { name: 'callback', sym: 'cb_sum', parameters: ['function', 'i32'], result: 'i32', args: 'cb, 1000000', kind: 'callback', per: 1e6, fiber: true,
     callback: { parameters: ['i32'], result: 'i32' }, cbSrc: '(x) => (x + 1) | 0',
     js: 'function (g, n) { let s = 0; for (let k = 0; k < n; k++) s = (s + g(k)) | 0; return s; }' },
   // qsort1e5: libc qsort of 10^5 int32 with a JS comparator (ns per sort; the copy back from `src`
   // is included). ffast's comparator reads the ints through the pointers it gets; the N-API addon's
   // gets the two ints; js is TypedArray.prototype.sort with the same comparator.
-  { name: 'qsort1e5', sym: 'qsort_i32', parameters: ['buffer', 'usize', 'function'], result: 'void', args: '(d.set(src), d), 100000, cb',
+  { name: 'qsort1e5', sym: 'qsort_i32', parameters: ['buffer', 'usize', 'function'], result: 'void', args: '(d.set(src), d), 100000, cb', fiber: true,
     napiArgs: '(d.set(src), d), cb', kind: 'callback', per: 1,
     callback: { parameters: ['pointer', 'pointer'], result: 'i32' }, cbSrc: '(a, b) => read.i32(a) - read.i32(b)', plainCbSrc: '(a, b) => a - b',
     js: 'function (a, n, g) { a.sort(g); }' },
@@ -161,7 +163,7 @@ async function child() {
       const ffast = require(FFAST_DIR);
       const Pt2 = ffast.struct({ x: 'f64', y: 'f64' });
       const t = (x) => (x === 'Pt2' ? Pt2 : x);
-      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters.map(t), result: t(row.result), nonblocking: isAsync } }, lazyBind ? { bind: 'lazy' } : undefined);
+      const lib = ffast.dlopen(LIBBENCH, { [row.sym]: { parameters: row.parameters.map(t), result: t(row.result), nonblocking: isAsync, ...(row.fiber ? { fiber: true } : {}) } }, lazyBind ? { bind: 'lazy' } : undefined);
       f = lib.symbols[row.sym];
       p = ffast.ptr(u8);
       if (ffast.__internal && ffast.__internal.slowCalls && !isCb) slowCalls = () => ffast.__internal.slowCalls();

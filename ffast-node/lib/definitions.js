@@ -68,7 +68,7 @@ function typeSpec(t, what, isResult) {
  * The keys a definition may have: the one list (a key added here is read by readDefinition,
  * and suggested for near misses).
  */
-const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno', 'variable'];
+const DEFINITION_KEYS = ['parameters', 'result', 'name', 'optional', 'nonblocking', 'callbacks', 'errno', 'fiber', 'variable'];
 
 /**
  * A definition read as checkFull and the shape cache need it: own properties only, each once,
@@ -99,6 +99,7 @@ function readDefinition(key, def) {
   let nonblocking;
   let callbacks;
   let errno;
+  let fiber;
   let variable;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
@@ -116,13 +117,14 @@ function readDefinition(key, def) {
       case 'nonblocking': nonblocking = v; break;
       case 'callbacks': callbacks = v; break;
       case 'errno': errno = v; break;
+      case 'fiber': fiber = v; break;
       default: variable = v; // 'variable', the last of DEFINITION_KEYS
     }
   }
   if (variable !== undefined) {
     // An exported variable (docs/pointers.md §9): a type and the lookup keys only.
-    const other = { parameters, result, nonblocking, callbacks };
-    for (const k of ['parameters', 'result', 'nonblocking', 'callbacks']) {
+    const other = { parameters, result, nonblocking, callbacks, fiber };
+    for (const k of ['parameters', 'result', 'nonblocking', 'callbacks', 'fiber']) {
       if (other[k] !== undefined) fail('ERR_FFAST_DEFINITION', `${where()}: a variable has no '${k}'`);
     }
     const vname = name === undefined ? key : name;
@@ -142,6 +144,7 @@ function readDefinition(key, def) {
     nonblocking: bool(nonblocking, false, where, 'nonblocking'),
     callbacks: bool(callbacks, false, where, 'callbacks'),
     errno: bool(errno, false, where, 'errno'),
+    fiber: bool(fiber, false, where, 'fiber'),
   };
 }
 
@@ -155,7 +158,7 @@ const checkedShapes = new Map();
 function shapeKey(d) {
   const { parameters, result } = d;
   if (typeof result !== 'string' || result.includes('\u0000')) return undefined;
-  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}${d.errno ? 1 : 0}`;
+  let k = `${result}\u0000${d.nonblocking ? 1 : 0}${d.callbacks ? 1 : 0}${d.errno ? 1 : 0}${d.fiber ? 1 : 0}`;
   for (let i = 0; i < parameters.length; i++) {
     const p = parameters[i];
     if (typeof p !== 'string' || p.includes('\u0000')) return undefined;
@@ -191,7 +194,7 @@ let lastShape = null;
 /** Whether read definition `d` has the shape `lastShape` was found by (see shapeKey). */
 function sameAsLast(d) {
   const l = lastShape;
-  if (l === null || d.result !== l.result || d.nonblocking !== l.nonblocking || d.callbacks !== l.callbacks || d.errno !== l.errno) return false;
+  if (l === null || d.result !== l.result || d.nonblocking !== l.nonblocking || d.callbacks !== l.callbacks || d.errno !== l.errno || d.fiber !== l.fiber) return false;
   const p = d.parameters;
   const q = l.parameters;
   if (p.length !== q.length) return false;
@@ -208,7 +211,7 @@ function checkDefinition(key, def) {
   if (sk !== undefined) {
     const c = checkedShapes.get(sk);
     if (c !== undefined) {
-      lastShape = { result: d.result, nonblocking: d.nonblocking, callbacks: d.callbacks, errno: d.errno, parameters: d.parameters, c };
+      lastShape = { result: d.result, nonblocking: d.nonblocking, callbacks: d.callbacks, errno: d.errno, fiber: d.fiber, parameters: d.parameters, c };
       return c.clone(c.shape, d);
     }
   }
@@ -256,14 +259,19 @@ function checkFull(key, d) {
   // "Callbacks"). Implied by a `function` parameter.
   // A `function` parameter, typed or not.
   const callbacks = d.callbacks || typed || parameters.some((p) => typeof p === 'string' && p.trim() === 'function');
+  // fiber: true (docs/callbacks.md §11.7): the function's synchronous calls may run C on a side
+  // stack, which only a function that calls back gains from.
+  if (d.fiber && nonblocking) fail('ERR_FFAST_DEFINITION', `in definition of ${keyName(key)}: fiber: true is for synchronous calls (a nonblocking call runs on the thread pool)`);
+  if (d.fiber && !callbacks) fail('ERR_FFAST_DEFINITION', `in definition of ${keyName(key)}: fiber: true is for a function that calls back (give it a 'function' parameter or callbacks: true)`);
   return {
     parameters: sig.parameters, result: sig.result, specs, resultSpec: rs.spec, decode, aggregates: generated, name, optional, nonblocking, callbacks,
     errno: d.errno,
+    fiber: d.fiber,
     // A definition ending in '...': what each shape is made from (variadicFunction).
-    variadic: vi !== -1 && !d.shape ? { fixed: parameters.slice(0, vi), result: d.result, callbacks: d.callbacks } : null,
+    variadic: vi !== -1 && !d.shape ? { fixed: parameters.slice(0, vi), result: d.result, callbacks: d.callbacks, fiber: d.fiber } : null,
     generated,
     // The canonical signature: one key per native signature (makeFunctions) and wrapper shape (wrapAll).
-    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}${d.errno ? ' errno' : ''}`,
+    sigKey: `${sig.parameters.join(',')})${sig.result}${nonblocking ? ' nonblocking' : ''}${callbacks ? ' callbacks' : ''}${d.errno ? ' errno' : ''}${d.fiber ? ' fiber' : ''}`,
   };
 }
 
@@ -310,7 +318,7 @@ function makeColumns(handle, keys, defs, addresses) {
     if (k !== lastKey) {
       let j = index.get(k);
       if (j === undefined) {
-        j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno), internal: d.internal === true }) - 1;
+        j = sigs.push({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno), fiber: Boolean(d.fiber), internal: d.internal === true }) - 1;
         index.set(k, j);
       }
       lastKey = k;

@@ -44,13 +44,13 @@ function install() {
       const fn = fiberFns[mi[0]];
       const n = mi[1];
       const rk = mi[2];
-      let r;
-      try {
-        r = n === 1 ? fn(mf[2]) : n === 2 ? fn(mf[2], mf[3]) : n === 0 ? fn() : n === 3 ? fn(mf[2], mf[3], mf[4]) : fn(mf[2], mf[3], mf[4], mf[5]);
-      } catch (e) {
-        if (settle(hi, lo, true, e) !== PENDING) return;
-        continue;
-      }
+      // No try/catch here: on Node 22 no call lexically inside `try {}` is a fast call, and
+      // TurboFan inlines the callback into this loop (its own calls of ffast functions went
+      // slow: a sort's comparator reading with read.i32, 36,011 slow calls per sort;
+      // docs/v8-fast-api.md §6.3). A throw leaves the loop instead: the native driver that
+      // called it sees the exception, settles the park with it exactly as a catch here did
+      // (fast.rs drive_parked → settle), resumes C, and the next fast park enters the loop again.
+      const r = n === 1 ? fn(mf[2]) : n === 2 ? fn(mf[2], mf[3]) : n === 0 ? fn() : n === 3 ? fn(mf[2], mf[3], mf[4]) : fn(mf[2], mf[3], mf[4], mf[5]);
       let st;
       if (rk === RESULT_I32) st = typeof r === 'number' ? resumeI32(hi, lo, r) : SETTLE;
       else if (rk === RESULT_F64) st = typeof r === 'number' ? resumeF64(hi, lo, r) : SETTLE;

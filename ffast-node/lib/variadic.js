@@ -40,7 +40,7 @@ function variadicType(t, key, pos) {
  * bound batch of its own). `state` is the library's ({ closed }).
  */
 function variadicFunction(key, d, address, handle, state) {
-  const { fixed, result, callbacks } = d.variadic;
+  const { fixed, result, callbacks, fiber } = d.variadic;
   const nf = fixed.length;
   const byCanonical = new Map(); // canonical signature key → shape function
   const bySpelling = new Map(); // type names as given, NUL-joined → shape function
@@ -59,7 +59,7 @@ function variadicFunction(key, d, address, handle, state) {
     if (g !== undefined) return g;
     const full = checkFull(key, {
       parameters: [...fixed, VARIADIC, ...types], result, name: key, optional: false,
-      nonblocking: d.nonblocking, callbacks, errno: d.errno, shape: true,
+      nonblocking: d.nonblocking, callbacks, errno: d.errno, fiber, shape: true,
     });
     g = byCanonical.get(full.sigKey);
     if (g === undefined) {

@@ -24,9 +24,9 @@ pub struct Config {
     /// (tests run the callback suite on both routes).
     pub test_napi_callbacks: bool,
     /// Where tracked calls run their C code (fiber.rs, docs/callbacks.md §11): by default on a
-    /// side stack for the functions whose calls make many callbacks each (fiber::Choice: 0.65×
-    /// per callback there, while a call making a single callback would pay 2.8×, §11.6);
-    /// `FFAST_FIBER` puts every tracked call there, `FFAST_NO_FIBER` (which wins) none.
+    /// side stack only for the functions declared `fiber: true`, and of those only while their
+    /// calls make many callbacks each (fiber::Choice); `FFAST_FIBER` puts every tracked call
+    /// there, `FFAST_NO_FIBER` (which wins) none.
     pub fiber: FiberMode,
     /// `FFAST_NO_RAW_VIEWS`: buffers never take the raw typed-array read (value::views).
     pub no_raw_views: bool,
@@ -48,9 +48,11 @@ pub struct Config {
 pub enum FiberMode {
     /// `FFAST_NO_FIBER`: none; callbacks call JS through `Function::Call` on the JS stack.
     Off,
-    /// The default: those of the functions whose calls have made many callbacks (fiber::Choice).
-    Adaptive,
-    /// `FFAST_FIBER`: every one (tests run the callback suite this way).
+    /// The default: those of the functions declared `fiber: true` whose calls make many
+    /// callbacks (fiber::Choice). Not every function: a fiber changes the stack C runs on, which
+    /// some C code relies on (docs/callbacks.md §11.8).
+    PerFunction,
+    /// `FFAST_FIBER` (any value): every one (tests run the callback suite this way).
     Always,
 }
 
@@ -80,7 +82,7 @@ impl Config {
             } else if set("FFAST_FIBER") {
                 FiberMode::Always
             } else {
-                FiberMode::Adaptive
+                FiberMode::PerFunction
             },
             no_raw_views: set("FFAST_NO_RAW_VIEWS"),
             template_route: match std::env::var("FFAST_TEST_TEMPLATE_ROUTE").as_deref() {

@@ -1,6 +1,7 @@
-//! Tracked calls on a side stack (docs/callbacks.md §11, docs/fibers.md): with the mode on
-//! (opt-in with `FFAST_FIBER=1` where the target has fibers, config.rs), the C
-//! code of a tracked synchronous call runs on a fiber (ffast_core::fiber). A callback that C
+//! Tracked calls on a side stack (docs/callbacks.md §11, docs/fibers.md): where the target has
+//! fibers, for a function declared `fiber: true` whose calls make many callbacks ([`Choice`]),
+//! or for every one with `FFAST_FIBER` (config.rs), the C code of a tracked synchronous call
+//! runs on a fiber (ffast_core::fiber). A callback that C
 //! calls on this thread while on the fiber does not enter JS there: it parks. For the JS loop
 //! ([`park_fast`], callback::fast: the loop calls the function and resumes C through a fast
 //! call), or generally ([`park`]): its dispatcher leaves its identity and argument slots in the
@@ -124,9 +125,10 @@ pub fn enabled() -> bool {
 pub struct Tracking {
     /// Tracked calls on this thread's stack (thread::sync_depth).
     pub depth: AtomicU32,
-    /// Callbacks that have run JS on this thread from C (the default route, counted by the
-    /// callback layer as each starts), wrapping. A tracked call's slow path reads how many ran
-    /// during its C code: what the fiber mode's per-function choice learns from (fiber::Choice).
+    /// Callbacks of a shape the fast park takes (callback::fast) that have run JS on this
+    /// thread from C on the default route (counted by the callback layer as each starts),
+    /// wrapping. A tracked call's slow path reads how many ran during its C code: what the
+    /// per-function choice learns from on the JS stack ([`Choice`]).
     pub callbacks: AtomicU32,
 }
 
@@ -137,32 +139,44 @@ pub const FIBER_FROM: u32 = 16;
 /// callbacks does not keep its function on the fiber for a long run of calls making one).
 const COUNT_CAP: u32 = 1024;
 
-/// One function's choice of stack for its tracked calls (docs/callbacks.md §11.6).
+/// One function's choice of stack for its tracked calls (docs/callbacks.md §11.7).
 ///
 /// A call on a fiber costs more than one on the JS stack by a fixed amount (entering and
 /// leaving the fiber, entering the JS loop, the first park: ~170 ns on x64, Node 24/26), and
-/// each callback after the first costs less (~20 ns). So a function whose calls make a single
-/// callback loses 2.8× on a fiber, one whose calls make thousands gains 0.65× per callback;
-/// the break-even is near 8–9 callbacks per call. `Choice` keeps a running average of the
-/// callbacks its function's calls made (each call's count capped at [`COUNT_CAP`]; the newest
-/// call weighs a quarter), in 1/16ths; calls go to a fiber while it is at least [`FIBER_FROM`]
-/// per call, twice the break-even. Every function starts on the JS stack: the first call of
-/// qsort runs there, the next on a fiber. Calls learn on both stacks, so a function whose calls
-/// turn light comes back after a few calls. Only its JS thread uses it (slow path).
+/// each callback that takes the fast park (§11.3) after the first costs less (~20 ns); one that
+/// takes the general park costs more, not less (§11.4). So a function whose calls make a single
+/// callback loses 2.8× on a fiber, one whose calls make thousands of fast-park callbacks gains
+/// 0.65× per callback; the break-even is near 8–9 per call. `Choice` keeps a running average of
+/// the fast-park callbacks its function's calls made (each call's count capped at
+/// [`COUNT_CAP`]; the newest call weighs a quarter), in 1/16ths; calls go to a fiber while it
+/// is at least [`FIBER_FROM`] per call, twice the break-even. Only functions declared
+/// `fiber: true` (`allowed`) ever do, in the default mode. Every function starts on the JS
+/// stack: the first call of a sort runs there, the next on a fiber. Calls learn on both stacks,
+/// so a function whose calls turn light comes back after a few calls. Only its JS thread uses
+/// it (slow path).
 #[derive(Default)]
 pub struct Choice {
-    /// Callbacks per call × 16, averaged.
+    /// Declared `fiber: true`.
+    allowed: bool,
+    /// Fast-park callbacks per call × 16, averaged.
     avg: Cell<u32>,
 }
 
 impl Choice {
-    /// Whether the next call runs on a fiber (in the default mode).
-    #[inline(always)]
-    fn wants(&self) -> bool {
-        self.avg.get() >= FIBER_FROM * 16
+    pub fn new(allowed: bool) -> Choice {
+        Choice {
+            allowed,
+            avg: Cell::new(0),
+        }
     }
 
-    /// Learn from a call that made `made` callbacks.
+    /// Whether the next call runs on a fiber in the default mode.
+    #[inline(always)]
+    fn wants(&self) -> bool {
+        self.allowed && self.avg.get() >= FIBER_FROM * 16
+    }
+
+    /// Learn from a call that made `made` callbacks that take (or would take) the fast park.
     #[inline(always)]
     pub fn learn(&self, made: u32) {
         let a = self.avg.get();
@@ -171,10 +185,11 @@ impl Choice {
     }
 }
 
-fn take() -> Option<Frame> {
+/// An idle fiber, unless `nest` are in use on this thread already.
+fn take(nest: usize) -> Option<Frame> {
     POOL.with(|p| {
         let mut p = p.borrow_mut();
-        if p.busy >= MAX_NEST || p.closed {
+        if p.busy >= nest || p.closed {
             return None;
         }
         let f = match p.idle.pop() {
@@ -218,30 +233,38 @@ fn give_back(f: Frame) {
 
 /// Run `call` — the C code of a tracked call of the function whose choice is `choice` — on a
 /// fiber when the mode puts it there, running every callback it parks on this (the JS) stack
-/// before resuming it: then Some(the callbacks parked). Directly otherwise: None.
+/// before resuming it: then Some(the callbacks that took the fast park). Directly otherwise:
+/// None.
 ///
 /// # Safety
 /// On a JS thread, inside the slow path of a tracked call; `call` does not unwind.
 #[inline(always)]
 pub unsafe fn run(choice: &Choice, call: impl FnOnce()) -> Option<u32> {
-    let on = ffast_core::fiber::SUPPORTED
-        && match config::get().fiber {
-            FiberMode::Off => false,
-            FiberMode::Adaptive => choice.wants(),
-            FiberMode::Always => true,
-        };
-    if !on {
+    if !ffast_core::fiber::SUPPORTED {
+        call();
+        return None;
+    }
+    // How many fibers may be in use at once on the thread, this call's included: in the
+    // default mode only as many as the pool keeps idle, so that nested calls never map and
+    // unmap a stack per call (a recursion 13 levels deep did, 6× slower than the JS stack).
+    let nest = match config::get().fiber {
+        FiberMode::Off => 0,
+        FiberMode::PerFunction if choice.wants() => KEEP_IDLE,
+        FiberMode::PerFunction => 0,
+        FiberMode::Always => MAX_NEST,
+    };
+    if nest == 0 {
         call();
         return None;
     }
     // SAFETY: the contract, passed on.
-    unsafe { run_on_fiber(call) }
+    unsafe { run_on_fiber(nest, call) }
 }
 
 /// # Safety
 /// As [`run`].
-unsafe fn run_on_fiber(call: impl FnOnce()) -> Option<u32> {
-    let Some(f) = take() else {
+unsafe fn run_on_fiber(nest: usize, call: impl FnOnce()) -> Option<u32> {
+    let Some(f) = take(nest) else {
         call();
         return None;
     };
@@ -287,12 +310,13 @@ unsafe fn run_on_fiber(call: impl FnOnce()) -> Option<u32> {
     }
     // Locked adds cost a third of a tracked call that never parks: only when there is something.
     let parks = f.parks.replace(0);
+    let fast = f.fast_parks.replace(0);
     if parks != 0 {
         PARKS.fetch_add(parks, Ordering::Relaxed);
-        FAST_PARKS.fetch_add(f.fast_parks.replace(0), Ordering::Relaxed);
+        FAST_PARKS.fetch_add(fast, Ordering::Relaxed);
     }
     give_back(f);
-    Some(parks.min(u32::MAX as u64) as u32)
+    Some(fast.min(u32::MAX as u64) as u32)
 }
 
 /// The frame whose fiber is running now: null on the JS stack (or with the mode off).

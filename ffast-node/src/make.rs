@@ -27,6 +27,8 @@ pub struct Request {
     pub callbacks: bool,
     /// `errno: true` (docs/errno.md).
     pub errno: bool,
+    /// `fiber: true`: its tracked calls may run on a side stack (docs/callbacks.md §11.7).
+    pub fiber: bool,
     /// One of ffast's own helpers: not counted in `slowCalls()` (Binding::internal).
     pub internal: bool,
 }
@@ -115,7 +117,7 @@ pub unsafe fn make_functions(
                 on_stack: std::cell::Cell::new(0),
                 closing: std::cell::Cell::new(false),
                 tracked: r.callbacks.then(thread::tracking),
-                fiber: Default::default(),
+                fiber: crate::fiber::Choice::new(r.fiber),
                 errno_saved: if r.errno {
                     errno_saved
                 } else {

@@ -158,8 +158,9 @@ unsafe fn slow_call(b: &Binding, args: JsArgs) -> Result<u64, FfastError> {
                 let ran = t.callbacks.load(Relaxed);
                 // On a side stack when the fiber mode picks this function (the depth stays
                 // counted while a callback is parked: the foreign-thread deadlock check relies
-                // on it). It learns from how many callbacks the call made: those parked on the
-                // fiber, else those that ran on this stack (nested tracked calls' included).
+                // on it). It learns from how many callbacks of the fast park's shapes the call
+                // made: those that took the fast park on the fiber, else those that ran on this
+                // stack (those of nested tracked calls on this stack included).
                 // SAFETY: the invoker's contract as above; C does not unwind.
                 let parked = fiber::run(&b.fiber, || (b.invoke)(slots));
                 let made = parked.unwrap_or_else(|| t.callbacks.load(Relaxed).wrapping_sub(ran));

@@ -105,7 +105,8 @@ pub fn callback_slots_made() -> u32 {
 /// fiber stacks unmapped, callbacks parked for the JS loop, mode]` (tests: the mode really
 /// parks, and takes the fast park where it should; stacks are reused, and unmapped at
 /// teardown). `on`: 1 when tracked calls may run on fibers; `mode`: 0 off (`FFAST_NO_FIBER`),
-/// 1 per function (the default, fiber::Choice), 2 every tracked call (`FFAST_FIBER`). A
+/// 1 per function (the default: `fiber: true` functions, fiber::Choice), 2 every tracked call
+/// (`FFAST_FIBER`). A
 /// tracked call's parks are counted when it returns.
 #[napi]
 pub fn fiber_counts() -> Vec<f64> {
@@ -118,7 +119,7 @@ pub fn fiber_counts() -> Vec<f64> {
         fast as f64,
         match crate::config::get().fiber {
             crate::config::FiberMode::Off => 0.0,
-            crate::config::FiberMode::Adaptive => 1.0,
+            crate::config::FiberMode::PerFunction => 1.0,
             crate::config::FiberMode::Always => 2.0,
         },
     ]

@@ -20,6 +20,8 @@ pub struct SigDef {
     pub callbacks: Option<bool>,
     /// `errno: true`: errno is exchanged with the thread's saved value around each call.
     pub errno: Option<bool>,
+    /// `fiber: true`: its tracked calls may run on a side stack (fiber::Choice).
+    pub fiber: Option<bool>,
     /// One of ffast's own helpers (lib/string-cache.js): its slow calls are not counted in
     /// `slowCalls()`, which counts the calls of the user's functions.
     pub internal: Option<bool>,
@@ -84,6 +86,7 @@ pub fn make_functions(
             nonblocking: sigs[k as usize].nonblocking.unwrap_or(false),
             callbacks: sigs[k as usize].callbacks.unwrap_or(false),
             errno: sigs[k as usize].errno.unwrap_or(false),
+            fiber: sigs[k as usize].fiber.unwrap_or(false),
             internal: sigs[k as usize].internal.unwrap_or(false),
         });
     }

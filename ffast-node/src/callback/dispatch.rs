@@ -63,12 +63,15 @@ impl OwnerCall {
             report_untracked(svc, &live, got);
             return None;
         }
-        // Counted for the tracked call's fiber choice (fiber::Choice); only this thread writes
-        // it, so a load and a store do.
-        svc.ran.store(
-            svc.ran.load(Ordering::Relaxed).wrapping_add(1),
-            Ordering::Relaxed,
-        );
+        // Counted for the tracked call's fiber choice (fiber::Choice): only callbacks that a
+        // fiber would speed up (the fast park's shapes). Only this thread writes it, so a load
+        // and a store do.
+        if slot.fast_shape {
+            svc.ran.store(
+                svc.ran.load(Ordering::Relaxed).wrapping_add(1),
+                Ordering::Relaxed,
+            );
+        }
         Some(OwnerCall { p, live })
     }
 

@@ -19,7 +19,7 @@ use super::invoke::{outcome_to_result, Outcome};
 use super::service::{Live, Service, Slot, DEFAULT};
 use crate::fiber::{self, FastPark, Frame};
 use ffast_core::trampoline::MAX_SAFE;
-use ffast_core::Type;
+use ffast_core::{Signature, Type};
 use napi::sys;
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -30,6 +30,29 @@ use std::sync::Arc;
 
 /// Arguments the mailbox carries (fiber::MAILBOX_WORDS − 2).
 pub const MAX_FAST_ARGS: usize = 4;
+
+/// Whether callbacks of `sig` take the fast park on a fiber (the module comment; a pointer
+/// argument that is NULL or past 2^53 − 1 still takes the general park, decided per call).
+pub(super) fn fast_shape(sig: &Signature) -> bool {
+    sig.agg_params.is_empty()
+        && sig.agg_result.is_none()
+        && sig.params.len() <= MAX_FAST_ARGS
+        && sig.params.iter().all(|t| {
+            matches!(
+                t,
+                Type::I8
+                    | Type::I16
+                    | Type::I32
+                    | Type::U8
+                    | Type::U16
+                    | Type::U32
+                    | Type::F32
+                    | Type::F64
+                    | Type::Pointer
+            )
+        })
+        && matches!(sig.result, Type::I32 | Type::F64 | Type::Void)
+}
 const _: () = assert!(MAX_FAST_ARGS + 2 <= fiber::MAILBOX_WORDS);
 
 /// The mailbox word holding the parked frame's address, as two int32 halves (`FRAME_SPLIT`
@@ -106,7 +129,7 @@ pub(super) unsafe fn try_park(
     owner: bool,
 ) -> bool {
     let cur = fiber::current();
-    if cur.is_null() || slot.agg.is_some() || n > MAX_FAST_ARGS {
+    if cur.is_null() || !slot.fast_shape {
         return false;
     }
     let me = svc as *const Service as usize;

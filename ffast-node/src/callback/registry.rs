@@ -60,6 +60,7 @@ pub(super) fn new_slots(
     let plan = crate::platform::classify(&sig);
     let make = |sig: Signature| {
         let agg = AggInfo::new(&sig);
+        let fast_shape = super::fast::fast_shape(&sig);
         Box::new(Slot {
             sig,
             service: AtomicPtr::new(service as *const Service as *mut Service),
@@ -69,6 +70,7 @@ pub(super) fn new_slots(
             used: AtomicBool::new(false),
             index: SLOT_INDEX.fetch_add(1, Ordering::Relaxed),
             agg,
+            fast_shape,
         })
     };
     let entry = |slot: &Slot| {

@@ -151,6 +151,8 @@ pub(super) struct Slot {
     /// Structs and unions by value (docs/callbacks.md §6.1): where they are in the staging
     /// block. None for scalar-only signatures.
     pub(super) agg: Option<Box<AggInfo>>,
+    /// Callbacks of this signature take the fast park on a fiber (fast::fast_shape).
+    pub(super) fast_shape: bool,
 }
 
 /// A slot's aggregates: per aggregate parameter its staging offset, size and the offsets of

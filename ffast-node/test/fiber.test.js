@@ -110,7 +110,7 @@ if (process.env.FFAST_FIBER === undefined || process.env.FFAST_NO_FIBER !== unde
     assert.equal(parked() - p, 0, 'back on the JS stack 15 light calls after a 10^5-callback call');
     cb.close();
   });
-  test('fiber: true, callbacks the fast park does not take (a u32 result, an i64 parameter): the calls stay on the JS stack', () => {
+  test('fiber: true, callbacks the fast park does not take (a u32 result): the calls stay on the JS stack', () => {
     const S = open();
     const u = ffast.callback({ parameters: ['i32'], result: 'u32' }, (x) => x + 1);
     const p0 = parked();

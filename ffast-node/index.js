@@ -52,7 +52,7 @@ const { Callback } = require('./lib/callback-object.js');
 const { struct, union, array, pointer, out, inout } = require('./lib/structs/index.js');
 const { callback } = require('./lib/callbacks.js');
 const { dlopen, bind, suffix } = require('./lib/library.js');
-const { read, write, ptr, alloc, free, cstrings } = require('./lib/memory.js');
+const { read, write, ptr, alloc, free, cstrings, innerOf: memoryInner } = require('./lib/memory.js');
 require('./lib/string-cache.js'); // installs the cached string decoder before any dlopen
 const { errno } = require('./lib/errno.js');
 require('./lib/fiber-loop.js'); // the fiber mode's JS loop of tracked calls (docs/callbacks.md §11)
@@ -83,6 +83,8 @@ module.exports = {
   errno,
   FfastError,
   __internal: {
+    /** The bound function a read.* / write.* accessor calls (tests; lib/memory.js). */
+    innerOf: (f) => memoryInner.get(f),
     /** Whether BigInt arguments of 64-bit parameters reach a V8 fast call through a twin. */
     bigintTwins: BIGINT_TWINS,
     slowCalls: native.slowCalls,

@@ -23,6 +23,13 @@ const aliasOf = { isize: 'i64', usize: 'u64' };
  * the bound helper takes whole). The helpers add address and offset with wrapping arithmetic
  * (memory.rs), so an address above 2^53 can be reached from a BigInt base.
  */
+/**
+ * Accessor → the bound function it calls (tests: a "cold" check of an accessor must find both
+ * unoptimized; with every test file in one process, an earlier file's hot loops optimized the
+ * inner one, which then made fast calls under an interpreted accessor).
+ */
+const innerOf = new WeakMap();
+
 function makeAccessor(kind, t) {
   const what = `${kind}.${t}`;
   const valueType = t === 'pointer' ? 'usize' : t;
@@ -47,7 +54,9 @@ function makeAccessor(kind, t) {
     raw(p, offset, ${t === 'pointer' ? 'value === null ? 0 : value' : 'value'});
   };`;
   // eslint-disable-next-line no-new-func
-  return new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
+  const f = new Function('raw', 'addr', 'off', src)(raw, checkAddress, checkOffset);
+  innerOf.set(f, raw);
+  return f;
 }
 
 const read = namespace();
@@ -174,4 +183,4 @@ function cstrings(p, n) {
   return out;
 }
 
-module.exports = { read, write, ptr, alloc, free, cstrings };
+module.exports = { read, write, ptr, alloc, free, cstrings, innerOf };

@@ -266,6 +266,10 @@ function cold(fn, args, label = fn.name, nested = false) {
   // interpreted caller. Seen with several test files in one process (fastpath, then scalars).
   // (%DeoptimizeFunction aborts the process on anything but a plain JS function.)
   if (!require('node:util').types.isProxy(fn) && !/^bound /.test(fn.name)) N.deoptimize(fn);
+  // A read.* / write.* accessor calls a bound wrapper of its own, which an earlier file's hot
+  // loops may have optimized in its own right (every test file in one process).
+  const inner = ffast.__internal.innerOf(fn);
+  if (inner !== undefined) N.deoptimize(inner);
   const before = slowCalls();
   const r = coldCall(fn, args);
   const delta = slowCalls() - before;

@@ -3,13 +3,13 @@
 
 const { isProxy } = require('node:util').types;
 const { checkAddress } = require('./addresses.js');
-const { checkDefinition, makeFunctions, makeColumns } = require('./definitions.js');
+const { checkDefinition, makeFunctions, makeColumns, signatureId } = require('./definitions.js');
 const { fail, describe, show, clip, keyName } = require('./errors.js');
 const { native } = require('./native.js');
 const { insideCall } = require('./scripts.js');
 const { thrownMessage, ownKeys, ownValue, readOwn, bool } = require('./user-objects.js');
 const { variadicFunction } = require('./variadic.js');
-const { closedErr, CHUNK, wrapAll, wrap } = require('./wrappers.js');
+const { closedErr, CHUNK, wrapAll, wrapOne, wrap } = require('./wrappers.js');
 
 /** dlopen options: name → type of its value. The one list of what dlopen accepts. */
 const DLOPEN_OPTIONS = {
@@ -287,6 +287,12 @@ function makeLazy(lz, i) {
     f = { [key]: () => closedErr(key) }[key];
   } else if (f === undefined) {
     const d = checkDefinition(key, lz.defs[i]);
+    if (lz.batch === 1 && d.variable === undefined && d.variadic === null && !d.generated) {
+      f = makeFirst(lz, key, d);
+      lz.status[i] = LZ_DONE;
+      Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
+      return f;
+    }
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
       if (!d.optional) notFound(d.name, lz.libPath);
@@ -311,6 +317,27 @@ function makeLazy(lz, i) {
   lz.made[i] = undefined;
   Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
+}
+
+/**
+ * The function of a scalar-signature entry read while `lz.batch` is 1 (the library's first
+ * read that makes one), checked definition `d`: looked up and made by one native call
+ * (native.makeOne, which names the signature by its registered id), wrapped by one script run
+ * (wrapOne); the same function makeBatch makes, without a batch's columns, arrays and second
+ * N-API call, which were most of a single first read (docs/definitions-and-memory.md, "Lazy
+ * binding").
+ */
+function makeFirst(lz, key, d) {
+  const r = native.makeOne(lz.handle, key, d.name, signatureId(d));
+  if (r === null) {
+    if (!d.optional) notFound(d.name, lz.libPath);
+    return null;
+  }
+  lz.batch = 2;
+  // [function, BigInt twin] where the function has a twin (docs/pointers.md §10).
+  return Array.isArray(r)
+    ? wrapOne(r[0], r[1], key, d.parameters, d.result, d.nonblocking, d.sigKey, lz.state)
+    : wrapOne(r, undefined, key, d.parameters, d.result, d.nonblocking, d.sigKey, lz.state);
 }
 
 /** The function of entry `i` (checked: `d`, at `address`), made with a batch of later entries. */

@@ -168,6 +168,16 @@ function wrapAll(list, state, chunk = CHUNK) {
   return out;
 }
 
+/**
+ * The wrapper of one native function `fn` (BigInt twin `twin` or undefined), named `name`, of
+ * scalar signature `key` (params, result, nonblocking): wrapAll's text with one literal, run
+ * once, without its grouping (a lazily bound symbol's first read makes one wrapper).
+ */
+function wrapOne(fn, twin, name, params, result, nonblocking, key, state) {
+  const script = factoryFor(key, params, result, nonblocking, 1);
+  return script.runInThisContext()(state, wrapErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul, callbackArg, strErr, bigArg, bigOk, highU64, fn, name, twin === undefined ? null : twin)[0];
+}
+
 /** Names for the unused slots `names.length…chunk-1` of a run, none equal to any of `names`. */
 function padNames(names, chunk) {
   const pad = new Array(chunk);
@@ -562,4 +572,4 @@ function ptrArg(v, where) {
 
 const nul = () => null;
 
-module.exports = { CHUNK, closedErr, wrap, wrapAll };
+module.exports = { CHUNK, closedErr, wrap, wrapAll, wrapOne };

@@ -232,3 +232,54 @@ test('lazily read: an exported variable is its live accessor, a variadic functio
   assert.equal(Buffer.from(buf.subarray(0, 3)).toString(), '2.5');
   lib.close();
 });
+
+test('first reads of every scalar kind (one native call each): BigInt twins, errno, callbacks, pointers and strings — eager’s results and errors, cold and hot', () => {
+  const defs = {
+    id_u64: T(['u64'], 'u64'),
+    id_i64: T(['i64'], 'i64'),
+    c_strlen: T(['string'], 'usize'),
+    static_ascii: T([], 'string'),
+    add_errno: T(['i32', 'i32'], 'i32', { name: 'add_i32', errno: true }),
+    add_cb: T(['i32', 'i32'], 'i32', { name: 'add_i32', callbacks: true }),
+  };
+  const eager = ffast.dlopen(h.FIXTURE, defs).symbols;
+  for (const k of Object.keys(defs)) {
+    // Each the first read of its own library (the single-read path).
+    const lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+    const f = lib.symbols[k];
+    assert.equal(f.name, k);
+    assert.equal(f.length, eager[k].length, `${k}.length`);
+    h.register(f, defs[k]);
+    switch (k) {
+      case 'id_u64':
+        coldHot(f, [2n ** 64n - 1n], 2n ** 64n - 1n);
+        coldHot(f, [7], 7);
+        break;
+      case 'id_i64':
+        coldHot(f, [-(2n ** 63n)], -(2n ** 63n));
+        break;
+      case 'c_strlen':
+        coldHot(f, ['h\u00e9llo'], 6);
+        break;
+      case 'static_ascii':
+        coldHot(f, [], 'plain ascii');
+        break;
+      case 'add_errno':
+        coldHot(f, [2, 40], 42);
+        break;
+      case 'add_cb':
+        coldHot(f, [2, 40], 42, { fast: false });
+        break;
+    }
+    // Wrong counts, an object, a BigInt past every bound (for static_ascii, whose arity is 0:
+    // each is a surplus argument).
+    for (const args of [...(f.length > 0 ? [[]] : []), [1, 2, 3, 4], [{}], [2n ** 64n]]) {
+      const a = thrown(() => f(...args));
+      const b = thrown(() => eager[k](...args));
+      assert.equal(a.code, b.code, `${k}(${args.length} args) code`);
+      assert.equal(a.message, b.message, `${k} message`);
+    }
+    lib.close();
+    assert.equal(thrown(() => f(1)).code, 'ERR_FFAST_CLOSED');
+  }
+});

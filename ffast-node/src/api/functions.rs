@@ -8,6 +8,7 @@ use ffast_core::Signature;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
+use std::cell::RefCell;
 
 /// A signature in its spelled form; `makeFunctions` takes each distinct one once.
 #[napi(object)]
@@ -186,6 +187,127 @@ pub fn make_functions(
                 sys::napi_set_named_property(env.raw(), arr, key.as_ptr(), twins),
             )?;
         }
+    }
+    Ok(raw(&env, arr))
+}
+
+/// A signature registered with [`register_signature`]: parsed once, with its flags.
+struct Registered {
+    sig: Signature,
+    nonblocking: bool,
+    callbacks: bool,
+    errno: bool,
+}
+
+thread_local! {
+    /// The signatures [`register_signature`] registered on this thread, by id. One list per thread:
+    /// each JS thread (the main one, each worker) has its own ffast module and ids, and never
+    /// registers many (one per distinct canonical signature it binds lazily).
+    static SIGNATURES: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Register a signature for [`make_one`]; returns its id on this thread. lib/definitions.js
+/// calls it once per canonical signature (its `sigKey`), so a lazily bound symbol's first read
+/// passes a number rather than a signature object to convert and parse again (converting and
+/// parsing were ~1 µs of a first read).
+#[napi]
+pub fn register_signature(env: Env, def: SigDef) -> Result<u32> {
+    let sig = Signature::parse(&def.parameters, &def.result)
+        .map_err(|e| core_fail(&env, &e, "in a definition: "))?;
+    SIGNATURES.with(|s| {
+        let mut s = s.borrow_mut();
+        s.push(Registered {
+            sig,
+            nonblocking: def.nonblocking.unwrap_or(false),
+            callbacks: def.callbacks.unwrap_or(false),
+            errno: def.errno.unwrap_or(false),
+        });
+        u32::try_from(s.len() - 1).map_err(|_| {
+            fail(
+                &env,
+                ErrorCode::Internal,
+                "registerSignature: too many signatures",
+            )
+        })
+    })
+}
+
+/// The function a lazily bound symbol's first read makes (lib/library.js makeLazy): symbol
+/// `symbol` of library `lib` looked up, and its function, named `name`, made with registered
+/// signature `sig` (all scalar: no area), its code joining the library's. One N-API call for
+/// what took three (`symbols`, `makeFunctions` and its array of one); about a third of a first
+/// read's time was the calls' fixed cost (docs/definitions-and-memory.md, "Lazy binding").
+///
+/// Returns null when the library has no such symbol (or it is NULL), the function when it has
+/// no BigInt twin, else `[function, twin]`.
+#[napi]
+pub fn make_one(
+    env: Env,
+    lib: u32,
+    name: String,
+    symbol: String,
+    sig: u32,
+) -> Result<Unknown<'static>> {
+    let found: Result<Option<usize>> = thread::with(|s| {
+        let l = s
+            .libs
+            .get(&lib)
+            .and_then(|c| c.lib.as_ref())
+            .ok_or_else(|| fail(&env, ErrorCode::Closed, "library is closed"))?;
+        // SAFETY: only the address is taken; nothing is called here.
+        let sym = unsafe { l.get::<*const std::ffi::c_void>(symbol.as_bytes()) };
+        Ok(sym.ok().map(|p| *p as usize).filter(|&a| a != 0))
+    });
+    let Some(address) = found? else {
+        let mut null = std::ptr::null_mut();
+        // SAFETY: an N-API call on env's thread.
+        check(&env, unsafe { sys::napi_get_null(env.raw(), &mut null) })?;
+        return Ok(raw(&env, null));
+    };
+    let req = SIGNATURES.with(|s| {
+        s.borrow().get(sig as usize).map(|r| Request {
+            name,
+            address,
+            sig: r.sig.clone(),
+            nonblocking: r.nonblocking,
+            callbacks: r.callbacks,
+            errno: r.errno,
+            internal: false,
+        })
+    });
+    let Some(req) = req else {
+        return Err(fail(
+            &env,
+            ErrorCode::Internal,
+            "makeOne: unknown signature",
+        ));
+    };
+    if req.sig.area_size != 0 {
+        return Err(fail(
+            &env,
+            ErrorCode::Internal,
+            "makeOne: a signature with aggregates",
+        ));
+    }
+    // SAFETY: we are in an N-API call on env's thread.
+    let (set, made) = unsafe { make::make_functions(env.raw(), vec![req], None) }
+        .map_err(|e| core_fail(&env, &e, ""))?;
+    // SAFETY: as above; the library was open when the function was made and no JS ran since.
+    // (A library's code is freed by `close`: no batch id to count objects in.)
+    let _ = unsafe { make::keep(env.raw(), Some(lib), set, &made) };
+    let m = &made[0];
+    let Some(twin) = m.twin else {
+        return Ok(raw(&env, m.value));
+    };
+    let mut arr = std::ptr::null_mut();
+    // SAFETY: values are created in the current HandleScope; indices are in range.
+    unsafe {
+        check(
+            &env,
+            sys::napi_create_array_with_length(env.raw(), 2, &mut arr),
+        )?;
+        check(&env, sys::napi_set_element(env.raw(), arr, 0, m.value))?;
+        check(&env, sys::napi_set_element(env.raw(), arr, 1, twin))?;
     }
     Ok(raw(&env, arr))
 }

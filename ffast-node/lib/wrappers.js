@@ -170,12 +170,51 @@ function wrapAll(list, state, chunk = CHUNK) {
 
 /**
  * The wrapper of one native function `fn` (BigInt twin `twin` or undefined), named `name`, of
- * scalar signature `key` (params, result, nonblocking): wrapAll's text with one literal, run
- * once, without its grouping (a lazily bound symbol's first read makes one wrapper).
+ * scalar signature `key` (params, result, nonblocking): the same method text as wrapAll's,
+ * made by a single-use *maker* (a lazily bound symbol's first read makes one wrapper).
+ *
+ * A wrapper needs feedback of its own (see wrapAll), which a run of a script gives; but a run
+ * (runInThisContext, then the factory's call) was ~40% of a lazily bound symbol's first read.
+ * So one run of a shape's maker script makes MAKERS makers, each a function literal of its own
+ * (its own feedback cell, fresh per run) holding one wrapper literal: calling a maker once
+ * creates that wrapper's closure with feedback no other wrapper shares, exactly as a run of
+ * the factory does. A maker called twice would give its two wrappers one feedback cell, so
+ * each is taken out of the pool and called once. The state `S` and the targets are the
+ * maker's arguments (`const` in its scope, so TurboFan folds an inlined wrapper's target to a
+ * constant as in wrapAll's text); so makers serve any library, and a program reading symbols
+ * of one shape (from one or more libraries) runs the script once per MAKERS first reads.
  */
+const MAKERS = 16;
+/** Makers not used yet, per shape key (see wrapOne). */
+const makers = new Map();
+
 function wrapOne(fn, twin, name, params, result, nonblocking, key, state) {
-  const script = factoryFor(key, params, result, nonblocking, 1);
-  return script.runInThisContext()(state, wrapErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul, callbackArg, strErr, bigArg, bigOk, highU64, fn, name, twin === undefined ? null : twin)[0];
+  let pool = makers.get(key);
+  if (pool === undefined) {
+    pool = [];
+    makers.set(key, pool);
+  }
+  if (pool.length === 0) {
+    const made = makerScript(key, params, result, nonblocking).runInThisContext()(wrapErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul, callbackArg, strErr, bigArg, bigOk, highU64);
+    for (let k = made.length - 1; k >= 0; k--) pool.push(made[k]);
+  }
+  return pool.pop()(state, fn, name, twin === undefined ? null : twin);
+}
+
+/** The compiled script making MAKERS makers of one shape's wrappers (see wrapOne). */
+function makerScript(key, params, result, nonblocking) {
+  const id = `maker\u0000${key}`;
+  let script = factories.get(id);
+  if (script === undefined) {
+    const maker = `function(S,F0,N0,W0){const f0=F0,n0=N0,t0=W0;
+${twinHelperSource(params, 0, nonblocking)}const o={[n0]${wrapperSource(params, result, 0, nonblocking)}};
+return o[n0];}`;
+    const src = `"use strict";(function(E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,h64){
+return [${Array.from({ length: MAKERS }, () => maker).join(',\n')}];})`;
+    script = new vm.Script(src, { filename: 'ffast:wrappers' });
+    factories.set(id, script);
+  }
+  return script;
 }
 
 /** Names for the unused slots `names.length…chunk-1` of a run, none equal to any of `names`. */

@@ -233,6 +233,42 @@ test('lazily read: an exported variable is its live accessor, a variadic functio
   lib.close();
 });
 
+test('first reads: each wrapper made on its own first read has feedback of its own (a dispatcher calling them from one call site stays fast)', () => {
+  // The first function a lazily bound library makes comes from a single-use maker (wrapOne in
+  // lib/wrappers.js): one script run makes several makers, each called once. Twenty libraries
+  // of one shape, one first read each: the wrappers come from two runs' makers, and from one
+  // maker literal of different runs. The call site `fns[i & 15](…)` is megamorphic, so
+  // TurboFan does not inline the wrappers: each is optimized on its own, and only a wrapper
+  // with feedback of its own knows its single target (a maker called twice shares it).
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const libs = Array.from({ length: 20 }, (_, k) => ffast.dlopen(null, { [names[k & 7]]: T(['i32'], 'i32') }, { bind: 'lazy' }));
+  const fns = libs.map((l, k) => l.symbols[names[k & 7]]).slice(4);
+  const dispatch = new Function('fns', `return function lazy_dispatch_${process.pid}(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
+    return s;
+  };`)(fns);
+  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
+  const expectSum = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const f = fns[i & 15];
+      const r = refs[f.name];
+      s = (s + (r !== undefined ? r(i & 127) : f(i & 127))) | 0; // the ctype predicates' non-zero values are libc's own
+    }
+    return s;
+  };
+  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
+  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
+  const before = h.slowCalls();
+  const n = 100000;
+  const got = dispatch(n);
+  const slow = h.slowCalls() - before;
+  assert.equal(got, expectSum(n));
+  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  for (const l of libs) l.close();
+});
+
 test('first reads of every scalar kind (one native call each): BigInt twins, errno, callbacks, pointers and strings — eager’s results and errors, cold and hot', () => {
   const defs = {
     id_u64: T(['u64'], 'u64'),

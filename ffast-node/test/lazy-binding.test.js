@@ -269,6 +269,40 @@ test('first reads: each wrapper made on its own first read has feedback of its o
   for (const l of libs) l.close();
 });
 
+test('wrappers made ahead in batches have feedback of their own too (a dispatcher over 16 symbols of one library stays fast)', () => {
+  // Read in declaration order, one library's symbols are made 1, 2, 4, 8, … at a time
+  // (makeBatch), every wrapper from a single-use maker as a first read's is.
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const defs = {};
+  for (let k = 0; k < 16; k++) defs[`s${k}`] = T(['i32'], 'i32', { name: names[k & 7] });
+  const lib = ffast.dlopen(null, defs, { bind: 'lazy' });
+  const fns = Object.keys(defs).map((k) => lib.symbols[k]);
+  const dispatch = new Function('fns', `return function lazy_batch_dispatch_${process.pid}(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
+    return s;
+  };`)(fns);
+  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
+  const expectSum = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const k = i & 15;
+      const r = refs[names[k & 7]];
+      s = (s + (r !== undefined ? r(i & 127) : fns[k](i & 127))) | 0;
+    }
+    return s;
+  };
+  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
+  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
+  const before = h.slowCalls();
+  const n = 100000;
+  const got = dispatch(n);
+  const slow = h.slowCalls() - before;
+  assert.equal(got, expectSum(n));
+  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  lib.close();
+});
+
 test('first reads of every scalar kind (one native call each): BigInt twins, errno, callbacks, pointers and strings — eager’s results and errors, cold and hot', () => {
   const defs = {
     id_u64: T(['u64'], 'u64'),

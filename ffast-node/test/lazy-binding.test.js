@@ -353,3 +353,43 @@ test('first reads of every scalar kind (one native call each): BigInt twins, err
     assert.equal(thrown(() => f(1)).code, 'ERR_FFAST_CLOSED');
   }
 });
+
+test('close() from inside a first read (a definition getter closes the library): the closed error, no function made, later reads get the closed function', () => {
+  for (const which of ['first', 'batch']) {
+    let lib;
+    const closing = { parameters: ['i32', 'i32'], get result() { lib.close(); return 'i32'; }, name: 'add_i32' };
+    const defs = which === 'first'
+      ? { a: closing, b: T(['i32', 'i32'], 'i32', { name: 'add_i32' }) }
+      // The closing definition is checked ahead of its read, in the batch of the second read.
+      : { a: T(['i32', 'i32'], 'i32', { name: 'add_i32' }), b: T(['i32', 'i32'], 'i32', { name: 'add_i32' }), c: closing };
+    lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+    const pagesOpen = ffast.__internal.jitPages();
+    if (which === 'batch') assert.equal(lib.symbols.a(1, 2), 3);
+    const e = thrown(() => (which === 'first' ? lib.symbols.a : lib.symbols.b));
+    assert.ok(e instanceof ffast.FfastError, `${which}: ${e}`);
+    assert.equal(e.code, 'ERR_FFAST_CLOSED', which);
+    // Nothing was made for the closed library, and what it had was freed with it.
+    assert.ok(ffast.__internal.jitPages() <= pagesOpen, which);
+    for (const k of Object.keys(defs)) {
+      const f = lib.symbols[k];
+      if (which === 'batch' && k === 'a') continue; // read before the close: eager's function
+      assert.equal(typeof f, 'function', `${which} ${k}`);
+      assert.equal(thrown(() => f(1, 2)).code, 'ERR_FFAST_CLOSED', `${which} ${k}`);
+    }
+    assert.equal(thrown(() => lib.symbols.a(1, 2)).code, 'ERR_FFAST_CLOSED');
+  }
+  // Struct signatures and variables look their symbol up on their own (native.symbols): the
+  // same closed error, no crash (it aborted the process before: the error was thrown while the
+  // native side held its thread state).
+  const DivT = ffast.struct({ quot: 'int', rem: 'int' });
+  for (const def of [
+    (close) => ({ parameters: ['int', 'int'], get result() { close(); return DivT; }, name: 'div' }),
+    (close) => ({ get variable() { close(); return 'pointer'; }, name: 'environ' }),
+  ]) {
+    let lib;
+    lib = ffast.dlopen(null, { x: def(() => lib.close()) }, { bind: 'lazy' });
+    const e = thrown(() => lib.symbols.x);
+    assert.ok(e instanceof ffast.FfastError, String(e));
+    assert.equal(e.code, 'ERR_FFAST_CLOSED');
+  }
+});

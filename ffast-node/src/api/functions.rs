@@ -313,25 +313,24 @@ pub fn make_some(
 }
 
 /// `f` given the lookup of open library `lib` (a symbol's address; None where absent or
-/// NULL), or the closed error.
+/// NULL), or the closed error: a definition's getter may close the library during the read
+/// that then makes its function (lazy-binding.test.js).
 fn lookup<R>(
     env: &Env,
     lib: u32,
     f: impl FnOnce(&dyn Fn(&str) -> Option<usize>) -> R,
 ) -> Result<R> {
-    thread::with(|s| {
-        let l = s
-            .libs
-            .get(&lib)
-            .and_then(|c| c.lib.as_ref())
-            .ok_or_else(|| fail(env, ErrorCode::Closed, "library is closed"))?;
+    let out = thread::with(|s| {
+        let l = s.libs.get(&lib).and_then(|c| c.lib.as_ref())?;
         let get = |name: &str| {
             // SAFETY: only the address is taken; nothing is called here.
             let sym = unsafe { l.get::<*const std::ffi::c_void>(name.as_bytes()) };
             sym.ok().map(|p| *p as usize).filter(|&a| a != 0)
         };
-        Ok(f(&get))
-    })
+        Some(f(&get))
+    });
+    // Thrown outside `thread::with`: throwing reads the thread's state too (the error class).
+    out.ok_or_else(|| fail(env, ErrorCode::Closed, "library is closed"))
 }
 
 /// Make the functions of found symbols `(name, address, registered signature)` of open

@@ -289,9 +289,7 @@ function makeLazy(lz, i) {
     const d = checkDefinition(key, lz.defs[i]);
     if (d.variable === undefined && d.variadic === null && !d.generated) {
       f = lz.batch === 1 ? makeFirst(lz, key, d) : makeBatch(lz, i, d);
-      lz.status[i] = LZ_DONE;
-      Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
-      return f;
+      return settle(lz, i, key, f);
     }
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
@@ -300,6 +298,7 @@ function makeLazy(lz, i) {
     } else if (d.variable !== undefined) {
       // An exported variable: the live accessor eager dlopen defines, in place of this one.
       const access = d.access(address, state);
+      if (lz.status[i] === LZ_DONE) return out[key]; // see settle
       lz.status[i] = LZ_DONE;
       Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
       return access.get();
@@ -311,9 +310,20 @@ function makeLazy(lz, i) {
       f = wrap(made[0], key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
     }
   }
+  return settle(lz, i, key, f);
+}
+
+/**
+ * Put made function `f` (or null) of entry `i` in place of its accessor, and return what the
+ * property holds. A read nested in this one (a definition's getter reading `lib.symbols`) may
+ * have made and placed the entry first: its function stays (redefining the non-configurable
+ * property threw a TypeError) and this one is dropped.
+ */
+function settle(lz, i, key, f) {
+  if (lz.status[i] === LZ_DONE) return lz.out[key];
   lz.status[i] = LZ_DONE;
   lz.made[i] = undefined;
-  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
+  Object.defineProperty(lz.out, key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
 }
 

@@ -393,3 +393,46 @@ test('close() from inside a first read (a definition getter closes the library):
     assert.equal(e.code, 'ERR_FFAST_CLOSED');
   }
 });
+
+test('a read nested in a first read (a definition getter reading lib.symbols) makes the function once: both reads get it, no TypeError', () => {
+  const inner = {};
+  const once = (k, read) => {
+    if (!(k in inner)) {
+      inner[k] = undefined;
+      inner[k] = read();
+    }
+  };
+  // The definition of `a` reads `a` itself (once), in the library's first read.
+  let lib = null;
+  lib = ffast.dlopen(h.FIXTURE, { a: { parameters: ['i32', 'i32'], name: 'add_i32', get result() { once('a', () => lib.symbols.a); return 'i32'; } } }, { bind: 'lazy' });
+  const a = lib.symbols.a;
+  assert.equal(typeof inner.a, 'function');
+  assert.equal(a, inner.a, 'the outer read returns what the nested read made');
+  assert.equal(lib.symbols.a, a);
+  assert.equal(a(2, 3), 5);
+  lib.close();
+  // The definition of `c`, checked ahead in the batch that `x`'s read makes (after `p`'s read,
+  // a batch of two: x and c), reads `x`.
+  lib = ffast.dlopen(h.FIXTURE, {
+    p: { parameters: ['i32', 'i32'], name: 'add_i32', result: 'i32' },
+    x: { parameters: ['i32', 'i32'], name: 'add_i32', result: 'i32' },
+    c: { parameters: ['i32', 'i32'], name: 'add_i32', get result() { once('x', () => lib.symbols.x); return 'i32'; } },
+  }, { bind: 'lazy' });
+  assert.equal(lib.symbols.p(1, 1), 2);
+  const x = lib.symbols.x;
+  assert.equal(typeof inner.x, 'function');
+  assert.equal(x, inner.x);
+  assert.equal(lib.symbols.x, x);
+  assert.equal(x(4, 5), 9);
+  assert.equal(lib.symbols.c(6, 7), 13);
+  h.assertReadOnlyNamespace(lib.symbols, 'x', x);
+  assert.equal(Object.isFrozen(lib.symbols), true);
+  lib.close();
+  // A variable whose definition reads itself.
+  lib = ffast.dlopen(null, { v: { get variable() { once('v', () => lib.symbols.v); return 'pointer'; }, name: 'environ' } }, { bind: 'lazy' });
+  const env = lib.symbols.v;
+  assert.ok(typeof env === 'number' && env !== 0);
+  assert.equal(inner.v, env);
+  assert.equal(lib.symbols.v, env);
+  lib.close();
+});

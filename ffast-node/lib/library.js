@@ -385,8 +385,10 @@ function makeBatch(lz, i, d) {
     checked.push(dn);
   }
   const r = native.makeSome(lz.handle, names, symbols, sigs);
-  // The later entries first: they are made whether or not entry i's symbol exists.
+  // The later entries first: they are made whether or not entry i's symbol exists. (One a
+  // read nested in this one placed already, from a definition's getter, keeps its function.)
   for (let j = 1; j < at.length; j++) {
+    if (lz.status[at[j]] !== LZ_PENDING) continue;
     if (r[j] === null) lz.status[at[j]] = LZ_BAD; // its own read throws eager's error
     else lz.made[at[j]] = lazyWrapper(r[j], names[j], checked[j], lz.state);
   }

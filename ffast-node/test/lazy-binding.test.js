@@ -436,3 +436,31 @@ test('a read nested in a first read (a definition getter reading lib.symbols) ma
   assert.equal(lib.symbols.v, env);
   lib.close();
 });
+
+test('worker termination while the worker makes lazily bound functions (first reads and batches in a loop): no crash, the main thread goes on', async () => {
+  const { Worker } = require('node:worker_threads');
+  const src = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const ffast = require(workerData.pkg);
+    const defs = {};
+    for (let i = 0; i < 40; i++) defs['s' + i] = { parameters: ['i32', 'i64'], result: 'i64', name: 'add_i64' };
+    for (let k = 0; ; k++) {
+      const lib = ffast.dlopen(workerData.lib, defs, { bind: 'lazy' });
+      for (let i = 0; i <= (k % 40); i++) if (lib.symbols['s' + i](i, 1n) !== i + 1) throw new Error('wrong');
+      if (k % 3) lib.close(); // the others are left open for the termination to free
+      if (k === 20) parentPort.postMessage('running');
+    }`;
+  for (let n = 0; n < 4; n++) {
+    const w = new Worker(src, { eval: true, workerData: { pkg: h.PKG, lib: h.FIXTURE } });
+    const exited = new Promise((resolve) => w.once('exit', resolve));
+    await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await w.terminate();
+    assert.equal(await exited, 1);
+  }
+  const lib = ffast.dlopen(h.FIXTURE, { add_i64: T(['i64', 'i64'], 'i64') }, { bind: 'lazy' });
+  assert.equal(lib.symbols.add_i64(2n ** 60n, 1), 2n ** 60n + 1n);
+  lib.close();
+});

@@ -330,6 +330,23 @@ function makeColumns(handle, keys, defs, addresses) {
 }
 
 /**
+ * Ids of the canonical signatures registered with the native side (native.registerSignature), by
+ * sigKey: a lazily bound symbol's first read names its signature by id (native.makeOne)
+ * instead of sending the signature's spelled form to be converted and parsed again.
+ */
+const signatureIds = new Map();
+
+/** The native id of checked (plain, not internal) definition `d`'s signature. */
+function signatureId(d) {
+  let id = signatureIds.get(d.sigKey);
+  if (id === undefined) {
+    id = native.registerSignature({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno) });
+    signatureIds.set(d.sigKey, id);
+  }
+  return id;
+}
+
+/**
  * How an exported variable of type `t` is read and written (docs/pointers.md §9): `(address,
  * state) => { get, set }` accessors reading C's current value and storing by the member rules.
  */
@@ -393,4 +410,4 @@ function variableAccess(key, t) {
   };
 }
 
-module.exports = { checkDefinition, checkFull, makeColumns, makeFunctions };
+module.exports = { checkDefinition, checkFull, makeColumns, makeFunctions, signatureId };

@@ -3,13 +3,13 @@
 
 const { isProxy } = require('node:util').types;
 const { checkAddress } = require('./addresses.js');
-const { checkDefinition, makeFunctions, makeColumns } = require('./definitions.js');
+const { checkDefinition, makeFunctions, makeColumns, signatureId } = require('./definitions.js');
 const { fail, describe, show, clip, keyName } = require('./errors.js');
 const { native } = require('./native.js');
 const { insideCall } = require('./scripts.js');
 const { thrownMessage, ownKeys, ownValue, readOwn, bool } = require('./user-objects.js');
 const { variadicFunction } = require('./variadic.js');
-const { closedErr, CHUNK, wrapAll, wrap } = require('./wrappers.js');
+const { closedErr, wrapAll, wrapOne, wrap } = require('./wrappers.js');
 
 /** dlopen options: name → type of its value. The one list of what dlopen accepts. */
 const DLOPEN_OPTIONS = {
@@ -287,6 +287,10 @@ function makeLazy(lz, i) {
     f = { [key]: () => closedErr(key) }[key];
   } else if (f === undefined) {
     const d = checkDefinition(key, lz.defs[i]);
+    if (d.variable === undefined && d.variadic === null && !d.generated) {
+      f = lz.batch === 1 ? makeFirst(lz, key, d) : makeBatch(lz, i, d);
+      return settle(lz, i, key, f);
+    }
     const address = native.symbols(handle, [d.name])[0];
     if (address === null) {
       if (!d.optional) notFound(d.name, lz.libPath);
@@ -294,6 +298,7 @@ function makeLazy(lz, i) {
     } else if (d.variable !== undefined) {
       // An exported variable: the live accessor eager dlopen defines, in place of this one.
       const access = d.access(address, state);
+      if (lz.status[i] === LZ_DONE) return out[key]; // see settle
       lz.status[i] = LZ_DONE;
       Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
       return access.get();
@@ -303,50 +308,96 @@ function makeLazy(lz, i) {
       if (d.decode && d.decode.free !== undefined) d.freeFn = resultFree(handle, d.decode.free, lz.libPath);
       const made = makeFunctions(handle, [[key, d, address]]);
       f = wrap(made[0], key, d, state, made.twins === undefined || made.twins[0] === undefined ? null : made.twins[0]);
-    } else {
-      f = makeBatch(lz, i, d, address);
     }
   }
+  return settle(lz, i, key, f);
+}
+
+/**
+ * Put made function `f` (or null) of entry `i` in place of its accessor, and return what the
+ * property holds. A read nested in this one (a definition's getter reading `lib.symbols`) may
+ * have made and placed the entry first: its function stays (redefining the non-configurable
+ * property threw a TypeError) and this one is dropped.
+ */
+function settle(lz, i, key, f) {
+  if (lz.status[i] === LZ_DONE) return lz.out[key];
   lz.status[i] = LZ_DONE;
   lz.made[i] = undefined;
-  Object.defineProperty(out, key, { value: f, writable: false, enumerable: true, configurable: false });
+  Object.defineProperty(lz.out, key, { value: f, writable: false, enumerable: true, configurable: false });
   return f;
 }
 
-/** The function of entry `i` (checked: `d`, at `address`), made with a batch of later entries. */
-function makeBatch(lz, i, d, address) {
+/**
+ * The function of a scalar-signature entry read while `lz.batch` is 1 (the library's first
+ * read that makes one), checked definition `d`: looked up and made by one native call
+ * (native.makeOne, which names the signature by its registered id: signatureId) and wrapped
+ * (wrapOne); the same function a batch makes, without a batch's columns, arrays and second
+ * N-API call, which were most of a single first read (docs/definitions-and-memory.md, "Lazy
+ * binding"). null for an optional symbol the library lacks (and the batch stays 1).
+ */
+function makeFirst(lz, key, d) {
+  const r = native.makeOne(lz.handle, key, d.name, signatureId(d));
+  if (r === null) {
+    if (!d.optional) notFound(d.name, lz.libPath);
+    return null;
+  }
+  lz.batch = 2;
+  return lazyWrapper(r, key, d, lz.state);
+}
+
+/** The wrapper of what native.makeOne made for `key` (see makeFirst). */
+function lazyWrapper(r, key, d, state) {
+  // [function, BigInt twin] where the function has a twin (docs/pointers.md §10).
+  return Array.isArray(r)
+    ? wrapOne(r[0], r[1], key, d.parameters, d.result, d.nonblocking, d.sigKey, state)
+    : wrapOne(r, undefined, key, d.parameters, d.result, d.nonblocking, d.sigKey, state);
+}
+
+/**
+ * The function of scalar-signature entry `i` (checked: `d`), made with a batch of up to
+ * `lz.batch - 1` later unread entries of scalar signatures (see lazySymbols), all looked up and
+ * made by one native call (native.makeSome); each wrapper is made as makeFirst's is.
+ */
+function makeBatch(lz, i, d) {
   const want = lz.batch;
-  lz.batch = Math.min(LAZY_BATCH, lz.batch * 2);
-  const more = [];
-  for (let k = i + 1; k < lz.keys.length && more.length < want - 1; k++) {
+  const at = [i];
+  const names = [lz.keys[i]];
+  const symbols = [d.name];
+  const sigs = [signatureId(d)];
+  const checked = [d];
+  for (let k = i + 1; k < lz.keys.length && at.length < want; k++) {
     if (lz.status[k] !== LZ_PENDING || lz.made[k] !== undefined) continue;
+    let dn;
     try {
-      const dn = checkDefinition(lz.keys[k], lz.defs[k]);
-      if (dn.variable === undefined && !dn.variadic && !dn.generated) more.push([k, dn]);
-      else lz.status[k] = LZ_BAD;
+      dn = checkDefinition(lz.keys[k], lz.defs[k]);
     } catch {
       lz.status[k] = LZ_BAD; // its own read throws the error
+      continue;
     }
+    if (dn.variable !== undefined || dn.variadic !== null || dn.generated) {
+      lz.status[k] = LZ_BAD; // made by its own read
+      continue;
+    }
+    at.push(k);
+    names.push(lz.keys[k]);
+    symbols.push(dn.name);
+    sigs.push(signatureId(dn));
+    checked.push(dn);
   }
-  const list = [[lz.keys[i], d, address]];
-  const at = [i];
-  if (more.length > 0) {
-    const addresses = native.symbols(lz.handle, more.map(([, dn]) => dn.name));
-    more.forEach(([k, dn], j) => {
-      if (addresses[j] !== null) {
-        list.push([lz.keys[k], dn, addresses[j]]);
-        at.push(k);
-      } else lz.status[k] = LZ_BAD;
-    });
+  const r = native.makeSome(lz.handle, names, symbols, sigs);
+  // The later entries first: they are made whether or not entry i's symbol exists. (One a
+  // read nested in this one placed already, from a definition's getter, keeps its function.)
+  for (let j = 1; j < at.length; j++) {
+    if (lz.status[at[j]] !== LZ_PENDING) continue;
+    if (r[j] === null) lz.status[at[j]] = LZ_BAD; // its own read throws eager's error
+    else lz.made[at[j]] = lazyWrapper(r[j], names[j], checked[j], lz.state);
   }
-  const made = makeFunctions(lz.handle, list);
-  const fns = wrapAll(
-    list.map(([key, dn], j) => ({ fn: made[j], twin: made.twins === undefined ? undefined : made.twins[j], name: key, params: dn.parameters, result: dn.result, nonblocking: dn.nonblocking, key: dn.sigKey })),
-    lz.state,
-    list.length === 1 ? 1 : CHUNK,
-  );
-  for (let j = 1; j < at.length; j++) lz.made[at[j]] = fns[j];
-  return fns[0];
+  if (r[0] === null) {
+    if (!d.optional) notFound(d.name, lz.libPath);
+    return null;
+  }
+  lz.batch = Math.min(LAZY_BATCH, want * 2);
+  return lazyWrapper(r[0], names[0], d, lz.state);
 }
 
 let releasing = false;

@@ -130,16 +130,15 @@ function resultValue(result, v, h) {
 const CHUNK = 16;
 const factories = new Map();
 
-/** `chunk`: literals per script run (1 for a single wrapper made on its own: lazy binding). */
-function wrapAll(list, state, chunk = CHUNK) {
+function wrapAll(list, state) {
   const out = new Array(list.length);
   const groups = new Map();
   const flush = (g) => {
     const args = [state, wrapErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul, callbackArg, strErr, bigArg, bigOk, highU64];
-    for (let k = 0; k < chunk; k++) args.push(g.fns[k]);
-    const pad = g.names.length < chunk ? padNames(g.names, chunk) : null;
-    for (let k = 0; k < chunk; k++) args.push(k < g.names.length ? g.names[k] : pad[k]);
-    for (let k = 0; k < chunk; k++) args.push(k < g.twins.length && g.twins[k] !== undefined ? g.twins[k] : null);
+    for (let k = 0; k < CHUNK; k++) args.push(g.fns[k]);
+    const pad = g.names.length < CHUNK ? padNames(g.names) : null;
+    for (let k = 0; k < CHUNK; k++) args.push(k < g.names.length ? g.names[k] : pad[k]);
+    for (let k = 0; k < CHUNK; k++) args.push(k < g.twins.length && g.twins[k] !== undefined ? g.twins[k] : null);
     const made = g.script.runInThisContext().apply(null, args);
     for (let k = 0; k < g.at.length; k++) {
       // Two equal names would be one member: the later wrapper in both places.
@@ -155,41 +154,89 @@ function wrapAll(list, state, chunk = CHUNK) {
     const { params, result, name, fn, nonblocking = false, key, twin } = list[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { script: factoryFor(key, params, result, nonblocking, chunk), at: [], fns: [], names: [], twins: [] };
+      g = { script: factoryFor(key, params, result, nonblocking), at: [], fns: [], names: [], twins: [] };
       groups.set(key, g);
     }
     g.at.push(i);
     g.fns.push(fn);
     g.names.push(name);
     g.twins.push(twin);
-    if (g.at.length === chunk) flush(g);
+    if (g.at.length === CHUNK) flush(g);
   }
   for (const g of groups.values()) if (g.at.length) flush(g);
   return out;
 }
 
-/** Names for the unused slots `names.length…chunk-1` of a run, none equal to any of `names`. */
-function padNames(names, chunk) {
-  const pad = new Array(chunk);
+/**
+ * The wrapper of one native function `fn` (BigInt twin `twin` or undefined), named `name`, of
+ * scalar signature `key` (params, result, nonblocking): the same method text as wrapAll's,
+ * made by a single-use *maker* (a lazily bound symbol's first read makes one wrapper).
+ *
+ * A wrapper needs feedback of its own (see wrapAll), which a run of a script gives; but a run
+ * (runInThisContext, then the factory's call) was ~40% of a lazily bound symbol's first read.
+ * So one run of a shape's maker script makes MAKERS makers, each a function literal of its own
+ * (its own feedback cell, fresh per run) holding one wrapper literal: calling a maker once
+ * creates that wrapper's closure with feedback no other wrapper shares, exactly as a run of
+ * the factory does. A maker called twice would give its two wrappers one feedback cell, so
+ * each is taken out of the pool and called once. The state `S` and the targets are the
+ * maker's arguments (`const` in its scope, so TurboFan folds an inlined wrapper's target to a
+ * constant as in wrapAll's text); so makers serve any library, and a program reading symbols
+ * of one shape (from one or more libraries) runs the script once per MAKERS first reads.
+ */
+const MAKERS = 16;
+/** Makers not used yet, per shape key (see wrapOne). */
+const makers = new Map();
+
+function wrapOne(fn, twin, name, params, result, nonblocking, key, state) {
+  let pool = makers.get(key);
+  if (pool === undefined) {
+    pool = [];
+    makers.set(key, pool);
+  }
+  if (pool.length === 0) {
+    const made = makerScript(key, params, result, nonblocking).runInThisContext()(wrapErr, bufErr, isBuf, wideI64, wideU64, strDecode.cstr, nul, callbackArg, strErr, bigArg, bigOk, highU64);
+    for (let k = made.length - 1; k >= 0; k--) pool.push(made[k]);
+  }
+  return pool.pop()(state, fn, name, twin === undefined ? null : twin);
+}
+
+/** The compiled script making MAKERS makers of one shape's wrappers (see wrapOne). */
+function makerScript(key, params, result, nonblocking) {
+  const id = `maker\u0000${key}`;
+  let script = factories.get(id);
+  if (script === undefined) {
+    const maker = `function(S,F0,N0,W0){const f0=F0,n0=N0,t0=W0;
+${twinHelperSource(params, 0, nonblocking)}const o={[n0]${wrapperSource(params, result, 0, nonblocking)}};
+return o[n0];}`;
+    const src = `"use strict";(function(E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,h64){
+return [${Array.from({ length: MAKERS }, () => maker).join(',\n')}];})`;
+    script = new vm.Script(src, { filename: 'ffast:wrappers' });
+    factories.set(id, script);
+  }
+  return script;
+}
+
+/** Names for the unused slots `names.length…CHUNK-1` of a run, none equal to any of `names`. */
+function padNames(names) {
+  const pad = new Array(CHUNK);
   let mark = '\u0000';
   while (names.some((n) => n.startsWith(mark))) mark += '\u0000';
-  for (let k = names.length; k < chunk; k++) pad[k] = `${mark}${k}`;
+  for (let k = names.length; k < CHUNK; k++) pad[k] = `${mark}${k}`;
   return pad;
 }
 
-/** The compiled script making `chunk` wrappers of one shape (see wrapAll). */
-function factoryFor(key, params, result, nonblocking, chunk) {
-  const id = chunk === CHUNK ? key : `${chunk}\u0000${key}`;
-  let script = factories.get(id);
+/** The compiled script making CHUNK wrappers of one shape (see wrapAll). */
+function factoryFor(key, params, result, nonblocking) {
+  let script = factories.get(key);
   if (script === undefined) {
-    const R = (f) => Array.from({ length: chunk }, (_, k) => f(k));
+    const R = (f) => Array.from({ length: CHUNK }, (_, k) => f(k));
     const src = `"use strict";(function(S,E,B,isBuf,wi,wu,cstr,nul,cb,T,big,bok,h64,${R((k) => `F${k}`).join(',')},${R((k) => `N${k}`).join(',')},${R((k) => `W${k}`).join(',')}){
 const ${R((k) => `f${k}=F${k},n${k}=N${k},t${k}=W${k}`).join(',')};
 ${R((k) => twinHelperSource(params, k, nonblocking)).join('')}
 const o={${R((k) => `[n${k}]${wrapperSource(params, result, k, nonblocking)}`).join(',\n')}};
 return [${R((k) => `o[n${k}]`).join(',')}];})`;
     script = new vm.Script(src, { filename: 'ffast:wrappers' });
-    factories.set(id, script);
+    factories.set(key, script);
   }
   return script;
 }
@@ -562,4 +609,4 @@ function ptrArg(v, where) {
 
 const nul = () => null;
 
-module.exports = { CHUNK, closedErr, wrap, wrapAll };
+module.exports = { CHUNK, closedErr, wrap, wrapAll, wrapOne };

@@ -232,3 +232,235 @@ test('lazily read: an exported variable is its live accessor, a variadic functio
   assert.equal(Buffer.from(buf.subarray(0, 3)).toString(), '2.5');
   lib.close();
 });
+
+test('first reads: each wrapper made on its own first read has feedback of its own (a dispatcher calling them from one call site stays fast)', () => {
+  // The first function a lazily bound library makes comes from a single-use maker (wrapOne in
+  // lib/wrappers.js): one script run makes several makers, each called once. Twenty libraries
+  // of one shape, one first read each: the wrappers come from two runs' makers, and from one
+  // maker literal of different runs. The call site `fns[i & 15](…)` is megamorphic, so
+  // TurboFan does not inline the wrappers: each is optimized on its own, and only a wrapper
+  // with feedback of its own knows its single target (a maker called twice shares it).
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const libs = Array.from({ length: 20 }, (_, k) => ffast.dlopen(null, { [names[k & 7]]: T(['i32'], 'i32') }, { bind: 'lazy' }));
+  const fns = libs.map((l, k) => l.symbols[names[k & 7]]).slice(4);
+  const dispatch = new Function('fns', `return function lazy_dispatch_${process.pid}(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
+    return s;
+  };`)(fns);
+  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
+  const expectSum = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const f = fns[i & 15];
+      const r = refs[f.name];
+      s = (s + (r !== undefined ? r(i & 127) : f(i & 127))) | 0; // the ctype predicates' non-zero values are libc's own
+    }
+    return s;
+  };
+  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
+  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
+  const before = h.slowCalls();
+  const n = 100000;
+  const got = dispatch(n);
+  const slow = h.slowCalls() - before;
+  assert.equal(got, expectSum(n));
+  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  for (const l of libs) l.close();
+});
+
+test('wrappers made ahead in batches have feedback of their own too (a dispatcher over 16 symbols of one library stays fast)', () => {
+  // Read in declaration order, one library's symbols are made 1, 2, 4, 8, … at a time
+  // (makeBatch), every wrapper from a single-use maker as a first read's is.
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const defs = {};
+  for (let k = 0; k < 16; k++) defs[`s${k}`] = T(['i32'], 'i32', { name: names[k & 7] });
+  const lib = ffast.dlopen(null, defs, { bind: 'lazy' });
+  const fns = Object.keys(defs).map((k) => lib.symbols[k]);
+  const dispatch = new Function('fns', `return function lazy_batch_dispatch_${process.pid}(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
+    return s;
+  };`)(fns);
+  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
+  const expectSum = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const k = i & 15;
+      const r = refs[names[k & 7]];
+      s = (s + (r !== undefined ? r(i & 127) : fns[k](i & 127))) | 0;
+    }
+    return s;
+  };
+  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
+  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
+  const before = h.slowCalls();
+  const n = 100000;
+  const got = dispatch(n);
+  const slow = h.slowCalls() - before;
+  assert.equal(got, expectSum(n));
+  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  lib.close();
+});
+
+test('first reads of every scalar kind (one native call each): BigInt twins, errno, callbacks, pointers and strings — eager’s results and errors, cold and hot', () => {
+  const defs = {
+    id_u64: T(['u64'], 'u64'),
+    id_i64: T(['i64'], 'i64'),
+    c_strlen: T(['string'], 'usize'),
+    static_ascii: T([], 'string'),
+    add_errno: T(['i32', 'i32'], 'i32', { name: 'add_i32', errno: true }),
+    add_cb: T(['i32', 'i32'], 'i32', { name: 'add_i32', callbacks: true }),
+  };
+  const eager = ffast.dlopen(h.FIXTURE, defs).symbols;
+  for (const k of Object.keys(defs)) {
+    // Each the first read of its own library (the single-read path).
+    const lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+    const f = lib.symbols[k];
+    assert.equal(f.name, k);
+    assert.equal(f.length, eager[k].length, `${k}.length`);
+    h.register(f, defs[k]);
+    switch (k) {
+      case 'id_u64':
+        coldHot(f, [2n ** 64n - 1n], 2n ** 64n - 1n);
+        coldHot(f, [7], 7);
+        break;
+      case 'id_i64':
+        coldHot(f, [-(2n ** 63n)], -(2n ** 63n));
+        break;
+      case 'c_strlen':
+        coldHot(f, ['h\u00e9llo'], 6);
+        break;
+      case 'static_ascii':
+        coldHot(f, [], 'plain ascii');
+        break;
+      case 'add_errno':
+        coldHot(f, [2, 40], 42);
+        break;
+      case 'add_cb':
+        coldHot(f, [2, 40], 42, { fast: false });
+        break;
+    }
+    // Wrong counts, an object, a BigInt past every bound (for static_ascii, whose arity is 0:
+    // each is a surplus argument).
+    for (const args of [...(f.length > 0 ? [[]] : []), [1, 2, 3, 4], [{}], [2n ** 64n]]) {
+      const a = thrown(() => f(...args));
+      const b = thrown(() => eager[k](...args));
+      assert.equal(a.code, b.code, `${k}(${args.length} args) code`);
+      assert.equal(a.message, b.message, `${k} message`);
+    }
+    lib.close();
+    assert.equal(thrown(() => f(1)).code, 'ERR_FFAST_CLOSED');
+  }
+});
+
+test('close() from inside a first read (a definition getter closes the library): the closed error, no function made, later reads get the closed function', () => {
+  for (const which of ['first', 'batch']) {
+    let lib;
+    const closing = { parameters: ['i32', 'i32'], get result() { lib.close(); return 'i32'; }, name: 'add_i32' };
+    const defs = which === 'first'
+      ? { a: closing, b: T(['i32', 'i32'], 'i32', { name: 'add_i32' }) }
+      // The closing definition is checked ahead of its read, in the batch of the second read.
+      : { a: T(['i32', 'i32'], 'i32', { name: 'add_i32' }), b: T(['i32', 'i32'], 'i32', { name: 'add_i32' }), c: closing };
+    lib = ffast.dlopen(h.FIXTURE, defs, { bind: 'lazy' });
+    const pagesOpen = ffast.__internal.jitPages();
+    if (which === 'batch') assert.equal(lib.symbols.a(1, 2), 3);
+    const e = thrown(() => (which === 'first' ? lib.symbols.a : lib.symbols.b));
+    assert.ok(e instanceof ffast.FfastError, `${which}: ${e}`);
+    assert.equal(e.code, 'ERR_FFAST_CLOSED', which);
+    // Nothing was made for the closed library, and what it had was freed with it.
+    assert.ok(ffast.__internal.jitPages() <= pagesOpen, which);
+    for (const k of Object.keys(defs)) {
+      const f = lib.symbols[k];
+      if (which === 'batch' && k === 'a') continue; // read before the close: eager's function
+      assert.equal(typeof f, 'function', `${which} ${k}`);
+      assert.equal(thrown(() => f(1, 2)).code, 'ERR_FFAST_CLOSED', `${which} ${k}`);
+    }
+    assert.equal(thrown(() => lib.symbols.a(1, 2)).code, 'ERR_FFAST_CLOSED');
+  }
+  // Struct signatures and variables look their symbol up on their own (native.symbols): the
+  // same closed error, no crash (it aborted the process before: the error was thrown while the
+  // native side held its thread state).
+  const DivT = ffast.struct({ quot: 'int', rem: 'int' });
+  for (const def of [
+    (close) => ({ parameters: ['int', 'int'], get result() { close(); return DivT; }, name: 'div' }),
+    (close) => ({ get variable() { close(); return 'pointer'; }, name: 'environ' }),
+  ]) {
+    let lib;
+    lib = ffast.dlopen(null, { x: def(() => lib.close()) }, { bind: 'lazy' });
+    const e = thrown(() => lib.symbols.x);
+    assert.ok(e instanceof ffast.FfastError, String(e));
+    assert.equal(e.code, 'ERR_FFAST_CLOSED');
+  }
+});
+
+test('a read nested in a first read (a definition getter reading lib.symbols) makes the function once: both reads get it, no TypeError', () => {
+  const inner = {};
+  const once = (k, read) => {
+    if (!(k in inner)) {
+      inner[k] = undefined;
+      inner[k] = read();
+    }
+  };
+  // The definition of `a` reads `a` itself (once), in the library's first read.
+  let lib = null;
+  lib = ffast.dlopen(h.FIXTURE, { a: { parameters: ['i32', 'i32'], name: 'add_i32', get result() { once('a', () => lib.symbols.a); return 'i32'; } } }, { bind: 'lazy' });
+  const a = lib.symbols.a;
+  assert.equal(typeof inner.a, 'function');
+  assert.equal(a, inner.a, 'the outer read returns what the nested read made');
+  assert.equal(lib.symbols.a, a);
+  assert.equal(a(2, 3), 5);
+  lib.close();
+  // The definition of `c`, checked ahead in the batch that `x`'s read makes (after `p`'s read,
+  // a batch of two: x and c), reads `x`.
+  lib = ffast.dlopen(h.FIXTURE, {
+    p: { parameters: ['i32', 'i32'], name: 'add_i32', result: 'i32' },
+    x: { parameters: ['i32', 'i32'], name: 'add_i32', result: 'i32' },
+    c: { parameters: ['i32', 'i32'], name: 'add_i32', get result() { once('x', () => lib.symbols.x); return 'i32'; } },
+  }, { bind: 'lazy' });
+  assert.equal(lib.symbols.p(1, 1), 2);
+  const x = lib.symbols.x;
+  assert.equal(typeof inner.x, 'function');
+  assert.equal(x, inner.x);
+  assert.equal(lib.symbols.x, x);
+  assert.equal(x(4, 5), 9);
+  assert.equal(lib.symbols.c(6, 7), 13);
+  h.assertReadOnlyNamespace(lib.symbols, 'x', x);
+  assert.equal(Object.isFrozen(lib.symbols), true);
+  lib.close();
+  // A variable whose definition reads itself.
+  lib = ffast.dlopen(null, { v: { get variable() { once('v', () => lib.symbols.v); return 'pointer'; }, name: 'environ' } }, { bind: 'lazy' });
+  const env = lib.symbols.v;
+  assert.ok(typeof env === 'number' && env !== 0);
+  assert.equal(inner.v, env);
+  assert.equal(lib.symbols.v, env);
+  lib.close();
+});
+
+test('worker termination while the worker makes lazily bound functions (first reads and batches in a loop): no crash, the main thread goes on', async () => {
+  const { Worker } = require('node:worker_threads');
+  const src = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const ffast = require(workerData.pkg);
+    const defs = {};
+    for (let i = 0; i < 40; i++) defs['s' + i] = { parameters: ['i32', 'i64'], result: 'i64', name: 'add_i64' };
+    for (let k = 0; ; k++) {
+      const lib = ffast.dlopen(workerData.lib, defs, { bind: 'lazy' });
+      for (let i = 0; i <= (k % 40); i++) if (lib.symbols['s' + i](i, 1n) !== i + 1) throw new Error('wrong');
+      if (k % 3) lib.close(); // the others are left open for the termination to free
+      if (k === 20) parentPort.postMessage('running');
+    }`;
+  for (let n = 0; n < 4; n++) {
+    const w = new Worker(src, { eval: true, workerData: { pkg: h.PKG, lib: h.FIXTURE } });
+    const exited = new Promise((resolve) => w.once('exit', resolve));
+    await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await w.terminate();
+    assert.equal(await exited, 1);
+  }
+  const lib = ffast.dlopen(h.FIXTURE, { add_i64: T(['i64', 'i64'], 'i64') }, { bind: 'lazy' });
+  assert.equal(lib.symbols.add_i64(2n ** 60n, 1), 2n ** 60n + 1n);
+  lib.close();
+});

@@ -32,21 +32,23 @@ pub fn open(
 /// one N-API call each cost more than the binding itself.
 #[napi]
 pub fn symbols(env: Env, lib: u32, names: Vec<String>) -> Result<Vec<Option<f64>>> {
-    thread::with(|s| {
-        let l = s
-            .libs
-            .get(&lib)
-            .and_then(|c| c.lib.as_ref())
-            .ok_or_else(|| fail(&env, ErrorCode::Closed, "library is closed"))?;
-        Ok(names
-            .iter()
-            .map(|name| {
-                // SAFETY: only the address is taken; nothing is called here.
-                let sym = unsafe { l.get::<*const std::ffi::c_void>(name.as_bytes()) };
-                sym.ok().map(|p| *p as usize as f64).filter(|&a| a != 0.0)
-            })
-            .collect())
-    })
+    let found = thread::with(|s| {
+        let l = s.libs.get(&lib).and_then(|c| c.lib.as_ref())?;
+        Some(
+            names
+                .iter()
+                .map(|name| {
+                    // SAFETY: only the address is taken; nothing is called here.
+                    let sym = unsafe { l.get::<*const std::ffi::c_void>(name.as_bytes()) };
+                    sym.ok().map(|p| *p as usize as f64).filter(|&a| a != 0.0)
+                })
+                .collect(),
+        )
+    });
+    // Thrown outside `thread::with`: throwing reads the thread's state too (the error class),
+    // and a borrow held here made it panic (a lazily bound definition's getter that closes the
+    // library during its first read; lazy-binding.test.js).
+    found.ok_or_else(|| fail(&env, ErrorCode::Closed, "library is closed"))
 }
 /// Close a library: its trampolines and bindings are freed, then the library is unloaded. With
 /// calls on the stack or nonblocking calls in flight, that happens when the last of them

@@ -340,7 +340,7 @@ const signatureIds = new Map();
 function signatureId(d) {
   let id = signatureIds.get(d.sigKey);
   if (id === undefined) {
-    id = native.registerSignature({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno) });
+    id = native.registerSignature({ parameters: d.parameters, result: d.result, nonblocking: Boolean(d.nonblocking), callbacks: Boolean(d.callbacks), errno: Boolean(d.errno), fiber: Boolean(d.fiber) });
     signatureIds.set(d.sigKey, id);
   }
   return id;

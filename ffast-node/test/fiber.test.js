@@ -110,6 +110,23 @@ if (process.env.FFAST_FIBER === undefined || process.env.FFAST_NO_FIBER !== unde
     assert.equal(parked() - p, 0, 'back on the JS stack 15 light calls after a 10^5-callback call');
     cb.close();
   });
+  test('fiber: true on a lazily bound function (bind: \'lazy\'): the same choice as eager', { skip: !fiberTarget && 'no fibers on this target' }, () => {
+    const lib = ffast.dlopen(h.FIXTURE, defs(true), { bind: 'lazy' });
+    const S = lib.symbols;
+    const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);
+    let p = parked();
+    assert.equal(S.cb_call_n(cb, 100), 5050);
+    assert.equal(parked() - p, 0, 'the first call runs on the JS stack');
+    p = parked();
+    assert.equal(S.cb_call_n(cb, 100), 5050);
+    assert.equal(parked() - p, 100, 'the second on a fiber');
+    // the batch made with it: one callback per call stays on the JS stack
+    p = parked();
+    for (let k = 0; k < 50; k++) assert.equal(S.cb_call_once(cb, k), k + 2);
+    assert.equal(parked() - p, 0);
+    cb.close();
+    lib.close();
+  });
   test('fiber: true, callbacks the fast park does not take (a u32 result): the calls stay on the JS stack', () => {
     const S = open();
     const u = ffast.callback({ parameters: ['i32'], result: 'u32' }, (x) => x + 1);

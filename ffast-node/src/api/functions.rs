@@ -200,6 +200,7 @@ struct Registered {
     nonblocking: bool,
     callbacks: bool,
     errno: bool,
+    fiber: bool,
 }
 
 thread_local! {
@@ -224,6 +225,7 @@ pub fn register_signature(env: Env, def: SigDef) -> Result<u32> {
             nonblocking: def.nonblocking.unwrap_or(false),
             callbacks: def.callbacks.unwrap_or(false),
             errno: def.errno.unwrap_or(false),
+            fiber: def.fiber.unwrap_or(false),
         });
         u32::try_from(s.len() - 1).map_err(|_| {
             fail(
@@ -354,6 +356,7 @@ fn make_found(env: &Env, lib: u32, items: Vec<(String, usize, u32)>) -> Result<V
                     nonblocking: r.nonblocking,
                     callbacks: r.callbacks,
                     errno: r.errno,
+                    fiber: r.fiber,
                     internal: false,
                 })
             })

@@ -144,7 +144,7 @@ function bindAll(out, keys, defs, handle, state, libPath) {
     const d = defs[i];
     if (d.variable === undefined) continue;
     if (addresses[i] === null) own(out, keys[i], null);
-    else Object.defineProperty(out, keys[i], { ...d.access(addresses[i], state), enumerable: true, configurable: false });
+    else Object.defineProperty(out, keys[i], { __proto__: null, ...d.access(addresses[i], state), enumerable: true, configurable: false });
   }
   let m = 0;
   let j = 0;
@@ -262,7 +262,9 @@ function lazySymbols(out, keys, defs, handle, state, libPath) {
   // accessor. (An object per symbol and a fresh descriptor each were a third of lazy dlopen's
   // cost, most of it in garbage collection.)
   const lz = { out, handle, state, libPath, keys, defs, status: new Uint8Array(keys.length), made: new Array(keys.length), batch: 1 };
-  const desc = { get: undefined, enumerable: true, configurable: true };
+  // Null-prototype descriptors here and below, as OWN: an Object.prototype.get/set/value a
+  // program defined would be read as part of a plain literal descriptor (a TypeError).
+  const desc = { __proto__: null, get: undefined, enumerable: true, configurable: true };
   for (let i = 0; i < keys.length; i++) {
     desc.get = () => makeLazy(lz, i);
     Object.defineProperty(out, keys[i], desc);
@@ -300,7 +302,7 @@ function makeLazy(lz, i) {
       const access = d.access(address, state);
       if (lz.status[i] === LZ_DONE) return out[key]; // see settle
       lz.status[i] = LZ_DONE;
-      Object.defineProperty(out, key, { ...access, enumerable: true, configurable: false });
+      Object.defineProperty(out, key, { __proto__: null, ...access, enumerable: true, configurable: false });
       return access.get();
     } else if (d.variadic !== null) {
       f = variadicFunction(key, d, address, handle, state);
@@ -323,7 +325,7 @@ function settle(lz, i, key, f) {
   if (lz.status[i] === LZ_DONE) return lz.out[key];
   lz.status[i] = LZ_DONE;
   lz.made[i] = undefined;
-  Object.defineProperty(lz.out, key, { value: f, writable: false, enumerable: true, configurable: false });
+  Object.defineProperty(lz.out, key, { __proto__: null, value: f, writable: false, enumerable: true, configurable: false });
   return f;
 }
 

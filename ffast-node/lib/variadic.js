@@ -115,8 +115,9 @@ function variadicFunction(key, d, address, handle, state) {
       return Reflect.apply(fn, undefined, args);
     },
   }[key];
-  Object.defineProperty(dispatch, 'length', { value: nf });
+  Object.defineProperty(dispatch, 'length', { __proto__: null, value: nf });
   Object.defineProperty(dispatch, 'variadic', {
+    __proto__: null,
     value: function variadic(...types) {
       return shapeOf(types, 'ERR_FFAST_DEFINITION');
     },

@@ -590,7 +590,7 @@ function wrap(m, name, d, state, twin = null) {
       acquire, release, typedFnArg, afterPerCall, NONE, stringSink, arena, arenaStale, arenaDone, ...extra,
     ],
   );
-  Object.defineProperty(w, 'length', { value: n });
+  Object.defineProperty(w, 'length', { __proto__: null, value: n });
   return w;
 }
 

@@ -257,7 +257,12 @@ thread_local! {
     /// function of the signature (the ABI crates), and a lazily bound library makes its
     /// functions one or a few per call, where classifying again cost ~0.8 µs of a ~30 µs first
     /// read (cold, Node 26). Bounded: emptied when it reaches PLAN_CACHE_MAX signatures (a
-    /// program with that many distinct signatures classifies some again).
+    /// program with that many distinct signatures classifies some again). Scalar signatures
+    /// only (the ones lazy reads make): a signature with structs by value carries its type tree,
+    /// up to half a MiB each, which a cache bounded by count would keep after every library
+    /// using it closed (review of lazy1: +0.55 MiB per such signature).
+    /// (A thread-local with a destructor, against thread.rs's rule: nothing outside the thread
+    /// refers to what it holds, so dropping it at thread exit frees only this thread's data.)
     static PLANS: std::cell::RefCell<std::collections::HashMap<Signature, std::rc::Rc<CallPlan>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
@@ -266,6 +271,9 @@ const PLAN_CACHE_MAX: usize = 1024;
 
 /// The CallPlan of `sig` on this target, classified once per thread (PLANS).
 fn plan_for(sig: &Signature) -> std::rc::Rc<CallPlan> {
+    if sig.has_aggregates() {
+        return std::rc::Rc::new(classify(sig));
+    }
     PLANS.with(|p| {
         if let Some(plan) = p.borrow().get(sig) {
             return plan.clone();
@@ -489,6 +497,19 @@ mod tests {
         assert_eq!(*a, classify(&s));
         let c = plan_for(&sig(&["f64"], "f64"));
         assert_eq!(*c, classify(&sig(&["f64"], "f64")));
+    }
+
+    #[test]
+    fn signatures_with_structs_are_classified_but_not_cached() {
+        let s = sig(&["struct{x:f64,y:f64}", "i32"], "struct{a:u64,b:u64,c:u64}");
+        let before = PLANS.with(|p| p.borrow().len());
+        let a = plan_for(&s);
+        assert_eq!(*a, classify(&s));
+        assert!(!std::rc::Rc::ptr_eq(&a, &plan_for(&s)), "not kept");
+        PLANS.with(|p| {
+            assert_eq!(p.borrow().len(), before);
+            assert!(!p.borrow().contains_key(&s));
+        });
     }
 
     #[test]

@@ -39,6 +39,47 @@ test('inherited properties are not read: Object.create({ name, nonblocking }) bi
   throwsDef(() => dlopen(null, { labs: new Def() }), 'class instance', "no 'result'");
 });
 
+test('a polluted Object.prototype get/set/value/writable (property-descriptor keys) changes nothing: eager and lazy binding, variables, structs, variadic functions, cold and hot', () => {
+  const pollution = { get: function () { return 5; }, set: function () {}, value: 7, writable: true, enumerable: false, configurable: true };
+  const saved = [];
+  for (const [k, v] of Object.entries(pollution)) {
+    saved.push([k, Object.getOwnPropertyDescriptor(Object.prototype, k)]);
+    Object.prototype[k] = v; // eslint-disable-line no-extend-native
+  }
+  try {
+    const II = struct({ a: 'i32', b: 'i32' });
+    const defs = () => ({
+      id: { name: 'id_i32', parameters: ['i32'], result: 'i32' },
+      make_ii: { parameters: ['i32', 'i32'], result: II },
+    });
+    for (const bind of ['eager', 'lazy']) {
+      const lib = dlopen(FIXTURE, defs(), { bind });
+      const S = lib.symbols;
+      h.coldHot(S.id, [41], 41, { label: `${bind} id_i32` });
+      assert.deepEqual(S.make_ii(3, 4), { a: 3, b: 4 });
+      assert.equal(S.id.length, 1);
+      assert.deepEqual(Object.keys(S).sort(), ['id', 'make_ii']);
+      lib.close();
+      const libc = dlopen(null, { snprintf: { parameters: ['buffer', 'usize', 'string', '...'], result: 'i32' }, environ: { variable: 'pointer' } }, { bind });
+      assert.equal(typeof libc.symbols.environ, 'number');
+      const buf = new Uint8Array(16);
+      assert.equal(libc.symbols.snprintf(buf, 16, '%d-%d', 'i32', 3, 'i32', 4), 3);
+      assert.equal(new TextDecoder().decode(buf.subarray(0, 3)), '3-4');
+      assert.equal(typeof libc.symbols.snprintf.variadic, 'function');
+      libc.close();
+    }
+    const v = II.view(new ArrayBuffer(8));
+    v.a = 9;
+    assert.equal(v.a, 9);
+    assert.equal(II.kind, 'struct');
+  } finally {
+    for (const [k, d] of saved) {
+      if (d) Object.defineProperty(Object.prototype, k, d);
+      else delete Object.prototype[k];
+    }
+  }
+});
+
 test('a polluted Object.prototype / Array.prototype changes nothing ffast reads', () => {
   const pollution = {
     name: 'getpid', nonblocking: true, optional: true, callbacks: true, parameters: ['i32', 'i32'], result: 'void',

@@ -55,7 +55,7 @@ if (process.env.FFAST_FIBER === undefined || process.env.FFAST_NO_FIBER !== unde
     }
     assert.throws(() => L({ parameters: ['i32', 'i32'], result: 'i64', fiber: true }), (e) => e.code === 'ERR_FFAST_DEFINITION' && /calls back/.test(e.message));
     assert.throws(() => L({ parameters: ['function', 'i32'], result: 'i64', nonblocking: true, fiber: true }), (e) => e.code === 'ERR_FFAST_DEFINITION' && /synchronous/.test(e.message));
-    assert.throws(() => h.openFixture({ g: { name: 'fp_counter', variable: 'int', fiber: true } }), (e) => e.code === 'ERR_FFAST_DEFINITION' && /fiber/.test(e.message));
+    assert.throws(() => ffast.dlopen(null, { g: { name: 'environ', variable: 'pointer', fiber: true } }), (e) => e.code === 'ERR_FFAST_DEFINITION' && /fiber/.test(e.message));
     // fiber: false, and callbacks: true instead of a function parameter
     const S = h.openFixture({ cb_call_n: { parameters: ['pointer', 'i32'], result: 'i64', callbacks: true, fiber: true }, cb_call_once: { parameters: ['function', 'i32'], result: 'i32', fiber: false } }).symbols;
     const cb = ffast.callback({ parameters: ['i32'], result: 'i32' }, (x) => x + 1);

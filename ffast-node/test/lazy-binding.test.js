@@ -236,8 +236,8 @@ test('lazily read: an exported variable is its live accessor, a variadic functio
 test('first reads: each wrapper made on its own first read has feedback of its own (a dispatcher calling them from one call site stays fast)', () => {
   // The first function a lazily bound library makes comes from a single-use maker (wrapOne in
   // lib/wrappers.js): one script run makes several makers, each called once. Twenty libraries
-  // of one shape, one first read each: the wrappers come from two runs' makers, and from one
-  // maker literal of different runs. The call site `fns[i & 15](…)` is megamorphic, so
+  // of one shape, one first read each: the wrappers come from two runs' makers (the next test
+  // takes one maker literal of different runs). The call site `fns[i & 15](…)` is megamorphic, so
   // TurboFan does not inline the wrappers: each is optimized on its own, and only a wrapper
   // with feedback of its own knows its single target (a maker called twice shares it).
   const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
@@ -255,6 +255,42 @@ test('first reads: each wrapper made on its own first read has feedback of its o
       const f = fns[i & 15];
       const r = refs[f.name];
       s = (s + (r !== undefined ? r(i & 127) : f(i & 127))) | 0; // the ctype predicates' non-zero values are libc's own
+    }
+    return s;
+  };
+  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
+  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
+  const before = h.slowCalls();
+  const n = 100000;
+  const got = dispatch(n);
+  const slow = h.slowCalls() - before;
+  assert.equal(got, expectSum(n));
+  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  for (const l of libs) l.close();
+});
+
+test('first reads: wrappers from the same maker literal of different script runs have feedback of their own', () => {
+  // One script run makes 16 single-use makers (wrapOne); each maker literal gets a fresh
+  // feedback cell per run of the cached script. 256 first reads of one shape use 16 runs' worth
+  // of makers, so reads 16 apart come from one literal position of 16 different runs (whatever
+  // an earlier test left in the pool). A dispatcher over those 16 must stay fast: were the
+  // literal's feedback shared across runs, each optimized wrapper would see 16 targets.
+  const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
+  const libs = Array.from({ length: 256 }, (_, k) => ffast.dlopen(null, { [names[(k >> 4) & 7]]: T(['i32'], 'i32') }, { bind: 'lazy' }));
+  const all = libs.map((l, k) => l.symbols[names[(k >> 4) & 7]]);
+  const fns = Array.from({ length: 16 }, (_, r) => all[16 * r + 5]);
+  const dispatch = new Function('fns', `return function lazy_runs_dispatch_${process.pid}(n) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
+    return s;
+  };`)(fns);
+  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
+  const expectSum = (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const f = fns[i & 15];
+      const r = refs[f.name];
+      s = (s + (r !== undefined ? r(i & 127) : f(i & 127))) | 0;
     }
     return s;
   };

@@ -369,7 +369,7 @@ function makeViewClass(info, name) {
   if (own !== null) {
     const descs = info.fields.map((f) => {
       const d = Object.getOwnPropertyDescriptor(View.prototype, f.name);
-      return [f.name, { get: d.get, set: d.set, enumerable: true, configurable: false }];
+      return [f.name, { __proto__: null, get: d.get, set: d.set, enumerable: true, configurable: false }];
     });
     own.add = (v) => {
       for (const [k, d] of descs) Object.defineProperty(v, k, d);

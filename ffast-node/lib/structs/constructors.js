@@ -184,16 +184,16 @@ function makeType(kind, l, fields, extra) {
     ...(fields ? { fields: pub } : { element: extra.element, length: extra.length }),
     ...(extra.pack !== undefined ? { pack: extra.pack } : {}),
   };
-  Object.defineProperty(T, 'kind', { value: kind, enumerable: true });
-  Object.defineProperty(T, 'type', { get: () => publicText(info), enumerable: true });
-  for (const [k, v] of Object.entries(props)) if (k !== 'kind') Object.defineProperty(T, k, { value: v, enumerable: true });
+  Object.defineProperty(T, 'kind', { __proto__: null, value: kind, enumerable: true });
+  Object.defineProperty(T, 'type', { __proto__: null, get: () => publicText(info), enumerable: true });
+  for (const [k, v] of Object.entries(props)) if (k !== 'kind') Object.defineProperty(T, k, { __proto__: null, value: v, enumerable: true });
   const code = compile(info);
   info.code = code;
-  Object.defineProperty(T, 'offsetof', { value: (p) => offsetOf(T, p) });
-  Object.defineProperty(T, 'encode', { value: code.encode });
-  Object.defineProperty(T, 'decode', { value: code.decode });
-  Object.defineProperty(T, 'view', { value: code.view });
-  Object.defineProperty(T, 'toString', { value: () => publicText(info) });
+  Object.defineProperty(T, 'offsetof', { __proto__: null, value: (p) => offsetOf(T, p) });
+  Object.defineProperty(T, 'encode', { __proto__: null, value: code.encode });
+  Object.defineProperty(T, 'decode', { __proto__: null, value: code.decode });
+  Object.defineProperty(T, 'view', { __proto__: null, value: code.view });
+  Object.defineProperty(T, 'toString', { __proto__: null, value: () => publicText(info) });
   typeObjects.add(T);
   return Object.freeze(T);
 }

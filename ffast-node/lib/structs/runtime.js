@@ -48,7 +48,7 @@ function lengthErr(w, p, want, v) {
 }
 /** Define an own data property (a member named `__proto__` must not set the prototype). */
 function defOwn(t, k, v) {
-  Object.defineProperty(t, k, { value: v, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(t, k, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
 }
 
 // --------------------------------------------------------------------------- storing into the caller's object

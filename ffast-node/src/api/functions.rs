@@ -206,7 +206,8 @@ struct Registered {
 thread_local! {
     /// The signatures [`register_signature`] registered on this thread, by id. One list per thread:
     /// each JS thread (the main one, each worker) has its own ffast module and ids, and never
-    /// registers many (one per distinct canonical signature it binds lazily).
+    /// registers many (one per distinct canonical signature it binds lazily). (A thread-local
+    /// with a destructor, against thread.rs's rule: nothing outside the thread refers to it.)
     static SIGNATURES: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -366,7 +367,7 @@ fn make_found(env: &Env, lib: u32, items: Vec<(String, usize, u32)>) -> Result<V
         return Err(fail(
             env,
             ErrorCode::Internal,
-            "makeOne: unknown signature, or one with aggregates",
+            "makeOne/makeSome: unknown signature, or one with aggregates",
         ));
     };
     // SAFETY: we are in an N-API call on env's thread.

@@ -123,7 +123,7 @@ pub fn enabled() -> bool {
 /// What a thread counts about tracked calls (thread::tracking). Atomics because foreign
 /// threads read `depth`; only the owning thread writes either, with a load and a store.
 pub struct Tracking {
-    /// Tracked calls on this thread's stack (thread::sync_depth).
+    /// Tracked calls on this thread's stack (thread::tracking).
     pub depth: AtomicU32,
     /// Callbacks of a shape the fast park takes (callback::fast) that have run JS on this
     /// thread from C on the default route (counted by the callback layer as each starts),
@@ -154,7 +154,6 @@ const COUNT_CAP: u32 = 1024;
 /// stack: the first call of a sort runs there, the next on a fiber. Calls learn on both stacks,
 /// so a function whose calls turn light comes back after a few calls. Only its JS thread uses
 /// it (slow path).
-#[derive(Default)]
 pub struct Choice {
     /// Declared `fiber: true`.
     allowed: bool,

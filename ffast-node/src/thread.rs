@@ -85,15 +85,10 @@ pub fn current_env() -> sys::napi_env {
     ENV.with(|e| e.get())
 }
 
-/// This thread's tracked-call depth: calls of functions that may run callbacks (declared with
-/// a `function` parameter or `callbacks: true`) now on its stack. The slow path counts them;
-/// callbacks run JS synchronously only inside one, and a foreign caller blocked on a thread
-/// that stays inside one gives up (callback dispatch).
-pub fn sync_depth() -> &'static AtomicU32 {
-    &tracking().depth
-}
-
-/// This thread's tracked-call counts (fiber::Tracking).
+/// This thread's tracked-call counts (fiber::Tracking). `depth`: calls of functions that may
+/// run callbacks (declared with a `function` parameter or `callbacks: true`) now on its stack.
+/// The slow path counts them; callbacks run JS synchronously only inside one, and a foreign
+/// caller blocked on a thread that stays inside one gives up (callback dispatch).
 pub fn tracking() -> &'static crate::fiber::Tracking {
     TRACKING.with(|t| *t)
 }

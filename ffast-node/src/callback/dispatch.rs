@@ -59,7 +59,7 @@ impl OwnerCall {
         // SAFETY: `p` carries a strong count that only this thread (the contract) releases.
         // Viewed as an Arc without taking a count (ManuallyDrop: none is released either).
         let live = ManuallyDrop::new(unsafe { Arc::from_raw(p) });
-        if svc.depth.load(Ordering::Relaxed) == 0 {
+        if svc.tracking.depth.load(Ordering::Relaxed) == 0 {
             report_untracked(svc, &live, got);
             return None;
         }
@@ -67,8 +67,9 @@ impl OwnerCall {
         // fiber would speed up (the fast park's shapes). Only this thread writes it, so a load
         // and a store do.
         if slot.fast_shape {
-            svc.ran.store(
-                svc.ran.load(Ordering::Relaxed).wrapping_add(1),
+            let ran = &svc.tracking.callbacks;
+            ran.store(
+                ran.load(Ordering::Relaxed).wrapping_add(1),
                 Ordering::Relaxed,
             );
         }
@@ -291,7 +292,7 @@ pub(super) fn wait(svc: &Service, req: &Request, live: Arc<Live>) -> u64 {
         match *st {
             State::Done(v) => return v,
             State::Abandoned => return DEFAULT,
-            State::Waiting if svc.depth.load(Ordering::Relaxed) > 0 => {
+            State::Waiting if svc.tracking.depth.load(Ordering::Relaxed) > 0 => {
                 let since = *stuck_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= live.grace {
                     *st = State::Abandoned;

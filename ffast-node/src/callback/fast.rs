@@ -154,7 +154,7 @@ pub(super) unsafe fn try_park(
     };
     // OwnerCall::start's checks; what fails them takes the general park, which reports.
     let p = slot.owner_live.load(Ordering::Relaxed);
-    if p.is_null() || svc.depth.load(Ordering::Relaxed) == 0 {
+    if p.is_null() || svc.tracking.depth.load(Ordering::Relaxed) == 0 {
         return false;
     }
     // SAFETY: `slots` has n + 1 entries and the mailbox MAILBOX_WORDS (n ≤ MAX_FAST_ARGS); the

@@ -76,8 +76,7 @@ unsafe fn service(env: sys::napi_env, orphan: sys::napi_value) -> Result<&'stati
         let svc: &'static Service = Box::leak(Box::new(Service {
             env,
             tsfn: Mutex::new(None),
-            depth: crate::thread::sync_depth(),
-            ran: &crate::thread::tracking().callbacks,
+            tracking: crate::thread::tracking(),
             orphan: orphan_ref,
             direct,
             number_map: crate::thread::with(|s| s.number_map),

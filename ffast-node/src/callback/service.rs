@@ -84,10 +84,10 @@ pub(super) struct Service {
     pub(super) env: sys::napi_env,
     /// `None` once the env is being torn down.
     pub(super) tsfn: Mutex<Option<usize>>,
-    /// Tracked synchronous calls in progress on the owning thread.
-    pub(super) depth: &'static AtomicU32,
-    /// Callbacks run on the owning thread (fiber::Tracking::callbacks; OwnerCall::start).
-    pub(super) ran: &'static AtomicU32,
+    /// The owning thread's tracked-call counts (thread::tracking): `depth`, the tracked
+    /// synchronous calls in progress, which foreign callers read; `callbacks`, those run
+    /// (OwnerCall::start).
+    pub(super) tracking: &'static crate::fiber::Tracking,
     /// The thread's reporter for errors with no callback (closed callbacks): a JS function.
     pub(super) orphan: sys::napi_ref,
     /// What the direct route (v8::call) needs; None without it.

@@ -85,31 +85,9 @@ test('a dispatcher calling many symbols from one call site still makes fast call
   // shape script, made by different runs of it (see wrapAll in index.js): the strongest case.
   const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
   const fns = names.map((n) => h.ffast.dlopen(null, { [n]: { parameters: ['i32'], result: 'i32' } }).symbols[n]);
-  const refs = [Math.abs, (c) => (c >= 97 && c <= 122 ? c - 32 : c), (c) => (c >= 65 && c <= 90 ? c + 32 : c)];
-  const dispatch = new Function('fns', `return function dispatch_${process.pid}(n) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = (s + fns[i & 7](i & 127)) | 0;
-    return s;
-  };`)(fns);
-  const expectSum = (n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const k = i & 7;
-      const x = i & 127;
-      s = (s + (k < 3 ? refs[k](x) : fns[k](x))) | 0; // the ctype predicates' non-zero values are libc's own
-    }
-    return s;
-  };
-  // Natural tiering, as in a long-running program: warm up until every wrapper runs TurboFan
-  // code (the only tier that makes fast calls); under load that can take a while.
-  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(2000);
-  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
-  const before = h.slowCalls();
-  const n = 100000;
-  const got = dispatch(n);
-  const slow = h.slowCalls() - before;
-  assert.equal(got, expectSum(n));
-  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  // Natural tiering, as in a long-running program (assertDispatchFast warms up until every
+  // wrapper runs TurboFan code, the only tier that makes fast calls).
+  h.assertDispatchFast(fns, names, 'dispatch', 2000);
 });
 
 test('floating-point arguments only, all in registers: V8 calls C itself (no trampoline), fast, guarded by close()', () => {

@@ -243,29 +243,7 @@ test('first reads: each wrapper made on its own first read has feedback of its o
   const names = ['abs', 'toupper', 'tolower', 'isdigit', 'isalpha', 'isspace', 'isupper', 'islower'];
   const libs = Array.from({ length: 20 }, (_, k) => ffast.dlopen(null, { [names[k & 7]]: T(['i32'], 'i32') }, { bind: 'lazy' }));
   const fns = libs.map((l, k) => l.symbols[names[k & 7]]).slice(4);
-  const dispatch = new Function('fns', `return function lazy_dispatch_${process.pid}(n) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
-    return s;
-  };`)(fns);
-  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
-  const expectSum = (n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const f = fns[i & 15];
-      const r = refs[f.name];
-      s = (s + (r !== undefined ? r(i & 127) : f(i & 127))) | 0; // the ctype predicates' non-zero values are libc's own
-    }
-    return s;
-  };
-  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
-  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
-  const before = h.slowCalls();
-  const n = 100000;
-  const got = dispatch(n);
-  const slow = h.slowCalls() - before;
-  assert.equal(got, expectSum(n));
-  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  h.assertDispatchFast(fns, fns.map((f) => f.name), 'lazy_dispatch');
   for (const l of libs) l.close();
 });
 
@@ -279,29 +257,7 @@ test('first reads: wrappers from the same maker literal of different script runs
   const libs = Array.from({ length: 256 }, (_, k) => ffast.dlopen(null, { [names[(k >> 4) & 7]]: T(['i32'], 'i32') }, { bind: 'lazy' }));
   const all = libs.map((l, k) => l.symbols[names[(k >> 4) & 7]]);
   const fns = Array.from({ length: 16 }, (_, r) => all[16 * r + 5]);
-  const dispatch = new Function('fns', `return function lazy_runs_dispatch_${process.pid}(n) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
-    return s;
-  };`)(fns);
-  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
-  const expectSum = (n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const f = fns[i & 15];
-      const r = refs[f.name];
-      s = (s + (r !== undefined ? r(i & 127) : f(i & 127))) | 0;
-    }
-    return s;
-  };
-  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
-  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
-  const before = h.slowCalls();
-  const n = 100000;
-  const got = dispatch(n);
-  const slow = h.slowCalls() - before;
-  assert.equal(got, expectSum(n));
-  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  h.assertDispatchFast(fns, fns.map((f) => f.name), 'lazy_runs_dispatch');
   for (const l of libs) l.close();
 });
 
@@ -313,29 +269,7 @@ test('wrappers made ahead in batches have feedback of their own too (a dispatche
   for (let k = 0; k < 16; k++) defs[`s${k}`] = T(['i32'], 'i32', { name: names[k & 7] });
   const lib = ffast.dlopen(null, defs, { bind: 'lazy' });
   const fns = Object.keys(defs).map((k) => lib.symbols[k]);
-  const dispatch = new Function('fns', `return function lazy_batch_dispatch_${process.pid}(n) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = (s + fns[i & 15](i & 127)) | 0;
-    return s;
-  };`)(fns);
-  const refs = { abs: Math.abs, toupper: (c) => (c >= 97 && c <= 122 ? c - 32 : c), tolower: (c) => (c >= 65 && c <= 90 ? c + 32 : c) };
-  const expectSum = (n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const k = i & 15;
-      const r = refs[names[k & 7]];
-      s = (s + (r !== undefined ? r(i & 127) : fns[k](i & 127))) | 0;
-    }
-    return s;
-  };
-  for (let round = 0; round < 400 && !fns.every((f) => h.N.isTurbofan(f)); round++) dispatch(4000);
-  assert.ok(fns.every((f) => h.N.isTurbofan(f)), 'the wrappers did not reach TurboFan');
-  const before = h.slowCalls();
-  const n = 100000;
-  const got = dispatch(n);
-  const slow = h.slowCalls() - before;
-  assert.equal(got, expectSum(n));
-  assert.equal(slow, 0, `${slow} of ${n} dispatched calls took the slow path on node ${process.versions.node}`);
+  h.assertDispatchFast(fns, Object.keys(defs).map((_, k) => names[k & 7]), 'lazy_batch_dispatch');
   lib.close();
 });
 
